@@ -1,0 +1,168 @@
+//! The local runner: the whole of Mendwork in one process on 127.0.0.1 — the same steps and
+//! routers as in AWS, on the embedded store, a virtual clock and recorded messages — plus the
+//! harness API that end-to-end tests drive.
+
+mod harness;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use mendwork_app::ports::{Clock, Directory};
+use mendwork_app::{App, LinkSigner};
+use mendwork_domain::Portfolio;
+use mendwork_domain::config::{load_portfolio, parse_portfolio};
+use mendwork_embedded::{
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SqliteStore, SqliteTimers,
+    VirtualClock,
+};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The sample portfolio, built in so that `cargo run` works from anywhere.
+pub const SAMPLE_PORTFOLIO: &str = include_str!("../../sample-portfolio.yaml");
+
+/// How to start a local instance.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The portfolio YAML; `None` runs the built-in sample portfolio.
+    pub config: Option<PathBuf>,
+    /// The embedded store file (created if missing).
+    pub db: PathBuf,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// `Some(t)`: a frozen virtual clock starting at `t` (time moves only through the
+    /// harness). `None`: virtual time follows the wall clock (with any offset the harness
+    /// added), and due timers fire by themselves.
+    pub clock_start: Option<DateTime<Utc>>,
+}
+
+/// A running local instance.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub app: App,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops serving and waits for the server task to end.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(());
+        self.ticker.abort();
+        let _ = self.server.await;
+    }
+
+    /// Waits until the server stops (Ctrl-C handling is the caller's).
+    pub async fn wait(self) {
+        let _ = self.server.await;
+    }
+}
+
+struct StaticDirectory(Arc<Portfolio>);
+
+impl Directory for StaticDirectory {
+    fn portfolio(&self) -> Arc<Portfolio> {
+        self.0.clone()
+    }
+}
+
+/// Shared by the harness routes and the ticker: the pieces only local mode has.
+#[derive(Clone)]
+pub(crate) struct Local {
+    pub app: App,
+    pub store: Arc<SqliteStore>,
+    pub timers: Arc<SqliteTimers>,
+    pub clock: VirtualClock,
+    /// Serialises clock moves so timers fire once and in order.
+    pub clock_lock: Arc<Mutex<()>>,
+}
+
+/// Starts a local instance: opens (or creates) the store, loads the portfolio, sets the clock,
+/// delivers anything a previous run left in the outbox, arms recurring templates and serves.
+pub async fn start(opts: Options) -> anyhow::Result<Running> {
+    let portfolio = match &opts.config {
+        Some(path) => load_portfolio(path).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => parse_portfolio(SAMPLE_PORTFOLIO, "sample-portfolio.yaml")
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let store = Arc::new(
+        SqliteStore::open(&opts.db)
+            .with_context(|| format!("opening the store {}", opts.db.display()))?,
+    );
+    let clock = store.clock();
+    if let Some(t) = opts.clock_start {
+        // A frozen start applies only to a new store: a restart keeps the time it had.
+        if store.is_new() {
+            clock.set_mode(ClockMode::Frozen(t)).context("setting the virtual clock")?;
+        }
+    }
+    let timers = Arc::new(store.timers());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{}", opts.port))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let base_url = format!("http://{addr}");
+    let clock_arc: Arc<dyn Clock> = Arc::new(clock.clone());
+    let secret = link_secret(&opts.db).context("reading the link secret")?;
+    let links = LinkSigner::new(&secret, &base_url, clock_arc.clone())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let app = App {
+        store: store.clone(),
+        timers: timers.clone(),
+        mailer: Arc::new(RecordingMailer::new(store.clone(), clock_arc.clone())),
+        texter: Arc::new(RecordingTexter::new(store.clone(), clock_arc.clone())),
+        clock: clock_arc,
+        directory: Arc::new(StaticDirectory(Arc::new(portfolio))),
+        ids: Arc::new(RandomIds),
+        links: Arc::new(links),
+    };
+    app.drain().await.context("delivering what the last run left in the outbox")?;
+    mendwork_app::recurring::ensure_all(&app)
+        .await
+        .context("arming recurring work orders")?;
+
+    let local = Local {
+        app: app.clone(),
+        store,
+        timers,
+        clock,
+        clock_lock: Arc::new(Mutex::new(())),
+    };
+    let router = mendwork_web::router(app.clone()).merge(harness::router(local.clone()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "the local server stopped");
+        }
+    });
+    let ticker = tokio::spawn(harness::tick(local, opts.clock_start.is_none()));
+    Ok(Running {
+        addr,
+        base_url,
+        app,
+        shutdown: tx,
+        server,
+        ticker,
+    })
+}
+
+/// The secret that signs links, kept beside the store so links survive a restart.
+fn link_secret(db: &Path) -> std::io::Result<Vec<u8>> {
+    let mut path = db.as_os_str().to_owned();
+    path.push(".secret");
+    let path = PathBuf::from(path);
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
+        _ => {
+            let secret: [u8; 32] = rand::random();
+            std::fs::write(&path, secret)?;
+            Ok(secret.to_vec())
+        }
+    }
+}

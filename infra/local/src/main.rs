@@ -1,0 +1,60 @@
+//! `mendwork-local`: runs Mendwork on 127.0.0.1 in one process and prints where to go.
+
+use chrono::{DateTime, Utc};
+use clap::Parser;
+use mendwork_local::{Options, start};
+use std::path::PathBuf;
+
+/// Mendwork in one process: the tenant form, the pages, the PM view, the visitor desk and the
+/// harness API, on an embedded store with a virtual clock. Nothing is sent for real: every
+/// message is recorded and shown at /dev/messages.
+#[derive(Parser, Debug)]
+#[command(name = "mendwork-local", version)]
+struct Args {
+    /// Portfolio YAML (properties, vendors, rules, policies). Default: the built-in sample.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The embedded store file; created if missing, reused (with its virtual time) if not.
+    #[arg(long, default_value = "mendwork-local.db")]
+    db: PathBuf,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Freeze the virtual clock at this instant (RFC 3339) for a new store; time then moves
+    /// only through POST /dev/clock. Without it, virtual time follows the wall clock.
+    #[arg(long)]
+    clock_start: Option<DateTime<Utc>>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let running = start(Options {
+        config: args.config,
+        db: args.db.clone(),
+        port: args.port,
+        clock_start: args.clock_start,
+    })
+    .await?;
+    let u = &running.base_url;
+    println!("Mendwork is running locally (store: {}).", args.db.display());
+    println!();
+    println!("  Tenant form      {u}/report");
+    println!("  PM view          {u}/pm");
+    println!("  Visitor desk     {u}/desk");
+    println!("  Messages sent    {u}/dev/messages");
+    println!("  Harness API      POST {u}/dev/sms, POST {u}/dev/clock, GET {u}/dev/outbox");
+    println!();
+    println!("Press Ctrl-C to stop; the store keeps everything for next time.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = running.wait() => {}
+    }
+    Ok(())
+}

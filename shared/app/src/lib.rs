@@ -1,0 +1,12 @@
+//! Mendwork's application layer: ports (traits in domain words) and the workflow steps that
+//! run on them — the same code behind the local runner and every Lambda function.
+
+pub mod inbound;
+pub mod links;
+pub mod ports;
+pub mod recurring;
+pub mod steps;
+
+pub use inbound::{InboundSms, SmsOutcome};
+pub use links::{Claim, LinkError, LinkSigner};
+pub use steps::{App, AppError, Exec, Executed};

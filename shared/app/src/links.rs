@@ -1,0 +1,157 @@
+//! Signed links for people with no login: the tenant's status page, the owner's approval page
+//! and the vendor's job page. A token names its purpose, work order and expiry, and carries an
+//! HMAC-SHA256 of them; nothing is stored, so checking one costs no I/O.
+
+use crate::ports::Clock;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use mendwork_domain::effects::Links;
+use mendwork_domain::{VendorId, WorkOrder, WorkOrderId};
+use sha2::Sha256;
+use std::sync::Arc;
+
+/// What a link lets its holder do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// See the status of a work order (and act as its tenant).
+    Tenant { work_order: WorkOrderId },
+    /// Decide the approval of round `round` of a work order.
+    Owner { work_order: WorkOrderId, round: u32 },
+    /// Act as this vendor on this work order.
+    Vendor { work_order: WorkOrderId, vendor: VendorId },
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error("this link is not valid")]
+    Forged,
+    #[error("this link has expired")]
+    Expired,
+}
+
+/// The link secret is too short to sign with.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the link secret must be at least 32 bytes")]
+pub struct LinkKeyError;
+
+/// Makes and checks signed links. Invariant: only tokens made with the same secret verify.
+#[derive(Clone)]
+pub struct LinkSigner {
+    keyed: Hmac<Sha256>,
+    base_url: String,
+    clock: Arc<dyn Clock>,
+}
+
+const TENANT_DAYS: i64 = 180;
+const OWNER_DAYS: i64 = 14;
+const VENDOR_DAYS: i64 = 90;
+
+impl LinkSigner {
+    /// `base_url` without a trailing slash, e.g. `http://127.0.0.1:8080`. The secret must be
+    /// at least 32 bytes.
+    pub fn new(secret: &[u8], base_url: &str, clock: Arc<dyn Clock>) -> Result<LinkSigner, LinkKeyError> {
+        if secret.len() < 32 {
+            return Err(LinkKeyError);
+        }
+        let keyed = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| LinkKeyError)?;
+        Ok(LinkSigner {
+            keyed,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            clock,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        self.keyed.clone()
+    }
+
+    /// A token for `claim`, valid until `expires`.
+    pub fn sign(&self, claim: &Claim, expires: DateTime<Utc>) -> String {
+        let payload = match claim {
+            Claim::Tenant { work_order } => format!("t|{work_order}|{}", expires.timestamp()),
+            Claim::Owner { work_order, round } => {
+                format!("o|{work_order}|{round}|{}", expires.timestamp())
+            }
+            Claim::Vendor { work_order, vendor } => {
+                format!("v|{work_order}|{vendor}|{}", expires.timestamp())
+            }
+        };
+        let mut mac = self.mac();
+        mac.update(payload.as_bytes());
+        let sig = mac.finalize().into_bytes();
+        format!("{}.{}", B64.encode(payload.as_bytes()), B64.encode(sig))
+    }
+
+    /// The claim of a genuine, unexpired token.
+    pub fn verify(&self, token: &str) -> Result<Claim, LinkError> {
+        let (p, s) = token.split_once('.').ok_or(LinkError::Forged)?;
+        let payload = B64.decode(p).map_err(|_| LinkError::Forged)?;
+        let sig = B64.decode(s).map_err(|_| LinkError::Forged)?;
+        let mut mac = self.mac();
+        mac.update(&payload);
+        mac.verify_slice(&sig).map_err(|_| LinkError::Forged)?;
+        let payload = String::from_utf8(payload).map_err(|_| LinkError::Forged)?;
+        let parts: Vec<&str> = payload.split('|').collect();
+        let exp: i64 = parts.last().and_then(|e| e.parse().ok()).ok_or(LinkError::Forged)?;
+        if self.clock.now().timestamp() > exp {
+            return Err(LinkError::Expired);
+        }
+        let wo = |s: &str| WorkOrderId(s.to_string());
+        match parts.as_slice() {
+            ["t", id, _] => Ok(Claim::Tenant { work_order: wo(id) }),
+            ["o", id, round, _] => Ok(Claim::Owner {
+                work_order: wo(id),
+                round: round.parse().map_err(|_| LinkError::Forged)?,
+            }),
+            ["v", id, vendor, _] => Ok(Claim::Vendor {
+                work_order: wo(id),
+                vendor: VendorId(vendor.to_string()),
+            }),
+            _ => Err(LinkError::Forged),
+        }
+    }
+
+    fn url(&self, path: &str, claim: Claim, days: i64) -> String {
+        let token = self.sign(&claim, self.clock.now() + Duration::days(days));
+        format!("{}/{path}/{token}", self.base_url)
+    }
+}
+
+impl Links for LinkSigner {
+    fn tenant_status(&self, wo: &WorkOrder) -> String {
+        self.url(
+            "s",
+            Claim::Tenant {
+                work_order: wo.id.clone(),
+            },
+            TENANT_DAYS,
+        )
+    }
+    fn owner_approval(&self, wo: &WorkOrder) -> String {
+        self.url(
+            "approve",
+            Claim::Owner {
+                work_order: wo.id.clone(),
+                round: wo.approval_round,
+            },
+            OWNER_DAYS,
+        )
+    }
+    fn vendor_job(&self, wo: &WorkOrder, vendor: &VendorId) -> String {
+        self.url(
+            "v",
+            Claim::Vendor {
+                work_order: wo.id.clone(),
+                vendor: vendor.clone(),
+            },
+            VENDOR_DAYS,
+        )
+    }
+}

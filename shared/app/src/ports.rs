@@ -1,0 +1,220 @@
+//! Ports: what the workflow steps need from the world, in domain words. AWS adapters and
+//! embedded adapters implement the same traits; the steps never know which.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mendwork_domain::decide::Recorded;
+use mendwork_domain::{
+    Effect, EmailMessage, JobCode, Phone, Portfolio, PropertyId, SmsMessage, Status, TemplateId,
+    TimerKind, VendorId, Visit, VisitId, WorkOrder, WorkOrderId,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A storage failure (I/O, corruption, throttling): retrying later may help; the input was fine.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct StoreError {
+    pub context: String,
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl StoreError {
+    pub fn new(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError {
+            context: context.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+    pub fn msg(context: impl Into<String>) -> Self {
+        StoreError {
+            context: context.into(),
+            source: None,
+        }
+    }
+}
+
+/// Why a commit did not happen. Nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// Someone else changed the work order since it was read: read again and decide again.
+    #[error("work order {0} changed concurrently")]
+    Conflict(WorkOrderId),
+    /// The idempotency key was already used: this input was handled before.
+    #[error("already handled: {0}")]
+    Duplicate(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A work order as stored, with the version its next commit must expect.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub wo: WorkOrder,
+    pub version: u64,
+}
+
+/// One effect waiting in (or carried out from) the outbox.
+///
+/// Invariant: `id` is deterministic (`<wo id>/<version>/<index>`), so carrying it out twice is
+/// detectable by the adapters, which must treat a repeated id as already done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    pub id: String,
+    pub work_order: Option<WorkOrderId>,
+    pub effect: Effect,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything one transition writes, atomically: the work order (only if its stored version
+/// is still `expected_version`; 0 means "must not exist yet"), its timeline events, its outbox
+/// records, the visit projection and the idempotency record.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub wo: WorkOrder,
+    pub expected_version: u64,
+    pub events: Vec<Recorded>,
+    pub outbox: Vec<OutboxRecord>,
+    /// Written with the commit, with the work order's id as its value; a second commit with
+    /// the same key fails with `Duplicate`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Which work orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub property: Option<PropertyId>,
+    /// Only work orders that are not closed or cancelled.
+    pub open_only: bool,
+    pub limit: Option<usize>,
+}
+
+/// The work-order store: work orders, timelines, outbox, visits, idempotency, opt-outs.
+#[async_trait]
+pub trait WorkOrders: Send + Sync {
+    async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError>;
+    async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError>;
+    async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
+    /// Newest first.
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError>;
+    /// Open work orders where this vendor holds the offer or the assignment.
+    async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError>;
+    /// Open work orders whose tenant has this phone.
+    async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError>;
+    /// The open work order with this job code, if any.
+    async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError>;
+    /// Appointments held by a vendor on open work orders (for double-booking checks).
+    async fn vendor_appointments(
+        &self,
+        vendor: &VendorId,
+    ) -> Result<Vec<(WorkOrderId, mendwork_domain::Window)>, StoreError>;
+
+    /// The value recorded under an idempotency key (e.g. the work order a form post created).
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Records `key → value` with outbox records that belong to no work order (SMS replies to
+    /// unknown numbers, help texts), atomically. `Duplicate` if the key exists.
+    async fn commit_outbox(
+        &self,
+        key: &str,
+        value: &str,
+        outbox: Vec<OutboxRecord>,
+    ) -> Result<(), CommitError>;
+    /// Oldest first, up to `limit`.
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+    async fn outbox_done(&self, id: &str) -> Result<(), StoreError>;
+
+    async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError>;
+    /// Visits of a property whose expected window touches `[from, to)`, plus those checked in.
+    async fn visits_between(
+        &self,
+        property: &PropertyId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Visit>, StoreError>;
+    /// Creates or replaces a visit that belongs to no work order (made at the desk).
+    /// Visits linked to a work order are written only by that work order's commits.
+    async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError>;
+
+    async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError>;
+    async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError>;
+}
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TimerTarget {
+    WorkOrder {
+        work_order: WorkOrderId,
+        kind: TimerKind,
+        generation: u32,
+    },
+    Recurring {
+        template: TemplateId,
+        occurrence: DateTime<Utc>,
+    },
+}
+
+/// A one-time timer. Invariant: `name` is unique per target and deterministic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerSpec {
+    pub name: String,
+    pub at: DateTime<Utc>,
+    pub target: TimerTarget,
+}
+
+/// One-time timers (EventBridge Scheduler in AWS, a table and the virtual clock locally).
+#[async_trait]
+pub trait Timers: Send + Sync {
+    /// Creates the timer; an existing timer of the same name is success (idempotent).
+    async fn set(&self, timer: &TimerSpec) -> Result<(), StoreError>;
+    /// Deletes the timer; a missing one is success.
+    async fn cancel(&self, name: &str) -> Result<(), StoreError>;
+}
+
+/// Sends email. Invariant: sending the same `id` twice sends once.
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(
+        &self,
+        id: &str,
+        work_order: Option<&WorkOrderId>,
+        email: &EmailMessage,
+    ) -> Result<(), StoreError>;
+}
+
+/// Sends SMS. Invariant: sending the same `id` twice sends once.
+#[async_trait]
+pub trait Texter: Send + Sync {
+    async fn send(
+        &self,
+        id: &str,
+        work_order: Option<&WorkOrderId>,
+        sms: &SmsMessage,
+    ) -> Result<(), StoreError>;
+}
+
+/// The time: real in AWS, virtual (movable by the harness) locally.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The portfolio configuration.
+pub trait Directory: Send + Sync {
+    fn portfolio(&self) -> Arc<Portfolio>;
+}
+
+/// New ids. Random in production; tests may make them deterministic.
+pub trait Ids: Send + Sync {
+    /// A fresh work-order id (`wo-` + lowercase letters and digits, ≤ 20 chars in all).
+    fn work_order_id(&self) -> WorkOrderId;
+    /// Four numbers for a [`JobCode`].
+    fn code_seed(&self) -> [u32; 4];
+    /// A fresh visit id.
+    fn visit_id(&self) -> VisitId;
+}

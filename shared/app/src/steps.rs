@@ -1,0 +1,448 @@
+//! The workflow steps: load → decide → commit (state, timeline and outbox together) → deliver.
+//! Every entry point is idempotent; a version conflict is retried from a fresh read.
+
+use crate::links::LinkSigner;
+use crate::ports::*;
+use chrono::{DateTime, Utc};
+use mendwork_domain::decide::{Context, Recorded, decide, decide_submit, evolve, start};
+use mendwork_domain::effects::effects;
+use mendwork_domain::{
+    Channel, Command, Effect, Event, JobCode, NewWorkOrder, Portfolio, Property, Recipient,
+    Rejection, Source, TemplateId, WorkOrder, WorkOrderId,
+};
+use std::sync::Arc;
+
+/// How many times a step re-reads and re-decides after a version conflict before giving up.
+const CONFLICT_RETRIES: usize = 8;
+
+/// Why a step did not do what was asked. `Rejected` and `Invalid` are the caller's to show;
+/// `Store` is logged at the edge and shown as a generic failure.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("too many concurrent changes to {0}; try again")]
+    Busy(WorkOrderId),
+    #[error("storage failed")]
+    Store(#[from] StoreError),
+}
+
+impl From<CommitError> for AppError {
+    fn from(e: CommitError) -> Self {
+        match e {
+            CommitError::Conflict(id) => AppError::Busy(id),
+            CommitError::Duplicate(k) => AppError::Invalid(format!("already handled: {k}")),
+            CommitError::Store(s) => AppError::Store(s),
+        }
+    }
+}
+
+/// What a step did.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub wo: WorkOrder,
+    /// The events this call committed (empty: nothing to do, e.g. a stale timer or a
+    /// duplicate delivery).
+    pub events: Vec<Event>,
+    /// True when the idempotency key showed this input was handled before.
+    pub duplicate: bool,
+}
+
+/// The adapters a step runs on, built once per process (per Lambda container).
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn WorkOrders>,
+    pub timers: Arc<dyn Timers>,
+    pub mailer: Arc<dyn Mailer>,
+    pub texter: Arc<dyn Texter>,
+    pub clock: Arc<dyn Clock>,
+    pub directory: Arc<dyn Directory>,
+    pub ids: Arc<dyn Ids>,
+    pub links: Arc<LinkSigner>,
+}
+
+/// Extra things an execution writes with its transition.
+#[derive(Debug, Clone, Default)]
+pub struct Exec {
+    pub idempotency_key: Option<String>,
+    /// The inbound message that carried the command, for the timeline.
+    pub inbound: Option<Event>,
+}
+
+impl App {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn portfolio(&self) -> Arc<Portfolio> {
+        self.directory.portfolio()
+    }
+
+    /// Creates a work order (tenant form, PM API, recurring template). With a submission
+    /// token, a repeated submission returns the work order the first one created.
+    pub async fn submit(
+        &self,
+        request: NewWorkOrder,
+        submission: Option<&str>,
+    ) -> Result<Executed, AppError> {
+        let key = submission.map(|t| format!("submit:{t}"));
+        if let Some(k) = &key
+            && let Some(existing) = self.store.idempotent(k).await?
+        {
+            return self.existing(&WorkOrderId(existing)).await;
+        }
+        let portfolio = self.portfolio();
+        let property = portfolio
+            .property(&request.property)
+            .ok_or_else(|| AppError::Invalid(format!("unknown property {:?}", request.property.as_str())))?;
+        let id = match &request.source {
+            Source::Recurring {
+                template,
+                occurrence,
+            } => recurring_id(template, *occurrence),
+            _ => self.ids.work_order_id(),
+        };
+        let code = self.fresh_code().await?;
+        let now = self.now();
+        let opted_out = self.store.opted_out().await?;
+        let ctx = Context::new(&portfolio, property, now, &opted_out, &[]);
+        let events = decide_submit(id.clone(), code, request, &ctx)?;
+        let Some(wo) = events.first().and_then(|e| start(e, now)) else {
+            return Err(AppError::Invalid("nothing to create".into()));
+        };
+        let commit = self.build_commit(wo.clone(), &wo, 0, &events, &ctx, key.clone());
+        match self.store.commit(commit).await {
+            Ok(()) => Ok(Executed {
+                wo,
+                events,
+                duplicate: false,
+            }),
+            // The same submission raced us, or the recurring occurrence exists already.
+            Err(CommitError::Duplicate(_)) | Err(CommitError::Conflict(_)) => {
+                let id = match &key {
+                    Some(k) => self.store.idempotent(k).await?.map(WorkOrderId).unwrap_or(id),
+                    None => id,
+                };
+                self.existing(&id).await
+            }
+            Err(CommitError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    async fn existing(&self, id: &WorkOrderId) -> Result<Executed, AppError> {
+        let stored = self
+            .store
+            .load(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("work order {id}")))?;
+        Ok(Executed {
+            wo: stored.wo,
+            events: vec![],
+            duplicate: true,
+        })
+    }
+
+    async fn fresh_code(&self) -> Result<JobCode, AppError> {
+        let mut code = JobCode::from_seed(self.ids.code_seed());
+        for _ in 0..16 {
+            if self.store.open_by_code(&code).await?.is_none() {
+                return Ok(code);
+            }
+            code = JobCode::from_seed(self.ids.code_seed());
+        }
+        Ok(code)
+    }
+
+    /// Runs one command on one work order. A rejection writes nothing.
+    pub async fn execute(
+        &self,
+        id: &WorkOrderId,
+        command: Command,
+        exec: Exec,
+    ) -> Result<Executed, AppError> {
+        if let Some(k) = &exec.idempotency_key
+            && self.store.idempotent(k).await?.is_some()
+        {
+            let mut done = self.existing(id).await?;
+            done.duplicate = true;
+            return Ok(done);
+        }
+        let portfolio = self.portfolio();
+        for _ in 0..CONFLICT_RETRIES {
+            let stored = self
+                .store
+                .load(id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("work order {id}")))?;
+            let property = property_of(&portfolio, &stored.wo)?;
+            let opted_out = self.store.opted_out().await?;
+            let busy = match (&command, &stored.wo.vendor) {
+                (
+                    Command::ChooseSlot { .. }
+                    | Command::ProposeTime { .. }
+                    | Command::AnswerProposal { .. },
+                    Some(v),
+                ) => self.store.vendor_appointments(v).await?,
+                _ => vec![],
+            };
+            let now = self.now();
+            let ctx = Context::new(&portfolio, property, now, &opted_out, &busy);
+            let mut events = decide(&stored.wo, &command, &ctx)?;
+            if events.is_empty() && exec.inbound.is_none() {
+                return Ok(Executed {
+                    wo: stored.wo,
+                    events,
+                    duplicate: false,
+                });
+            }
+            if let Some(inbound) = &exec.inbound {
+                events.insert(0, inbound.clone());
+            }
+            let after = events
+                .iter()
+                .fold(stored.wo.clone(), |wo, e| evolve(wo, e, now));
+            let commit = self.build_commit(
+                after.clone(),
+                &stored.wo,
+                stored.version,
+                &events,
+                &ctx,
+                exec.idempotency_key.clone(),
+            );
+            match self.store.commit(commit).await {
+                Ok(()) => {
+                    return Ok(Executed {
+                        wo: after,
+                        events,
+                        duplicate: false,
+                    });
+                }
+                Err(CommitError::Conflict(_)) => continue,
+                Err(CommitError::Duplicate(_)) => {
+                    let mut done = self.existing(id).await?;
+                    done.duplicate = true;
+                    return Ok(done);
+                }
+                Err(CommitError::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy(id.clone()))
+    }
+
+    /// The commit of one transition: the events, a `message_sent` timeline entry for every
+    /// message, and the outbox records, with deterministic ids.
+    #[allow(clippy::too_many_arguments)]
+    fn build_commit(
+        &self,
+        after: WorkOrder,
+        before: &WorkOrder,
+        version: u64,
+        events: &[Event],
+        ctx: &Context,
+        key: Option<String>,
+    ) -> Commit {
+        let now = ctx.now;
+        let mut recorded = vec![];
+        let mut outbox = vec![];
+        let mut state = before.clone();
+        for (i, e) in events.iter().enumerate() {
+            let next = if i == 0 && version == 0 {
+                state.clone()
+            } else {
+                evolve(state.clone(), e, now)
+            };
+            recorded.push(Recorded {
+                at: now,
+                event: e.clone(),
+            });
+            for effect in effects(&state, &next, e, ctx, self.links.as_ref()) {
+                if let Some(sent) = sent_event(&effect) {
+                    recorded.push(Recorded { at: now, event: sent });
+                }
+                outbox.push(OutboxRecord {
+                    id: format!("{}/{}/{}", after.id, version + 1, outbox.len()),
+                    work_order: Some(after.id.clone()),
+                    effect,
+                    created_at: now,
+                });
+            }
+            state = next;
+        }
+        Commit {
+            wo: after,
+            expected_version: version,
+            events: recorded,
+            outbox,
+            idempotency_key: key,
+        }
+    }
+
+    /// Carries out up to `limit` pending outbox records; returns how many were done. A
+    /// failure stops the batch (the record stays pending and is retried next time).
+    pub async fn deliver(&self, limit: usize) -> Result<usize, AppError> {
+        let pending = self.store.pending_outbox(limit).await?;
+        let mut done = 0;
+        for record in pending {
+            self.carry_out(&record).await?;
+            self.store.outbox_done(&record.id).await?;
+            done += 1;
+        }
+        Ok(done)
+    }
+
+    /// Delivers until the outbox is empty (follow-up commands add records as they run).
+    pub async fn drain(&self) -> Result<usize, AppError> {
+        let mut total = 0;
+        for _ in 0..1000 {
+            let n = self.deliver(100).await?;
+            total += n;
+            if n == 0 {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
+    /// One outbox record's effect. Idempotent: adapters ignore an id they have seen.
+    pub async fn carry_out(&self, record: &OutboxRecord) -> Result<(), AppError> {
+        let wo = record.work_order.as_ref();
+        match &record.effect {
+            Effect::Email(m) => self.mailer.send(&record.id, wo, m).await?,
+            Effect::Sms(m) => self.texter.send(&record.id, wo, m).await?,
+            Effect::SetTimer {
+                name,
+                kind,
+                generation,
+                at,
+            } => {
+                if let Some(wo) = wo {
+                    self.timers
+                        .set(&TimerSpec {
+                            name: name.clone(),
+                            at: *at,
+                            target: TimerTarget::WorkOrder {
+                                work_order: wo.clone(),
+                                kind: *kind,
+                                generation: *generation,
+                            },
+                        })
+                        .await?;
+                }
+            }
+            Effect::CancelTimer { name } => self.timers.cancel(name).await?,
+            Effect::Run { command } => {
+                if let Some(wo) = wo {
+                    let key = format!("run:{}", record.id);
+                    match self
+                        .execute(
+                            wo,
+                            command.clone(),
+                            Exec {
+                                idempotency_key: Some(key),
+                                inbound: None,
+                            },
+                        )
+                        .await
+                    {
+                        Ok(_) => {}
+                        // A follow-up that no longer applies (e.g. cancelled meanwhile).
+                        Err(AppError::Rejected(r)) => {
+                            tracing::info!(work_order = %wo, reason = %r, "follow-up no longer applies");
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A timer fired. Stale or duplicate firings do nothing.
+    pub async fn fire(&self, target: &TimerTarget) -> Result<Option<Executed>, AppError> {
+        match target {
+            TimerTarget::WorkOrder {
+                work_order,
+                kind,
+                generation,
+            } => {
+                let cmd = Command::TimerFired {
+                    kind: *kind,
+                    generation: *generation,
+                };
+                match self.execute(work_order, cmd, Exec::default()).await {
+                    Ok(x) => Ok(Some(x)),
+                    Err(AppError::NotFound(_)) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            TimerTarget::Recurring {
+                template,
+                occurrence,
+            } => {
+                let created = crate::recurring::create(self, template, *occurrence).await?;
+                crate::recurring::schedule_next(self, template, *occurrence).await?;
+                Ok(created)
+            }
+        }
+    }
+}
+
+fn property_of<'p>(portfolio: &'p Portfolio, wo: &WorkOrder) -> Result<&'p Property, AppError> {
+    portfolio.property(&wo.request.property).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "property {} is no longer in the portfolio",
+            wo.request.property
+        ))
+    })
+}
+
+/// The timeline entry for a message effect.
+fn sent_event(effect: &Effect) -> Option<Event> {
+    match effect {
+        Effect::Email(m) => Some(Event::MessageSent {
+            to: m.recipient.clone(),
+            channel: Channel::Email,
+            address: m.to.to_string(),
+            subject: Some(m.subject.clone()),
+            body: m.text.clone(),
+            key: m.key.clone(),
+        }),
+        Effect::Sms(m) => Some(Event::MessageSent {
+            to: m.recipient.clone(),
+            channel: Channel::Sms,
+            address: m.to.to_string(),
+            subject: None,
+            body: m.body.clone(),
+            key: m.key.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The deterministic id of a recurring occurrence: creating it twice is a conflict, not a
+/// second work order.
+pub fn recurring_id(template: &TemplateId, occurrence: DateTime<Utc>) -> WorkOrderId {
+    let slug: String = template
+        .as_str()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    WorkOrderId(format!("wo-r{slug}{}", occurrence.format("%y%m%d%H%M")))
+}
+
+/// Who a message recipient is, in words (for pages and logs).
+pub fn recipient_label(r: &Recipient) -> String {
+    match r {
+        Recipient::Tenant => "tenant".into(),
+        Recipient::Vendor(v) => format!("vendor {v}"),
+        Recipient::Owner => "owner".into(),
+        Recipient::Pm => "property team".into(),
+        Recipient::Other => "sender".into(),
+    }
+}

@@ -1,0 +1,1182 @@
+//! The workflow as two plain functions: `decide` turns a command into events (or a rejection,
+//! leaving the work order untouched) and `evolve` folds an event into the work order.
+
+use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_allowed};
+use crate::portfolio::{Phone, Policy, Portfolio, Property, Vendor, VendorId};
+use crate::triage::{TriageInput, triage};
+use crate::types::{JobCode, Priority};
+use crate::workorder::*;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+
+/// Everything `decide` may consult besides the work order: all passed in, nothing looked up.
+pub struct Context<'a> {
+    pub portfolio: &'a Portfolio,
+    pub property: &'a Property,
+    pub policy: Policy,
+    pub now: DateTime<Utc>,
+    /// Phones that texted STOP: never offered work by SMS.
+    pub opted_out: &'a BTreeSet<Phone>,
+    /// Appointments the vendor concerned already holds on other work orders.
+    pub vendor_busy: &'a [(WorkOrderId, Window)],
+}
+
+impl<'a> Context<'a> {
+    /// Builds a context for `property`, with its policy overrides applied.
+    pub fn new(
+        portfolio: &'a Portfolio,
+        property: &'a Property,
+        now: DateTime<Utc>,
+        opted_out: &'a BTreeSet<Phone>,
+        vendor_busy: &'a [(WorkOrderId, Window)],
+    ) -> Context<'a> {
+        Context {
+            policy: portfolio.policy_for(property),
+            portfolio,
+            property,
+            now,
+            opted_out,
+            vendor_busy,
+        }
+    }
+}
+
+/// An event as the timeline keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    pub at: DateTime<Utc>,
+    pub event: Event,
+}
+
+/// The events that create a work order.
+pub fn decide_submit(
+    id: WorkOrderId,
+    code: JobCode,
+    request: NewWorkOrder,
+    ctx: &Context,
+) -> Result<Vec<Event>, Rejection> {
+    if request.property != ctx.property.id {
+        return Err(Rejection::Invalid("the property does not match".into()));
+    }
+    Ok(vec![Event::Submitted { id, code, request }])
+}
+
+/// The work order a `Submitted` event creates.
+pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
+    let Event::Submitted { id, code, request } = event else {
+        return None;
+    };
+    Some(WorkOrder {
+        id: id.clone(),
+        code: code.clone(),
+        created_at: at,
+        request: request.clone(),
+        status: Status::Submitted,
+        paused_from: None,
+        attention: None,
+        trade: request.category.unwrap_or(crate::types::Trade::General),
+        priority: if request.emergency {
+            Priority::Urgent
+        } else {
+            Priority::Routine
+        },
+        triage: None,
+        vendor: None,
+        offer: None,
+        tried: vec![],
+        slots: vec![],
+        appointment: None,
+        proposal: None,
+        estimate: None,
+        approval_round: 0,
+        visit: None,
+        completion_notes: None,
+        not_done_reasons: vec![],
+        invoice: None,
+        feedback_requested: false,
+        feedback: None,
+        timers: Default::default(),
+        nudges: 0,
+        instructions: vec![],
+        updated_at: at,
+    })
+}
+
+/// Folds one event into the work order. Total: an event that does not apply changes nothing.
+pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder {
+    let before = wo.status;
+    let set_status = |wo: &mut WorkOrder, s: Status| {
+        wo.status = s;
+        if s != Status::NeedsAttention {
+            wo.paused_from = None;
+            wo.attention = None;
+        }
+    };
+    match event {
+        Event::Submitted { .. } => {}
+        Event::Triaged { triage, .. } => {
+            wo.trade = triage.trade;
+            wo.priority = triage.priority;
+            wo.triage = Some(triage.clone());
+        }
+        Event::OfferHeld { .. } => {}
+        Event::Offered { vendor, expires_at } => {
+            wo.offer = Some(Offer {
+                vendor: vendor.clone(),
+                expires_at: *expires_at,
+            });
+            set_status(&mut wo, Status::Dispatching);
+        }
+        Event::Declined { vendor, .. } | Event::OfferLapsed { vendor } => {
+            wo.offer = None;
+            if !wo.tried.contains(vendor) {
+                wo.tried.push(vendor.clone());
+            }
+        }
+        Event::OfferWithdrawn { .. } => wo.offer = None,
+        Event::NeedsAttention { reason } => {
+            if wo.status != Status::NeedsAttention {
+                wo.paused_from = Some(wo.status);
+            }
+            wo.status = Status::NeedsAttention;
+            wo.attention = Some(reason.clone());
+        }
+        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
+            wo.vendor = Some(vendor.clone());
+            wo.offer = None;
+            wo.appointment = None;
+            wo.proposal = None;
+            wo.slots.clear();
+            set_status(&mut wo, Status::Accepted);
+        }
+        Event::Unassigned { .. } => {
+            wo.vendor = None;
+            wo.appointment = None;
+            wo.proposal = None;
+        }
+        Event::InstructionsAdded { text, .. } => wo.instructions.push(text.clone()),
+        Event::SlotsOffered { slots } => {
+            wo.slots = slots.clone();
+            set_status(&mut wo, Status::Accepted);
+        }
+        Event::ScheduleNudged { n, .. }
+        | Event::OutcomeAsked { n }
+        | Event::ApprovalReminded { n }
+        | Event::InvoiceRequested { n } => wo.nudges = *n,
+        Event::TimeProposed { window } => wo.proposal = Some(*window),
+        Event::ProposalDeclined { .. } => wo.proposal = None,
+        Event::Scheduled { window, .. } => {
+            wo.appointment = Some(*window);
+            wo.proposal = None;
+            set_status(&mut wo, Status::Scheduled);
+        }
+        Event::Unscheduled { .. } => {
+            wo.appointment = None;
+            set_status(&mut wo, Status::Accepted);
+        }
+        Event::AvailabilityAdded { windows } => {
+            wo.request.availability.extend(windows.iter().copied());
+        }
+        Event::Reminded { .. } | Event::RunningLate { .. } => {}
+        Event::Visit { visit, .. } => wo.visit = Some(visit.clone()),
+        Event::Arrived { .. } => set_status(&mut wo, Status::InProgress),
+        Event::Completed { notes } => {
+            wo.completion_notes = notes.clone();
+            set_status(&mut wo, Status::Completed);
+        }
+        Event::NotDone { reason } => {
+            if let Some(r) = reason {
+                wo.not_done_reasons.push(r.clone());
+            }
+            wo.appointment = None;
+            set_status(&mut wo, Status::Accepted);
+        }
+        Event::EstimateReceived { estimate } => wo.estimate = Some(estimate.clone()),
+        Event::ApprovalRequested { round } => {
+            wo.approval_round = *round;
+            wo.appointment = None;
+            set_status(&mut wo, Status::AwaitingApproval);
+        }
+        Event::ApprovalEscalated | Event::InvoiceEscalated => {}
+        Event::Approved { .. } => {
+            if let Some(e) = wo.estimate.as_mut() {
+                e.decision = EstimateDecision::Approved;
+            }
+            set_status(&mut wo, Status::Accepted);
+        }
+        Event::ApprovalDeclined { .. } => {
+            if let Some(e) = wo.estimate.as_mut() {
+                e.decision = EstimateDecision::Declined;
+            }
+        }
+        Event::InvoiceReceived { invoice } => wo.invoice = Some(invoice.clone()),
+        Event::FeedbackRequested => wo.feedback_requested = true,
+        Event::FeedbackReceived { feedback } => wo.feedback = Some(feedback.clone()),
+        Event::Closed { .. } => set_status(&mut wo, Status::Closed),
+        Event::Cancelled { .. } => {
+            wo.offer = None;
+            set_status(&mut wo, Status::Cancelled);
+        }
+        Event::TimerSet {
+            timer,
+            generation,
+            at: due,
+        } => {
+            wo.timers.insert(
+                *timer,
+                TimerState {
+                    generation: *generation,
+                    due: Some(*due),
+                },
+            );
+        }
+        Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
+        Event::TimerCancelled { timer, generation } | Event::TimerElapsed { timer, generation } => {
+            if let Some(t) = wo.timers.get_mut(timer)
+                && t.generation == *generation
+            {
+                t.due = None;
+            }
+        }
+    }
+    if wo.status != before && !matches!(event, Event::NeedsAttention { .. }) {
+        wo.nudges = 0;
+    }
+    wo.updated_at = at;
+    wo
+}
+
+/// A transition in the making: events applied to a working copy as they are produced, so that
+/// later steps of the same decision see them (timer generations, status).
+struct Tx<'c, 'a> {
+    wo: WorkOrder,
+    events: Vec<Event>,
+    ctx: &'c Context<'a>,
+}
+
+impl<'c, 'a> Tx<'c, 'a> {
+    fn new(wo: &WorkOrder, ctx: &'c Context<'a>) -> Self {
+        Tx {
+            wo: wo.clone(),
+            events: vec![],
+            ctx,
+        }
+    }
+    fn push(&mut self, e: Event) {
+        self.wo = evolve(self.wo.clone(), &e, self.ctx.now);
+        self.events.push(e);
+    }
+    fn now(&self) -> DateTime<Utc> {
+        self.ctx.now
+    }
+    fn tz(&self) -> chrono_tz::Tz {
+        self.ctx.property.timezone
+    }
+    fn policy(&self) -> &Policy {
+        &self.ctx.policy
+    }
+    /// Arms `kind` at `at`, replacing any armed timer of that kind (a new generation).
+    fn set_timer(&mut self, kind: TimerKind, at: DateTime<Utc>) {
+        self.cancel_timer(kind);
+        let generation = self.wo.timers.get(&kind).map_or(1, |t| t.generation + 1);
+        self.push(Event::TimerSet {
+            timer: kind,
+            generation,
+            at,
+        });
+    }
+    /// Like `set_timer`, moved out of quiet hours (for timers that end in a message).
+    fn set_timer_polite(&mut self, kind: TimerKind, at: DateTime<Utc>) {
+        let at = next_allowed(self.tz(), self.policy(), at);
+        self.set_timer(kind, at);
+    }
+    fn cancel_timer(&mut self, kind: TimerKind) {
+        if let Some(t) = self.wo.timers.get(&kind)
+            && t.due.is_some()
+        {
+            let generation = t.generation;
+            self.push(Event::TimerCancelled {
+                timer: kind,
+                generation,
+            });
+        }
+    }
+    fn cancel_timers(&mut self, kinds: &[TimerKind]) {
+        for k in kinds {
+            self.cancel_timer(*k);
+        }
+    }
+    fn cancel_all_timers(&mut self) {
+        let armed: Vec<TimerKind> = self
+            .wo
+            .timers
+            .iter()
+            .filter(|(_, t)| t.due.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        self.cancel_timers(&armed);
+    }
+    fn done(self) -> Result<Vec<Event>, Rejection> {
+        Ok(self.events)
+    }
+}
+
+const APPOINTMENT_TIMERS: [TimerKind; 3] = [
+    TimerKind::ReminderDayBefore,
+    TimerKind::ReminderMorning,
+    TimerKind::OutcomeAsk,
+];
+
+/// Decides what a command does to a work order.
+///
+/// Invariants: a rejection leaves the work order untouched; a stale or duplicate timer yields
+/// no events; no events are produced for a closed or cancelled work order.
+pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>, Rejection> {
+    if wo.status.is_final() {
+        return match cmd {
+            Command::TimerFired { .. } => Ok(vec![]),
+            _ => Err(Rejection::WrongStatus(wo.status.as_str())),
+        };
+    }
+    let mut tx = Tx::new(wo, ctx);
+    let phase = wo.phase();
+    let wrong = || Err(Rejection::WrongStatus(wo.status.as_str()));
+    match cmd {
+        Command::Triage => {
+            if wo.triage.is_some() {
+                return Ok(vec![]);
+            }
+            let mut t = triage(&TriageInput {
+                description: &wo.request.description,
+                category: wo.request.category,
+                tenant_says_emergency: wo.request.emergency,
+                cold_weather: ctx
+                    .property
+                    .heating_months
+                    .contains(&local_month(ctx.property.timezone, ctx.now)),
+            });
+            if let Some(tips) = ctx.portfolio.tips.get(&t.trade)
+                && t.emergency.is_none()
+            {
+                t.tips = tips.clone();
+            }
+            let alert = t.priority == Priority::Emergency;
+            let mut probe = wo.clone();
+            probe.trade = t.trade;
+            probe.priority = t.priority;
+            let suggested_vendors = candidates(ctx.portfolio, ctx.property, &probe, ctx.opted_out)
+                .iter()
+                .take(3)
+                .map(|v| v.id.clone())
+                .collect();
+            let policies = applicable_policies(ctx, t.priority);
+            tx.push(Event::Triaged {
+                triage: t,
+                emergency_alert: alert,
+                suggested_vendors,
+                policies,
+            });
+            offer_next(&mut tx);
+        }
+        Command::Accept { vendor } => {
+            if wo.vendor.as_ref() == Some(vendor) && wo.offer.is_none() {
+                return Ok(vec![]);
+            }
+            match &wo.offer {
+                Some(o) if &o.vendor == vendor && phase == Status::Dispatching => {}
+                _ => return Err(Rejection::NotYourJob),
+            }
+            tx.cancel_timer(TimerKind::AcceptTimeout);
+            tx.push(Event::Accepted {
+                vendor: vendor.clone(),
+            });
+            after_assignment(&mut tx, vendor)?;
+        }
+        Command::Decline { vendor, reason } => {
+            match &wo.offer {
+                Some(o) if &o.vendor == vendor => {}
+                _ => return Err(Rejection::NotYourJob),
+            }
+            tx.cancel_timer(TimerKind::AcceptTimeout);
+            tx.push(Event::Declined {
+                vendor: vendor.clone(),
+                reason: reason.clone(),
+            });
+            offer_next(&mut tx);
+        }
+        Command::ChooseSlot { vendor, slot } => {
+            require_vendor(wo, vendor)?;
+            if phase != Status::Accepted {
+                return wrong();
+            }
+            if wo.slots.is_empty() {
+                return Err(Rejection::NoSlots);
+            }
+            let count = wo.slots.len() as u32;
+            if *slot == 0 || *slot > count {
+                return Err(Rejection::NoSuchSlot { asked: *slot, count });
+            }
+            let window = wo.slots[*slot as usize - 1];
+            if window.end <= ctx.now {
+                return Err(Rejection::BadWindow);
+            }
+            check_free(ctx, wo, &window)?;
+            schedule(&mut tx, window, Actor::Vendor(vendor.clone()));
+        }
+        Command::ProposeTime { vendor, window } => {
+            require_vendor(wo, vendor)?;
+            if !matches!(phase, Status::Accepted | Status::Scheduled) {
+                return wrong();
+            }
+            if window.start <= ctx.now || window.start >= window.end {
+                return Err(Rejection::BadWindow);
+            }
+            check_free(ctx, wo, window)?;
+            if phase == Status::Scheduled {
+                unschedule(&mut tx, "the vendor proposed another time");
+            }
+            let tenant = &wo.request.tenant;
+            if tenant.phone.is_none() && tenant.email.is_none() {
+                schedule(&mut tx, *window, Actor::Vendor(vendor.clone()));
+            } else {
+                tx.cancel_timer(TimerKind::ScheduleNudge);
+                tx.push(Event::TimeProposed { window: *window });
+                let at = ctx.now + ctx.policy.proposal_timeout.to_chrono();
+                tx.set_timer(TimerKind::ProposalTimeout, at);
+            }
+        }
+        Command::AnswerProposal { accept } => {
+            let Some(window) = wo.proposal else {
+                return Err(Rejection::Invalid("there is no proposed time to answer".into()));
+            };
+            if phase != Status::Accepted {
+                return wrong();
+            }
+            tx.cancel_timer(TimerKind::ProposalTimeout);
+            if *accept {
+                if window.start <= ctx.now {
+                    return Err(Rejection::BadWindow);
+                }
+                schedule(&mut tx, window, Actor::Tenant);
+            } else {
+                tx.push(Event::ProposalDeclined { window });
+                offer_slots(&mut tx);
+            }
+        }
+        Command::RequestReschedule { by } => {
+            match by {
+                Actor::Vendor(v) => require_vendor(wo, v)?,
+                Actor::Tenant | Actor::Pm(_) => {}
+                _ => return Err(Rejection::Invalid("only the tenant, vendor or PM can reschedule".into())),
+            }
+            if phase != Status::Scheduled {
+                return wrong();
+            }
+            unschedule(&mut tx, &format!("{by} asked to reschedule"));
+            offer_slots(&mut tx);
+        }
+        Command::AddAvailability { windows } => {
+            if matches!(phase, Status::Completed | Status::InProgress) {
+                return wrong();
+            }
+            if windows.is_empty() || windows.iter().any(|w| w.end <= ctx.now || w.start >= w.end) {
+                return Err(Rejection::BadWindow);
+            }
+            tx.push(Event::AvailabilityAdded {
+                windows: windows.clone(),
+            });
+            if phase == Status::Accepted && wo.proposal.is_none() {
+                offer_slots(&mut tx);
+            }
+        }
+        Command::Arrived { by } => {
+            match by {
+                Actor::Vendor(v) => require_vendor(wo, v)?,
+                Actor::Desk | Actor::Pm(_) => {}
+                _ => return Err(Rejection::Invalid("only the vendor or the desk can check in".into())),
+            }
+            if phase == Status::InProgress {
+                return Ok(vec![]);
+            }
+            if !matches!(phase, Status::Scheduled | Status::Accepted) || wo.vendor.is_none() {
+                return wrong();
+            }
+            tx.cancel_timers(&[
+                TimerKind::ReminderDayBefore,
+                TimerKind::ReminderMorning,
+                TimerKind::ScheduleNudge,
+                TimerKind::ProposalTimeout,
+            ]);
+            tx.push(Event::Arrived { by: by.clone() });
+            if let Some(v) = &tx.wo.visit
+                && v.status == VisitStatus::Expected
+            {
+                let mut v = v.clone();
+                v.status = VisitStatus::CheckedIn;
+                v.checked_in_at = Some(ctx.now);
+                tx.push(Event::Visit {
+                    change: VisitChange::CheckedIn,
+                    visit: v,
+                });
+            }
+            if !tx.wo.armed(TimerKind::OutcomeAsk) {
+                let at = ctx.now + ctx.policy.outcome_nudge_after.to_chrono();
+                tx.set_timer_polite(TimerKind::OutcomeAsk, at);
+            }
+        }
+        Command::RunningLate { vendor, minutes } => {
+            require_vendor(wo, vendor)?;
+            if phase != Status::Scheduled {
+                return wrong();
+            }
+            tx.push(Event::RunningLate { minutes: *minutes });
+        }
+        Command::Done { vendor, notes } => {
+            require_vendor(wo, vendor)?;
+            if !matches!(phase, Status::Scheduled | Status::InProgress | Status::Accepted) {
+                return wrong();
+            }
+            tx.cancel_all_timers();
+            tx.push(Event::Completed {
+                notes: notes.clone(),
+            });
+            if let Some(v) = &tx.wo.visit
+                && matches!(v.status, VisitStatus::Expected | VisitStatus::CheckedIn)
+            {
+                let mut v = v.clone();
+                v.status = VisitStatus::CheckedOut;
+                v.checked_out_at = Some(ctx.now);
+                tx.push(Event::Visit {
+                    change: VisitChange::CheckedOut,
+                    visit: v,
+                });
+            }
+            let t = &wo.request.tenant;
+            if t.phone.is_some() || t.email.is_some() {
+                tx.push(Event::FeedbackRequested);
+            }
+            let at = ctx.now + ctx.policy.invoice_followup_after.to_chrono();
+            tx.set_timer_polite(TimerKind::InvoiceFollowUp, at);
+        }
+        Command::NotDone { vendor, reason } => {
+            require_vendor(wo, vendor)?;
+            if !matches!(phase, Status::Scheduled | Status::InProgress) {
+                return wrong();
+            }
+            tx.cancel_timers(&APPOINTMENT_TIMERS);
+            tx.push(Event::NotDone {
+                reason: reason.clone(),
+            });
+            visit_leaves(&mut tx);
+            let pending = wo
+                .estimate
+                .as_ref()
+                .is_some_and(|e| e.decision == EstimateDecision::Pending);
+            if pending {
+                request_approval(&mut tx);
+            } else {
+                offer_slots(&mut tx);
+            }
+        }
+        Command::Estimate {
+            vendor,
+            amount,
+            note,
+        } => {
+            require_vendor(wo, vendor)?;
+            if !matches!(
+                phase,
+                Status::Accepted | Status::Scheduled | Status::InProgress
+            ) {
+                return wrong();
+            }
+            let limit = if wo.priority == Priority::Emergency {
+                ctx.property.emergency_nte
+            } else {
+                ctx.property.nte
+            };
+            let over = *amount > limit;
+            tx.push(Event::EstimateReceived {
+                estimate: Estimate {
+                    vendor: vendor.clone(),
+                    amount: *amount,
+                    note: note.clone(),
+                    at: ctx.now,
+                    limit,
+                    decision: if over {
+                        EstimateDecision::Pending
+                    } else {
+                        EstimateDecision::WithinLimit
+                    },
+                },
+            });
+            if over {
+                tx.cancel_timers(&[
+                    TimerKind::ReminderDayBefore,
+                    TimerKind::ReminderMorning,
+                    TimerKind::OutcomeAsk,
+                    TimerKind::ScheduleNudge,
+                    TimerKind::ProposalTimeout,
+                ]);
+                if phase == Status::Scheduled {
+                    tx.push(Event::Unscheduled {
+                        reason: "the estimate needs the owner's approval".into(),
+                    });
+                }
+                visit_leaves(&mut tx);
+                request_approval(&mut tx);
+            }
+        }
+        Command::DecideApproval { approve, by, round } => {
+            let open = match wo.estimate.as_ref().map(|e| &e.decision) {
+                Some(EstimateDecision::Pending) => true,
+                Some(EstimateDecision::Declined) => matches!(by, Actor::Pm(_)),
+                _ => false,
+            };
+            if phase != Status::AwaitingApproval || !open || *round != wo.approval_round {
+                return Err(Rejection::ApprovalNotOpen);
+            }
+            if !matches!(by, Actor::Owner | Actor::Pm(_)) {
+                return Err(Rejection::Invalid("only the owner or the PM can decide".into()));
+            }
+            tx.cancel_timer(TimerKind::ApprovalReminder);
+            if *approve {
+                tx.push(Event::Approved { by: by.clone() });
+                offer_slots(&mut tx);
+            } else {
+                tx.push(Event::ApprovalDeclined { by: by.clone() });
+                let amount = wo.estimate.as_ref().map(|e| e.amount.to_string()).unwrap_or_default();
+                tx.push(Event::NeedsAttention {
+                    reason: format!("The estimate of {amount} was declined: decide what happens next"),
+                });
+            }
+        }
+        Command::Invoice {
+            vendor,
+            amount,
+            reference,
+        } => {
+            require_vendor(wo, vendor)?;
+            if phase != Status::Completed {
+                return Err(Rejection::Invalid(
+                    "send the invoice once the job is marked done".into(),
+                ));
+            }
+            if wo.invoice.is_some() {
+                return Err(Rejection::Invalid("the invoice for this job is already in".into()));
+            }
+            tx.cancel_timer(TimerKind::InvoiceFollowUp);
+            tx.push(Event::InvoiceReceived {
+                invoice: Invoice {
+                    amount: *amount,
+                    reference: reference.clone(),
+                    at: ctx.now,
+                },
+            });
+            if wo.feedback.is_some() || !wo.feedback_requested {
+                tx.push(Event::Closed { by: Actor::System });
+            } else {
+                let at = ctx.now + ctx.policy.close_after_invoice.to_chrono();
+                tx.set_timer(TimerKind::CloseAfterInvoice, at);
+            }
+        }
+        Command::Feedback { rating, comment } => {
+            if phase != Status::Completed || !wo.feedback_requested || wo.feedback.is_some() {
+                return Err(Rejection::Invalid("no feedback was asked for".into()));
+            }
+            if !(1..=5).contains(rating) {
+                return Err(Rejection::BadRating);
+            }
+            tx.push(Event::FeedbackReceived {
+                feedback: Feedback {
+                    rating: *rating,
+                    comment: comment.clone(),
+                },
+            });
+            if wo.invoice.is_some() {
+                tx.cancel_timer(TimerKind::CloseAfterInvoice);
+                tx.push(Event::Closed { by: Actor::System });
+            }
+        }
+        Command::Assign { vendor, by } => {
+            if phase == Status::Completed {
+                return wrong();
+            }
+            let v = ctx.portfolio.vendor(vendor).ok_or(Rejection::UnknownVendor)?;
+            if !v.active {
+                return Err(Rejection::VendorInactive(v.name.clone()));
+            }
+            if wo.vendor.as_ref() == Some(vendor) && wo.status != Status::NeedsAttention {
+                return Ok(vec![]);
+            }
+            tx.cancel_all_timers();
+            if let Some(o) = &wo.offer
+                && &o.vendor != vendor
+            {
+                tx.push(Event::OfferWithdrawn {
+                    vendor: o.vendor.clone(),
+                });
+            }
+            if let Some(old) = &wo.vendor
+                && old != vendor
+            {
+                tx.push(Event::Unassigned { vendor: old.clone() });
+                cancel_visit(&mut tx);
+            }
+            tx.push(Event::Assigned {
+                vendor: vendor.clone(),
+                by: by.clone(),
+            });
+            after_assignment(&mut tx, vendor)?;
+        }
+        Command::AddInstructions { text, by } => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(Rejection::Invalid("the instructions are empty".into()));
+            }
+            tx.push(Event::InstructionsAdded {
+                text: text.to_string(),
+                by: by.clone(),
+            });
+        }
+        Command::Cancel { by, reason } => {
+            if matches!(by, Actor::Tenant) && !matches!(
+                phase,
+                Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
+            ) {
+                return Err(Rejection::Invalid(
+                    "this request can no longer be cancelled online: please call the office".into(),
+                ));
+            }
+            tx.cancel_all_timers();
+            cancel_visit(&mut tx);
+            tx.push(Event::Cancelled {
+                by: by.clone(),
+                reason: reason.clone(),
+            });
+        }
+        Command::Close { by } => {
+            if phase != Status::Completed {
+                return wrong();
+            }
+            tx.cancel_all_timers();
+            tx.push(Event::Closed { by: by.clone() });
+        }
+        Command::LinkVisit { visit } => {
+            if visit.property != wo.request.property {
+                return Err(Rejection::VisitOtherProperty {
+                    visit: visit.id.to_string(),
+                    visit_property: visit.property.to_string(),
+                    wo_property: wo.request.property.to_string(),
+                });
+            }
+            if visit.work_order.as_ref().is_some_and(|w| w != &wo.id) {
+                return Err(Rejection::VisitTaken);
+            }
+            if wo.visit.as_ref().is_some_and(|v| v.id == visit.id) {
+                return Ok(vec![]);
+            }
+            if matches!(phase, Status::Completed) {
+                return wrong();
+            }
+            cancel_visit(&mut tx);
+            let mut v = visit.clone();
+            v.work_order = Some(wo.id.clone());
+            v.work_order_code = Some(wo.code.clone());
+            if v.expected.is_none() {
+                v.expected = wo.appointment;
+            }
+            tx.push(Event::Visit {
+                change: VisitChange::Linked,
+                visit: v,
+            });
+        }
+        Command::CheckOut { .. } => match &wo.visit {
+            Some(v) if v.status == VisitStatus::CheckedIn => {
+                let mut v = v.clone();
+                v.status = VisitStatus::CheckedOut;
+                v.checked_out_at = Some(ctx.now);
+                tx.push(Event::Visit {
+                    change: VisitChange::CheckedOut,
+                    visit: v,
+                });
+            }
+            _ => return Err(Rejection::Invalid("the vendor is not checked in".into())),
+        },
+        Command::TimerFired { kind, generation } => {
+            let live = wo
+                .timers
+                .get(kind)
+                .is_some_and(|t| t.generation == *generation && t.due.is_some());
+            if !live {
+                return Ok(vec![]);
+            }
+            tx.push(Event::TimerElapsed {
+                timer: *kind,
+                generation: *generation,
+            });
+            on_timer(&mut tx, *kind);
+        }
+    }
+    tx.done()
+}
+
+fn on_timer(tx: &mut Tx, kind: TimerKind) {
+    let policy = tx.policy().clone();
+    let now = tx.now();
+    let n = tx.wo.nudges;
+    match kind {
+        TimerKind::QuietHoursEnd => {
+            if tx.wo.offer.is_none() && matches!(tx.wo.phase(), Status::Submitted | Status::Dispatching) {
+                offer_next(tx);
+            }
+        }
+        TimerKind::AcceptTimeout => {
+            if let Some(o) = tx.wo.offer.clone() {
+                tx.push(Event::OfferLapsed { vendor: o.vendor });
+                offer_next(tx);
+            }
+        }
+        TimerKind::ScheduleNudge => {
+            let Some(vendor) = tx.wo.vendor.clone() else { return };
+            if n < policy.schedule_nudges {
+                tx.push(Event::ScheduleNudged { vendor, n: n + 1 });
+                tx.set_timer_polite(TimerKind::ScheduleNudge, now + policy.schedule_nudge_after.to_chrono());
+            } else {
+                let name = vendor_name(tx.ctx, &vendor);
+                tx.push(Event::NeedsAttention {
+                    reason: format!("{name} accepted but has not picked a time"),
+                });
+            }
+        }
+        TimerKind::ProposalTimeout => {
+            tx.push(Event::NeedsAttention {
+                reason: "The tenant has not confirmed the time the vendor proposed".into(),
+            });
+        }
+        TimerKind::ReminderDayBefore | TimerKind::ReminderMorning => {
+            if tx.wo.phase() == Status::Scheduled {
+                tx.push(Event::Reminded { which: kind });
+            }
+        }
+        TimerKind::OutcomeAsk => {
+            if n <= policy.outcome_nudges {
+                tx.push(Event::OutcomeAsked { n: n + 1 });
+                tx.set_timer_polite(TimerKind::OutcomeAsk, now + policy.outcome_nudge_after.to_chrono());
+            } else {
+                tx.push(Event::NeedsAttention {
+                    reason: "The vendor has not said whether the job is done".into(),
+                });
+            }
+        }
+        TimerKind::ApprovalReminder => {
+            if n < policy.approval_reminders {
+                tx.push(Event::ApprovalReminded { n: n + 1 });
+                tx.set_timer(TimerKind::ApprovalReminder, now + policy.approval_reminder_after.to_chrono());
+            } else {
+                tx.push(Event::ApprovalEscalated);
+            }
+        }
+        TimerKind::InvoiceFollowUp => {
+            if n < policy.invoice_followups {
+                tx.push(Event::InvoiceRequested { n: n + 1 });
+                tx.set_timer_polite(TimerKind::InvoiceFollowUp, now + policy.invoice_followup_after.to_chrono());
+            } else {
+                tx.push(Event::InvoiceEscalated);
+            }
+        }
+        TimerKind::CloseAfterInvoice => {
+            if tx.wo.phase() == Status::Completed {
+                tx.push(Event::Closed { by: Actor::System });
+            }
+        }
+    }
+}
+
+/// The property policies a PM would want next to the triage summary.
+fn applicable_policies(ctx: &Context, priority: Priority) -> Vec<String> {
+    let p = ctx.property;
+    let (nte, timeout) = match priority {
+        Priority::Emergency => (p.emergency_nte, ctx.policy.emergency_accept_timeout),
+        Priority::Urgent => (p.nte, ctx.policy.urgent_accept_timeout),
+        Priority::Routine => (p.nte, ctx.policy.accept_timeout),
+    };
+    let mut out = vec![
+        format!("Not to exceed without the owner's approval: {nte}"),
+        format!("Each vendor has {timeout} to accept"),
+    ];
+    if priority != Priority::Emergency {
+        out.push(format!(
+            "No texts between {} and {} ({})",
+            String::from(ctx.policy.quiet_start),
+            String::from(ctx.policy.quiet_end),
+            p.timezone
+        ));
+    }
+    if p.visitor_desk && ctx.portfolio.visitor_desk_integration {
+        out.push("Vendors of auto-visit companies get a visitor-desk visit".into());
+    }
+    out
+}
+
+fn vendor_name(ctx: &Context, id: &VendorId) -> String {
+    ctx.portfolio
+        .vendor(id)
+        .map_or_else(|| id.to_string(), |v| v.name.clone())
+}
+
+fn require_vendor(wo: &WorkOrder, vendor: &VendorId) -> Result<(), Rejection> {
+    if wo.vendor.as_ref() == Some(vendor) {
+        Ok(())
+    } else {
+        Err(Rejection::NotYourJob)
+    }
+}
+
+/// The vendors this work order may be offered to, best first: the property's Go-To list for
+/// the trade, then the portfolio's backups, then (if allowed) any vendor of the trade by rank;
+/// active, not opted out, emergency-capable for emergencies, not already tried.
+pub fn candidates<'p>(
+    portfolio: &'p Portfolio,
+    property: &Property,
+    wo: &WorkOrder,
+    opted_out: &BTreeSet<Phone>,
+) -> Vec<&'p Vendor> {
+    let trade = wo.trade;
+    let mut ids: Vec<&VendorId> = vec![];
+    let lists = [property.vendors.get(&trade), portfolio.dispatch.backups.get(&trade)];
+    for list in lists.into_iter().flatten() {
+        ids.extend(list.iter());
+    }
+    let mut out: Vec<&Vendor> = vec![];
+    for id in ids {
+        if let Some(v) = portfolio.vendor(id)
+            && !out.iter().any(|o| o.id == v.id)
+        {
+            out.push(v);
+        }
+    }
+    if portfolio.dispatch.any_vendor_of_trade {
+        let mut rest: Vec<&Vendor> = portfolio
+            .vendors
+            .iter()
+            .filter(|v| v.trades.contains(&trade) && !out.iter().any(|o| o.id == v.id))
+            .collect();
+        rest.sort_by_key(|v| (v.rank, v.name.clone()));
+        out.extend(rest);
+    }
+    out.retain(|v| {
+        v.active
+            && v.trades.contains(&trade)
+            && !opted_out.contains(&v.phone)
+            && (wo.priority != Priority::Emergency || v.emergency)
+            && !wo.tried.contains(&v.id)
+    });
+    out
+}
+
+fn offer_next(tx: &mut Tx) {
+    let tz = tx.tz();
+    let now = tx.now();
+    if tx.wo.priority != Priority::Emergency && in_quiet_hours(tz, tx.policy(), now) {
+        let until = next_allowed(tz, tx.policy(), now);
+        tx.push(Event::OfferHeld { until });
+        tx.set_timer(TimerKind::QuietHoursEnd, until);
+        return;
+    }
+    let next = candidates(tx.ctx.portfolio, tx.ctx.property, &tx.wo, tx.ctx.opted_out)
+        .first()
+        .map(|v| v.id.clone());
+    match next {
+        Some(vendor) => {
+            let timeout = match tx.wo.priority {
+                Priority::Emergency => tx.policy().emergency_accept_timeout,
+                Priority::Urgent => tx.policy().urgent_accept_timeout,
+                Priority::Routine => tx.policy().accept_timeout,
+            };
+            let expires_at = now + timeout.to_chrono();
+            tx.push(Event::Offered { vendor, expires_at });
+            tx.set_timer(TimerKind::AcceptTimeout, expires_at);
+        }
+        None => {
+            let reason = if tx.wo.tried.is_empty() {
+                format!("No {} vendor is available for this property", tx.wo.trade.label().to_lowercase())
+            } else {
+                format!(
+                    "Every {} vendor on the list declined or did not answer",
+                    tx.wo.trade.label().to_lowercase()
+                )
+            };
+            tx.push(Event::NeedsAttention { reason });
+        }
+    }
+}
+
+fn after_assignment(tx: &mut Tx, vendor: &VendorId) -> Result<(), Rejection> {
+    let v = tx.ctx.portfolio.vendor(vendor).ok_or(Rejection::UnknownVendor)?;
+    let has_visit = tx
+        .wo
+        .visit
+        .as_ref()
+        .is_some_and(|x| x.status != VisitStatus::Cancelled);
+    if !has_visit && tx.ctx.portfolio.auto_visit(tx.ctx.property, v) {
+        let company = v
+            .company
+            .as_ref()
+            .and_then(|c| tx.ctx.portfolio.company(c))
+            .map(|c| c.name.clone());
+        let n = tx.events.len() + tx.wo.tried.len();
+        let visit = Visit {
+            id: VisitId(format!("v-{}-{}", tx.wo.id.as_str().trim_start_matches("wo-"), n)),
+            property: tx.wo.request.property.clone(),
+            work_order: Some(tx.wo.id.clone()),
+            work_order_code: Some(tx.wo.code.clone()),
+            visitor: v.name.clone(),
+            company,
+            expected: None,
+            status: VisitStatus::Expected,
+            checked_in_at: None,
+            checked_out_at: None,
+            automatic: true,
+        };
+        tx.push(Event::Visit {
+            change: VisitChange::Created,
+            visit,
+        });
+    }
+    offer_slots(tx);
+    Ok(())
+}
+
+/// Gives the assigned vendor the tenant's open windows as numbered slots and starts the
+/// nudge timer; with no open window the same message asks the vendor to propose a time.
+fn offer_slots(tx: &mut Tx) {
+    let slots = tx.wo.open_slots(tx.now());
+    tx.push(Event::SlotsOffered { slots });
+    let at = tx.now() + tx.policy().schedule_nudge_after.to_chrono();
+    tx.set_timer_polite(TimerKind::ScheduleNudge, at);
+}
+
+fn schedule(tx: &mut Tx, window: Window, by: Actor) {
+    tx.cancel_timers(&[TimerKind::ScheduleNudge, TimerKind::ProposalTimeout]);
+    tx.push(Event::Scheduled { window, by });
+    if let Some(v) = &tx.wo.visit
+        && v.status == VisitStatus::Expected
+    {
+        let mut v = v.clone();
+        v.expected = Some(window);
+        tx.push(Event::Visit {
+            change: VisitChange::Moved,
+            visit: v,
+        });
+    }
+    let tz = tx.tz();
+    let policy = tx.policy().clone();
+    let now = tx.now();
+    let day = local_date(tz, window.start);
+    if let Some(eve) = day.pred_opt() {
+        let at = at_local(tz, eve, policy.reminder_day_before);
+        if at > now {
+            tx.set_timer(TimerKind::ReminderDayBefore, at);
+        }
+    }
+    let morning = at_local(tz, day, policy.reminder_morning);
+    if morning > now && morning < window.start {
+        tx.set_timer(TimerKind::ReminderMorning, morning);
+    }
+    let ask = window.end + policy.outcome_ask_after.to_chrono();
+    tx.set_timer_polite(TimerKind::OutcomeAsk, ask);
+}
+
+fn unschedule(tx: &mut Tx, reason: &str) {
+    tx.cancel_timers(&APPOINTMENT_TIMERS);
+    tx.push(Event::Unscheduled {
+        reason: reason.to_string(),
+    });
+    if let Some(v) = &tx.wo.visit
+        && v.status == VisitStatus::Expected
+    {
+        let mut v = v.clone();
+        v.expected = None;
+        tx.push(Event::Visit {
+            change: VisitChange::Moved,
+            visit: v,
+        });
+    }
+}
+
+/// The vendor leaves without finishing: a checked-in visit is checked out, an expected one
+/// loses its window until a new appointment is set.
+fn visit_leaves(tx: &mut Tx) {
+    let Some(v) = tx.wo.visit.clone() else { return };
+    let now = tx.now();
+    match v.status {
+        VisitStatus::CheckedIn => {
+            let mut v = v;
+            v.status = VisitStatus::CheckedOut;
+            v.checked_out_at = Some(now);
+            tx.push(Event::Visit {
+                change: VisitChange::CheckedOut,
+                visit: v,
+            });
+        }
+        VisitStatus::Expected if v.expected.is_some() => {
+            let mut v = v;
+            v.expected = None;
+            tx.push(Event::Visit {
+                change: VisitChange::Moved,
+                visit: v,
+            });
+        }
+        _ => {}
+    }
+}
+
+fn cancel_visit(tx: &mut Tx) {
+    if let Some(v) = &tx.wo.visit
+        && matches!(v.status, VisitStatus::Expected | VisitStatus::CheckedIn)
+    {
+        let mut v = v.clone();
+        v.status = VisitStatus::Cancelled;
+        tx.push(Event::Visit {
+            change: VisitChange::Cancelled,
+            visit: v,
+        });
+    }
+}
+
+fn request_approval(tx: &mut Tx) {
+    let round = tx.wo.approval_round + 1;
+    tx.push(Event::ApprovalRequested { round });
+    let at = tx.now() + tx.policy().approval_reminder_after.to_chrono();
+    tx.set_timer(TimerKind::ApprovalReminder, at);
+}
+
+fn check_free(ctx: &Context, wo: &WorkOrder, w: &Window) -> Result<(), Rejection> {
+    match ctx
+        .vendor_busy
+        .iter()
+        .find(|(id, b)| id != &wo.id && b.start < w.end && w.start < b.end)
+    {
+        Some(_) => Err(Rejection::Invalid(
+            "you already have a job booked at that time: pick another slot or propose a time".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// How long an accept window lasts, for messages.
+pub fn offer_minutes(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (expires_at - now).num_minutes().max(0)
+}
+
+/// Ensures a work order's derived fields are consistent; used by tests and the store.
+pub fn replay(events: &[Recorded]) -> Option<WorkOrder> {
+    let (first, rest) = events.split_first()?;
+    let mut wo = start(&first.event, first.at)?;
+    for r in rest {
+        wo = evolve(wo, &r.event, r.at);
+    }
+    Some(wo)
+}
+

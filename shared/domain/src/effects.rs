@@ -1,0 +1,491 @@
+//! What each event does in the world: the messages to tenant, vendor, owner and PM, and the
+//! timers to set or cancel. Pure: links come from a [`Links`] the caller provides.
+
+use crate::decide::Context;
+use crate::localtime::{format_instant, format_window};
+use crate::messages::render;
+use crate::portfolio::{Vendor, VendorId};
+use crate::triage::safety_instructions;
+use crate::types::Priority;
+use crate::workorder::*;
+
+/// Builds the links put in messages (signed by the caller; the domain holds no secret).
+pub trait Links {
+    /// The tenant's status page.
+    fn tenant_status(&self, wo: &WorkOrder) -> String;
+    /// The owner's approval page for the current approval round.
+    fn owner_approval(&self, wo: &WorkOrder) -> String;
+    /// The vendor's page for this job.
+    fn vendor_job(&self, wo: &WorkOrder, vendor: &VendorId) -> String;
+}
+
+struct Out<'a, 'c> {
+    wo: &'a WorkOrder,
+    ctx: &'a Context<'c>,
+    effects: Vec<Effect>,
+}
+
+impl Out<'_, '_> {
+    /// The placeholders every message may use.
+    fn vars(&self) -> Vec<(&'static str, String)> {
+        let wo = self.wo;
+        let p = self.ctx.property;
+        let tz = p.timezone;
+        let t = &wo.request.tenant;
+        let vendor = wo
+            .vendor
+            .as_ref()
+            .and_then(|v| self.ctx.portfolio.vendor(v))
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| "the vendor".into());
+        let when = wo
+            .appointment
+            .or(wo.proposal)
+            .map(|w| format_window(tz, &w))
+            .unwrap_or_default();
+        let diagnosis = wo.triage.as_ref().map(|t| t.diagnosis.clone()).unwrap_or_default();
+        let mut access = vec![];
+        access.push(if wo.request.permission_to_enter {
+            "permission to enter".to_string()
+        } else {
+            "tenant must be home".to_string()
+        });
+        if let Some(pets) = &wo.request.pets {
+            access.push(format!("pets: {pets}"));
+        }
+        if let Some(n) = &wo.request.access_notes {
+            access.push(n.clone());
+        }
+        if let Some(n) = &p.notes {
+            access.push(n.clone());
+        }
+        let nte = if wo.priority == Priority::Emergency {
+            p.emergency_nte
+        } else {
+            p.nte
+        };
+        vec![
+            ("team", self.ctx.portfolio.team.name.clone()),
+            ("code", wo.code.to_string()),
+            ("property", p.name.clone()),
+            ("address", p.address.clone()),
+            ("unit", wo.request.unit.clone()),
+            ("name", t.name.clone()),
+            ("tenant_phone", t.phone.as_ref().map(|p| p.to_string()).unwrap_or_default()),
+            ("description", wo.request.description.clone()),
+            ("summary", short(&wo.request.description, 60)),
+            ("trade", wo.trade.label().to_string()),
+            ("priority", wo.priority.as_str().to_string()),
+            ("diagnosis", diagnosis),
+            ("nte", nte.to_string()),
+            ("access", access.join("; ")),
+            ("photos", if wo.request.photos.is_empty() { "none".into() } else { wo.request.photos.join(", ") }),
+            ("vendor", vendor),
+            ("when", when),
+            ("owner", p.owner.name.clone()),
+            ("slots", slot_list(wo, tz)),
+        ]
+    }
+    fn sms(&mut self, to: Option<&crate::Phone>, recipient: Recipient, key: &str, extra: &[(&'static str, String)]) {
+        let Some(to) = to else { return };
+        if self.ctx.opted_out.contains(to) && recipient != Recipient::Pm {
+            return;
+        }
+        let mut vars = self.vars();
+        vars.extend(extra.iter().cloned());
+        let body = render(self.ctx.portfolio, key, &vars);
+        self.effects.push(Effect::Sms(SmsMessage {
+            to: to.clone(),
+            recipient,
+            body,
+            key: key.to_string(),
+        }));
+    }
+    fn email(
+        &mut self,
+        to: Option<&crate::Email>,
+        recipient: Recipient,
+        key: &str,
+        subject_key: &str,
+        extra: &[(&'static str, String)],
+        ics: Option<String>,
+    ) {
+        let Some(to) = to else { return };
+        let mut vars = self.vars();
+        vars.extend(extra.iter().cloned());
+        let subject = render(self.ctx.portfolio, subject_key, &vars);
+        let text = render(self.ctx.portfolio, key, &vars);
+        self.effects.push(Effect::Email(EmailMessage {
+            to: to.clone(),
+            recipient,
+            subject,
+            text,
+            ics,
+            key: key.to_string(),
+        }));
+    }
+    fn tenant_sms(&mut self, key: &str, extra: &[(&'static str, String)]) {
+        let phone = self.wo.request.tenant.phone.clone();
+        self.sms(phone.as_ref(), Recipient::Tenant, key, extra);
+    }
+    fn tenant_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)], ics: Option<String>) {
+        let email = self.wo.request.tenant.email.clone();
+        self.email(email.as_ref(), Recipient::Tenant, key, subject, extra, ics);
+    }
+    fn vendor(&self, id: &VendorId) -> Option<&Vendor> {
+        self.ctx.portfolio.vendor(id)
+    }
+    fn vendor_sms(&mut self, id: &VendorId, key: &str, extra: &[(&'static str, String)]) {
+        let phone = self.vendor(id).map(|v| v.phone.clone());
+        self.sms(phone.as_ref(), Recipient::Vendor(id.clone()), key, extra);
+    }
+    fn vendor_email(&mut self, id: &VendorId, key: &str, subject: &str, extra: &[(&'static str, String)]) {
+        let email = self.vendor(id).map(|v| v.email.clone());
+        self.email(email.as_ref(), Recipient::Vendor(id.clone()), key, subject, extra, None);
+    }
+    fn pm_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
+        let email = self.ctx.portfolio.team.email.clone();
+        self.email(Some(&email), Recipient::Pm, key, subject, extra, None);
+    }
+    fn owner_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
+        let email = self.ctx.property.owner.email.clone();
+        self.email(Some(&email), Recipient::Owner, key, subject, extra, None);
+    }
+}
+
+fn short(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        let mut s = s;
+        if !s.ends_with(['.', '!', '?']) {
+            s.push('.');
+        }
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    format!("{cut}...")
+}
+
+fn slot_list(wo: &WorkOrder, tz: chrono_tz::Tz) -> String {
+    wo.slots
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{}) {}", i + 1, format_window(tz, w).replacen(',', "", 1)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The iCalendar invite for the appointment (RFC 5545), with a stable UID per work order so
+/// that a moved appointment updates the same calendar entry.
+pub fn appointment_ics(wo: &WorkOrder, ctx: &Context, vendor_name: &str) -> Option<String> {
+    use icalendar::{Calendar, Component, Event as IcsEvent, EventLike};
+    let w = wo.appointment?;
+    let p = ctx.property;
+    let event = IcsEvent::new()
+        .uid(&format!("{}@mendwork", wo.id))
+        .summary(&format!("Repair visit #{}: {}", wo.code, vendor_name))
+        .description(&wo.request.description)
+        .location(&format!("{}, unit {}", p.address, wo.request.unit))
+        .starts(w.start)
+        .ends(w.end)
+        .timestamp(ctx.now)
+        .done();
+    let mut cal = Calendar::new();
+    cal.push(event);
+    Some(cal.done().to_string())
+}
+
+/// The effects of one event, given the work order before and after it. Deterministic: the
+/// same inputs give the same effects in the same order (outbox ids depend on it).
+pub fn effects(
+    before: &WorkOrder,
+    wo: &WorkOrder,
+    event: &Event,
+    ctx: &Context,
+    links: &dyn Links,
+) -> Vec<Effect> {
+    let mut o = Out {
+        wo,
+        ctx,
+        effects: vec![],
+    };
+    let tz = ctx.property.timezone;
+    match event {
+        Event::Submitted { .. } => {
+            let link = links.tenant_status(wo);
+            o.tenant_sms("tenant.confirmation.sms", &[("link", link.clone())]);
+            o.tenant_email(
+                "tenant.confirmation.email",
+                "tenant.confirmation.subject",
+                &[("link", link)],
+                None,
+            );
+            o.effects.push(Effect::Run {
+                command: Command::Triage,
+            });
+        }
+        Event::Triaged {
+            triage,
+            emergency_alert,
+            ..
+        } => {
+            if triage.emergency.is_none() && !triage.tips.is_empty() {
+                let tips: String = triage.tips.iter().map(|t| format!("- {t}\n")).collect();
+                let extra = [("tips", tips), ("link", links.tenant_status(wo))];
+                o.tenant_email("tenant.tips.email", "tenant.tips.subject", &extra, None);
+            }
+            if let Some(kind) = triage.emergency {
+                let extra = [
+                    ("kind", kind.label().to_string()),
+                    ("instructions", safety_instructions(kind).to_string()),
+                ];
+                o.tenant_sms("tenant.safety.sms", &extra);
+                o.tenant_email("tenant.safety.email", "tenant.safety.subject", &extra, None);
+            }
+            if *emergency_alert {
+                let kind = triage
+                    .emergency
+                    .map_or_else(|| "emergency".to_string(), |k| k.label().to_string());
+                let extra = [("kind", kind)];
+                o.pm_email("pm.emergency.email", "pm.emergency.subject", &extra);
+                let phone = ctx.portfolio.team.phone.clone();
+                o.sms(phone.as_ref(), Recipient::Pm, "pm.emergency.sms", &extra);
+            }
+        }
+        Event::OfferHeld { .. } => {}
+        Event::Offered { vendor, expires_at } => {
+            let extra = [
+                ("expires", format_instant(tz, *expires_at)),
+                ("link", links.vendor_job(wo, vendor)),
+            ];
+            o.vendor_sms(vendor, "vendor.offer.sms", &extra);
+            o.vendor_email(vendor, "vendor.offer.email", "vendor.offer.subject", &extra);
+        }
+        Event::Declined { vendor, .. } => o.vendor_sms(vendor, "vendor.declined_ack.sms", &[]),
+        Event::OfferLapsed { vendor } => o.vendor_sms(vendor, "vendor.lapsed.sms", &[]),
+        Event::OfferWithdrawn { vendor } => o.vendor_sms(vendor, "vendor.withdrawn.sms", &[]),
+        Event::Unassigned { vendor } => o.vendor_sms(vendor, "vendor.unassigned.sms", &[]),
+        Event::NeedsAttention { reason } => {
+            o.pm_email("pm.attention.email", "pm.attention.subject", &[("reason", reason.clone())]);
+        }
+        Event::Accepted { .. } | Event::Assigned { .. } => {
+            o.tenant_sms("tenant.assigned.sms", &[]);
+        }
+        Event::SlotsOffered { slots } => {
+            if let Some(v) = wo.vendor.clone() {
+                let key = if slots.is_empty() {
+                    "vendor.noslots.sms"
+                } else {
+                    "vendor.slots.sms"
+                };
+                o.vendor_sms(&v, key, &[]);
+            }
+        }
+        Event::ScheduleNudged { vendor, .. } => o.vendor_sms(vendor, "vendor.nudge.sms", &[]),
+        Event::InstructionsAdded { text, .. } => {
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.instructions.sms", &[("text", text.clone())]);
+            }
+        }
+        Event::TimeProposed { window } => {
+            let extra = [
+                ("when", format_window(tz, window)),
+                ("link", links.tenant_status(wo)),
+            ];
+            o.tenant_sms("tenant.proposal.sms", &extra);
+            o.tenant_email("tenant.proposal.email", "tenant.proposal.subject", &extra, None);
+        }
+        Event::ProposalDeclined { window } => {
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.proposal_declined.sms", &[("when", format_window(tz, window))]);
+            }
+        }
+        Event::Scheduled { .. } => {
+            let vendor_name = o.vars().iter().find(|(k, _)| *k == "vendor").map(|(_, v)| v.clone()).unwrap_or_default();
+            let ics = appointment_ics(wo, ctx, &vendor_name);
+            let link = links.tenant_status(wo);
+            o.tenant_sms("tenant.scheduled.sms", &[]);
+            o.tenant_email("tenant.scheduled.email", "tenant.scheduled.subject", &[("link", link)], ics);
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.scheduled.sms", &[]);
+            }
+        }
+        Event::Unscheduled { reason } => {
+            if let Some(w) = before.appointment {
+                let extra = [("when", format_window(tz, &w)), ("reason", reason.clone())];
+                o.tenant_sms("tenant.unscheduled.sms", &extra);
+                if let Some(v) = before.vendor.clone() {
+                    o.vendor_sms(&v, "vendor.unscheduled.sms", &extra);
+                }
+            }
+        }
+        Event::AvailabilityAdded { .. } => {}
+        Event::Reminded { which } => {
+            let link = links.tenant_status(wo);
+            match which {
+                TimerKind::ReminderDayBefore => {
+                    o.tenant_email(
+                        "tenant.reminder_eve.email",
+                        "tenant.reminder_eve.subject",
+                        &[("link", link)],
+                        None,
+                    );
+                    if let Some(v) = wo.vendor.clone() {
+                        o.vendor_email(&v, "vendor.reminder_eve.email", "vendor.reminder_eve.subject", &[]);
+                    }
+                }
+                _ => {
+                    o.tenant_sms("tenant.reminder_morning.sms", &[]);
+                    if let Some(v) = wo.vendor.clone() {
+                        o.vendor_sms(&v, "vendor.reminder_morning.sms", &[]);
+                    }
+                }
+            }
+        }
+        Event::Visit { .. } => {}
+        Event::Arrived { by } => {
+            if let Actor::Vendor(v) = by {
+                o.vendor_sms(v, "vendor.arrived_ack.sms", &[]);
+            }
+        }
+        Event::RunningLate { minutes } => {
+            let m = minutes.map(|m| format!(", about {m} min")).unwrap_or_default();
+            o.tenant_sms("tenant.late.sms", &[("minutes", m)]);
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.late_ack.sms", &[]);
+            }
+        }
+        Event::OutcomeAsked { .. } => {
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.outcome.sms", &[]);
+            }
+        }
+        Event::Completed { .. } => {
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.completed.sms", &[]);
+            }
+        }
+        Event::FeedbackRequested => {
+            let link = links.tenant_status(wo);
+            o.tenant_sms("tenant.completed.sms", &[]);
+            o.tenant_email("tenant.completed.email", "tenant.completed.subject", &[("link", link)], None);
+        }
+        // The vendor's next step (slots or approval) follows in its own message.
+        Event::NotDone { .. } => {}
+        Event::EstimateReceived { estimate } => {
+            let extra = [
+                ("amount", estimate.amount.to_string()),
+                ("limit", estimate.limit.to_string()),
+            ];
+            let key = if estimate.decision == EstimateDecision::WithinLimit {
+                "vendor.estimate_ok.sms"
+            } else {
+                "vendor.estimate_wait.sms"
+            };
+            o.vendor_sms(&estimate.vendor, key, &extra);
+        }
+        Event::ApprovalRequested { .. } => {
+            if let Some(e) = &wo.estimate {
+                let extra = [
+                    ("amount", e.amount.to_string()),
+                    ("limit", e.limit.to_string()),
+                    ("note", e.note.clone().unwrap_or_else(|| "none".into())),
+                    ("link", links.owner_approval(wo)),
+                ];
+                o.owner_email("owner.approval.email", "owner.approval.subject", &extra);
+                o.pm_email("pm.approval_requested.email", "pm.approval_requested.subject", &extra);
+            }
+        }
+        Event::ApprovalReminded { .. } => {
+            if let Some(e) = &wo.estimate {
+                let extra = [
+                    ("amount", e.amount.to_string()),
+                    ("limit", e.limit.to_string()),
+                    ("note", e.note.clone().unwrap_or_else(|| "none".into())),
+                    ("link", links.owner_approval(wo)),
+                ];
+                o.owner_email("owner.approval.email", "owner.reminder.subject", &extra);
+            }
+        }
+        Event::ApprovalEscalated => {
+            if let Some(e) = &wo.estimate {
+                let extra = [
+                    ("amount", e.amount.to_string()),
+                    ("n", ctx.policy.approval_reminders.to_string()),
+                ];
+                o.pm_email("pm.approval_escalated.email", "pm.approval_escalated.subject", &extra);
+            }
+        }
+        Event::Approved { .. } => {
+            if let (Some(v), Some(e)) = (wo.vendor.clone(), &wo.estimate) {
+                o.vendor_sms(&v, "vendor.approved.sms", &[("amount", e.amount.to_string())]);
+            }
+        }
+        Event::ApprovalDeclined { .. } => {
+            if let (Some(v), Some(e)) = (wo.vendor.clone(), &wo.estimate) {
+                o.vendor_sms(&v, "vendor.declined.sms", &[("amount", e.amount.to_string())]);
+            }
+        }
+        Event::InvoiceRequested { .. } => {
+            if let Some(v) = wo.vendor.clone() {
+                let link = links.vendor_job(wo, &v);
+                o.vendor_sms(&v, "vendor.invoice.sms", &[("link", link)]);
+            }
+        }
+        Event::InvoiceEscalated => {
+            o.pm_email(
+                "pm.invoice.email",
+                "pm.invoice.subject",
+                &[("n", ctx.policy.invoice_followups.to_string())],
+            );
+        }
+        Event::InvoiceReceived { invoice } => {
+            if let Some(v) = wo.vendor.clone() {
+                o.vendor_sms(&v, "vendor.invoice_ack.sms", &[("amount", invoice.amount.to_string())]);
+            }
+        }
+        Event::FeedbackReceived { .. } => o.tenant_sms("tenant.feedback_ack.sms", &[]),
+        Event::Closed { .. } => {}
+        Event::Cancelled { reason, .. } => {
+            let reason = reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+            o.tenant_sms("tenant.cancelled.sms", &[]);
+            o.tenant_email(
+                "tenant.cancelled.email",
+                "tenant.cancelled.subject",
+                &[("reason", reason)],
+                None,
+            );
+            let vendor = before
+                .vendor
+                .clone()
+                .or_else(|| before.offer.as_ref().map(|o| o.vendor.clone()));
+            if let Some(v) = vendor {
+                o.vendor_sms(&v, "vendor.cancelled.sms", &[]);
+            }
+            let awaiting = before.status == Status::AwaitingApproval
+                && before
+                .estimate
+                .as_ref()
+                .is_some_and(|e| e.decision == EstimateDecision::Pending);
+            if awaiting {
+                o.owner_email("owner.cancelled.email", "owner.cancelled.subject", &[]);
+            }
+        }
+        Event::TimerSet {
+            timer,
+            generation,
+            at,
+        } => o.effects.push(Effect::SetTimer {
+            name: timer_name(&wo.id, *timer, *generation),
+            kind: *timer,
+            generation: *generation,
+            at: *at,
+        }),
+        Event::TimerCancelled { timer, generation } => o.effects.push(Effect::CancelTimer {
+            name: timer_name(&wo.id, *timer, *generation),
+        }),
+        Event::TimerElapsed { .. } | Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
+    }
+    o.effects
+}

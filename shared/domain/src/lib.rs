@@ -1,0 +1,18 @@
+//! Mendwork's pure domain core: work-order state machine, triage, SMS grammar, policies and
+//! time-zone math. No async, no I/O, no AWS: time and ids come in as arguments.
+
+pub mod config;
+pub mod decide;
+pub mod effects;
+pub mod localtime;
+pub mod messages;
+pub mod portfolio;
+pub mod replies;
+pub mod sms;
+pub mod triage;
+pub mod types;
+pub mod workorder;
+
+pub use portfolio::*;
+pub use types::*;
+pub use workorder::*;

@@ -1,0 +1,150 @@
+//! Time-zone math in the property's IANA zone: local wall-clock times to instants (correct
+//! across DST changes), quiet hours, and how times read in messages.
+
+use crate::portfolio::{LocalTime, Policy};
+use crate::workorder::Window;
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
+use chrono_tz::Tz;
+
+/// The instant at which the wall clock in `tz` shows `date time`.
+///
+/// In a spring-forward gap (the time does not exist that day) the clock is moved forward by
+/// the gap, as people do; in a fall-back overlap the first occurrence is taken.
+pub fn at_local(tz: Tz, date: NaiveDate, time: LocalTime) -> DateTime<Utc> {
+    let naive = NaiveDateTime::new(date, time.0);
+    resolve(tz, naive)
+}
+
+fn resolve(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        LocalResult::None => {
+            // Read the wall time with the offset in force just before the gap: 02:30 on a
+            // spring-forward night becomes 03:30, as a person re-setting a clock would say.
+            let before = naive - Duration::hours(6);
+            match tz.from_local_datetime(&before) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+                    let offset = t.offset().fix();
+                    Utc.from_utc_datetime(&(naive - Duration::seconds(i64::from(offset.local_minus_utc()))))
+                }
+                // Unreachable with real zones (no two gaps within six hours).
+                LocalResult::None => Utc.from_utc_datetime(&naive),
+            }
+        }
+    }
+}
+
+/// The local calendar date of `t` in `tz`.
+pub fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+/// The local month (1-12) of `t` in `tz`.
+pub fn local_month(tz: Tz, t: DateTime<Utc>) -> u32 {
+    t.with_timezone(&tz).month()
+}
+
+/// True when `t` falls in the policy's quiet hours in `tz` (start inclusive, end exclusive;
+/// a start after the end spans midnight).
+pub fn in_quiet_hours(tz: Tz, policy: &Policy, t: DateTime<Utc>) -> bool {
+    let now = t.with_timezone(&tz).time();
+    let (s, e) = (policy.quiet_start.0, policy.quiet_end.0);
+    if s <= e {
+        now >= s && now < e
+    } else {
+        now >= s || now < e
+    }
+}
+
+/// `t` itself outside quiet hours; otherwise the end of the quiet period that contains it.
+pub fn next_allowed(tz: Tz, policy: &Policy, t: DateTime<Utc>) -> DateTime<Utc> {
+    if !in_quiet_hours(tz, policy, t) {
+        return t;
+    }
+    let date = local_date(tz, t);
+    let today_end = at_local(tz, date, policy.quiet_end);
+    if today_end > t {
+        today_end
+    } else {
+        at_local(tz, date.succ_opt().unwrap_or(date), policy.quiet_end)
+    }
+}
+
+/// How a window reads in a message: `Tue Mar 10, 9:00-11:00 AM` (local to the property).
+pub fn format_window(tz: Tz, w: &Window) -> String {
+    let s = w.start.with_timezone(&tz);
+    let e = w.end.with_timezone(&tz);
+    let same_day = s.date_naive() == e.date_naive();
+    let start_ampm = s.format("%p").to_string();
+    let end_ampm = e.format("%p").to_string();
+    let hm = |d: &DateTime<Tz>| {
+        if d.format("%M").to_string() == "00" {
+            d.format("%-I").to_string()
+        } else {
+            d.format("%-I:%M").to_string()
+        }
+    };
+    if same_day && start_ampm == end_ampm {
+        format!("{} {}-{} {}", s.format("%a %b %-d,"), hm(&s), hm(&e), end_ampm)
+    } else if same_day {
+        format!("{} {} {}-{} {}", s.format("%a %b %-d,"), hm(&s), start_ampm, hm(&e), end_ampm)
+    } else {
+        format!("{} - {}", s.format("%a %b %-d, %-I:%M %p"), e.format("%a %b %-d, %-I:%M %p"))
+    }
+}
+
+/// How an instant reads in a message: `Tue Mar 10, 2:30 PM` (local to the property).
+pub fn format_instant(tz: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&tz).format("%a %b %-d, %-I:%M %p").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    fn lt(h: u32, m: u32) -> LocalTime {
+        LocalTime(NaiveTime::from_hms_opt(h, m, 0).unwrap())
+    }
+
+    #[test]
+    fn local_times_map_to_utc_with_the_offset_in_force_that_day() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let winter = at_local(ny, NaiveDate::from_ymd_opt(2026, 3, 7).unwrap(), lt(18, 0));
+        let summer = at_local(ny, NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(), lt(18, 0));
+        assert_eq!(winter.to_rfc3339(), "2026-03-07T23:00:00+00:00");
+        assert_eq!(summer.to_rfc3339(), "2026-03-09T22:00:00+00:00");
+    }
+
+    #[test]
+    fn a_time_inside_the_spring_forward_gap_moves_forward() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let t = at_local(ny, NaiveDate::from_ymd_opt(2026, 3, 8).unwrap(), lt(2, 30));
+        assert_eq!(t.with_timezone(&ny).format("%H:%M").to_string(), "03:30");
+    }
+
+    #[test]
+    fn quiet_hours_span_midnight_and_end_at_the_local_quiet_end() {
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        let p = Policy::default();
+        let late = at_local(la, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), lt(23, 15));
+        assert!(in_quiet_hours(la, &p, late));
+        let next = next_allowed(la, &p, late);
+        assert_eq!(next.with_timezone(&la).format("%m-%d %H:%M").to_string(), "06-02 08:00");
+        let noon = at_local(la, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), lt(12, 0));
+        assert_eq!(next_allowed(la, &p, noon), noon);
+    }
+
+    #[test]
+    fn windows_read_naturally_in_the_property_zone() {
+        let chi: Tz = "America/Chicago".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let w = Window::new(at_local(chi, d, lt(9, 0)), at_local(chi, d, lt(11, 30))).unwrap();
+        assert_eq!(format_window(chi, &w), "Tue Mar 10, 9-11:30 AM");
+        let w2 = Window::new(at_local(chi, d, lt(11, 0)), at_local(chi, d, lt(13, 0))).unwrap();
+        assert_eq!(format_window(chi, &w2), "Tue Mar 10, 11 AM-1 PM");
+    }
+}

@@ -1,0 +1,154 @@
+//! Which command an SMS reply means for one work order, given who sent it and where the work
+//! order stands. Pure: the SMS step uses it to find the one work order a reply is about.
+
+use crate::localtime::at_local;
+use crate::portfolio::{LocalTime, VendorId};
+use crate::sms::Intent;
+use crate::workorder::{Actor, Command, Status, WorkOrder, Window};
+use chrono_tz::Tz;
+
+/// Who texted, as far as this work order is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sender {
+    Vendor(VendorId),
+    Tenant,
+}
+
+/// The command `intent` means for `wo` from `sender`, or `None` when the work order is not
+/// waiting for that kind of reply from them. A vendor only acts on a work order offered or
+/// assigned to them; a tenant only on their own (the caller matched the phone).
+pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> Option<Command> {
+    let phase = wo.phase();
+    if wo.status.is_final() {
+        return None;
+    }
+    match sender {
+        Sender::Vendor(v) => {
+            let offered = wo.offer.as_ref().is_some_and(|o| &o.vendor == v);
+            let mine = wo.vendor.as_ref() == Some(v);
+            let v = v.clone();
+            match intent {
+                Intent::Accept if offered => Some(Command::Accept { vendor: v }),
+                Intent::Decline { reason } if offered => Some(Command::Decline {
+                    vendor: v,
+                    reason: reason.clone(),
+                }),
+                _ if !mine => None,
+                Intent::Number(n) if phase == Status::Accepted && wo.proposal.is_none() => {
+                    Some(Command::ChooseSlot { vendor: v, slot: *n })
+                }
+                Intent::Propose { date, start, end }
+                    if matches!(phase, Status::Accepted | Status::Scheduled) =>
+                {
+                    let window = Window::new(
+                        at_local(tz, *date, LocalTime(*start)),
+                        at_local(tz, *date, LocalTime(*end)),
+                    )?;
+                    Some(Command::ProposeTime { vendor: v, window })
+                }
+                Intent::Arrived if matches!(phase, Status::Scheduled | Status::Accepted) => {
+                    Some(Command::Arrived {
+                        by: Actor::Vendor(v),
+                    })
+                }
+                Intent::RunningLate { minutes } if phase == Status::Scheduled => {
+                    Some(Command::RunningLate {
+                        vendor: v,
+                        minutes: *minutes,
+                    })
+                }
+                Intent::Done { notes }
+                    if matches!(phase, Status::Scheduled | Status::InProgress | Status::Accepted) =>
+                {
+                    Some(Command::Done {
+                        vendor: v,
+                        notes: notes.clone(),
+                    })
+                }
+                Intent::NotDone { reason } if matches!(phase, Status::Scheduled | Status::InProgress) => {
+                    Some(Command::NotDone {
+                        vendor: v,
+                        reason: reason.clone(),
+                    })
+                }
+                Intent::Estimate { amount, note }
+                    if matches!(phase, Status::Accepted | Status::Scheduled | Status::InProgress) =>
+                {
+                    Some(Command::Estimate {
+                        vendor: v,
+                        amount: *amount,
+                        note: note.clone(),
+                    })
+                }
+                Intent::Invoice { amount, reference }
+                    if phase == Status::Completed && wo.invoice.is_none() =>
+                {
+                    Some(Command::Invoice {
+                        vendor: v,
+                        amount: *amount,
+                        reference: reference.clone(),
+                    })
+                }
+                Intent::Reschedule if phase == Status::Scheduled => Some(Command::RequestReschedule {
+                    by: Actor::Vendor(v),
+                }),
+                _ => None,
+            }
+        }
+        Sender::Tenant => match intent {
+            Intent::Accept if wo.proposal.is_some() => Some(Command::AnswerProposal { accept: true }),
+            Intent::Decline { .. } if wo.proposal.is_some() => {
+                Some(Command::AnswerProposal { accept: false })
+            }
+            Intent::Number(n)
+                if phase == Status::Completed && wo.feedback_requested && wo.feedback.is_none() =>
+            {
+                Some(Command::Feedback {
+                    rating: u8::try_from(*n).unwrap_or(u8::MAX),
+                    comment: None,
+                })
+            }
+            Intent::Reschedule if phase == Status::Scheduled => Some(Command::RequestReschedule {
+                by: Actor::Tenant,
+            }),
+            Intent::Cancel
+                if matches!(
+                    phase,
+                    Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
+                ) =>
+            {
+                Some(Command::Cancel {
+                    by: Actor::Tenant,
+                    reason: Some("the tenant cancelled by text".into()),
+                })
+            }
+            Intent::Done { .. }
+                if matches!(
+                    phase,
+                    Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
+                ) =>
+            {
+                Some(Command::Cancel {
+                    by: Actor::Tenant,
+                    reason: Some("the tenant says the problem is fixed".into()),
+                })
+            }
+            _ => None,
+        },
+    }
+}
+
+/// A one-line hint of what the sender can reply about this work order, for "didn't get that".
+pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
+    match (sender, wo.phase()) {
+        (Sender::Vendor(_), Status::Dispatching) => "Reply YES to take the job or NO to pass.",
+        (Sender::Vendor(_), Status::Accepted) => "Reply a slot number, or TIME and a day and time.",
+        (Sender::Vendor(_), Status::Scheduled) => "Reply ARRIVED, DONE, or NOT DONE and why.",
+        (Sender::Vendor(_), Status::InProgress) => "Reply DONE, or NOT DONE and why.",
+        (Sender::Vendor(_), Status::Completed) => "Reply INVOICE and the amount.",
+        (Sender::Tenant, _) if wo.proposal.is_some() => "Reply YES to confirm the time or NO.",
+        (Sender::Tenant, Status::Completed) => "Reply 1 to 5 to rate the repair.",
+        (Sender::Tenant, _) => "Reply RESCHEDULE or CANCEL.",
+        _ => "",
+    }
+}

@@ -1,0 +1,301 @@
+//! Small value types shared by every part of the domain: trades, priorities, money, job codes.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The trade a repair needs; decides which vendors may be offered the job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trade {
+    Plumbing,
+    Electrical,
+    Hvac,
+    Appliance,
+    Locksmith,
+    Pest,
+    Roofing,
+    General,
+}
+
+impl Trade {
+    pub const ALL: [Trade; 8] = [
+        Trade::Plumbing,
+        Trade::Electrical,
+        Trade::Hvac,
+        Trade::Appliance,
+        Trade::Locksmith,
+        Trade::Pest,
+        Trade::Roofing,
+        Trade::General,
+    ];
+
+    /// The API spelling (`"hvac"`, `"plumbing"`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trade::Plumbing => "plumbing",
+            Trade::Electrical => "electrical",
+            Trade::Hvac => "hvac",
+            Trade::Appliance => "appliance",
+            Trade::Locksmith => "locksmith",
+            Trade::Pest => "pest",
+            Trade::Roofing => "roofing",
+            Trade::General => "general",
+        }
+    }
+
+    /// Words a person would use for it ("Heating & cooling").
+    pub fn label(self) -> &'static str {
+        match self {
+            Trade::Plumbing => "Plumbing",
+            Trade::Electrical => "Electrical",
+            Trade::Hvac => "Heating & cooling",
+            Trade::Appliance => "Appliance",
+            Trade::Locksmith => "Locks & keys",
+            Trade::Pest => "Pest control",
+            Trade::Roofing => "Roofing",
+            Trade::General => "General repair",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Trade> {
+        let s = s.trim().to_ascii_lowercase();
+        Trade::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for Trade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How fast a job must move. Ordered: `Emergency` is the most urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Emergency,
+    Urgent,
+    Routine,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Emergency => "emergency",
+            Priority::Urgent => "urgent",
+            Priority::Routine => "routine",
+        }
+    }
+}
+
+/// The kinds of emergency triage must never miss; each has its own safety instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmergencyKind {
+    Gas,
+    CarbonMonoxide,
+    Flooding,
+    FireOrSparks,
+    Sewage,
+    NoHeat,
+    Lockout,
+    SecurityBreach,
+}
+
+impl EmergencyKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EmergencyKind::Gas => "gas smell",
+            EmergencyKind::CarbonMonoxide => "carbon monoxide",
+            EmergencyKind::Flooding => "active water leak / flooding",
+            EmergencyKind::FireOrSparks => "sparks, smoke or fire",
+            EmergencyKind::Sewage => "sewage backup",
+            EmergencyKind::NoHeat => "no heat in freezing weather",
+            EmergencyKind::Lockout => "lockout",
+            EmergencyKind::SecurityBreach => "security breach (broken lock, door or window)",
+        }
+    }
+}
+
+/// An amount of money in whole cents (US dollars). Never negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Money(pub u64);
+
+impl Money {
+    pub fn from_dollars(d: u64) -> Money {
+        Money(d * 100)
+    }
+    pub fn cents(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Money {
+    /// `$1,150` for whole dollars, `$385.50` otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dollars = self.0 / 100;
+        let cents = self.0 % 100;
+        let digits = dollars.to_string();
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        if cents == 0 {
+            write!(f, "${grouped}")
+        } else {
+            write!(f, "${grouped}.{cents:02}")
+        }
+    }
+}
+
+/// The short job number vendors see and may text back: two letters then two digits, e.g. `KP27`.
+///
+/// Invariant: always 4 ASCII characters, letters from [`JobCode::LETTERS`], digits from
+/// [`JobCode::DIGITS`] — chosen so that a code can never be mistaken for a word, a number, an
+/// amount or a time such as `10am`, and has no look-alike characters (0/O, 1/I/L).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct JobCode(String);
+
+impl JobCode {
+    pub const LETTERS: &'static [u8] = b"ACDEFGHJKMNPQRTUVWXY";
+    pub const DIGITS: &'static [u8] = b"23456789";
+
+    /// Parses a code as a person may type it (`kp27`, `#KP27`).
+    pub fn parse(s: &str) -> Option<JobCode> {
+        let s = s.trim().trim_start_matches('#').to_ascii_uppercase();
+        let b = s.as_bytes();
+        if b.len() == 4
+            && Self::LETTERS.contains(&b[0])
+            && Self::LETTERS.contains(&b[1])
+            && Self::DIGITS.contains(&b[2])
+            && Self::DIGITS.contains(&b[3])
+        {
+            Some(JobCode(s))
+        } else {
+            None
+        }
+    }
+
+    /// Builds the code from four random numbers (any range; taken modulo the alphabets).
+    pub fn from_seed(seed: [u32; 4]) -> JobCode {
+        let l = Self::LETTERS;
+        let d = Self::DIGITS;
+        let chars = [
+            l[seed[0] as usize % l.len()],
+            l[seed[1] as usize % l.len()],
+            d[seed[2] as usize % d.len()],
+            d[seed[3] as usize % d.len()],
+        ];
+        JobCode(chars.iter().map(|&c| c as char).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for JobCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        JobCode::parse(&s).ok_or_else(|| format!("not a job code: {s:?}"))
+    }
+}
+
+impl From<JobCode> for String {
+    fn from(c: JobCode) -> String {
+        c.0
+    }
+}
+
+impl fmt::Display for JobCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_displays_with_thousands_separators_and_cents_only_when_needed() {
+        assert_eq!(Money(115_000).to_string(), "$1,150");
+        assert_eq!(Money(38_550).to_string(), "$385.50");
+        assert_eq!(Money(123_456_789).to_string(), "$1,234,567.89");
+    }
+
+    #[test]
+    fn job_codes_parse_case_insensitively_and_reject_look_alikes_and_times() {
+        assert_eq!(JobCode::parse("#kp27").map(|c| c.to_string()), Some("KP27".into()));
+        assert!(JobCode::parse("10am").is_none());
+        assert!(JobCode::parse("KO27").is_none());
+        assert!(JobCode::parse("KP20").is_none());
+        assert!(JobCode::parse("KP2").is_none());
+    }
+}
+
+/// Serde for [`Money`] written in whole or decimal dollars, as a PM writes it in YAML or JSON:
+/// `500`, `1250.50`, `"$1,250.50"`. Serialises as a number of dollars.
+pub mod dollars {
+    use super::Money;
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Int(u64),
+        Float(f64),
+        Text(String),
+    }
+
+    /// Parses `"$1,250.50"`, `"1250.5"`, `"1250"` into cents; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Money> {
+        let s = s.trim().trim_start_matches('$').replace(',', "");
+        let (whole, frac) = match s.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (s.as_str(), ""),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
+            return None;
+        }
+        if !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let w: u64 = whole.parse().ok()?;
+        let f: u64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().ok()?
+        };
+        w.checked_mul(100)?.checked_add(f).map(Money)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        match Raw::deserialize(d)? {
+            Raw::Int(n) => n
+                .checked_mul(100)
+                .map(Money)
+                .ok_or_else(|| de::Error::custom("amount too large")),
+            Raw::Float(f) if f.is_finite() && (0.0..1e12).contains(&f) => {
+                Ok(Money((f * 100.0).round() as u64))
+            }
+            Raw::Float(f) => Err(de::Error::custom(format!("{f} is not an amount of dollars"))),
+            Raw::Text(s) => parse(&s).ok_or_else(|| {
+                de::Error::custom(format!("{s:?} is not an amount of dollars, e.g. 500 or 1250.50"))
+            }),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+        if m.0.is_multiple_of(100) {
+            s.serialize_u64(m.0 / 100)
+        } else {
+            s.serialize_f64(m.0 as f64 / 100.0)
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! The work-order aggregate, its commands, events and effects: the vocabulary of the workflow.
+
+use crate::portfolio::{Email, Phone, PropertyId, TemplateId, VendorId};
+use crate::triage::Triage;
+use crate::types::{JobCode, Money, Priority, Trade};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A work order's id: `wo-` and lowercase letters/digits. Deterministic for recurring ones.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WorkOrderId(pub String);
+
+impl WorkOrderId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl fmt::Display for WorkOrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A visitor-desk visit's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VisitId(pub String);
+
+impl fmt::Display for VisitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A span of time. Invariant: `start < end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Window {
+    /// `None` unless `start < end`.
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Window> {
+        (start < end).then_some(Window { start, end })
+    }
+}
+
+/// Where a work order came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Source {
+    Tenant,
+    Pm,
+    Recurring {
+        template: TemplateId,
+        occurrence: DateTime<Utc>,
+    },
+}
+
+/// The person at the unit. Recurring and some PM-created work orders have no contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+}
+
+/// A validated request to create a work order (parsed at the edge: form, API, recurring).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewWorkOrder {
+    pub property: PropertyId,
+    pub unit: String,
+    pub tenant: Contact,
+    pub description: String,
+    pub category: Option<Trade>,
+    pub emergency: bool,
+    pub permission_to_enter: bool,
+    pub pets: Option<String>,
+    pub access_notes: Option<String>,
+    pub photos: Vec<String>,
+    pub availability: Vec<Window>,
+    pub source: Source,
+}
+
+/// Statuses as the API spells them (DESIGN.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Submitted,
+    Dispatching,
+    NeedsAttention,
+    Accepted,
+    Scheduled,
+    InProgress,
+    AwaitingApproval,
+    Completed,
+    Closed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 10] = [
+        Status::Submitted,
+        Status::Dispatching,
+        Status::NeedsAttention,
+        Status::Accepted,
+        Status::Scheduled,
+        Status::InProgress,
+        Status::AwaitingApproval,
+        Status::Completed,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Dispatching => "dispatching",
+            Status::NeedsAttention => "needs_attention",
+            Status::Accepted => "accepted",
+            Status::Scheduled => "scheduled",
+            Status::InProgress => "in_progress",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Completed => "completed",
+            Status::Closed => "closed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    /// Closed and cancelled work orders take no more commands.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Closed | Status::Cancelled)
+    }
+    /// Words for tenants and PMs.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Submitted => "Received",
+            Status::Dispatching => "Finding a vendor",
+            Status::NeedsAttention => "Needs attention",
+            Status::Accepted => "Vendor assigned",
+            Status::Scheduled => "Scheduled",
+            Status::InProgress => "Vendor on site",
+            Status::AwaitingApproval => "Awaiting approval",
+            Status::Completed => "Completed",
+            Status::Closed => "Closed",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every kind of timer a work order can arm. At most one of each kind is armed at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    /// A routine offer held during quiet hours goes out.
+    QuietHoursEnd,
+    AcceptTimeout,
+    ScheduleNudge,
+    ProposalTimeout,
+    ReminderDayBefore,
+    ReminderMorning,
+    OutcomeAsk,
+    ApprovalReminder,
+    InvoiceFollowUp,
+    CloseAfterInvoice,
+}
+
+impl TimerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerKind::QuietHoursEnd => "quiet-end",
+            TimerKind::AcceptTimeout => "accept",
+            TimerKind::ScheduleNudge => "sched-nudge",
+            TimerKind::ProposalTimeout => "proposal",
+            TimerKind::ReminderDayBefore => "remind-eve",
+            TimerKind::ReminderMorning => "remind-morn",
+            TimerKind::OutcomeAsk => "outcome",
+            TimerKind::ApprovalReminder => "approval",
+            TimerKind::InvoiceFollowUp => "invoice",
+            TimerKind::CloseAfterInvoice => "close",
+        }
+    }
+    pub fn parse(s: &str) -> Option<TimerKind> {
+        use TimerKind::*;
+        [
+            QuietHoursEnd,
+            AcceptTimeout,
+            ScheduleNudge,
+            ProposalTimeout,
+            ReminderDayBefore,
+            ReminderMorning,
+            OutcomeAsk,
+            ApprovalReminder,
+            InvoiceFollowUp,
+            CloseAfterInvoice,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// The deterministic name of a timer: `wo-<id>-<kind>-<generation>` (≤ 64 chars for ids ≤ 30).
+pub fn timer_name(wo: &WorkOrderId, kind: TimerKind, generation: u32) -> String {
+    let id = wo.as_str().strip_prefix("wo-").unwrap_or(wo.as_str());
+    format!("wo-{id}-{}-{generation}", kind.as_str())
+}
+
+/// The state of one timer kind on one work order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerState {
+    /// The newest generation issued; a firing of any other generation is stale.
+    pub generation: u32,
+    /// When the newest generation fires; `None` once fired or cancelled.
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// Who did something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    Tenant,
+    Vendor(VendorId),
+    Owner,
+    Pm(String),
+    Desk,
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Tenant => f.write_str("tenant"),
+            Actor::Vendor(v) => write!(f, "vendor {v}"),
+            Actor::Owner => f.write_str("owner"),
+            Actor::Pm(who) => write!(f, "PM {who}"),
+            Actor::Desk => f.write_str("front desk"),
+            Actor::System => f.write_str("Mendwork"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitStatus {
+    Expected,
+    CheckedIn,
+    CheckedOut,
+    Cancelled,
+}
+
+/// A visitor-desk visit. Invariant: a visit linked to a work order is of the same property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: VisitId,
+    pub property: PropertyId,
+    pub work_order: Option<WorkOrderId>,
+    pub work_order_code: Option<JobCode>,
+    pub visitor: String,
+    pub company: Option<String>,
+    pub expected: Option<Window>,
+    pub status: VisitStatus,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    /// Created automatically from a work order (vs. by hand at the desk).
+    pub automatic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub vendor: VendorId,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub vendor: VendorId,
+    #[serde(with = "crate::types::dollars")]
+    pub amount: Money,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    /// The NTE it was measured against.
+    #[serde(with = "crate::types::dollars")]
+    pub limit: Money,
+    pub decision: EstimateDecision,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EstimateDecision {
+    WithinLimit,
+    Pending,
+    Approved,
+    Declined,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    #[serde(with = "crate::types::dollars")]
+    pub amount: Money,
+    pub reference: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub rating: u8,
+    pub comment: Option<String>,
+}
+
+/// The aggregate. Built only by folding events with [`crate::decide::evolve`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrder {
+    pub id: WorkOrderId,
+    pub code: JobCode,
+    pub created_at: DateTime<Utc>,
+    pub request: NewWorkOrder,
+    pub status: Status,
+    /// For `needs_attention`: the status the work order was in, so the right people can go on.
+    pub paused_from: Option<Status>,
+    pub attention: Option<String>,
+    pub trade: Trade,
+    pub priority: Priority,
+    pub triage: Option<Triage>,
+    pub vendor: Option<VendorId>,
+    pub offer: Option<Offer>,
+    /// Vendors who declined or let the offer lapse: not offered this job again automatically.
+    pub tried: Vec<VendorId>,
+    /// The numbered slots last sent to the vendor: "2" means `slots[1]`.
+    pub slots: Vec<Window>,
+    pub appointment: Option<Window>,
+    pub proposal: Option<Window>,
+    pub estimate: Option<Estimate>,
+    /// Bumped at every approval request: owner links carry it, so old links stop working.
+    pub approval_round: u32,
+    pub visit: Option<Visit>,
+    pub completion_notes: Option<String>,
+    pub not_done_reasons: Vec<String>,
+    pub invoice: Option<Invoice>,
+    pub feedback_requested: bool,
+    pub feedback: Option<Feedback>,
+    pub timers: BTreeMap<TimerKind, TimerState>,
+    /// How many times the current nudge/reminder series has fired.
+    pub nudges: u32,
+    /// Instructions the PM added for the vendor.
+    pub instructions: Vec<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkOrder {
+    /// The status vendor and tenant commands are checked against: a work order paused for
+    /// attention still takes the replies that would move it on.
+    pub fn phase(&self) -> Status {
+        match self.status {
+            Status::NeedsAttention => self.paused_from.unwrap_or(Status::NeedsAttention),
+            s => s,
+        }
+    }
+    /// The tenant's availability windows that have not ended yet: the numbered slots.
+    pub fn open_slots(&self, now: DateTime<Utc>) -> Vec<Window> {
+        let mut v: Vec<Window> = self
+            .request
+            .availability
+            .iter()
+            .copied()
+            .filter(|w| w.end > now)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    pub fn armed(&self, kind: TimerKind) -> bool {
+        self.timers.get(&kind).is_some_and(|t| t.due.is_some())
+    }
+}
+
+/// What someone asks of a work order. Validated by [`crate::decide::decide`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Intake's follow-up: classify and make the first offer.
+    Triage,
+    Accept { vendor: VendorId },
+    Decline { vendor: VendorId, reason: Option<String> },
+    ChooseSlot { vendor: VendorId, slot: u32 },
+    ProposeTime { vendor: VendorId, window: Window },
+    /// The tenant answers a vendor-proposed time.
+    AnswerProposal { accept: bool },
+    RequestReschedule { by: Actor },
+    AddAvailability { windows: Vec<Window> },
+    Arrived { by: Actor },
+    RunningLate { vendor: VendorId, minutes: Option<u32> },
+    Done { vendor: VendorId, notes: Option<String> },
+    NotDone { vendor: VendorId, reason: Option<String> },
+    Estimate { vendor: VendorId, amount: Money, note: Option<String> },
+    /// `round` is the approval round the decider saw (links carry it).
+    DecideApproval { approve: bool, by: Actor, round: u32 },
+    Invoice { vendor: VendorId, amount: Money, reference: Option<String> },
+    Feedback { rating: u8, comment: Option<String> },
+    Assign { vendor: VendorId, by: Actor },
+    AddInstructions { text: String, by: Actor },
+    Cancel { by: Actor, reason: Option<String> },
+    Close { by: Actor },
+    LinkVisit { visit: Visit },
+    CheckOut { by: Actor },
+    TimerFired { kind: TimerKind, generation: u32 },
+}
+
+/// Why a command was refused. The work order is untouched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("this can't be done while the work order is {0}")]
+    WrongStatus(&'static str),
+    #[error("this job is not assigned to you")]
+    NotYourJob,
+    #[error("there is no slot {asked}: choose 1 to {count}")]
+    NoSuchSlot { asked: u32, count: u32 },
+    #[error("there are no open slots: propose a time instead")]
+    NoSlots,
+    #[error("the time must be in the future and start before it ends")]
+    BadWindow,
+    #[error("visit {visit} is for {visit_property}, but this work order is for {wo_property}")]
+    VisitOtherProperty {
+        visit: String,
+        visit_property: String,
+        wo_property: String,
+    },
+    #[error("that visit is already linked to another work order")]
+    VisitTaken,
+    #[error("this approval request is no longer open")]
+    ApprovalNotOpen,
+    #[error("unknown vendor")]
+    UnknownVendor,
+    #[error("vendor {0} is not active")]
+    VendorInactive(String),
+    #[error("the rating must be from 1 to 5")]
+    BadRating,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What happened. Events are the timeline and the only way the aggregate changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Submitted { id: WorkOrderId, code: JobCode, request: NewWorkOrder },
+    Triaged {
+        triage: Triage,
+        emergency_alert: bool,
+        /// The first vendors dispatch would offer the job to, best first.
+        #[serde(default)]
+        suggested_vendors: Vec<VendorId>,
+        /// The property policies that apply, in words.
+        #[serde(default)]
+        policies: Vec<String>,
+    },
+    OfferHeld { until: DateTime<Utc> },
+    Offered { vendor: VendorId, expires_at: DateTime<Utc> },
+    Declined { vendor: VendorId, reason: Option<String> },
+    OfferLapsed { vendor: VendorId },
+    OfferWithdrawn { vendor: VendorId },
+    NeedsAttention { reason: String },
+    Accepted { vendor: VendorId },
+    Assigned { vendor: VendorId, by: Actor },
+    Unassigned { vendor: VendorId },
+    InstructionsAdded { text: String, by: Actor },
+    SlotsOffered { slots: Vec<Window> },
+    ScheduleNudged { vendor: VendorId, n: u32 },
+    TimeProposed { window: Window },
+    ProposalDeclined { window: Window },
+    Scheduled { window: Window, by: Actor },
+    Unscheduled { reason: String },
+    AvailabilityAdded { windows: Vec<Window> },
+    Reminded { which: TimerKind },
+    Visit { change: VisitChange, visit: Visit },
+    Arrived { by: Actor },
+    RunningLate { minutes: Option<u32> },
+    OutcomeAsked { n: u32 },
+    Completed { notes: Option<String> },
+    NotDone { reason: Option<String> },
+    EstimateReceived { estimate: Estimate },
+    ApprovalRequested { round: u32 },
+    ApprovalReminded { n: u32 },
+    ApprovalEscalated,
+    Approved { by: Actor },
+    ApprovalDeclined { by: Actor },
+    InvoiceRequested { n: u32 },
+    InvoiceEscalated,
+    InvoiceReceived { invoice: Invoice },
+    FeedbackRequested,
+    FeedbackReceived { feedback: Feedback },
+    Closed { by: Actor },
+    Cancelled { by: Actor, reason: Option<String> },
+    TimerSet { timer: TimerKind, generation: u32, at: DateTime<Utc> },
+    TimerCancelled { timer: TimerKind, generation: u32 },
+    TimerElapsed { timer: TimerKind, generation: u32 },
+    /// A message that came in about this work order (SMS or a web action's note).
+    MessageReceived { from: Recipient, channel: Channel, address: String, body: String },
+    /// A message that went out; written with the transition that caused it.
+    MessageSent { to: Recipient, channel: Channel, address: String, subject: Option<String>, body: String, key: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitChange {
+    Created,
+    Moved,
+    CheckedIn,
+    CheckedOut,
+    Cancelled,
+    Linked,
+}
+
+/// Something to do in the world once a transition is committed. Carried out from the outbox,
+/// each idempotently by the outbox record's deterministic id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    Email(EmailMessage),
+    Sms(SmsMessage),
+    SetTimer { name: String, kind: TimerKind, generation: u32, at: DateTime<Utc> },
+    CancelTimer { name: String },
+    /// Run a follow-up command on this work order (intake → triage and dispatch).
+    Run { command: Command },
+}
+
+/// Who a message is for, so the timeline and pages can say it in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Recipient {
+    Tenant,
+    Vendor(VendorId),
+    Owner,
+    Pm,
+    /// Someone we could not match (a reply to an unknown number).
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailMessage {
+    pub to: Email,
+    pub recipient: Recipient,
+    pub subject: String,
+    pub text: String,
+    /// An iCalendar invite (`text/calendar`) attached where an appointment is fixed.
+    pub ics: Option<String>,
+    /// The message key (see `messages`), for tests and the timeline.
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsMessage {
+    pub to: Phone,
+    pub recipient: Recipient,
+    pub body: String,
+    pub key: String,
+}

@@ -1,0 +1,267 @@
+//! The one SQLite connection every embedded adapter shares: opening, pragmas, the schema and
+//! its migrations, and the small conversions (timestamps, JSON, error context) they all use.
+
+use crate::clock::{self, ClockMode};
+use chrono::{DateTime, SecondsFormat, Utc};
+use mendwork_app::ports::StoreError;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The schema version this build writes. Opening a file with a newer version is refused, so an
+/// old binary never half-understands a newer store.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
+/// never edit a released step, files in the wild were built by it.
+const MIGRATIONS: &[&str] = &[V1];
+
+const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
+
+/// Timestamps are RFC 3339 UTC text with nanoseconds (`2025-01-31T09:00:00.000000000Z`): fixed
+/// width for years 1000–9999, so text order is time order and indexes on them work, and lossless,
+/// so a value read back equals the one written.
+const V1: &str = r#"
+CREATE TABLE work_orders (
+    id           TEXT PRIMARY KEY,
+    code         TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    property     TEXT NOT NULL,
+    vendor       TEXT,
+    offer_vendor TEXT,
+    tenant_phone TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    version      INTEGER NOT NULL CHECK (version > 0),
+    -- 1 unless closed or cancelled (Status::is_final), so queries don't repeat that list.
+    open         INTEGER NOT NULL CHECK (open IN (0, 1)),
+    json         TEXT NOT NULL
+);
+CREATE INDEX work_orders_created ON work_orders (created_at DESC, id);
+CREATE INDEX work_orders_status ON work_orders (status, created_at DESC);
+CREATE INDEX work_orders_property ON work_orders (property, created_at DESC);
+CREATE INDEX work_orders_code ON work_orders (code);
+CREATE INDEX work_orders_vendor ON work_orders (vendor) WHERE vendor IS NOT NULL;
+CREATE INDEX work_orders_offer_vendor ON work_orders (offer_vendor) WHERE offer_vendor IS NOT NULL;
+CREATE INDEX work_orders_tenant_phone ON work_orders (tenant_phone) WHERE tenant_phone IS NOT NULL;
+
+CREATE TABLE timeline (
+    work_order TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    at         TEXT NOT NULL,
+    event      TEXT NOT NULL,
+    PRIMARY KEY (work_order, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    work_order TEXT,
+    kind       TEXT NOT NULL,
+    effect     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    done_at    TEXT
+);
+CREATE INDEX outbox_pending ON outbox (seq) WHERE done_at IS NULL;
+CREATE INDEX outbox_work_order ON outbox (work_order, seq) WHERE work_order IS NOT NULL;
+
+CREATE TABLE idempotency (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    at    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE visits (
+    id             TEXT PRIMARY KEY,
+    property       TEXT NOT NULL,
+    work_order     TEXT,
+    status         TEXT NOT NULL,
+    expected_start TEXT,
+    expected_end   TEXT,
+    json           TEXT NOT NULL
+);
+CREATE INDEX visits_property ON visits (property, expected_start);
+CREATE INDEX visits_work_order ON visits (work_order) WHERE work_order IS NOT NULL;
+
+CREATE TABLE opt_outs (
+    phone TEXT PRIMARY KEY,
+    at    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE timers (
+    name       TEXT PRIMARY KEY,
+    at         TEXT NOT NULL,
+    target     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX timers_due ON timers (at, name);
+
+CREATE TABLE sent (
+    id         TEXT PRIMARY KEY,
+    channel    TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    to_address TEXT NOT NULL,
+    recipient  TEXT NOT NULL,
+    subject    TEXT,
+    body       TEXT NOT NULL,
+    ics        TEXT,
+    key        TEXT NOT NULL,
+    work_order TEXT,
+    at         TEXT NOT NULL
+);
+CREATE INDEX sent_at ON sent (at);
+CREATE INDEX sent_work_order ON sent (work_order, at) WHERE work_order IS NOT NULL;
+CREATE INDEX sent_to ON sent (to_address, at);
+"#;
+
+/// The shared state behind every handle: the connection and the virtual clock's cached mode.
+///
+/// Lock order: `clock` before `conn`, never the reverse, so the clock can write through while
+/// holding its own lock without deadlocking against a store call reading the time.
+pub(crate) struct Db {
+    conn: Mutex<Connection>,
+    pub(crate) clock: Mutex<ClockMode>,
+}
+
+impl Db {
+    pub(crate) fn open(path: &Path) -> Result<Db, StoreError> {
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::new(format!("opening the store {}", path.display()), e))?;
+        Db::init(conn, true)
+    }
+
+    pub(crate) fn open_in_memory() -> Result<Db, StoreError> {
+        let conn = Connection::open_in_memory().ctx("opening an in-memory store")?;
+        Db::init(conn, false)
+    }
+
+    fn init(mut conn: Connection, file: bool) -> Result<Db, StoreError> {
+        // Another process (a second runner, a test child) may hold the write lock briefly;
+        // waiting beats failing a step that would succeed a moment later.
+        conn.busy_timeout(Duration::from_secs(5))
+            .ctx("setting the busy timeout")?;
+        if file {
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .ctx("switching the store to WAL")?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::msg(format!(
+                    "the store would not switch to WAL (journal mode {mode})"
+                )));
+            }
+        }
+        // FULL (not WAL's usual NORMAL): a commit that returned is on disk even if the machine,
+        // not just the process, dies; local mode is slow enough that this costs nothing.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .ctx("setting synchronous=FULL")?;
+        migrate(&mut conn)?;
+        let mode = clock::load(&conn)?.unwrap_or_default();
+        Ok(Db {
+            conn: Mutex::new(conn),
+            clock: Mutex::new(mode),
+        })
+    }
+
+    /// The connection, for one short call.
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held cannot leave a half-done write behind: every write is
+        // a transaction that rolls back when dropped during unwinding. So the connection is
+        // still sound and refusing it forever would only turn one bug into an outage.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The store's notion of now (the virtual clock), for bookkeeping columns.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        let mode = *self.clock.lock().unwrap_or_else(PoisonError::into_inner);
+        mode.now_at(Utc::now())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .ctx("starting the schema migration")?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    )
+    .ctx("creating the meta table")?;
+    let stored: Option<String> = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .ctx("reading the schema version")?;
+    let current: u32 = match stored {
+        None => 0,
+        Some(s) => s
+            .parse()
+            .map_err(|e| StoreError::new(format!("reading the schema version {s:?}"), e))?,
+    };
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::msg(format!(
+            "the store has schema version {current}, newer than this build's {SCHEMA_VERSION}: \
+             use a newer Mendwork or another --db file"
+        )));
+    }
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)
+            .with_ctx(|| format!("migrating the schema from version {from}"))?;
+    }
+    if current < SCHEMA_VERSION {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
+            [SCHEMA_VERSION.to_string()],
+        )
+        .ctx("recording the schema version")?;
+        tracing::info!(from = current, to = SCHEMA_VERSION, "store schema migrated");
+    }
+    tx.commit().ctx("committing the schema migration")
+}
+
+/// Attaches "what we were doing" to any error, turning it into a [`StoreError`].
+pub(crate) trait Ctx<T> {
+    fn ctx(self, what: &str) -> Result<T, StoreError>;
+    fn with_ctx(self, what: impl FnOnce() -> String) -> Result<T, StoreError>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Ctx<T> for Result<T, E> {
+    fn ctx(self, what: &str) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::new(what, e))
+    }
+    fn with_ctx(self, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::new(what(), e))
+    }
+}
+
+/// A timestamp as stored (see [`V1`] for why this form).
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .with_ctx(|| format!("reading the stored time {s:?}"))
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
+    serde_json::to_string(value).with_ctx(|| format!("encoding {what}"))
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(s: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).with_ctx(|| format!("decoding {what}"))
+}
+
+/// Versions are `u64` in the ports and `INTEGER` (i64) in SQLite.
+pub(crate) fn to_i64(n: u64, what: &str) -> Result<i64, StoreError> {
+    i64::try_from(n).with_ctx(|| format!("{what} {n} is too large to store"))
+}
+
+pub(crate) fn to_u64(n: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(n).with_ctx(|| format!("stored {what} {n} is negative"))
+}

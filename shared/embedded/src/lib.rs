@@ -1,0 +1,20 @@
+//! Embedded adapters for local mode: one SQLite file holds the work orders, timelines, outbox,
+//! visits, idempotency keys, opt-outs, timers, the virtual clock and every message "sent".
+//!
+//! Everything shares one connection behind a mutex ([`SqliteStore`] and the handles it hands
+//! out), so a local run is one file that survives restarts and crashes: each port call is one
+//! short SQLite transaction, and a transition's state and effects land together or not at all.
+
+mod clock;
+mod db;
+mod ids;
+mod sent;
+mod store;
+mod timers;
+
+pub use clock::{ClockMode, VirtualClock};
+pub use db::SCHEMA_VERSION;
+pub use ids::RandomIds;
+pub use sent::{RecordingMailer, RecordingTexter, SentFilter, SentMessage};
+pub use store::SqliteStore;
+pub use timers::SqliteTimers;

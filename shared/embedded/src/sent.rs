@@ -1,0 +1,236 @@
+//! The recording senders of local mode: email and SMS are not sent but written to the store's
+//! `sent` table, where the harness (`GET /dev/outbox`) and tests read them back.
+
+use crate::SqliteStore;
+use crate::db::{Ctx, Db, from_json, parse_ts, to_json, ts};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mendwork_app::ports::{Clock, Mailer, StoreError, Texter};
+use mendwork_domain::{Channel, EmailMessage, Recipient, SmsMessage, WorkOrderId};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// One message as "sent".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentMessage {
+    /// The outbox record id it was sent for: unique, so a message is recorded at most once.
+    pub id: String,
+    pub channel: Channel,
+    /// The email address or E.164 phone.
+    pub to: String,
+    pub recipient: Recipient,
+    /// Emails only.
+    pub subject: Option<String>,
+    pub body: String,
+    /// The iCalendar attachment, emails only.
+    pub ics: Option<String>,
+    /// The message key (`tenant.scheduled.sms`…).
+    pub key: String,
+    pub work_order: Option<WorkOrderId>,
+    /// Virtual time when it was sent.
+    pub at: DateTime<Utc>,
+}
+
+/// Which sent messages to read; every field left `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct SentFilter {
+    pub work_order: Option<WorkOrderId>,
+    /// An exact email address or E.164 phone.
+    pub to: Option<String>,
+    /// Only messages sent at or after this time.
+    pub since: Option<DateTime<Utc>>,
+}
+
+struct Row<'a> {
+    id: &'a str,
+    channel: &'static str,
+    to: &'a str,
+    recipient: &'a Recipient,
+    subject: Option<&'a str>,
+    body: &'a str,
+    ics: Option<&'a str>,
+    key: &'a str,
+    work_order: Option<&'a WorkOrderId>,
+    at: DateTime<Utc>,
+}
+
+fn record(db: &Db, m: Row) -> Result<(), StoreError> {
+    let conn = db.conn();
+    // OR IGNORE is the idempotency the ports demand: the first recording of an id stands.
+    conn.execute(
+        "INSERT OR IGNORE INTO sent \
+           (id, channel, to_address, recipient, subject, body, ics, key, work_order, at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            m.id,
+            m.channel,
+            m.to,
+            to_json(m.recipient, "a recipient")?,
+            m.subject,
+            m.body,
+            m.ics,
+            m.key,
+            m.work_order.map(WorkOrderId::as_str),
+            ts(m.at),
+        ],
+    )
+    .with_ctx(|| format!("recording sent message {}", m.id))?;
+    Ok(())
+}
+
+/// A [`Mailer`] that records instead of sending. Sending the same id twice records once.
+#[derive(Clone)]
+pub struct RecordingMailer {
+    db: Arc<Db>,
+    clock: Arc<dyn Clock>,
+}
+
+impl RecordingMailer {
+    /// Records into `store`, stamping messages with `clock`'s now.
+    pub fn new(store: &SqliteStore, clock: Arc<dyn Clock>) -> Self {
+        RecordingMailer {
+            db: store.db().clone(),
+            clock,
+        }
+    }
+}
+
+#[async_trait]
+impl Mailer for RecordingMailer {
+    async fn send(
+        &self,
+        id: &str,
+        work_order: Option<&WorkOrderId>,
+        email: &EmailMessage,
+    ) -> Result<(), StoreError> {
+        record(
+            &self.db,
+            Row {
+                id,
+                channel: "email",
+                to: email.to.as_str(),
+                recipient: &email.recipient,
+                subject: Some(&email.subject),
+                body: &email.text,
+                ics: email.ics.as_deref(),
+                key: &email.key,
+                work_order,
+                at: self.clock.now(),
+            },
+        )
+    }
+}
+
+/// A [`Texter`] that records instead of sending. Sending the same id twice records once.
+#[derive(Clone)]
+pub struct RecordingTexter {
+    db: Arc<Db>,
+    clock: Arc<dyn Clock>,
+}
+
+impl RecordingTexter {
+    /// Records into `store`, stamping messages with `clock`'s now.
+    pub fn new(store: &SqliteStore, clock: Arc<dyn Clock>) -> Self {
+        RecordingTexter {
+            db: store.db().clone(),
+            clock,
+        }
+    }
+}
+
+#[async_trait]
+impl Texter for RecordingTexter {
+    async fn send(
+        &self,
+        id: &str,
+        work_order: Option<&WorkOrderId>,
+        sms: &SmsMessage,
+    ) -> Result<(), StoreError> {
+        record(
+            &self.db,
+            Row {
+                id,
+                channel: "sms",
+                to: sms.to.as_str(),
+                recipient: &sms.recipient,
+                subject: None,
+                body: &sms.body,
+                ics: None,
+                key: &sms.key,
+                work_order,
+                at: self.clock.now(),
+            },
+        )
+    }
+}
+
+impl SqliteStore {
+    /// Messages recorded by [`RecordingMailer`] and [`RecordingTexter`], oldest first (by
+    /// send time, then recording order).
+    pub fn sent(&self, filter: SentFilter) -> Result<Vec<SentMessage>, StoreError> {
+        let conn = self.db().conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, channel, to_address, recipient, subject, body, ics, key, work_order, at \
+                 FROM sent \
+                 WHERE (?1 IS NULL OR work_order = ?1) AND (?2 IS NULL OR to_address = ?2) \
+                   AND (?3 IS NULL OR at >= ?3) \
+                 ORDER BY at, rowid",
+            )
+            .ctx("preparing the sent-message query")?;
+        let rows = stmt
+            .query_map(
+                params![
+                    filter.work_order.as_ref().map(WorkOrderId::as_str),
+                    filter.to,
+                    filter.since.map(ts),
+                ],
+                |r| {
+                    Ok((
+                        (
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, Option<String>>(4)?,
+                        ),
+                        (
+                            r.get::<_, String>(5)?,
+                            r.get::<_, Option<String>>(6)?,
+                            r.get::<_, String>(7)?,
+                            r.get::<_, Option<String>>(8)?,
+                            r.get::<_, String>(9)?,
+                        ),
+                    ))
+                },
+            )
+            .ctx("reading sent messages")?;
+        let mut out = Vec::new();
+        for row in rows {
+            let ((id, channel, to, recipient, subject), (body, ics, key, work_order, at)) =
+                row.ctx("reading sent messages")?;
+            out.push(SentMessage {
+                channel: match channel.as_str() {
+                    "email" => Channel::Email,
+                    "sms" => Channel::Sms,
+                    other => {
+                        return Err(StoreError::msg(format!(
+                            "sent message {id} has the unknown channel {other:?}"
+                        )));
+                    }
+                },
+                recipient: from_json(&recipient, "a recipient")?,
+                at: parse_ts(&at)?,
+                work_order: work_order.map(WorkOrderId),
+                id,
+                to,
+                subject,
+                body,
+                ics,
+                key,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,552 @@
+//! [`SqliteStore`]: the work-order store of local mode ([`WorkOrders`] on one SQLite file).
+
+use crate::clock::VirtualClock;
+use crate::db::{Ctx, Db, from_json, parse_ts, to_i64, to_json, to_u64, ts};
+use crate::timers::SqliteTimers;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mendwork_app::ports::{
+    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
+};
+use mendwork_domain::decide::Recorded;
+use mendwork_domain::{
+    JobCode, Phone, PropertyId, VendorId, Visit, VisitId, VisitStatus, Window, WorkOrder,
+    WorkOrderId,
+};
+use rusqlite::{Connection, OptionalExtension, Params, Transaction, TransactionBehavior, params};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The embedded work-order store: one SQLite file (WAL, `synchronous=FULL`), schema created or
+/// migrated on open.
+///
+/// Invariants:
+/// - a [`Commit`] is one SQLite transaction: the work order row, its timeline rows, its outbox
+///   rows, its visit row and its idempotency key are all written, or none of them is;
+/// - a work order's stored `version` is the number of commits it has had (1 after creation);
+/// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed.
+///
+/// Cloning is cheap and every clone (and every handle from [`SqliteStore::timers`],
+/// [`SqliteStore::clock`] and the recording senders) shares the one connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Arc<Db>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store file at `path`. Refuses a file written by a newer
+    /// schema version.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        Ok(SqliteStore {
+            db: Arc::new(Db::open(path)?),
+        })
+    }
+
+    /// A private store that vanishes when the last handle is dropped (for tests).
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        Ok(SqliteStore {
+            db: Arc::new(Db::open_in_memory()?),
+        })
+    }
+
+    /// The timer table of this store.
+    pub fn timers(&self) -> SqliteTimers {
+        SqliteTimers::new(self.db.clone())
+    }
+
+    /// The virtual clock kept in this store. Every handle shares one time.
+    pub fn clock(&self) -> VirtualClock {
+        VirtualClock::new(self.db.clone())
+    }
+
+    pub(crate) fn db(&self) -> &Arc<Db> {
+        &self.db
+    }
+
+    fn commit_now(&self, c: &Commit) -> Result<(), CommitError> {
+        let now = ts(self.db.now());
+        let mut conn = self.db.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("starting a commit")?;
+        let id = &c.wo.id;
+        // Any early return below drops `tx`, which rolls back: a refused commit writes nothing.
+        if let Some(key) = &c.idempotency_key {
+            claim_key(&tx, key, id.as_str(), &now)?;
+        }
+        let stored: Option<i64> = tx
+            .query_row(
+                "SELECT version FROM work_orders WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_ctx(|| format!("reading the version of {id}"))?;
+        let expected = to_i64(c.expected_version, "expected version")?;
+        let current_ok = match stored {
+            None => expected == 0,
+            Some(v) => expected != 0 && v == expected,
+        };
+        if !current_ok {
+            return Err(CommitError::Conflict(id.clone()));
+        }
+        let version = expected
+            .checked_add(1)
+            .ok_or_else(|| StoreError::msg(format!("{id} has run out of versions")))?;
+        write_work_order(&tx, &c.wo, version)?;
+
+        let last_seq: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .with_ctx(|| format!("reading the timeline length of {id}"))?;
+        let mut insert_event = tx
+            .prepare_cached(
+                "INSERT INTO timeline (work_order, seq, version, at, event) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .ctx("preparing the timeline insert")?;
+        for (seq, r) in (last_seq + 1..).zip(&c.events) {
+            insert_event
+                .execute(params![
+                    id.as_str(),
+                    seq,
+                    version,
+                    ts(r.at),
+                    to_json(&r.event, "a timeline event")?
+                ])
+                .with_ctx(|| format!("appending event {seq} to the timeline of {id}"))?;
+        }
+        drop(insert_event);
+
+        insert_outbox(&tx, &c.outbox)?;
+        if let Some(v) = &c.wo.visit {
+            write_visit(&tx, v)?;
+        }
+        tx.commit().with_ctx(|| format!("committing {id}"))?;
+        Ok(())
+    }
+
+    fn commit_outbox_now(
+        &self,
+        key: &str,
+        value: &str,
+        outbox: &[OutboxRecord],
+    ) -> Result<(), CommitError> {
+        let now = ts(self.db.now());
+        let mut conn = self.db.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("starting an outbox commit")?;
+        claim_key(&tx, key, value, &now)?;
+        insert_outbox(&tx, outbox)?;
+        tx.commit().ctx("committing outbox records")?;
+        Ok(())
+    }
+
+    fn work_orders<P: Params>(&self, sql: &str, p: P) -> Result<Vec<WorkOrder>, StoreError> {
+        let conn = self.db.conn();
+        query_work_orders(&conn, sql, p)
+    }
+
+    fn save_manual_visit_now(&self, visit: &Visit) -> Result<(), StoreError> {
+        if let Some(wo) = &visit.work_order {
+            return Err(StoreError::msg(format!(
+                "visit {} belongs to work order {wo}: it changes only through that work order",
+                visit.id
+            )));
+        }
+        let mut conn = self.db.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("starting to save a visit")?;
+        let linked: Option<Option<String>> = tx
+            .query_row(
+                "SELECT work_order FROM visits WHERE id = ?1",
+                [&visit.id.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_ctx(|| format!("reading visit {}", visit.id))?;
+        // Overwriting a linked visit from the desk would silently unlink it from its work order
+        // (whose own copy would then disagree); refuse, so the caller goes through the WO.
+        if let Some(Some(wo)) = linked {
+            return Err(StoreError::msg(format!(
+                "visit {} is linked to work order {wo}: it changes only through that work order",
+                visit.id
+            )));
+        }
+        write_visit(&tx, visit)?;
+        tx.commit()
+            .with_ctx(|| format!("saving visit {}", visit.id))
+    }
+}
+
+/// Records `key → value`, or fails with `Duplicate` if the key was used before.
+fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), CommitError> {
+    let inserted = tx
+        .execute(
+            "INSERT OR IGNORE INTO idempotency (key, value, at) VALUES (?1, ?2, ?3)",
+            params![key, value, now],
+        )
+        .with_ctx(|| format!("recording idempotency key {key:?}"))?;
+    if inserted == 0 {
+        return Err(CommitError::Duplicate(key.to_string()));
+    }
+    Ok(())
+}
+
+fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
+             created_at, updated_at, version, open, json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status, \
+             property = excluded.property, vendor = excluded.vendor, \
+             offer_vendor = excluded.offer_vendor, tenant_phone = excluded.tenant_phone, \
+             created_at = excluded.created_at, updated_at = excluded.updated_at, \
+             version = excluded.version, open = excluded.open, json = excluded.json",
+        params![
+            wo.id.as_str(),
+            wo.code.as_str(),
+            wo.status.as_str(),
+            wo.request.property.as_str(),
+            wo.vendor.as_ref().map(VendorId::as_str),
+            wo.offer.as_ref().map(|o| o.vendor.as_str()),
+            wo.request.tenant.phone.as_ref().map(Phone::as_str),
+            ts(wo.created_at),
+            ts(wo.updated_at),
+            version,
+            !wo.status.is_final(),
+            to_json(wo, "a work order")?,
+        ],
+    )
+    .with_ctx(|| format!("writing work order {}", wo.id))?;
+    Ok(())
+}
+
+fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreError> {
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO outbox (id, work_order, kind, effect, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .ctx("preparing the outbox insert")?;
+    for r in outbox {
+        let effect = serde_json::to_value(&r.effect).ctx("encoding an effect")?;
+        // The effect's tag, copied out so the table can be read (and counted) by kind.
+        let kind = effect
+            .get("effect")
+            .and_then(|k| k.as_str())
+            .unwrap_or("unknown")
+            .to_string();
+        insert
+            .execute(params![
+                r.id,
+                r.work_order.as_ref().map(WorkOrderId::as_str),
+                kind,
+                effect.to_string(),
+                ts(r.created_at),
+            ])
+            .with_ctx(|| format!("adding outbox record {} (ids must be unique)", r.id))?;
+    }
+    Ok(())
+}
+
+fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT (id) DO UPDATE SET property = excluded.property, \
+             work_order = excluded.work_order, status = excluded.status, \
+             expected_start = excluded.expected_start, expected_end = excluded.expected_end, \
+             json = excluded.json",
+        params![
+            v.id.0,
+            v.property.as_str(),
+            v.work_order.as_ref().map(WorkOrderId::as_str),
+            visit_status(v.status),
+            v.expected.map(|w| ts(w.start)),
+            v.expected.map(|w| ts(w.end)),
+            to_json(v, "a visit")?,
+        ],
+    )
+    .with_ctx(|| format!("writing visit {}", v.id))?;
+    Ok(())
+}
+
+/// The stored spelling of a visit status (the same as its serde form).
+fn visit_status(s: VisitStatus) -> &'static str {
+    match s {
+        VisitStatus::Expected => "expected",
+        VisitStatus::CheckedIn => "checked_in",
+        VisitStatus::CheckedOut => "checked_out",
+        VisitStatus::Cancelled => "cancelled",
+    }
+}
+
+fn query_work_orders<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    p: P,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).ctx("preparing a work-order query")?;
+    let rows = stmt
+        .query_map(p, |r| r.get::<_, String>(0))
+        .ctx("querying work orders")?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(from_json(&json.ctx("reading a work order")?, "a work order")?);
+    }
+    Ok(out)
+}
+
+fn query_visits<P: Params>(conn: &Connection, sql: &str, p: P) -> Result<Vec<Visit>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).ctx("preparing a visit query")?;
+    let rows = stmt
+        .query_map(p, |r| r.get::<_, String>(0))
+        .ctx("querying visits")?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(from_json(&json.ctx("reading a visit")?, "a visit")?);
+    }
+    Ok(out)
+}
+
+#[async_trait]
+impl WorkOrders for SqliteStore {
+    async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
+        let conn = self.db.conn();
+        let row: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT json, version FROM work_orders WHERE id = ?1",
+                [id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .with_ctx(|| format!("loading work order {id}"))?;
+        row.map(|(json, version)| {
+            Ok(Stored {
+                wo: from_json(&json, "a work order")?,
+                version: to_u64(version, "version")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT at, event FROM timeline WHERE work_order = ?1 ORDER BY seq")
+            .ctx("preparing the timeline query")?;
+        let rows = stmt
+            .query_map([id.as_str()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .with_ctx(|| format!("reading the timeline of {id}"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, event) = row.with_ctx(|| format!("reading the timeline of {id}"))?;
+            out.push(Recorded {
+                at: parse_ts(&at)?,
+                event: from_json(&event, "a timeline event")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
+        self.commit_now(&commit)
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
+        // SQLite reads a negative LIMIT as "no limit".
+        let limit = filter
+            .limit
+            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        self.work_orders(
+            "SELECT json FROM work_orders \
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR property = ?2) \
+               AND (?3 = 0 OR open = 1) \
+             ORDER BY created_at DESC, id LIMIT ?4",
+            params![
+                filter.status.map(|s| s.as_str()),
+                filter.property.as_ref().map(PropertyId::as_str),
+                filter.open_only,
+                limit
+            ],
+        )
+    }
+
+    async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError> {
+        self.work_orders(
+            "SELECT json FROM work_orders \
+             WHERE open = 1 AND (vendor = ?1 OR offer_vendor = ?1) \
+             ORDER BY created_at DESC, id",
+            [vendor.as_str()],
+        )
+    }
+
+    async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError> {
+        self.work_orders(
+            "SELECT json FROM work_orders WHERE open = 1 AND tenant_phone = ?1 \
+             ORDER BY created_at DESC, id",
+            [phone.as_str()],
+        )
+    }
+
+    async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError> {
+        // Codes are meant to be unique among open work orders; should two collide anyway,
+        // the newest is the one a vendor is most likely texting about.
+        let mut found = self.work_orders(
+            "SELECT json FROM work_orders WHERE open = 1 AND code = ?1 \
+             ORDER BY created_at DESC, id LIMIT 1",
+            [code.as_str()],
+        )?;
+        Ok(found.pop())
+    }
+
+    async fn vendor_appointments(
+        &self,
+        vendor: &VendorId,
+    ) -> Result<Vec<(WorkOrderId, Window)>, StoreError> {
+        let wos = self.work_orders(
+            "SELECT json FROM work_orders WHERE open = 1 AND vendor = ?1 \
+             ORDER BY created_at DESC, id",
+            [vendor.as_str()],
+        )?;
+        Ok(wos
+            .into_iter()
+            .filter_map(|wo| wo.appointment.map(|w| (wo.id, w)))
+            .collect())
+    }
+
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.db.conn();
+        conn.query_row(
+            "SELECT value FROM idempotency WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()
+        .with_ctx(|| format!("reading idempotency key {key:?}"))
+    }
+
+    async fn commit_outbox(
+        &self,
+        key: &str,
+        value: &str,
+        outbox: Vec<OutboxRecord>,
+    ) -> Result<(), CommitError> {
+        self.commit_outbox_now(key, value, &outbox)
+    }
+
+    async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let conn = self.db.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, work_order, effect, created_at FROM outbox \
+                 WHERE done_at IS NULL ORDER BY seq LIMIT ?1",
+            )
+            .ctx("preparing the outbox query")?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .ctx("reading the outbox")?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, work_order, effect, created_at) = row.ctx("reading the outbox")?;
+            out.push(OutboxRecord {
+                effect: from_json(&effect, "an effect")?,
+                created_at: parse_ts(&created_at)?,
+                work_order: work_order.map(WorkOrderId),
+                id,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
+        let now = ts(self.db.now());
+        let conn = self.db.conn();
+        // Done twice (or an unknown id) changes nothing: effects are carried out at least once,
+        // so a second report is expected, and the first done_at is the one worth keeping.
+        conn.execute(
+            "UPDATE outbox SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
+            [id, &now],
+        )
+        .with_ctx(|| format!("marking outbox record {id} done"))?;
+        Ok(())
+    }
+
+    async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
+        let conn = self.db.conn();
+        Ok(query_visits(&conn, "SELECT json FROM visits WHERE id = ?1", [&id.0])?.pop())
+    }
+
+    async fn visits_between(
+        &self,
+        property: &PropertyId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Visit>, StoreError> {
+        // "Touches" is overlap of half-open spans: a visit ending exactly at `from` is over.
+        let conn = self.db.conn();
+        query_visits(
+            &conn,
+            "SELECT json FROM visits WHERE property = ?1 \
+               AND (status = 'checked_in' OR (expected_start < ?3 AND expected_end > ?2)) \
+             ORDER BY expected_start IS NULL, expected_start, id",
+            params![property.as_str(), ts(from), ts(to)],
+        )
+    }
+
+    async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError> {
+        self.save_manual_visit_now(visit)
+    }
+
+    async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT phone FROM opt_outs")
+            .ctx("preparing the opt-out query")?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .ctx("reading opt-outs")?;
+        let mut out = BTreeSet::new();
+        for row in rows {
+            let raw = row.ctx("reading opt-outs")?;
+            let phone = Phone::parse(&raw).map_err(|e| {
+                StoreError::msg(format!("the stored opt-out {raw:?} is not a phone: {e}"))
+            })?;
+            out.insert(phone);
+        }
+        Ok(out)
+    }
+
+    async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
+        let now = ts(self.db.now());
+        let conn = self.db.conn();
+        if out {
+            // OR IGNORE keeps the first opt-out time: repeating STOP is not news.
+            conn.execute(
+                "INSERT OR IGNORE INTO opt_outs (phone, at) VALUES (?1, ?2)",
+                [phone.as_str(), &now],
+            )
+        } else {
+            conn.execute("DELETE FROM opt_outs WHERE phone = ?1", [phone.as_str()])
+        }
+        .with_ctx(|| format!("recording the opt-out of {phone}"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,99 @@
+//! [`SqliteTimers`]: one-time timers as rows of the store, fired by the local runner as the
+//! virtual clock passes them.
+
+use crate::db::{Ctx, Db, from_json, parse_ts, to_json, ts};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mendwork_app::ports::{StoreError, TimerSpec, Timers};
+use rusqlite::{OptionalExtension, Row, params};
+use std::sync::Arc;
+
+/// The timer table of a [`crate::SqliteStore`] (same file, same connection).
+///
+/// Invariants: at most one timer per name; `set` never moves an existing timer (as with
+/// EventBridge Scheduler, a name is created once: a new time means a new generation, hence a
+/// new name); a timer stays until `cancel` or `remove`, firing does not delete it by itself.
+#[derive(Clone)]
+pub struct SqliteTimers {
+    db: Arc<Db>,
+}
+
+const COLUMNS: &str = "name, at, target";
+
+fn spec(r: &Row) -> rusqlite::Result<(String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+fn decode((name, at, target): (String, String, String)) -> Result<TimerSpec, StoreError> {
+    Ok(TimerSpec {
+        at: parse_ts(&at)?,
+        target: from_json(&target, "a timer target")?,
+        name,
+    })
+}
+
+impl SqliteTimers {
+    pub(crate) fn new(db: Arc<Db>) -> Self {
+        SqliteTimers { db }
+    }
+
+    /// The timer due first among those due at or before `until` (ties broken by name, so the
+    /// firing order is reproducible), or `None` if nothing is due yet.
+    pub fn next_due(&self, until: DateTime<Utc>) -> Result<Option<TimerSpec>, StoreError> {
+        let conn = self.db.conn();
+        conn.query_row(
+            &format!("SELECT {COLUMNS} FROM timers WHERE at <= ?1 ORDER BY at, name LIMIT 1"),
+            [ts(until)],
+            spec,
+        )
+        .optional()
+        .ctx("finding the next due timer")?
+        .map(decode)
+        .transpose()
+    }
+
+    /// Deletes a timer (once fired); a missing one is fine.
+    pub fn remove(&self, name: &str) -> Result<(), StoreError> {
+        let conn = self.db.conn();
+        conn.execute("DELETE FROM timers WHERE name = ?1", [name])
+            .with_ctx(|| format!("removing timer {name}"))?;
+        Ok(())
+    }
+
+    /// Every pending timer, soonest first.
+    pub fn all(&self) -> Result<Vec<TimerSpec>, StoreError> {
+        let conn = self.db.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM timers ORDER BY at, name"))
+            .ctx("preparing the timer listing")?;
+        let rows = stmt.query_map([], spec).ctx("listing timers")?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(decode(row.ctx("listing timers")?)?);
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl Timers for SqliteTimers {
+    async fn set(&self, timer: &TimerSpec) -> Result<(), StoreError> {
+        let now = ts(self.db.now());
+        let conn = self.db.conn();
+        conn.execute(
+            "INSERT OR IGNORE INTO timers (name, at, target, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                timer.name,
+                ts(timer.at),
+                to_json(&timer.target, "a timer target")?,
+                now
+            ],
+        )
+        .with_ctx(|| format!("setting timer {}", timer.name))?;
+        Ok(())
+    }
+
+    async fn cancel(&self, name: &str) -> Result<(), StoreError> {
+        self.remove(name)
+    }
+}

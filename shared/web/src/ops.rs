@@ -1,0 +1,199 @@
+//! What the API and the pages both do: find a work order by id or job code, run a command and
+//! carry out its outbox before answering, and the visitor-desk operations on visits.
+
+use crate::error::{WebError, log_internal};
+use crate::intake::FieldError;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use mendwork_app::{App, Exec, Executed};
+use mendwork_domain::localtime::{at_local, local_date};
+use mendwork_domain::{
+    Actor, Command, JobCode, LocalTime, Property, PropertyId, Visit, VisitId, VisitStatus, Window,
+    WorkOrder, WorkOrderId,
+};
+
+/// The acting PM until logins exist.
+pub fn pm() -> Actor {
+    Actor::Pm("PM".into())
+}
+
+/// Carries out the outbox (messages, timers, follow-up commands) so the caller sees the result
+/// of its request. A failure here loses nothing (the records stay pending and are retried), so
+/// it is logged and the request still counts as done.
+pub async fn settle(app: &App) {
+    if let Err(e) = app.drain().await {
+        log_internal(&e);
+    }
+}
+
+/// Runs one command, then settles the outbox.
+pub async fn run(app: &App, id: &WorkOrderId, command: Command) -> Result<Executed, WebError> {
+    let done = app.execute(id, command, Exec::default()).await;
+    settle(app).await;
+    Ok(done?)
+}
+
+/// A work order by id (`wo-…`) or by job code (open work orders only).
+pub async fn find(app: &App, id_or_code: &str) -> Result<Option<WorkOrder>, WebError> {
+    let key = id_or_code.trim();
+    if let Some(stored) = app.store.load(&WorkOrderId(key.to_string())).await.map_err(store)? {
+        return Ok(Some(stored.wo));
+    }
+    match JobCode::parse(key) {
+        Some(code) => Ok(app.store.open_by_code(&code).await.map_err(store)?),
+        None => Ok(None),
+    }
+}
+
+/// Like [`find`], but missing is a 404.
+pub async fn get(app: &App, id_or_code: &str) -> Result<WorkOrder, WebError> {
+    find(app, id_or_code)
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no work order {:?}.", id_or_code.trim())))
+}
+
+pub fn store(e: mendwork_app::ports::StoreError) -> WebError {
+    WebError::from(mendwork_app::AppError::Store(e))
+}
+
+/// The instants bounding a local calendar day in `tz`.
+pub fn day_bounds(tz: Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = LocalTime(NaiveTime::MIN);
+    let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
+    (at_local(tz, date, midnight), at_local(tz, next, midnight))
+}
+
+/// Today's date where the property is.
+pub fn today(app: &App, tz: Tz) -> NaiveDate {
+    local_date(tz, app.now())
+}
+
+/// The visits a property's desk expects on a local date (and any still checked in).
+pub async fn visits_on(app: &App, property: &Property, date: NaiveDate) -> Result<Vec<Visit>, WebError> {
+    let (from, to) = day_bounds(property.timezone, date);
+    let mut visits = app
+        .store
+        .visits_between(&property.id, from, to)
+        .await
+        .map_err(store)?;
+    visits.sort_by_key(|v| (v.expected.map(|w| w.start), v.visitor.clone()));
+    Ok(visits)
+}
+
+/// A visit made at the desk, before it is stored or linked.
+pub struct NewVisit {
+    pub property: PropertyId,
+    pub visitor: String,
+    pub company: Option<String>,
+    pub expected: Option<Window>,
+    pub request_id: Option<String>,
+}
+
+/// Creates a visit; with a request id it is linked to that work order in the same step (and
+/// not created at all if the link is refused).
+pub async fn create_visit(app: &App, new: NewVisit) -> Result<Visit, WebError> {
+    let visit = Visit {
+        id: app.ids.visit_id(),
+        property: new.property,
+        work_order: None,
+        work_order_code: None,
+        visitor: new.visitor,
+        company: new.company,
+        expected: new.expected,
+        status: VisitStatus::Expected,
+        checked_in_at: None,
+        checked_out_at: None,
+        automatic: false,
+    };
+    match new.request_id {
+        Some(request) => link(app, visit, &request).await,
+        None => {
+            app.store.save_manual_visit(&visit).await.map_err(store)?;
+            settle(app).await;
+            Ok(visit)
+        }
+    }
+}
+
+/// Links a visit to the work order with this request id (job code or id).
+pub async fn link(app: &App, visit: Visit, request_id: &str) -> Result<Visit, WebError> {
+    let wo = find(app, request_id).await?.ok_or_else(|| {
+        WebError::from(FieldError::new(
+            "request_id",
+            format!("No open work order has the request id {:?}.", request_id.trim()),
+        ))
+    })?;
+    let id = visit.id.clone();
+    let done = run(app, &wo.id, Command::LinkVisit { visit }).await?;
+    match done.wo.visit {
+        Some(v) if v.id == id => Ok(v),
+        _ => load_visit(app, &id).await,
+    }
+}
+
+pub async fn load_visit(app: &App, id: &VisitId) -> Result<Visit, WebError> {
+    app.store
+        .visit(id)
+        .await
+        .map_err(store)?
+        .ok_or_else(|| WebError::NotFound(format!("There is no visit {id}.")))
+}
+
+/// Checks the visitor in: a linked visit through its work order (the vendor arrived), a manual
+/// one directly. Checking in twice is harmless.
+pub async fn check_in(app: &App, id: &VisitId) -> Result<Visit, WebError> {
+    let visit = load_visit(app, id).await?;
+    match visit.status {
+        VisitStatus::CheckedIn => return Ok(visit),
+        VisitStatus::CheckedOut => {
+            return Err(WebError::Rejected("This visitor has already checked out.".into()));
+        }
+        VisitStatus::Cancelled => {
+            return Err(WebError::Rejected("This visit was cancelled.".into()));
+        }
+        VisitStatus::Expected => {}
+    }
+    match &visit.work_order {
+        Some(wo) => {
+            run(app, wo, Command::Arrived { by: Actor::Desk }).await?;
+            load_visit(app, id).await
+        }
+        None => {
+            let mut v = visit;
+            v.status = VisitStatus::CheckedIn;
+            v.checked_in_at = Some(app.now());
+            app.store.save_manual_visit(&v).await.map_err(store)?;
+            settle(app).await;
+            Ok(v)
+        }
+    }
+}
+
+/// Checks the visitor out. Checking out twice is harmless; before check-in it is refused.
+pub async fn check_out(app: &App, id: &VisitId) -> Result<Visit, WebError> {
+    let visit = load_visit(app, id).await?;
+    match visit.status {
+        VisitStatus::CheckedOut => return Ok(visit),
+        VisitStatus::Cancelled => {
+            return Err(WebError::Rejected("This visit was cancelled.".into()));
+        }
+        VisitStatus::Expected => {
+            return Err(WebError::Rejected("This visitor has not checked in yet.".into()));
+        }
+        VisitStatus::CheckedIn => {}
+    }
+    match &visit.work_order {
+        Some(wo) => {
+            run(app, wo, Command::CheckOut { by: Actor::Desk }).await?;
+            load_visit(app, id).await
+        }
+        None => {
+            let mut v = visit;
+            v.status = VisitStatus::CheckedOut;
+            v.checked_out_at = Some(app.now());
+            app.store.save_manual_visit(&v).await.map_err(store)?;
+            settle(app).await;
+            Ok(v)
+        }
+    }
+}

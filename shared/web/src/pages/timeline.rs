@@ -1,0 +1,279 @@
+//! The timeline in words: [`describe`] for the tenant (plain words, internal bookkeeping hidden)
+//! and [`describe_pm`] for the property team (everything, messages with their text).
+
+use super::when;
+use chrono_tz::Tz;
+use maud::{Markup, html};
+use mendwork_app::steps::recipient_label;
+use mendwork_domain::decide::Recorded;
+use mendwork_domain::{
+    Actor, Channel, Event, Portfolio, Recipient, TimerKind, VendorId, VisitChange,
+};
+
+fn vendor_name(portfolio: &Portfolio, id: &VendorId) -> String {
+    portfolio
+        .vendor(id)
+        .map_or_else(|| id.to_string(), |v| v.name.clone())
+}
+
+fn actor(portfolio: &Portfolio, a: &Actor) -> String {
+    match a {
+        Actor::Vendor(v) => vendor_name(portfolio, v),
+        Actor::Pm(_) => "the property team".into(),
+        Actor::Owner => "the owner".into(),
+        Actor::Tenant => "the tenant".into(),
+        Actor::Desk => "the front desk".into(),
+        Actor::System => "Mendwork".into(),
+    }
+}
+
+fn recipient(portfolio: &Portfolio, r: &Recipient) -> String {
+    match r {
+        Recipient::Vendor(v) => vendor_name(portfolio, v),
+        other => recipient_label(other),
+    }
+}
+
+fn channel(c: Channel) -> &'static str {
+    match c {
+        Channel::Sms => "text",
+        Channel::Email => "email",
+    }
+}
+
+fn timer(kind: TimerKind) -> &'static str {
+    match kind {
+        TimerKind::QuietHoursEnd => "end of quiet hours",
+        TimerKind::AcceptTimeout => "offer expiry",
+        TimerKind::ScheduleNudge => "scheduling nudge",
+        TimerKind::ProposalTimeout => "proposed-time expiry",
+        TimerKind::ReminderDayBefore => "day-before reminder",
+        TimerKind::ReminderMorning => "morning reminder",
+        TimerKind::OutcomeAsk => "\"done?\" question",
+        TimerKind::ApprovalReminder => "approval reminder",
+        TimerKind::InvoiceFollowUp => "invoice follow-up",
+        TimerKind::CloseAfterInvoice => "close after invoice",
+    }
+}
+
+/// What a tenant reads about an event, or `None` for what is not theirs to see (timers, other
+/// people's messages, vendors declining, money).
+pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> {
+    Some(match event {
+        Event::Submitted { code, .. } => format!("We received your request (job {code})."),
+        Event::Triaged { triage, .. } => format!(
+            "We reviewed your request: {} repair, {} priority.",
+            triage.trade.label().to_lowercase(),
+            triage.priority.as_str()
+        ),
+        Event::OfferHeld { until } => format!(
+            "We'll contact a vendor at {} (we don't text vendors at night for non-emergencies).",
+            super::at(tz, *until)
+        ),
+        Event::Offered { .. } => "We asked a vendor to take the job.".into(),
+        Event::NeedsAttention { .. } => "Our team is looking into your request personally.".into(),
+        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
+            format!("{} will do the repair.", vendor_name(portfolio, vendor))
+        }
+        Event::Unassigned { .. } => "The vendor was changed.".into(),
+        Event::SlotsOffered { .. } => "The vendor is choosing one of your available times.".into(),
+        Event::TimeProposed { window } => format!(
+            "The vendor proposed {}: please confirm or decline below.",
+            when(tz, window)
+        ),
+        Event::ProposalDeclined { window } => format!("The time {} was declined.", when(tz, window)),
+        Event::Scheduled { window, .. } => format!("Appointment set: {}.", when(tz, window)),
+        Event::Unscheduled { .. } => "The appointment was called off; a new time will be arranged.".into(),
+        Event::AvailabilityAdded { windows } => match windows.len() {
+            1 => "You added a time when you're available.".into(),
+            n => format!("You added {n} times when you're available."),
+        },
+        Event::Arrived { .. } => "The vendor arrived.".into(),
+        Event::RunningLate { minutes } => match minutes {
+            Some(m) => format!("The vendor is running about {m} minutes late."),
+            None => "The vendor is running late.".into(),
+        },
+        Event::Completed { .. } => "The repair is done.".into(),
+        Event::NotDone { .. } => {
+            "The vendor could not finish the repair; a return visit will be arranged.".into()
+        }
+        Event::ApprovalRequested { .. } => "The repair needs the owner's approval.".into(),
+        Event::Approved { .. } => "The repair was approved.".into(),
+        Event::ApprovalDeclined { .. } => {
+            "The repair was not approved as quoted; our team will be in touch.".into()
+        }
+        Event::FeedbackRequested => "We'd love to hear how it went: see below.".into(),
+        Event::FeedbackReceived { .. } => "Thank you for your feedback.".into(),
+        Event::Closed { .. } => "Your request is closed.".into(),
+        Event::Cancelled { by, .. } => match by {
+            Actor::Tenant => "You cancelled this request.".into(),
+            _ => "This request was cancelled by the property team.".into(),
+        },
+        Event::MessageSent {
+            to: Recipient::Tenant,
+            channel: c,
+            ..
+        } => format!("We sent you an {}.", if *c == Channel::Email { "email" } else { "text message" }),
+        Event::Declined { .. }
+        | Event::OfferLapsed { .. }
+        | Event::OfferWithdrawn { .. }
+        | Event::InstructionsAdded { .. }
+        | Event::ScheduleNudged { .. }
+        | Event::Reminded { .. }
+        | Event::Visit { .. }
+        | Event::OutcomeAsked { .. }
+        | Event::EstimateReceived { .. }
+        | Event::ApprovalReminded { .. }
+        | Event::ApprovalEscalated
+        | Event::InvoiceRequested { .. }
+        | Event::InvoiceEscalated
+        | Event::InvoiceReceived { .. }
+        | Event::TimerSet { .. }
+        | Event::TimerCancelled { .. }
+        | Event::TimerElapsed { .. }
+        | Event::MessageReceived { .. }
+        | Event::MessageSent { .. } => return None,
+    })
+}
+
+/// The tenant's timeline, oldest first, internal entries left out.
+pub fn tenant_timeline(events: &[Recorded], portfolio: &Portfolio, tz: Tz) -> Markup {
+    html! {
+        ol.timeline {
+            @for r in events {
+                @if let Some(text) = describe(&r.event, portfolio, tz) {
+                    li { (super::time_el(tz, r.at)) (text) }
+                }
+            }
+        }
+    }
+}
+
+/// What the property team reads about an event: everything.
+pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
+    let v = |id: &VendorId| vendor_name(portfolio, id);
+    match event {
+        Event::Submitted { code, request, .. } => html! {
+            "Work order " (code) " created (" (format!("{:?}", request.source).to_lowercase()) ")."
+        },
+        Event::Triaged { triage, emergency_alert } => html! {
+            "Triaged: " (triage.trade.label()) ", " (triage.priority.as_str()) " priority"
+            @if *emergency_alert { " — emergency alert sent" } ". "
+            (triage.diagnosis)
+            details {
+                summary { "Triage details" }
+                pre { (serde_json::to_string_pretty(triage).unwrap_or_default()) }
+            }
+        },
+        Event::OfferHeld { until } => html! { "Offer held for quiet hours until " (super::at(tz, *until)) "." },
+        Event::Offered { vendor, expires_at } => html! {
+            "Offered to " (v(vendor)) "; expires " (super::at(tz, *expires_at)) "."
+        },
+        Event::Declined { vendor, reason } => html! {
+            (v(vendor)) " declined" @if let Some(r) = reason { ": " (r) } "."
+        },
+        Event::OfferLapsed { vendor } => html! { "The offer to " (v(vendor)) " lapsed." },
+        Event::OfferWithdrawn { vendor } => html! { "The offer to " (v(vendor)) " was withdrawn." },
+        Event::NeedsAttention { reason } => html! { strong { "Needs attention: " } (reason) },
+        Event::Accepted { vendor } => html! { (v(vendor)) " accepted." },
+        Event::Assigned { vendor, by } => html! { "Assigned to " (v(vendor)) " by " (actor(portfolio, by)) "." },
+        Event::Unassigned { vendor } => html! { (v(vendor)) " was unassigned." },
+        Event::InstructionsAdded { text, by } => html! {
+            "Instructions from " (actor(portfolio, by)) ": " (text)
+        },
+        Event::SlotsOffered { slots } => html! {
+            "Slots offered to the vendor: "
+            (slots.iter().enumerate().map(|(i, w)| format!("{}. {}", i + 1, when(tz, w))).collect::<Vec<_>>().join("; "))
+        },
+        Event::ScheduleNudged { vendor, n } => html! { (v(vendor)) " nudged to pick a time (" (n) ")." },
+        Event::TimeProposed { window } => html! { "Vendor proposed " (when(tz, window)) "." },
+        Event::ProposalDeclined { window } => html! { "Tenant declined " (when(tz, window)) "." },
+        Event::Scheduled { window, by } => html! {
+            "Scheduled for " (when(tz, window)) " by " (actor(portfolio, by)) "."
+        },
+        Event::Unscheduled { reason } => html! { "Unscheduled: " (reason) "." },
+        Event::AvailabilityAdded { windows } => html! {
+            "Tenant availability added: "
+            (windows.iter().map(|w| when(tz, w)).collect::<Vec<_>>().join("; "))
+        },
+        Event::Reminded { which } => html! { "Reminder sent (" (timer(*which)) ")." },
+        Event::Visit { change, visit } => html! {
+            "Visit " (visit.id) " "
+            (match change {
+                VisitChange::Created => "created",
+                VisitChange::Moved => "moved",
+                VisitChange::CheckedIn => "checked in",
+                VisitChange::CheckedOut => "checked out",
+                VisitChange::Cancelled => "cancelled",
+                VisitChange::Linked => "linked",
+            })
+            @if let Some(w) = &visit.expected { " (expected " (when(tz, w)) ")" } "."
+        },
+        Event::Arrived { by } => html! { "Vendor arrived (recorded by " (actor(portfolio, by)) ")." },
+        Event::RunningLate { minutes } => html! {
+            "Vendor running late" @if let Some(m) = minutes { " (" (m) " min)" } "."
+        },
+        Event::OutcomeAsked { n } => html! { "Vendor asked whether the job is done (" (n) ")." },
+        Event::Completed { notes } => html! {
+            "Completed" @if let Some(n) = notes { ": " (n) } "."
+        },
+        Event::NotDone { reason } => html! {
+            "Not done" @if let Some(r) = reason { ": " (r) } "."
+        },
+        Event::EstimateReceived { estimate } => html! {
+            "Estimate from " (v(&estimate.vendor)) ": " (estimate.amount.to_string())
+            " (limit " (estimate.limit.to_string()) ")"
+            @if let Some(n) = &estimate.note { " — " (n) } "."
+        },
+        Event::ApprovalRequested { round } => html! { "Owner approval requested (round " (round) ")." },
+        Event::ApprovalReminded { n } => html! { "Owner reminded about the approval (" (n) ")." },
+        Event::ApprovalEscalated => html! { strong { "Approval escalated: " } "the owner has not answered." },
+        Event::Approved { by } => html! { "Approved by " (actor(portfolio, by)) "." },
+        Event::ApprovalDeclined { by } => html! { "Declined by " (actor(portfolio, by)) "." },
+        Event::InvoiceRequested { n } => html! { "Invoice requested (" (n) ")." },
+        Event::InvoiceEscalated => html! { strong { "Invoice overdue: " } "the vendor has not sent it." },
+        Event::InvoiceReceived { invoice } => html! {
+            "Invoice received: " (invoice.amount.to_string())
+            @if let Some(r) = &invoice.reference { " (ref " (r) ")" } "."
+        },
+        Event::FeedbackRequested => html! { "Tenant feedback requested." },
+        Event::FeedbackReceived { feedback } => html! {
+            "Tenant feedback: " (feedback.rating) "/5"
+            @if let Some(c) = &feedback.comment { " — " (c) } "."
+        },
+        Event::Closed { by } => html! { "Closed by " (actor(portfolio, by)) "." },
+        Event::Cancelled { by, reason } => html! {
+            "Cancelled by " (actor(portfolio, by)) @if let Some(r) = reason { ": " (r) } "."
+        },
+        Event::TimerSet { timer: k, generation, at } => html! {
+            "Timer set: " (timer(*k)) " #" (generation) " for " (super::at(tz, *at)) "."
+        },
+        Event::TimerCancelled { timer: k, generation } => html! {
+            "Timer cancelled: " (timer(*k)) " #" (generation) "."
+        },
+        Event::TimerElapsed { timer: k, generation } => html! {
+            "Timer fired: " (timer(*k)) " #" (generation) "."
+        },
+        Event::MessageReceived { from, channel: c, address, body } => html! {
+            "Message in (" (channel(*c)) ") from " (recipient(portfolio, from)) " <" (address) ">:"
+            pre { (body) }
+        },
+        Event::MessageSent { to, channel: c, address, subject, body, key } => html! {
+            "Message out (" (channel(*c)) ") to " (recipient(portfolio, to)) " <" (address) ">"
+            " " span.hint { "[" (key) "]" }
+            @if let Some(s) = subject { br; strong { (s) } }
+            pre { (body) }
+        },
+    }
+}
+
+/// The full timeline for the property team, oldest first.
+pub fn pm_timeline(events: &[Recorded], portfolio: &Portfolio, tz: Tz) -> Markup {
+    html! {
+        ol.timeline {
+            @for r in events {
+                li { (super::time_el(tz, r.at)) (describe_pm(&r.event, portfolio, tz)) }
+            }
+        }
+    }
+}
