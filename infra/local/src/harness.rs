@@ -201,7 +201,7 @@ async fn outbox(
     State(local): State<Local>,
     Query(q): Query<OutboxQuery>,
 ) -> Result<Response, HarnessError> {
-    let messages = local.store.sent(&SentFilter {
+    let messages = local.store.sent(SentFilter {
         work_order: q.work_order.map(WorkOrderId),
         to: q.to,
         since: q.since,
@@ -218,7 +218,7 @@ async fn messages_page(
     State(local): State<Local>,
     Query(q): Query<OutboxQuery>,
 ) -> Result<Response, HarnessError> {
-    let messages = local.store.sent(&SentFilter {
+    let messages = local.store.sent(SentFilter {
         work_order: q.work_order.map(WorkOrderId),
         to: q.to,
         since: q.since,
@@ -231,7 +231,7 @@ async fn messages_page(
         @for m in messages.iter().rev() {
             article.message {
                 header {
-                    strong { (m.channel.to_uppercase()) } " to " (m.to)
+                    strong { (format!("{:?}", m.channel).to_uppercase()) } " to " (m.to)
                     " · " time { (m.at.to_rfc3339()) }
                     @if let Some(wo) = &m.work_order { " · " a href={ "/pm/wo/" (wo) } { (wo) } }
                 }

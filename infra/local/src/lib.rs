@@ -94,8 +94,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     );
     let clock = store.clock();
     if let Some(t) = opts.clock_start {
-        // A frozen start applies only to a new store: a restart keeps the time it had.
-        if store.is_new() {
+        // A frozen start applies only to a store still on plain wall-clock time (a new one):
+        // a restart keeps the virtual time it had.
+        if matches!(clock.mode(), ClockMode::Offset(d) if d.is_zero()) {
             clock.set_mode(ClockMode::Frozen(t)).context("setting the virtual clock")?;
         }
     }
@@ -112,8 +113,8 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let app = App {
         store: store.clone(),
         timers: timers.clone(),
-        mailer: Arc::new(RecordingMailer::new(store.clone(), clock_arc.clone())),
-        texter: Arc::new(RecordingTexter::new(store.clone(), clock_arc.clone())),
+        mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
+        texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),
         clock: clock_arc,
         directory: Arc::new(StaticDirectory(Arc::new(portfolio))),
         ids: Arc::new(RandomIds),

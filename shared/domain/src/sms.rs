@@ -328,10 +328,14 @@ enum Kw {
     Cancel,
     Estimate,
     Invoice,
+    /// Phrases that contain a keyword but say nothing (`working on it`, `no leaks`): matching
+    /// them hides the keyword inside.
+    Noise,
 }
 
 /// Phrases recognised anywhere in a message. When several match at one position, the one with
 /// the most words wins.
+#[rustfmt::skip]
 const LEXICON: &[(Kw, &[&str])] = &[
     (
         Kw::Accept,
@@ -342,8 +346,8 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "im on it", "si", "claro", "dale", "de acuerdo", "por supuesto", "sounds good",
             "sounds great", "perfect", "that works", "works for me", "confirmed", "confirm",
             "absolutely", "definitely", "of course", "for sure", "will do", "can do", "i can",
-            "no problem", "no prob", "no problemo", "np", "count me in", "im in", "affirmative",
-            "can make it", "i can make it", THUMBS_UP,
+            "no problem", "no prob", "no problemo", "no worries", "np", "count me in", "im in",
+            "affirmative", "can make it", "i can make it", THUMBS_UP,
         ],
     ),
     (
@@ -352,7 +356,8 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "no", "nope", "nah", "decline", "declined", "i decline", "no thanks", "no thank you",
             "cant", "cannot", "can not", "cant make it", "cant do it", "cant take it",
             "not available", "unavailable", "busy", "too busy", "booked", "booked solid",
-            "fully booked", "not interested", "not this time", "pass on this", "no puedo", "no gracias", "ocupado", "no disponible", THUMBS_DOWN,
+            "fully booked", "not interested", "not this time", "pass on this", "no puedo",
+            "no gracias", "ocupado", "no disponible", THUMBS_DOWN,
         ],
     ),
     (
@@ -361,7 +366,9 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "done", "all done", "job done", "job complete", "job completed", "work complete",
             "work completed", "completed", "complete", "finished", "all finished", "fixed",
             "fixed it", "all fixed", "all set", "repaired", "resolved", "taken care of",
-            "good to go", "listo", "terminado", "termine", "terminamos", "arreglado", "ya quedo",
+            "good to go", "all good", "works now", "working now", "works again", "working again",
+            "works fine now", "its working", "listo", "terminado", "termine", "terminamos",
+            "arreglado", "ya quedo",
         ],
     ),
     (
@@ -446,10 +453,18 @@ const LEXICON: &[(Kw, &[&str])] = &[
         ],
     ),
     (Kw::Invoice, &["invoice", "inv", "invoiced", "factura"]),
+    (
+        Kw::Noise,
+        &[
+            "working on it", "still working on it", "no leak", "no leaks", "no more leaks",
+            "no charge", "no rush", "no one", "no idea",
+        ],
+    ),
 ];
 
 /// Phrases that count only as the whole message (greetings and thanks aside): alone they are
 /// answers, inside a sentence they are ordinary words (`here`, `pass`, `n`).
+#[rustfmt::skip]
 const ALONE: &[(Kw, &[&str])] = &[
     (Kw::Accept, &["y", "k", "kk"]),
     (Kw::Decline, &["n", "pass", "i pass", "ill pass", "i will pass"]),
@@ -458,6 +473,7 @@ const ALONE: &[(Kw, &[&str])] = &[
 
 /// Carrier opt-out keywords, only as the whole message. Bare `cancel` is left to
 /// [`Intent::Cancel`]; `cancel` about the texts themselves is an opt-out.
+#[rustfmt::skip]
 const STOP_PHRASES: &[&str] = &[
     "stop", "stopall", "stop all", "unsubscribe", "cancel sms", "cancel texts", "cancel text",
     "cancel messages", "quit", "end", "optout", "opt out", "opt-out", "revoke", "stop texting",
@@ -465,15 +481,18 @@ const STOP_PHRASES: &[&str] = &[
     "stop sending me texts", "stop sending texts", "stop sending me messages", "remove me",
     "take me off your list", "take me off the list",
 ];
+#[rustfmt::skip]
 const START_PHRASES: &[&str] = &[
-    "start", "unstop", "subscribe", "resubscribe", "opt in", "optin", "opt-in",
+    "start", "unstop", "subscribe", "resubscribe", "opt in", "optin", "opt-in", "start again",
 ];
+#[rustfmt::skip]
 const HELP_PHRASES: &[&str] = &[
     "help", "info", "ayuda", "help me", "need help", "i need help", "commands", "menu",
 ];
 
 /// Greetings, thanks and bare acknowledgements: trimmed from the ends of a message before
 /// whole-message checks and from the ends of notes.
+#[rustfmt::skip]
 const FILLERS: &[&str] = &[
     "ok", "okay", "k", "hi", "hey", "hello", "hola", "thanks", "thank you", "thanks so much",
     "thx", "ty", "tks", "sorry", "please", "pls", "plz", "yeah", "yes", "yep", "sure",
@@ -482,6 +501,7 @@ const FILLERS: &[&str] = &[
 
 /// Words that negate the keyword up to three words after them (`couldn't finish`, `not able to
 /// finish`).
+#[rustfmt::skip]
 const NEGATORS: &[&str] = &[
     "not", "isnt", "wasnt", "arent", "havent", "hasnt", "hadnt", "didnt", "couldnt", "cant",
     "cannot", "wont", "unable", "never", "dont", "doesnt", "nunca",
@@ -489,46 +509,60 @@ const NEGATORS: &[&str] = &[
 
 /// Words that make the keyword one or two words later a plan or a condition, not a fact
 /// (`will be done by 5`, `when I arrived`).
+#[rustfmt::skip]
 const IRREALIS: &[&str] = &[
     "be", "will", "when", "once", "if", "until", "til", "till", "almost", "nearly", "should",
     "get", "gets", "getting", "gonna", "going", "hope", "ill",
 ];
 
-/// Words that turn a time into a counter-offer even after a refusal (`can't do 2, how about 4pm`)
-/// and let a bare range like `9-11` count as a time. `time` is the keyword our own texts teach
-/// ("reply TIME and a day and time").
+/// Words before a time that make it a counter-offer even after a refusal (`can't do 2, how about
+/// 4pm`) and let a bare range like `9-11` count as a time. `time` is the keyword our own texts
+/// teach ("reply TIME and a day and time").
+#[rustfmt::skip]
 const PROPOSE_TRIGGERS: &[&str] = &[
-    "time", "can do", "could do", "how about", "what about", "propose", "proposing", "instead",
-    "available", "free", "can come", "could come", "i can", "can be there", "works", "work",
-    "prefer", "maybe", "but", "puedo", "que tal", "mejor",
+    "time", "can do", "could do", "how about", "what about", "propose", "proposing", "available",
+    "free", "can come", "could come", "i can", "can be there", "prefer", "maybe", "but", "puedo",
+    "que tal", "mejor",
+];
+/// The same, written after the time (`no, monday 10am works better`).
+#[rustfmt::skip]
+const PROPOSE_TRIGGERS_AFTER: &[&str] = &[
+    "works", "work", "instead", "better", "is better", "would work", "is fine",
 ];
 
 /// Words that answer the question rather than explain: dropped from the ends of a reason, so
 /// "no, not done" has no reason and "out of town, sorry can't" has "out of town".
+#[rustfmt::skip]
 const ANSWER_WORDS: &[&str] = &[
     "yes", "y", "yeah", "yep", "ok", "okay", "sure", "si", "no", "n", "nope", "nah", "cant",
     "cannot", THUMBS_DOWN,
 ];
 /// Links between a keyword and the note after it (`done and tested` → `tested`).
+#[rustfmt::skip]
 const AFTER_KEYWORD: &[&str] = &[
     "and", "but", "so", "yet", "now", "also", "because", "bc", "cuz", "since", "-",
 ];
 /// Words that start the object of a verb: after `fixed`, they make the keyword part of the note.
+#[rustfmt::skip]
 const OBJECT_STARTERS: &[&str] = &["the", "a", "an", "his", "her", "their", "my", "that", "this"];
 /// Words between a note and the keyword after it (`swapped it and it's done` → `swapped it`).
+#[rustfmt::skip]
 const BEFORE_KEYWORD: &[&str] = &[
     "i", "we", "its", "it", "is", "was", "has been", "have", "just", "all", "and", "but", "so",
     "still", "got it", "got", "im", "now",
 ];
 
 /// Words between a money keyword and its amount that carry no meaning of their own.
+#[rustfmt::skip]
 const MONEY_LINKS: &[&str] = &[
     "for", "to", "is", "of", "about", "around", "approx", "approximately", "total", "would be",
     "will be", "=", "and", "-", "the", "my", "our", "a", "an", "this", "its",
 ];
 
+#[rustfmt::skip]
 const CURRENCY_WORDS: &[&str] = &["dollars", "dollar", "usd", "bucks"];
 /// Words announcing the vendor's own invoice number (`ref 2231`).
+#[rustfmt::skip]
 const REFERENCE_MARKERS: &[&str] = &["ref", "reference", "number", "num", "nr"];
 
 // ---------------------------------------------------------------------------------------------
@@ -586,8 +620,11 @@ impl Ctx {
         self.tokens.get(i).map_or("", |t| t.norm.as_str())
     }
 
+    /// The core words, a word repeated in a row kept once (`STOP STOP`).
     fn core_text(&self) -> String {
-        join_norms(&self.tokens, &self.core)
+        let mut idxs = self.core.clone();
+        idxs.dedup_by(|a, b| self.tokens[*a].norm == self.tokens[*b].norm);
+        join_norms(&self.tokens, &idxs)
     }
 
     fn first(&self, kw: Kw) -> Option<&Match> {
@@ -627,10 +664,23 @@ impl Ctx {
         false
     }
 
+    /// Whether the clause holding the keyword that ends at `end` is a question: a tenant's "is it
+    /// done?" must not close the job.
+    fn asked(&self, end: usize) -> bool {
+        self.tokens[end.saturating_sub(1)..]
+            .iter()
+            .find(|t| ends_clause(&t.raw))
+            .is_some_and(|t| t.raw.ends_with('?'))
+    }
+
     /// Start positions of every occurrence of any of `phrases`.
     fn phrase_starts(&self, phrases: &[&str]) -> Vec<usize> {
         (0..self.tokens.len())
-            .filter(|&i| phrases.iter().any(|p| phrase_end(&self.tokens, i, p).is_some()))
+            .filter(|&i| {
+                phrases
+                    .iter()
+                    .any(|p| phrase_end(&self.tokens, i, p).is_some())
+            })
             .collect()
     }
 
@@ -657,9 +707,10 @@ impl Ctx {
         };
         let answer = |i: usize| {
             ANSWER_WORDS.contains(&self.norm(i))
-                && !self.matches.iter().any(|m| {
-                    (m.start..m.end).contains(&i) && !(m.start..m.end).all(|j| plain(j))
-                })
+                && !self
+                    .matches
+                    .iter()
+                    .any(|m| (m.start..m.end).contains(&i) && !(m.start..m.end).all(&plain))
         };
         let mut idxs = self.trimmed(idxs, &[], &[]);
         loop {
@@ -765,11 +816,7 @@ fn trim_phrases<'a>(
 ) -> &'a [usize] {
     let matches_at = |slice: &[usize], phrase: &str| -> bool {
         let words: Vec<&str> = phrase.split(' ').collect();
-        slice.len() >= words.len()
-            && words
-                .iter()
-                .zip(slice)
-                .all(|(w, &i)| tokens[i].norm == *w)
+        slice.len() >= words.len() && words.iter().zip(slice).all(|(w, &i)| tokens[i].norm == *w)
     };
     let mut idxs = idxs;
     loop {
@@ -884,6 +931,7 @@ fn done(ctx: &Ctx) -> Option<Intent> {
         m.kw == Kw::Done
             && !ctx.preceded_by(m.start, NEGATORS, 3)
             && !ctx.preceded_by(m.start, IRREALIS, 2)
+            && !ctx.asked(m.end)
     })?;
     // "fixed the leak under the sink": the keyword is the verb of the note.
     let notes = if OBJECT_STARTERS.contains(&ctx.norm(m.end)) {
@@ -902,6 +950,7 @@ fn arrived(ctx: &Ctx) -> Option<Intent> {
             m.kw == Kw::Arrived
                 && !ctx.preceded_by(m.start, NEGATORS, 3)
                 && !ctx.preceded_by(m.start, IRREALIS, 2)
+                && !ctx.asked(m.end)
         })
         .then_some(Intent::Arrived)
 }
@@ -969,11 +1018,13 @@ fn accept(ctx: &Ctx) -> Option<Intent> {
 // Choices
 
 /// Words that introduce a choice.
+#[rustfmt::skip]
 const SLOT_WORDS: &[&str] = &[
     "slot", "option", "opt", "choice", "number", "num", "opcion", "numero",
 ];
 /// Words allowed around a bare choice. Anything else means the number is part of a sentence
 /// ("I have 2 questions") and is not an answer.
+#[rustfmt::skip]
 const CHOICE_CONTEXT: &[&str] = &[
     "the", "one", "is", "it", "works", "work", "good", "fine", "great", "perfect", "best", "ok",
     "okay", "yes", "yeah", "yep", "sure", "please", "pls", "thanks", "thx", "for", "me", "i",
@@ -1020,7 +1071,12 @@ fn number(ctx: &Ctx) -> Option<Intent> {
         let norm = ctx.norm(i);
         let after_slot = pos > 0 && SLOT_WORDS.contains(&ctx.norm(ctx.core[pos - 1]));
         let rating = alone || ["star", "stars"].contains(&ctx.norm(i + 1));
+        // "I can do it for 850" is a price, not a choice.
+        let priced = pos > 0 && ["for", "$"].contains(&ctx.norm(ctx.core[pos - 1]));
         if let Some(v) = choice_value(norm, alone || after_slot, rating) {
+            if priced {
+                return None;
+            }
             if !values.contains(&v) {
                 values.push(v);
             }
@@ -1129,7 +1185,9 @@ fn parse_amount(norm: &str) -> Option<(Amount, bool)> {
         None => (norm, false),
     };
     if !s.starts_with(|c: char| c.is_ascii_digit())
-        || !s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
     {
         return None;
     }
@@ -1146,16 +1204,24 @@ fn parse_amount(norm: &str) -> Option<(Amount, bool)> {
         None | Some("") => cents(0).map(|cents| Amount::Exact { cents, formatted }),
         Some(f) if f.len() <= 2 && f.bytes().all(|b| b.is_ascii_digit()) => {
             // "385.5" is 385 dollars 50 cents.
-            let extra: u64 = f.parse().ok().map(|v: u64| if f.len() == 1 { v * 10 } else { v })?;
+            let extra: u64 = f
+                .parse()
+                .ok()
+                .map(|v: u64| if f.len() == 1 { v * 10 } else { v })?;
             cents(extra).map(|cents| Amount::Exact { cents, formatted })
         }
-        Some(f) if f.len() == 3 && f.bytes().all(|b| b.is_ascii_digit()) && !int_part.contains(',') => {
+        Some(f)
+            if f.len() == 3 && f.bytes().all(|b| b.is_ascii_digit()) && !int_part.contains(',') =>
+        {
             let f_val: u64 = f.parse().ok()?;
             let as_thousands = dollars
                 .checked_mul(1000)
                 .and_then(|d| d.checked_add(f_val))
                 .and_then(|d| d.checked_mul(100));
-            let as_decimal = (f_val % 10 == 0).then(|| cents(f_val / 10)).flatten();
+            let as_decimal = f_val
+                .is_multiple_of(10)
+                .then(|| cents(f_val / 10))
+                .flatten();
             as_thousands.map(|as_thousands| Amount::DotThousands {
                 as_thousands,
                 as_decimal,
@@ -1189,7 +1255,7 @@ fn parse_grouped(int_part: &str) -> Option<u64> {
 
 /// `385` for whole dollars, `385.50` otherwise: how a vendor would type the amount back.
 fn plain_amount(cents: u64) -> String {
-    if cents % 100 == 0 {
+    if cents.is_multiple_of(100) {
         (cents / 100).to_string()
     } else {
         format!("{}.{:02}", cents / 100, cents % 100)
@@ -1205,9 +1271,8 @@ struct AmountSeen {
 
 fn amount_at(ctx: &Ctx, i: usize) -> Option<AmountSeen> {
     let (amount, sign) = parse_amount(ctx.norm(i))?;
-    let dollar = sign
-        || (i > 0 && ctx.norm(i - 1) == "$")
-        || CURRENCY_WORDS.contains(&ctx.norm(i + 1));
+    let dollar =
+        sign || (i > 0 && ctx.norm(i - 1) == "$") || CURRENCY_WORDS.contains(&ctx.norm(i + 1));
     Some(AmountSeen {
         idx: i,
         amount,
@@ -1239,7 +1304,9 @@ fn money(ctx: &Ctx) -> Option<Intent> {
         })
         .collect();
     for (n, (m, kind)) in keywords.iter().enumerate() {
-        let stop = keywords.get(n + 1).map_or(ctx.tokens.len(), |(next, _)| next.start);
+        let stop = keywords
+            .get(n + 1)
+            .map_or(ctx.tokens.len(), |(next, _)| next.start);
         if let Some(intent) = read_money(ctx, m, stop, *kind) {
             return Some(intent);
         }
@@ -1254,7 +1321,11 @@ fn money(ctx: &Ctx) -> Option<Intent> {
 
 /// `10am EST` is a time zone, not an estimate.
 fn is_time_zone(ctx: &Ctx, m: &Match) -> bool {
-    let prev = if m.start > 0 { ctx.norm(m.start - 1) } else { "" };
+    let prev = if m.start > 0 {
+        ctx.norm(m.start - 1)
+    } else {
+        ""
+    };
     ctx.norm(m.start) == "est"
         && (prev.ends_with("am") || prev.ends_with("pm") || prev.contains(':'))
 }
@@ -1268,7 +1339,9 @@ fn is_amount_joiner(t: &Token) -> bool {
 fn looks_like_reference(norm: &str) -> bool {
     norm.bytes().any(|b| b.is_ascii_digit())
         && norm.bytes().any(|b| b.is_ascii_alphabetic())
-        && norm.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
+        && norm
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
         && parse_window(norm).is_none()
 }
 
@@ -1441,11 +1514,14 @@ fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
 // ---------------------------------------------------------------------------------------------
 // Delays
 
+#[rustfmt::skip]
 const MINUTE_UNITS: &[&str] = &[
     "minutes", "minute", "minutos", "minuto", "mins", "min", "mn", "m",
 ];
+#[rustfmt::skip]
 const HOUR_UNITS: &[&str] = &["hours", "hour", "horas", "hora", "hrs", "hr", "h"];
 /// Words after which a bare number is a delay in minutes (`late 20`, `in 15`, `eta 10`).
+#[rustfmt::skip]
 const DELAY_LEADS: &[&str] = &["in", "eta", "late", "like", "about", "around", "bout"];
 const DURATION_PHRASES: &[(&str, u32)] = &[
     ("half hour", 30),
@@ -1469,7 +1545,11 @@ fn tenths(s: &str) -> Option<u32> {
         {
             return None;
         }
-        whole.parse::<u32>().ok()?.checked_mul(10)?.checked_add(frac.parse().ok()?)
+        whole
+            .parse::<u32>()
+            .ok()?
+            .checked_mul(10)?
+            .checked_add(frac.parse().ok()?)
     };
     match s.split_once('-') {
         Some((low, high)) => {
@@ -1521,10 +1601,13 @@ fn minutes_mentioned(ctx: &Ctx) -> Option<u32> {
 const DEFAULT_VISIT_MINUTES: u32 = 120;
 const LAST_MINUTE_OF_DAY: u32 = 23 * 60 + 59;
 
+#[rustfmt::skip]
 const TODAY_WORDS: &[&str] = &["today", "tonight", "hoy"];
+#[rustfmt::skip]
 const TOMORROW_WORDS: &[&str] = &[
     "tomorrow", "tmrw", "tmr", "tmrw", "tomorow", "tommorow", "tommorrow", "2morrow", "manana",
 ];
+#[rustfmt::skip]
 const DAY_AFTER_TOMORROW: &[&str] = &["day after tomorrow", "pasado manana"];
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon),
@@ -1554,7 +1637,9 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("domingo", Weekday::Sun),
 ];
 /// Before a weekday: `next friday` skips today even if it is Friday.
+#[rustfmt::skip]
 const WEEKDAY_NEXT: &[&str] = &["next", "proximo", "proxima"];
+#[rustfmt::skip]
 const WEEKDAY_THIS: &[&str] = &["this", "el", "este", "on"];
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -1596,10 +1681,13 @@ const MONTHS: &[(&str, u32)] = &[
     ("diciembre", 12),
 ];
 /// Words that make a bare hour a time (`at 2`).
+#[rustfmt::skip]
 const AT_WORDS: &[&str] = &["at", "around", "las"];
 /// Words that make a bare range a time window (`from 9 to 11`).
+#[rustfmt::skip]
 const RANGE_OPENERS: &[&str] = &["from", "between", "at"];
 /// Words that may sit inside a written time (`9 to 11`, `10 am`).
+#[rustfmt::skip]
 const TIME_WORDS: &[&str] = &[
     "am", "pm", "a.m", "p.m", "noon", "midnight", "mediodia", "to", "till", "til", "until",
     "thru", "through", "oclock",
@@ -1649,7 +1737,9 @@ fn find_dates(ctx: &Ctx) -> Vec<DateHit> {
 }
 
 fn plus_days(today: NaiveDate, days: u64) -> Result<NaiveDate, DateIssue> {
-    today.checked_add_days(Days::new(days)).ok_or(DateIssue::Invalid)
+    today
+        .checked_add_days(Days::new(days))
+        .ok_or(DateIssue::Invalid)
 }
 
 fn date_at(ctx: &Ctx, i: usize) -> Option<DateHit> {
@@ -1728,7 +1818,12 @@ fn numeric_date(norm: &str, today: NaiveDate) -> Option<Result<NaiveDate, DateIs
         [m, d] if numeric(m, 2) && numeric(d, 2) => {
             Some(implied_year(m.parse().ok()?, d.parse().ok()?, today))
         }
-        [m, d, y] if numeric(m, 2) && numeric(d, 2) && (y.len() == 2 || y.len() == 4) && numeric(y, 4) => {
+        [m, d, y]
+            if numeric(m, 2)
+                && numeric(d, 2)
+                && (y.len() == 2 || y.len() == 4)
+                && numeric(y, 4) =>
+        {
             let y: i32 = y.parse().ok()?;
             let year = if y < 100 { 2000 + y } else { y };
             Some(explicit_date(year, m.parse().ok()?, d.parse().ok()?, today))
@@ -1746,7 +1841,12 @@ fn implied_year(month: u32, day: u32, today: NaiveDate) -> Result<NaiveDate, Dat
         .ok_or(DateIssue::Invalid)
 }
 
-fn explicit_date(year: i32, month: u32, day: u32, today: NaiveDate) -> Result<NaiveDate, DateIssue> {
+fn explicit_date(
+    year: i32,
+    month: u32,
+    day: u32,
+    today: NaiveDate,
+) -> Result<NaiveDate, DateIssue> {
     let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(DateIssue::Invalid)?;
     if date < today {
         Err(DateIssue::Past)
@@ -1771,7 +1871,9 @@ fn date_outcome(hits: &[DateHit]) -> DateOutcome {
         return DateOutcome::Ask(format!("Which date did you mean? {DATE_EXAMPLE}"));
     }
     if hits.iter().any(|h| h.value == Err(DateIssue::Past)) {
-        return DateOutcome::Ask(format!("That date has passed. Which date works? {DATE_EXAMPLE}"));
+        return DateOutcome::Ask(format!(
+            "That date has passed. Which date works? {DATE_EXAMPLE}"
+        ));
     }
     let mut explicit: Vec<NaiveDate> = Vec::new();
     let mut by_weekday: Vec<NaiveDate> = Vec::new();
@@ -1799,7 +1901,11 @@ fn date_outcome(hits: &[DateHit]) -> DateOutcome {
         ([d], weekday_dates) => {
             // "fri 3/14" must name the same day twice; if not, one of them is a typo.
             let wanted: Vec<Weekday> = hits.iter().filter_map(|h| h.weekday).collect();
-            match wanted.iter().zip(weekday_dates).find(|(wd, _)| **wd != d.weekday()) {
+            match wanted
+                .iter()
+                .zip(weekday_dates)
+                .find(|(wd, _)| **wd != d.weekday())
+            {
                 Some((_, by_name)) => DateOutcome::Ask(format!(
                     "Did you mean {} or {}? {DATE_EXAMPLE}",
                     short_date(*by_name),
@@ -1865,6 +1971,7 @@ impl Clock {
 #[derive(Debug, Clone, Copy)]
 struct TimeHit {
     start: usize,
+    end: usize,
     from: Clock,
     to: Option<Clock>,
 }
@@ -1943,7 +2050,11 @@ fn parse_window(s: &str) -> Option<(Clock, Option<Clock>)> {
 /// means a two-hour visit. `None` when the window would not end after it starts.
 fn resolve_window(from: Clock, to: Option<Clock>) -> Option<(NaiveTime, NaiveTime)> {
     let to_explicit = to.and_then(Clock::explicit_minutes);
-    let start = match (from.explicit_minutes(), to.and_then(|t| t.meridiem), to_explicit) {
+    let start = match (
+        from.explicit_minutes(),
+        to.and_then(|t| t.meridiem),
+        to_explicit,
+    ) {
         (Some(s), _, _) => s,
         (None, Some(m), Some(end)) => {
             let same = from.in_meridiem(m);
@@ -1988,7 +2099,9 @@ fn is_time_piece(ctx: &Ctx, i: usize, region_start: usize) -> bool {
     let norm = t.norm.as_str();
     let between = region_start > 0 && ctx.norm(region_start - 1) == "between";
     (norm.bytes().any(|b| b.is_ascii_digit())
-        && norm.chars().all(|c| c.is_ascii_digit() || ":-.apm".contains(c)))
+        && norm
+            .chars()
+            .all(|c| c.is_ascii_digit() || ":-.apm".contains(c)))
         || TIME_WORDS.contains(&norm)
         || t.raw == "-"
         || (between && norm == "and")
@@ -1996,7 +2109,9 @@ fn is_time_piece(ctx: &Ctx, i: usize, region_start: usize) -> bool {
 
 fn starts_time(norm: &str) -> bool {
     norm.starts_with(|c: char| c.is_ascii_digit())
-        && norm.chars().all(|c| c.is_ascii_digit() || ":-.apm".contains(c))
+        && norm
+            .chars()
+            .all(|c| c.is_ascii_digit() || ":-.apm".contains(c))
         || ["noon", "midnight", "mediodia"].contains(&norm)
 }
 
@@ -2027,6 +2142,7 @@ fn find_times(ctx: &Ctx) -> Vec<TimeHit> {
             if let Some((e, (from, to))) = found {
                 hits.push(TimeHit {
                     start: i,
+                    end: e,
                     from,
                     to,
                 });
@@ -2042,7 +2158,8 @@ fn find_times(ctx: &Ctx) -> Vec<TimeHit> {
 /// Keeps the times that are meant as times: `10am` always; `2` only as `at 2` or right after a
 /// date; `9-11` with a date, after `from`/`between`, or with an offer word (`can do 9-11`).
 fn usable_times(ctx: &Ctx, dates: &[DateHit]) -> Vec<TimeHit> {
-    let has_trigger = !ctx.phrase_starts(PROPOSE_TRIGGERS).is_empty();
+    let has_trigger = !ctx.phrase_starts(PROPOSE_TRIGGERS).is_empty()
+        || !ctx.phrase_starts(PROPOSE_TRIGGERS_AFTER).is_empty();
     find_times(ctx)
         .into_iter()
         .filter(|h| {
@@ -2061,7 +2178,8 @@ fn usable_times(ctx: &Ctx, dates: &[DateHit]) -> Vec<TimeHit> {
 
 /// Where the offered time starts: anywhere without a refusal; after a refusal, at the first
 /// offer word after it, since in "can't do today, how about tomorrow 2pm" today is the refused
-/// day. `None` when a refusal has no counter-offer: "can't do tomorrow 2pm" refuses that time.
+/// day (or at the day and time just before an after-word, as in "no, monday 10am works").
+/// `None` when a refusal has no counter-offer: "can't do tomorrow 2pm" refuses that time.
 fn counter_offer_start(ctx: &Ctx) -> Option<usize> {
     let Some(last) = ctx
         .matches
@@ -2072,9 +2190,28 @@ fn counter_offer_start(ctx: &Ctx) -> Option<usize> {
     else {
         return Some(0);
     };
-    ctx.phrase_starts(PROPOSE_TRIGGERS)
+    let spans: Vec<(usize, usize)> = find_dates(ctx)
+        .iter()
+        .map(|d| (d.start, d.end))
+        .chain(find_times(ctx).iter().map(|t| (t.start, t.end)))
+        .filter(|&(start, _)| start >= last)
+        .collect();
+    let before = ctx
+        .phrase_starts(PROPOSE_TRIGGERS)
         .into_iter()
-        .find(|&s| s >= last)
+        .filter(|&s| s >= last);
+    let after = ctx
+        .phrase_starts(PROPOSE_TRIGGERS_AFTER)
+        .into_iter()
+        .filter(|&s| s >= last)
+        .map(|s| {
+            let mut from = s;
+            while let Some(&(start, _)) = spans.iter().find(|&&(_, end)| end == from) {
+                from = start;
+            }
+            from
+        });
+    before.chain(after).min()
 }
 
 fn propose(ctx: &Ctx) -> Option<Intent> {
@@ -2152,8 +2289,7 @@ fn ask_time(dates: &[DateHit]) -> Option<Intent> {
 /// "TIME" with nothing usable after it: our own texts teach the keyword, so ask for the rest.
 fn time_keyword_alone(ctx: &Ctx) -> Option<Intent> {
     let first = *ctx.core.first()?;
-    (ctx.norm(first) == "time")
-        .then(|| unclear("What day and time? Reply e.g. TIME TUE 9-11AM"))
+    (ctx.norm(first) == "time").then(|| unclear("What day and time? Reply e.g. TIME TUE 9-11AM"))
 }
 
 #[cfg(test)]
@@ -2244,9 +2380,31 @@ mod tests {
     fn every_accept_phrasing_reads_as_accept() {
         assert_all(
             &[
-                "yes", "y", "Y", "yep", "ok", "okay", "sure", "sure can", "sure thing", "accept",
-                "i'll take it", "I’ll take it", "on it", "si", "sí", "Sí!", "👍", "👍🏽", "Yes!!!",
-                "YES.", "yeah", "ok thanks", "no problem", "sounds good", "k",
+                "yes",
+                "y",
+                "Y",
+                "yep",
+                "ok",
+                "okay",
+                "sure",
+                "sure can",
+                "sure thing",
+                "accept",
+                "i'll take it",
+                "I’ll take it",
+                "on it",
+                "si",
+                "sí",
+                "Sí!",
+                "👍",
+                "👍🏽",
+                "Yes!!!",
+                "YES.",
+                "yeah",
+                "ok thanks",
+                "no problem",
+                "sounds good",
+                "k",
             ],
             &Intent::Accept,
         );
@@ -2254,7 +2412,13 @@ mod tests {
 
     #[test]
     fn yes_with_a_job_code_anywhere_accepts_and_extracts_the_code() {
-        for text in ["YES KP27", "kp27 yes", "#KP27 yes", "Yes, KP27!", "yes (kp27)"] {
+        for text in [
+            "YES KP27",
+            "kp27 yes",
+            "#KP27 yes",
+            "Yes, KP27!",
+            "yes (kp27)",
+        ] {
             assert_eq!(intent(text), Intent::Accept, "for {text:?}");
             assert_eq!(code(text), Some("KP27".into()), "for {text:?}");
         }
@@ -2274,15 +2438,31 @@ mod tests {
 
     #[test]
     fn greetings_thanks_and_noise_alone_are_unknown() {
-        assert_all(&["thanks", "hi", "", "   ", "🎉", "Hello there", "..."], &Intent::Unknown);
+        assert_all(
+            &["thanks", "hi", "", "   ", "🎉", "Hello there", "..."],
+            &Intent::Unknown,
+        );
     }
 
     #[test]
     fn every_decline_phrasing_reads_as_a_decline_without_a_reason() {
         assert_all(
             &[
-                "no", "n", "nope", "decline", "pass", "can't", "cant", "busy", "booked solid sorry",
-                "no puedo", "NO.", "👎", "no thanks", "No thank you!", "KP27 no",
+                "no",
+                "n",
+                "nope",
+                "decline",
+                "pass",
+                "can't",
+                "cant",
+                "busy",
+                "booked solid sorry",
+                "no puedo",
+                "NO.",
+                "👎",
+                "no thanks",
+                "No thank you!",
+                "KP27 no",
             ],
             &decline(None),
         );
@@ -2298,7 +2478,10 @@ mod tests {
             intent("Sorry can't, truck broke down"),
             decline(Some("truck broke down"))
         );
-        assert_eq!(intent("truck broke down, sorry no"), decline(Some("truck broke down")));
+        assert_eq!(
+            intent("truck broke down, sorry no"),
+            decline(Some("truck broke down"))
+        );
     }
 
     #[test]
@@ -2321,8 +2504,21 @@ mod tests {
     fn bare_choices_read_as_numbers() {
         assert_all(
             &[
-                "2", "#2", "slot 2", "option 2", "2 works", "#2 is good", "the 2nd one", "2.",
-                "(2)", "2️⃣", "option two", "second", "ok 2", "2 please", "I'll take 2",
+                "2",
+                "#2",
+                "slot 2",
+                "option 2",
+                "2 works",
+                "#2 is good",
+                "the 2nd one",
+                "2.",
+                "(2)",
+                "2️⃣",
+                "option two",
+                "second",
+                "ok 2",
+                "2 please",
+                "I'll take 2",
                 "Slot #2 works for me",
             ],
             &Intent::Number(2),
@@ -2418,16 +2614,40 @@ mod tests {
     #[test]
     fn am_and_pm_are_inferred_across_a_window() {
         let tomorrow = date(2026, 3, 11);
-        assert_eq!(intent("tomorrow 11-1"), proposal(tomorrow, (11, 0), (13, 0)));
+        assert_eq!(
+            intent("tomorrow 11-1"),
+            proposal(tomorrow, (11, 0), (13, 0))
+        );
         assert_eq!(intent("tomorrow 9-11"), proposal(tomorrow, (9, 0), (11, 0)));
         assert_eq!(intent("tomorrow 8-5"), proposal(tomorrow, (8, 0), (17, 0)));
-        assert_eq!(intent("tomorrow 11-1pm"), proposal(tomorrow, (11, 0), (13, 0)));
-        assert_eq!(intent("tomorrow 9am - 11am"), proposal(tomorrow, (9, 0), (11, 0)));
-        assert_eq!(intent("tomorrow 9 to 11 am"), proposal(tomorrow, (9, 0), (11, 0)));
-        assert_eq!(intent("tomorrow 10:30am"), proposal(tomorrow, (10, 30), (12, 30)));
-        assert_eq!(intent("tomorrow 14:00-16:00"), proposal(tomorrow, (14, 0), (16, 0)));
-        assert_eq!(intent("tomorrow at noon"), proposal(tomorrow, (12, 0), (14, 0)));
-        assert_eq!(intent("tomorrow between 9 and 11"), proposal(tomorrow, (9, 0), (11, 0)));
+        assert_eq!(
+            intent("tomorrow 11-1pm"),
+            proposal(tomorrow, (11, 0), (13, 0))
+        );
+        assert_eq!(
+            intent("tomorrow 9am - 11am"),
+            proposal(tomorrow, (9, 0), (11, 0))
+        );
+        assert_eq!(
+            intent("tomorrow 9 to 11 am"),
+            proposal(tomorrow, (9, 0), (11, 0))
+        );
+        assert_eq!(
+            intent("tomorrow 10:30am"),
+            proposal(tomorrow, (10, 30), (12, 30))
+        );
+        assert_eq!(
+            intent("tomorrow 14:00-16:00"),
+            proposal(tomorrow, (14, 0), (16, 0))
+        );
+        assert_eq!(
+            intent("tomorrow at noon"),
+            proposal(tomorrow, (12, 0), (14, 0))
+        );
+        assert_eq!(
+            intent("tomorrow between 9 and 11"),
+            proposal(tomorrow, (9, 0), (11, 0))
+        );
     }
 
     #[test]
@@ -2441,10 +2661,7 @@ mod tests {
 
     #[test]
     fn a_time_without_a_date_means_today() {
-        assert_eq!(
-            intent("how about 2pm"),
-            proposal(today(), (14, 0), (16, 0))
-        );
+        assert_eq!(intent("how about 2pm"), proposal(today(), (14, 0), (16, 0)));
     }
 
     #[test]
@@ -2494,7 +2711,10 @@ mod tests {
 
     #[test]
     fn a_refused_time_is_a_decline_but_a_counter_offer_is_a_proposal() {
-        assert_eq!(intent("can't do tomorrow 2pm"), decline(Some("do tomorrow 2pm")));
+        assert_eq!(
+            intent("can't do tomorrow 2pm"),
+            decline(Some("do tomorrow 2pm"))
+        );
         assert_eq!(
             intent("can't do today, how about tomorrow 2pm"),
             proposal(date(2026, 3, 11), (14, 0), (16, 0))
@@ -2511,7 +2731,10 @@ mod tests {
 
     #[test]
     fn a_late_evening_visit_ends_by_midnight_and_an_overnight_window_is_questioned() {
-        assert_eq!(intent("today 10:30pm"), proposal(today(), (22, 30), (23, 59)));
+        assert_eq!(
+            intent("today 10:30pm"),
+            proposal(today(), (22, 30), (23, 59))
+        );
         assert!(question("tomorrow 10pm-1am").contains("time window"));
     }
 
@@ -2521,8 +2744,20 @@ mod tests {
     fn every_arrival_phrasing_reads_as_arrived() {
         assert_all(
             &[
-                "arrived", "here", "here now", "on site", "onsite", "on-site", "i'm here", "Im here",
-                "llegué", "llegue", "Here!", "KP27 here", "ok here thanks", "Just arrived 👋",
+                "arrived",
+                "here",
+                "here now",
+                "on site",
+                "onsite",
+                "on-site",
+                "i'm here",
+                "Im here",
+                "llegué",
+                "llegue",
+                "Here!",
+                "KP27 here",
+                "ok here thanks",
+                "Just arrived 👋",
             ],
             &Intent::Arrived,
         );
@@ -2561,9 +2796,21 @@ mod tests {
     fn every_done_phrasing_reads_as_done_without_notes() {
         assert_all(
             &[
-                "done", "completed", "finished", "fixed it", "all set", "DONE!", "done 👍",
-                "Done. Thanks!", "listo", "terminado", "kp27 done", "ok done", "yes done",
-                "Done ✅🎉", "all done thank you",
+                "done",
+                "completed",
+                "finished",
+                "fixed it",
+                "all set",
+                "DONE!",
+                "done 👍",
+                "Done. Thanks!",
+                "listo",
+                "terminado",
+                "kp27 done",
+                "ok done",
+                "yes done",
+                "Done ✅🎉",
+                "all done thank you",
             ],
             &done(None),
         );
@@ -2597,15 +2844,25 @@ mod tests {
     #[test]
     fn done_in_the_future_is_not_done() {
         assert_ne!(intent("will be done by 5"), done(None));
-        assert!(!matches!(intent("should be finished tomorrow"), Intent::Done { .. }));
+        assert!(!matches!(
+            intent("should be finished tomorrow"),
+            Intent::Done { .. }
+        ));
     }
 
     #[test]
     fn every_not_done_phrasing_reads_as_not_done() {
         assert_all(
             &[
-                "not done", "not finished", "couldn't finish", "NOT DONE", "no terminado",
-                "not done yet", "no, not done", "Still not done", "KP27 not done",
+                "not done",
+                "not finished",
+                "couldn't finish",
+                "NOT DONE",
+                "no terminado",
+                "not done yet",
+                "no, not done",
+                "Still not done",
+                "KP27 not done",
             ],
             &not_done(None),
         );
@@ -2654,7 +2911,10 @@ mod tests {
         assert_eq!(intent("estimate $ 850"), estimate(85_000, None));
         assert_eq!(intent("estimate 850 dollars"), estimate(85_000, None));
         assert_eq!(intent("$850 estimate"), estimate(85_000, None));
-        assert_eq!(intent("KP27 estimate 1,234,567.89"), estimate(123_456_789, None));
+        assert_eq!(
+            intent("KP27 estimate 1,234,567.89"),
+            estimate(123_456_789, None)
+        );
     }
 
     #[test]
@@ -2681,7 +2941,12 @@ mod tests {
 
     #[test]
     fn two_different_amounts_ask_which_one() {
-        for text in ["quote 800 or 1200", "estimate 800-1200", "est $800, maybe $1,200", "estimate 800 to 1200"] {
+        for text in [
+            "quote 800 or 1200",
+            "estimate 800-1200",
+            "est $800, maybe $1,200",
+            "estimate 800 to 1200",
+        ] {
             let q = question(text);
             assert!(q.contains("$800") && q.contains("$1,200"), "{text:?}: {q}");
         }
@@ -2709,9 +2974,15 @@ mod tests {
     fn an_invoice_reads_its_amount_and_reference() {
         assert_eq!(intent("invoice 385"), invoice(38_500, None));
         assert_eq!(intent("inv 2231 - $385"), invoice(38_500, Some("2231")));
-        assert_eq!(intent("invoice #A-77 $1,020.00"), invoice(102_000, Some("A-77")));
+        assert_eq!(
+            intent("invoice #A-77 $1,020.00"),
+            invoice(102_000, Some("A-77"))
+        );
         assert_eq!(intent("invoice #2231 385"), invoice(38_500, Some("2231")));
-        assert_eq!(intent("Invoice INV-88 $99.99"), invoice(9_999, Some("INV-88")));
+        assert_eq!(
+            intent("Invoice INV-88 $99.99"),
+            invoice(9_999, Some("INV-88"))
+        );
         assert_eq!(intent("invoice $385 for 2nd visit"), invoice(38_500, None));
     }
 
@@ -2731,11 +3002,20 @@ mod tests {
     fn money_parsing_accepts_only_three_digit_comma_groups() {
         assert_eq!(
             parse_amount("1,150"),
-            Some((Amount::Exact { cents: 115_000, formatted: true }, false))
+            Some((
+                Amount::Exact {
+                    cents: 115_000,
+                    formatted: true
+                },
+                false
+            ))
         );
         assert_eq!(parse_amount("1,15"), Some((Amount::Malformed, false)));
         assert_eq!(parse_amount("11,50,000"), Some((Amount::Malformed, false)));
-        assert_eq!(parse_amount("99999999999999999999"), Some((Amount::Malformed, false)));
+        assert_eq!(
+            parse_amount("99999999999999999999"),
+            Some((Amount::Malformed, false))
+        );
         assert_eq!(parse_amount("10am"), None);
         assert_eq!(parse_amount("3/14"), None);
     }
@@ -2746,8 +3026,13 @@ mod tests {
     fn every_reschedule_phrasing_reads_as_reschedule() {
         assert_all(
             &[
-                "reschedule", "need a different time", "change time", "can we reschedule?",
-                "Reschedule please", "cancel and reschedule", "KP27 reschedule",
+                "reschedule",
+                "need a different time",
+                "change time",
+                "can we reschedule?",
+                "Reschedule please",
+                "cancel and reschedule",
+                "KP27 reschedule",
             ],
             &Intent::Reschedule,
         );
@@ -2770,8 +3055,13 @@ mod tests {
     fn every_cancel_phrasing_reads_as_cancel() {
         assert_all(
             &[
-                "cancel", "cancel request", "no longer needed", "Cancel please", "never mind",
-                "no need, it's working again", "cancelar",
+                "cancel",
+                "cancel request",
+                "no longer needed",
+                "Cancel please",
+                "never mind",
+                "no need, it's working again",
+                "cancelar",
             ],
             &Intent::Cancel,
         );
@@ -2783,7 +3073,16 @@ mod tests {
     #[test]
     fn every_help_phrasing_reads_as_help() {
         assert_all(
-            &["help", "HELP", "?", "??", "info", "ayuda", "help KP27", "Help!"],
+            &[
+                "help",
+                "HELP",
+                "?",
+                "??",
+                "info",
+                "ayuda",
+                "help KP27",
+                "Help!",
+            ],
             &Intent::Help,
         );
         assert_ne!(intent("can you help me find the unit"), Intent::Help);
@@ -2793,8 +3092,17 @@ mod tests {
     fn every_stop_phrasing_reads_as_stop() {
         assert_all(
             &[
-                "stop", "STOP", "Stop.", "stopall", "unsubscribe", "cancel sms", "quit", "end",
-                "STOP KP27", "stop please", "Stop texting me",
+                "stop",
+                "STOP",
+                "Stop.",
+                "stopall",
+                "unsubscribe",
+                "cancel sms",
+                "quit",
+                "end",
+                "STOP KP27",
+                "stop please",
+                "Stop texting me",
             ],
             &Intent::Stop,
         );
@@ -2821,7 +3129,10 @@ mod tests {
         assert_eq!(parsed.job_code, None);
         match parsed.intent {
             Intent::Unclear { question } => {
-                assert!(question.contains("KP27") && question.contains("MX34"), "{question}");
+                assert!(
+                    question.contains("KP27") && question.contains("MX34"),
+                    "{question}"
+                );
             }
             other => panic!("expected a question, got {other:?}"),
         }
@@ -2922,10 +3233,24 @@ mod tests {
     #[test]
     fn every_question_is_short_ascii_and_fits_one_segment() {
         let texts = [
-            "estimate", "invoice", "estimate 1.150", "estimate 1.155", "quote 800 or 1200",
-            "estimate 1,15", "invoice 2231 385", "$850", "$99999999999999999.99",
-            "2 or 3 or 4 or 5 or 6", "can do friday", "tomorrow 9am or 2pm", "fri 3/14 9am",
-            "2/30 9am", "3/14/2025 9am", "tomorrow 10pm-1am", "TIME", "friday or monday 9am",
+            "estimate",
+            "invoice",
+            "estimate 1.150",
+            "estimate 1.155",
+            "quote 800 or 1200",
+            "estimate 1,15",
+            "invoice 2231 385",
+            "$850",
+            "$99999999999999999.99",
+            "2 or 3 or 4 or 5 or 6",
+            "can do friday",
+            "tomorrow 9am or 2pm",
+            "fri 3/14 9am",
+            "2/30 9am",
+            "3/14/2025 9am",
+            "tomorrow 10pm-1am",
+            "TIME",
+            "friday or monday 9am",
             "done KP27 MX34 QR56 AC22 DE33 FG44 HJ55",
         ];
         for text in texts {
@@ -2952,8 +3277,14 @@ mod tests {
     #[test]
     fn every_proposal_ends_after_it_starts_and_is_not_in_the_past() {
         let texts = [
-            "can do 3/14 9-11am", "today 11pm", "tomorrow 11-1", "3/1 9am", "today 12am",
-            "friday 12-1", "tomorrow 7-9", "today 23:30",
+            "can do 3/14 9-11am",
+            "today 11pm",
+            "tomorrow 11-1",
+            "3/1 9am",
+            "today 12am",
+            "friday 12-1",
+            "tomorrow 7-9",
+            "today 23:30",
         ];
         for text in texts {
             match intent(text) {

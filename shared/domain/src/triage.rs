@@ -640,7 +640,11 @@ struct Rule {
     unless: &'static [&'static str],
 }
 
-const fn clause(fact: Fact, phrases: &'static [&'static str], unless: &'static [&'static str]) -> Rule {
+const fn clause(
+    fact: Fact,
+    phrases: &'static [&'static str],
+    unless: &'static [&'static str],
+) -> Rule {
     Rule {
         fact,
         scope: Scope::Clause,
@@ -668,10 +672,8 @@ const FAUCET: &str = "faucet*|tap|taps|spout|showerhead*|shower+head|llave|grifo
 const CONTAINED: &str =
     "bucket*|pan|pot|towel*|container|bowl|cubeta*|balde*|cubo|toalla*|recipiente|olla|trapo*";
 /// Words that make a leak minor.
-const MINOR: &str =
-    "slow|slowly|slight*|little|small|minor|tiny|bit|occasional*|sometimes|poco|poquito|lento|pequen*";
-const HEAT_WORDS: &str =
-    "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calefactor|calentador|caldera";
+const MINOR: &str = "slow|slowly|slight*|little|small|minor|tiny|bit|occasional*|sometimes|poco|poquito|lento|pequen*";
+const HEAT_WORDS: &str = "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calefactor|calentador|caldera";
 const BATTERY: &str = "battery|batteries|bateria*|pila|pilas";
 
 static RULES: &[Rule] = &[
@@ -704,7 +706,11 @@ static RULES: &[Rule] = &[
         ],
         &[],
     ),
-    clause(Fact::CoChirp, &["coalarm ~3 chirp*", "chirp* ~3 coalarm"], &[]),
+    clause(
+        Fact::CoChirp,
+        &["coalarm ~3 chirp*", "chirp* ~3 coalarm"],
+        &[],
+    ),
     // ---- Smoke alarms and detectors ----------------------------------------------------------
     clause(
         Fact::SmokeAlarm,
@@ -724,7 +730,11 @@ static RULES: &[Rule] = &[
         ],
         &[],
     ),
-    clause(Fact::DetectorChirp, &["chirp*"], &["coalarm|bird*|cricket*|pajaro*|grillo*"]),
+    clause(
+        Fact::DetectorChirp,
+        &["chirp*"],
+        &["coalarm|bird*|cricket*|pajaro*|grillo*"],
+    ),
     // ---- Fire and sparks --------------------------------------------------------------------
     clause(
         Fact::FireOrSparks,
@@ -734,7 +744,9 @@ static RULES: &[Rule] = &[
     clause(
         Fact::FireOrSparks,
         &["smoke|smoking|smoky|smokey|humo|humea*"],
-        &["cigar*|cigarette*|weed|marijuana|vape*|vaping|smoker*|tobacco|fuma*|fumar|cigarro*|cigarrillo*|hookah|incense|no+smoking"],
+        &[
+            "cigar*|cigarette*|weed|marijuana|vape*|vaping|smoker*|tobacco|fuma*|fumar|cigarro*|cigarrillo*|hookah|incense|no+smoking",
+        ],
     ),
     clause(
         Fact::FireOrSparks,
@@ -747,7 +759,9 @@ static RULES: &[Rule] = &[
     clause(
         Fact::FireOrSparks,
         &["flame"],
-        &["pilot|piloto|burner*|stove|estufa|blue|yellow|orange|quemador*|range|oven|cooktop|furnace*|waterheater"],
+        &[
+            "pilot|piloto|burner*|stove|estufa|blue|yellow|orange|quemador*|range|oven|cooktop|furnace*|waterheater",
+        ],
     ),
     clause(
         Fact::FireOrSparks,
@@ -756,7 +770,9 @@ static RULES: &[Rule] = &[
             "smell*|odor*|odour*|olor*|huele*|huelo ~3 burning|burnt|burned|quemado|quemada|melting|melted|plastic|electrical|wires|wire",
             "se+quema*|quemandose",
         ],
-        &["toast|food|popcorn|cooking|cooked|pan|dinner|comida|cocinando|tostad*|bulb|foco|bombilla|rice|arroz"],
+        &[
+            "toast|food|popcorn|cooking|cooked|pan|dinner|comida|cocinando|tostad*|bulb|foco|bombilla|rice|arroz",
+        ],
     ),
     clause(
         Fact::FireOrSparks,
@@ -815,11 +831,16 @@ static RULES: &[Rule] = &[
             "water|leak*|leaking|agua|fuga ~3 not+stop*|not+shut+off|not+turn+off|no+para|no+deja+de+salir|no+se+detiene",
             "not+stop|not+shut+off|unable+to+stop|no+puedo+parar|no+puedo+cerrar ~3 water|leak*|leaking|agua|fuga",
         ],
-        &[FAUCET, "toilet*|shower*|regadera|inodoro*|excusado*|gas|propane"],
+        &[
+            FAUCET,
+            "toilet*|shower*|regadera|inodoro*|excusado*|gas|propane",
+        ],
     ),
     clause(
         Fact::Flooding,
-        &["pouring|gushing|spraying|spurting|streaming|rushing ~3 out|from|down|through|everywhere|in|into"],
+        &[
+            "pouring|gushing|spraying|spurting|streaming|rushing ~3 out|from|down|through|everywhere|in|into",
+        ],
         &["rain|raining|lluvia|llueve|sweat*"],
     ),
     clause(
@@ -829,7 +850,9 @@ static RULES: &[Rule] = &[
             "water|agua ~2 rising|sube|subiendo",
             "mucha+agua|chorro*|a+chorros",
         ],
-        &["tub|bathtub|tina|shower*|sink*|drain*|lavabo*|fregadero*|regadera|coladera*|usa|gasta|factura|recibo|bill|pressure|presion|rain|lluvia|dishwasher*|washer|lavadora*"],
+        &[
+            "tub|bathtub|tina|shower*|sink*|drain*|lavabo*|fregadero*|regadera|coladera*|usa|gasta|factura|recibo|bill|pressure|presion|rain|lluvia|dishwasher*|washer|lavadora*",
+        ],
     ),
     sentence(
         Fact::Flooding,
@@ -847,7 +870,9 @@ static RULES: &[Rule] = &[
             "freezing|helado|congelando ~3 inside|apartment|unit|house|home|in+here|casa|departamento|apartamento|adentro|depa",
             "apartment|unit|house|home|place|casa|departamento|apartamento|depa ~3 freezing|helado|helada|congelando|so+cold|very+cold|really+cold|too+cold|extremely+cold|super+cold|ice+cold|muy+frio|muy+fria",
         ],
-        &["dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|refri|nevera*|congelador*|ac|shower*|ducha|regadera|pipe*|tuberia*|food|comida|spaceheater"],
+        &[
+            "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|refri|nevera*|congelador*|ac|shower*|ducha|regadera|pipe*|tuberia*|food|comida|spaceheater",
+        ],
     ),
     // ---- Lockout ----------------------------------------------------------------------------
     clause(
@@ -863,7 +888,9 @@ static RULES: &[Rule] = &[
             "no+puedo|no+podemos|no+pude ~2 entrar|abrir+la+puerta|abrir+mi+puerta|abrir+la+cerradura",
             "deje|olvide|quedaron|olvidaron|dejamos ~3 llave* ~3 adentro|dentro",
         ],
-        &["touch|contact|account|app|portal|website|site|online|email|login|password|closet|cabinet*|mailbox|buzon|storage|tub|bathtub|shower|car|coche|carro|pool|gym|laundry|attic|crawl*|bed|window*|ventana*|bathroom*|bedroom*|garage|fridge|oven|dishwasher|washer|dryer|jar|phone|wifi|internet|waterheater"],
+        &[
+            "touch|contact|account|app|portal|website|site|online|email|login|password|closet|cabinet*|mailbox|buzon|storage|tub|bathtub|shower|car|coche|carro|pool|gym|laundry|attic|crawl*|bed|window*|ventana*|bathroom*|bedroom*|garage|fridge|oven|dishwasher|washer|dryer|jar|phone|wifi|internet|waterheater",
+        ],
     ),
     // ---- Security breach --------------------------------------------------------------------
     clause(
@@ -874,7 +901,9 @@ static RULES: &[Rule] = &[
             "lock|locks|deadbolt*|doorknob|door+handle|cerradura*|chapa*|cerrojo*|strike+plate ~3 broken|broke|busted|damaged|jammed|missing|stuck|not+work*|not+function*|fell+off|came+off|rota|roto|descompuest*|no+sirve|no+funciona|danad*|forzad*",
             "broken|broke|busted|damaged|jammed ~2 lock|locks|deadbolt*|doorknob|cerradura*|chapa*",
         ],
-        &["bathroom*|bedroom*|closet|cabinet*|cupboard|shower|oven|dishwasher|fridge|refrigerator|freezer|washer|dryer|microwave|interior|screen|car|bano|recamara|cuarto|armario|horno|refri|gabinete*|alacena|regadera|pantry|laundry|mailbox|buzon|storm|shed|toilet|window*|ventana*"],
+        &[
+            "bathroom*|bedroom*|closet|cabinet*|cupboard|shower|oven|dishwasher|fridge|refrigerator|freezer|washer|dryer|microwave|interior|screen|car|bano|recamara|cuarto|armario|horno|refri|gabinete*|alacena|regadera|pantry|laundry|mailbox|buzon|storm|shed|toilet|window*|ventana*",
+        ],
     ),
     clause(
         Fact::SecurityBreach,
@@ -882,7 +911,9 @@ static RULES: &[Rule] = &[
             "broken|broke|busted|shattered|smashed|rota|roto|quebrad*|estrellad* ~2 window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door",
             "window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door ~3 broken|broke|busted|shattered|smashed|rota|roto|rotos|rotas|quebrad*|estrellad*|romp*|se+rompio|not+lock*|not+latch*|not+close|not+shut|no+cierra|no+se+cierra",
         ],
-        &["screen*|blind*|ac|crank|mirror|oven|microwave|shower|table|cabinet*|mosquitero|persiana*|espejo|horno|tint|track|sill|seal|fogg*|condensation|draft*|frame|caulk*|shade*|curtain*|cortina*|picture|tv|phone|glasses|cup|jar|bottle|lamp"],
+        &[
+            "screen*|blind*|ac|crank|mirror|oven|microwave|shower|table|cabinet*|mosquitero|persiana*|espejo|horno|tint|track|sill|seal|fogg*|condensation|draft*|frame|caulk*|shade*|curtain*|cortina*|picture|tv|phone|glasses|cup|jar|bottle|lamp",
+        ],
     ),
     clause(
         Fact::SecurityBreach,
@@ -918,7 +949,9 @@ static RULES: &[Rule] = &[
             "ac|air|cooling|cooler|aire|enfriador|evaporative+cooler|swamp+cooler ~3 not+work*|not+cool*|not+cold|not+turn*|not+com*|not+blow*|not+function*|not+start*|stopped|quit|died|dead|broken|broke|busted|blowing+warm|blowing+hot|blows+warm|blows+hot|warm+air|hot+air|room+temperature|frozen|freezing+up|iced+up|ice|no+enfria|no+funciona|no+sirve|no+prende|no+enciende|no+sale+frio|descompuest*|echa+aire+caliente|sale+aire+caliente|aire+caliente|warm|hot",
             "ac|cooling ?is|went|has+gone|was ?completely out",
         ],
-        &["fridge*|refrigerator*|freezer*|refri|refrigerador*|nevera*|congelador*|fryer|freshener|purifier|bubble*|pipe*|mattress|tire*|tyre*|car|coche|carro|lock"],
+        &[
+            "fridge*|refrigerator*|freezer*|refri|refrigerador*|nevera*|congelador*|fryer|freshener|purifier|bubble*|pipe*|mattress|tire*|tyre*|car|coche|carro|lock",
+        ],
     ),
     clause(
         Fact::FridgeWarm,
@@ -948,7 +981,9 @@ static RULES: &[Rule] = &[
             "lights ~5 out|not+work*|not+turn*|not+com*|dead|stopped+working|went+off|no+funcionan|no+sirven",
             "luces ~3 no+funcionan|no+prenden|no+encienden|no+sirven|se+apagaron",
         ],
-        &["pilot|fridge*|refrigerator*|freezer*|oven*|dishwasher*|washer*|dryer*|microwave*|stove*|ac|button|car|coche|flicker*|parpadea*|coalarm|smokealarm"],
+        &[
+            "pilot|fridge*|refrigerator*|freezer*|oven*|dishwasher*|washer*|dryer*|microwave*|stove*|ac|button|car|coche|flicker*|parpadea*|coalarm|smokealarm",
+        ],
     ),
     clause(
         Fact::BreakerTrips,
@@ -972,7 +1007,9 @@ static RULES: &[Rule] = &[
             "no+water|no+running+water|sin+agua|no+hay+agua|no+tengo+agua|no+sale+agua|no+tenemos+agua",
             "water|agua ~2 shut+off|turned+off|cut+off|not+com*+out|not+running|not+work*|no+sale|se+corto|cortaron",
         ],
-        &["hot|warm|caliente|fria|pressure|presion|tank|fridge*|refrigerator*|dispenser|icemaker|damage|waterheater|bill|factura|floor|piso|leak*|ceiling|puddle*|charco*|everywhere"],
+        &[
+            "hot|warm|caliente|fria|pressure|presion|tank|fridge*|refrigerator*|dispenser|icemaker|damage|waterheater|bill|factura|floor|piso|leak*|ceiling|puddle*|charco*|everywhere",
+        ],
     ),
     clause(
         Fact::FrozenPipes,
@@ -999,7 +1036,9 @@ static RULES: &[Rule] = &[
             "puddle*|charco*",
             "water|agua ~3 under+the+sink|under+sink|coming+from|coming+out+of+the+wall|on+the+floor|debajo+del+fregadero|en+el+piso",
         ],
-        &["gas|propane|propano|coalarm|monoxide|monoxido|carbon|roof*|tejado|azotea|shingle*|rain|raining|lluvia|llueve|air|oil|aceite|battery|memory"],
+        &[
+            "gas|propane|propano|coalarm|monoxide|monoxido|carbon|roof*|tejado|azotea|shingle*|rain|raining|lluvia|llueve|air|oil|aceite|battery|memory",
+        ],
     ),
     sentence(
         Fact::RoofLeak,
@@ -1038,7 +1077,9 @@ static RULES: &[Rule] = &[
     clause(Fact::Disposal, &["disposal"], &[]),
     clause(
         Fact::DeadOutlet,
-        &["outlet|plug|socket|enchufe|contacto ~3 not+work*|dead|stopped+working|not+function*|no+funciona|no+sirve|no+da+corriente|no+tiene+corriente"],
+        &[
+            "outlet|plug|socket|enchufe|contacto ~3 not+work*|dead|stopped+working|not+function*|no+funciona|no+sirve|no+da+corriente|no+tiene+corriente",
+        ],
         &[],
     ),
     clause(
@@ -1047,16 +1088,22 @@ static RULES: &[Rule] = &[
             "light|bulb|fixture|lamp|foco|lampara|bombilla|luz ~3 out|not+work*|not+turn*|flicker*|burned+out|burnt+out|dead|no+funciona|no+prende|no+enciende|se+fundio|se+quemo|parpadea*",
             "flicker*|parpadea*",
         ],
-        &["pilot|piloto|fridge*|refrigerator*|oven*|microwave*|engine|coalarm|smokealarm|waterheater"],
+        &[
+            "pilot|piloto|fridge*|refrigerator*|oven*|microwave*|engine|coalarm|smokealarm|waterheater",
+        ],
     ),
     clause(
         Fact::Pests,
-        &["roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ants|ant|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|fumigat*|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|fumigar|squirrel*|raccoon*|possum*|opossum*|bat|bats|ardilla*|mapache*|murcielago*|gnat*|silverfish|scorpion*|alacran*|escorpion*|mosquito*|moscas|flies|vermin"],
+        &[
+            "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ants|ant|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|fumigat*|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|fumigar|squirrel*|raccoon*|possum*|opossum*|bat|bats|ardilla*|mapache*|murcielago*|gnat*|silverfish|scorpion*|alacran*|escorpion*|mosquito*|moscas|flies|vermin",
+        ],
         &[],
     ),
     clause(
         Fact::Thermostat,
-        &["thermostat*|termostato ~3 blank|not+work*|dead|broken|no+funciona|no+prende|not+respond*|not+turn*"],
+        &[
+            "thermostat*|termostato ~3 blank|not+work*|dead|broken|no+funciona|no+prende|not+respond*|not+turn*",
+        ],
         &[],
     ),
     clause(
@@ -1074,12 +1121,16 @@ static RULES: &[Rule] = &[
     ),
     clause(
         Fact::ApplianceFault,
-        &["dishwasher*|washer*|dryer*|oven*|stove*|range|microwave*|icemaker|cooktop*|lavadora*|secadora*|lavavajillas|horno*|estufa*|microondas|burner*|quemador* ~3 not+work*|broken|broke|not+drain*|not+dry*|not+heat*|not+spin*|not+start*|not+turn*|not+light*|not+clean*|not+function*|leak*|noise|noisy|loud|stopped|dead|died|no+funciona|no+sirve|no+prende|no+calienta|descompuest*|no+seca|no+lava|no+enciende|no+centrifuga"],
+        &[
+            "dishwasher*|washer*|dryer*|oven*|stove*|range|microwave*|icemaker|cooktop*|lavadora*|secadora*|lavavajillas|horno*|estufa*|microondas|burner*|quemador* ~3 not+work*|broken|broke|not+drain*|not+dry*|not+heat*|not+spin*|not+start*|not+turn*|not+light*|not+clean*|not+function*|leak*|noise|noisy|loud|stopped|dead|died|no+funciona|no+sirve|no+prende|no+calienta|descompuest*|no+seca|no+lava|no+enciende|no+centrifuga",
+        ],
         &[],
     ),
     clause(
         Fact::PilotOut,
-        &["pilot|piloto ~3 out|not+stay*|not+light*|not+lit|keeps+going+out|goes+out|went+out|off|apagad*|se+apago|no+prende|no+enciende|no+se+queda"],
+        &[
+            "pilot|piloto ~3 out|not+stay*|not+light*|not+lit|keeps+going+out|goes+out|went+out|off|apagad*|se+apago|no+prende|no+enciende|no+se+queda",
+        ],
         &[],
     ),
 ];
@@ -1098,16 +1149,113 @@ const STOPPED: &[&str] = &[
 
 /// Words that may stand between a negation and what it negates ("there isn't any gas smell").
 const FILLERS: &[&str] = &[
-    "a", "an", "the", "any", "some", "more", "much", "many", "signs", "sign", "sort", "kind", "of",
-    "there", "theres", "is", "are", "was", "were", "be", "been", "being", "it", "its", "really",
-    "actually", "visible", "obvious", "strong", "real", "even", "still", "longer", "evidence",
-    "trace", "traces", "smell", "smelled", "smelt", "smelling", "see", "seen", "seeing", "notice",
-    "noticed", "noticing", "detect", "detected", "hear", "heard", "feel", "felt", "i", "we", "can",
-    "could", "do", "does", "did", "have", "has", "had", "at", "all", "currently", "so", "too",
-    "such", "that", "this", "my", "our", "ever", "further", "seem", "seems", "obviously",
-    "definitely", "hay", "habia", "un", "una", "unos", "unas", "ningun", "ninguna", "ninguno", "el",
-    "la", "los", "las", "de", "del", "mas", "ya", "se", "me", "nos", "veo", "siento", "huelo",
-    "tengo", "tenemos", "esta", "estan", "es", "muy",
+    "a",
+    "an",
+    "the",
+    "any",
+    "some",
+    "more",
+    "much",
+    "many",
+    "signs",
+    "sign",
+    "sort",
+    "kind",
+    "of",
+    "there",
+    "theres",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "it",
+    "its",
+    "really",
+    "actually",
+    "visible",
+    "obvious",
+    "strong",
+    "real",
+    "even",
+    "still",
+    "longer",
+    "evidence",
+    "trace",
+    "traces",
+    "smell",
+    "smelled",
+    "smelt",
+    "smelling",
+    "see",
+    "seen",
+    "seeing",
+    "notice",
+    "noticed",
+    "noticing",
+    "detect",
+    "detected",
+    "hear",
+    "heard",
+    "feel",
+    "felt",
+    "i",
+    "we",
+    "can",
+    "could",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "at",
+    "all",
+    "currently",
+    "so",
+    "too",
+    "such",
+    "that",
+    "this",
+    "my",
+    "our",
+    "ever",
+    "further",
+    "seem",
+    "seems",
+    "obviously",
+    "definitely",
+    "hay",
+    "habia",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "ningun",
+    "ninguna",
+    "ninguno",
+    "el",
+    "la",
+    "los",
+    "las",
+    "de",
+    "del",
+    "mas",
+    "ya",
+    "se",
+    "me",
+    "nos",
+    "veo",
+    "siento",
+    "huelo",
+    "tengo",
+    "tenemos",
+    "esta",
+    "estan",
+    "es",
+    "muy",
 ];
 
 const NEGATORS: &[&str] = &[
@@ -1157,7 +1305,10 @@ fn scan(text: &Text) -> Vec<Hit> {
             }
             for phrase in rule.phrases {
                 for m in text.find(phrase, unit.clone()) {
-                    if hits.iter().any(|h| h.fact == rule.fact && h.start == m.start) {
+                    if hits
+                        .iter()
+                        .any(|h| h.fact == rule.fact && h.start == m.start)
+                    {
                         continue;
                     }
                     hits.push(Hit {
@@ -1330,11 +1481,7 @@ const VOCABULARY: &[(&str, Trade, u32)] = &[
         Trade::Plumbing,
         2,
     ),
-    (
-        "sink|sinks|water|agua|leak*|fuga*|gotea*|gas",
-        Trade::Plumbing,
-        1,
-    ),
+    ("sink|sinks|water|agua|gas", Trade::Plumbing, 1),
     (
         "outlet*|electric*|breaker*|panel|wiring|wire|wires|switch|switches|gfci|gfi|circuit*|fuse*|enchufe*|contacto*|apagador*|electricidad|electrico*|cable*|voltage|socket*|plug|plugs",
         Trade::Electrical,
@@ -1395,7 +1542,11 @@ impl TradeChoice {
     fn reason(&self, primary: Option<&Hit>) -> String {
         if !self.words.is_empty() {
             let quoted: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"")).collect();
-            format!("words point to {}: {}", self.trade.as_str(), quoted.join(", "))
+            format!(
+                "words point to {}: {}",
+                self.trade.as_str(),
+                quoted.join(", ")
+            )
         } else if let Some(p) = primary {
             format!(
                 "{} is the usual trade for {}",
@@ -1468,7 +1619,10 @@ fn choose_trade(text: &Text, primary: Option<&Hit>) -> TradeChoice {
 const ROOMS: &[(&str, &str)] = &[
     ("kitchen|cocina", "kitchen"),
     ("bathroom*|bath|restroom|washroom|bano|banos", "bathroom"),
-    ("bedroom*|recamara*|habitacion*|dormitorio*|cuarto", "bedroom"),
+    (
+        "bedroom*|recamara*|habitacion*|dormitorio*|cuarto",
+        "bedroom",
+    ),
     ("living+room|livingroom|lounge|sala", "living room"),
     ("basement|sotano", "basement"),
     ("laundry*|lavanderia", "laundry room"),
@@ -1527,13 +1681,16 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
                 "Sparks, smoke or a burning smell at the electrical panel: likely an overheating \
                  breaker or connection, a fire risk."
                     .to_string()
-            } else if near("outlet*|plug|plugs|socket*|enchufe*|contacto*|switch|switches|apagador*")
-            {
+            } else if near(
+                "outlet*|plug|plugs|socket*|enchufe*|contacto*|switch|switches|apagador*",
+            ) {
                 format!(
                     "Sparks, smoke or burning at an outlet or switch{in_room}: likely a loose \
                      connection or failing device, a fire risk."
                 )
-            } else if near("dryer*|oven*|stove*|range|microwave*|dishwasher*|washer*|fridge*|refrigerator*|secadora*|horno*|estufa*|microondas|lavadora*|refri") {
+            } else if near(
+                "dryer*|oven*|stove*|range|microwave*|dishwasher*|washer*|fridge*|refrigerator*|secadora*|horno*|estufa*|microondas|lavadora*|refri",
+            ) {
                 format!("Sparks, smoke or burning from an appliance{in_room}: a fire risk.")
             } else if near("smokealarm") {
                 format!("Smoke alarm sounding{in_room}: possible fire until proven otherwise.")
@@ -1555,7 +1712,9 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
             "Tenant locked out of the unit: needs a locksmith or a spare key.".to_string()
         }
         Fact::SecurityBreach => {
-            if near("break+in|breakin|broke+in|broken+into|broke+into|burglar*|robbed|robbery|intruder*|forced|kicked|robo|robaron|ladron*|se+metieron|forzaron") {
+            if near(
+                "break+in|breakin|broke+in|broken+into|broke+into|burglar*|robbed|robbery|intruder*|forced|kicked|robo|robaron|ladron*|se+metieron|forzaron",
+            ) {
                 "Reported break-in: the unit must be secured and the damage repaired.".to_string()
             } else if near("window*|glass|ventana*|vidrio*|cristal*") {
                 format!("Broken or unlockable window{in_room}: the unit can't be fully secured.")
@@ -1606,7 +1765,9 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
         }
         Fact::Leak => {
             if near("ceiling|techo") {
-                format!("Leak through the ceiling{in_room}: likely a pipe, fixture or the roof above.")
+                format!(
+                    "Leak through the ceiling{in_room}: likely a pipe, fixture or the roof above."
+                )
             } else {
                 format!("Active leak{in_room}: needs repair before it causes water damage.")
             }
@@ -1627,7 +1788,9 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
                 .to_string()
         }
         Fact::MinorLeak => {
-            format!("Small leak or damp spot{in_room}: likely a loose fitting, worn washer or seal.")
+            format!(
+                "Small leak or damp spot{in_room}: likely a loose fitting, worn washer or seal."
+            )
         }
         Fact::FaucetDrip => {
             format!("Dripping faucet{in_room}: likely a worn washer or cartridge.")
@@ -1714,13 +1877,31 @@ const CONJUNCTIONS: &[&str] = &[
 /// Folded spellings joined into one word, most specific first: a water heater is not heating,
 /// a smoke alarm is not smoke, a fire escape is not a fire.
 const COMPOUNDS: &[(&str, &str)] = &[
-    ("smoke ?and co|carbon+monoxide detector|detectors|alarm|alarms|sensor|sensors", "coalarm"),
-    ("carbon+monoxide|monoxide|co|co2 detector|detectors|alarm|alarms|sensor|sensors|monitor|monitors", "coalarm"),
-    ("detector|detectores|alarma|alarmas|sensor de monoxido ?de ?carbono", "coalarm"),
+    (
+        "smoke ?and co|carbon+monoxide detector|detectors|alarm|alarms|sensor|sensors",
+        "coalarm",
+    ),
+    (
+        "carbon+monoxide|monoxide|co|co2 detector|detectors|alarm|alarms|sensor|sensors|monitor|monitors",
+        "coalarm",
+    ),
+    (
+        "detector|detectores|alarma|alarmas|sensor de monoxido ?de ?carbono",
+        "coalarm",
+    ),
     ("detector|detectores|alarma|alarmas|sensor de co", "coalarm"),
-    ("smoke|fire detector|detectors|alarm|alarms|sensor|sensors", "smokealarm"),
-    ("detector|detectores|alarma|alarmas|sensor de humo|incendio|incendios", "smokealarm"),
-    ("fire escape|extinguisher|extinguishers|exit|door|doors|hydrant|sprinkler|sprinklers|inspection|code|drill", "firesafety"),
+    (
+        "smoke|fire detector|detectors|alarm|alarms|sensor|sensors",
+        "smokealarm",
+    ),
+    (
+        "detector|detectores|alarma|alarmas|sensor de humo|incendio|incendios",
+        "smokealarm",
+    ),
+    (
+        "fire escape|extinguisher|extinguishers|exit|door|doors|hydrant|sprinkler|sprinklers|inspection|code|drill",
+        "firesafety",
+    ),
     ("hot water heater|heaters|tank", "waterheater"),
     ("water heater|heaters|tank", "waterheater"),
     ("calentador|boiler de agua", "waterheater"),
@@ -1834,7 +2015,8 @@ impl<'a> Text<'a> {
 
     /// The tenant's own words for a token range, lower-cased and on one line.
     fn quote(&self, r: Range<usize>) -> String {
-        let (Some(first), Some(last)) = (self.toks.get(r.start), self.toks.get(r.end.wrapping_sub(1)))
+        let (Some(first), Some(last)) =
+            (self.toks.get(r.start), self.toks.get(r.end.wrapping_sub(1)))
         else {
             return String::new();
         };
@@ -2031,8 +2213,8 @@ fn fix_typo(w: &str) -> &str {
         "fride" | "frige" | "fridg" | "frig" | "fidge" | "frdge" => "fridge",
         "refridgerator" | "refrigirator" | "refrigarator" | "refigerator" | "refrigerater"
         | "refridgerater" | "refrigorator" => "refrigerator",
-        "toliet" | "toilit" | "tiolet" | "toilett" | "toillet" | "toilette" | "tolet"
-        | "toiet" | "toilete" => "toilet",
+        "toliet" | "toilit" | "tiolet" | "toilett" | "toillet" | "toilette" | "tolet" | "toiet"
+        | "toilete" => "toilet",
         "toliets" | "toilits" => "toilets",
         "furnance" | "furnice" | "furnas" | "furnase" | "furnence" | "furnac" | "fernace" => {
             "furnace"
@@ -2193,9 +2375,9 @@ fn match_at(elems: &[Elem<'_>], words: &[&str], pos: usize) -> Option<usize> {
             alternatives,
         } => {
             for alt in alternatives {
-                let fits = words.get(pos..pos + alt.len()).is_some_and(|ws| {
-                    alt.iter().zip(ws).all(|(p, w)| word_matches(p, w))
-                });
+                let fits = words
+                    .get(pos..pos + alt.len())
+                    .is_some_and(|ws| alt.iter().zip(ws).all(|(p, w)| word_matches(p, w)));
                 if fits && let Some(end) = match_at(rest, words, pos + alt.len()) {
                     return Some(end);
                 }
@@ -2210,67 +2392,920 @@ fn match_at(elems: &[Elem<'_>], words: &[&str], pos: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod explore {
+mod tests {
     use super::*;
-    #[test]
-    fn explore_print() {
-        let cases = [
-            "The heat is not working and it's freezing",
-            "I don't smell gas but the stove burner won't light",
-            "There isn't any gas smell, the furnace pilot keeps going out",
-            "no heat or hot water",
-            "No power sparks coming from outlet",
-            "no hot water sparks from the heater",
-            "Water heater is leaking",
-            "water heater burst and water is pouring out",
-            "It is not leaking anymore",
-            "Pipe burst in the basement. It has stopped now.",
-            "Pipe burst in the basement. It hasn't stopped.",
-            "Toilet overflowed with poop everywhere",
-            "the toilet is overflowing and won't stop",
-            "kitchen sink is clogged",
-            "toilet clogged, we have another bathroom",
-            "the only toilet is clogged",
-            "no power in the bedroom",
-            "breaker keeps tripping",
-            "outlet is hot to the touch",
-            "The dryer is smoking",
-            "my neighbor is smoking cigarettes and it comes into my unit",
-            "burning smell from the electrical panel",
-            "Roof leaking when it rains",
-            "ceiling dripping slowly into a pot",
-            "ceiling is leaking a lot in the bedroom",
-            "small leak under the bathroom sink",
-            "Door handle on the bedroom closet is broken",
-            "the window is cracked",
-            "broken window in the living room",
-            "My key doesn't work in the front door",
-            "I lost my keys",
-            "Cannot get in touch with the office",
-            "fuga de gas",
-            "Hay humo saliendo del contacto",
-            "hay fuego en la cocina",
-            "la alarma de monóxido está sonando",
-            "no hay calefacción y hace mucho frío",
-            "se rompió la tubería y sale mucha agua",
-            "se tapó el inodoro",
-            "la llave del lavabo gotea",
-            "no hay luz en la recámara",
-            "el refri no enfría",
-            "el aire acondicionado no funciona",
-            "mold in the bathroom",
-            "sewer smell in the bathroom",
-            "smoke alarm keeps going off for no reason, no smoke or fire",
-            "dishwasher not draining",
-            "the lights keep flickering",
-            "not sure if it's a gas smell or something else",
-            "I don't think there is a gas leak but something smells weird",
-            "it's pouring rain and the roof leaks",
-            "bathroom door won't lock",
-        ];
-        for c in cases {
-            let t = triage(&TriageInput::new(c));
-            println!("{c:?}\n  -> {:?} {:?} {:?}\n  diag: {}\n  drivers: {:?}\n  tips: {:?}\n", t.trade, t.priority, t.emergency, t.diagnosis, t.drivers, t.tips.iter().map(|s| &s[..30.min(s.len())]).collect::<Vec<_>>());
+
+    fn run(description: &str) -> Triage {
+        triage(&TriageInput::new(description))
+    }
+
+    /// In the heating season, so that "no heat" counts as the emergency it then is.
+    fn in_winter(description: &str) -> Triage {
+        triage(&TriageInput {
+            cold_weather: true,
+            ..TriageInput::new(description)
+        })
+    }
+
+    fn assert_emergency(kind: EmergencyKind, descriptions: &[&str]) {
+        for d in descriptions {
+            let t = in_winter(d);
+            assert_eq!(t.emergency, Some(kind), "{d:?} gave {t:#?}");
+            assert_eq!(t.priority, Priority::Emergency, "{d:?} gave {t:#?}");
+            assert_eq!(
+                t.safety_instructions.as_deref(),
+                Some(safety_instructions(kind)),
+                "{d:?}"
+            );
         }
+    }
+
+    fn assert_no_emergency(descriptions: &[&str]) {
+        for d in descriptions {
+            let t = in_winter(d);
+            assert_eq!(t.emergency, None, "{d:?} gave {t:#?}");
+            assert_ne!(t.priority, Priority::Emergency, "{d:?}");
+            assert_eq!(t.safety_instructions, None, "{d:?}");
+        }
+    }
+
+    fn assert_priority(priority: Priority, descriptions: &[&str]) {
+        for d in descriptions {
+            let t = run(d);
+            assert_eq!(t.priority, priority, "{d:?} gave {t:#?}");
+        }
+    }
+
+    fn has_tip(t: &Triage, needle: &str) -> bool {
+        t.tips.iter().any(|tip| tip.contains(needle))
+    }
+
+    fn has_driver(t: &Triage, needle: &str) -> bool {
+        t.drivers.iter().any(|d| d.contains(needle))
+    }
+
+    // ---- Emergencies, English and Spanish ---------------------------------------------------
+
+    #[test]
+    fn a_gas_smell_in_english_is_a_gas_emergency() {
+        assert_emergency(
+            EmergencyKind::Gas,
+            &[
+                "I smell gas in the kitchen",
+                "There's a strong gas odor by the stove",
+                "it smells like rotten eggs near the furnace",
+                "I think there is a gas leak in the hallway",
+                "Hissing sound and smell of gas at the meter",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_gas_smell_in_spanish_is_a_gas_emergency() {
+        assert_emergency(
+            EmergencyKind::Gas,
+            &[
+                "Huele a gas en la cocina",
+                "Hay una fuga de gas",
+                "hay olor a gas en el pasillo",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_sounding_co_alarm_in_english_is_a_carbon_monoxide_emergency() {
+        assert_emergency(
+            EmergencyKind::CarbonMonoxide,
+            &[
+                "CO alarm is beeping",
+                "carbon monoxide detector going off in the hallway",
+                "The carbon monoxide alarm went off twice tonight",
+                "CO detector keeps beeping and I changed the battery",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_sounding_co_alarm_in_spanish_is_a_carbon_monoxide_emergency() {
+        assert_emergency(
+            EmergencyKind::CarbonMonoxide,
+            &[
+                "la alarma de monóxido está sonando",
+                "el detector de monoxido de carbono esta pitando",
+            ],
+        );
+    }
+
+    #[test]
+    fn active_water_in_english_is_a_flooding_emergency() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &[
+                "Water everywhere under the kitchen sink!",
+                "pipe burst in the basement",
+                "water is gushing out of the wall",
+                "The basement is flooded",
+                "ceiling is leaking a lot in the bedroom",
+                "water pouring through the light fixture",
+                "the toilet is overflowing and won't stop",
+            ],
+        );
+    }
+
+    #[test]
+    fn active_water_in_spanish_is_a_flooding_emergency() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &[
+                "Se inunda el baño",
+                "inundación en la cocina",
+                "se rompió la tubería y sale mucha agua",
+                "hay agua por todos lados",
+            ],
+        );
+    }
+
+    #[test]
+    fn sparks_smoke_burning_or_fire_in_english_is_a_fire_emergency() {
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &[
+                "the outlet is sparking",
+                "smoke coming out of the outlet in the bedroom",
+                "burning smell from the electrical panel",
+                "there is a fire in the kitchen",
+                "the light switch is melted and black",
+                "smoke alarm going off",
+            ],
+        );
+    }
+
+    #[test]
+    fn sparks_smoke_or_fire_in_spanish_is_a_fire_emergency() {
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &[
+                "Salen chispas del enchufe",
+                "hay humo saliendo del contacto",
+                "hay fuego en la cocina",
+                "huele a quemado en el panel",
+            ],
+        );
+    }
+
+    #[test]
+    fn sewage_backing_up_in_english_is_a_sewage_emergency() {
+        assert_emergency(
+            EmergencyKind::Sewage,
+            &[
+                "Sewage backing up into the bathtub",
+                "the sewer is backing up through the floor drain",
+                "toilet overflowed with poop everywhere",
+                "toilet water is coming up in the shower",
+            ],
+        );
+    }
+
+    #[test]
+    fn sewage_backing_up_in_spanish_is_a_sewage_emergency() {
+        assert_emergency(
+            EmergencyKind::Sewage,
+            &[
+                "salen aguas negras de la regadera",
+                "el drenaje se regresa por la coladera",
+            ],
+        );
+    }
+
+    #[test]
+    fn no_heat_in_english_during_the_heating_season_is_an_emergency() {
+        assert_emergency(
+            EmergencyKind::NoHeat,
+            &[
+                "No heat in the apartment",
+                "the furnace is not working",
+                "heater broke and it's freezing inside",
+                "the radiators are cold",
+                "heat went out last night",
+            ],
+        );
+    }
+
+    #[test]
+    fn no_heat_in_spanish_during_the_heating_season_is_an_emergency() {
+        assert_emergency(
+            EmergencyKind::NoHeat,
+            &[
+                "sin calefacción desde ayer",
+                "no hay calefacción",
+                "la calefacción no funciona",
+            ],
+        );
+    }
+
+    #[test]
+    fn no_heat_outside_the_heating_season_is_urgent_with_a_driver_saying_why() {
+        let t = run("No heat in the apartment");
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.safety_instructions, None);
+        assert_eq!(t.trade, Trade::Hvac);
+        assert!(has_driver(&t, "outside the heating season"), "{t:#?}");
+        let winter = in_winter("No heat in the apartment");
+        assert!(has_driver(&winter, "heating season is on"), "{winter:#?}");
+    }
+
+    #[test]
+    fn a_lockout_in_english_is_a_lockout_emergency() {
+        assert_emergency(
+            EmergencyKind::Lockout,
+            &[
+                "I'm locked out",
+                "locked myself out of the apartment",
+                "lost my keys and I can't get in",
+                "left my keys inside and the door locked behind me",
+                "my key doesn't work in the front door",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_lockout_in_spanish_is_a_lockout_emergency() {
+        assert_emergency(
+            EmergencyKind::Lockout,
+            &[
+                "Me quedé afuera",
+                "no puedo entrar a mi departamento",
+                "dejé las llaves adentro",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_unsecured_entry_or_break_in_in_english_is_a_security_breach() {
+        assert_emergency(
+            EmergencyKind::SecurityBreach,
+            &[
+                "Front door won't lock",
+                "the deadbolt is broken",
+                "broken window in the living room",
+                "someone broke in last night",
+                "I can't lock my front door",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_unsecured_entry_or_break_in_in_spanish_is_a_security_breach() {
+        assert_emergency(
+            EmergencyKind::SecurityBreach,
+            &[
+                "La puerta de entrada no cierra",
+                "la cerradura está rota",
+                "nos robaron, rompieron la ventana",
+            ],
+        );
+    }
+
+    // ---- Negations ----------------------------------------------------------------------------
+
+    #[test]
+    fn a_negated_gas_smell_does_not_trigger_a_gas_emergency() {
+        assert_no_emergency(&[
+            "I don't smell gas",
+            "there is no smell of gas",
+            "There isn't any gas smell, the stove just clicks",
+            "no huele a gas",
+            "no hay olor a gas",
+        ]);
+    }
+
+    #[test]
+    fn no_gas_smell_with_a_pilot_out_is_urgent_and_gets_the_pilot_tip() {
+        let t = run("No gas smell, but the pilot light on the water heater is out");
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.trade, Trade::Plumbing);
+        assert!(has_tip(&t, "pilot"), "{t:#?}");
+        assert!(has_driver(&t, "\"no gas smell\" is negated"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_leak_that_is_not_leaking_anymore_is_not_a_leak() {
+        let t = run("The bathroom sink is not leaking anymore, but the drain is slow");
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.priority, Priority::Routine, "{t:#?}");
+        assert_eq!(t.trade, Trade::Plumbing);
+    }
+
+    #[test]
+    fn heavy_leaking_that_has_since_stopped_is_urgent_not_an_emergency() {
+        for d in [
+            "The ceiling was leaking a lot yesterday but it's not leaking anymore",
+            "Pipe burst in the basement. It has stopped now.",
+        ] {
+            let t = run(d);
+            assert_eq!(t.emergency, None, "{d:?} gave {t:#?}");
+            assert_eq!(t.priority, Priority::Urgent, "{d:?}");
+            assert!(has_driver(&t, "says the water has stopped"), "{t:#?}");
+        }
+    }
+
+    #[test]
+    fn water_that_has_not_stopped_is_still_an_emergency() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &["Pipe burst in the basement. It hasn't stopped."],
+        );
+    }
+
+    #[test]
+    fn negated_sparks_and_smoke_leave_a_routine_dead_outlet() {
+        let t = run("There are no sparks or smoke, the outlet just stopped working");
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.priority, Priority::Routine, "{t:#?}");
+        assert_eq!(t.trade, Trade::Electrical);
+        assert!(has_tip(&t, "GFCI"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_gap_in_a_phrase_never_swallows_a_negation() {
+        assert_no_emergency(&[
+            "the heater is not broken, the bedroom window screen is torn",
+            "The water is not everywhere, just a drop on the counter",
+        ]);
+    }
+
+    #[test]
+    fn a_negation_does_not_reach_into_the_next_clause_or_past_other_words() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &["No one is home, water is everywhere"],
+        );
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &[
+                "No power sparks coming from outlet",
+                "no hay luz y hay chispas",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_uncertain_gas_smell_still_counts_as_gas() {
+        assert_emergency(
+            EmergencyKind::Gas,
+            &[
+                "not sure if it's a gas smell or something else",
+                "I don't think there is a gas leak but it smells weird",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_tenant_who_is_not_locked_out_is_not_a_lockout() {
+        assert_no_emergency(&[
+            "I'm not locked out, I just need a spare key",
+            "Cannot get in touch with the office about the dishwasher",
+        ]);
+    }
+
+    #[test]
+    fn a_chirping_detector_is_a_battery_problem_not_a_fire() {
+        for d in [
+            "smoke detector keeps chirping",
+            "carbon monoxide detector chirping, needs a new battery",
+        ] {
+            let t = run(d);
+            assert_eq!(t.emergency, None, "{d:?} gave {t:#?}");
+            assert_eq!(t.priority, Priority::Urgent, "{d:?}");
+            assert!(has_tip(&t, "low battery"), "{t:#?}");
+        }
+    }
+
+    #[test]
+    fn a_smoke_alarm_with_fire_ruled_out_is_an_urgent_detector_fault() {
+        let t = run("smoke alarm keeps going off for no reason, no smoke or fire");
+        assert_eq!(t.emergency, None, "{t:#?}");
+        assert_eq!(t.priority, Priority::Urgent);
+        assert!(has_driver(&t, "rules out smoke or fire"), "{t:#?}");
+    }
+
+    #[test]
+    fn cigarette_smoke_from_a_neighbor_is_not_a_fire() {
+        assert_no_emergency(&["my neighbor is smoking cigarettes and it comes into my unit"]);
+    }
+
+    // ---- Typos and normalisation -----------------------------------------------------------
+
+    #[test]
+    fn common_typos_are_understood() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &["watter everywhere in the bathroom"],
+        );
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &["elecrtical fire in the bedroom"],
+        );
+        assert_emergency(
+            EmergencyKind::NoHeat,
+            &["furnance not working", "the heator died"],
+        );
+        assert_eq!(run("fride not cooling").trade, Trade::Appliance);
+        assert_eq!(run("fride not cooling").priority, Priority::Urgent);
+        assert_eq!(run("toliet clogged").trade, Trade::Plumbing);
+        assert_eq!(run("toliet clogged").priority, Priority::Urgent);
+        let leak = run("water leek under the sink");
+        assert_eq!(leak.priority, Priority::Urgent, "{leak:#?}");
+        assert_eq!(leak.trade, Trade::Plumbing);
+    }
+
+    #[test]
+    fn accents_are_stripped_whether_precomposed_or_combining() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &[
+                "inundación en la cocina",
+                "inundacio\u{301}n en la cocina",
+                "INUNDACION",
+            ],
+        );
+        assert_emergency(EmergencyKind::NoHeat, &["SIN CALEFACCIÓN"]);
+    }
+
+    #[test]
+    fn matching_respects_word_boundaries() {
+        assert_no_emergency(&[
+            "the gasket on the fridge door is torn",
+            "the sparkling water button on the fridge is stuck",
+            "the fireplace damper is stuck",
+            "the fire extinguisher in the hallway is missing",
+            "please paint the floor of the firehouse mural",
+        ]);
+    }
+
+    #[test]
+    fn a_water_heater_is_never_read_as_heating() {
+        let t = in_winter("water heater not working");
+        assert_eq!(t.emergency, None, "{t:#?}");
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.trade, Trade::Plumbing);
+        assert!(t.diagnosis.contains("hot water"), "{t:#?}");
+    }
+
+    #[test]
+    fn an_appliance_that_does_not_heat_is_not_no_heat() {
+        assert_no_emergency(&["the dryer has no heat", "oven is not heating"]);
+        assert_eq!(run("the dryer has no heat").trade, Trade::Appliance);
+    }
+
+    // ---- Urgent versus routine ---------------------------------------------------------------
+
+    #[test]
+    fn no_hot_water_is_urgent_plumbing_in_english_and_spanish() {
+        assert_priority(
+            Priority::Urgent,
+            &[
+                "no hot water since this morning",
+                "no hay agua caliente",
+                "only cold water comes out",
+            ],
+        );
+        assert_eq!(run("no hay agua caliente").trade, Trade::Plumbing);
+    }
+
+    #[test]
+    fn air_conditioning_out_is_urgent_hvac() {
+        assert_priority(
+            Priority::Urgent,
+            &[
+                "AC is blowing warm air",
+                "the a/c stopped working",
+                "el aire acondicionado no funciona",
+            ],
+        );
+        assert_eq!(run("AC is blowing warm air").trade, Trade::Hvac);
+    }
+
+    #[test]
+    fn a_fridge_not_cooling_is_urgent_appliance_work() {
+        assert_priority(
+            Priority::Urgent,
+            &[
+                "refrigerator not cooling",
+                "el refri no enfría",
+                "freezer stopped working, food is thawing",
+            ],
+        );
+        assert_eq!(run("el refri no enfría").trade, Trade::Appliance);
+    }
+
+    #[test]
+    fn the_only_toilet_clogged_is_urgent_but_a_spare_toilet_is_routine() {
+        assert_priority(
+            Priority::Urgent,
+            &["the only toilet is clogged", "se tapó el inodoro"],
+        );
+        let spare = run("toilet clogged, we have another bathroom");
+        assert_eq!(spare.priority, Priority::Routine, "{spare:#?}");
+        assert!(has_driver(&spare, "another toilet"), "{spare:#?}");
+    }
+
+    #[test]
+    fn no_power_in_part_of_the_unit_is_urgent_electrical() {
+        assert_priority(
+            Priority::Urgent,
+            &[
+                "no power in the bedroom",
+                "half the outlets in the bedroom are not working",
+                "no hay luz en la recámara",
+                "breaker keeps tripping",
+            ],
+        );
+        assert_eq!(run("no power in the bedroom").trade, Trade::Electrical);
+    }
+
+    #[test]
+    fn a_contained_leak_is_urgent_not_an_emergency() {
+        for d in [
+            "sink leaking into a bucket",
+            "ceiling dripping slowly into a pot",
+            "water heater is leaking",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Urgent, "{d:?} gave {t:#?}");
+            assert_eq!(t.emergency, None);
+            assert_eq!(t.trade, Trade::Plumbing, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn small_drips_and_running_toilets_are_routine_plumbing() {
+        for d in [
+            "the kitchen faucet drips",
+            "la llave del lavabo gotea",
+            "toilet keeps running all night",
+            "small leak under the bathroom sink",
+            "the kitchen sink is clogged",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Routine, "{d:?} gave {t:#?}");
+            assert_eq!(t.trade, Trade::Plumbing, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn pests_are_routine_pest_control_in_english_and_spanish() {
+        for d in [
+            "roaches in the kitchen",
+            "hay cucarachas en la cocina",
+            "ratones en el garage",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Routine, "{d:?}");
+            assert_eq!(t.trade, Trade::Pest, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn cosmetic_repairs_are_routine_general_work() {
+        for d in [
+            "paint is peeling in the hallway",
+            "the window is cracked",
+            "closet door is off its track",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Routine, "{d:?} gave {t:#?}");
+            assert_eq!(t.trade, Trade::General, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_roof_leak_is_urgent_roofing_in_english_and_spanish() {
+        for d in [
+            "Roof leaking when it rains",
+            "hay una gotera en el techo del cuarto",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Urgent, "{d:?}");
+            assert_eq!(t.trade, Trade::Roofing, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn an_interior_door_that_will_not_lock_is_routine() {
+        let t = run("bathroom door won't lock");
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.priority, Priority::Routine);
+    }
+
+    #[test]
+    fn lost_keys_without_a_lockout_are_urgent_locksmith_work() {
+        let t = run("I lost my keys");
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.trade, Trade::Locksmith);
+    }
+
+    // ---- Trade -------------------------------------------------------------------------------
+
+    #[test]
+    fn the_category_always_wins_for_the_trade() {
+        let t = triage(&TriageInput {
+            category: Some(Trade::Electrical),
+            ..TriageInput::new("toilet clogged")
+        });
+        assert_eq!(t.trade, Trade::Electrical);
+        assert!(has_driver(&t, "category set to electrical"), "{t:#?}");
+    }
+
+    #[test]
+    fn the_category_never_hides_an_emergency() {
+        let t = triage(&TriageInput {
+            category: Some(Trade::Pest),
+            ..TriageInput::new("I smell gas")
+        });
+        assert_eq!(t.trade, Trade::Pest);
+        assert_eq!(t.emergency, Some(EmergencyKind::Gas));
+    }
+
+    #[test]
+    fn the_trade_follows_the_device_named_next_to_the_problem() {
+        assert_eq!(run("The dryer is smoking").trade, Trade::Appliance);
+        assert_eq!(run("smoke coming from the furnace").trade, Trade::Hvac);
+        assert_eq!(run("AC leaking water on the floor").trade, Trade::Hvac);
+        assert_eq!(
+            run("broken window in the living room").trade,
+            Trade::General
+        );
+        assert_eq!(run("front door won't lock").trade, Trade::Locksmith);
+    }
+
+    #[test]
+    fn without_trade_words_the_trade_falls_back_to_general() {
+        let t = run("something is wrong, please call me");
+        assert_eq!(t.trade, Trade::General);
+        assert_eq!(t.priority, Priority::Routine);
+        assert!(has_driver(&t, "general repair"), "{t:#?}");
+    }
+
+    // ---- Tenant flag ---------------------------------------------------------------------------
+
+    #[test]
+    fn a_tenant_emergency_flag_without_an_emergency_sign_is_urgent_with_a_driver() {
+        let t = triage(&TriageInput {
+            tenant_says_emergency: true,
+            ..TriageInput::new("the kitchen cabinet hinge is loose")
+        });
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.emergency, None);
+        assert_eq!(t.safety_instructions, None);
+        assert!(has_driver(&t, "shows no emergency sign"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_tenant_emergency_flag_with_an_emergency_sign_is_noted_among_the_drivers() {
+        let t = triage(&TriageInput {
+            tenant_says_emergency: true,
+            ..TriageInput::new("water everywhere")
+        });
+        assert_eq!(t.emergency, Some(EmergencyKind::Flooding));
+        assert!(
+            t.drivers
+                .contains(&"tenant marked it as an emergency".to_string()),
+            "{t:#?}"
+        );
+    }
+
+    #[test]
+    fn a_tenant_emergency_flag_on_heat_out_of_season_keeps_it_urgent() {
+        let t = triage(&TriageInput {
+            tenant_says_emergency: true,
+            ..TriageInput::new("heater stopped working")
+        });
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.emergency, None);
+    }
+
+    // ---- Run-on text -----------------------------------------------------------------------
+
+    #[test]
+    fn run_on_text_picks_the_emergency_fact() {
+        let t = run("toilet is running and also the outlet by the sink sparks");
+        assert_eq!(t.emergency, Some(EmergencyKind::FireOrSparks));
+        assert_eq!(t.trade, Trade::Electrical);
+        assert!(has_driver(&t, "mentions \"sparks\""), "{t:#?}");
+        assert!(has_driver(&t, "toilet is running"), "{t:#?}");
+        assert!(t.tips.is_empty(), "{t:#?}");
+    }
+
+    #[test]
+    fn run_on_text_picks_the_emergency_even_when_it_comes_last() {
+        assert_emergency(
+            EmergencyKind::Gas,
+            &["the toilet is clogged and the fridge is noisy and also I smell gas by the stove"],
+        );
+    }
+
+    #[test]
+    fn the_most_dangerous_of_several_emergencies_wins() {
+        let t = run("water everywhere and the outlet is sparking");
+        assert_eq!(t.emergency, Some(EmergencyKind::FireOrSparks));
+        assert!(has_driver(&t, "(active water leak / flooding)"), "{t:#?}");
+        assert_emergency(EmergencyKind::Gas, &["pipe burst and I smell gas"]);
+    }
+
+    // ---- Tips --------------------------------------------------------------------------------
+
+    #[test]
+    fn no_power_gets_breaker_and_gfci_tips() {
+        let t = run("no power in the bedroom");
+        assert!(has_tip(&t, "breaker"), "{t:#?}");
+        assert!(has_tip(&t, "GFCI"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_jammed_disposal_gets_the_hex_key_and_reset_button_tip() {
+        let t = run("The garbage disposal is humming and won't turn");
+        assert!(has_tip(&t, "hex key"), "{t:#?}");
+        assert!(has_tip(&t, "reset button"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_pilot_tip_is_never_given_with_a_gas_smell() {
+        let t = run("the pilot light is out and I smell gas");
+        assert_eq!(t.emergency, Some(EmergencyKind::Gas));
+        assert!(t.tips.is_empty(), "{t:#?}");
+    }
+
+    #[test]
+    fn heating_and_cooling_problems_get_thermostat_and_filter_tips() {
+        let heat = run("the furnace is not working");
+        assert!(has_tip(&heat, "thermostat"), "{heat:#?}");
+        let ac = run("AC not cooling");
+        assert!(has_tip(&ac, "filter"), "{ac:#?}");
+    }
+
+    #[test]
+    fn a_clogged_toilet_gets_the_plunger_tip_and_a_warm_fridge_the_coils_tip() {
+        assert!(has_tip(&run("toilet clogged"), "plunger"));
+        assert!(has_tip(&run("fridge not cooling"), "coils"));
+        assert!(has_tip(&run("the bathroom sink drains slowly"), "plunger"));
+    }
+
+    #[test]
+    fn a_hot_outlet_never_gets_a_breaker_reset_tip() {
+        let t = run("outlet is hot to the touch and the breaker keeps tripping");
+        assert!(has_tip(&t, "Stop using that outlet"), "{t:#?}");
+        assert!(!has_tip(&t, "push it fully off, then on"), "{t:#?}");
+        assert!(!has_tip(&t, "before resetting"), "{t:#?}");
+    }
+
+    #[test]
+    fn emergencies_get_no_tips_except_harmless_ones() {
+        for d in [
+            "I smell gas",
+            "outlet sparking",
+            "water everywhere",
+            "sewage backing up into the tub",
+            "CO alarm going off",
+            "someone broke in",
+        ] {
+            assert!(in_winter(d).tips.is_empty(), "{d:?}");
+        }
+        assert!(has_tip(&in_winter("I'm locked out"), "spare key"));
+        assert!(has_tip(&in_winter("no heat"), "thermostat"));
+    }
+
+    #[test]
+    fn there_are_never_more_than_three_tips() {
+        let t = run(
+            "AC not cooling, no power in the kitchen, toilet clogged and the disposal is jammed",
+        );
+        assert!(t.tips.len() <= MAX_TIPS, "{t:#?}");
+        assert!(!t.tips.is_empty());
+    }
+
+    // ---- Safety instructions ---------------------------------------------------------------
+
+    #[test]
+    fn safety_instructions_are_present_exactly_for_emergencies() {
+        for d in [
+            "I smell gas",
+            "CO alarm beeping",
+            "water everywhere",
+            "sparks from the outlet",
+            "sewage in the tub",
+            "no heat",
+            "locked out",
+            "front door won't lock",
+            "faucet drips",
+            "no hot water",
+            "roaches",
+            "",
+        ] {
+            for t in [run(d), in_winter(d)] {
+                assert_eq!(
+                    t.safety_instructions.is_some(),
+                    t.emergency.is_some(),
+                    "{d:?}"
+                );
+                assert_eq!(
+                    t.emergency.is_some(),
+                    t.priority == Priority::Emergency,
+                    "{d:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_safety_instruction_is_short_plain_text() {
+        for kind in EMERGENCY_RANK {
+            let s = safety_instructions(kind);
+            assert!(!s.is_empty());
+            assert!(s.len() < 320, "{kind:?} is {} characters", s.len());
+            assert!(s.is_ascii(), "{kind:?}");
+            assert!(!s.contains("  "), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn safety_instructions_say_the_essential_action_for_each_kind() {
+        let gas = safety_instructions(EmergencyKind::Gas);
+        assert!(gas.contains("Leave") && gas.contains("gas company") && gas.contains("911"));
+        assert!(gas.contains("Don't switch"));
+        assert!(safety_instructions(EmergencyKind::CarbonMonoxide).contains("911"));
+        assert!(safety_instructions(EmergencyKind::Flooding).contains("Shut off the water"));
+        assert!(safety_instructions(EmergencyKind::FireOrSparks).contains("breaker"));
+        assert!(safety_instructions(EmergencyKind::Sewage).contains("Stop using water"));
+        assert!(safety_instructions(EmergencyKind::SecurityBreach).contains("911"));
+    }
+
+    // ---- Output shape ------------------------------------------------------------------------
+
+    #[test]
+    fn the_diagnosis_names_the_likely_cause_and_place() {
+        let t = run("Water everywhere under the kitchen sink!");
+        assert_eq!(
+            t.diagnosis,
+            "Likely a failed supply line under the kitchen sink: active water leak."
+        );
+        assert!(
+            t.drivers
+                .contains(&"mentions \"water everywhere\"".to_string()),
+            "{t:#?}"
+        );
+    }
+
+    #[test]
+    fn every_diagnosis_is_one_sentence_ending_with_a_period() {
+        for d in [
+            "I smell gas",
+            "no hot water",
+            "toilet running",
+            "hay ratones",
+            "the hallway light is out",
+            "mold in the bathroom",
+            "dishwasher not draining",
+            "sewer smell in the bathroom",
+            "",
+            "hello",
+        ] {
+            let t = run(d);
+            assert!(t.diagnosis.ends_with('.'), "{d:?}: {}", t.diagnosis);
+            assert_eq!(
+                t.diagnosis.matches(". ").count(),
+                0,
+                "{d:?}: {}",
+                t.diagnosis
+            );
+            assert!(!t.drivers.is_empty(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_description_is_routine_general_work_with_a_question() {
+        let t = run("   ");
+        assert_eq!(t.trade, Trade::General);
+        assert_eq!(t.priority, Priority::Routine);
+        assert!(t.diagnosis.contains("asked"), "{t:#?}");
+    }
+
+    #[test]
+    fn triage_is_deterministic() {
+        let d = "toilet is running and also the outlet by the sink sparks";
+        assert_eq!(run(d), run(d));
+    }
+
+    #[test]
+    fn a_triage_survives_a_json_round_trip() -> Result<(), serde_json::Error> {
+        let t = in_winter("No heat and the furnace is making noise");
+        let json = serde_json::to_string(&t)?;
+        assert!(json.contains("\"emergency\":\"no_heat\""), "{json}");
+        let back: Triage = serde_json::from_str(&json)?;
+        assert_eq!(back, t);
+        Ok(())
     }
 }

@@ -15,7 +15,7 @@ use mendwork_app::App;
 use mendwork_app::ports::ListFilter;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
-    Command, Money, Portfolio, Property, PropertyId, Status, VendorId, Visit, VisitId, Window,
+    Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window,
     WorkOrder,
 };
 use serde::{Deserialize, Serialize};
@@ -402,10 +402,11 @@ async fn create_visit(State(app): State<App>, body: Bytes) -> Result<Response, A
     let visit = ops::create_visit(
         &app,
         ops::NewVisit {
-            property: PropertyId(property.id.to_string()),
+            property: property.id.clone(),
             visitor,
             company,
             expected,
+            day: ops::today(&app, property.timezone),
             request_id,
         },
     )

@@ -85,13 +85,34 @@ pub struct NewVisit {
     pub property: PropertyId,
     pub visitor: String,
     pub company: Option<String>,
+    /// `None`: the appointment of the linked work order if it has one, else all of `day`.
     pub expected: Option<Window>,
+    /// The local day the visit is for when no time is given.
+    pub day: NaiveDate,
     pub request_id: Option<String>,
+}
+
+/// All of a local day, as a window (a visit expected "some time that day").
+pub fn whole_day(tz: Tz, date: NaiveDate) -> Option<Window> {
+    let (from, to) = day_bounds(tz, date);
+    Window::new(from, to)
 }
 
 /// Creates a visit; with a request id it is linked to that work order in the same step (and
 /// not created at all if the link is refused).
 pub async fn create_visit(app: &App, new: NewVisit) -> Result<Visit, WebError> {
+    let tz = app
+        .portfolio()
+        .property(&new.property)
+        .map_or(chrono_tz::UTC, |p| p.timezone);
+    let expected = match (new.expected, &new.request_id) {
+        (Some(w), _) => Some(w),
+        (None, Some(request)) => match find(app, request).await? {
+            Some(wo) if wo.appointment.is_some() => None,
+            _ => whole_day(tz, new.day),
+        },
+        (None, None) => whole_day(tz, new.day),
+    };
     let visit = Visit {
         id: app.ids.visit_id(),
         property: new.property,
@@ -99,7 +120,7 @@ pub async fn create_visit(app: &App, new: NewVisit) -> Result<Visit, WebError> {
         work_order_code: None,
         visitor: new.visitor,
         company: new.company,
-        expected: new.expected,
+        expected,
         status: VisitStatus::Expected,
         checked_in_at: None,
         checked_out_at: None,

@@ -1,0 +1,259 @@
+//! The workflow steps on the embedded adapters, without HTTP: a whole work order from intake
+//! to close, and the idempotency of every entry point (inbound SMS, timers, submissions).
+
+use chrono::{DateTime, Duration, Utc};
+use mendwork_app::ports::{Clock, Directory, TimerTarget, WorkOrders};
+use mendwork_app::{App, InboundSms, LinkSigner, SmsOutcome};
+use mendwork_domain::config::parse_portfolio;
+use mendwork_domain::{
+    Contact, Email, NewWorkOrder, Phone, Portfolio, PropertyId, Source, Status, Window,
+};
+use mendwork_embedded::{
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SqliteStore, SqliteTimers,
+    VirtualClock,
+};
+use std::sync::Arc;
+
+struct Fixed(Arc<Portfolio>);
+impl Directory for Fixed {
+    fn portfolio(&self) -> Arc<Portfolio> {
+        self.0.clone()
+    }
+}
+
+struct Harness {
+    app: App,
+    store: Arc<SqliteStore>,
+    timers: SqliteTimers,
+    clock: VirtualClock,
+    n: std::cell::Cell<u32>,
+}
+
+const PAT: &str = "+17185550110";
+const DANA: &str = "+13125550111";
+const TENANT: &str = "+17185550199";
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+impl Harness {
+    fn new(start: &str) -> Harness {
+        let yaml = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../infra/sample-portfolio.yaml"
+        ))
+        .unwrap();
+        let portfolio = parse_portfolio(&yaml, "sample-portfolio.yaml").unwrap();
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let clock = store.clock();
+        clock.set_mode(ClockMode::Frozen(t(start))).unwrap();
+        let clock_arc: Arc<dyn Clock> = Arc::new(clock.clone());
+        let app = App {
+            store: store.clone(),
+            timers: Arc::new(store.timers()),
+            mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
+            texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),
+            clock: clock_arc.clone(),
+            directory: Arc::new(Fixed(Arc::new(portfolio))),
+            ids: Arc::new(RandomIds),
+            links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
+        };
+        Harness {
+            timers: store.timers(),
+            app,
+            store,
+            clock,
+            n: std::cell::Cell::new(0),
+        }
+    }
+
+    async fn sms(&self, from: &str, body: &str) -> SmsOutcome {
+        self.n.set(self.n.get() + 1);
+        let id = format!("in-{}", self.n.get());
+        self.sms_id(from, body, &id).await
+    }
+
+    async fn sms_id(&self, from: &str, body: &str, id: &str) -> SmsOutcome {
+        let out = self
+            .app
+            .handle_sms(&InboundSms {
+                origination_number: from.into(),
+                destination_number: "+18005550100".into(),
+                message_keyword: None,
+                message_body: body.into(),
+                inbound_message_id: id.into(),
+                previous_published_message_id: None,
+            })
+            .await
+            .unwrap();
+        self.app.drain().await.unwrap();
+        out
+    }
+
+    async fn advance(&self, secs: i64) -> Vec<TimerTarget> {
+        let target = self.app.now() + Duration::seconds(secs);
+        let mut fired = vec![];
+        while let Some(spec) = self.timers.next_due(target).unwrap() {
+            if spec.at > self.app.now() {
+                self.clock.set(spec.at).unwrap();
+            }
+            self.app.fire(&spec.target).await.unwrap();
+            self.timers.remove(&spec.name).unwrap();
+            self.app.drain().await.unwrap();
+            fired.push(spec.target);
+        }
+        self.clock.set(target).unwrap();
+        fired
+    }
+
+    fn last_sms_to(&self, phone: &str) -> String {
+        let all = self
+            .store
+            .sent(SentFilter {
+                work_order: None,
+                to: Some(phone.into()),
+                since: None,
+            })
+            .unwrap();
+        all.last().map(|m| m.body.clone()).unwrap_or_default()
+    }
+
+    async fn status(&self, id: &mendwork_domain::WorkOrderId) -> Status {
+        self.store.load(id).await.unwrap().unwrap().wo.status
+    }
+}
+
+fn leak_request(windows: Vec<Window>) -> NewWorkOrder {
+    NewWorkOrder {
+        property: PropertyId("maple-court".into()),
+        unit: "4B".into(),
+        tenant: Contact {
+            name: "Ana Ruiz".into(),
+            email: Some(Email::parse("ana@example.com").unwrap()),
+            phone: Some(Phone::parse(TENANT).unwrap()),
+        },
+        description: "Kitchen sink drips under the cabinet, slow leak into a bucket".into(),
+        category: None,
+        emergency: false,
+        permission_to_enter: true,
+        pets: Some("a cat".into()),
+        access_notes: None,
+        photos: vec![],
+        availability: windows,
+        source: Source::Tenant,
+    }
+}
+
+fn window(start: &str, hours: i64) -> Window {
+    let s = t(start);
+    Window::new(s, s + Duration::hours(hours)).unwrap()
+}
+
+#[tokio::test]
+async fn a_work_order_goes_from_the_form_to_closed_by_sms_alone() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let w = vec![
+        window("2026-03-05T14:00:00Z", 2),
+        window("2026-03-06T18:00:00Z", 3),
+    ];
+    let created = h.app.submit(leak_request(w), Some("tok-1")).await.unwrap();
+    h.app.drain().await.unwrap();
+    let id = created.wo.id.clone();
+    assert_eq!(h.status(&id).await, Status::Dispatching);
+    let offer = h.last_sms_to(PAT);
+    assert!(offer.contains(created.wo.code.as_str()), "offer: {offer}");
+
+    assert!(matches!(h.sms(PAT, "yes").await, SmsOutcome::Executed { .. }));
+    assert_eq!(h.status(&id).await, Status::Accepted);
+    assert!(h.last_sms_to(PAT).contains("1) "), "{}", h.last_sms_to(PAT));
+
+    h.sms(PAT, "2").await;
+    let wo = h.store.load(&id).await.unwrap().unwrap().wo;
+    assert_eq!(wo.status, Status::Scheduled);
+    assert_eq!(wo.appointment.unwrap().start, t("2026-03-06T18:00:00Z"));
+    assert!(wo.visit.as_ref().unwrap().expected.is_some());
+
+    h.advance(2 * 86_400).await;
+    h.sms(PAT, "arrived").await;
+    assert_eq!(h.status(&id).await, Status::InProgress);
+    h.sms(PAT, "done, replaced the trap").await;
+    assert_eq!(h.status(&id).await, Status::Completed);
+    h.sms(TENANT, "5").await;
+    h.sms(PAT, "invoice 385").await;
+    let wo = h.store.load(&id).await.unwrap().unwrap().wo;
+    assert_eq!(wo.status, Status::Closed, "{:?}", wo.attention);
+    assert_eq!(wo.feedback.unwrap().rating, 5);
+}
+
+#[tokio::test]
+async fn the_same_inbound_message_twice_acts_once_and_a_stranger_learns_nothing() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let created = h
+        .app
+        .submit(leak_request(vec![window("2026-03-05T14:00:00Z", 2)]), None)
+        .await
+        .unwrap();
+    h.app.drain().await.unwrap();
+    assert!(matches!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Executed { .. }));
+    assert_eq!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Duplicate);
+    let version = h.store.load(&created.wo.id).await.unwrap().unwrap().version;
+    assert_eq!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Duplicate);
+    assert_eq!(h.store.load(&created.wo.id).await.unwrap().unwrap().version, version);
+
+    let out = h.sms("+14155550100", "YES").await;
+    assert!(matches!(out, SmsOutcome::Replied { .. }));
+    let reply = h.last_sms_to("+14155550100");
+    assert!(!reply.contains(created.wo.code.as_str()) && !reply.contains("Maple"), "{reply}");
+
+    // Another plumber's phone cannot act on Pat's job, even naming its code.
+    let before = h.store.load(&created.wo.id).await.unwrap().unwrap().version;
+    h.sms(DANA, &format!("done {}", created.wo.code)).await;
+    assert_eq!(h.store.load(&created.wo.id).await.unwrap().unwrap().version, before);
+}
+
+#[tokio::test]
+async fn a_silent_vendor_lapses_and_the_next_one_is_offered_then_stale_timers_do_nothing() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let created = h
+        .app
+        .submit(leak_request(vec![window("2026-03-05T14:00:00Z", 2)]), None)
+        .await
+        .unwrap();
+    h.app.drain().await.unwrap();
+    let expires = created.wo.id.clone();
+    let first = h.store.load(&expires).await.unwrap().unwrap().wo.offer.unwrap();
+    assert_eq!(first.vendor.as_str(), "pat-plumbing");
+    let fired = h.advance((first.expires_at - h.app.now()).num_seconds() + 1).await;
+    assert!(!fired.is_empty());
+    let wo = h.store.load(&created.wo.id).await.unwrap().unwrap().wo;
+    assert_eq!(wo.offer.as_ref().unwrap().vendor.as_str(), "dana-plumbing");
+    assert!(h.last_sms_to(PAT).contains("lapsed"));
+    // Firing the first accept timer again is a no-op.
+    let again = h
+        .app
+        .fire(&TimerTarget::WorkOrder {
+            work_order: created.wo.id.clone(),
+            kind: mendwork_domain::TimerKind::AcceptTimeout,
+            generation: 1,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(again.events.is_empty());
+}
+
+#[tokio::test]
+async fn a_repeated_submission_token_creates_one_work_order() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let a = h.app.submit(leak_request(vec![]), Some("same")).await.unwrap();
+    let b = h.app.submit(leak_request(vec![]), Some("same")).await.unwrap();
+    assert_eq!(a.wo.id, b.wo.id);
+    assert!(b.duplicate);
+    let all = h
+        .store
+        .list(&mendwork_app::ports::ListFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+}
