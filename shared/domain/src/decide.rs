@@ -414,7 +414,10 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             }
             let count = wo.slots.len() as u32;
             if *slot == 0 || *slot > count {
-                return Err(Rejection::NoSuchSlot { asked: *slot, count });
+                return Err(Rejection::NoSuchSlot {
+                    asked: *slot,
+                    count,
+                });
             }
             let window = wo.slots[*slot as usize - 1];
             if window.end <= ctx.now {
@@ -447,7 +450,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         Command::AnswerProposal { accept } => {
             let Some(window) = wo.proposal else {
-                return Err(Rejection::Invalid("there is no proposed time to answer".into()));
+                return Err(Rejection::Invalid(
+                    "there is no proposed time to answer".into(),
+                ));
             };
             if phase != Status::Accepted {
                 return wrong();
@@ -467,7 +472,11 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             match by {
                 Actor::Vendor(v) => require_vendor(wo, v)?,
                 Actor::Tenant | Actor::Pm(_) => {}
-                _ => return Err(Rejection::Invalid("only the tenant, vendor or PM can reschedule".into())),
+                _ => {
+                    return Err(Rejection::Invalid(
+                        "only the tenant, vendor or PM can reschedule".into(),
+                    ));
+                }
             }
             if phase != Status::Scheduled {
                 return wrong();
@@ -493,7 +502,11 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             match by {
                 Actor::Vendor(v) => require_vendor(wo, v)?,
                 Actor::Desk | Actor::Pm(_) => {}
-                _ => return Err(Rejection::Invalid("only the vendor or the desk can check in".into())),
+                _ => {
+                    return Err(Rejection::Invalid(
+                        "only the vendor or the desk can check in".into(),
+                    ));
+                }
             }
             if phase == Status::InProgress {
                 return Ok(vec![]);
@@ -533,7 +546,10 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         Command::Done { vendor, notes } => {
             require_vendor(wo, vendor)?;
-            if !matches!(phase, Status::Scheduled | Status::InProgress | Status::Accepted) {
+            if !matches!(
+                phase,
+                Status::Scheduled | Status::InProgress | Status::Accepted
+            ) {
                 return wrong();
             }
             tx.cancel_all_timers();
@@ -637,7 +653,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 return Err(Rejection::ApprovalNotOpen);
             }
             if !matches!(by, Actor::Owner | Actor::Pm(_)) {
-                return Err(Rejection::Invalid("only the owner or the PM can decide".into()));
+                return Err(Rejection::Invalid(
+                    "only the owner or the PM can decide".into(),
+                ));
             }
             tx.cancel_timer(TimerKind::ApprovalReminder);
             if *approve {
@@ -645,9 +663,15 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 offer_slots(&mut tx);
             } else {
                 tx.push(Event::ApprovalDeclined { by: by.clone() });
-                let amount = wo.estimate.as_ref().map(|e| e.amount.to_string()).unwrap_or_default();
+                let amount = wo
+                    .estimate
+                    .as_ref()
+                    .map(|e| e.amount.to_string())
+                    .unwrap_or_default();
                 tx.push(Event::NeedsAttention {
-                    reason: format!("The estimate of {amount} was declined: decide what happens next"),
+                    reason: format!(
+                        "The estimate of {amount} was declined: decide what happens next"
+                    ),
                 });
             }
         }
@@ -663,7 +687,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 ));
             }
             if wo.invoice.is_some() {
-                return Err(Rejection::Invalid("the invoice for this job is already in".into()));
+                return Err(Rejection::Invalid(
+                    "the invoice for this job is already in".into(),
+                ));
             }
             tx.cancel_timer(TimerKind::InvoiceFollowUp);
             tx.push(Event::InvoiceReceived {
@@ -702,7 +728,10 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if phase == Status::Completed {
                 return wrong();
             }
-            let v = ctx.portfolio.vendor(vendor).ok_or(Rejection::UnknownVendor)?;
+            let v = ctx
+                .portfolio
+                .vendor(vendor)
+                .ok_or(Rejection::UnknownVendor)?;
             if !v.active {
                 return Err(Rejection::VendorInactive(v.name.clone()));
             }
@@ -720,7 +749,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if let Some(old) = &wo.vendor
                 && old != vendor
             {
-                tx.push(Event::Unassigned { vendor: old.clone() });
+                tx.push(Event::Unassigned {
+                    vendor: old.clone(),
+                });
                 cancel_visit(&mut tx);
             }
             tx.push(Event::Assigned {
@@ -740,10 +771,12 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             });
         }
         Command::Cancel { by, reason } => {
-            if matches!(by, Actor::Tenant) && !matches!(
-                phase,
-                Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
-            ) {
+            if matches!(by, Actor::Tenant)
+                && !matches!(
+                    phase,
+                    Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
+                )
+            {
                 return Err(Rejection::Invalid(
                     "this request can no longer be cancelled online: please call the office".into(),
                 ));
@@ -827,7 +860,9 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
     let n = tx.wo.nudges;
     match kind {
         TimerKind::QuietHoursEnd => {
-            if tx.wo.offer.is_none() && matches!(tx.wo.phase(), Status::Submitted | Status::Dispatching) {
+            if tx.wo.offer.is_none()
+                && matches!(tx.wo.phase(), Status::Submitted | Status::Dispatching)
+            {
                 offer_next(tx);
             }
         }
@@ -838,10 +873,15 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
             }
         }
         TimerKind::ScheduleNudge => {
-            let Some(vendor) = tx.wo.vendor.clone() else { return };
+            let Some(vendor) = tx.wo.vendor.clone() else {
+                return;
+            };
             if n < policy.schedule_nudges {
                 tx.push(Event::ScheduleNudged { vendor, n: n + 1 });
-                tx.set_timer_polite(TimerKind::ScheduleNudge, now + policy.schedule_nudge_after.to_chrono());
+                tx.set_timer_polite(
+                    TimerKind::ScheduleNudge,
+                    now + policy.schedule_nudge_after.to_chrono(),
+                );
             } else {
                 let name = vendor_name(tx.ctx, &vendor);
                 tx.push(Event::NeedsAttention {
@@ -862,7 +902,10 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
         TimerKind::OutcomeAsk => {
             if n <= policy.outcome_nudges {
                 tx.push(Event::OutcomeAsked { n: n + 1 });
-                tx.set_timer_polite(TimerKind::OutcomeAsk, now + policy.outcome_nudge_after.to_chrono());
+                tx.set_timer_polite(
+                    TimerKind::OutcomeAsk,
+                    now + policy.outcome_nudge_after.to_chrono(),
+                );
             } else {
                 tx.push(Event::NeedsAttention {
                     reason: "The vendor has not said whether the job is done".into(),
@@ -872,7 +915,10 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
         TimerKind::ApprovalReminder => {
             if n < policy.approval_reminders {
                 tx.push(Event::ApprovalReminded { n: n + 1 });
-                tx.set_timer(TimerKind::ApprovalReminder, now + policy.approval_reminder_after.to_chrono());
+                tx.set_timer(
+                    TimerKind::ApprovalReminder,
+                    now + policy.approval_reminder_after.to_chrono(),
+                );
             } else {
                 tx.push(Event::ApprovalEscalated);
             }
@@ -880,7 +926,10 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
         TimerKind::InvoiceFollowUp => {
             if n < policy.invoice_followups {
                 tx.push(Event::InvoiceRequested { n: n + 1 });
-                tx.set_timer_polite(TimerKind::InvoiceFollowUp, now + policy.invoice_followup_after.to_chrono());
+                tx.set_timer_polite(
+                    TimerKind::InvoiceFollowUp,
+                    now + policy.invoice_followup_after.to_chrono(),
+                );
             } else {
                 tx.push(Event::InvoiceEscalated);
             }
@@ -944,7 +993,10 @@ pub fn candidates<'p>(
 ) -> Vec<&'p Vendor> {
     let trade = wo.trade;
     let mut ids: Vec<&VendorId> = vec![];
-    let lists = [property.vendors.get(&trade), portfolio.dispatch.backups.get(&trade)];
+    let lists = [
+        property.vendors.get(&trade),
+        portfolio.dispatch.backups.get(&trade),
+    ];
     for list in lists.into_iter().flatten() {
         ids.extend(list.iter());
     }
@@ -1000,7 +1052,10 @@ fn offer_next(tx: &mut Tx) {
         }
         None => {
             let reason = if tx.wo.tried.is_empty() {
-                format!("No {} vendor is available for this property", tx.wo.trade.label().to_lowercase())
+                format!(
+                    "No {} vendor is available for this property",
+                    tx.wo.trade.label().to_lowercase()
+                )
             } else {
                 format!(
                     "Every {} vendor on the list declined or did not answer",
@@ -1013,7 +1068,11 @@ fn offer_next(tx: &mut Tx) {
 }
 
 fn after_assignment(tx: &mut Tx, vendor: &VendorId) -> Result<(), Rejection> {
-    let v = tx.ctx.portfolio.vendor(vendor).ok_or(Rejection::UnknownVendor)?;
+    let v = tx
+        .ctx
+        .portfolio
+        .vendor(vendor)
+        .ok_or(Rejection::UnknownVendor)?;
     let has_visit = tx
         .wo
         .visit
@@ -1027,7 +1086,11 @@ fn after_assignment(tx: &mut Tx, vendor: &VendorId) -> Result<(), Rejection> {
             .map(|c| c.name.clone());
         let n = tx.events.len() + tx.wo.tried.len();
         let visit = Visit {
-            id: VisitId(format!("v-{}-{}", tx.wo.id.as_str().trim_start_matches("wo-"), n)),
+            id: VisitId(format!(
+                "v-{}-{}",
+                tx.wo.id.as_str().trim_start_matches("wo-"),
+                n
+            )),
             property: tx.wo.request.property.clone(),
             work_order: Some(tx.wo.id.clone()),
             work_order_code: Some(tx.wo.code.clone()),
@@ -1159,7 +1222,8 @@ fn check_free(ctx: &Context, wo: &WorkOrder, w: &Window) -> Result<(), Rejection
         .find(|(id, b)| id != &wo.id && b.start < w.end && w.start < b.end)
     {
         Some(_) => Err(Rejection::Invalid(
-            "you already have a job booked at that time: pick another slot or propose a time".into(),
+            "you already have a job booked at that time: pick another slot or propose a time"
+                .into(),
         )),
         None => Ok(()),
     }
@@ -1179,4 +1243,3 @@ pub fn replay(events: &[Recorded]) -> Option<WorkOrder> {
     }
     Some(wo)
 }
-

@@ -2,7 +2,7 @@
 //! timers to set or cancel. Pure: links come from a [`Links`] the caller provides.
 
 use crate::decide::Context;
-use crate::localtime::{format_instant, format_window};
+use crate::localtime::{format_deadline, format_instant, format_window};
 use crate::messages::render;
 use crate::portfolio::{Vendor, VendorId};
 use crate::triage::safety_instructions;
@@ -43,7 +43,11 @@ impl Out<'_, '_> {
             .or(wo.proposal)
             .map(|w| format_window(tz, &w))
             .unwrap_or_default();
-        let diagnosis = wo.triage.as_ref().map(|t| t.diagnosis.clone()).unwrap_or_default();
+        let diagnosis = wo
+            .triage
+            .as_ref()
+            .map(|t| t.diagnosis.clone())
+            .unwrap_or_default();
         let mut access = vec![];
         access.push(if wo.request.permission_to_enter {
             "permission to enter".to_string()
@@ -69,9 +73,21 @@ impl Out<'_, '_> {
             ("code", wo.code.to_string()),
             ("property", p.name.clone()),
             ("address", p.address.clone()),
+            (
+                "street",
+                p.address
+                    .split(',')
+                    .next()
+                    .unwrap_or(&p.address)
+                    .trim()
+                    .to_string(),
+            ),
             ("unit", wo.request.unit.clone()),
             ("name", t.name.clone()),
-            ("tenant_phone", t.phone.as_ref().map(|p| p.to_string()).unwrap_or_default()),
+            (
+                "tenant_phone",
+                t.phone.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+            ),
             ("description", wo.request.description.clone()),
             ("summary", short(&wo.request.description, 60)),
             ("trade", wo.trade.label().to_string()),
@@ -79,14 +95,27 @@ impl Out<'_, '_> {
             ("diagnosis", diagnosis),
             ("nte", nte.to_string()),
             ("access", access.join("; ")),
-            ("photos", if wo.request.photos.is_empty() { "none".into() } else { wo.request.photos.join(", ") }),
+            (
+                "photos",
+                if wo.request.photos.is_empty() {
+                    "none".into()
+                } else {
+                    wo.request.photos.join(", ")
+                },
+            ),
             ("vendor", vendor),
             ("when", when),
             ("owner", p.owner.name.clone()),
             ("slots", slot_list(wo, tz)),
         ]
     }
-    fn sms(&mut self, to: Option<&crate::Phone>, recipient: Recipient, key: &str, extra: &[(&'static str, String)]) {
+    fn sms(
+        &mut self,
+        to: Option<&crate::Phone>,
+        recipient: Recipient,
+        key: &str,
+        extra: &[(&'static str, String)],
+    ) {
         let Some(to) = to else { return };
         if self.ctx.opted_out.contains(to) && recipient != Recipient::Pm {
             return;
@@ -128,20 +157,55 @@ impl Out<'_, '_> {
         let phone = self.wo.request.tenant.phone.clone();
         self.sms(phone.as_ref(), Recipient::Tenant, key, extra);
     }
-    fn tenant_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)], ics: Option<String>) {
+    fn tenant_email(
+        &mut self,
+        key: &str,
+        subject: &str,
+        extra: &[(&'static str, String)],
+        ics: Option<String>,
+    ) {
         let email = self.wo.request.tenant.email.clone();
         self.email(email.as_ref(), Recipient::Tenant, key, subject, extra, ics);
     }
     fn vendor(&self, id: &VendorId) -> Option<&Vendor> {
         self.ctx.portfolio.vendor(id)
     }
+    /// A vendor's messages name the vendor they go to (an offer goes out before anyone is
+    /// assigned).
+    fn vendor_extra(
+        &self,
+        id: &VendorId,
+        extra: &[(&'static str, String)],
+    ) -> Vec<(&'static str, String)> {
+        let mut v: Vec<(&'static str, String)> = self
+            .vendor(id)
+            .map(|v| vec![("vendor", v.name.clone())])
+            .unwrap_or_default();
+        v.extend(extra.iter().cloned());
+        v
+    }
     fn vendor_sms(&mut self, id: &VendorId, key: &str, extra: &[(&'static str, String)]) {
         let phone = self.vendor(id).map(|v| v.phone.clone());
-        self.sms(phone.as_ref(), Recipient::Vendor(id.clone()), key, extra);
+        let extra = self.vendor_extra(id, extra);
+        self.sms(phone.as_ref(), Recipient::Vendor(id.clone()), key, &extra);
     }
-    fn vendor_email(&mut self, id: &VendorId, key: &str, subject: &str, extra: &[(&'static str, String)]) {
+    fn vendor_email(
+        &mut self,
+        id: &VendorId,
+        key: &str,
+        subject: &str,
+        extra: &[(&'static str, String)],
+    ) {
         let email = self.vendor(id).map(|v| v.email.clone());
-        self.email(email.as_ref(), Recipient::Vendor(id.clone()), key, subject, extra, None);
+        let extra = self.vendor_extra(id, extra);
+        self.email(
+            email.as_ref(),
+            Recipient::Vendor(id.clone()),
+            key,
+            subject,
+            &extra,
+            None,
+        );
     }
     fn pm_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
         let email = self.ctx.portfolio.team.email.clone();
@@ -163,7 +227,10 @@ fn short(s: &str, max: usize) -> String {
         return s;
     }
     let cut: String = s.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_string();
     format!("{cut}...")
 }
 
@@ -256,7 +323,8 @@ pub fn effects(
         Event::OfferHeld { .. } => {}
         Event::Offered { vendor, expires_at } => {
             let extra = [
-                ("expires", format_instant(tz, *expires_at)),
+                ("expires", format_deadline(tz, *expires_at, ctx.now)),
+                ("expires_long", format_instant(tz, *expires_at)),
                 ("link", links.vendor_job(wo, vendor)),
             ];
             o.vendor_sms(vendor, "vendor.offer.sms", &extra);
@@ -267,7 +335,11 @@ pub fn effects(
         Event::OfferWithdrawn { vendor } => o.vendor_sms(vendor, "vendor.withdrawn.sms", &[]),
         Event::Unassigned { vendor } => o.vendor_sms(vendor, "vendor.unassigned.sms", &[]),
         Event::NeedsAttention { reason } => {
-            o.pm_email("pm.attention.email", "pm.attention.subject", &[("reason", reason.clone())]);
+            o.pm_email(
+                "pm.attention.email",
+                "pm.attention.subject",
+                &[("reason", reason.clone())],
+            );
         }
         Event::Accepted { .. } | Event::Assigned { .. } => {
             o.tenant_sms("tenant.assigned.sms", &[]);
@@ -294,19 +366,38 @@ pub fn effects(
                 ("link", links.tenant_status(wo)),
             ];
             o.tenant_sms("tenant.proposal.sms", &extra);
-            o.tenant_email("tenant.proposal.email", "tenant.proposal.subject", &extra, None);
+            o.tenant_email(
+                "tenant.proposal.email",
+                "tenant.proposal.subject",
+                &extra,
+                None,
+            );
         }
         Event::ProposalDeclined { window } => {
             if let Some(v) = wo.vendor.clone() {
-                o.vendor_sms(&v, "vendor.proposal_declined.sms", &[("when", format_window(tz, window))]);
+                o.vendor_sms(
+                    &v,
+                    "vendor.proposal_declined.sms",
+                    &[("when", format_window(tz, window))],
+                );
             }
         }
         Event::Scheduled { .. } => {
-            let vendor_name = o.vars().iter().find(|(k, _)| *k == "vendor").map(|(_, v)| v.clone()).unwrap_or_default();
+            let vendor_name = o
+                .vars()
+                .iter()
+                .find(|(k, _)| *k == "vendor")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             let ics = appointment_ics(wo, ctx, &vendor_name);
             let link = links.tenant_status(wo);
             o.tenant_sms("tenant.scheduled.sms", &[]);
-            o.tenant_email("tenant.scheduled.email", "tenant.scheduled.subject", &[("link", link)], ics);
+            o.tenant_email(
+                "tenant.scheduled.email",
+                "tenant.scheduled.subject",
+                &[("link", link)],
+                ics,
+            );
             if let Some(v) = wo.vendor.clone() {
                 o.vendor_sms(&v, "vendor.scheduled.sms", &[]);
             }
@@ -332,7 +423,12 @@ pub fn effects(
                         None,
                     );
                     if let Some(v) = wo.vendor.clone() {
-                        o.vendor_email(&v, "vendor.reminder_eve.email", "vendor.reminder_eve.subject", &[]);
+                        o.vendor_email(
+                            &v,
+                            "vendor.reminder_eve.email",
+                            "vendor.reminder_eve.subject",
+                            &[],
+                        );
                     }
                 }
                 _ => {
@@ -350,7 +446,9 @@ pub fn effects(
             }
         }
         Event::RunningLate { minutes } => {
-            let m = minutes.map(|m| format!(", about {m} min")).unwrap_or_default();
+            let m = minutes
+                .map(|m| format!(", about {m} min"))
+                .unwrap_or_default();
             o.tenant_sms("tenant.late.sms", &[("minutes", m)]);
             if let Some(v) = wo.vendor.clone() {
                 o.vendor_sms(&v, "vendor.late_ack.sms", &[]);
@@ -369,7 +467,12 @@ pub fn effects(
         Event::FeedbackRequested => {
             let link = links.tenant_status(wo);
             o.tenant_sms("tenant.completed.sms", &[]);
-            o.tenant_email("tenant.completed.email", "tenant.completed.subject", &[("link", link)], None);
+            o.tenant_email(
+                "tenant.completed.email",
+                "tenant.completed.subject",
+                &[("link", link)],
+                None,
+            );
         }
         // The vendor's next step (slots or approval) follows in its own message.
         Event::NotDone { .. } => {}
@@ -394,7 +497,11 @@ pub fn effects(
                     ("link", links.owner_approval(wo)),
                 ];
                 o.owner_email("owner.approval.email", "owner.approval.subject", &extra);
-                o.pm_email("pm.approval_requested.email", "pm.approval_requested.subject", &extra);
+                o.pm_email(
+                    "pm.approval_requested.email",
+                    "pm.approval_requested.subject",
+                    &extra,
+                );
             }
         }
         Event::ApprovalReminded { .. } => {
@@ -414,17 +521,29 @@ pub fn effects(
                     ("amount", e.amount.to_string()),
                     ("n", ctx.policy.approval_reminders.to_string()),
                 ];
-                o.pm_email("pm.approval_escalated.email", "pm.approval_escalated.subject", &extra);
+                o.pm_email(
+                    "pm.approval_escalated.email",
+                    "pm.approval_escalated.subject",
+                    &extra,
+                );
             }
         }
         Event::Approved { .. } => {
             if let (Some(v), Some(e)) = (wo.vendor.clone(), &wo.estimate) {
-                o.vendor_sms(&v, "vendor.approved.sms", &[("amount", e.amount.to_string())]);
+                o.vendor_sms(
+                    &v,
+                    "vendor.approved.sms",
+                    &[("amount", e.amount.to_string())],
+                );
             }
         }
         Event::ApprovalDeclined { .. } => {
             if let (Some(v), Some(e)) = (wo.vendor.clone(), &wo.estimate) {
-                o.vendor_sms(&v, "vendor.declined.sms", &[("amount", e.amount.to_string())]);
+                o.vendor_sms(
+                    &v,
+                    "vendor.declined.sms",
+                    &[("amount", e.amount.to_string())],
+                );
             }
         }
         Event::InvoiceRequested { .. } => {
@@ -442,13 +561,20 @@ pub fn effects(
         }
         Event::InvoiceReceived { invoice } => {
             if let Some(v) = wo.vendor.clone() {
-                o.vendor_sms(&v, "vendor.invoice_ack.sms", &[("amount", invoice.amount.to_string())]);
+                o.vendor_sms(
+                    &v,
+                    "vendor.invoice_ack.sms",
+                    &[("amount", invoice.amount.to_string())],
+                );
             }
         }
         Event::FeedbackReceived { .. } => o.tenant_sms("tenant.feedback_ack.sms", &[]),
         Event::Closed { .. } => {}
         Event::Cancelled { reason, .. } => {
-            let reason = reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+            let reason = reason
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
             o.tenant_sms("tenant.cancelled.sms", &[]);
             o.tenant_email(
                 "tenant.cancelled.email",
@@ -465,9 +591,9 @@ pub fn effects(
             }
             let awaiting = before.status == Status::AwaitingApproval
                 && before
-                .estimate
-                .as_ref()
-                .is_some_and(|e| e.decision == EstimateDecision::Pending);
+                    .estimate
+                    .as_ref()
+                    .is_some_and(|e| e.decision == EstimateDecision::Pending);
             if awaiting {
                 o.owner_email("owner.cancelled.email", "owner.cancelled.subject", &[]);
             }

@@ -28,7 +28,9 @@ fn resolve(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
             match tz.from_local_datetime(&before) {
                 LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
                     let offset = t.offset().fix();
-                    Utc.from_utc_datetime(&(naive - Duration::seconds(i64::from(offset.local_minus_utc()))))
+                    Utc.from_utc_datetime(
+                        &(naive - Duration::seconds(i64::from(offset.local_minus_utc()))),
+                    )
                 }
                 // Unreachable with real zones (no two gaps within six hours).
                 LocalResult::None => Utc.from_utc_datetime(&naive),
@@ -88,17 +90,46 @@ pub fn format_window(tz: Tz, w: &Window) -> String {
         }
     };
     if same_day && start_ampm == end_ampm {
-        format!("{} {}-{} {}", s.format("%a %b %-d,"), hm(&s), hm(&e), end_ampm)
+        format!(
+            "{} {}-{} {}",
+            s.format("%a %b %-d,"),
+            hm(&s),
+            hm(&e),
+            end_ampm
+        )
     } else if same_day {
-        format!("{} {} {}-{} {}", s.format("%a %b %-d,"), hm(&s), start_ampm, hm(&e), end_ampm)
+        format!(
+            "{} {} {}-{} {}",
+            s.format("%a %b %-d,"),
+            hm(&s),
+            start_ampm,
+            hm(&e),
+            end_ampm
+        )
     } else {
-        format!("{} - {}", s.format("%a %b %-d, %-I:%M %p"), e.format("%a %b %-d, %-I:%M %p"))
+        format!(
+            "{} - {}",
+            s.format("%a %b %-d, %-I:%M %p"),
+            e.format("%a %b %-d, %-I:%M %p")
+        )
     }
 }
 
 /// How an instant reads in a message: `Tue Mar 10, 2:30 PM` (local to the property).
 pub fn format_instant(tz: Tz, t: DateTime<Utc>) -> String {
-    t.with_timezone(&tz).format("%a %b %-d, %-I:%M %p").to_string()
+    t.with_timezone(&tz)
+        .format("%a %b %-d, %-I:%M %p")
+        .to_string()
+}
+
+/// A deadline as short as it can be said: `11:00 AM` today, else `Thu 9:00 AM`.
+pub fn format_deadline(tz: Tz, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&tz);
+    if local.date_naive() == local_date(tz, now) {
+        local.format("%-I:%M %p").to_string()
+    } else {
+        local.format("%a %-I:%M %p").to_string()
+    }
 }
 
 #[cfg(test)]
@@ -133,7 +164,10 @@ mod tests {
         let late = at_local(la, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), lt(23, 15));
         assert!(in_quiet_hours(la, &p, late));
         let next = next_allowed(la, &p, late);
-        assert_eq!(next.with_timezone(&la).format("%m-%d %H:%M").to_string(), "06-02 08:00");
+        assert_eq!(
+            next.with_timezone(&la).format("%m-%d %H:%M").to_string(),
+            "06-02 08:00"
+        );
         let noon = at_local(la, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), lt(12, 0));
         assert_eq!(next_allowed(la, &p, noon), noon);
     }

@@ -6,85 +6,307 @@ use crate::portfolio::Portfolio;
 
 /// (key, default text). Keys ending in `.subject` are email subjects.
 const DEFAULTS: &[(&str, &str)] = &[
-    ("tenant.confirmation.sms", "{team}: we got your request #{code} ({property}). We'll text you when a vendor is booked. Status: {link}"),
-    ("tenant.confirmation.subject", "We received your maintenance request #{code}"),
-    ("tenant.confirmation.email", "Hi {name},\n\nThanks for letting us know. Your request #{code} for {property}, unit {unit}, is in:\n\n  {description}\n\nWe'll find a vendor and let you know when the visit is booked. You can follow every step here:\n{link}\n\n— {team}"),
-    ("tenant.tips.subject", "While you wait: things you can safely try (#{code})"),
-    ("tenant.tips.email", "Hi {name},\n\nWhile we line up a vendor for #{code}, these may fix it or make it safer. Only try what you're comfortable with:\n\n{tips}\nIf one of them fixes it, reply FIXED to our text or cancel the request from your status page: {link}\n\n— {team}"),
+    (
+        "tenant.confirmation.sms",
+        "{team}: we got your request #{code} ({property}). We'll text you when a vendor is booked. Status: {link}",
+    ),
+    (
+        "tenant.confirmation.subject",
+        "We received your maintenance request #{code}",
+    ),
+    (
+        "tenant.confirmation.email",
+        "Hi {name},\n\nThanks for letting us know. Your request #{code} for {property}, unit {unit}, is in:\n\n  {description}\n\nWe'll find a vendor and let you know when the visit is booked. You can follow every step here:\n{link}\n\n— {team}",
+    ),
+    (
+        "tenant.tips.subject",
+        "While you wait: things you can safely try (#{code})",
+    ),
+    (
+        "tenant.tips.email",
+        "Hi {name},\n\nWhile we line up a vendor for #{code}, these may fix it or make it safer. Only try what you're comfortable with:\n\n{tips}\nIf one of them fixes it, reply FIXED to our text or cancel the request from your status page: {link}\n\n— {team}",
+    ),
     ("tenant.safety.sms", "SAFETY ({kind}): {instructions}"),
-    ("tenant.safety.subject", "Safety first: what to do now about your request #{code}"),
-    ("tenant.safety.email", "Hi {name},\n\nYour report looks like an emergency ({kind}). Please do this now:\n\n{instructions}\n\nWe have alerted the property team and are sending a vendor at once.\n\n— {team}"),
-    ("pm.emergency.sms", "EMERGENCY #{code} {property} unit {unit}: {kind}. {description}"),
-    ("pm.emergency.subject", "EMERGENCY #{code} at {property}: {kind}"),
-    ("pm.emergency.email", "Emergency work order #{code} at {property} ({address}), unit {unit}.\n\nKind: {kind}\nTenant: {name} {tenant_phone}\nDescription: {description}\n\nTriage: {diagnosis}\nThe emergency policy is in force; you will be told if no vendor accepts."),
-    ("vendor.offer.sms", "New job {code}: {trade} at {address}. {summary} Reply YES {code} to take it or NO. Offer ends {expires}."),
-    ("vendor.offer.subject", "Job offer {code}: {trade} at {property}"),
-    ("vendor.offer.email", "Hi {vendor},\n\nWould you take this job?\n\nJob: {code} ({priority})\nWhere: {property}, {address}, unit {unit}\nWhat: {description}\nTriage: {diagnosis}\nNot to exceed without approval: {nte}\nAccess: {access}\nPhotos: {photos}\n\nReply YES {code} or NO by text, or use this link: {link}\nThe offer ends {expires}."),
-    ("vendor.declined_ack.sms", "Job {code}: no problem, thanks for letting us know."),
-    ("vendor.arrived_ack.sms", "Job {code}: checked in. Text DONE when finished, or NOT DONE and why."),
-    ("vendor.late_ack.sms", "Job {code}: we let the tenant know you're running late."),
-    ("vendor.invoice_ack.sms", "Job {code}: invoice {amount} received. Thank you!"),
-    ("tenant.feedback_ack.sms", "Thanks for your feedback on #{code}!"),
-    ("vendor.lapsed.sms", "Job {code}: the offer has lapsed and went to another vendor. No action needed."),
-    ("vendor.withdrawn.sms", "Job {code}: the property team assigned this job to someone else. No action needed."),
-    ("vendor.unassigned.sms", "Job {code} at {address}: the property team reassigned this job. Please don't go."),
-    ("pm.attention.subject", "Needs attention: #{code} at {property}"),
-    ("pm.attention.email", "Work order #{code} at {property}, unit {unit}, needs you:\n\n{reason}\n\nDescription: {description}\nYou can assign a vendor or cancel from the dashboard."),
-    ("tenant.assigned.sms", "#{code}: {vendor} will handle your request. They'll pick a time from your availability; we'll confirm it."),
-    ("vendor.slots.sms", "Job {code} is yours. Pick a time, reply the number: {slots} Or reply TIME and a day and time."),
-    ("vendor.noslots.sms", "Job {code} is yours. The tenant gave no open times: reply TIME and a day and time, e.g. TIME tue 9-11am."),
-    ("vendor.nudge.sms", "Reminder, job {code} at {address}: please pick a time. {slots} Or reply TIME and a day and time."),
-    ("tenant.proposal.sms", "#{code}: {vendor} can come {when}. Reply YES to confirm or NO for another time."),
-    ("tenant.proposal.subject", "Please confirm the visit time for #{code}"),
-    ("tenant.proposal.email", "Hi {name},\n\n{vendor} proposes to come {when} for your request #{code}.\nReply YES to the text message, or confirm here: {link}\n\n— {team}"),
-    ("vendor.proposal_declined.sms", "Job {code}: the tenant can't do {when}. {slots} Or reply TIME and another day and time."),
-    ("tenant.scheduled.sms", "#{code} booked: {vendor} comes {when}. Reply RESCHEDULE if that no longer works."),
+    (
+        "tenant.safety.subject",
+        "Safety first: what to do now about your request #{code}",
+    ),
+    (
+        "tenant.safety.email",
+        "Hi {name},\n\nYour report looks like an emergency ({kind}). Please do this now:\n\n{instructions}\n\nWe have alerted the property team and are sending a vendor at once.\n\n— {team}",
+    ),
+    (
+        "pm.emergency.sms",
+        "EMERGENCY #{code} {property} unit {unit}: {kind}. {description}",
+    ),
+    (
+        "pm.emergency.subject",
+        "EMERGENCY #{code} at {property}: {kind}",
+    ),
+    (
+        "pm.emergency.email",
+        "Emergency work order #{code} at {property} ({address}), unit {unit}.\n\nKind: {kind}\nTenant: {name} {tenant_phone}\nDescription: {description}\n\nTriage: {diagnosis}\nThe emergency policy is in force; you will be told if no vendor accepts.",
+    ),
+    (
+        "vendor.offer.sms",
+        "New job {code}: {trade}, {street}. {summary} Reply YES {code} to take it or NO. Offer ends {expires}.",
+    ),
+    (
+        "vendor.offer.subject",
+        "Job offer {code}: {trade} at {property}",
+    ),
+    (
+        "vendor.offer.email",
+        "Hi {vendor},\n\nWould you take this job?\n\nJob: {code} ({priority})\nWhere: {property}, {address}, unit {unit}\nWhat: {description}\nTriage: {diagnosis}\nNot to exceed without approval: {nte}\nAccess: {access}\nPhotos: {photos}\n\nReply YES {code} or NO by text, or use this link: {link}\nThe offer ends {expires_long}.",
+    ),
+    (
+        "vendor.declined_ack.sms",
+        "Job {code}: no problem, thanks for letting us know.",
+    ),
+    (
+        "vendor.arrived_ack.sms",
+        "Job {code}: checked in. Text DONE when finished, or NOT DONE and why.",
+    ),
+    (
+        "vendor.late_ack.sms",
+        "Job {code}: we let the tenant know you're running late.",
+    ),
+    (
+        "vendor.invoice_ack.sms",
+        "Job {code}: invoice {amount} received. Thank you!",
+    ),
+    (
+        "tenant.feedback_ack.sms",
+        "Thanks for your feedback on #{code}!",
+    ),
+    (
+        "vendor.lapsed.sms",
+        "Job {code}: the offer has lapsed and went to another vendor. No action needed.",
+    ),
+    (
+        "vendor.withdrawn.sms",
+        "Job {code}: the property team assigned this job to someone else. No action needed.",
+    ),
+    (
+        "vendor.unassigned.sms",
+        "Job {code} at {address}: the property team reassigned this job. Please don't go.",
+    ),
+    (
+        "pm.attention.subject",
+        "Needs attention: #{code} at {property}",
+    ),
+    (
+        "pm.attention.email",
+        "Work order #{code} at {property}, unit {unit}, needs you:\n\n{reason}\n\nDescription: {description}\nYou can assign a vendor or cancel from the dashboard.",
+    ),
+    (
+        "tenant.assigned.sms",
+        "#{code}: {vendor} will handle your request. They'll pick a time from your availability; we'll confirm it.",
+    ),
+    (
+        "vendor.slots.sms",
+        "Job {code} is yours. Pick a time, reply the number: {slots} Or reply TIME and a day and time.",
+    ),
+    (
+        "vendor.noslots.sms",
+        "Job {code} is yours. The tenant gave no open times: reply TIME and a day and time, e.g. TIME tue 9-11am.",
+    ),
+    (
+        "vendor.nudge.sms",
+        "Reminder, job {code} at {address}: please pick a time. {slots} Or reply TIME and a day and time.",
+    ),
+    (
+        "tenant.proposal.sms",
+        "#{code}: {vendor} can come {when}. Reply YES to confirm or NO for another time.",
+    ),
+    (
+        "tenant.proposal.subject",
+        "Please confirm the visit time for #{code}",
+    ),
+    (
+        "tenant.proposal.email",
+        "Hi {name},\n\n{vendor} proposes to come {when} for your request #{code}.\nReply YES to the text message, or confirm here: {link}\n\n— {team}",
+    ),
+    (
+        "vendor.proposal_declined.sms",
+        "Job {code}: the tenant can't do {when}. {slots} Or reply TIME and another day and time.",
+    ),
+    (
+        "tenant.scheduled.sms",
+        "#{code} booked: {vendor} comes {when}. Reply RESCHEDULE if that no longer works.",
+    ),
     ("tenant.scheduled.subject", "Booked: {vendor} comes {when}"),
-    ("tenant.scheduled.email", "Hi {name},\n\nYour repair #{code} is booked.\n\nWho: {vendor}\nWhen: {when}\nWhere: {property}, unit {unit}\n\nThe invite is attached. Follow it here: {link}\n\n— {team}"),
-    ("vendor.scheduled.sms", "Job {code} booked {when} at {address} unit {unit}. Text ARRIVED when on site, DONE when finished."),
-    ("tenant.reminder_eve.subject", "Reminder: {vendor} comes tomorrow, {when}"),
-    ("tenant.reminder_eve.email", "Hi {name},\n\nA reminder that {vendor} comes tomorrow, {when}, for request #{code}.\n{link}\n\n— {team}"),
-    ("vendor.reminder_eve.subject", "Reminder: job {code} tomorrow, {when}"),
-    ("vendor.reminder_eve.email", "Hi {vendor},\n\nA reminder of job {code} tomorrow, {when}, at {property}, {address}, unit {unit}.\nAccess: {access}\n\nThanks!"),
-    ("tenant.reminder_morning.sms", "Reminder: {vendor} comes today, {when} (#{code})."),
-    ("vendor.reminder_morning.sms", "Today: job {code} {when} at {address} unit {unit}."),
-    ("tenant.late.sms", "#{code}: {vendor} is running late{minutes}. Sorry for the wait."),
-    ("vendor.outcome.sms", "Job {code} at {address}: is the repair done? Reply DONE, or NOT DONE and why."),
-    ("tenant.completed.sms", "#{code}: {vendor} marked the repair done. How did it go? Reply 1 (poor) to 5 (great)."),
+    (
+        "tenant.scheduled.email",
+        "Hi {name},\n\nYour repair #{code} is booked.\n\nWho: {vendor}\nWhen: {when}\nWhere: {property}, unit {unit}\n\nThe invite is attached. Follow it here: {link}\n\n— {team}",
+    ),
+    (
+        "vendor.scheduled.sms",
+        "Job {code} booked {when} at {address} unit {unit}. Text ARRIVED when on site, DONE when finished.",
+    ),
+    (
+        "tenant.reminder_eve.subject",
+        "Reminder: {vendor} comes tomorrow, {when}",
+    ),
+    (
+        "tenant.reminder_eve.email",
+        "Hi {name},\n\nA reminder that {vendor} comes tomorrow, {when}, for request #{code}.\n{link}\n\n— {team}",
+    ),
+    (
+        "vendor.reminder_eve.subject",
+        "Reminder: job {code} tomorrow, {when}",
+    ),
+    (
+        "vendor.reminder_eve.email",
+        "Hi {vendor},\n\nA reminder of job {code} tomorrow, {when}, at {property}, {address}, unit {unit}.\nAccess: {access}\n\nThanks!",
+    ),
+    (
+        "tenant.reminder_morning.sms",
+        "Reminder: {vendor} comes today, {when} (#{code}).",
+    ),
+    (
+        "vendor.reminder_morning.sms",
+        "Today: job {code} {when} at {address} unit {unit}.",
+    ),
+    (
+        "tenant.late.sms",
+        "#{code}: {vendor} is running late{minutes}. Sorry for the wait.",
+    ),
+    (
+        "vendor.outcome.sms",
+        "Job {code} at {address}: is the repair done? Reply DONE, or NOT DONE and why.",
+    ),
+    (
+        "tenant.completed.sms",
+        "#{code}: {vendor} marked the repair done. How did it go? Reply 1 (poor) to 5 (great).",
+    ),
     ("tenant.completed.subject", "Your repair #{code} is done"),
-    ("tenant.completed.email", "Hi {name},\n\n{vendor} marked your repair #{code} done. If something is still wrong, just reply.\nHow did it go? Reply 1 (poor) to 5 (great) to our text, or here: {link}\n\n— {team}"),
-    ("vendor.completed.sms", "Thanks! Job {code} closed on our side. Reply INVOICE and the amount (e.g. INVOICE 385) when your invoice is ready."),
-    ("vendor.invoice.sms", "Job {code} at {address}: we still need your invoice. Reply INVOICE and the amount, or use {link}"),
-    ("pm.invoice.subject", "No invoice yet for #{code} at {property}"),
-    ("pm.invoice.email", "{vendor} finished #{code} at {property} but has sent no invoice after {n} reminders."),
-    ("vendor.notdone.sms", "Job {code}: noted, not done ({reason}). {slots} Or reply TIME and a day and time."),
-    ("vendor.estimate_ok.sms", "Job {code}: estimate {amount} is within the approved limit. Go ahead."),
-    ("vendor.estimate_wait.sms", "Job {code}: estimate {amount} is over the {limit} limit. We asked the owner; we'll text you when it's decided."),
-    ("owner.approval.subject", "Approval needed: {amount} repair at {property}"),
-    ("owner.approval.email", "Hi {owner},\n\n{vendor} estimates {amount} for work at {property} ({address}), unit {unit}. That is over your {limit} limit, so we need your approval.\n\nThe problem: {description}\nThe vendor's note: {note}\n\nApprove or decline with one click: {link}\n\n— {team}"),
-    ("owner.reminder.subject", "Reminder: approval needed for {amount} at {property}"),
-    ("pm.approval_escalated.subject", "Owner has not answered: {amount} at {property} (#{code})"),
-    ("pm.approval_escalated.email", "The owner of {property} has not approved or declined the {amount} estimate for #{code} after {n} reminders. You can decide from the dashboard."),
-    ("pm.approval_requested.subject", "Estimate {amount} sent to the owner: #{code} at {property}"),
-    ("pm.approval_requested.email", "{vendor} estimated {amount} (limit {limit}) for #{code}. The owner was asked to approve."),
-    ("vendor.approved.sms", "Job {code}: the {amount} estimate is approved. Go ahead and schedule."),
-    ("vendor.declined.sms", "Job {code}: the {amount} estimate was not approved. The property team will be in touch."),
-    ("pm.declined.subject", "Estimate declined: #{code} at {property}"),
-    ("tenant.unscheduled.sms", "#{code}: the visit {when} is off ({reason}). We'll confirm a new time."),
-    ("vendor.unscheduled.sms", "Job {code}: the visit {when} is off ({reason})."),
-    ("vendor.instructions.sms", "Job {code}, note from the property team: {text}"),
-    ("tenant.cancelled.sms", "#{code}: your request is cancelled. Reply or submit a new one if you still need help."),
+    (
+        "tenant.completed.email",
+        "Hi {name},\n\n{vendor} marked your repair #{code} done. If something is still wrong, just reply.\nHow did it go? Reply 1 (poor) to 5 (great) to our text, or here: {link}\n\n— {team}",
+    ),
+    (
+        "vendor.completed.sms",
+        "Thanks! Job {code} closed on our side. Reply INVOICE and the amount (e.g. INVOICE 385) when your invoice is ready.",
+    ),
+    (
+        "vendor.invoice.sms",
+        "Job {code} at {address}: we still need your invoice. Reply INVOICE and the amount, or use {link}",
+    ),
+    (
+        "pm.invoice.subject",
+        "No invoice yet for #{code} at {property}",
+    ),
+    (
+        "pm.invoice.email",
+        "{vendor} finished #{code} at {property} but has sent no invoice after {n} reminders.",
+    ),
+    (
+        "vendor.notdone.sms",
+        "Job {code}: noted, not done ({reason}). {slots} Or reply TIME and a day and time.",
+    ),
+    (
+        "vendor.estimate_ok.sms",
+        "Job {code}: estimate {amount} is within the approved limit. Go ahead.",
+    ),
+    (
+        "vendor.estimate_wait.sms",
+        "Job {code}: estimate {amount} is over the {limit} limit. We asked the owner; we'll text you when it's decided.",
+    ),
+    (
+        "owner.approval.subject",
+        "Approval needed: {amount} repair at {property}",
+    ),
+    (
+        "owner.approval.email",
+        "Hi {owner},\n\n{vendor} estimates {amount} for work at {property} ({address}), unit {unit}. That is over your {limit} limit, so we need your approval.\n\nThe problem: {description}\nThe vendor's note: {note}\n\nApprove or decline with one click: {link}\n\n— {team}",
+    ),
+    (
+        "owner.reminder.subject",
+        "Reminder: approval needed for {amount} at {property}",
+    ),
+    (
+        "pm.approval_escalated.subject",
+        "Owner has not answered: {amount} at {property} (#{code})",
+    ),
+    (
+        "pm.approval_escalated.email",
+        "The owner of {property} has not approved or declined the {amount} estimate for #{code} after {n} reminders. You can decide from the dashboard.",
+    ),
+    (
+        "pm.approval_requested.subject",
+        "Estimate {amount} sent to the owner: #{code} at {property}",
+    ),
+    (
+        "pm.approval_requested.email",
+        "{vendor} estimated {amount} (limit {limit}) for #{code}. The owner was asked to approve.",
+    ),
+    (
+        "vendor.approved.sms",
+        "Job {code}: the {amount} estimate is approved. Go ahead and schedule.",
+    ),
+    (
+        "vendor.declined.sms",
+        "Job {code}: the {amount} estimate was not approved. The property team will be in touch.",
+    ),
+    (
+        "pm.declined.subject",
+        "Estimate declined: #{code} at {property}",
+    ),
+    (
+        "tenant.unscheduled.sms",
+        "#{code}: the visit {when} is off ({reason}). We'll confirm a new time.",
+    ),
+    (
+        "vendor.unscheduled.sms",
+        "Job {code}: the visit {when} is off ({reason}).",
+    ),
+    (
+        "vendor.instructions.sms",
+        "Job {code}, note from the property team: {text}",
+    ),
+    (
+        "tenant.cancelled.sms",
+        "#{code}: your request is cancelled. Reply or submit a new one if you still need help.",
+    ),
     ("tenant.cancelled.subject", "Request #{code} cancelled"),
-    ("tenant.cancelled.email", "Hi {name},\n\nYour request #{code} at {property} is cancelled{reason}.\n\n— {team}"),
-    ("vendor.cancelled.sms", "Job {code} at {address} is cancelled. Please don't go. Thanks."),
-    ("owner.cancelled.subject", "Approval no longer needed: #{code} at {property}"),
-    ("owner.cancelled.email", "The work order #{code} at {property} was cancelled: the approval request is withdrawn."),
-    ("sms.help", "{team} maintenance texts. Vendors: YES/NO to offers, a number to pick a time, ARRIVED, DONE, NOT DONE + why, INVOICE + amount. STOP to opt out."),
-    ("sms.unknown_number", "Sorry, we can't match this number to a job. Please contact your property manager."),
-    ("sms.not_understood", "Sorry, we didn't get that. {expected} Reply HELP for options."),
-    ("sms.which_job", "You have several open jobs: {jobs}. Please add the job code, e.g. {example}."),
+    (
+        "tenant.cancelled.email",
+        "Hi {name},\n\nYour request #{code} at {property} is cancelled{reason}.\n\n— {team}",
+    ),
+    (
+        "vendor.cancelled.sms",
+        "Job {code} at {address} is cancelled. Please don't go. Thanks.",
+    ),
+    (
+        "owner.cancelled.subject",
+        "Approval no longer needed: #{code} at {property}",
+    ),
+    (
+        "owner.cancelled.email",
+        "The work order #{code} at {property} was cancelled: the approval request is withdrawn.",
+    ),
+    (
+        "sms.help",
+        "{team} maintenance texts. Vendors: YES/NO to offers, a number to pick a time, ARRIVED, DONE, NOT DONE + why, INVOICE + amount. STOP to opt out.",
+    ),
+    (
+        "sms.unknown_number",
+        "Sorry, we can't match this number to a job. Please contact your property manager.",
+    ),
+    (
+        "sms.not_understood",
+        "Sorry, we didn't get that. {expected} Reply HELP for options.",
+    ),
+    (
+        "sms.which_job",
+        "You have several open jobs: {jobs}. Please add the job code, e.g. {example}.",
+    ),
     ("sms.rejected", "Job {code}: {reason}."),
-    ("sms.stopped", "You won't get more texts from {team}. Reply START to receive job offers again."),
+    (
+        "sms.stopped",
+        "You won't get more texts from {team}. Reply START to receive job offers again.",
+    ),
     ("sms.started", "You will get texts from {team} again."),
 ];
 
@@ -114,9 +336,14 @@ pub fn render(portfolio: &Portfolio, key: &str, vars: &[(&str, String)]) -> Stri
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Some(close)
+                if after[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
                 let name = &after[..close];
-                match vars.iter().find(|(k, _)| *k == name) {
+                // The last binding wins, so callers can override the common placeholders.
+                match vars.iter().rfind(|(k, _)| *k == name) {
                     Some((_, v)) => out.push_str(v),
                     None => {
                         out.push('{');

@@ -114,7 +114,9 @@ impl Email {
             && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
             && s.split('@').count() == 2
             && s.split('@').all(|p| !p.is_empty())
-            && s.rsplit('@').next().is_some_and(|d| d.contains('.') && !d.ends_with('.'));
+            && s.rsplit('@')
+                .next()
+                .is_some_and(|d| d.contains('.') && !d.ends_with('.'));
         if ok {
             Ok(Email(s.to_string()))
         } else {
@@ -180,7 +182,9 @@ impl Span {
                     _ => return Err(err()),
                 };
                 let n: i64 = num.parse().map_err(|_| err())?;
-                total = total.checked_add(n.checked_mul(unit).ok_or_else(err)?).ok_or_else(err)?;
+                total = total
+                    .checked_add(n.checked_mul(unit).ok_or_else(err)?)
+                    .ok_or_else(err)?;
                 num.clear();
                 any = true;
             }

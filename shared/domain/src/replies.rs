@@ -4,7 +4,7 @@
 use crate::localtime::at_local;
 use crate::portfolio::{LocalTime, VendorId};
 use crate::sms::Intent;
-use crate::workorder::{Actor, Command, Status, WorkOrder, Window};
+use crate::workorder::{Actor, Command, Status, Window, WorkOrder};
 use chrono_tz::Tz;
 
 /// Who texted, as far as this work order is concerned.
@@ -35,7 +35,10 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                 }),
                 _ if !mine => None,
                 Intent::Number(n) if phase == Status::Accepted && wo.proposal.is_none() => {
-                    Some(Command::ChooseSlot { vendor: v, slot: *n })
+                    Some(Command::ChooseSlot {
+                        vendor: v,
+                        slot: *n,
+                    })
                 }
                 Intent::Propose { date, start, end }
                     if matches!(phase, Status::Accepted | Status::Scheduled) =>
@@ -58,21 +61,29 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                     })
                 }
                 Intent::Done { notes }
-                    if matches!(phase, Status::Scheduled | Status::InProgress | Status::Accepted) =>
+                    if matches!(
+                        phase,
+                        Status::Scheduled | Status::InProgress | Status::Accepted
+                    ) =>
                 {
                     Some(Command::Done {
                         vendor: v,
                         notes: notes.clone(),
                     })
                 }
-                Intent::NotDone { reason } if matches!(phase, Status::Scheduled | Status::InProgress) => {
+                Intent::NotDone { reason }
+                    if matches!(phase, Status::Scheduled | Status::InProgress) =>
+                {
                     Some(Command::NotDone {
                         vendor: v,
                         reason: reason.clone(),
                     })
                 }
                 Intent::Estimate { amount, note }
-                    if matches!(phase, Status::Accepted | Status::Scheduled | Status::InProgress) =>
+                    if matches!(
+                        phase,
+                        Status::Accepted | Status::Scheduled | Status::InProgress
+                    ) =>
                 {
                     Some(Command::Estimate {
                         vendor: v,
@@ -89,14 +100,18 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                         reference: reference.clone(),
                     })
                 }
-                Intent::Reschedule if phase == Status::Scheduled => Some(Command::RequestReschedule {
-                    by: Actor::Vendor(v),
-                }),
+                Intent::Reschedule if phase == Status::Scheduled => {
+                    Some(Command::RequestReschedule {
+                        by: Actor::Vendor(v),
+                    })
+                }
                 _ => None,
             }
         }
         Sender::Tenant => match intent {
-            Intent::Accept if wo.proposal.is_some() => Some(Command::AnswerProposal { accept: true }),
+            Intent::Accept if wo.proposal.is_some() => {
+                Some(Command::AnswerProposal { accept: true })
+            }
             Intent::Decline { .. } if wo.proposal.is_some() => {
                 Some(Command::AnswerProposal { accept: false })
             }
@@ -108,9 +123,9 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                     comment: None,
                 })
             }
-            Intent::Reschedule if phase == Status::Scheduled => Some(Command::RequestReschedule {
-                by: Actor::Tenant,
-            }),
+            Intent::Reschedule if phase == Status::Scheduled => {
+                Some(Command::RequestReschedule { by: Actor::Tenant })
+            }
             Intent::Cancel
                 if matches!(
                     phase,

@@ -50,8 +50,10 @@ pub enum Intent {
     /// caller decides by context. Never produced for text with `$`, thousands commas or decimals.
     Number(u32),
     /// Another visit time. Invariants: `start < end`, `date >= today` (a date without a year that
-    /// has passed means next year, a weekday means the next one), `end` is `start + 2h` (capped
-    /// at 23:59) when no end was given, and `date` is `today` when only a time was given.
+    /// has passed means next year; a weekday means the next such day, today included unless
+    /// `next` is said), `end` is `start + 2h` (capped at 23:59) when no end was given, and `date`
+    /// is `today` when only a time was given. A bare hour follows trade hours: `2` is 2pm, `9`
+    /// is 9am.
     Propose {
         date: NaiveDate,
         start: NaiveTime,
@@ -308,6 +310,7 @@ fn which_job_question(codes: &[JobCode]) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Phrase tables. Phrases are written in normalised form: lower case, no accents, no apostrophes.
+// The word lists skip rustfmt so they stay dense enough to scan; one word per line buries them.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kw {
@@ -414,9 +417,8 @@ const LEXICON: &[(Kw, &[&str])] = &[
         &[
             "late", "running late", "running behind", "behind schedule", "delayed",
             "stuck in traffic", "be there in", "there in", "eta", "min away", "mins away",
-            "minutes away", "min out", "mins out", "minutes out", "min behind",
-            "mins behind", "minutes behind", "tarde", "voy tarde",
-            "llego tarde",
+            "minutes away", "min out", "mins out", "minutes out", "min behind", "mins behind",
+            "minutes behind", "tarde", "voy tarde", "llego tarde",
         ],
     ),
     (
@@ -3171,6 +3173,93 @@ mod tests {
         assert_eq!(intent("yes, running late 10 min"), late(Some(10)));
         assert_eq!(intent("ok 2"), Intent::Number(2));
         assert_eq!(intent("no longer needed"), Intent::Cancel);
+    }
+
+    #[test]
+    fn a_question_about_the_work_is_not_a_report_of_it() {
+        assert_eq!(intent("Is it done?"), Intent::Unknown);
+        assert_eq!(intent("Done?"), Intent::Unknown);
+        assert_ne!(intent("Has the plumber arrived?"), Intent::Arrived);
+        assert_eq!(
+            intent("Fixed it, want me to check the other sink?"),
+            done(Some("want me to check the other sink"))
+        );
+    }
+
+    #[test]
+    fn phrases_that_merely_contain_a_keyword_mean_nothing_by_themselves() {
+        assert_eq!(intent("still working on it"), Intent::Unknown);
+        assert_eq!(intent("no leaks"), Intent::Unknown);
+        assert_eq!(
+            intent("no leak anymore, all good"),
+            done(Some("no leak anymore"))
+        );
+    }
+
+    #[test]
+    fn a_tenant_saying_it_works_now_reads_as_done() {
+        assert_eq!(intent("Thanks, it works now"), done(None));
+        assert_eq!(intent("Yes it's all good now"), done(None));
+    }
+
+    #[test]
+    fn a_time_before_an_offer_word_is_a_counter_offer_after_a_no() {
+        assert_eq!(
+            intent("no, monday 10am works better"),
+            proposal(date(2026, 3, 16), (10, 0), (12, 0))
+        );
+        assert!(question("can't, can do thursday though").contains("Thu Mar 12"));
+    }
+
+    #[test]
+    fn on_my_way_is_a_delay_only_with_an_eta() {
+        assert_eq!(intent("omw 10 min"), late(Some(10)));
+        assert_eq!(intent("I'm on my way"), Intent::Unknown);
+    }
+
+    #[test]
+    fn a_score_out_of_five_or_ten_is_a_rating_number() {
+        assert_eq!(intent("5/5"), Intent::Number(5));
+        assert_eq!(intent("Thanks! 4/5 stars"), Intent::Number(4));
+        assert!(question("can do 5/5").contains("Tue May 5"));
+    }
+
+    #[test]
+    fn repeated_carrier_keywords_still_count() {
+        assert_eq!(intent("STOP STOP"), Intent::Stop);
+        assert_eq!(intent("help help"), Intent::Help);
+    }
+
+    #[test]
+    fn not_done_for_lack_of_access_keeps_the_whole_story() {
+        assert_eq!(intent("no one home"), not_done(Some("no one home")));
+        assert_eq!(
+            intent("Couldn't get in, tenant not home"),
+            not_done(Some("Couldn't get in, tenant not home"))
+        );
+    }
+
+    #[test]
+    fn an_invoice_reference_can_follow_the_amount_when_announced() {
+        assert_eq!(
+            intent("invoice 385.00 ref 1042"),
+            invoice(38_500, Some("1042"))
+        );
+    }
+
+    #[test]
+    fn an_estimate_split_into_parts_asks_for_the_total() {
+        let q = question("estimate 600 parts + 250 labor");
+        assert!(q.contains("$600") && q.contains("$250"), "{q}");
+    }
+
+    #[test]
+    fn a_done_verb_with_an_object_keeps_the_whole_sentence_as_notes() {
+        assert_eq!(
+            intent("fixed the leak under the sink"),
+            done(Some("fixed the leak under the sink"))
+        );
+        assert_eq!(intent("I fixed it"), done(None));
     }
 
     // --- Segments ---------------------------------------------------------------------------

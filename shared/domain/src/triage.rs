@@ -258,8 +258,8 @@ const EMERGENCY_RANK: [EmergencyKind; 8] = [
     EmergencyKind::Flooding,
     EmergencyKind::NoHeat,
     EmergencyKind::Sewage,
-    EmergencyKind::SecurityBreach,
     EmergencyKind::Lockout,
+    EmergencyKind::SecurityBreach,
 ];
 
 impl Fact {
@@ -798,7 +798,8 @@ static RULES: &[Rule] = &[
             "back+up|backs+up|backing+up|backed+up|coming+up|came+up|comes+up|bubbling+up ~3 tub|bathtub|shower|floor+drain|tina|regadera",
             "toilet*|inodoro*|excusado* ~4 overflow*|coming+up|backing+up|backed+up|desbord* ~4 sewage|poop|feces|waste|excrement|poo|shit|caca|popo|excremento*",
             "poop|feces|excrement|poo|shit|caca|popo|excremento* ~3 coming+up|coming+out|backing+up|everywhere|floor|tub|shower|bathtub|tina|regadera|sale|saliendo|piso|por+todos+lados",
-            "toilet+water|dirty+water|agua+sucia ~3 coming+up|comes+up|came+up|backing+up|tub|bathtub|shower|tina|regadera|coladera",
+            "back+up|backs+up|backing+up|backed+up|coming+up|came+up|comes+up ~4 black+water|brown+water|sewage|poop|feces",
+            "toilet+water|dirty+water|black+water|brown+water|agua+sucia|agua+negra ~3 coming+up|comes+up|came+up|backing+up|tub|bathtub|shower|tina|regadera|coladera",
             "all|every|multiple|both|todos|todas ~2 drain*|toilets|sinks|coladeras|desagues ~3 back*|clog*|overflow*|tapad*",
             "drenaje|desague|coladera ~3 regres*|sale|saliendo|desbord*|brota|brotando|se+regresa",
             "se+regresa ~3 drenaje|agua|desague",
@@ -814,7 +815,7 @@ static RULES: &[Rule] = &[
             "water|agua ~3 everywhere|all+over|por+todas+partes|por+todos+lados|por+todo+el+piso|por+toda+la+casa",
             "water|agua ~3 pouring|pours|poured|gushing|gushes|gushed|spraying|sprays|sprayed|spurting|spurts|shooting|streaming|rushing",
             "burst|bursting|busted|broken|broke|exploded|ruptured|split ~2 pipe*|water+line|supply+line|hose|tubo*|tuberia*|cano|canos|caneria*|manguera*",
-            "pipe*|water+line|supply+line|tubo*|tuberia*|cano|canos|caneria*|manguera* ~3 burst*|busted|broke|broken|exploded|ruptured|split|revent*|explot*|rota|roto|rotos|rotas|se+rompio",
+            "pipe*|water+line|supply+line|hose|hoses|tubo*|tuberia*|cano|canos|caneria*|manguera* ~3 burst*|busted|broke|broken|exploded|ruptured|split|revent*|explot*|rota|roto|rotos|rotas|se+rompio",
             "waterheater ~3 burst*|exploded|ruptured|revent*|explot*",
             "se+rompio|revento|exploto ~3 tubo*|tuberia*|cano|canos|caneria*|pipa*|manguera*",
             "ceiling|techo|roof ~4 leak*|pouring|dripping|coming|gotea* ~3 a+lot|badly|bad|heavily|fast|like+crazy|everywhere|nonstop|non+stop|mucho|muchisimo",
@@ -867,6 +868,8 @@ static RULES: &[Rule] = &[
             "not ~2 have|get|getting|got ~2 heat|heating",
             "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calentador|caldera|calefactor|heat+pump ~3 not+work*|not+turn*|not+com*|not+start*|not+heat*|not+warm*|not+blow*+hot|not+blow*+warm|not+on|not+function*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+cold|blows+cold|cold+air|cold|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca|descompuest*|se+apago|apagad*|frio|fria",
             "heat|heating|heater|heaters|furnace*|boiler|calefaccion|calentador|caldera ?is|went|has+gone|has+been|was|keeps+going|is+all|goes ?completely|totally out",
+            "30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 degrees|degree|grados|f ~3 inside|in+here|apartment|unit|house|home|casa|departamento|apartamento|adentro",
+            "30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 inside|in+here|adentro",
             "freezing|helado|congelando ~3 inside|apartment|unit|house|home|in+here|casa|departamento|apartamento|adentro|depa",
             "apartment|unit|house|home|place|casa|departamento|apartamento|depa ~3 freezing|helado|helada|congelando|so+cold|very+cold|really+cold|too+cold|extremely+cold|super+cold|ice+cold|muy+frio|muy+fria",
         ],
@@ -1025,6 +1028,7 @@ static RULES: &[Rule] = &[
             "lost|misplaced|perdi|perdimos ~3 key|keys|fob|keycard|llave*|tarjeta",
             "key|keys|fob|keycard|llave*|tarjeta ~3 stolen|robad*|lost|missing|se+perdi*|perdid*",
             "stolen ~2 key|keys|fob|purse|wallet",
+            "key|keys|llave* ~3 broke|broken|snapped|stuck|atorada|rota|se+rompio ~3 lock|door|cerradura|chapa|puerta",
             "robaron ~3 llave*",
         ],
         &[],
@@ -1072,7 +1076,7 @@ static RULES: &[Rule] = &[
             "clog*|tapad*|plugged|stopped+up|atascad* ~3 drain*|sink*|tub|bathtub|shower|lavabo*|fregadero*|tina|regadera|coladera*|lavamanos|ducha",
             "clogged|clog|tapado|tapada|atascado",
         ],
-        &["toilet*|inodoro*|excusado*|escusado*|taza|bano|wc|commode"],
+        &["toilet*|inodoro*|excusado*|escusado*|taza|bano|wc|commode|gutter*|downspout*|canaleta*"],
     ),
     clause(Fact::Disposal, &["disposal"], &[]),
     clause(
@@ -1145,6 +1149,24 @@ const STOPPED: &[&str] = &[
     "ya+paro|ya+se+detuvo|se+detuvo",
     "dejo+de ~2 gotear|salir|caer|tirar",
     "under+control",
+    "stopped+it|got+it+to+stop|managed+to+stop",
+    "turned|shut|closed ?off ?the water|valve|main|shutoff ?off",
+    "by+turning|by+closing|by+shutting ~2 valve|water|main|shutoff",
+    "cerre|cerramos ~2 llave|valvula|agua",
+];
+
+/// "Trying to shut off the water" is not the water stopping.
+const ATTEMPTS: &[&str] = &[
+    "to",
+    "try",
+    "tried",
+    "trying",
+    "can",
+    "could",
+    "how",
+    "intente",
+    "intentando",
+    "puedo",
 ];
 
 /// Words that may stand between a negation and what it negates ("there isn't any gas smell").
@@ -1761,7 +1783,9 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
             format!("Frozen pipes{in_room}: they may burst when they thaw.")
         }
         Fact::LostKeys => {
-            "Keys lost or stolen: the lock may need rekeying and the tenant new keys.".to_string()
+            "Key lost, stolen or broken: the lock may need rekeying or repair and the tenant new \
+             keys."
+                .to_string()
         }
         Fact::Leak => {
             if near("ceiling|techo") {
@@ -2084,9 +2108,12 @@ impl<'a> Text<'a> {
             .or_else(|| self.sentences.get(sentence))
             .map_or(end, |r| r.end);
         STOPPED.iter().find_map(|p| {
-            self.find(p, end..until)
-                .into_iter()
-                .find(|m| self.negation_before(m.start, false).is_none())
+            self.find(p, end..until).into_iter().find(|m| {
+                let attempt = (m.start.saturating_sub(2)..m.start)
+                    .filter_map(|i| self.toks.get(i))
+                    .any(|t| ATTEMPTS.contains(&t.word.as_str()));
+                !attempt && self.negation_before(m.start, false).is_none()
+            })
         })
     }
 

@@ -231,7 +231,10 @@ mod tests {
 
     #[test]
     fn job_codes_parse_case_insensitively_and_reject_look_alikes_and_times() {
-        assert_eq!(JobCode::parse("#kp27").map(|c| c.to_string()), Some("KP27".into()));
+        assert_eq!(
+            JobCode::parse("#kp27").map(|c| c.to_string()),
+            Some("KP27".into())
+        );
         assert!(JobCode::parse("10am").is_none());
         assert!(JobCode::parse("KO27").is_none());
         assert!(JobCode::parse("KP20").is_none());
@@ -284,9 +287,13 @@ pub mod dollars {
             Raw::Float(f) if f.is_finite() && (0.0..1e12).contains(&f) => {
                 Ok(Money((f * 100.0).round() as u64))
             }
-            Raw::Float(f) => Err(de::Error::custom(format!("{f} is not an amount of dollars"))),
+            Raw::Float(f) => Err(de::Error::custom(format!(
+                "{f} is not an amount of dollars"
+            ))),
             Raw::Text(s) => parse(&s).ok_or_else(|| {
-                de::Error::custom(format!("{s:?} is not an amount of dollars, e.g. 500 or 1250.50"))
+                de::Error::custom(format!(
+                    "{s:?} is not an amount of dollars, e.g. 500 or 1250.50"
+                ))
             }),
         }
     }

@@ -390,30 +390,91 @@ impl WorkOrder {
 pub enum Command {
     /// Intake's follow-up: classify and make the first offer.
     Triage,
-    Accept { vendor: VendorId },
-    Decline { vendor: VendorId, reason: Option<String> },
-    ChooseSlot { vendor: VendorId, slot: u32 },
-    ProposeTime { vendor: VendorId, window: Window },
+    Accept {
+        vendor: VendorId,
+    },
+    Decline {
+        vendor: VendorId,
+        reason: Option<String>,
+    },
+    ChooseSlot {
+        vendor: VendorId,
+        slot: u32,
+    },
+    ProposeTime {
+        vendor: VendorId,
+        window: Window,
+    },
     /// The tenant answers a vendor-proposed time.
-    AnswerProposal { accept: bool },
-    RequestReschedule { by: Actor },
-    AddAvailability { windows: Vec<Window> },
-    Arrived { by: Actor },
-    RunningLate { vendor: VendorId, minutes: Option<u32> },
-    Done { vendor: VendorId, notes: Option<String> },
-    NotDone { vendor: VendorId, reason: Option<String> },
-    Estimate { vendor: VendorId, amount: Money, note: Option<String> },
+    AnswerProposal {
+        accept: bool,
+    },
+    RequestReschedule {
+        by: Actor,
+    },
+    AddAvailability {
+        windows: Vec<Window>,
+    },
+    Arrived {
+        by: Actor,
+    },
+    RunningLate {
+        vendor: VendorId,
+        minutes: Option<u32>,
+    },
+    Done {
+        vendor: VendorId,
+        notes: Option<String>,
+    },
+    NotDone {
+        vendor: VendorId,
+        reason: Option<String>,
+    },
+    Estimate {
+        vendor: VendorId,
+        amount: Money,
+        note: Option<String>,
+    },
     /// `round` is the approval round the decider saw (links carry it).
-    DecideApproval { approve: bool, by: Actor, round: u32 },
-    Invoice { vendor: VendorId, amount: Money, reference: Option<String> },
-    Feedback { rating: u8, comment: Option<String> },
-    Assign { vendor: VendorId, by: Actor },
-    AddInstructions { text: String, by: Actor },
-    Cancel { by: Actor, reason: Option<String> },
-    Close { by: Actor },
-    LinkVisit { visit: Visit },
-    CheckOut { by: Actor },
-    TimerFired { kind: TimerKind, generation: u32 },
+    DecideApproval {
+        approve: bool,
+        by: Actor,
+        round: u32,
+    },
+    Invoice {
+        vendor: VendorId,
+        amount: Money,
+        reference: Option<String>,
+    },
+    Feedback {
+        rating: u8,
+        comment: Option<String>,
+    },
+    Assign {
+        vendor: VendorId,
+        by: Actor,
+    },
+    AddInstructions {
+        text: String,
+        by: Actor,
+    },
+    Cancel {
+        by: Actor,
+        reason: Option<String>,
+    },
+    Close {
+        by: Actor,
+    },
+    LinkVisit {
+        visit: Visit,
+    },
+    CheckOut {
+        by: Actor,
+    },
+    TimerFired {
+        kind: TimerKind,
+        generation: u32,
+    },
 }
 
 /// Why a command was refused. The work order is untouched.
@@ -453,7 +514,11 @@ pub enum Rejection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
-    Submitted { id: WorkOrderId, code: JobCode, request: NewWorkOrder },
+    Submitted {
+        id: WorkOrderId,
+        code: JobCode,
+        request: NewWorkOrder,
+    },
     Triaged {
         triage: Triage,
         emergency_alert: bool,
@@ -464,50 +529,148 @@ pub enum Event {
         #[serde(default)]
         policies: Vec<String>,
     },
-    OfferHeld { until: DateTime<Utc> },
-    Offered { vendor: VendorId, expires_at: DateTime<Utc> },
-    Declined { vendor: VendorId, reason: Option<String> },
-    OfferLapsed { vendor: VendorId },
-    OfferWithdrawn { vendor: VendorId },
-    NeedsAttention { reason: String },
-    Accepted { vendor: VendorId },
-    Assigned { vendor: VendorId, by: Actor },
-    Unassigned { vendor: VendorId },
-    InstructionsAdded { text: String, by: Actor },
-    SlotsOffered { slots: Vec<Window> },
-    ScheduleNudged { vendor: VendorId, n: u32 },
-    TimeProposed { window: Window },
-    ProposalDeclined { window: Window },
-    Scheduled { window: Window, by: Actor },
-    Unscheduled { reason: String },
-    AvailabilityAdded { windows: Vec<Window> },
-    Reminded { which: TimerKind },
-    Visit { change: VisitChange, visit: Visit },
-    Arrived { by: Actor },
-    RunningLate { minutes: Option<u32> },
-    OutcomeAsked { n: u32 },
-    Completed { notes: Option<String> },
-    NotDone { reason: Option<String> },
-    EstimateReceived { estimate: Estimate },
-    ApprovalRequested { round: u32 },
-    ApprovalReminded { n: u32 },
+    OfferHeld {
+        until: DateTime<Utc>,
+    },
+    Offered {
+        vendor: VendorId,
+        expires_at: DateTime<Utc>,
+    },
+    Declined {
+        vendor: VendorId,
+        reason: Option<String>,
+    },
+    OfferLapsed {
+        vendor: VendorId,
+    },
+    OfferWithdrawn {
+        vendor: VendorId,
+    },
+    NeedsAttention {
+        reason: String,
+    },
+    Accepted {
+        vendor: VendorId,
+    },
+    Assigned {
+        vendor: VendorId,
+        by: Actor,
+    },
+    Unassigned {
+        vendor: VendorId,
+    },
+    InstructionsAdded {
+        text: String,
+        by: Actor,
+    },
+    SlotsOffered {
+        slots: Vec<Window>,
+    },
+    ScheduleNudged {
+        vendor: VendorId,
+        n: u32,
+    },
+    TimeProposed {
+        window: Window,
+    },
+    ProposalDeclined {
+        window: Window,
+    },
+    Scheduled {
+        window: Window,
+        by: Actor,
+    },
+    Unscheduled {
+        reason: String,
+    },
+    AvailabilityAdded {
+        windows: Vec<Window>,
+    },
+    Reminded {
+        which: TimerKind,
+    },
+    Visit {
+        change: VisitChange,
+        visit: Visit,
+    },
+    Arrived {
+        by: Actor,
+    },
+    RunningLate {
+        minutes: Option<u32>,
+    },
+    OutcomeAsked {
+        n: u32,
+    },
+    Completed {
+        notes: Option<String>,
+    },
+    NotDone {
+        reason: Option<String>,
+    },
+    EstimateReceived {
+        estimate: Estimate,
+    },
+    ApprovalRequested {
+        round: u32,
+    },
+    ApprovalReminded {
+        n: u32,
+    },
     ApprovalEscalated,
-    Approved { by: Actor },
-    ApprovalDeclined { by: Actor },
-    InvoiceRequested { n: u32 },
+    Approved {
+        by: Actor,
+    },
+    ApprovalDeclined {
+        by: Actor,
+    },
+    InvoiceRequested {
+        n: u32,
+    },
     InvoiceEscalated,
-    InvoiceReceived { invoice: Invoice },
+    InvoiceReceived {
+        invoice: Invoice,
+    },
     FeedbackRequested,
-    FeedbackReceived { feedback: Feedback },
-    Closed { by: Actor },
-    Cancelled { by: Actor, reason: Option<String> },
-    TimerSet { timer: TimerKind, generation: u32, at: DateTime<Utc> },
-    TimerCancelled { timer: TimerKind, generation: u32 },
-    TimerElapsed { timer: TimerKind, generation: u32 },
+    FeedbackReceived {
+        feedback: Feedback,
+    },
+    Closed {
+        by: Actor,
+    },
+    Cancelled {
+        by: Actor,
+        reason: Option<String>,
+    },
+    TimerSet {
+        timer: TimerKind,
+        generation: u32,
+        at: DateTime<Utc>,
+    },
+    TimerCancelled {
+        timer: TimerKind,
+        generation: u32,
+    },
+    TimerElapsed {
+        timer: TimerKind,
+        generation: u32,
+    },
     /// A message that came in about this work order (SMS or a web action's note).
-    MessageReceived { from: Recipient, channel: Channel, address: String, body: String },
+    MessageReceived {
+        from: Recipient,
+        channel: Channel,
+        address: String,
+        body: String,
+    },
     /// A message that went out; written with the transition that caused it.
-    MessageSent { to: Recipient, channel: Channel, address: String, subject: Option<String>, body: String, key: String },
+    MessageSent {
+        to: Recipient,
+        channel: Channel,
+        address: String,
+        subject: Option<String>,
+        body: String,
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -535,10 +698,19 @@ pub enum VisitChange {
 pub enum Effect {
     Email(EmailMessage),
     Sms(SmsMessage),
-    SetTimer { name: String, kind: TimerKind, generation: u32, at: DateTime<Utc> },
-    CancelTimer { name: String },
+    SetTimer {
+        name: String,
+        kind: TimerKind,
+        generation: u32,
+        at: DateTime<Utc>,
+    },
+    CancelTimer {
+        name: String,
+    },
     /// Run a follow-up command on this work order (intake → triage and dispatch).
-    Run { command: Command },
+    Run {
+        command: Command,
+    },
 }
 
 /// Who a message is for, so the timeline and pages can say it in words.

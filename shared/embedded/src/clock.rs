@@ -32,11 +32,14 @@ impl ClockMode {
             ClockMode::Frozen(t) => t,
             // Out of range only for offsets of hundreds of thousands of years; saturating keeps
             // `now` total instead of panicking in the middle of a step.
-            ClockMode::Offset(d) => wall.checked_add_signed(d).unwrap_or(if d > TimeDelta::zero() {
-                DateTime::<Utc>::MAX_UTC
-            } else {
-                DateTime::<Utc>::MIN_UTC
-            }),
+            ClockMode::Offset(d) => {
+                wall.checked_add_signed(d)
+                    .unwrap_or(if d > TimeDelta::zero() {
+                        DateTime::<Utc>::MAX_UTC
+                    } else {
+                        DateTime::<Utc>::MIN_UTC
+                    })
+            }
         }
     }
 }
@@ -59,10 +62,12 @@ pub(crate) fn load(conn: &Connection) -> Result<Option<ClockMode>, StoreError> {
         .optional()
         .ctx("reading the virtual clock")?;
     let Some(raw) = raw else { return Ok(None) };
-    Ok(Some(match from_json::<Persisted>(&raw, "the virtual clock")? {
-        Persisted::Frozen { at } => ClockMode::Frozen(at),
-        Persisted::Offset { nanos } => ClockMode::Offset(TimeDelta::nanoseconds(nanos)),
-    }))
+    Ok(Some(
+        match from_json::<Persisted>(&raw, "the virtual clock")? {
+            Persisted::Frozen { at } => ClockMode::Frozen(at),
+            Persisted::Offset { nanos } => ClockMode::Offset(TimeDelta::nanoseconds(nanos)),
+        },
+    ))
 }
 
 fn save(conn: &Connection, mode: ClockMode) -> Result<(), StoreError> {

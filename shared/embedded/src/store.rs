@@ -293,13 +293,18 @@ fn query_work_orders<P: Params>(
     sql: &str,
     p: P,
 ) -> Result<Vec<WorkOrder>, StoreError> {
-    let mut stmt = conn.prepare_cached(sql).ctx("preparing a work-order query")?;
+    let mut stmt = conn
+        .prepare_cached(sql)
+        .ctx("preparing a work-order query")?;
     let rows = stmt
         .query_map(p, |r| r.get::<_, String>(0))
         .ctx("querying work orders")?;
     let mut out = Vec::new();
     for json in rows {
-        out.push(from_json(&json.ctx("reading a work order")?, "a work order")?);
+        out.push(from_json(
+            &json.ctx("reading a work order")?,
+            "a work order",
+        )?);
     }
     Ok(out)
 }
@@ -426,11 +431,9 @@ impl WorkOrders for SqliteStore {
 
     async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
         let conn = self.db.conn();
-        conn.query_row(
-            "SELECT value FROM idempotency WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
+        conn.query_row("SELECT value FROM idempotency WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()
         .with_ctx(|| format!("reading idempotency key {key:?}"))
     }

@@ -8,9 +8,8 @@ mod contract;
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
 use contract::*;
-use mendwork_app::ports::{
-    Clock, Ids, Mailer, TimerSpec, TimerTarget, Timers, WorkOrders,
-};
+use mendwork_app::ports::Texter;
+use mendwork_app::ports::{Clock, Ids, Mailer, TimerSpec, TimerTarget, Timers, WorkOrders};
 use mendwork_domain::decide::replay;
 use mendwork_domain::{
     Actor, Channel, Email, EmailMessage, Event, JobCode, PropertyId, Recipient, SmsMessage,
@@ -20,7 +19,6 @@ use mendwork_embedded::{
     ClockMode, RandomIds, RecordingMailer, RecordingTexter, SCHEMA_VERSION, SentFilter,
     SentMessage, SqliteStore, SqliteTimers, VirtualClock,
 };
-use mendwork_app::ports::Texter;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -117,8 +115,7 @@ async fn the_shareable_contract_holds_on_one_shared_store_file() {
         contract::timeline_and_outbox_are_committed_with_the_work_order(s).await;
         contract::commit_outbox_writes_its_key_and_records_together(s).await;
         contract::open_queries_find_work_orders_by_vendor_code_phone_and_status(s).await;
-        contract::visits_between_finds_overlapping_and_checked_in_visits_of_the_property(s)
-            .await;
+        contract::visits_between_finds_overlapping_and_checked_in_visits_of_the_property(s).await;
         contract::opt_outs_are_recorded_and_withdrawn(s).await;
         let t = store.timers();
         contract::setting_a_timer_twice_keeps_one_timer(&t, &t).await;
@@ -159,12 +156,21 @@ async fn next_due_returns_the_earliest_due_timer_with_ties_broken_by_name() {
     assert_eq!(t.next_due(t0()).unwrap(), None);
     assert_eq!(t.next_due(t0() + mins(4)).unwrap(), None);
     assert_eq!(t.next_due(t0() + mins(5)).unwrap(), Some(recurring("z", 5)));
-    assert_eq!(t.next_due(t0() + mins(30)).unwrap(), Some(recurring("z", 5)));
+    assert_eq!(
+        t.next_due(t0() + mins(30)).unwrap(),
+        Some(recurring("z", 5))
+    );
     t.remove("z").unwrap();
-    assert_eq!(t.next_due(t0() + mins(30)).unwrap(), Some(recurring("a", 10)));
+    assert_eq!(
+        t.next_due(t0() + mins(30)).unwrap(),
+        Some(recurring("a", 10))
+    );
     t.remove("a").unwrap();
     t.remove("a").unwrap();
-    assert_eq!(t.next_due(t0() + mins(30)).unwrap(), Some(recurring("b", 10)));
+    assert_eq!(
+        t.next_due(t0() + mins(30)).unwrap(),
+        Some(recurring("b", 10))
+    );
     t.cancel("b").await.unwrap();
     assert_eq!(t.next_due(t0() + mins(30)).unwrap(), None);
     assert_eq!(names(t.all().unwrap()), ["late"]);
@@ -304,7 +310,10 @@ fn next_line(out: &mut impl BufRead) -> Option<String> {
 /// The commit number a child's line reports. Lines are single small writes to a pipe, hence
 /// atomic; a line without its newline (cut by the kill) is ignored all the same.
 fn report(line: &str) -> Option<u64> {
-    line.strip_prefix("committed ")?.strip_suffix('\n')?.parse().ok()
+    line.strip_prefix("committed ")?
+        .strip_suffix('\n')?
+        .parse()
+        .ok()
 }
 
 #[tokio::test]
@@ -364,7 +373,9 @@ async fn a_store_killed_with_sigkill_mid_commit_loop_reopens_consistent() {
             .filter(|r| r.work_order.as_ref() == Some(&wo.id))
             .map(|r| r.id.clone())
             .collect();
-        let expected: Vec<String> = (1..=s.version).map(|v| format!("{}/{v}/0", wo.id)).collect();
+        let expected: Vec<String> = (1..=s.version)
+            .map(|v| format!("{}/{v}/0", wo.id))
+            .collect();
         assert_eq!(mine, expected, "one outbox record per commit");
         assert_eq!(
             store
@@ -513,16 +524,25 @@ fn an_offset_clock_keeps_flowing_from_the_time_it_was_set_across_a_reopen() {
     let target = Utc::now() + Duration::days(400);
     {
         let clock = SqliteStore::open(&path).unwrap().clock();
-        assert!(matches!(clock.mode(), ClockMode::Offset(d) if d.is_zero()), "real time by default");
+        assert!(
+            matches!(clock.mode(), ClockMode::Offset(d) if d.is_zero()),
+            "real time by default"
+        );
         assert!((clock.now() - Utc::now()).abs() < Duration::seconds(5));
         clock.set(target).unwrap();
         assert!(matches!(clock.mode(), ClockMode::Offset(_)));
         let now = clock.now();
-        assert!(now >= target && now - target < Duration::seconds(5), "{now}");
+        assert!(
+            now >= target && now - target < Duration::seconds(5),
+            "{now}"
+        );
     }
     let clock = SqliteStore::open(&path).unwrap().clock();
     let now = clock.now();
-    assert!(now >= target && now - target < Duration::seconds(5), "{now}");
+    assert!(
+        now >= target && now - target < Duration::seconds(5),
+        "{now}"
+    );
     assert!(matches!(clock.mode(), ClockMode::Offset(_)));
     clock.advance(Duration::days(1)).unwrap();
     assert!(clock.now() - target >= Duration::days(1));
@@ -537,7 +557,10 @@ fn setting_a_frozen_clock_keeps_it_frozen_and_every_handle_sees_the_same_time() 
     a.set(t0() + Duration::days(3)).unwrap();
     assert_eq!(b.mode(), ClockMode::Frozen(t0() + Duration::days(3)));
     assert_eq!(b.now(), t0() + Duration::days(3));
-    assert_eq!(b.advance(-Duration::hours(1)).unwrap(), t0() + Duration::days(3) - Duration::hours(1));
+    assert_eq!(
+        b.advance(-Duration::hours(1)).unwrap(),
+        t0() + Duration::days(3) - Duration::hours(1)
+    );
     assert_eq!(a.now(), b.now());
 }
 
@@ -582,12 +605,20 @@ async fn sending_the_same_outbox_id_twice_records_one_message() {
     let wo = WorkOrderId("wo-abc".into());
     let phone = unique_phone();
     mailer
-        .send("wo-abc/2/0", Some(&wo), &email("owner@example.com", "First"))
+        .send(
+            "wo-abc/2/0",
+            Some(&wo),
+            &email("owner@example.com", "First"),
+        )
         .await
         .unwrap();
     clock.advance(mins(1)).unwrap();
     mailer
-        .send("wo-abc/2/0", Some(&wo), &email("owner@example.com", "Second"))
+        .send(
+            "wo-abc/2/0",
+            Some(&wo),
+            &email("owner@example.com", "Second"),
+        )
         .await
         .unwrap();
     texter
@@ -642,16 +673,25 @@ async fn sent_messages_are_filtered_by_work_order_address_and_time_oldest_first(
     let a = WorkOrderId("wo-a".into());
     let b = WorkOrderId("wo-b".into());
     let phone = unique_phone();
-    texter.send("a/1/0", Some(&a), &sms(&phone, "1")).await.unwrap();
+    texter
+        .send("a/1/0", Some(&a), &sms(&phone, "1"))
+        .await
+        .unwrap();
     clock.advance(mins(10)).unwrap();
     mailer
         .send("b/1/0", Some(&b), &email("x@example.com", "2"))
         .await
         .unwrap();
     clock.advance(mins(10)).unwrap();
-    texter.send("help/0", None, &sms(&phone, "3")).await.unwrap();
+    texter
+        .send("help/0", None, &sms(&phone, "3"))
+        .await
+        .unwrap();
     clock.advance(mins(10)).unwrap();
-    texter.send("a/2/0", Some(&a), &sms(&phone, "4")).await.unwrap();
+    texter
+        .send("a/2/0", Some(&a), &sms(&phone, "4"))
+        .await
+        .unwrap();
 
     let ids = |f: SentFilter| {
         store
@@ -661,7 +701,10 @@ async fn sent_messages_are_filtered_by_work_order_address_and_time_oldest_first(
             .map(|m| m.id)
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(SentFilter::default()), ["a/1/0", "b/1/0", "help/0", "a/2/0"]);
+    assert_eq!(
+        ids(SentFilter::default()),
+        ["a/1/0", "b/1/0", "help/0", "a/2/0"]
+    );
     assert_eq!(
         ids(SentFilter {
             work_order: Some(a.clone()),
@@ -700,7 +743,10 @@ async fn sent_messages_are_filtered_by_work_order_address_and_time_oldest_first(
 #[test]
 fn random_ids_are_prefixed_lowercase_base32_and_do_not_repeat() {
     let ids = RandomIds;
-    let base32 = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b));
+    let base32 = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+    };
     let mut seen = std::collections::HashSet::new();
     for _ in 0..1000 {
         let wo = ids.work_order_id().0;

@@ -2,7 +2,9 @@
 //! plus the JSON shapes of a work order and a visit that the harness and pages share.
 
 use crate::error::{ApiError, WebError};
-use crate::intake::{CreateWorkOrder, FieldError, json_body, optional_text, required_text, MAX_NAME, MAX_NOTES};
+use crate::intake::{
+    CreateWorkOrder, FieldError, MAX_NAME, MAX_NOTES, json_body, optional_text, required_text,
+};
 use crate::ops;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -15,8 +17,7 @@ use mendwork_app::App;
 use mendwork_app::ports::ListFilter;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
-    Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window,
-    WorkOrder,
+    Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -24,7 +25,10 @@ use serde_json::{Value, json};
 /// The `/api` routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/api/work-orders", get(list_work_orders).post(create_work_order))
+        .route(
+            "/api/work-orders",
+            get(list_work_orders).post(create_work_order),
+        )
         .route("/api/work-orders/{id}", get(get_work_order))
         .route("/api/work-orders/{id}/{action}", post(act_on_work_order))
         .route("/api/properties", get(list_properties))
@@ -67,7 +71,11 @@ pub fn recorded_json(r: &Recorded) -> Value {
 }
 
 /// A work order as the API writes it; `timeline` is left out when `None` (lists).
-pub fn work_order_json(wo: &WorkOrder, timeline: Option<&[Recorded]>, portfolio: &Portfolio) -> Value {
+pub fn work_order_json(
+    wo: &WorkOrder,
+    timeline: Option<&[Recorded]>,
+    portfolio: &Portfolio,
+) -> Value {
     let property = portfolio.property(&wo.request.property);
     let vendor = wo.vendor.as_ref().map(|id| {
         let v = portfolio.vendor(id);
@@ -171,14 +179,29 @@ async fn create_work_order(State(app): State<App>, body: Bytes) -> Result<Respon
     let created = created?;
     let wo = ops::get(&app, created.wo.id.as_str()).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    let status = if created.duplicate { StatusCode::OK } else { StatusCode::CREATED };
-    Ok((status, Json(work_order_json(&wo, Some(&timeline), &app.portfolio()))).into_response())
+    let status = if created.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(work_order_json(&wo, Some(&timeline), &app.portfolio())),
+    )
+        .into_response())
 }
 
-async fn get_work_order(State(app): State<App>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn get_work_order(
+    State(app): State<App>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let wo = ops::get(&app, &id).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    Ok(Json(work_order_json(&wo, Some(&timeline), &app.portfolio())))
+    Ok(Json(work_order_json(
+        &wo,
+        Some(&timeline),
+        &app.portfolio(),
+    )))
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,12 +219,24 @@ async fn list_work_orders(
         None => None,
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
             let all: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-            WebError::field("status", format!("Unknown status {s:?}: use one of {}.", all.join(", ")))
+            WebError::field(
+                "status",
+                format!("Unknown status {s:?}: use one of {}.", all.join(", ")),
+            )
         })?),
     };
-    let property = match q.property.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let property = match q
+        .property
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
-        Some(p) => Some(crate::intake::property(&portfolio, "property", p)?.id.clone()),
+        Some(p) => Some(
+            crate::intake::property(&portfolio, "property", p)?
+                .id
+                .clone(),
+        ),
     };
     let filter = ListFilter {
         status,
@@ -210,7 +245,10 @@ async fn list_work_orders(
         limit: None,
     };
     let wos = app.store.list(&filter).await.map_err(ops::store)?;
-    let list: Vec<Value> = wos.iter().map(|wo| work_order_json(wo, None, &portfolio)).collect();
+    let list: Vec<Value> = wos
+        .iter()
+        .map(|wo| work_order_json(wo, None, &portfolio))
+        .collect();
     Ok(Json(json!({ "work_orders": list })))
 }
 
@@ -299,7 +337,11 @@ async fn act_on_work_order(
     ops::run(&app, &wo.id, command).await?;
     let wo = ops::get(&app, wo.id.as_str()).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    Ok(Json(work_order_json(&wo, Some(&timeline), &app.portfolio())))
+    Ok(Json(work_order_json(
+        &wo,
+        Some(&timeline),
+        &app.portfolio(),
+    )))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,9 +386,17 @@ struct VisitsQuery {
     date: Option<String>,
 }
 
-async fn list_visits(State(app): State<App>, Query(q): Query<VisitsQuery>) -> Result<Json<Value>, ApiError> {
+async fn list_visits(
+    State(app): State<App>,
+    Query(q): Query<VisitsQuery>,
+) -> Result<Json<Value>, ApiError> {
     let portfolio = app.portfolio();
-    let properties: Vec<&Property> = match q.property.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let properties: Vec<&Property> = match q
+        .property
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(p) => vec![crate::intake::property(&portfolio, "property", p)?],
         None => portfolio.properties.iter().collect(),
     };
@@ -393,10 +443,17 @@ async fn create_visit(State(app): State<App>, body: Bytes) -> Result<Response, A
         (None, None) => None,
         (Some(s), Some(e)) => {
             let (s, e) = (rfc3339("start", s)?, rfc3339("end", e)?);
-            Some(Window::new(s, e).ok_or_else(|| FieldError::new("end", "The end must be after the start."))?)
+            Some(
+                Window::new(s, e)
+                    .ok_or_else(|| FieldError::new("end", "The end must be after the start."))?,
+            )
         }
-        (None, Some(_)) => return Err(FieldError::new("start", "Give both start and end, or neither.").into()),
-        (Some(_), None) => return Err(FieldError::new("end", "Give both start and end, or neither.").into()),
+        (None, Some(_)) => {
+            return Err(FieldError::new("start", "Give both start and end, or neither.").into());
+        }
+        (Some(_), None) => {
+            return Err(FieldError::new("end", "Give both start and end, or neither.").into());
+        }
     };
     let request_id = optional_text("request_id", b.request_id.as_deref(), MAX_NAME)?;
     let visit = ops::create_visit(

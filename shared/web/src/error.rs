@@ -6,9 +6,9 @@ use crate::pages::layout;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use maud::html;
 use mendwork_app::AppError;
 use mendwork_app::links::LinkError;
-use maud::html;
 use serde_json::json;
 
 /// What every internal failure says to the outside world.
@@ -193,9 +193,18 @@ mod tests {
     #[test]
     fn each_application_error_maps_to_its_status_code() {
         let cases = [
-            (AppError::Rejected(Rejection::NotYourJob), StatusCode::CONFLICT),
-            (AppError::Invalid("bad".into()), StatusCode::UNPROCESSABLE_ENTITY),
-            (AppError::NotFound("work order x".into()), StatusCode::NOT_FOUND),
+            (
+                AppError::Rejected(Rejection::NotYourJob),
+                StatusCode::CONFLICT,
+            ),
+            (
+                AppError::Invalid("bad".into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                AppError::NotFound("work order x".into()),
+                StatusCode::NOT_FOUND,
+            ),
             (
                 AppError::Busy(mendwork_domain::WorkOrderId("wo-1".into())),
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -212,7 +221,9 @@ mod tests {
 
     #[test]
     fn a_storage_failure_never_shows_its_cause() {
-        let e = WebError::from(AppError::Store(StoreError::msg("secret table xyz is locked")));
+        let e = WebError::from(AppError::Store(StoreError::msg(
+            "secret table xyz is locked",
+        )));
         assert_eq!(e.message(), GENERIC_FAILURE);
         assert!(!format!("{e}").contains("xyz"));
     }

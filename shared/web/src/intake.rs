@@ -51,21 +51,38 @@ impl From<FieldError> for WebError {
 // Field parsers shared by the JSON body and the form.
 
 /// Trimmed text of at most `max` characters; `None` when blank.
-pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     if v.chars().count() > max {
-        return Err(FieldError::new(field, format!("Please keep this under {max} characters.")));
+        return Err(FieldError::new(
+            field,
+            format!("Please keep this under {max} characters."),
+        ));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(FieldError::new(field, "This contains characters we can't accept."));
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(FieldError::new(
+            field,
+            "This contains characters we can't accept.",
+        ));
     }
     Ok(Some(v.to_string()))
 }
 
 /// Trimmed, non-blank text of at most `max` characters.
-pub fn required_text(field: &str, value: &str, max: usize, what: &str) -> Result<String, FieldError> {
+pub fn required_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    what: &str,
+) -> Result<String, FieldError> {
     optional_text(field, Some(value), max)?
         .ok_or_else(|| FieldError::new(field, format!("Please enter {what}.")))
 }
@@ -73,9 +90,12 @@ pub fn required_text(field: &str, value: &str, max: usize, what: &str) -> Result
 pub fn optional_email(field: &str, value: Option<&str>) -> Result<Option<Email>, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => Email::parse(v)
-            .map(Some)
-            .map_err(|_| FieldError::new(field, "This doesn't look like an email address, e.g. name@example.com.")),
+        Some(v) => Email::parse(v).map(Some).map_err(|_| {
+            FieldError::new(
+                field,
+                "This doesn't look like an email address, e.g. name@example.com.",
+            )
+        }),
     }
 }
 
@@ -97,13 +117,20 @@ pub fn optional_trade(field: &str, value: Option<&str>) -> Result<Option<Trade>,
         None => Ok(None),
         Some(v) => Trade::parse(v).map(Some).ok_or_else(|| {
             let all: Vec<&str> = Trade::ALL.iter().map(|t| t.as_str()).collect();
-            FieldError::new(field, format!("Unknown category {v:?}: use one of {}.", all.join(", ")))
+            FieldError::new(
+                field,
+                format!("Unknown category {v:?}: use one of {}.", all.join(", ")),
+            )
         }),
     }
 }
 
 /// A property of the portfolio by id.
-pub fn property<'p>(portfolio: &'p Portfolio, field: &str, id: &str) -> Result<&'p Property, FieldError> {
+pub fn property<'p>(
+    portfolio: &'p Portfolio,
+    field: &str,
+    id: &str,
+) -> Result<&'p Property, FieldError> {
     let id = id.trim();
     if id.is_empty() {
         return Err(FieldError::new(field, "Please choose a property."));
@@ -114,11 +141,19 @@ pub fn property<'p>(portfolio: &'p Portfolio, field: &str, id: &str) -> Result<&
 }
 
 /// A window that starts before it ends and has not ended yet.
-pub fn window(field: &str, start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> Result<Window, FieldError> {
+pub fn window(
+    field: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Window, FieldError> {
     let w = Window::new(start, end)
         .ok_or_else(|| FieldError::new(field, "The end time must be after the start time."))?;
     if w.end <= now {
-        return Err(FieldError::new(field, "This time is already past: please choose a time in the future."));
+        return Err(FieldError::new(
+            field,
+            "This time is already past: please choose a time in the future.",
+        ));
     }
     Ok(w)
 }
@@ -128,7 +163,10 @@ pub fn submission_token(value: Option<&str>) -> Option<String> {
     value
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN)
-        .filter(|t| t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|t| {
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(str::to_string)
 }
 
@@ -193,7 +231,10 @@ pub fn local_windows(
         filled += 1;
         let field = format!("window-{}", i + 1);
         if d.is_empty() || s.is_empty() || e.is_empty() {
-            errors.push(FieldError::new(field, "Please give the date, a start time and an end time."));
+            errors.push(FieldError::new(
+                field,
+                "Please give the date, a start time and an end time.",
+            ));
             continue;
         }
         match local_window(&field, tz, &d, &s, &e, now) {
@@ -202,7 +243,10 @@ pub fn local_windows(
         }
     }
     if filled > MAX_WINDOWS {
-        errors.push(FieldError::new("windows", format!("Please give at most {MAX_WINDOWS} times.")));
+        errors.push(FieldError::new(
+            "windows",
+            format!("Please give at most {MAX_WINDOWS} times."),
+        ));
     }
     out
 }
@@ -255,20 +299,38 @@ pub struct WindowJson {
 fn instant(field: &str, value: &str) -> Result<DateTime<Utc>, FieldError> {
     DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| FieldError::new(field, format!("{value:?} is not an RFC 3339 time, e.g. 2026-03-10T09:00:00-05:00")))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                format!("{value:?} is not an RFC 3339 time, e.g. 2026-03-10T09:00:00-05:00"),
+            )
+        })
 }
 
 impl CreateWorkOrder {
     /// The request and its submission token, or the first bad field (named by its JSON path).
-    pub fn parse(self, portfolio: &Portfolio, now: DateTime<Utc>) -> Result<(NewWorkOrder, Option<String>), FieldError> {
+    pub fn parse(
+        self,
+        portfolio: &Portfolio,
+        now: DateTime<Utc>,
+    ) -> Result<(NewWorkOrder, Option<String>), FieldError> {
         let property = property(portfolio, "property", &self.property)?.id.clone();
         let unit = required_text("unit", &self.unit, MAX_NAME, "the unit")?;
-        let name = optional_text("tenant.name", Some(&self.tenant.name), MAX_NAME)?.unwrap_or_default();
+        let name =
+            optional_text("tenant.name", Some(&self.tenant.name), MAX_NAME)?.unwrap_or_default();
         let email = optional_email("tenant.email", self.tenant.email.as_deref())?;
         let phone = optional_phone("tenant.phone", self.tenant.phone.as_deref())?;
-        let description = required_text("description", &self.description, MAX_DESCRIPTION, "a description")?;
+        let description = required_text(
+            "description",
+            &self.description,
+            MAX_DESCRIPTION,
+            "a description",
+        )?;
         if self.availability.len() > MAX_WINDOWS {
-            return Err(FieldError::new("availability", format!("At most {MAX_WINDOWS} windows.")));
+            return Err(FieldError::new(
+                "availability",
+                format!("At most {MAX_WINDOWS} windows."),
+            ));
         }
         let mut availability = vec![];
         for (i, w) in self.availability.iter().enumerate() {
@@ -306,7 +368,11 @@ impl CreateWorkOrder {
 /// Reads a JSON body into `T`: malformed JSON is a 400, a wrong or unknown field a 422 naming
 /// the field by its path.
 pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" as &[u8] } else { bytes };
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}" as &[u8]
+    } else {
+        bytes
+    };
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -316,12 +382,16 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, WebE
             match inner.classify() {
                 serde_json::error::Category::Data => {
                     let message = data_message(&inner.to_string());
-                    let field = unknown_field(&message)
-                        .map(|f| if path == "." { f.clone() } else { format!("{path}.{f}") })
-                        .unwrap_or(path);
+                    // The path already ends with an unknown field's name; "." is the root.
+                    let field = match (path.as_str(), unknown_field(&message)) {
+                        (".", Some(f)) => f,
+                        _ => path,
+                    };
                     Err(WebError::field(field, message))
                 }
-                _ => Err(WebError::BadRequest(format!("The body is not valid JSON: {inner}"))),
+                _ => Err(WebError::BadRequest(format!(
+                    "The body is not valid JSON: {inner}"
+                ))),
             }
         }
     }
@@ -390,7 +460,11 @@ impl ReportForm {
 
     /// The request, or every bad field (form field names; `window-<n>` for window rows,
     /// `contact` when neither email nor phone was given).
-    pub fn parse(&self, portfolio: &Portfolio, now: DateTime<Utc>) -> Result<NewWorkOrder, Vec<FieldError>> {
+    pub fn parse(
+        &self,
+        portfolio: &Portfolio,
+        now: DateTime<Utc>,
+    ) -> Result<NewWorkOrder, Vec<FieldError>> {
         let mut errors = vec![];
         macro_rules! take {
             ($e:expr) => {
@@ -422,7 +496,11 @@ impl ReportForm {
         ));
         let category = take!(optional_trade("category", Some(&self.category)));
         let pets = take!(optional_text("pets", Some(&self.pets), MAX_NAME));
-        let access_notes = take!(optional_text("access_notes", Some(&self.access_notes), MAX_NOTES));
+        let access_notes = take!(optional_text(
+            "access_notes",
+            Some(&self.access_notes),
+            MAX_NOTES
+        ));
         let availability = match prop {
             Some(p) => local_windows(
                 p.timezone,
@@ -434,7 +512,17 @@ impl ReportForm {
             ),
             None => vec![],
         };
-        match (prop, unit, name, email, phone, description, category, pets, access_notes) {
+        match (
+            prop,
+            unit,
+            name,
+            email,
+            phone,
+            description,
+            category,
+            pets,
+            access_notes,
+        ) {
             (
                 Some(p),
                 Some(unit),
@@ -496,7 +584,11 @@ mod tests {
         let mut errors = vec![];
         local_windows(
             tz,
-            &["2026-03-10".into(), "2026-03-01".into(), "2026-03-10".into()],
+            &[
+                "2026-03-10".into(),
+                "2026-03-01".into(),
+                "2026-03-10".into(),
+            ],
             &["11:00".into(), "09:00".into(), "09:00".into()],
             &["09:00".into(), "10:00".into(), "".into()],
             now(),
@@ -508,7 +600,10 @@ mod tests {
 
     #[test]
     fn submission_tokens_outside_the_safe_alphabet_are_ignored() {
-        assert_eq!(submission_token(Some("abc-DEF_123")).as_deref(), Some("abc-DEF_123"));
+        assert_eq!(
+            submission_token(Some("abc-DEF_123")).as_deref(),
+            Some("abc-DEF_123")
+        );
         assert_eq!(submission_token(Some("a b")), None);
         assert_eq!(submission_token(Some("")), None);
     }

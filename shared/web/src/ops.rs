@@ -36,7 +36,12 @@ pub async fn run(app: &App, id: &WorkOrderId, command: Command) -> Result<Execut
 /// A work order by id (`wo-…`) or by job code (open work orders only).
 pub async fn find(app: &App, id_or_code: &str) -> Result<Option<WorkOrder>, WebError> {
     let key = id_or_code.trim();
-    if let Some(stored) = app.store.load(&WorkOrderId(key.to_string())).await.map_err(store)? {
+    if let Some(stored) = app
+        .store
+        .load(&WorkOrderId(key.to_string()))
+        .await
+        .map_err(store)?
+    {
         return Ok(Some(stored.wo));
     }
     match JobCode::parse(key) {
@@ -47,9 +52,9 @@ pub async fn find(app: &App, id_or_code: &str) -> Result<Option<WorkOrder>, WebE
 
 /// Like [`find`], but missing is a 404.
 pub async fn get(app: &App, id_or_code: &str) -> Result<WorkOrder, WebError> {
-    find(app, id_or_code)
-        .await?
-        .ok_or_else(|| WebError::NotFound(format!("There is no work order {:?}.", id_or_code.trim())))
+    find(app, id_or_code).await?.ok_or_else(|| {
+        WebError::NotFound(format!("There is no work order {:?}.", id_or_code.trim()))
+    })
 }
 
 pub fn store(e: mendwork_app::ports::StoreError) -> WebError {
@@ -69,7 +74,11 @@ pub fn today(app: &App, tz: Tz) -> NaiveDate {
 }
 
 /// The visits a property's desk expects on a local date (and any still checked in).
-pub async fn visits_on(app: &App, property: &Property, date: NaiveDate) -> Result<Vec<Visit>, WebError> {
+pub async fn visits_on(
+    app: &App,
+    property: &Property,
+    date: NaiveDate,
+) -> Result<Vec<Visit>, WebError> {
     let (from, to) = day_bounds(property.timezone, date);
     let mut visits = app
         .store
@@ -141,7 +150,10 @@ pub async fn link(app: &App, visit: Visit, request_id: &str) -> Result<Visit, We
     let wo = find(app, request_id).await?.ok_or_else(|| {
         WebError::from(FieldError::new(
             "request_id",
-            format!("No open work order has the request id {:?}.", request_id.trim()),
+            format!(
+                "No open work order has the request id {:?}.",
+                request_id.trim()
+            ),
         ))
     })?;
     let id = visit.id.clone();
@@ -167,7 +179,9 @@ pub async fn check_in(app: &App, id: &VisitId) -> Result<Visit, WebError> {
     match visit.status {
         VisitStatus::CheckedIn => return Ok(visit),
         VisitStatus::CheckedOut => {
-            return Err(WebError::Rejected("This visitor has already checked out.".into()));
+            return Err(WebError::Rejected(
+                "This visitor has already checked out.".into(),
+            ));
         }
         VisitStatus::Cancelled => {
             return Err(WebError::Rejected("This visit was cancelled.".into()));
@@ -199,7 +213,9 @@ pub async fn check_out(app: &App, id: &VisitId) -> Result<Visit, WebError> {
             return Err(WebError::Rejected("This visit was cancelled.".into()));
         }
         VisitStatus::Expected => {
-            return Err(WebError::Rejected("This visitor has not checked in yet.".into()));
+            return Err(WebError::Rejected(
+                "This visitor has not checked in yet.".into(),
+            ));
         }
         VisitStatus::CheckedIn => {}
     }

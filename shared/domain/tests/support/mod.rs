@@ -321,7 +321,13 @@ impl Given {
     }
 
     pub fn ctx(&self) -> Context<'_> {
-        Context::new(&PORTFOLIO, self.property(), self.now, &self.opted_out, &self.busy)
+        Context::new(
+            &PORTFOLIO,
+            self.property(),
+            self.now,
+            &self.opted_out,
+            &self.busy,
+        )
     }
 
     /// Folds `event` into the work order at the current instant.
@@ -381,7 +387,6 @@ impl Given {
         }
         Then {
             cmd,
-            before,
             result,
             after,
             effects: effects_out,
@@ -412,10 +417,12 @@ impl Given {
 
     /// Pat picked slot 1 (Thu Mar 5, 9–11 AM EST).
     pub fn scheduled_with_pat() -> Given {
-        Given::accepted_by_pat().later(minutes(5)).did(Command::ChooseSlot {
-            vendor: vid("pat"),
-            slot: 1,
-        })
+        Given::accepted_by_pat()
+            .later(minutes(5))
+            .did(Command::ChooseSlot {
+                vendor: vid("pat"),
+                slot: 1,
+            })
     }
 
     /// Pat arrived on Thu Mar 5 at 9:05 AM.
@@ -452,7 +459,6 @@ impl Given {
 /// What a command did: the answer of `decide` and the work order after its events.
 pub struct Then {
     pub cmd: Command,
-    pub before: WorkOrder,
     pub result: Result<Vec<Event>, Rejection>,
     pub after: Given,
     pub effects: Vec<Effect>,
@@ -487,10 +493,6 @@ impl Then {
 
     pub fn has(&self, pred: impl Fn(&Event) -> bool) -> bool {
         self.events().iter().any(pred)
-    }
-
-    pub fn count(&self, pred: impl Fn(&Event) -> bool) -> usize {
-        self.events().iter().filter(|e| pred(e)).count()
     }
 
     /// The first `TimerSet` for `kind` among the events: (generation, due).

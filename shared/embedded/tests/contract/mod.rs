@@ -12,9 +12,9 @@ use mendwork_app::ports::{
 };
 use mendwork_domain::decide::{Recorded, evolve, start};
 use mendwork_domain::{
-    Actor, Contact, Effect, Event, JobCode, NewWorkOrder, Phone, PropertyId, Recipient,
-    SmsMessage, Source, Status, TimerKind, VendorId, Visit, VisitChange, VisitId, VisitStatus,
-    Window, WorkOrder, WorkOrderId, timer_name,
+    Actor, Contact, Effect, Event, JobCode, NewWorkOrder, Phone, PropertyId, Recipient, SmsMessage,
+    Source, Status, TimerKind, VendorId, Visit, VisitChange, VisitId, VisitStatus, Window,
+    WorkOrder, WorkOrderId, timer_name,
 };
 use rand::Rng;
 use std::collections::BTreeSet;
@@ -213,7 +213,12 @@ pub async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(s: &dyn W
     let w = commit_ok(s, Wo::submit(&p, None, t0()), 1).await;
     let w = commit_ok(
         s,
-        w.then(Event::OfferHeld { until: t0() + mins(60) }, t0() + mins(1)),
+        w.then(
+            Event::OfferHeld {
+                until: t0() + mins(60),
+            },
+            t0() + mins(1),
+        ),
         1,
     )
     .await;
@@ -257,7 +262,10 @@ pub async fn creating_a_work_order_that_exists_is_a_conflict(s: &dyn WorkOrders)
     let first = commit_ok(s, first, 1).await;
     let again = Wo::submit_with(id.clone(), unique_code(), &p, None, t0() + mins(5));
     let err = s.commit(again.commit(1, None)).await.unwrap_err();
-    assert!(matches!(&err, CommitError::Conflict(x) if x == &id), "{err:?}");
+    assert!(
+        matches!(&err, CommitError::Conflict(x) if x == &id),
+        "{err:?}"
+    );
     let now = stored(s, &id).await;
     assert_eq!((now.version, now.wo), (1, first.wo));
     assert_eq!(s.timeline(&id).await.unwrap().len(), 1);
@@ -288,7 +296,10 @@ pub async fn a_used_idempotency_key_is_a_duplicate_and_writes_nothing(s: &dyn Wo
         .commit(next.commit(1, Some(key.clone())))
         .await
         .unwrap_err();
-    assert!(matches!(&err, CommitError::Duplicate(k) if k == &key), "{err:?}");
+    assert!(
+        matches!(&err, CommitError::Duplicate(k) if k == &key),
+        "{err:?}"
+    );
     // …on another work order's creation…
     let other = Wo::submit(&p, None, t0());
     let err = s
@@ -416,7 +427,10 @@ pub async fn commit_outbox_writes_its_key_and_records_together(s: &dyn WorkOrder
         .commit_outbox(&key, "again", vec![r3.clone()])
         .await
         .unwrap_err();
-    assert!(matches!(&err, CommitError::Duplicate(k) if k == &key), "{err:?}");
+    assert!(
+        matches!(&err, CommitError::Duplicate(k) if k == &key),
+        "{err:?}"
+    );
     assert!(pending_of(s, &[&r3.id]).await.is_empty());
     assert_eq!(
         s.idempotent(&key).await.unwrap().as_deref(),
@@ -490,10 +504,7 @@ pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &d
         property: Some(property.clone()),
         ..f
     };
-    let got = s
-        .list(&list(&p1, ListFilter::default()))
-        .await
-        .unwrap();
+    let got = s.list(&list(&p1, ListFilter::default())).await.unwrap();
     assert_eq!(ids(&got), [c.id(), b.id(), a.id()], "newest first");
     assert_eq!(got[0], c.wo);
     let open = ListFilter {
@@ -508,10 +519,7 @@ pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &d
         status: Some(Status::Scheduled),
         ..Default::default()
     };
-    assert_eq!(
-        ids(&s.list(&list(&p1, scheduled)).await.unwrap()),
-        [b.id()]
-    );
+    assert_eq!(ids(&s.list(&list(&p1, scheduled)).await.unwrap()), [b.id()]);
     let two = ListFilter {
         limit: Some(2),
         ..Default::default()
@@ -520,10 +528,7 @@ pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &d
         ids(&s.list(&list(&p1, two)).await.unwrap()),
         [c.id(), b.id()]
     );
-    assert_eq!(
-        ids(&s.list(&list(&p2, open)).await.unwrap()),
-        [d.id()]
-    );
+    assert_eq!(ids(&s.list(&list(&p2, open)).await.unwrap()), [d.id()]);
 
     let mut for_v1 = ids(&s.open_for_vendor(&v1).await.unwrap());
     for_v1.sort();
@@ -574,7 +579,11 @@ pub async fn visits_between_finds_overlapping_and_checked_in_visits_of_the_prope
     );
     checked_in.checked_in_at = Some(t0() - Duration::days(1));
     let no_window = visit(&p, None, VisitStatus::Expected);
-    let elsewhere = visit(&other, Some(window(t0() + mins(60), 60)), VisitStatus::Expected);
+    let elsewhere = visit(
+        &other,
+        Some(window(t0() + mins(60), 60)),
+        VisitStatus::Expected,
+    );
     for v in [
         &inside,
         &overlaps_start,
@@ -676,7 +685,12 @@ pub trait TimerProbe: Send + Sync {
     async fn pending(&self) -> Vec<TimerSpec>;
 }
 
-pub fn wo_timer(wo: &WorkOrderId, kind: TimerKind, generation: u32, at: DateTime<Utc>) -> TimerSpec {
+pub fn wo_timer(
+    wo: &WorkOrderId,
+    kind: TimerKind,
+    generation: u32,
+    at: DateTime<Utc>,
+) -> TimerSpec {
     TimerSpec {
         name: timer_name(wo, kind, generation),
         at,
@@ -725,7 +739,7 @@ pub async fn a_replaced_timer_has_a_new_name_and_the_old_one_is_cancelled(
     t.set(&gen2).await.unwrap();
     assert_eq!(named(probe, prefix).await.len(), 2);
     t.cancel(&gen1.name).await.unwrap();
-    assert_eq!(named(probe, prefix).await, [gen2.clone()]);
+    assert_eq!(named(probe, prefix).await, std::slice::from_ref(&gen2));
     t.cancel(&gen2.name).await.unwrap();
     assert!(named(probe, prefix).await.is_empty());
 }

@@ -13,7 +13,9 @@ use axum::routing::get;
 use axum_extra::extract::Form;
 use maud::{Markup, html};
 use mendwork_app::{App, AppError, Claim, Exec};
-use mendwork_domain::{Actor, Command, EstimateDecision, Rejection, Status, WorkOrder, WorkOrderId};
+use mendwork_domain::{
+    Actor, Command, EstimateDecision, Rejection, Status, WorkOrder, WorkOrderId,
+};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -24,7 +26,9 @@ pub fn routes() -> Router<App> {
 fn claim(app: &App, token: &str) -> Result<(WorkOrderId, u32), WebError> {
     match app.links.verify(token)? {
         Claim::Owner { work_order, round } => Ok((work_order, round)),
-        _ => Err(WebError::Forbidden("This link is not an approval link.".into())),
+        _ => Err(WebError::Forbidden(
+            "This link is not an approval link.".into(),
+        )),
     }
 }
 

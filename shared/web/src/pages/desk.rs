@@ -29,7 +29,11 @@ pub fn routes() -> Router<App> {
 
 async fn buildings(State(app): State<App>) -> Markup {
     let portfolio = app.portfolio();
-    let desks: Vec<&Property> = portfolio.properties.iter().filter(|p| p.visitor_desk).collect();
+    let desks: Vec<&Property> = portfolio
+        .properties
+        .iter()
+        .filter(|p| p.visitor_desk)
+        .collect();
     layout(
         "Front desk",
         html! {
@@ -71,7 +75,15 @@ async fn day(
 ) -> Result<Markup, PageError> {
     let p = property(&app, &id)?;
     let date = the_date(&app, &p, q.date.as_deref())?;
-    Ok(day_page(&app, &p, date, None, &Errors::default(), &VisitForm::default()).await?)
+    Ok(day_page(
+        &app,
+        &p,
+        date,
+        None,
+        &Errors::default(),
+        &VisitForm::default(),
+    )
+    .await?)
 }
 
 async fn day_page(
@@ -207,9 +219,15 @@ async fn create(
     let p = property(&app, &id)?;
     let date = the_date(&app, &p, Some(&f.date)).unwrap_or_else(|_| ops::today(&app, p.timezone));
     let mut errors = vec![];
-    let visitor = required_text("visitor", &f.visitor, MAX_NAME, "the visitor's name").map_err(|e| errors.push(e)).ok();
-    let company = optional_text("company", Some(&f.company), MAX_NAME).map_err(|e| errors.push(e)).ok();
-    let request_id = optional_text("request_id", Some(&f.request_id), MAX_NAME).map_err(|e| errors.push(e)).ok();
+    let visitor = required_text("visitor", &f.visitor, MAX_NAME, "the visitor's name")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let company = optional_text("company", Some(&f.company), MAX_NAME)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let request_id = optional_text("request_id", Some(&f.request_id), MAX_NAME)
+        .map_err(|e| errors.push(e))
+        .ok();
     let expected = match (f.start.trim().is_empty(), f.end.trim().is_empty()) {
         (true, true) => Some(None),
         (false, false) => {
@@ -220,11 +238,16 @@ async fn create(
                 .ok()
         }
         _ => {
-            errors.push(FieldError::new("window", "Give both the start and the end time, or neither."));
+            errors.push(FieldError::new(
+                "window",
+                "Give both the start and the end time, or neither.",
+            ));
             None
         }
     };
-    let (Some(visitor), Some(company), Some(request_id), Some(expected)) = (visitor, company, request_id, expected) else {
+    let (Some(visitor), Some(company), Some(request_id), Some(expected)) =
+        (visitor, company, request_id, expected)
+    else {
         let page = day_page(&app, &p, date, None, &Errors(errors), &f).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
@@ -243,7 +266,11 @@ async fn create(
 }
 
 fn back(property: &PropertyId, date: NaiveDate) -> Response {
-    Redirect::to(&format!("/desk/{property}?date={}", date.format("%Y-%m-%d"))).into_response()
+    Redirect::to(&format!(
+        "/desk/{property}?date={}",
+        date.format("%Y-%m-%d")
+    ))
+    .into_response()
 }
 
 /// The desk page again with what went wrong (409 for a refusal, 422 for bad input).

@@ -137,7 +137,10 @@ pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -277,7 +280,10 @@ mod tests {
 
     #[test]
     fn the_path_of_a_signed_link_drops_the_base_url() {
-        assert_eq!(path_of("http://127.0.0.1:8080/s/abc.def", "http://127.0.0.1:8080"), "/s/abc.def");
+        assert_eq!(
+            path_of("http://127.0.0.1:8080/s/abc.def", "http://127.0.0.1:8080"),
+            "/s/abc.def"
+        );
         assert_eq!(path_of("https://x.example/s/abc", "http://other"), "/s/abc");
     }
 

@@ -139,7 +139,12 @@ async fn detail(State(app): State<App>, Path(id): Path<String>) -> Result<Markup
     Ok(detail_page(&app, &id, None, &Errors::default()).await?)
 }
 
-async fn detail_page(app: &App, id: &str, notice: Option<&Notice>, errors: &Errors) -> Result<Markup, WebError> {
+async fn detail_page(
+    app: &App,
+    id: &str,
+    notice: Option<&Notice>,
+    errors: &Errors,
+) -> Result<Markup, WebError> {
     let wo = ops::get(app, id).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
@@ -152,10 +157,12 @@ async fn detail_page(app: &App, id: &str, notice: Option<&Notice>, errors: &Erro
     let mut vendors: Vec<_> = portfolio.vendors.iter().filter(|v| v.active).collect();
     vendors.sort_by_key(|v| (!v.trades.contains(&wo.trade), v.rank, v.name.clone()));
     let approval_open = phase == Status::AwaitingApproval
-        && wo
-            .estimate
-            .as_ref()
-            .is_some_and(|e| matches!(e.decision, EstimateDecision::Pending | EstimateDecision::Declined));
+        && wo.estimate.as_ref().is_some_and(|e| {
+            matches!(
+                e.decision,
+                EstimateDecision::Pending | EstimateDecision::Declined
+            )
+        });
     Ok(layout(
         &format!("Work order {}", wo.code),
         html! {
@@ -296,7 +303,12 @@ fn command(action: &str, f: &ActionForm, wo: &WorkOrder) -> Result<Command, Fiel
             approve: match f.decision.trim() {
                 "approve" => true,
                 "decline" => false,
-                _ => return Err(FieldError::new("decision", "Please choose approve or decline.")),
+                _ => {
+                    return Err(FieldError::new(
+                        "decision",
+                        "Please choose approve or decline.",
+                    ));
+                }
             },
             by,
             round: wo.approval_round,

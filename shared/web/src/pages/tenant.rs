@@ -5,7 +5,9 @@
 use super::timeline::tenant_timeline;
 use super::{Errors, Notice, layout, path_of, when, window_rows};
 use crate::error::{PageError, WebError};
-use crate::intake::{FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token};
+use crate::intake::{
+    FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
+};
 use crate::ops;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -16,7 +18,9 @@ use axum_extra::extract::Form;
 use maud::{Markup, html};
 use mendwork_app::{App, Claim};
 use mendwork_domain::effects::Links;
-use mendwork_domain::{Actor, Command, Portfolio, Property, PropertyId, Status, Trade, WorkOrder, WorkOrderId};
+use mendwork_domain::{
+    Actor, Command, Portfolio, Property, PropertyId, Status, Trade, WorkOrder, WorkOrderId,
+};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde::Deserialize;
@@ -185,7 +189,10 @@ fn report_page(app: &App, p: &Property, values: &ReportForm, errors: &Errors) ->
     )
 }
 
-async fn submit(State(app): State<App>, Form(values): Form<ReportForm>) -> Result<Response, PageError> {
+async fn submit(
+    State(app): State<App>,
+    Form(values): Form<ReportForm>,
+) -> Result<Response, PageError> {
     if values.is_bot() {
         return Ok(Redirect::to("/thanks").into_response());
     }
@@ -193,8 +200,12 @@ async fn submit(State(app): State<App>, Form(values): Form<ReportForm>) -> Resul
     let request = match values.parse(&portfolio, app.now()) {
         Ok(r) => r,
         Err(errors) => {
-            let Some(p) = portfolio.property(&PropertyId(values.property.trim().to_string())) else {
-                return Err(WebError::NotFound("Please choose your building from the list.".into()).into());
+            let Some(p) = portfolio.property(&PropertyId(values.property.trim().to_string()))
+            else {
+                return Err(WebError::NotFound(
+                    "Please choose your building from the list.".into(),
+                )
+                .into());
             };
             let mut values = values.clone();
             if submission_token(Some(&values.submission)).is_none() {
@@ -229,7 +240,9 @@ async fn thanks() -> Markup {
 fn claim(app: &App, token: &str) -> Result<WorkOrderId, WebError> {
     match app.links.verify(token)? {
         Claim::Tenant { work_order } => Ok(work_order),
-        _ => Err(WebError::Forbidden("This link is not a status link.".into())),
+        _ => Err(WebError::Forbidden(
+            "This link is not a status link.".into(),
+        )),
     }
 }
 
@@ -265,22 +278,34 @@ async fn status_page(
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
     let Some(p) = portfolio.property(&wo.request.property) else {
-        return Err(WebError::NotFound("This building is no longer served here.".into()));
+        return Err(WebError::NotFound(
+            "This building is no longer served here.".into(),
+        ));
     };
     let tz = p.timezone;
     let phase = wo.phase();
     let base = format!("/s/{token}");
     let min_date = ops::today(app, tz).format("%Y-%m-%d").to_string();
     let can_cancel = !wo.status.is_final()
-        && matches!(phase, Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled);
+        && matches!(
+            phase,
+            Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
+        );
     let can_add = !wo.status.is_final() && !matches!(phase, Status::Completed | Status::InProgress);
-    let wants_feedback = phase == Status::Completed && wo.feedback_requested && wo.feedback.is_none();
+    let wants_feedback =
+        phase == Status::Completed && wo.feedback_requested && wo.feedback.is_none();
     Ok(layout(
         "Your request",
         html! {
             h1 { "Request " (wo.code) }
             (Notice::render(notice))
             (errors.summary())
+            @if let Some(s) = wo.triage.as_ref().and_then(|t| t.safety_instructions.as_ref()).filter(|_| !wo.status.is_final()) {
+                section.notice.alert role="alert" {
+                    h2 { "Do this now" }
+                    p { (s) }
+                }
+            }
             section {
                 p { span class=(format!("badge {}", wo.status.as_str())) { (wo.status.label()) } " " (explain(&wo)) }
                 dl {
@@ -292,6 +317,12 @@ async fn status_page(
                     @if let Some(a) = &wo.appointment {
                         dt { "Appointment" } dd { strong { (when(tz, a)) } }
                     }
+                }
+            }
+            @if let Some(t) = wo.triage.as_ref().filter(|t| !t.tips.is_empty() && matches!(phase, Status::Submitted | Status::Dispatching | Status::Accepted | Status::NeedsAttention)) {
+                section {
+                    h2 { "While you wait, you could try" }
+                    ul { @for tip in &t.tips { li { (tip) } } }
                 }
             }
             @if let (Some(w), Status::Accepted) = (&wo.proposal, phase) {
@@ -356,7 +387,12 @@ async fn status_page(
 
 /// Runs a tenant command and answers: back to the status page on success; the status page with
 /// the reason on a refusal.
-async fn act(app: &App, token: &str, id: &WorkOrderId, command: Result<Command, Vec<FieldError>>) -> Result<Response, PageError> {
+async fn act(
+    app: &App,
+    token: &str,
+    id: &WorkOrderId,
+    command: Result<Command, Vec<FieldError>>,
+) -> Result<Response, PageError> {
     let back = format!("/s/{token}");
     let command = match command {
         Ok(c) => c,
@@ -408,11 +444,25 @@ async fn add_availability(
     let wo = ops::get(&app, id.as_str()).await?;
     let tz = property_tz(&app.portfolio(), &wo);
     let mut errors = vec![];
-    let windows = local_windows(tz, &f.window_date, &f.window_start, &f.window_end, app.now(), &mut errors);
+    let windows = local_windows(
+        tz,
+        &f.window_date,
+        &f.window_start,
+        &f.window_end,
+        app.now(),
+        &mut errors,
+    );
     if windows.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("window-1", "Please give a date, a start time and an end time."));
+        errors.push(FieldError::new(
+            "window-1",
+            "Please give a date, a start time and an end time.",
+        ));
     }
-    let command = if errors.is_empty() { Ok(Command::AddAvailability { windows }) } else { Err(errors) };
+    let command = if errors.is_empty() {
+        Ok(Command::AddAvailability { windows })
+    } else {
+        Err(errors)
+    };
     act(&app, &token, &id, command).await
 }
 
@@ -435,7 +485,10 @@ async fn cancel(
 ) -> Result<Response, PageError> {
     let id = claim(&app, &token)?;
     let command = optional_text("reason", Some(&f.reason), 200)
-        .map(|reason| Command::Cancel { by: Actor::Tenant, reason })
+        .map(|reason| Command::Cancel {
+            by: Actor::Tenant,
+            reason,
+        })
         .map_err(|e| vec![e]);
     act(&app, &token, &id, command).await
 }
@@ -455,7 +508,10 @@ async fn proposal(
     let command = match f.decision.trim() {
         "yes" => Ok(Command::AnswerProposal { accept: true }),
         "no" => Ok(Command::AnswerProposal { accept: false }),
-        _ => Err(vec![FieldError::new("decision", "Please choose yes or no.")]),
+        _ => Err(vec![FieldError::new(
+            "decision",
+            "Please choose yes or no.",
+        )]),
     };
     act(&app, &token, &id, command).await
 }

@@ -81,9 +81,13 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
             "The vendor proposed {}: please confirm or decline below.",
             when(tz, window)
         ),
-        Event::ProposalDeclined { window } => format!("The time {} was declined.", when(tz, window)),
+        Event::ProposalDeclined { window } => {
+            format!("The time {} was declined.", when(tz, window))
+        }
         Event::Scheduled { window, .. } => format!("Appointment set: {}.", when(tz, window)),
-        Event::Unscheduled { .. } => "The appointment was called off; a new time will be arranged.".into(),
+        Event::Unscheduled { .. } => {
+            "The appointment was called off; a new time will be arranged.".into()
+        }
         Event::AvailabilityAdded { windows } => match windows.len() {
             1 => "You added a time when you're available.".into(),
             n => format!("You added {n} times when you're available."),
@@ -113,7 +117,14 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
             to: Recipient::Tenant,
             channel: c,
             ..
-        } => format!("We sent you an {}.", if *c == Channel::Email { "email" } else { "text message" }),
+        } => format!(
+            "We sent you an {}.",
+            if *c == Channel::Email {
+                "email"
+            } else {
+                "text message"
+            }
+        ),
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::OfferWithdrawn { .. }
@@ -156,16 +167,29 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         Event::Submitted { code, request, .. } => html! {
             "Work order " (code) " created (" (format!("{:?}", request.source).to_lowercase()) ")."
         },
-        Event::Triaged { triage, emergency_alert } => html! {
+        Event::Triaged {
+            triage,
+            emergency_alert,
+            suggested_vendors,
+            policies,
+        } => html! {
             "Triaged: " (triage.trade.label()) ", " (triage.priority.as_str()) " priority"
+            @if let Some(k) = triage.emergency { " (" (k.label()) ")" }
             @if *emergency_alert { " — emergency alert sent" } ". "
             (triage.diagnosis)
-            details {
-                summary { "Triage details" }
-                pre { (serde_json::to_string_pretty(triage).unwrap_or_default()) }
+            ul {
+                @if !triage.drivers.is_empty() { li { "Why: " (triage.drivers.join("; ")) } }
+                @if !suggested_vendors.is_empty() {
+                    li { "Suggested vendors: " (suggested_vendors.iter().map(&v).collect::<Vec<_>>().join(", ")) }
+                }
+                @for p in policies { li { "Policy: " (p) } }
+                @if let Some(s) = &triage.safety_instructions { li { "Safety instructions: " (s) } }
+                @for t in &triage.tips { li { "Tip: " (t) } }
             }
         },
-        Event::OfferHeld { until } => html! { "Offer held for quiet hours until " (super::at(tz, *until)) "." },
+        Event::OfferHeld { until } => {
+            html! { "Offer held for quiet hours until " (super::at(tz, *until)) "." }
+        }
         Event::Offered { vendor, expires_at } => html! {
             "Offered to " (v(vendor)) "; expires " (super::at(tz, *expires_at)) "."
         },
@@ -176,7 +200,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         Event::OfferWithdrawn { vendor } => html! { "The offer to " (v(vendor)) " was withdrawn." },
         Event::NeedsAttention { reason } => html! { strong { "Needs attention: " } (reason) },
         Event::Accepted { vendor } => html! { (v(vendor)) " accepted." },
-        Event::Assigned { vendor, by } => html! { "Assigned to " (v(vendor)) " by " (actor(portfolio, by)) "." },
+        Event::Assigned { vendor, by } => {
+            html! { "Assigned to " (v(vendor)) " by " (actor(portfolio, by)) "." }
+        }
         Event::Unassigned { vendor } => html! { (v(vendor)) " was unassigned." },
         Event::InstructionsAdded { text, by } => html! {
             "Instructions from " (actor(portfolio, by)) ": " (text)
@@ -185,7 +211,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             "Slots offered to the vendor: "
             (slots.iter().enumerate().map(|(i, w)| format!("{}. {}", i + 1, when(tz, w))).collect::<Vec<_>>().join("; "))
         },
-        Event::ScheduleNudged { vendor, n } => html! { (v(vendor)) " nudged to pick a time (" (n) ")." },
+        Event::ScheduleNudged { vendor, n } => {
+            html! { (v(vendor)) " nudged to pick a time (" (n) ")." }
+        }
         Event::TimeProposed { window } => html! { "Vendor proposed " (when(tz, window)) "." },
         Event::ProposalDeclined { window } => html! { "Tenant declined " (when(tz, window)) "." },
         Event::Scheduled { window, by } => html! {
@@ -209,7 +237,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             })
             @if let Some(w) = &visit.expected { " (expected " (when(tz, w)) ")" } "."
         },
-        Event::Arrived { by } => html! { "Vendor arrived (recorded by " (actor(portfolio, by)) ")." },
+        Event::Arrived { by } => {
+            html! { "Vendor arrived (recorded by " (actor(portfolio, by)) ")." }
+        }
         Event::RunningLate { minutes } => html! {
             "Vendor running late" @if let Some(m) = minutes { " (" (m) " min)" } "."
         },
@@ -225,13 +255,19 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             " (limit " (estimate.limit.to_string()) ")"
             @if let Some(n) = &estimate.note { " — " (n) } "."
         },
-        Event::ApprovalRequested { round } => html! { "Owner approval requested (round " (round) ")." },
+        Event::ApprovalRequested { round } => {
+            html! { "Owner approval requested (round " (round) ")." }
+        }
         Event::ApprovalReminded { n } => html! { "Owner reminded about the approval (" (n) ")." },
-        Event::ApprovalEscalated => html! { strong { "Approval escalated: " } "the owner has not answered." },
+        Event::ApprovalEscalated => {
+            html! { strong { "Approval escalated: " } "the owner has not answered." }
+        }
         Event::Approved { by } => html! { "Approved by " (actor(portfolio, by)) "." },
         Event::ApprovalDeclined { by } => html! { "Declined by " (actor(portfolio, by)) "." },
         Event::InvoiceRequested { n } => html! { "Invoice requested (" (n) ")." },
-        Event::InvoiceEscalated => html! { strong { "Invoice overdue: " } "the vendor has not sent it." },
+        Event::InvoiceEscalated => {
+            html! { strong { "Invoice overdue: " } "the vendor has not sent it." }
+        }
         Event::InvoiceReceived { invoice } => html! {
             "Invoice received: " (invoice.amount.to_string())
             @if let Some(r) = &invoice.reference { " (ref " (r) ")" } "."
@@ -245,20 +281,42 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         Event::Cancelled { by, reason } => html! {
             "Cancelled by " (actor(portfolio, by)) @if let Some(r) = reason { ": " (r) } "."
         },
-        Event::TimerSet { timer: k, generation, at } => html! {
+        Event::TimerSet {
+            timer: k,
+            generation,
+            at,
+        } => html! {
             "Timer set: " (timer(*k)) " #" (generation) " for " (super::at(tz, *at)) "."
         },
-        Event::TimerCancelled { timer: k, generation } => html! {
+        Event::TimerCancelled {
+            timer: k,
+            generation,
+        } => html! {
             "Timer cancelled: " (timer(*k)) " #" (generation) "."
         },
-        Event::TimerElapsed { timer: k, generation } => html! {
+        Event::TimerElapsed {
+            timer: k,
+            generation,
+        } => html! {
             "Timer fired: " (timer(*k)) " #" (generation) "."
         },
-        Event::MessageReceived { from, channel: c, address, body } => html! {
+        Event::MessageReceived {
+            from,
+            channel: c,
+            address,
+            body,
+        } => html! {
             "Message in (" (channel(*c)) ") from " (recipient(portfolio, from)) " <" (address) ">:"
             pre { (body) }
         },
-        Event::MessageSent { to, channel: c, address, subject, body, key } => html! {
+        Event::MessageSent {
+            to,
+            channel: c,
+            address,
+            subject,
+            body,
+            key,
+        } => html! {
             "Message out (" (channel(*c)) ") to " (recipient(portfolio, to)) " <" (address) ">"
             " " span.hint { "[" (key) "]" }
             @if let Some(s) = subject { br; strong { (s) } }

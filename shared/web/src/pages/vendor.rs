@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
-use maud::{Markup, html};
+use maud::html;
 use mendwork_app::{App, Claim};
 use mendwork_domain::types::dollars;
 use mendwork_domain::{Actor, Command, Money, Priority, Status, VendorId, WorkOrder, WorkOrderId};
@@ -26,7 +26,9 @@ pub fn routes() -> Router<App> {
 fn claim(app: &App, token: &str) -> Result<(WorkOrderId, VendorId), WebError> {
     match app.links.verify(token)? {
         Claim::Vendor { work_order, vendor } => Ok((work_order, vendor)),
-        _ => Err(WebError::Forbidden("This link is not a vendor job link.".into())),
+        _ => Err(WebError::Forbidden(
+            "This link is not a vendor job link.".into(),
+        )),
     }
 }
 
@@ -59,12 +61,29 @@ async fn show(
 ) -> Result<Response, PageError> {
     let (id, vendor) = claim(&app, &token)?;
     let wo = ops::get(&app, id.as_str()).await?;
-    let notice = q.ok.as_deref().and_then(done_line).map(|m| Notice::Ok(m.into()));
-    Ok(page(&app, &wo, &vendor, &token, notice.as_ref(), &Errors::default()))
+    let notice =
+        q.ok.as_deref()
+            .and_then(done_line)
+            .map(|m| Notice::Ok(m.into()));
+    Ok(page(
+        &app,
+        &wo,
+        &vendor,
+        &token,
+        notice.as_ref(),
+        &Errors::default(),
+    ))
 }
 
 /// The job page, or a 410 page when the job is no longer this vendor's.
-fn page(app: &App, wo: &WorkOrder, vendor: &VendorId, token: &str, notice: Option<&Notice>, errors: &Errors) -> Response {
+fn page(
+    app: &App,
+    wo: &WorkOrder,
+    vendor: &VendorId,
+    token: &str,
+    notice: Option<&Notice>,
+    errors: &Errors,
+) -> Response {
     let offered = wo.offer.as_ref().is_some_and(|o| &o.vendor == vendor);
     let mine = wo.vendor.as_ref() == Some(vendor);
     if !offered && !mine {
@@ -83,7 +102,13 @@ fn page(app: &App, wo: &WorkOrder, vendor: &VendorId, token: &str, notice: Optio
     let portfolio = app.portfolio();
     let p = portfolio.property(&wo.request.property);
     let tz = p.map_or(chrono_tz::UTC, |p| p.timezone);
-    let nte = p.map(|p| if wo.priority == Priority::Emergency { p.emergency_nte } else { p.nte });
+    let nte = p.map(|p| {
+        if wo.priority == Priority::Emergency {
+            p.emergency_nte
+        } else {
+            p.nte
+        }
+    });
     let phase = wo.phase();
     let open = !wo.status.is_final();
     let action = format!("/v/{token}");
@@ -272,15 +297,28 @@ struct ActionForm {
 fn amount(value: &str) -> Result<Money, FieldError> {
     dollars::parse(value)
         .filter(|m| m.cents() > 0)
-        .ok_or_else(|| FieldError::new("amount", "Please enter an amount in dollars, e.g. 350 or 1250.50."))
+        .ok_or_else(|| {
+            FieldError::new(
+                "amount",
+                "Please enter an amount in dollars, e.g. 350 or 1250.50.",
+            )
+        })
 }
 
 /// The command a form asks for, read in the property's zone.
-fn command(f: &ActionForm, vendor: &VendorId, tz: chrono_tz::Tz, now: chrono::DateTime<chrono::Utc>) -> Result<Command, FieldError> {
+fn command(
+    f: &ActionForm,
+    vendor: &VendorId,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Command, FieldError> {
     let v = vendor.clone();
     Ok(match f.action.trim() {
         "accept" => Command::Accept { vendor: v },
-        "decline" => Command::Decline { vendor: v, reason: optional_text("reason", Some(&f.reason), MAX_NOTES)? },
+        "decline" => Command::Decline {
+            vendor: v,
+            reason: optional_text("reason", Some(&f.reason), MAX_NOTES)?,
+        },
         "slot" => {
             let slot = f
                 .slot
@@ -291,17 +329,31 @@ fn command(f: &ActionForm, vendor: &VendorId, tz: chrono_tz::Tz, now: chrono::Da
         }
         "propose" => {
             if f.date.trim().is_empty() || f.start.trim().is_empty() || f.end.trim().is_empty() {
-                return Err(FieldError::new("window", "Please give the date, a start time and an end time."));
+                return Err(FieldError::new(
+                    "window",
+                    "Please give the date, a start time and an end time.",
+                ));
             }
             let window = local_window("window", tz, &f.date, &f.start, &f.end, now)?;
             if window.start <= now {
-                return Err(FieldError::new("window", "Please propose a time in the future."));
+                return Err(FieldError::new(
+                    "window",
+                    "Please propose a time in the future.",
+                ));
             }
             Command::ProposeTime { vendor: v, window }
         }
-        "arrived" => Command::Arrived { by: Actor::Vendor(v) },
-        "done" => Command::Done { vendor: v, notes: optional_text("notes", Some(&f.notes), MAX_NOTES)? },
-        "not_done" => Command::NotDone { vendor: v, reason: optional_text("reason", Some(&f.reason), MAX_NOTES)? },
+        "arrived" => Command::Arrived {
+            by: Actor::Vendor(v),
+        },
+        "done" => Command::Done {
+            vendor: v,
+            notes: optional_text("notes", Some(&f.notes), MAX_NOTES)?,
+        },
+        "not_done" => Command::NotDone {
+            vendor: v,
+            reason: optional_text("reason", Some(&f.reason), MAX_NOTES)?,
+        },
         "estimate" => Command::Estimate {
             vendor: v,
             amount: amount(&f.amount)?,
@@ -312,7 +364,12 @@ fn command(f: &ActionForm, vendor: &VendorId, tz: chrono_tz::Tz, now: chrono::Da
             amount: amount(&f.amount)?,
             reference: optional_text("reference", Some(&f.reference), 200)?,
         },
-        _ => return Err(FieldError::new("action", "Please use one of the buttons on the page.")),
+        _ => {
+            return Err(FieldError::new(
+                "action",
+                "Please use one of the buttons on the page.",
+            ));
+        }
     })
 }
 
@@ -339,8 +396,19 @@ async fn act(
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
             let wo = ops::get(&app, id.as_str()).await?;
             let notice = Notice::Problem(capitalise(&e.message()));
-            let page = page(&app, &wo, &vendor, &token, Some(&notice), &Errors::default());
-            let status = if page.status() == StatusCode::GONE { StatusCode::GONE } else { e.status() };
+            let page = page(
+                &app,
+                &wo,
+                &vendor,
+                &token,
+                Some(&notice),
+                &Errors::default(),
+            );
+            let status = if page.status() == StatusCode::GONE {
+                StatusCode::GONE
+            } else {
+                e.status()
+            };
             let (mut parts, body) = page.into_parts();
             parts.status = status;
             Ok(Response::from_parts(parts, body))
