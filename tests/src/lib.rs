@@ -489,7 +489,11 @@ impl TestApp {
     /// `POST /api/work-orders` as a PM would; panics unless 201.
     pub async fn create_work_order(&self, request: Value) -> WorkOrder {
         let r = self.try_create_work_order(&request).await;
-        assert_eq!(r.status, 201, "creating a work order from {request}: {:?}", r.body);
+        assert_eq!(
+            r.status, 201,
+            "creating a work order from {request}: {:?}",
+            r.body
+        );
         WorkOrder(r.body)
     }
 
@@ -513,7 +517,9 @@ impl TestApp {
 
     /// `GET /api/work-orders?status=…` (without timelines).
     pub async fn list(&self, status: &str) -> Vec<WorkOrder> {
-        let r = self.get_json(&format!("/api/work-orders?status={status}")).await;
+        let r = self
+            .get_json(&format!("/api/work-orders?status={status}"))
+            .await;
         assert_eq!(r.status, 200, "listing {status} work orders: {:?}", r.body);
         Self::work_orders_of(&r.body)
     }
@@ -568,17 +574,20 @@ impl TestApp {
 
     /// `POST /api/work-orders/{id}/{action}` as the PM.
     pub async fn pm_action(&self, id: &str, action: &str, body: Value) -> ApiReply {
-        self.post_json(&format!("/api/work-orders/{id}/{action}"), &body).await
+        self.post_json(&format!("/api/work-orders/{id}/{action}"), &body)
+            .await
     }
 
     /// The PM assigns `vendor` by hand.
     pub async fn pm_assign(&self, id: &str, vendor: &str) -> ApiReply {
-        self.pm_action(id, "assign", json!({ "vendor": vendor })).await
+        self.pm_action(id, "assign", json!({ "vendor": vendor }))
+            .await
     }
 
     /// The PM cancels, with a reason.
     pub async fn pm_cancel(&self, id: &str, reason: &str) -> ApiReply {
-        self.pm_action(id, "cancel", json!({ "reason": reason })).await
+        self.pm_action(id, "cancel", json!({ "reason": reason }))
+            .await
     }
 
     /// The PM asks for a new appointment time.
@@ -769,7 +778,11 @@ impl TestApp {
         let r = self
             .get_json(&format!("/api/visits?property={property}&date={date}"))
             .await;
-        assert_eq!(r.status, 200, "GET visits of {property} on {date}: {:?}", r.body);
+        assert_eq!(
+            r.status, 200,
+            "GET visits of {property} on {date}: {:?}",
+            r.body
+        );
         r.body["visits"].as_array().cloned().unwrap_or_default()
     }
 
@@ -809,7 +822,8 @@ mod tests {
 
     #[test]
     fn links_are_found_in_plain_text() {
-        let body = "Approve or decline with one click: http://127.0.0.1:5/approve/abc.def\n\n— Team";
+        let body =
+            "Approve or decline with one click: http://127.0.0.1:5/approve/abc.def\n\n— Team";
         assert_eq!(
             find_link(body, "/approve/").as_deref(),
             Some("http://127.0.0.1:5/approve/abc.def")

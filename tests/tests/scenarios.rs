@@ -102,10 +102,15 @@ async fn happy_path(app: &TestApp) -> String {
     let pat_email = app.vendor_email(PAT).await;
 
     // The tenant submits the form: 303 to their status page.
-    let page = app.submit_form(&form_fields(description, "happy-path-token")).await;
+    let page = app
+        .submit_form(&form_fields(description, "happy-path-token"))
+        .await;
     assert_eq!(page.status, 303, "{}", page.body);
     let location = page.location.clone().unwrap_or_default();
-    assert!(location.contains("/s/"), "redirect to the status page, got {location:?}");
+    assert!(
+        location.contains("/s/"),
+        "redirect to the status page, got {location:?}"
+    );
     let status_page = app.get_page(&location).await;
     assert_eq!(status_page.status, 200);
 
@@ -118,20 +123,45 @@ async fn happy_path(app: &TestApp) -> String {
     assert_eq!(wo["trade"], "plumbing");
     assert_eq!(wo["priority"], "routine");
     assert_eq!(wo.source().as_deref(), Some("tenant"));
-    assert_eq!(app.offered_vendor(&id).await, Some((PAT.to_string(), pat.clone())));
-    assert_eq!(wo.offer_expires(), Some(clock_start() + Duration::hours(2)), "routine: 2h to accept");
+    assert_eq!(
+        app.offered_vendor(&id).await,
+        Some((PAT.to_string(), pat.clone()))
+    );
+    assert_eq!(
+        wo.offer_expires(),
+        Some(clock_start() + Duration::hours(2)),
+        "routine: 2h to accept"
+    );
     let offer = app.last_with_key(&pat, "vendor.offer.sms").await;
-    let offer = offer.unwrap_or_else(|| panic!("no offer SMS to Pat: {:?}", app.outbox().await));
+    let all = app.outbox().await;
+    let offer = offer.unwrap_or_else(|| panic!("no offer SMS to Pat: {:?}", keys(&all)));
     assert_eq!(offer.at, clock_start());
     assert_eq!(offer.work_order.as_deref(), Some(id.as_str()));
-    assert!(offer.body.contains(&format!("Reply YES {code}")), "{}", offer.body);
+    assert!(
+        offer.body.contains(&format!("Reply YES {code}")),
+        "{}",
+        offer.body
+    );
     assert!(offer.body.contains("412 Maple Avenue"), "{}", offer.body);
-    assert!(app.last_with_key(&pat_email, "vendor.offer.email").await.is_some());
+    assert!(
+        app.last_with_key(&pat_email, "vendor.offer.email")
+            .await
+            .is_some()
+    );
     let tenant_keys = keys(&app.messages_to(TENANT_PHONE).await).join(" ");
-    assert!(tenant_keys.contains("tenant.confirmation.sms"), "{tenant_keys}");
-    let confirmation = app.last_with_key(TENANT_EMAIL, "tenant.confirmation.email").await;
+    assert!(
+        tenant_keys.contains("tenant.confirmation.sms"),
+        "{tenant_keys}"
+    );
+    let confirmation = app
+        .last_with_key(TENANT_EMAIL, "tenant.confirmation.email")
+        .await;
     let confirmation = confirmation.unwrap_or_else(|| panic!("no confirmation email"));
-    assert!(confirmation.link("/s/").is_some(), "status link in {}", confirmation.body);
+    assert!(
+        confirmation.link("/s/").is_some(),
+        "status link in {}",
+        confirmation.body
+    );
 
     // Pat accepts: he gets the tenant's windows as numbered slots.
     let r = app.sms(&pat, &format!("YES {code}")).await;
@@ -139,11 +169,18 @@ async fn happy_path(app: &TestApp) -> String {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "accepted");
     assert_eq!(wo.vendor().as_deref(), Some(PAT));
-    let slots = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
+    let slots = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
     assert_eq!(slots.key, "vendor.slots.sms");
     assert!(slots.body.contains("1) Thu Mar 5"), "{}", slots.body);
     assert!(slots.body.contains("2) Fri Mar 6"), "{}", slots.body);
-    assert!(app.last_with_key(TENANT_PHONE, "tenant.assigned.sms").await.is_some());
+    assert!(
+        app.last_with_key(TENANT_PHONE, "tenant.assigned.sms")
+            .await
+            .is_some()
+    );
 
     // "2": Friday 13:00-17:00 New York time.
     let r = app.sms(&pat, "2").await;
@@ -151,31 +188,65 @@ async fn happy_path(app: &TestApp) -> String {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "scheduled");
     assert_eq!(wo.appointment(), Some(slot2()));
-    let booked_mail = app.last_with_key(TENANT_EMAIL, "tenant.scheduled.email").await;
+    let booked_mail = app
+        .last_with_key(TENANT_EMAIL, "tenant.scheduled.email")
+        .await;
     let booked_mail = booked_mail.unwrap_or_else(|| panic!("no booking email to the tenant"));
     let ics = booked_mail.ics.clone().unwrap_or_default();
-    assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
-    assert!(ics.contains("20260306T180000Z"), "invite starts Fri 18:00 UTC: {ics}");
-    assert!(ics.contains("20260306T220000Z"), "invite ends Fri 22:00 UTC: {ics}");
-    let tenant_sms = app.last_with_key(TENANT_PHONE, "tenant.scheduled.sms").await;
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("20260306T180000Z"),
+        "invite starts Fri 18:00 UTC: {ics}"
+    );
+    assert!(
+        ics.contains("20260306T220000Z"),
+        "invite ends Fri 22:00 UTC: {ics}"
+    );
+    let tenant_sms = app
+        .last_with_key(TENANT_PHONE, "tenant.scheduled.sms")
+        .await;
     assert!(tenant_sms.is_some_and(|m| m.body.contains("Fri Mar 6, 1-5 PM")));
     let vendor_sms = app.last_with_key(&pat, "vendor.scheduled.sms").await;
     assert!(vendor_sms.is_some_and(|m| m.body.contains("Fri Mar 6, 1-5 PM")));
 
     // The day before at 18:00 New York time: reminder emails to tenant and vendor.
     let moved = app.clock_to("2026-03-05T23:00:00Z").await;
-    assert!(!moved.for_work_order(&id).is_empty(), "the day-before reminder fired: {moved:?}");
-    let eve = app.last_with_key(TENANT_EMAIL, "tenant.reminder_eve.email").await;
+    assert!(
+        !moved.for_work_order(&id).is_empty(),
+        "the day-before reminder fired: {moved:?}"
+    );
+    let eve = app
+        .last_with_key(TENANT_EMAIL, "tenant.reminder_eve.email")
+        .await;
     let eve = eve.unwrap_or_else(|| panic!("no day-before email to the tenant"));
-    assert_eq!(eve.local_at(NY).format("%Y-%m-%d %H:%M").to_string(), "2026-03-05 18:00");
-    assert!(app.last_with_key(&pat_email, "vendor.reminder_eve.email").await.is_some());
+    assert_eq!(
+        eve.local_at(NY).format("%Y-%m-%d %H:%M").to_string(),
+        "2026-03-05 18:00"
+    );
+    assert!(
+        app.last_with_key(&pat_email, "vendor.reminder_eve.email")
+            .await
+            .is_some()
+    );
 
     // The morning of, 07:30: SMS reminders.
     app.clock_to("2026-03-06T12:30:00Z").await;
-    let morning = app.last_with_key(TENANT_PHONE, "tenant.reminder_morning.sms").await;
+    let morning = app
+        .last_with_key(TENANT_PHONE, "tenant.reminder_morning.sms")
+        .await;
     let morning = morning.unwrap_or_else(|| panic!("no morning SMS to the tenant"));
-    assert_eq!(morning.local_at(NY).format("%Y-%m-%d %H:%M").to_string(), "2026-03-06 07:30");
-    assert!(app.last_with_key(&pat, "vendor.reminder_morning.sms").await.is_some());
+    assert_eq!(
+        morning.local_at(NY).format("%Y-%m-%d %H:%M").to_string(),
+        "2026-03-06 07:30"
+    );
+    assert!(
+        app.last_with_key(&pat, "vendor.reminder_morning.sms")
+            .await
+            .is_some()
+    );
 
     // On site, then done.
     app.clock_to("2026-03-06T18:05:00Z").await;
@@ -188,7 +259,9 @@ async fn happy_path(app: &TestApp) -> String {
     assert_eq!(outcome(&r), "executed", "{r}");
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "completed");
-    let ask = app.last_with_key(TENANT_PHONE, "tenant.completed.sms").await;
+    let ask = app
+        .last_with_key(TENANT_PHONE, "tenant.completed.sms")
+        .await;
     assert!(ask.is_some_and(|m| m.body.contains("1 (poor) to 5 (great)")));
 
     // The tenant rates it, the vendor invoices: closed.
@@ -202,8 +275,16 @@ async fn happy_path(app: &TestApp) -> String {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "closed");
     assert_eq!(wo["invoice"]["amount"].as_f64(), Some(385.0));
-    assert!(wo.timer_kinds().is_empty(), "nothing pending once closed: {:?}", wo["timers"]);
-    assert!(app.last_with_key(&pat, "vendor.invoice_ack.sms").await.is_some());
+    assert!(
+        wo.timer_kinds().is_empty(),
+        "nothing pending once closed: {:?}",
+        wo["timers"]
+    );
+    assert!(
+        app.last_with_key(&pat, "vendor.invoice_ack.sms")
+            .await
+            .is_some()
+    );
     let kinds = wo.timeline_kinds();
     assert!(
         in_order(
@@ -247,10 +328,22 @@ async fn every_sms_of_the_happy_path_fits_one_segment_where_it_can() {
         .collect();
     assert!(sms.len() >= 10, "{:?}", keys(&sms));
     for m in &sms {
-        assert!(is_gsm7(&m.body), "{} falls back to UCS-2: {:?}", m.key, m.body);
+        assert!(
+            is_gsm7(&m.body),
+            "{} falls back to UCS-2: {:?}",
+            m.key,
+            m.body
+        );
         // A message carrying a link cannot reasonably fit 160 characters; every other one must.
         if !m.body.contains("http") {
-            assert_eq!(sms_segments(&m.body), 1, "{} takes {} segments: {:?}", m.key, sms_segments(&m.body), m.body);
+            assert_eq!(
+                sms_segments(&m.body),
+                1,
+                "{} takes {} segments: {:?}",
+                m.key,
+                sms_segments(&m.body),
+                m.body
+            );
         }
     }
     for key in [
@@ -263,14 +356,22 @@ async fn every_sms_of_the_happy_path_fits_one_segment_where_it_can() {
     ] {
         let m = sms.iter().find(|m| m.key == key);
         let m = m.unwrap_or_else(|| panic!("no {key} in {:?}", keys(&sms)));
-        assert_eq!(sms_segments(&m.body), 1, "{key}: {:?} ({} chars)", m.body, m.body.chars().count());
+        assert_eq!(
+            sms_segments(&m.body),
+            1,
+            "{key}: {:?} ({} chars)",
+            m.body,
+            m.body.chars().count()
+        );
     }
 }
 
 #[tokio::test]
 async fn a_declined_offer_goes_to_the_next_vendor_at_once() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Kitchen sink drains slowly")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Kitchen sink drains slowly"))
+        .await;
     let (id, code) = (wo.id(), wo.code());
     let pat = app.vendor_phone(PAT).await;
     let dana = app.vendor_phone(DANA).await;
@@ -280,9 +381,15 @@ async fn a_declined_offer_goes_to_the_next_vendor_at_once() {
     assert_eq!(outcome(&r), "executed", "{r}");
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "dispatching");
-    assert_eq!(app.offered_vendor(&id).await, Some((DANA.to_string(), dana.clone())));
+    assert_eq!(
+        app.offered_vendor(&id).await,
+        Some((DANA.to_string(), dana.clone()))
+    );
     assert_eq!(wo.offer_expires(), Some(clock_start() + Duration::hours(2)));
-    let ack = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
+    let ack = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
     assert_eq!(ack.key, "vendor.declined_ack.sms");
     let offer = app.last_with_key(&dana, "vendor.offer.sms").await;
     let offer = offer.unwrap_or_else(|| panic!("no offer to Dana"));
@@ -296,13 +403,18 @@ async fn a_declined_offer_goes_to_the_next_vendor_at_once() {
     assert_eq!(wo.vendor().as_deref(), Some(DANA));
     assert!(app.last_with_key(&dana, "vendor.slots.sms").await.is_some());
     let kinds = wo.timeline_kinds();
-    assert!(in_order(&kinds, &["offered", "declined", "offered", "accepted"]), "{kinds:?}");
+    assert!(
+        in_order(&kinds, &["offered", "declined", "offered", "accepted"]),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_unanswered_offer_lapses_after_the_accept_timeout_and_goes_to_the_next_vendor() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Toilet runs all night")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Toilet runs all night"))
+        .await;
     let id = wo.id();
     let pat = app.vendor_phone(PAT).await;
     let dana = app.vendor_phone(DANA).await;
@@ -312,14 +424,20 @@ async fn an_unanswered_offer_lapses_after_the_accept_timeout_and_goes_to_the_nex
     // A minute before the deadline nothing happens.
     let moved = app.advance(2 * 3600 - 60).await;
     assert!(moved.for_work_order(&id).is_empty(), "{moved:?}");
-    assert_eq!(app.work_order(&id).await.offer_vendor().as_deref(), Some(PAT));
+    assert_eq!(
+        app.work_order(&id).await.offer_vendor().as_deref(),
+        Some(PAT)
+    );
     assert!(app.last_with_key(&dana, "vendor.offer.sms").await.is_none());
 
     // At the deadline the offer lapses: Pat is told, Dana is offered the job.
     let moved = app.advance(60).await;
     assert_eq!(moved.for_work_order(&id).len(), 1, "{moved:?}");
     assert_eq!(moved.for_work_order(&id)[0].at, expires);
-    let lapsed = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
+    let lapsed = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
     assert_eq!(lapsed.key, "vendor.lapsed.sms");
     assert_eq!(lapsed.at, expires);
     let wo = app.work_order(&id).await;
@@ -329,13 +447,18 @@ async fn an_unanswered_offer_lapses_after_the_accept_timeout_and_goes_to_the_nex
     let offer = app.last_with_key(&dana, "vendor.offer.sms").await;
     assert_eq!(offer.map(|m| m.at), Some(expires));
     let kinds = wo.timeline_kinds();
-    assert!(in_order(&kinds, &["offered", "offer_lapsed", "offered"]), "{kinds:?}");
+    assert!(
+        in_order(&kinds, &["offered", "offer_lapsed", "offered"]),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
 async fn when_nobody_accepts_the_work_order_needs_attention_and_the_pm_is_emailed() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Shower has no hot water pressure")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Shower has no hot water pressure"))
+        .await;
     let id = wo.id();
     let code = wo.code();
     for vendor in [PAT, DANA, LOU] {
@@ -350,11 +473,24 @@ async fn when_nobody_accepts_the_work_order_needs_attention_and_the_pm_is_emaile
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "needs_attention");
     assert!(wo["offer"].is_null());
-    assert!(wo["attention"].as_str().is_some_and(|a| !a.is_empty()), "{:?}", wo["attention"]);
+    assert!(
+        wo["attention"].as_str().is_some_and(|a| !a.is_empty()),
+        "{:?}",
+        wo["attention"]
+    );
     let mail = app.last_with_key(PM_EMAIL, "pm.attention.email").await;
     let mail = mail.unwrap_or_else(|| panic!("no email to the PM"));
-    assert!(mail.subject.as_deref().is_some_and(|s| s.contains(&code)), "{:?}", mail.subject);
-    assert!(app.list("needs_attention").await.iter().any(|w| w.id() == id));
+    assert!(
+        mail.subject.as_deref().is_some_and(|s| s.contains(&code)),
+        "{:?}",
+        mail.subject
+    );
+    assert!(
+        app.list("needs_attention")
+            .await
+            .iter()
+            .any(|w| w.id() == id)
+    );
 }
 
 #[tokio::test]
@@ -364,36 +500,67 @@ async fn an_estimate_over_the_nte_goes_to_the_owner_who_approves_and_the_vendor_
     let id = wo.id();
     let pat = app.vendor_phone(PAT).await;
 
-    let r = app.sms(&pat, "ESTIMATE 900 the tank is cracked and must be replaced").await;
+    let r = app
+        .sms(
+            &pat,
+            "ESTIMATE 900 the tank is cracked and must be replaced",
+        )
+        .await;
     assert_eq!(outcome(&r), "executed", "{r}");
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "awaiting_approval");
-    assert!(wo.appointment().is_none(), "the visit is off until the owner decides");
+    assert!(
+        wo.appointment().is_none(),
+        "the visit is off until the owner decides"
+    );
     assert_eq!(wo["estimate"]["amount"].as_f64(), Some(900.0));
     assert_eq!(wo["estimate"]["limit"].as_f64(), Some(500.0));
     let wait = app.last_sms_to(&pat).await.map(|m| m.key);
     assert!(
-        app.sms_to(&pat).await.iter().any(|m| m.key == "vendor.estimate_wait.sms"),
+        app.sms_to(&pat)
+            .await
+            .iter()
+            .any(|m| m.key == "vendor.estimate_wait.sms"),
         "last SMS to Pat: {wait:?}"
     );
 
     let mail = app.last_with_key(OWNER_EMAIL, "owner.approval.email").await;
     let mail = mail.unwrap_or_else(|| panic!("no approval email to the owner"));
     assert!(mail.body.contains("$900"), "{}", mail.body);
-    let link = mail.link("/approve/").unwrap_or_else(|| panic!("no link in {}", mail.body));
+    let link = mail
+        .link("/approve/")
+        .unwrap_or_else(|| panic!("no link in {}", mail.body));
 
     let (page, result) = app.approve_via_link(&link).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("$900"), "the page shows the amount");
-    assert!(page.body.contains("Maple Court"), "the page shows the property");
-    assert!(result.status == 200 || result.status == 303, "{} {}", result.status, result.body);
+    assert!(
+        page.body.contains("Maple Court"),
+        "the page shows the property"
+    );
+    assert!(
+        result.status == 200 || result.status == 303,
+        "{} {}",
+        result.status,
+        result.body
+    );
 
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "accepted");
     assert_eq!(wo.vendor().as_deref(), Some(PAT), "the same vendor");
     assert_eq!(wo["estimate"]["decision"], "approved");
     let pat_keys: Vec<String> = app.sms_to(&pat).await.into_iter().map(|m| m.key).collect();
-    assert!(in_order(&pat_keys, &["vendor.estimate_wait.sms", "vendor.approved.sms", "vendor.slots.sms"]), "{pat_keys:?}");
+    assert!(
+        in_order(
+            &pat_keys,
+            &[
+                "vendor.estimate_wait.sms",
+                "vendor.approved.sms",
+                "vendor.slots.sms"
+            ]
+        ),
+        "{pat_keys:?}"
+    );
 
     let r = app.sms(&pat, "1").await;
     assert_eq!(outcome(&r), "executed", "{r}");
@@ -402,13 +569,28 @@ async fn an_estimate_over_the_nte_goes_to_the_owner_who_approves_and_the_vendor_
     assert_eq!(wo.appointment(), Some(slot1()));
     let kinds = wo.timeline_kinds();
     assert!(
-        in_order(&kinds, &["scheduled", "estimate_received", "approval_requested", "approved", "slots_offered", "scheduled"]),
+        in_order(
+            &kinds,
+            &[
+                "scheduled",
+                "estimate_received",
+                "approval_requested",
+                "approved",
+                "slots_offered",
+                "scheduled"
+            ]
+        ),
         "{kinds:?}"
     );
 
     // The link does not work twice.
     let again = app.post_form(&link, &[("decision", "decline")]).await;
-    assert!(again.status == 410 || again.status == 403, "{} {}", again.status, again.body);
+    assert!(
+        again.status == 410 || again.status == 403,
+        "{} {}",
+        again.status,
+        again.body
+    );
     assert_eq!(app.work_order(&id).await.status(), "scheduled");
 }
 
@@ -419,7 +601,9 @@ async fn the_approval_page_shows_but_never_decides_on_get() {
     let pat = app.vendor_phone(PAT).await;
     app.sms(&pat, "ESTIMATE 1200 replace the drain line").await;
     let mail = app.last_with_key(OWNER_EMAIL, "owner.approval.email").await;
-    let link = mail.and_then(|m| m.link("/approve/")).unwrap_or_else(|| panic!("no approval link"));
+    let link = mail
+        .and_then(|m| m.link("/approve/"))
+        .unwrap_or_else(|| panic!("no approval link"));
     for _ in 0..3 {
         let page = app.get_page(&link).await;
         assert_eq!(page.status, 200);
@@ -436,17 +620,32 @@ async fn an_owner_who_declines_the_estimate_puts_the_work_order_in_front_of_the_
     let r = app.sms(&pat, "ESTIMATE 1400 replace the drain stack").await;
     assert_eq!(outcome(&r), "executed", "{r}");
     let mail = app.last_with_key(OWNER_EMAIL, "owner.approval.email").await;
-    let link = mail.and_then(|m| m.link("/approve/")).unwrap_or_else(|| panic!("no approval link"));
+    let link = mail
+        .and_then(|m| m.link("/approve/"))
+        .unwrap_or_else(|| panic!("no approval link"));
 
     let (page, result) = app.decide_via_link(&link, "decline").await;
     assert_eq!(page.status, 200);
-    assert!(result.status == 200 || result.status == 303, "{} {}", result.status, result.body);
+    assert!(
+        result.status == 200 || result.status == 303,
+        "{} {}",
+        result.status,
+        result.body
+    );
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "needs_attention");
     assert_eq!(wo["estimate"]["decision"], "declined");
-    assert!(app.sms_to(&pat).await.iter().any(|m| m.key == "vendor.declined.sms"));
+    assert!(
+        app.sms_to(&pat)
+            .await
+            .iter()
+            .any(|m| m.key == "vendor.declined.sms")
+    );
     let pm = app.last_with_key(PM_EMAIL, "pm.attention.email").await;
-    assert!(pm.is_some_and(|m| m.body.contains("$1,400")), "the PM is told what was declined");
+    assert!(
+        pm.is_some_and(|m| m.body.contains("$1,400")),
+        "the PM is told what was declined"
+    );
 }
 
 #[tokio::test]
@@ -460,18 +659,30 @@ async fn a_job_not_done_goes_back_to_the_same_vendor_for_a_new_time() {
     // An hour after the appointment ends (12:00 New York), Pat is asked whether it is done.
     let moved = app.clock_to("2026-03-05T18:00:00Z").await;
     assert!(!moved.for_work_order(&id).is_empty(), "{moved:?}");
-    let ask = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
+    let ask = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
     assert_eq!(ask.key, "vendor.outcome.sms");
     assert_eq!(ask.at, utc("2026-03-05T18:00:00Z"));
 
-    let r = app.sms(&pat, "NOT DONE need a part from the supplier").await;
+    let r = app
+        .sms(&pat, "NOT DONE need a part from the supplier")
+        .await;
     assert_eq!(outcome(&r), "executed", "{r}");
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "accepted");
     assert_eq!(wo.vendor().as_deref(), Some(PAT));
     assert!(wo.appointment().is_none());
-    let slots = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
-    assert!(slots.body.contains("1) Fri Mar 6"), "only the windows still ahead: {}", slots.body);
+    let slots = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
+    assert!(
+        slots.body.contains("1) Fri Mar 6"),
+        "only the windows still ahead: {}",
+        slots.body
+    );
     assert!(!slots.body.contains("Thu Mar 5"), "{}", slots.body);
 
     let r = app.sms(&pat, "1").await;
@@ -481,20 +692,31 @@ async fn a_job_not_done_goes_back_to_the_same_vendor_for_a_new_time() {
     assert_eq!(wo.appointment(), Some(slot2()));
     let not_done = wo.events("not_done");
     assert_eq!(not_done.len(), 1);
-    assert!(not_done[0].to_string().contains("need a part"), "{}", not_done[0]);
+    assert!(
+        not_done[0].to_string().contains("need a part"),
+        "{}",
+        not_done[0]
+    );
 }
 
 #[tokio::test]
 async fn a_vendor_visit_follows_the_work_order_from_accept_to_check_out() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Radiator valve leaks")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Radiator valve leaks"))
+        .await;
     let id = wo.id();
     let pat = app.vendor_phone(PAT).await;
 
     // Pat's company (RapidFlow) auto-creates visits, and Maple Court has a desk.
     app.sms(&pat, &format!("YES {}", wo.code())).await;
     let wo = app.work_order(&id).await;
-    assert_eq!(wo.visit_status().as_deref(), Some("expected"), "{:?}", wo["visit"]);
+    assert_eq!(
+        wo.visit_status().as_deref(),
+        Some("expected"),
+        "{:?}",
+        wo["visit"]
+    );
     assert_eq!(wo["visit"]["automatic"], true);
     assert_eq!(wo["visit"]["visitor"], "Pat Alvarez");
     assert_eq!(wo["visit"]["work_order"].as_str(), Some(id.as_str()));
@@ -505,7 +727,10 @@ async fn a_vendor_visit_follows_the_work_order_from_accept_to_check_out() {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.visit_expected(), Some(slot2()));
     let friday = app.visits(MAPLE, "2026-03-06").await;
-    assert!(friday.iter().any(|v| v["id"] == visit.as_str()), "{friday:?}");
+    assert!(
+        friday.iter().any(|v| v["id"] == visit.as_str()),
+        "{friday:?}"
+    );
 
     // …and moves with it.
     let r = app.pm_reschedule(&id).await;
@@ -514,11 +739,21 @@ async fn a_vendor_visit_follows_the_work_order_from_accept_to_check_out() {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.appointment(), Some(slot1()));
     assert_eq!(wo.visit_expected(), Some(slot1()));
-    assert_eq!(wo["visit"]["id"].as_str(), Some(visit.as_str()), "the same visit moved");
+    assert_eq!(
+        wo["visit"]["id"].as_str(),
+        Some(visit.as_str()),
+        "the same visit moved"
+    );
     let thursday = app.visits(MAPLE, "2026-03-05").await;
-    assert!(thursday.iter().any(|v| v["id"] == visit.as_str()), "{thursday:?}");
+    assert!(
+        thursday.iter().any(|v| v["id"] == visit.as_str()),
+        "{thursday:?}"
+    );
     let friday = app.visits(MAPLE, "2026-03-06").await;
-    assert!(!friday.iter().any(|v| v["id"] == visit.as_str()), "{friday:?}");
+    assert!(
+        !friday.iter().any(|v| v["id"] == visit.as_str()),
+        "{friday:?}"
+    );
 
     // The desk checks Pat in: the work order is in progress.
     app.clock_to("2026-03-05T14:10:00Z").await;
@@ -536,10 +771,14 @@ async fn a_vendor_visit_follows_the_work_order_from_accept_to_check_out() {
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "completed");
     assert_eq!(wo.visit_status().as_deref(), Some("checked_out"));
-    assert_eq!(wo["visit"]["checked_out_at"].as_str().map(utc), Some(utc("2026-03-05T16:00:00Z")));
+    assert_eq!(
+        wo["visit"]["checked_out_at"].as_str().map(utc),
+        Some(utc("2026-03-05T16:00:00Z"))
+    );
     let desk = app.visits(MAPLE, "2026-03-05").await;
     assert!(
-        desk.iter().all(|v| v["id"] != visit.as_str() || v["status"] == "checked_out"),
+        desk.iter()
+            .all(|v| v["id"] != visit.as_str() || v["status"] == "checked_out"),
         "{desk:?}"
     );
 }
@@ -552,21 +791,33 @@ async fn a_visit_made_at_the_desk_links_to_a_work_order_of_the_same_property_onl
     request["category"] = json!("electrical");
     let wo = app.create_work_order(request).await;
     let (id, code) = (wo.id(), wo.code());
-    let (vendor, erin) = app.offered_vendor(&id).await.unwrap_or_else(|| panic!("no offer"));
+    let (vendor, erin) = app
+        .offered_vendor(&id)
+        .await
+        .unwrap_or_else(|| panic!("no offer"));
     assert_eq!(vendor, "erin-electric");
     app.sms(&erin, "YES").await;
     app.sms(&erin, "2").await;
     let wo = app.work_order(&id).await;
     assert_eq!(wo.status(), "scheduled");
-    assert!(wo["visit"].is_null(), "no automatic visit: {:?}", wo["visit"]);
+    assert!(
+        wo["visit"].is_null(),
+        "no automatic visit: {:?}",
+        wo["visit"]
+    );
 
     // A visit made at another property's desk is refused, with the reason.
     let r = app
-        .create_visit(json!({ "property": "lakeview", "visitor": "Erin Walsh", "request_id": code }))
+        .create_visit(
+            json!({ "property": "lakeview", "visitor": "Erin Walsh", "request_id": code }),
+        )
         .await;
     assert_eq!(r.status, 409, "{:?}", r.body);
     let reason = r.error().to_lowercase();
-    assert!(reason.contains("lakeview") && reason.contains("maple"), "{reason}");
+    assert!(
+        reason.contains("lakeview") && reason.contains("maple"),
+        "{reason}"
+    );
     assert!(app.work_order(&id).await["visit"].is_null());
 
     // The same visit at Maple Court's desk links by the job code.
@@ -584,9 +835,16 @@ async fn a_visit_made_at_the_desk_links_to_a_work_order_of_the_same_property_onl
     let visit = r.body["id"].as_str().unwrap_or_default().to_string();
     let wo = app.work_order(&id).await;
     assert_eq!(wo["visit"]["id"].as_str(), Some(visit.as_str()));
-    assert_eq!(wo.visit_expected(), Some(slot2()), "it takes the appointment's window");
+    assert_eq!(
+        wo.visit_expected(),
+        Some(slot2()),
+        "it takes the appointment's window"
+    );
     let friday = app.visits(MAPLE, "2026-03-06").await;
-    assert!(friday.iter().any(|v| v["id"] == visit.as_str()), "{friday:?}");
+    assert!(
+        friday.iter().any(|v| v["id"] == visit.as_str()),
+        "{friday:?}"
+    );
 }
 
 #[tokio::test]
@@ -594,10 +852,14 @@ async fn a_recurring_work_order_is_created_on_time_and_dispatched() {
     let app = TestApp::spawn().await;
     // maple-pest: "0 10 15 * *" in New York → Sun 15 Mar 2026 10:00 EDT = 14:00 UTC.
     let due = utc("2026-03-15T14:00:00Z");
-    let is_pest = |w: &WorkOrder| w.source().as_deref() == Some("recurring") || w["trade"] == "pest";
+    let is_pest =
+        |w: &WorkOrder| w.source().as_deref() == Some("recurring") || w["trade"] == "pest";
 
     app.clock_to("2026-03-15T13:59:00Z").await;
-    assert!(!app.all_work_orders().await.iter().any(is_pest), "not before its time");
+    assert!(
+        !app.all_work_orders().await.iter().any(is_pest),
+        "not before its time"
+    );
 
     let moved = app.clock_to("2026-03-15T14:30:00Z").await;
     assert!(moved.fired.iter().any(|f| f.at == due), "{moved:?}");
@@ -611,7 +873,10 @@ async fn a_recurring_work_order_is_created_on_time_and_dispatched() {
     assert_eq!(wo["created_at"].as_str().map(utc), Some(due));
     assert_eq!(wo.status(), "dispatching");
     let jordan = app.vendor_phone("jordan-pest").await;
-    assert_eq!(app.offered_vendor(&wo.id()).await, Some(("jordan-pest".into(), jordan.clone())));
+    assert_eq!(
+        app.offered_vendor(&wo.id()).await,
+        Some(("jordan-pest".into(), jordan.clone()))
+    );
     let offer = app.last_with_key(&jordan, "vendor.offer.sms").await;
     assert_eq!(offer.map(|m| m.at), Some(due));
 }
@@ -631,9 +896,20 @@ async fn a_pm_cancel_tells_everyone_and_leaves_nothing_pending() {
     assert_eq!(wo.status(), "cancelled");
     assert!(wo.timer_kinds().is_empty(), "{:?}", wo["timers"]);
     assert_eq!(wo.visit_status().as_deref(), Some("cancelled"));
-    assert!(app.last_with_key(TENANT_PHONE, "tenant.cancelled.sms").await.is_some());
-    assert!(app.last_with_key(TENANT_EMAIL, "tenant.cancelled.email").await.is_some());
-    let told = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no SMS to Pat"));
+    assert!(
+        app.last_with_key(TENANT_PHONE, "tenant.cancelled.sms")
+            .await
+            .is_some()
+    );
+    assert!(
+        app.last_with_key(TENANT_EMAIL, "tenant.cancelled.email")
+            .await
+            .is_some()
+    );
+    let told = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no SMS to Pat"));
     assert_eq!(told.key, "vendor.cancelled.sms");
     let short_id = id.trim_start_matches("wo-");
     let pending = app.pending_timers().await;
@@ -643,14 +919,20 @@ async fn a_pm_cancel_tells_everyone_and_leaves_nothing_pending() {
     );
     let friday = app.visits(MAPLE, "2026-03-06").await;
     assert!(
-        friday.iter().all(|v| v["work_order"] != id.as_str() || v["status"] == "cancelled"),
+        friday
+            .iter()
+            .all(|v| v["work_order"] != id.as_str() || v["status"] == "cancelled"),
         "{friday:?}"
     );
 
     let sent = app.messages_for(&id).await.len();
     let moved = app.clock_to("2026-03-12T00:00:00Z").await;
     assert!(moved.for_work_order(&id).is_empty(), "{moved:?}");
-    assert_eq!(app.messages_for(&id).await.len(), sent, "nothing more was sent about it");
+    assert_eq!(
+        app.messages_for(&id).await.len(),
+        sent,
+        "nothing more was sent about it"
+    );
     assert_eq!(app.work_order(&id).await.status(), "cancelled");
 }
 
@@ -674,7 +956,10 @@ async fn reminders_go_at_the_local_hour_of_each_property_across_the_dst_change()
     let mut booked_ids = vec![];
     for (request, tz) in [(ny, NY), (az, PHOENIX)] {
         let wo = app.create_work_order(request).await;
-        let (_, phone) = app.offered_vendor(&wo.id()).await.unwrap_or_else(|| panic!("no offer"));
+        let (_, phone) = app
+            .offered_vendor(&wo.id())
+            .await
+            .unwrap_or_else(|| panic!("no offer"));
         app.sms(&phone, "YES").await;
         app.sms(&phone, "1").await;
         let wo = app.work_order(&wo.id()).await;
@@ -686,16 +971,24 @@ async fn reminders_go_at_the_local_hour_of_each_property_across_the_dst_change()
 
     app.clock_to("2026-03-09T19:30:00Z").await;
 
-    for ((id, tz, vendor_phone), (tenant_phone, tenant_email)) in booked_ids.iter().zip([tenant_ny, tenant_az]) {
+    for ((id, tz, vendor_phone), (tenant_phone, tenant_email)) in
+        booked_ids.iter().zip([tenant_ny, tenant_az])
+    {
         let at = |m: Option<Message>, what: &str| {
             m.unwrap_or_else(|| panic!("no {what} for {id}"))
                 .local_at(tz)
                 .format("%Y-%m-%d %H:%M %Z")
                 .to_string()
         };
-        let eve = app.last_with_key(tenant_email, "tenant.reminder_eve.email").await;
-        let morning = app.last_with_key(tenant_phone, "tenant.reminder_morning.sms").await;
-        let vendor_morning = app.last_with_key(vendor_phone, "vendor.reminder_morning.sms").await;
+        let eve = app
+            .last_with_key(tenant_email, "tenant.reminder_eve.email")
+            .await;
+        let morning = app
+            .last_with_key(tenant_phone, "tenant.reminder_morning.sms")
+            .await;
+        let vendor_morning = app
+            .last_with_key(vendor_phone, "vendor.reminder_morning.sms")
+            .await;
         let (eve_expected, morning_expected) = if *tz == NY {
             ("2026-03-08 18:00 EDT", "2026-03-09 07:30 EDT")
         } else {
@@ -706,16 +999,22 @@ async fn reminders_go_at_the_local_hour_of_each_property_across_the_dst_change()
         assert_eq!(at(vendor_morning, "vendor morning SMS"), morning_expected);
     }
     // The same local hours are different UTC instants on each side of the change.
-    let ny_eve = app.last_with_key(TENANT_EMAIL, "tenant.reminder_eve.email").await;
+    let ny_eve = app
+        .last_with_key(TENANT_EMAIL, "tenant.reminder_eve.email")
+        .await;
     assert_eq!(ny_eve.map(|m| m.at), Some(utc("2026-03-08T22:00:00Z")));
-    let az_eve = app.last_with_key(tenant_az.1, "tenant.reminder_eve.email").await;
+    let az_eve = app
+        .last_with_key(tenant_az.1, "tenant.reminder_eve.email")
+        .await;
     assert_eq!(az_eve.map(|m| m.at), Some(utc("2026-03-09T01:00:00Z")));
 }
 
 #[tokio::test]
 async fn the_same_inbound_sms_delivered_twice_acts_once() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Dishwasher drain hose leaks")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Dishwasher drain hose leaks"))
+        .await;
     let pat = app.vendor_phone(PAT).await;
     let body = format!("YES {}", wo.code());
 
@@ -729,13 +1028,19 @@ async fn the_same_inbound_sms_delivered_twice_acts_once() {
     assert_eq!(wo.status(), "accepted");
     assert_eq!(wo.events("accepted").len(), 1);
     assert_eq!(wo.events("slots_offered").len(), 1);
-    assert_eq!(app.outbox().await.len(), sent, "no second round of messages");
+    assert_eq!(
+        app.outbox().await.len(),
+        sent,
+        "no second round of messages"
+    );
 }
 
 #[tokio::test]
 async fn a_text_from_an_unknown_number_gets_a_polite_reply_that_reveals_nothing() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Bathroom sink stopper broken")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Bathroom sink stopper broken"))
+        .await;
     let code = wo.code();
 
     let r = app.sms(UNKNOWN_PHONE, &format!("YES {code}")).await;
@@ -744,7 +1049,16 @@ async fn a_text_from_an_unknown_number_gets_a_polite_reply_that_reveals_nothing(
     assert_eq!(replies.len(), 1, "{replies:?}");
     let body = &replies[0].body;
     assert!(body.starts_with("Sorry"), "{body}");
-    for secret in [code.as_str(), "Maple", "412", "4B", "Pat", "Alvarez", TENANT_NAME, "plumb"] {
+    for secret in [
+        code.as_str(),
+        "Maple",
+        "412",
+        "4B",
+        "Pat",
+        "Alvarez",
+        TENANT_NAME,
+        "plumb",
+    ] {
         assert!(!body.contains(secret), "{secret:?} revealed in {body:?}");
     }
     let wo = app.work_order(&wo.id()).await;
@@ -755,11 +1069,17 @@ async fn a_text_from_an_unknown_number_gets_a_polite_reply_that_reveals_nothing(
 #[tokio::test]
 async fn a_reply_from_another_vendors_phone_does_not_act() {
     let app = TestApp::spawn().await;
-    let wo = app.create_work_order(plumbing_request("Laundry sink faucet loose")).await;
+    let wo = app
+        .create_work_order(plumbing_request("Laundry sink faucet loose"))
+        .await;
     let (id, code) = (wo.id(), wo.code());
     let dana = app.vendor_phone(DANA).await;
 
-    for body in [format!("YES {code}"), "YES".to_string(), format!("NO {code}")] {
+    for body in [
+        format!("YES {code}"),
+        "YES".to_string(),
+        format!("NO {code}"),
+    ] {
         let r = app.sms(&dana, &body).await;
         assert_ne!(outcome(&r), "executed", "{body}: {r}");
     }
@@ -768,7 +1088,10 @@ async fn a_reply_from_another_vendors_phone_does_not_act() {
     assert_eq!(wo.offer_vendor().as_deref(), Some(PAT));
     assert!(wo.vendor().is_none());
     let kinds = wo.timeline_kinds();
-    assert!(!kinds.iter().any(|k| k == "accepted" || k == "declined"), "{kinds:?}");
+    assert!(
+        !kinds.iter().any(|k| k == "accepted" || k == "declined"),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -780,12 +1103,18 @@ async fn a_routine_request_at_night_waits_for_morning_while_an_emergency_goes_ou
     app.clock_to("2026-03-05T04:00:00Z").await;
     let pat = app.vendor_phone(PAT).await;
 
-    let page = app.submit_form(&form_fields("Bathroom faucet drips.", "night-routine")).await;
+    let page = app
+        .submit_form(&form_fields("Bathroom faucet drips.", "night-routine"))
+        .await;
     assert_eq!(page.status, 303, "{}", page.body);
     let routine = app.find_by_description("Bathroom faucet drips.").await;
     assert_eq!(routine.status(), "submitted", "held, not offered");
     assert!(routine["offer"].is_null());
-    assert!(routine.events("offer_held").len() == 1, "{:?}", routine.timeline_kinds());
+    assert!(
+        routine.events("offer_held").len() == 1,
+        "{:?}",
+        routine.timeline_kinds()
+    );
     let vendor_sms_at_night = |all: Vec<Message>, id: String| {
         all.into_iter()
             .filter(|m| m.is_sms() && m.work_order.as_deref() == Some(id.as_str()))
@@ -814,7 +1143,10 @@ async fn a_routine_request_at_night_waits_for_morning_while_an_emergency_goes_ou
     let emergency = app.find_by_description(gas).await;
     assert_eq!(emergency["priority"], "emergency");
     assert_eq!(emergency.status(), "dispatching");
-    assert_eq!(emergency.offer_expires(), Some(night + Duration::minutes(15)));
+    assert_eq!(
+        emergency.offer_expires(),
+        Some(night + Duration::minutes(15))
+    );
     let (_, phone) = app
         .offered_vendor(&emergency.id())
         .await
@@ -839,7 +1171,9 @@ async fn a_routine_request_at_night_waits_for_morning_while_an_emergency_goes_ou
         .sms_to(&pat)
         .await
         .into_iter()
-        .filter(|m| m.key == "vendor.offer.sms" && m.work_order.as_deref() == Some(routine.id().as_str()))
+        .filter(|m| {
+            m.key == "vendor.offer.sms" && m.work_order.as_deref() == Some(routine.id().as_str())
+        })
         .collect();
     assert_eq!(offers.len(), 1, "{offers:?}");
     assert_eq!(offers[0].at, morning);
@@ -849,7 +1183,9 @@ async fn a_routine_request_at_night_waits_for_morning_while_an_emergency_goes_ou
 #[tokio::test]
 async fn a_bare_yes_from_a_vendor_with_two_open_offers_asks_which_job() {
     let app = TestApp::spawn().await;
-    let first = app.create_work_order(plumbing_request("Kitchen faucet sprays sideways")).await;
+    let first = app
+        .create_work_order(plumbing_request("Kitchen faucet sprays sideways"))
+        .await;
     let mut second_request = plumbing_request("Hall closet water valve stuck");
     second_request["unit"] = json!("2A");
     let second = app.create_work_order(second_request).await;
@@ -859,7 +1195,10 @@ async fn a_bare_yes_from_a_vendor_with_two_open_offers_asks_which_job() {
 
     let r = app.sms(&pat, "YES").await;
     assert_eq!(outcome(&r), "replied", "{r}");
-    let question = app.last_sms_to(&pat).await.unwrap_or_else(|| panic!("no reply"));
+    let question = app
+        .last_sms_to(&pat)
+        .await
+        .unwrap_or_else(|| panic!("no reply"));
     assert!(question.body.contains(&first.code()), "{}", question.body);
     assert!(question.body.contains(&second.code()), "{}", question.body);
     assert_eq!(app.work_order(&first.id()).await.status(), "dispatching");
@@ -890,8 +1229,13 @@ async fn form_errors_come_back_beside_their_fields_and_store_nothing() {
     // Each error sits beside its field: near the field's input, and not near the other.
     let near = |field: &str| -> String {
         let marker = format!("name=\"{field}\"");
-        let at = page.body.find(&marker).unwrap_or_else(|| panic!("no {field} field in {}", page.body));
-        let from = page.body[..at].rfind("<label").unwrap_or(at.saturating_sub(600));
+        let at = page
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {field} field in {}", page.body));
+        let from = page.body[..at]
+            .rfind("<label")
+            .unwrap_or(at.saturating_sub(600));
         let to = (at + 600).min(page.body.len());
         let mut to = to;
         while !page.body.is_char_boundary(to) {
@@ -900,11 +1244,17 @@ async fn form_errors_come_back_beside_their_fields_and_store_nothing() {
         page.body[from..to].to_lowercase()
     };
     let phone = near("phone");
-    assert!(phone.contains("phone number"), "no phone error beside the phone field: {phone}");
+    assert!(
+        phone.contains("phone number"),
+        "no phone error beside the phone field: {phone}"
+    );
     let description = near("description");
     assert!(
-        description.contains("describe") || description.contains("description") && description.contains("required")
-            || description.contains("tell us") || description.contains("empty") || description.contains("missing"),
+        description.contains("describe")
+            || description.contains("description") && description.contains("required")
+            || description.contains("tell us")
+            || description.contains("empty")
+            || description.contains("missing"),
         "no error beside the description: {description}"
     );
     assert!(app.all_work_orders().await.is_empty(), "nothing stored");
@@ -919,12 +1269,19 @@ async fn the_same_form_submitted_twice_makes_one_work_order() {
     let second = app.submit_form(&fields).await;
     assert_eq!(first.status, 303, "{}", first.body);
     assert_eq!(second.status, 303, "{}", second.body);
-    assert_eq!(first.location, second.location, "both lead to the same status page");
+    assert_eq!(
+        first.location, second.location,
+        "both lead to the same status page"
+    );
     let all = app.all_work_orders().await;
     assert_eq!(all.len(), 1, "{all:?}");
     let pat = app.vendor_phone(PAT).await;
     let offers = app.sms_to(&pat).await;
     assert_eq!(offers.len(), 1, "one offer: {offers:?}");
     let confirmations: Vec<Message> = app.sms_to(TENANT_PHONE).await;
-    assert_eq!(confirmations.len(), 1, "one confirmation: {confirmations:?}");
+    assert_eq!(
+        confirmations.len(),
+        1,
+        "one confirmation: {confirmations:?}"
+    );
 }

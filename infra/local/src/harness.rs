@@ -37,7 +37,9 @@ impl From<AppError> for HarnessError {
         match e {
             AppError::Invalid(m) => HarnessError::BadInput(StatusCode::UNPROCESSABLE_ENTITY, m),
             AppError::Rejected(r) => HarnessError::BadInput(StatusCode::CONFLICT, r.to_string()),
-            AppError::NotFound(m) => HarnessError::BadInput(StatusCode::NOT_FOUND, format!("{m} not found")),
+            AppError::NotFound(m) => {
+                HarnessError::BadInput(StatusCode::NOT_FOUND, format!("{m} not found"))
+            }
             other => HarnessError::Internal(error_chain(&other)),
         }
     }
@@ -83,7 +85,10 @@ async fn inbound_sms(
     let Json(sms) = body.map_err(|e| {
         HarnessError::BadInput(
             StatusCode::BAD_REQUEST,
-            format!("expected the End User Messaging inbound SMS JSON: {}", e.body_text()),
+            format!(
+                "expected the End User Messaging inbound SMS JSON: {}",
+                e.body_text()
+            ),
         )
     })?;
     let outcome = local.app.handle_sms(&sms).await?;
@@ -116,7 +121,10 @@ async fn move_clock(
     let Json(m) = body.map_err(|e| {
         HarnessError::BadInput(
             StatusCode::BAD_REQUEST,
-            format!("expected {{\"advance_seconds\": N}} or {{\"to\": \"<RFC 3339>\"}}: {}", e.body_text()),
+            format!(
+                "expected {{\"advance_seconds\": N}} or {{\"to\": \"<RFC 3339>\"}}: {}",
+                e.body_text()
+            ),
         )
     })?;
     let now = local.app.now();
@@ -182,7 +190,12 @@ pub(crate) async fn tick(local: Local, follow_wall_clock: bool) {
         let result = if follow_wall_clock {
             advance_to(&local, local.app.now()).await.map(|_| ())
         } else {
-            local.app.drain().await.map(|_| ()).map_err(HarnessError::from)
+            local
+                .app
+                .drain()
+                .await
+                .map(|_| ())
+                .map_err(HarnessError::from)
         };
         if let Err(HarnessError::Internal(chain)) = result {
             tracing::error!(cause = %chain, "background tick failed; will retry");

@@ -11,8 +11,7 @@ use mendwork_app::{App, LinkSigner};
 use mendwork_domain::Portfolio;
 use mendwork_domain::config::{load_portfolio, parse_portfolio};
 use mendwork_embedded::{
-    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SqliteStore, SqliteTimers,
-    VirtualClock,
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SqliteStore, SqliteTimers, VirtualClock,
 };
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -97,7 +96,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         // A frozen start applies only to a store still on plain wall-clock time (a new one):
         // a restart keeps the virtual time it had.
         if matches!(clock.mode(), ClockMode::Offset(d) if d.is_zero()) {
-            clock.set_mode(ClockMode::Frozen(t)).context("setting the virtual clock")?;
+            clock
+                .set_mode(ClockMode::Frozen(t))
+                .context("setting the virtual clock")?;
         }
     }
     let timers = Arc::new(store.timers());
@@ -120,7 +121,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
     };
-    app.drain().await.context("delivering what the last run left in the outbox")?;
+    app.drain()
+        .await
+        .context("delivering what the last run left in the outbox")?;
     mendwork_app::recurring::ensure_all(&app)
         .await
         .context("arming recurring work orders")?;

@@ -43,7 +43,10 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let u = &running.base_url;
-    println!("Mendwork is running locally (store: {}).", args.db.display());
+    println!(
+        "Mendwork is running locally (store: {}).",
+        args.db.display()
+    );
     println!();
     println!("  Tenant form      {u}/report");
     println!("  PM view          {u}/pm");

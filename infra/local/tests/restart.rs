@@ -33,7 +33,10 @@ async fn start(db: &std::path::Path) -> (Child, String) {
     let base = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(line) = lines.next_line().await.expect("reading the banner") {
             if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                return url.trim_end_matches('/').trim_end_matches("/report").to_string();
+                return url
+                    .trim_end_matches('/')
+                    .trim_end_matches("/report")
+                    .to_string();
             }
         }
         panic!("mendwork-local exited without printing its address");
@@ -60,7 +63,11 @@ async fn post(client: &reqwest::Client, url: String, body: Value) -> (u16, Value
 fn timer_kinds(wo: &Value) -> Vec<String> {
     wo["timers"]
         .as_array()
-        .map(|a| a.iter().filter_map(|t| t["kind"].as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t["kind"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -89,7 +96,12 @@ async fn a_runner_killed_mid_flow_restarts_with_everything_and_carries_on() {
     assert_eq!(wo["offer"]["vendor"], "pat-plumbing");
 
     // Half an hour passes, then the process is killed without warning.
-    let (status, moved) = post(&client, format!("{base}/dev/clock"), json!({ "advance_seconds": 1800 })).await;
+    let (status, moved) = post(
+        &client,
+        format!("{base}/dev/clock"),
+        json!({ "advance_seconds": 1800 }),
+    )
+    .await;
     assert_eq!(status, 200, "{moved}");
     let before = get(&client, format!("{base}/api/work-orders/{id}")).await;
     let outbox_before = get(&client, format!("{base}/dev/outbox")).await;
@@ -103,21 +115,48 @@ async fn a_runner_killed_mid_flow_restarts_with_everything_and_carries_on() {
     let after = get(&client, format!("{base}/api/work-orders/{id}")).await;
     assert_eq!(after["status"], before["status"]);
     assert_eq!(after["offer"], before["offer"]);
-    assert_eq!(after["timeline"], before["timeline"], "the timeline survived");
-    assert_eq!(after["timers"], before["timers"], "the armed timers survived");
+    assert_eq!(
+        after["timeline"], before["timeline"],
+        "the timeline survived"
+    );
+    assert_eq!(
+        after["timers"], before["timers"],
+        "the armed timers survived"
+    );
     let clock = get(&client, format!("{base}/dev/clock")).await;
-    assert_eq!(clock["now"].as_str().map(|s| s.replace("+00:00", "Z")).as_deref(), Some("2026-03-04T15:30:00Z"));
+    assert_eq!(
+        clock["now"]
+            .as_str()
+            .map(|s| s.replace("+00:00", "Z"))
+            .as_deref(),
+        Some("2026-03-04T15:30:00Z")
+    );
     let outbox_after = get(&client, format!("{base}/dev/outbox")).await;
-    assert_eq!(outbox_after["messages"], outbox_before["messages"], "no message lost or resent");
-    assert_eq!(get(&client, format!("{base}/dev/timers")).await, timers_before);
+    assert_eq!(
+        outbox_after["messages"], outbox_before["messages"],
+        "no message lost or resent"
+    );
+    assert_eq!(
+        get(&client, format!("{base}/dev/timers")).await,
+        timers_before
+    );
 
     // The flow continues: at 17:00 UTC the accept timeout fires and the job goes to Dana.
-    let (status, moved) = post(&client, format!("{base}/dev/clock"), json!({ "advance_seconds": 5400 })).await;
+    let (status, moved) = post(
+        &client,
+        format!("{base}/dev/clock"),
+        json!({ "advance_seconds": 5400 }),
+    )
+    .await;
     assert_eq!(status, 200, "{moved}");
     let fired = moved["fired"].as_array().cloned().unwrap_or_default();
     assert!(
-        fired.iter().any(|f| f["target"]["work_order"] == id.as_str()
-            && f["at"].as_str().is_some_and(|t| t.starts_with("2026-03-04T17:00:00"))),
+        fired
+            .iter()
+            .any(|f| f["target"]["work_order"] == id.as_str()
+                && f["at"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("2026-03-04T17:00:00"))),
         "the accept timeout fired at 17:00: {moved}"
     );
     let wo = get(&client, format!("{base}/api/work-orders/{id}")).await;
@@ -127,8 +166,16 @@ async fn a_runner_killed_mid_flow_restarts_with_everything_and_carries_on() {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    assert!(messages.iter().any(|m| m["key"] == "vendor.lapsed.sms" && m["to"] == "+17185550110"));
-    assert!(messages.iter().any(|m| m["key"] == "vendor.offer.sms" && m["to"] == "+13125550111"));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["key"] == "vendor.lapsed.sms" && m["to"] == "+17185550110")
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["key"] == "vendor.offer.sms" && m["to"] == "+13125550111")
+    );
 
     second.kill().await.expect("SIGKILL");
     let _ = second.wait().await;

@@ -51,7 +51,8 @@ impl App {
         let portfolio = self.portfolio();
         let Ok(phone) = Phone::parse(&sms.origination_number) else {
             // No number to answer: remember the id so a redelivery is a no-op.
-            self.reply(&key, None, None, "unreadable sender", vec![]).await?;
+            self.reply(&key, None, None, "unreadable sender", vec![])
+                .await?;
             return Ok(SmsOutcome::Replied {
                 reason: "unreadable sender".into(),
             });
@@ -68,16 +69,22 @@ impl App {
             Intent::Stop => {
                 self.store.set_opted_out(&phone, true).await?;
                 let body = render(&portfolio, "sms.stopped", &vars(vec![]));
-                return self.reply(&key, Some(&phone), None, "opted out", vec![body]).await;
+                return self
+                    .reply(&key, Some(&phone), None, "opted out", vec![body])
+                    .await;
             }
             Intent::Start => {
                 self.store.set_opted_out(&phone, false).await?;
                 let body = render(&portfolio, "sms.started", &vars(vec![]));
-                return self.reply(&key, Some(&phone), None, "opted in", vec![body]).await;
+                return self
+                    .reply(&key, Some(&phone), None, "opted in", vec![body])
+                    .await;
             }
             Intent::Help => {
                 let body = render(&portfolio, "sms.help", &vars(vec![]));
-                return self.reply(&key, Some(&phone), None, "help", vec![body]).await;
+                return self
+                    .reply(&key, Some(&phone), None, "help", vec![body])
+                    .await;
             }
             _ => {}
         }
@@ -95,12 +102,20 @@ impl App {
         let known = portfolio.vendor_by_phone(&phone).is_some() || !mine.is_empty();
         if !known {
             let body = render(&portfolio, "sms.unknown_number", &vars(vec![]));
-            return self.reply(&key, Some(&phone), None, "unknown number", vec![body]).await;
+            return self
+                .reply(&key, Some(&phone), None, "unknown number", vec![body])
+                .await;
         }
         if let Intent::Unclear { question } = &parsed.intent {
             let wo = single(&mine, parsed.job_code.as_ref());
             return self
-                .reply(&key, Some(&phone), wo.map(|w| &w.id), "unclear", vec![question.clone()])
+                .reply(
+                    &key,
+                    Some(&phone),
+                    wo.map(|w| &w.id),
+                    "unclear",
+                    vec![question.clone()],
+                )
                 .await;
         }
 
@@ -116,7 +131,9 @@ impl App {
                         format!("We can't match job {code} to this number."),
                     )]),
                 );
-                return self.reply(&key, Some(&phone), None, "code not theirs", vec![body]).await;
+                return self
+                    .reply(&key, Some(&phone), None, "code not theirs", vec![body])
+                    .await;
             }
         }
         let candidates: Vec<(&WorkOrder, &Sender, mendwork_domain::Command)> = mine
@@ -126,23 +143,54 @@ impl App {
                 // A proposed time is read in the property's own calendar.
                 let intent = match &parsed.intent {
                     Intent::Propose { .. } => {
-                        parse_reply(&sms.message_body, self.now().with_timezone(&tz).date_naive()).intent
+                        parse_reply(
+                            &sms.message_body,
+                            self.now().with_timezone(&tz).date_naive(),
+                        )
+                        .intent
                     }
                     other => other.clone(),
                 };
                 command_for(wo, s, &intent, tz).map(|c| (wo, s, c))
             })
             .collect();
+        // Several could match: the message this one replies to settles it (outbox ids, which
+        // messages are published under, start with the work order's id).
+        let candidates = match (&sms.previous_published_message_id, candidates.len()) {
+            (Some(prev), n) if n > 1 => {
+                let replied: Vec<_> = candidates
+                    .iter()
+                    .filter(|(wo, _, _)| prev.starts_with(&format!("{}/", wo.id)))
+                    .cloned()
+                    .collect();
+                if replied.len() == 1 {
+                    replied
+                } else {
+                    candidates
+                }
+            }
+            _ => candidates,
+        };
         match candidates.as_slice() {
             [] => {
                 let expected = match mine.as_slice() {
                     [(wo, s)] => expected_replies(wo, s).to_string(),
                     _ => String::new(),
                 };
-                let body = render(&portfolio, "sms.not_understood", &vars(vec![("expected", expected)]));
+                let body = render(
+                    &portfolio,
+                    "sms.not_understood",
+                    &vars(vec![("expected", expected)]),
+                );
                 let wo = single(&mine, None);
-                self.reply(&key, Some(&phone), wo.map(|w| &w.id), "not understood", vec![body])
-                    .await
+                self.reply(
+                    &key,
+                    Some(&phone),
+                    wo.map(|w| &w.id),
+                    "not understood",
+                    vec![body],
+                )
+                .await
             }
             [(wo, sender, command)] => {
                 let from = match sender {
@@ -167,9 +215,13 @@ impl App {
                         let body = render(
                             &portfolio,
                             "sms.rejected",
-                            &vars(vec![("code", wo.code.to_string()), ("reason", r.to_string())]),
+                            &vars(vec![
+                                ("code", wo.code.to_string()),
+                                ("reason", r.to_string()),
+                            ]),
                         );
-                        self.reply(&key, Some(&phone), Some(&wo.id), "rejected", vec![body]).await
+                        self.reply(&key, Some(&phone), Some(&wo.id), "rejected", vec![body])
+                            .await
                     }
                     Err(e) => Err(e),
                 }
@@ -185,7 +237,8 @@ impl App {
                     "sms.which_job",
                     &vars(vec![("jobs", jobs.join(", ")), ("example", example)]),
                 );
-                self.reply(&key, Some(&phone), None, "which job", vec![body]).await
+                self.reply(&key, Some(&phone), None, "which job", vec![body])
+                    .await
             }
         }
     }

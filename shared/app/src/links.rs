@@ -20,7 +20,10 @@ pub enum Claim {
     /// Decide the approval of round `round` of a work order.
     Owner { work_order: WorkOrderId, round: u32 },
     /// Act as this vendor on this work order.
-    Vendor { work_order: WorkOrderId, vendor: VendorId },
+    Vendor {
+        work_order: WorkOrderId,
+        vendor: VendorId,
+    },
 }
 
 /// Why a token was refused.
@@ -53,7 +56,11 @@ const VENDOR_DAYS: i64 = 90;
 impl LinkSigner {
     /// `base_url` without a trailing slash, e.g. `http://127.0.0.1:8080`. The secret must be
     /// at least 32 bytes.
-    pub fn new(secret: &[u8], base_url: &str, clock: Arc<dyn Clock>) -> Result<LinkSigner, LinkKeyError> {
+    pub fn new(
+        secret: &[u8],
+        base_url: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Result<LinkSigner, LinkKeyError> {
         if secret.len() < 32 {
             return Err(LinkKeyError);
         }
@@ -88,7 +95,11 @@ impl LinkSigner {
         mac.update(payload.as_bytes());
         let sig = mac.finalize().into_bytes();
         // 128 bits of the tag: unforgeable in practice, and short enough for an SMS link.
-        format!("{}.{}", B64.encode(payload.as_bytes()), B64.encode(&sig[..SIG_BYTES]))
+        format!(
+            "{}.{}",
+            B64.encode(payload.as_bytes()),
+            B64.encode(&sig[..SIG_BYTES])
+        )
     }
 
     /// The claim of a genuine, unexpired token.
@@ -101,10 +112,14 @@ impl LinkSigner {
         if sig.len() != SIG_BYTES {
             return Err(LinkError::Forged);
         }
-        mac.verify_truncated_left(&sig).map_err(|_| LinkError::Forged)?;
+        mac.verify_truncated_left(&sig)
+            .map_err(|_| LinkError::Forged)?;
         let payload = String::from_utf8(payload).map_err(|_| LinkError::Forged)?;
         let parts: Vec<&str> = payload.split('|').collect();
-        let exp: i64 = parts.last().and_then(|e| e.parse().ok()).ok_or(LinkError::Forged)?;
+        let exp: i64 = parts
+            .last()
+            .and_then(|e| e.parse().ok())
+            .ok_or(LinkError::Forged)?;
         if self.clock.now().timestamp() > exp {
             return Err(LinkError::Expired);
         }

@@ -166,6 +166,9 @@ pub struct TimerSpec {
     pub name: String,
     pub at: DateTime<Utc>,
     pub target: TimerTarget,
+    /// The property's zone, for schedulers that want local times; `at` is what counts.
+    #[serde(default)]
+    pub zone: Option<chrono_tz::Tz>,
 }
 
 /// One-time timers (EventBridge Scheduler in AWS, a table and the virtual clock locally).

@@ -16,15 +16,17 @@ pub fn next_occurrence(
     let property = portfolio.property(&template.property)?;
     let schedule = parse_cron(&template.schedule).ok()?;
     let local = after.with_timezone(&property.timezone);
-    schedule
-        .after(&local)
-        .next()
-        .map(|t| t.with_timezone(&Utc))
+    schedule.after(&local).next().map(|t| t.with_timezone(&Utc))
 }
 
 /// The timer of one occurrence. Its name is deterministic, so setting it twice is harmless.
-pub fn occurrence_timer(template: &TemplateId, occurrence: DateTime<Utc>) -> TimerSpec {
+pub fn occurrence_timer(
+    template: &TemplateId,
+    occurrence: DateTime<Utc>,
+    zone: Option<chrono_tz::Tz>,
+) -> TimerSpec {
     TimerSpec {
+        zone,
         name: format!("rec-{}-{}", template, occurrence.format("%Y%m%d%H%M")),
         at: occurrence,
         target: TimerTarget::Recurring {
@@ -32,6 +34,10 @@ pub fn occurrence_timer(template: &TemplateId, occurrence: DateTime<Utc>) -> Tim
             occurrence,
         },
     }
+}
+
+fn zone_of(portfolio: &Portfolio, t: &RecurringTemplate) -> Option<chrono_tz::Tz> {
+    portfolio.property(&t.property).map(|p| p.timezone)
 }
 
 fn active(t: &RecurringTemplate) -> bool {
@@ -46,7 +52,9 @@ pub async fn ensure_all(app: &App) -> Result<usize, AppError> {
     let mut n = 0;
     for t in portfolio.recurring.iter().filter(|t| active(t)) {
         if let Some(at) = next_occurrence(&portfolio, t, now) {
-            app.timers.set(&occurrence_timer(&t.id, at)).await?;
+            app.timers
+                .set(&occurrence_timer(&t.id, at, zone_of(&portfolio, t)))
+                .await?;
             n += 1;
         }
     }
@@ -60,11 +68,17 @@ pub async fn schedule_next(
     after: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let portfolio = app.portfolio();
-    let Some(t) = portfolio.recurring.iter().find(|t| &t.id == template && active(t)) else {
+    let Some(t) = portfolio
+        .recurring
+        .iter()
+        .find(|t| &t.id == template && active(t))
+    else {
         return Ok(());
     };
     if let Some(at) = next_occurrence(&portfolio, t, after) {
-        app.timers.set(&occurrence_timer(&t.id, at)).await?;
+        app.timers
+            .set(&occurrence_timer(&t.id, at, zone_of(&portfolio, t)))
+            .await?;
     }
     Ok(())
 }
@@ -77,7 +91,11 @@ pub async fn create(
     occurrence: DateTime<Utc>,
 ) -> Result<Option<Executed>, AppError> {
     let portfolio = app.portfolio();
-    let Some(t) = portfolio.recurring.iter().find(|t| &t.id == template && active(t)) else {
+    let Some(t) = portfolio
+        .recurring
+        .iter()
+        .find(|t| &t.id == template && active(t))
+    else {
         return Ok(None);
     };
     let request = NewWorkOrder {

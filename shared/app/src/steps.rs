@@ -96,9 +96,9 @@ impl App {
             return self.existing(&WorkOrderId(existing)).await;
         }
         let portfolio = self.portfolio();
-        let property = portfolio
-            .property(&request.property)
-            .ok_or_else(|| AppError::Invalid(format!("unknown property {:?}", request.property.as_str())))?;
+        let property = portfolio.property(&request.property).ok_or_else(|| {
+            AppError::Invalid(format!("unknown property {:?}", request.property.as_str()))
+        })?;
         let id = match &request.source {
             Source::Recurring {
                 template,
@@ -124,7 +124,12 @@ impl App {
             // The same submission raced us, or the recurring occurrence exists already.
             Err(CommitError::Duplicate(_)) | Err(CommitError::Conflict(_)) => {
                 let id = match &key {
-                    Some(k) => self.store.idempotent(k).await?.map(WorkOrderId).unwrap_or(id),
+                    Some(k) => self
+                        .store
+                        .idempotent(k)
+                        .await?
+                        .map(WorkOrderId)
+                        .unwrap_or(id),
                     None => id,
                 };
                 self.existing(&id).await
@@ -261,7 +266,10 @@ impl App {
             });
             for effect in effects(&state, &next, e, ctx, self.links.as_ref()) {
                 if let Some(sent) = sent_event(&effect) {
-                    recorded.push(Recorded { at: now, event: sent });
+                    recorded.push(Recorded {
+                        at: now,
+                        event: sent,
+                    });
                 }
                 outbox.push(OutboxRecord {
                     id: format!("{}/{}/{}", after.id, version + 1, outbox.len()),
@@ -318,6 +326,7 @@ impl App {
                 kind,
                 generation,
                 at,
+                zone,
             } => {
                 if let Some(wo) = wo {
                     self.timers
@@ -329,6 +338,7 @@ impl App {
                                 kind: *kind,
                                 generation: *generation,
                             },
+                            zone: Some(*zone),
                         })
                         .await?;
                 }

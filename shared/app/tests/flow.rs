@@ -164,7 +164,10 @@ async fn a_work_order_goes_from_the_form_to_closed_by_sms_alone() {
     let offer = h.last_sms_to(PAT);
     assert!(offer.contains(created.wo.code.as_str()), "offer: {offer}");
 
-    assert!(matches!(h.sms(PAT, "yes").await, SmsOutcome::Executed { .. }));
+    assert!(matches!(
+        h.sms(PAT, "yes").await,
+        SmsOutcome::Executed { .. }
+    ));
     assert_eq!(h.status(&id).await, Status::Accepted);
     assert!(h.last_sms_to(PAT).contains("1) "), "{}", h.last_sms_to(PAT));
 
@@ -195,21 +198,33 @@ async fn the_same_inbound_message_twice_acts_once_and_a_stranger_learns_nothing(
         .await
         .unwrap();
     h.app.drain().await.unwrap();
-    assert!(matches!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Executed { .. }));
+    assert!(matches!(
+        h.sms_id(PAT, "YES", "dup-1").await,
+        SmsOutcome::Executed { .. }
+    ));
     assert_eq!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Duplicate);
     let version = h.store.load(&created.wo.id).await.unwrap().unwrap().version;
     assert_eq!(h.sms_id(PAT, "YES", "dup-1").await, SmsOutcome::Duplicate);
-    assert_eq!(h.store.load(&created.wo.id).await.unwrap().unwrap().version, version);
+    assert_eq!(
+        h.store.load(&created.wo.id).await.unwrap().unwrap().version,
+        version
+    );
 
     let out = h.sms("+14155550100", "YES").await;
     assert!(matches!(out, SmsOutcome::Replied { .. }));
     let reply = h.last_sms_to("+14155550100");
-    assert!(!reply.contains(created.wo.code.as_str()) && !reply.contains("Maple"), "{reply}");
+    assert!(
+        !reply.contains(created.wo.code.as_str()) && !reply.contains("Maple"),
+        "{reply}"
+    );
 
     // Another plumber's phone cannot act on Pat's job, even naming its code.
     let before = h.store.load(&created.wo.id).await.unwrap().unwrap().version;
     h.sms(DANA, &format!("done {}", created.wo.code)).await;
-    assert_eq!(h.store.load(&created.wo.id).await.unwrap().unwrap().version, before);
+    assert_eq!(
+        h.store.load(&created.wo.id).await.unwrap().unwrap().version,
+        before
+    );
 }
 
 #[tokio::test]
@@ -222,9 +237,19 @@ async fn a_silent_vendor_lapses_and_the_next_one_is_offered_then_stale_timers_do
         .unwrap();
     h.app.drain().await.unwrap();
     let expires = created.wo.id.clone();
-    let first = h.store.load(&expires).await.unwrap().unwrap().wo.offer.unwrap();
+    let first = h
+        .store
+        .load(&expires)
+        .await
+        .unwrap()
+        .unwrap()
+        .wo
+        .offer
+        .unwrap();
     assert_eq!(first.vendor.as_str(), "pat-plumbing");
-    let fired = h.advance((first.expires_at - h.app.now()).num_seconds() + 1).await;
+    let fired = h
+        .advance((first.expires_at - h.app.now()).num_seconds() + 1)
+        .await;
     assert!(!fired.is_empty());
     let wo = h.store.load(&created.wo.id).await.unwrap().unwrap().wo;
     assert_eq!(wo.offer.as_ref().unwrap().vendor.as_str(), "dana-plumbing");
@@ -246,8 +271,16 @@ async fn a_silent_vendor_lapses_and_the_next_one_is_offered_then_stale_timers_do
 #[tokio::test]
 async fn a_repeated_submission_token_creates_one_work_order() {
     let h = Harness::new("2026-03-04T15:00:00Z");
-    let a = h.app.submit(leak_request(vec![]), Some("same")).await.unwrap();
-    let b = h.app.submit(leak_request(vec![]), Some("same")).await.unwrap();
+    let a = h
+        .app
+        .submit(leak_request(vec![]), Some("same"))
+        .await
+        .unwrap();
+    let b = h
+        .app
+        .submit(leak_request(vec![]), Some("same"))
+        .await
+        .unwrap();
     assert_eq!(a.wo.id, b.wo.id);
     assert!(b.duplicate);
     let all = h
@@ -256,4 +289,57 @@ async fn a_repeated_submission_token_creates_one_work_order() {
         .await
         .unwrap();
     assert_eq!(all.len(), 1);
+}
+
+#[tokio::test]
+async fn with_two_open_offers_a_bare_yes_is_asked_about_unless_it_replies_to_one_of_them() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let a = h
+        .app
+        .submit(leak_request(vec![window("2026-03-05T14:00:00Z", 2)]), None)
+        .await
+        .unwrap();
+    let mut second = leak_request(vec![window("2026-03-06T14:00:00Z", 2)]);
+    second.unit = "7C".into();
+    let b = h.app.submit(second, None).await.unwrap();
+    h.app.drain().await.unwrap();
+
+    let asked = h.sms(PAT, "YES").await;
+    assert!(matches!(asked, SmsOutcome::Replied { .. }), "{asked:?}");
+    let question = h.last_sms_to(PAT);
+    assert!(
+        question.contains(a.wo.code.as_str()) && question.contains(b.wo.code.as_str()),
+        "{question}"
+    );
+
+    let offer_to_b = h
+        .store
+        .sent(SentFilter {
+            work_order: Some(b.wo.id.clone()),
+            to: Some(PAT.into()),
+            since: None,
+        })
+        .unwrap()
+        .into_iter()
+        .find(|m| m.key == "vendor.offer.sms")
+        .unwrap();
+    let out = h
+        .app
+        .handle_sms(&InboundSms {
+            origination_number: PAT.into(),
+            destination_number: "+18005550100".into(),
+            message_keyword: None,
+            message_body: "yes".into(),
+            inbound_message_id: "reply-to-b".into(),
+            previous_published_message_id: Some(offer_to_b.id.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        SmsOutcome::Executed {
+            work_order: b.wo.id.clone()
+        }
+    );
+    assert_eq!(h.status(&a.wo.id).await, Status::Dispatching);
 }

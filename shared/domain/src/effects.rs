@@ -607,6 +607,7 @@ pub fn effects(
             kind: *timer,
             generation: *generation,
             at: *at,
+            zone: tz,
         }),
         Event::TimerCancelled { timer, generation } => o.effects.push(Effect::CancelTimer {
             name: timer_name(&wo.id, *timer, *generation),

@@ -745,7 +745,7 @@ static RULES: &[Rule] = &[
         Fact::FireOrSparks,
         &["smoke|smoking|smoky|smokey|humo|humea*"],
         &[
-            "cigar*|cigarette*|weed|marijuana|vape*|vaping|smoker*|tobacco|fuma*|fumar|cigarro*|cigarrillo*|hookah|incense|no+smoking",
+            "cigar*|cigarette*|weed|marijuana|vape*|vaping|smoker*|tobacco|fuma*|fumar|cigarro*|cigarrillo*|hookah|incense|no+smoking|bbq|barbecue|grill|parrilla|asador",
         ],
     ),
     clause(
@@ -771,7 +771,7 @@ static RULES: &[Rule] = &[
             "se+quema*|quemandose",
         ],
         &[
-            "toast|food|popcorn|cooking|cooked|pan|dinner|comida|cocinando|tostad*|bulb|foco|bombilla|rice|arroz",
+            "toast|food|popcorn|cooking|cooked|pan|dinner|comida|cocinando|tostad*|bulb|foco|bombilla|rice|arroz|dust|polvo",
         ],
     ),
     clause(
@@ -783,6 +783,13 @@ static RULES: &[Rule] = &[
             "electrical+fire",
         ],
         &["bulb|foco|bombilla"],
+    ),
+    sentence(
+        Fact::FireOrSparks,
+        &[
+            "outlet*|plug|plugs|switch|switches|panel|breaker*|wiring|wires|enchufe*|contacto* ~6 smells+hot|smell+hot|hot+smell|smells+like+hot|huele+a+caliente",
+        ],
+        &[],
     ),
     // ---- Sewage -----------------------------------------------------------------------------
     clause(
@@ -818,6 +825,7 @@ static RULES: &[Rule] = &[
             "pipe*|water+line|supply+line|hose|hoses|tubo*|tuberia*|cano|canos|caneria*|manguera* ~3 burst*|busted|broke|broken|exploded|ruptured|split|revent*|explot*|rota|roto|rotos|rotas|se+rompio",
             "waterheater ~3 burst*|exploded|ruptured|revent*|explot*",
             "se+rompio|revento|exploto ~3 tubo*|tuberia*|cano|canos|caneria*|pipa*|manguera*",
+            "ceiling|techo ~3 caving|collaps*|falling+in|fell+in|came+down|coming+down|se+cayo|se+esta+cayendo|se+derrumbo",
             "ceiling|techo|roof ~4 leak*|pouring|dripping|coming|gotea* ~3 a+lot|badly|bad|heavily|fast|like+crazy|everywhere|nonstop|non+stop|mucho|muchisimo",
             "water|agua ~3 coming|pouring|running|streaming|entering|cayendo|cae|sale|saliendo|entra|entrando|chorrea* ~4 ceiling|light|fixture|lamp|walls|wall|techo|lampara|pared*",
         ],
@@ -861,20 +869,39 @@ static RULES: &[Rule] = &[
         &["sewage|poop|feces|waste|excrement|poo|shit|caca|popo|excremento*|aguas+negras"],
     ),
     // ---- No heat ----------------------------------------------------------------------------
+    // Three rules, because each needs its own guard against appliances: "the dryer has no heat"
+    // is not a heating failure, but "no heat, so we use the oven" is one.
+    clause(
+        Fact::NoHeat,
+        &[
+            "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calentador|caldera|calefactor|heat+pump ~3 not+work*|not+turn*|not+com*|not+start*|not+heat*|not+warm*|not+blow*+hot|not+blow*+warm|not+on|not+function*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+cold|blows+cold|cold+air|cold|keeps+shutting+off|keeps+turning+off|keeps+shutting+down|shuts+off|shuts+down|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca|descompuest*|se+apago|apagad*|frio|fria",
+            "heat|heating|heater|heaters|furnace*|boiler|calefaccion|calentador|caldera ?is|went|has+gone|has+been|was|keeps+going|is+all|goes ?completely|totally out",
+        ],
+        &[
+            "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|iron|plancha|blanket|fridge*|refrigerator*|freezer*|shower*|ducha|regadera|pool|towel ~1 heat|heating|heater|heaters|calefaccion|calentador",
+        ],
+    ),
     clause(
         Fact::NoHeat,
         &[
             "no+heat|no+heating|no+heater|without+heat|without+heating|sin+calefaccion|sin+calor|sin+calentador|sin+calefactor|no+hay+calefaccion|no+hay+calor|no+tengo+calefaccion|no+tenemos+calefaccion|no+hay+calentador",
             "not ~2 have|get|getting|got ~2 heat|heating",
-            "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calentador|caldera|calefactor|heat+pump ~3 not+work*|not+turn*|not+com*|not+start*|not+heat*|not+warm*|not+blow*+hot|not+blow*+warm|not+on|not+function*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+cold|blows+cold|cold+air|cold|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca|descompuest*|se+apago|apagad*|frio|fria",
-            "heat|heating|heater|heaters|furnace*|boiler|calefaccion|calentador|caldera ?is|went|has+gone|has+been|was|keeps+going|is+all|goes ?completely|totally out",
+        ],
+        &[
+            "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|shower*|ducha|regadera|spaceheater|pool|towel ~3 no+heat|no+heating|not+heat*|without+heat|sin+calor|no+calienta",
+            "no+heat|no+heating|without+heat|sin+calor ~3 from|in|on|de|del|en ~2 dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|shower*|ducha|regadera|spaceheater|pool|towel",
+        ],
+    ),
+    clause(
+        Fact::NoHeat,
+        &[
             "30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 degrees|degree|grados|f ~3 inside|in+here|apartment|unit|house|home|casa|departamento|apartamento|adentro",
             "30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 inside|in+here|adentro",
             "freezing|helado|congelando ~3 inside|apartment|unit|house|home|in+here|casa|departamento|apartamento|adentro|depa",
-            "apartment|unit|house|home|place|casa|departamento|apartamento|depa ~3 freezing|helado|helada|congelando|so+cold|very+cold|really+cold|too+cold|extremely+cold|super+cold|ice+cold|muy+frio|muy+fria",
+            "apartment|unit|house|home|place|casa|departamento|apartamento|depa ~3 freezing|helado|helada|congelando|so+cold|very+cold|really+cold|too+cold|extremely+cold|super+cold|ice+cold|muy+frio|muy+fria|still+cold|not+warm+up|never+warms+up",
         ],
         &[
-            "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|refri|nevera*|congelador*|ac|shower*|ducha|regadera|pipe*|tuberia*|food|comida|spaceheater",
+            "fridge*|refrigerator*|freezer*|refri|nevera*|congelador*|food|comida|pipe*|tuberia*|ac|water|agua|waterheater|shower*|pool",
         ],
     ),
     // ---- Lockout ----------------------------------------------------------------------------
@@ -912,7 +939,7 @@ static RULES: &[Rule] = &[
         Fact::SecurityBreach,
         &[
             "broken|broke|busted|shattered|smashed|rota|roto|quebrad*|estrellad* ~2 window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door",
-            "window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door ~3 broken|broke|busted|shattered|smashed|rota|roto|rotos|rotas|quebrad*|estrellad*|romp*|se+rompio|not+lock*|not+latch*|not+close|not+shut|no+cierra|no+se+cierra",
+            "window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door ~4 broken|broke|busted|shattered|smashed|rota|roto|rotos|rotas|quebrad*|estrellad*|romp*|se+rompio|not+lock*|not+latch*|not+close|not+shut|no+cierra|no+se+cierra",
         ],
         &[
             "screen*|blind*|ac|crank|mirror|oven|microwave|shower|table|cabinet*|mosquitero|persiana*|espejo|horno|tint|track|sill|seal|fogg*|condensation|draft*|frame|caulk*|shade*|curtain*|cortina*|picture|tv|phone|glasses|cup|jar|bottle|lamp",
@@ -923,6 +950,7 @@ static RULES: &[Rule] = &[
         &[
             "break+in|break+ins|breakin|broke+in|broken+into|broke+into|burglar*|burglary|robbed|robbery|intruder*|trespass*",
             "someone|somebody|people|alguien ~2 broke+in|broke+into|forced|tried+to+get+in|tried+to+break",
+            "someone|somebody|someones|alguien ~3 trying|tried|tries|jiggling|messing+with|forcing ~2 door|doors|lock|locks|handle|window*|to+get+in|to+open",
             "forced ~2 open|entry|door|in|lock",
             "kicked ~2 in|open|door",
             "door|puerta ~3 kicked+in|forced|pried|pateada|forzada|reventada",
@@ -1001,6 +1029,7 @@ static RULES: &[Rule] = &[
         &[
             "outlet*|plug|plugs|switch|switches|panel|breaker*|enchufe*|contacto*|apagador*|socket* ?is|are|feels|feel|gets|getting|got|was|were|runs|esta|estan|se+siente|se+pone ?very|really|too|super|extremely|muy hot|warm|caliente|calientes|buzzing|buzzes|humming|hums|crackling|crackles|zumba|zumbando",
             "buzz*|crackl*|humming|zumbido ~3 outlet*|panel|breaker*|switch|switches|enchufe*|contacto*",
+            "outlet*|panel|breaker*|switch|switches|enchufe*|contacto* ~4 buzz*|humming|crackl*|zumba*|zumbido",
         ],
         &[],
     ),
@@ -1011,7 +1040,7 @@ static RULES: &[Rule] = &[
             "water|agua ~2 shut+off|turned+off|cut+off|not+com*+out|not+running|not+work*|no+sale|se+corto|cortaron",
         ],
         &[
-            "hot|warm|caliente|fria|pressure|presion|tank|fridge*|refrigerator*|dispenser|icemaker|damage|waterheater|bill|factura|floor|piso|leak*|ceiling|puddle*|charco*|everywhere",
+            "hot|warm|caliente|fria|pressure|presion|tank|fridge*|refrigerator*|dispenser|icemaker|damage|waterheater|bill|factura|floor|piso|leak*|ceiling|techo|wall|pared*|puddle*|charco*|everywhere|por+todos+lados",
         ],
     ),
     clause(
@@ -1038,6 +1067,7 @@ static RULES: &[Rule] = &[
         &[
             "leak|leaks|leaking|leaked|leaky|leakage|drip|drips|dripping|dripped|gotea|goteando|goteo|fuga|fugas|filtra*|filtracion|escurre|escurriendo|seep*",
             "puddle*|charco*",
+            "ceiling|techo ~3 sagging|bulging|bubbling|wet|mojado|hinchado",
             "water|agua ~3 under+the+sink|under+sink|coming+from|coming+out+of+the+wall|on+the+floor|debajo+del+fregadero|en+el+piso",
         ],
         &[
@@ -1049,8 +1079,8 @@ static RULES: &[Rule] = &[
         &[
             "roof*|tejado|azotea|shingle*|skylight* ~4 leak*|drip*|gotea*|gotera*|filtra*|water+coming|water+comes",
             "leak*|gotera*|drip*|gotea* ~4 roof*|tejado|azotea|skylight*",
-            "rain|raining|rains|lluvia|llueve ~4 leak*|coming+in|comes+in|gotea*|gotera*|entra|se+mete|filtra*|drip*",
-            "leak*|gotera*|gotea*|coming+in|comes+in|entra|drip* ~4 rain|raining|rains|lluvia|llueve",
+            "rain|raining|rains|rained|lluvia|llueve|llovio|llover ~4 leak*|coming+in|comes+in|came+in|gotea*|gotera*|entra|entro|se+mete|se+metio|filtra*|drip*",
+            "leak*|gotera*|gotea*|coming+in|comes+in|came+in|entra|entro|se+mete|se+metio|drip* ~6 rain|raining|rains|rained|lluvia|llueve|llovio|llover",
             "gotera|goteras",
         ],
         &[],
@@ -1148,8 +1178,13 @@ const STOPPED: &[&str] = &[
     "ya+no ~2 gotea|sale|cae|hay+agua|se+sale|tira",
     "ya+paro|ya+se+detuvo|se+detuvo",
     "dejo+de ~2 gotear|salir|caer|tirar",
-    "under+control",
     "stopped+it|got+it+to+stop|managed+to+stop",
+];
+
+/// Phrases that say the tenant closed a valve after a water fact: a flood is then no longer
+/// active, and a leak is contained rather than over.
+const SHUT_OFF: &[&str] = &[
+    "under+control",
     "turned|shut|closed ?off ?the water|valve|main|shutoff ?off",
     "by+turning|by+closing|by+shutting ~2 valve|water|main|shutoff",
     "cerre|cerramos ~2 llave|valvula|agua",
@@ -1366,8 +1401,13 @@ fn settle(text: &Text, hits: &mut [Hit]) {
     ) || text.has("2+bathrooms|two+bathrooms|dos+banos", all);
 
     for h in hits.iter_mut() {
+        let mut shut_off = false;
         if h.negated_by.is_none() && h.fact.resolvable() {
-            h.stopped_by = text.stopped_after(h.end);
+            h.stopped_by = text.stopped_after(h.end, STOPPED);
+            if h.stopped_by.is_none() && matches!(h.fact, Fact::Flooding | Fact::Leak) {
+                shut_off = true;
+                h.stopped_by = text.stopped_after(h.end, SHUT_OFF);
+            }
         }
         h.fact = match h.fact {
             Fact::CoChirp if battery => Fact::DetectorChirp,
@@ -1379,6 +1419,10 @@ fn settle(text: &Text, hits: &mut [Hit]) {
             Fact::PilotOut => Fact::NoHotWater,
             Fact::Flooding if h.stopped_by.is_some() => Fact::StoppedFlood,
             Fact::ToiletClogged if other_toilet => Fact::SpareToiletClogged,
+            Fact::Leak if shut_off && h.stopped_by.is_some() => {
+                h.stopped_by = None;
+                Fact::ContainedLeak
+            }
             Fact::Leak => {
                 let sentence = text.sentence_of(h.start);
                 let clause = text.clause_of(h.start);
@@ -1532,7 +1576,7 @@ const VOCABULARY: &[(&str, Trade, u32)] = &[
     ),
     ("llave*", Trade::Locksmith, 1),
     (
-        "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ants|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|squirrel*|raccoon*|ardilla*|mapache*|gnat*|scorpion*|alacran*|mosquito*|moscas|vermin",
+        "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ant|ants|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|squirrel*|raccoon*|ardilla*|mapache*|gnat*|scorpion*|alacran*|mosquito*|moscas|vermin",
         Trade::Pest,
         2,
     ),
@@ -2099,15 +2143,15 @@ impl<'a> Text<'a> {
         None
     }
 
-    /// A phrase saying the water stopped, after `end` in the same sentence or in the next one.
-    fn stopped_after(&self, end: usize) -> Option<Range<usize>> {
+    /// One of `phrases` (saying the water stopped), after `end` in the same sentence or in the next one.
+    fn stopped_after(&self, end: usize, phrases: &[&str]) -> Option<Range<usize>> {
         let sentence = self.toks.get(end.checked_sub(1)?)?.sentence;
         let until = self
             .sentences
             .get(sentence + 1)
             .or_else(|| self.sentences.get(sentence))
             .map_or(end, |r| r.end);
-        STOPPED.iter().find_map(|p| {
+        phrases.iter().find_map(|p| {
             self.find(p, end..until).into_iter().find(|m| {
                 let attempt = (m.start.saturating_sub(2)..m.start)
                     .filter_map(|i| self.toks.get(i))
@@ -2614,6 +2658,8 @@ mod tests {
                 "heater broke and it's freezing inside",
                 "the radiators are cold",
                 "heat went out last night",
+                "no heat so we are using the oven to stay warm",
+                "furnace keeps shutting off",
             ],
         );
     }
@@ -2883,7 +2929,12 @@ mod tests {
 
     #[test]
     fn an_appliance_that_does_not_heat_is_not_no_heat() {
-        assert_no_emergency(&["the dryer has no heat", "oven is not heating"]);
+        assert_no_emergency(&[
+            "the dryer has no heat",
+            "oven is not heating",
+            "there is no heat from the dryer",
+            "the dryer heating element is broken",
+        ]);
         assert_eq!(run("the dryer has no heat").trade, Trade::Appliance);
     }
 
@@ -3033,6 +3084,120 @@ mod tests {
         assert_eq!(t.emergency, None);
         assert_eq!(t.priority, Priority::Urgent);
         assert_eq!(t.trade, Trade::Locksmith);
+    }
+
+    #[test]
+    fn a_burst_appliance_hose_or_a_collapsing_ceiling_is_flooding() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &[
+                "the washing machine hose burst",
+                "The kitchen ceiling is caving in from water",
+            ],
+        );
+        assert_eq!(
+            run("the washing machine hose burst").trade,
+            Trade::Appliance
+        );
+    }
+
+    #[test]
+    fn black_water_backing_up_is_sewage_not_a_slow_drain() {
+        assert_emergency(
+            EmergencyKind::Sewage,
+            &["bathtub drain backing up with black water"],
+        );
+    }
+
+    #[test]
+    fn closing_a_valve_ends_a_flood_and_contains_a_leak() {
+        let flood = run("water everywhere in bathroom from toilet, stopped it by turning valve");
+        assert_eq!(flood.emergency, None, "{flood:#?}");
+        assert_eq!(flood.priority, Priority::Urgent);
+        let leak = run("Fuga de agua en el baño, ya cerré la llave");
+        assert_eq!(leak.priority, Priority::Urgent, "{leak:#?}");
+        assert_eq!(leak.trade, Trade::Plumbing);
+    }
+
+    #[test]
+    fn only_trying_to_close_the_valve_leaves_the_flood_an_emergency() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &["Water everywhere. I'm trying to shut off the water but it keeps coming"],
+        );
+    }
+
+    #[test]
+    fn a_cold_indoor_temperature_reads_as_no_heat() {
+        assert_emergency(
+            EmergencyKind::NoHeat,
+            &["It's 50 degrees in my apartment", "it's 52 in here"],
+        );
+        assert_no_emergency(&["there are 50 roaches inside"]);
+    }
+
+    #[test]
+    fn a_jammed_lock_that_keeps_the_tenant_out_is_a_lockout_first() {
+        let t = in_winter("My front door lock is jammed and I can't get in");
+        assert_eq!(t.emergency, Some(EmergencyKind::Lockout));
+        assert!(has_driver(&t, "security breach"), "{t:#?}");
+    }
+
+    #[test]
+    fn a_key_broken_in_the_lock_is_urgent_locksmith_work() {
+        let t = run("the key broke off in the lock");
+        assert_eq!(t.priority, Priority::Urgent);
+        assert_eq!(t.trade, Trade::Locksmith);
+    }
+
+    #[test]
+    fn barbecue_smoke_or_dust_burning_off_a_heater_is_not_a_fire() {
+        assert_no_emergency(&[
+            "I see smoke outside from the neighbors bbq",
+            "the heater smells like burning dust when it turns on",
+        ]);
+    }
+
+    #[test]
+    fn a_hot_smelling_or_buzzing_panel_is_a_fire_risk() {
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &["Electrical panel is making a buzzing noise and smells hot"],
+        );
+        assert_eq!(
+            run("buzzing from the breaker panel").priority,
+            Priority::Urgent
+        );
+    }
+
+    #[test]
+    fn someone_trying_the_door_or_an_unlockable_window_is_a_security_breach() {
+        assert_emergency(
+            EmergencyKind::SecurityBreach,
+            &[
+                "someone's been trying my door at night",
+                "The window in my bedroom won't lock",
+            ],
+        );
+    }
+
+    #[test]
+    fn rain_coming_in_is_a_roof_leak_in_english_and_spanish() {
+        for d in [
+            "rain comes in around the skylight",
+            "se metió el agua por la puerta cuando llovió",
+        ] {
+            let t = run(d);
+            assert_eq!(t.priority, Priority::Urgent, "{d:?} gave {t:#?}");
+            assert_eq!(t.trade, Trade::Roofing, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_clogged_gutter_gets_no_plunger_tip() {
+        let t = run("gutter is clogged");
+        assert_eq!(t.trade, Trade::Roofing);
+        assert!(!has_tip(&t, "plunger"), "{t:#?}");
     }
 
     // ---- Trade -------------------------------------------------------------------------------

@@ -698,11 +698,13 @@ pub enum VisitChange {
 pub enum Effect {
     Email(EmailMessage),
     Sms(SmsMessage),
+    /// `zone` is the property's: schedulers that take local times (EventBridge) use it.
     SetTimer {
         name: String,
         kind: TimerKind,
         generation: u32,
         at: DateTime<Utc>,
+        zone: chrono_tz::Tz,
     },
     CancelTimer {
         name: String,

@@ -456,6 +456,22 @@ fn a_repeated_accept_from_the_assigned_vendor_changes_nothing() {
 }
 
 #[test]
+#[ignore = "bug: set_timer_polite moves emergency nudges out of quiet hours (decide.rs set_timer_polite/offer_slots ignore priority): an emergency accepted at 23:00 is first nudged at 08:00"]
+fn an_emergency_accepted_at_night_is_nudged_without_waiting_for_morning() {
+    let night = utc("2026-03-05T04:00:00Z"); // 23:00 in New York
+    let t = Given::submitted_at(elm_flood(), night)
+        .did(Command::Triage)
+        .later(minutes(5))
+        .when(accept("ray"));
+    let (_, due) = t.timer_set(K::ScheduleNudge);
+    assert!(
+        due <= night + minutes(5) + hours(4),
+        "quiet hours hold only non-emergency texts, but the nudge waits until {}",
+        due.with_timezone(&ny())
+    );
+}
+
+#[test]
 fn an_unscheduled_job_is_nudged_twice_then_needs_attention() {
     let g = Given::accepted_by_pat();
     let first_due = g.armed(K::ScheduleNudge).1;
@@ -817,6 +833,25 @@ fn a_proposed_time_the_tenant_never_answers_needs_attention() {
     );
     assert_eq!(t.wo().status, Status::NeedsAttention);
     assert_eq!(t.wo().phase(), Status::Accepted);
+}
+
+#[test]
+#[ignore = "bug: AnswerProposal{accept:true} schedules without check_free against ctx.vendor_busy (decide.rs Command::AnswerProposal), so the vendor can be double-booked"]
+fn the_tenant_confirming_a_time_the_vendor_has_since_booked_elsewhere_is_refused() {
+    // Pat proposed Saturday here, then took another job at that time before the tenant said yes.
+    let g = Given::accepted_by_pat()
+        .did(Command::ProposeTime {
+            vendor: vid("pat"),
+            window: elm_sat(),
+        })
+        .later(hours(2))
+        .busy("wo-other1", elm_sat());
+    let t = g.when(Command::AnswerProposal { accept: true });
+    assert!(
+        t.result.is_err(),
+        "the vendor would be double-booked: {:#?}",
+        t.result
+    );
 }
 
 #[test]
@@ -2090,6 +2125,7 @@ fn an_offer_texts_and_emails_the_vendor_and_sets_a_deterministically_named_accep
         kind: K::AcceptTimeout,
         generation: 1,
         at: now() + hours(2),
+        zone: chrono_tz::Tz::America__New_York,
     }));
 }
 
@@ -2125,7 +2161,6 @@ fn assert_one_segment(t: &Then, key: &str) {
 }
 
 #[test]
-#[ignore = "bug: vendor.offer.sms is 181 chars (2 segments) for a realistic job: the 60-char summary (effects.rs vars `summary`) plus address and expiry overflow 160 (messages.rs vendor.offer.sms)"]
 fn the_offer_text_fits_one_sms_segment() {
     let offered = Given::submitted(elm_drip()).when(Command::Triage);
     assert_one_segment(&offered, "vendor.offer.sms");

@@ -26,6 +26,7 @@ fn spec(r: &Row) -> rusqlite::Result<(String, String, String)> {
 
 fn decode((name, at, target): (String, String, String)) -> Result<TimerSpec, StoreError> {
     Ok(TimerSpec {
+        zone: None,
         at: parse_ts(&at)?,
         target: from_json(&target, "a timer target")?,
         name,

@@ -129,6 +129,7 @@ async fn the_shareable_contract_holds_on_one_shared_store_file() {
 
 fn recurring(name: &str, at_minutes: i64) -> TimerSpec {
     TimerSpec {
+        zone: None,
         name: name.into(),
         at: t0() + mins(at_minutes),
         target: TimerTarget::Recurring {
@@ -180,6 +181,7 @@ async fn next_due_returns_the_earliest_due_timer_with_ties_broken_by_name() {
 async fn timer_times_keep_sub_second_precision() {
     let t = memory().timers();
     let spec = TimerSpec {
+        zone: None,
         at: t0() + Duration::nanoseconds(123_456_789),
         ..recurring("precise", 0)
     };

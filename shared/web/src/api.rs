@@ -179,11 +179,8 @@ async fn create_work_order(State(app): State<App>, body: Bytes) -> Result<Respon
     let created = created?;
     let wo = ops::get(&app, created.wo.id.as_str()).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    let status = if created.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    // A repeated submission answers exactly as the first did: the same work order, 201.
+    let status = StatusCode::CREATED;
     Ok((
         status,
         Json(work_order_json(&wo, Some(&timeline), &app.portfolio())),

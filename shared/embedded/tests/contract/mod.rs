@@ -692,6 +692,7 @@ pub fn wo_timer(
     at: DateTime<Utc>,
 ) -> TimerSpec {
     TimerSpec {
+        zone: None,
         name: timer_name(wo, kind, generation),
         at,
         target: TimerTarget::WorkOrder {
@@ -718,6 +719,7 @@ pub async fn setting_a_timer_twice_keeps_one_timer(t: &dyn Timers, probe: &dyn T
     t.set(&first).await.unwrap();
     // The name is the identity: a second set under the same name does not move the timer.
     let moved = TimerSpec {
+        zone: None,
         at: t0() + mins(90),
         ..first.clone()
     };
@@ -748,6 +750,7 @@ pub async fn cancelling_a_missing_timer_is_fine(t: &dyn Timers, probe: &dyn Time
     let name = unique("wo-nothing-");
     t.cancel(&name).await.unwrap();
     let recurring = TimerSpec {
+        zone: None,
         name: name.clone(),
         at: t0(),
         target: TimerTarget::Recurring {

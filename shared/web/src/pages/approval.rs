@@ -2,7 +2,7 @@
 //! decides; POST decides (approve or decline) for the round the link was made for. A decided,
 //! replaced, expired or forged link gets a page that says so.
 
-use super::{layout, when};
+use super::{PageForm, layout, when};
 use crate::error::{PageError, WebError};
 use crate::ops;
 use axum::Router;
@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum_extra::extract::Form;
 use maud::{Markup, html};
 use mendwork_app::{App, AppError, Claim, Exec};
 use mendwork_domain::{
@@ -135,7 +134,7 @@ struct DecisionForm {
 async fn decide(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<DecisionForm>,
+    PageForm(f): PageForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     let (id, round) = claim(&app, &token)?;
     let approve = match f.decision.trim() {

@@ -3,7 +3,7 @@
 //! work order by its request id) and a form to link an existing visit.
 
 use super::tenant::capitalise;
-use super::{Errors, Notice, layout, when};
+use super::{Errors, Notice, PageForm, layout, when};
 use crate::error::{PageError, WebError};
 use crate::intake::{FieldError, MAX_NAME, local_date, local_window, optional_text, required_text};
 use crate::ops;
@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use mendwork_app::App;
@@ -214,7 +213,7 @@ struct VisitForm {
 async fn create(
     State(app): State<App>,
     Path(id): Path<String>,
-    Form(f): Form<VisitForm>,
+    PageForm(f): PageForm<VisitForm>,
 ) -> Result<Response, PageError> {
     let p = property(&app, &id)?;
     let date = the_date(&app, &p, Some(&f.date)).unwrap_or_else(|_| ops::today(&app, p.timezone));
@@ -308,7 +307,7 @@ struct ActForm {
 async fn act(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<ActForm>,
+    PageForm(f): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
     let id = VisitId(id);
     let visit = ops::load_visit(&app, &id).await?;

@@ -8,8 +8,10 @@ pub mod tenant;
 pub mod timeline;
 pub mod vendor;
 
+use crate::error::{PageError, WebError};
 use crate::intake::FieldError;
 use axum::Router;
+use axum::extract::{FromRequest, Request};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -130,6 +132,33 @@ async fn home() -> Markup {
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks.
+
+/// A submitted HTML form (repeated keys allowed, for the window rows). A body that can't be
+/// read as a form gets an explanation page rather than a bare status line.
+#[derive(Debug, Clone)]
+pub struct PageForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for PageForm<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(v)) => Ok(PageForm(v)),
+            Err(e) => {
+                tracing::debug!(error = %e, "unreadable form");
+                Err(WebError::BadRequest(
+                    "We couldn't read what your browser sent. Please go back, reload the page and try again."
+                        .into(),
+                )
+                .into())
+            }
+        }
+    }
+}
 
 /// The errors of one form, looked up by field name.
 #[derive(Debug, Clone, Default)]

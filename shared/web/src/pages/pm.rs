@@ -3,7 +3,7 @@
 
 use super::tenant::capitalise;
 use super::timeline::pm_timeline;
-use super::{Errors, Notice, layout, when};
+use super::{Errors, Notice, PageForm, layout, when};
 use crate::error::{PageError, WebError};
 use crate::intake::{FieldError, MAX_NOTES, optional_text, required_text};
 use crate::ops;
@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use mendwork_app::App;
@@ -326,7 +325,7 @@ fn command(action: &str, f: &ActionForm, wo: &WorkOrder) -> Result<Command, Fiel
 async fn act(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<ActionForm>,
+    PageForm(f): PageForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let wo = ops::get(&app, &id).await?;
     let cmd = match command(&action, &f, &wo) {

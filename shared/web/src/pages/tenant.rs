@@ -3,18 +3,17 @@
 //! the signed link, with its forms (add availability, cancel, answer a proposed time, feedback).
 
 use super::timeline::tenant_timeline;
-use super::{Errors, Notice, layout, path_of, when, window_rows};
+use super::{Errors, Notice, PageForm, layout, path_of, when, window_rows};
 use crate::error::{PageError, WebError};
 use crate::intake::{
     FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
 };
 use crate::ops;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use maud::{Markup, html};
 use mendwork_app::{App, Claim};
 use mendwork_domain::effects::Links;
@@ -191,7 +190,7 @@ fn report_page(app: &App, p: &Property, values: &ReportForm, errors: &Errors) ->
 
 async fn submit(
     State(app): State<App>,
-    Form(values): Form<ReportForm>,
+    PageForm(values): PageForm<ReportForm>,
 ) -> Result<Response, PageError> {
     if values.is_bot() {
         return Ok(Redirect::to("/thanks").into_response());
@@ -246,9 +245,34 @@ fn claim(app: &App, token: &str) -> Result<WorkOrderId, WebError> {
     }
 }
 
-async fn status(State(app): State<App>, Path(token): Path<String>) -> Result<Markup, PageError> {
+#[derive(Debug, Default, Deserialize)]
+struct StatusQuery {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+/// Fixed thank-you lines after an action (never text from the request).
+fn done_line(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "availability" => "Thanks — we've added your times.",
+        "cancel" => "Your request is cancelled.",
+        "proposal" => "Thanks — we've passed on your answer.",
+        "feedback" => "Thank you for your feedback!",
+        _ => return None,
+    })
+}
+
+async fn status(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    Query(q): Query<StatusQuery>,
+) -> Result<Markup, PageError> {
     let id = claim(&app, &token)?;
-    Ok(status_page(&app, &id, &token, None, &Errors::default()).await?)
+    let notice =
+        q.ok.as_deref()
+            .and_then(done_line)
+            .map(|m| Notice::Ok(m.into()));
+    Ok(status_page(&app, &id, &token, notice.as_ref(), &Errors::default()).await?)
 }
 
 /// A sentence on where things stand.
@@ -389,11 +413,12 @@ async fn status_page(
 /// the reason on a refusal.
 async fn act(
     app: &App,
+    kind: &str,
     token: &str,
     id: &WorkOrderId,
     command: Result<Command, Vec<FieldError>>,
 ) -> Result<Response, PageError> {
-    let back = format!("/s/{token}");
+    let back = format!("/s/{token}?ok={kind}");
     let command = match command {
         Ok(c) => c,
         Err(errors) => {
@@ -438,7 +463,7 @@ struct WindowsForm {
 async fn add_availability(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<WindowsForm>,
+    PageForm(f): PageForm<WindowsForm>,
 ) -> Result<Response, PageError> {
     let id = claim(&app, &token)?;
     let wo = ops::get(&app, id.as_str()).await?;
@@ -463,7 +488,7 @@ async fn add_availability(
     } else {
         Err(errors)
     };
-    act(&app, &token, &id, command).await
+    act(&app, "availability", &token, &id, command).await
 }
 
 fn property_tz(portfolio: &Portfolio, wo: &WorkOrder) -> chrono_tz::Tz {
@@ -481,7 +506,7 @@ struct CancelForm {
 async fn cancel(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<CancelForm>,
+    PageForm(f): PageForm<CancelForm>,
 ) -> Result<Response, PageError> {
     let id = claim(&app, &token)?;
     let command = optional_text("reason", Some(&f.reason), 200)
@@ -490,7 +515,7 @@ async fn cancel(
             reason,
         })
         .map_err(|e| vec![e]);
-    act(&app, &token, &id, command).await
+    act(&app, "cancel", &token, &id, command).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -502,7 +527,7 @@ struct ProposalForm {
 async fn proposal(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<ProposalForm>,
+    PageForm(f): PageForm<ProposalForm>,
 ) -> Result<Response, PageError> {
     let id = claim(&app, &token)?;
     let command = match f.decision.trim() {
@@ -513,7 +538,7 @@ async fn proposal(
             "Please choose yes or no.",
         )]),
     };
-    act(&app, &token, &id, command).await
+    act(&app, "proposal", &token, &id, command).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -527,7 +552,7 @@ struct FeedbackForm {
 async fn feedback(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<FeedbackForm>,
+    PageForm(f): PageForm<FeedbackForm>,
 ) -> Result<Response, PageError> {
     let id = claim(&app, &token)?;
     let rating = f
@@ -542,5 +567,5 @@ async fn feedback(
         (Ok(rating), Ok(comment)) => Ok(Command::Feedback { rating, comment }),
         (r, c) => Err(r.err().into_iter().chain(c.err()).collect()),
     };
-    act(&app, &token, &id, command).await
+    act(&app, "feedback", &token, &id, command).await
 }

@@ -3,7 +3,7 @@
 //! propose a time, arrived, done / not done, send an estimate or an invoice.
 
 use super::tenant::capitalise;
-use super::{Errors, Notice, layout, when};
+use super::{Errors, Notice, PageForm, layout, when};
 use crate::error::{PageError, WebError};
 use crate::intake::{FieldError, MAX_NOTES, local_window, optional_text};
 use crate::ops;
@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum_extra::extract::Form;
 use maud::html;
 use mendwork_app::{App, Claim};
 use mendwork_domain::types::dollars;
@@ -376,7 +375,7 @@ fn command(
 async fn act(
     State(app): State<App>,
     Path(token): Path<String>,
-    Form(f): Form<ActionForm>,
+    PageForm(f): PageForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let (id, vendor) = claim(&app, &token)?;
     let wo = ops::get(&app, id.as_str()).await?;
