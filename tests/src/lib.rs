@@ -145,6 +145,20 @@ pub fn find_link(text: &str, path: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The error shown beside a form field: the text of the first `class="error"` element between
+/// the field's control (`name="{field}"`) and the next control of the form. `None` when there
+/// is none (or no such field).
+pub fn error_beside(html: &str, field: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{field}\""))?;
+    let rest = &html[at..];
+    let next_field = rest[1..].find(" name=\"").map_or(rest.len(), |n| n + 1);
+    let region = &rest[..next_field];
+    let error = region.find("class=\"error\"")?;
+    let text_start = error + region[error..].find('>')? + 1;
+    let text_end = text_start + region[text_start..].find('<')?;
+    Some(region[text_start..text_end].trim().to_string())
+}
+
 /// A timer `POST /dev/clock` reports as fired.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FiredTimer {
@@ -752,8 +766,7 @@ impl TestApp {
         self.messages_to(address)
             .await
             .into_iter()
-            .filter(|m| m.key == key)
-            .next_back()
+            .rfind(|m| m.key == key)
     }
 
     // ---- owner approval ----------------------------------------------------------------

@@ -90,6 +90,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         estimate: None,
         approval_round: 0,
         visit: None,
+        visits_made: 0,
         completion_notes: None,
         not_done_reasons: vec![],
         invoice: None,
@@ -178,7 +179,12 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.request.availability.extend(windows.iter().copied());
         }
         Event::Reminded { .. } | Event::RunningLate { .. } => {}
-        Event::Visit { visit, .. } => wo.visit = Some(visit.clone()),
+        Event::Visit { visit, change } => {
+            if *change == VisitChange::Created {
+                wo.visits_made += 1;
+            }
+            wo.visit = Some(visit.clone());
+        }
         Event::Arrived { .. } => set_status(&mut wo, Status::InProgress),
         Event::Completed { notes } => {
             wo.completion_notes = notes.clone();
@@ -195,6 +201,7 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         Event::ApprovalRequested { round } => {
             wo.approval_round = *round;
             wo.appointment = None;
+            wo.proposal = None;
             set_status(&mut wo, Status::AwaitingApproval);
         }
         Event::ApprovalEscalated | Event::InvoiceEscalated => {}
@@ -286,8 +293,13 @@ impl<'c, 'a> Tx<'c, 'a> {
         });
     }
     /// Like `set_timer`, moved out of quiet hours (for timers that end in a message).
+    /// Emergencies ignore quiet hours.
     fn set_timer_polite(&mut self, kind: TimerKind, at: DateTime<Utc>) {
-        let at = next_allowed(self.tz(), self.policy(), at);
+        let at = if self.wo.priority == Priority::Emergency {
+            at
+        } else {
+            next_allowed(self.tz(), self.policy(), at)
+        };
         self.set_timer(kind, at);
     }
     fn cancel_timer(&mut self, kind: TimerKind) {
@@ -462,6 +474,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 if window.start <= ctx.now {
                     return Err(Rejection::BadWindow);
                 }
+                check_free(ctx, wo, &window)?;
                 schedule(&mut tx, window, Actor::Tenant);
             } else {
                 tx.push(Event::ProposalDeclined { window });
@@ -521,17 +534,15 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 TimerKind::ProposalTimeout,
             ]);
             tx.push(Event::Arrived { by: by.clone() });
-            if let Some(v) = &tx.wo.visit
-                && v.status == VisitStatus::Expected
-            {
-                let mut v = v.clone();
-                v.status = VisitStatus::CheckedIn;
-                v.checked_in_at = Some(ctx.now);
-                tx.push(Event::Visit {
-                    change: VisitChange::CheckedIn,
-                    visit: v,
-                });
-            }
+            change_visit(
+                &mut tx,
+                &[VisitStatus::Expected],
+                VisitChange::CheckedIn,
+                |v, now| {
+                    v.status = VisitStatus::CheckedIn;
+                    v.checked_in_at = Some(now);
+                },
+            );
             if !tx.wo.armed(TimerKind::OutcomeAsk) {
                 let at = ctx.now + ctx.policy.outcome_nudge_after.to_chrono();
                 tx.set_timer_polite(TimerKind::OutcomeAsk, at);
@@ -556,17 +567,12 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             tx.push(Event::Completed {
                 notes: notes.clone(),
             });
-            if let Some(v) = &tx.wo.visit
-                && matches!(v.status, VisitStatus::Expected | VisitStatus::CheckedIn)
-            {
-                let mut v = v.clone();
-                v.status = VisitStatus::CheckedOut;
-                v.checked_out_at = Some(ctx.now);
-                tx.push(Event::Visit {
-                    change: VisitChange::CheckedOut,
-                    visit: v,
-                });
-            }
+            change_visit(
+                &mut tx,
+                &[VisitStatus::Expected, VisitStatus::CheckedIn],
+                VisitChange::CheckedOut,
+                check_out,
+            );
             let t = &wo.request.tenant;
             if t.phone.is_some() || t.email.is_some() {
                 tx.push(Event::FeedbackRequested);
@@ -738,6 +744,11 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if wo.vendor.as_ref() == Some(vendor) && wo.status != Status::NeedsAttention {
                 return Ok(vec![]);
             }
+            // The same vendor again: the old appointment is off and everyone is told. (A new
+            // vendor's assignment tells the tenant and the old vendor in its own words.)
+            if wo.appointment.is_some() && wo.vendor.as_ref() == Some(vendor) {
+                unschedule(&mut tx, "the property team reassigned the job");
+            }
             tx.cancel_all_timers();
             if let Some(o) = &wo.offer
                 && &o.vendor != vendor
@@ -824,18 +835,17 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 visit: v,
             });
         }
-        Command::CheckOut { .. } => match &wo.visit {
-            Some(v) if v.status == VisitStatus::CheckedIn => {
-                let mut v = v.clone();
-                v.status = VisitStatus::CheckedOut;
-                v.checked_out_at = Some(ctx.now);
-                tx.push(Event::Visit {
-                    change: VisitChange::CheckedOut,
-                    visit: v,
-                });
+        Command::CheckOut { .. } => {
+            if wo.visit.as_ref().map(|v| v.status) != Some(VisitStatus::CheckedIn) {
+                return Err(Rejection::Invalid("the vendor is not checked in".into()));
             }
-            _ => return Err(Rejection::Invalid("the vendor is not checked in".into())),
-        },
+            change_visit(
+                &mut tx,
+                &[VisitStatus::CheckedIn],
+                VisitChange::CheckedOut,
+                check_out,
+            );
+        }
         Command::TimerFired { kind, generation } => {
             let live = wo
                 .timers
@@ -1079,36 +1089,48 @@ fn after_assignment(tx: &mut Tx, vendor: &VendorId) -> Result<(), Rejection> {
         .as_ref()
         .is_some_and(|x| x.status != VisitStatus::Cancelled);
     if !has_visit && tx.ctx.portfolio.auto_visit(tx.ctx.property, v) {
-        let company = v
-            .company
-            .as_ref()
-            .and_then(|c| tx.ctx.portfolio.company(c))
-            .map(|c| c.name.clone());
-        let n = tx.events.len() + tx.wo.tried.len();
-        let visit = Visit {
-            id: VisitId(format!(
-                "v-{}-{}",
-                tx.wo.id.as_str().trim_start_matches("wo-"),
-                n
-            )),
-            property: tx.wo.request.property.clone(),
-            work_order: Some(tx.wo.id.clone()),
-            work_order_code: Some(tx.wo.code.clone()),
-            visitor: v.name.clone(),
-            company,
-            expected: None,
-            status: VisitStatus::Expected,
-            checked_in_at: None,
-            checked_out_at: None,
-            automatic: true,
-        };
-        tx.push(Event::Visit {
-            change: VisitChange::Created,
-            visit,
-        });
+        new_visit(tx, None);
     }
     offer_slots(tx);
     Ok(())
+}
+
+/// Creates a visitor-desk visit for the assigned vendor (the caller checked it is wanted).
+fn new_visit(tx: &mut Tx, expected: Option<Window>) {
+    let Some(v) = tx
+        .wo
+        .vendor
+        .as_ref()
+        .and_then(|id| tx.ctx.portfolio.vendor(id))
+    else {
+        return;
+    };
+    let company = v
+        .company
+        .as_ref()
+        .and_then(|c| tx.ctx.portfolio.company(c))
+        .map(|c| c.name.clone());
+    let visit = Visit {
+        id: VisitId(format!(
+            "v-{}-{}",
+            tx.wo.id.as_str().trim_start_matches("wo-"),
+            tx.wo.visits_made + 1
+        )),
+        property: tx.wo.request.property.clone(),
+        work_order: Some(tx.wo.id.clone()),
+        work_order_code: Some(tx.wo.code.clone()),
+        visitor: v.name.clone(),
+        company,
+        expected,
+        status: VisitStatus::Expected,
+        checked_in_at: None,
+        checked_out_at: None,
+        automatic: true,
+    };
+    tx.push(Event::Visit {
+        change: VisitChange::Created,
+        visit,
+    });
 }
 
 /// Gives the assigned vendor the tenant's open windows as numbered slots and starts the
@@ -1123,15 +1145,15 @@ fn offer_slots(tx: &mut Tx) {
 fn schedule(tx: &mut Tx, window: Window, by: Actor) {
     tx.cancel_timers(&[TimerKind::ScheduleNudge, TimerKind::ProposalTimeout]);
     tx.push(Event::Scheduled { window, by });
-    if let Some(v) = &tx.wo.visit
-        && v.status == VisitStatus::Expected
-    {
-        let mut v = v.clone();
-        v.expected = Some(window);
-        tx.push(Event::Visit {
-            change: VisitChange::Moved,
-            visit: v,
-        });
+    match tx.wo.visit.as_ref().map(|v| v.status) {
+        Some(VisitStatus::Expected) => {
+            change_visit(tx, &[VisitStatus::Expected], VisitChange::Moved, |v, _| {
+                v.expected = Some(window);
+            });
+        }
+        // A return trip (the last visit ended without finishing): a new visit for the desk.
+        Some(VisitStatus::CheckedOut) => new_visit(tx, Some(window)),
+        _ => {}
     }
     let tz = tx.tz();
     let policy = tx.policy().clone();
@@ -1156,56 +1178,55 @@ fn unschedule(tx: &mut Tx, reason: &str) {
     tx.push(Event::Unscheduled {
         reason: reason.to_string(),
     });
-    if let Some(v) = &tx.wo.visit
-        && v.status == VisitStatus::Expected
-    {
-        let mut v = v.clone();
+    change_visit(tx, &[VisitStatus::Expected], VisitChange::Moved, |v, _| {
         v.expected = None;
-        tx.push(Event::Visit {
-            change: VisitChange::Moved,
-            visit: v,
-        });
-    }
+    });
 }
 
 /// The vendor leaves without finishing: a checked-in visit is checked out, an expected one
 /// loses its window until a new appointment is set.
 fn visit_leaves(tx: &mut Tx) {
-    let Some(v) = tx.wo.visit.clone() else { return };
-    let now = tx.now();
-    match v.status {
-        VisitStatus::CheckedIn => {
-            let mut v = v;
-            v.status = VisitStatus::CheckedOut;
-            v.checked_out_at = Some(now);
-            tx.push(Event::Visit {
-                change: VisitChange::CheckedOut,
-                visit: v,
-            });
-        }
-        VisitStatus::Expected if v.expected.is_some() => {
-            let mut v = v;
+    change_visit(
+        tx,
+        &[VisitStatus::CheckedIn],
+        VisitChange::CheckedOut,
+        check_out,
+    );
+    if tx.wo.visit.as_ref().is_some_and(|v| v.expected.is_some()) {
+        change_visit(tx, &[VisitStatus::Expected], VisitChange::Moved, |v, _| {
             v.expected = None;
-            tx.push(Event::Visit {
-                change: VisitChange::Moved,
-                visit: v,
-            });
-        }
-        _ => {}
+        });
     }
 }
 
-fn cancel_visit(tx: &mut Tx) {
-    if let Some(v) = &tx.wo.visit
-        && matches!(v.status, VisitStatus::Expected | VisitStatus::CheckedIn)
-    {
-        let mut v = v.clone();
-        v.status = VisitStatus::Cancelled;
-        tx.push(Event::Visit {
-            change: VisitChange::Cancelled,
-            visit: v,
-        });
+fn check_out(v: &mut Visit, now: DateTime<Utc>) {
+    v.status = VisitStatus::CheckedOut;
+    v.checked_out_at = Some(now);
+}
+
+/// Records a change of the work order's visit (if it has one in one of `from` states).
+fn change_visit(
+    tx: &mut Tx,
+    from: &[VisitStatus],
+    change: VisitChange,
+    edit: impl FnOnce(&mut Visit, DateTime<Utc>),
+) {
+    let Some(v) = &tx.wo.visit else { return };
+    if !from.contains(&v.status) {
+        return;
     }
+    let mut v = v.clone();
+    edit(&mut v, tx.now());
+    tx.push(Event::Visit { change, visit: v });
+}
+
+fn cancel_visit(tx: &mut Tx) {
+    change_visit(
+        tx,
+        &[VisitStatus::Expected, VisitStatus::CheckedIn],
+        VisitChange::Cancelled,
+        |v, _| v.status = VisitStatus::Cancelled,
+    );
 }
 
 fn request_approval(tx: &mut Tx) {

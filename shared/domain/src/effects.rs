@@ -263,6 +263,17 @@ pub fn appointment_ics(wo: &WorkOrder, ctx: &Context, vendor_name: &str) -> Opti
     Some(cal.done().to_string())
 }
 
+/// The placeholders of an approval request: amount, limit, the vendor's note, the owner's link.
+fn approval_vars(wo: &WorkOrder, links: &dyn Links) -> Option<[(&'static str, String); 4]> {
+    let e = wo.estimate.as_ref()?;
+    Some([
+        ("amount", e.amount.to_string()),
+        ("limit", e.limit.to_string()),
+        ("note", e.note.clone().unwrap_or_else(|| "none".into())),
+        ("link", links.owner_approval(wo)),
+    ])
+}
+
 /// The effects of one event, given the work order before and after it. Deterministic: the
 /// same inputs give the same effects in the same order (outbox ids depend on it).
 pub fn effects(
@@ -489,13 +500,7 @@ pub fn effects(
             o.vendor_sms(&estimate.vendor, key, &extra);
         }
         Event::ApprovalRequested { .. } => {
-            if let Some(e) = &wo.estimate {
-                let extra = [
-                    ("amount", e.amount.to_string()),
-                    ("limit", e.limit.to_string()),
-                    ("note", e.note.clone().unwrap_or_else(|| "none".into())),
-                    ("link", links.owner_approval(wo)),
-                ];
+            if let Some(extra) = approval_vars(wo, links) {
                 o.owner_email("owner.approval.email", "owner.approval.subject", &extra);
                 o.pm_email(
                     "pm.approval_requested.email",
@@ -505,13 +510,7 @@ pub fn effects(
             }
         }
         Event::ApprovalReminded { .. } => {
-            if let Some(e) = &wo.estimate {
-                let extra = [
-                    ("amount", e.amount.to_string()),
-                    ("limit", e.limit.to_string()),
-                    ("note", e.note.clone().unwrap_or_else(|| "none".into())),
-                    ("link", links.owner_approval(wo)),
-                ];
+            if let Some(extra) = approval_vars(wo, links) {
                 o.owner_email("owner.approval.email", "owner.reminder.subject", &extra);
             }
         }

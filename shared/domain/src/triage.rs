@@ -18,8 +18,9 @@
 //! 3. Each rule in `RULES` turns a phrase into a fact (an emergency kind, or an urgent or routine
 //!    problem). A match is void when a negation (`no`, `not`, `never`, `sin`…) precedes it in the
 //!    same clause with only filler words in between ("no gas smell", "I don't see any sparks",
-//!    "no huele a gas"), and a water match is void when a later phrase says it stopped ("not
-//!    leaking anymore").
+//!    "no huele a gas"). A water match followed by a phrase saying it stopped ("not leaking
+//!    anymore", "I shut off the valve") is no longer active: a flood becomes urgent, a leak
+//!    that stopped by itself no longer counts.
 //! 4. The most dangerous emergency wins, then the first urgent fact, then the first routine one.
 //!    The trade comes from the trade vocabulary, weighted towards the clause of the winning fact.
 
@@ -66,8 +67,14 @@ impl<'a> TriageInput<'a> {
 ///   harmless ones (a spare key for a lockout, thermostat checks for no heat).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Triage {
+    /// Who should fix it: the category when given, else the strongest trade vocabulary, else
+    /// the usual trade for the deciding fact, else `General`.
     pub trade: Trade,
+    /// `Emergency` for an emergency kind; `Urgent` for urgent facts (no hot water, AC out, a
+    /// contained leak, no heat outside the heating season…) or when the tenant ticked the
+    /// emergency box without the text showing one; `Routine` otherwise.
     pub priority: Priority,
+    /// The most dangerous emergency the description shows, if any.
     pub emergency: Option<EmergencyKind>,
     /// One plain-words sentence, e.g. "Likely a failed supply line under the kitchen sink:
     /// active water leak."
@@ -161,6 +168,11 @@ pub fn triage(input: &TriageInput) -> Triage {
     if input.tenant_says_emergency {
         if emergency.is_some() {
             drivers.push("tenant marked it as an emergency".to_string());
+        } else if primary.is_some_and(|h| h.fact.emergency(true).is_some()) {
+            drivers.push(
+                "tenant marked it as an emergency, but it is only one in the heating season"
+                    .to_string(),
+            );
         } else {
             drivers.push(
                 "tenant marked it as an emergency, but the description shows no emergency sign"
@@ -967,6 +979,7 @@ static RULES: &[Rule] = &[
             "not ~3 hot+water|warm+water",
             "hot+water|agua+caliente ~3 not+work*|gone|not+com*|stopped|cold|runs+cold|broken|no+sale|no+funciona|no+hay|se+acabo|not+get*+hot|fria",
             "hot+water ?is|went|has+gone|has+been|was|goes ?completely|totally out",
+            "hot+water does+not|do+not|will+not",
             "water|agua ~3 not+get*+hot|not+get*+warm|never+gets+hot|never+gets+warm|not+heat*|no+calienta|no+se+calienta|sale+fria|stays+cold|always+cold|ice+cold",
             "waterheater ~3 not+work*|broken|broke|died|dead|stopped|not+turn*|not+heat*|not+light*|not+function*|pilot|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|descompuest*|apagad*|se+apago",
             "waterheater ?is|went|has+gone ?completely out",
@@ -3189,8 +3202,12 @@ mod tests {
         ] {
             let t = run(d);
             assert_eq!(t.priority, Priority::Urgent, "{d:?} gave {t:#?}");
-            assert_eq!(t.trade, Trade::Roofing, "{d:?}");
+            assert_eq!(t.emergency, None, "{d:?}");
         }
+        assert_eq!(
+            run("rain comes in around the skylight").trade,
+            Trade::Roofing
+        );
     }
 
     #[test]

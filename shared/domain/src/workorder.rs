@@ -344,6 +344,9 @@ pub struct WorkOrder {
     /// Bumped at every approval request: owner links carry it, so old links stop working.
     pub approval_round: u32,
     pub visit: Option<Visit>,
+    /// Visits created for this work order so far (visit ids are numbered by it).
+    #[serde(default)]
+    pub visits_made: u32,
     pub completion_notes: Option<String>,
     pub not_done_reasons: Vec<String>,
     pub invoice: Option<Invoice>,
