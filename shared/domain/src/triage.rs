@@ -1639,6 +1639,14 @@ impl TradeChoice {
 }
 
 fn choose_trade(text: &Text, primary: Option<&Hit>) -> TradeChoice {
+    // A gas leak is a plumber's job (gas lines and connectors) whatever appliance it is near:
+    // routing it to an appliance technician could leave an emergency with nobody to send.
+    if primary.is_some_and(|h| matches!(h.fact, Fact::Gas)) {
+        return TradeChoice {
+            trade: Trade::Plumbing,
+            words: Vec::new(),
+        };
+    }
     let n = Trade::ALL.len();
     let mut score = vec![0u32; n];
     let mut first = vec![usize::MAX; n];
