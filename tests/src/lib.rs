@@ -12,6 +12,8 @@
 //! Helpers panic with a descriptive message when the server does something no scenario expects
 //! (a 500, a body that is not JSON); the status codes scenarios assert on are returned instead.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;

@@ -3,6 +3,8 @@
 //! only, asserting on what an outside client can see: work-order JSON, timelines, visits, and
 //! the messages recorded at /dev/outbox with their (local) times.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, Duration, Utc};
 use mendwork_tests::*;
 use serde_json::{Value, json};

@@ -2,7 +2,8 @@
 //! same store has lost nothing — work orders, timelines, messages, the virtual clock and the
 //! pending timers — and the workflow carries on where it stopped.
 
-#![allow(clippy::expect_used)] // tests may use expect: a failed step should stop the test
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 
 use serde_json::{Value, json};
 use std::process::Stdio;

@@ -1,6 +1,7 @@
 //! Signed links for people with no login: the tenant's status page, the owner's approval page
-//! and the vendor's job page. A token names its purpose, work order and expiry, and carries an
-//! HMAC-SHA256 of them; nothing is stored, so checking one costs no I/O.
+//! and the vendor's job page, and the property team's emailed sign-in link. A token names its
+//! purpose, work order (or address) and expiry, and carries an HMAC-SHA256 of them; nothing is
+//! stored, so checking one costs no I/O.
 
 use crate::ports::Clock;
 use base64::Engine;
@@ -8,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use mendwork_domain::effects::Links;
-use mendwork_domain::{VendorId, WorkOrder, WorkOrderId};
+use mendwork_domain::{Email, VendorId, WorkOrder, WorkOrderId};
 use sha2::Sha256;
 use std::sync::Arc;
 
@@ -24,6 +25,9 @@ pub enum Claim {
         work_order: WorkOrderId,
         vendor: VendorId,
     },
+    /// Sign in to the dashboard as this team member; `nonce` makes the link single-use (the
+    /// web layer records it when the link is used).
+    Login { email: Email, nonce: String },
 }
 
 /// Why a token was refused.
@@ -90,6 +94,12 @@ impl LinkSigner {
             Claim::Vendor { work_order, vendor } => {
                 format!("v|{work_order}|{vendor}|{}", expires.timestamp())
             }
+            // The address may hold any character, `|` included: it travels encoded.
+            Claim::Login { email, nonce } => format!(
+                "l|{}|{nonce}|{}",
+                B64.encode(email.as_str()),
+                expires.timestamp()
+            ),
         };
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
@@ -134,8 +144,26 @@ impl LinkSigner {
                 work_order: wo(id),
                 vendor: VendorId(vendor.to_string()),
             }),
+            ["l", email, nonce, _] => {
+                let email = B64.decode(email).map_err(|_| LinkError::Forged)?;
+                let email = String::from_utf8(email).map_err(|_| LinkError::Forged)?;
+                Ok(Claim::Login {
+                    email: Email::parse(&email).map_err(|_| LinkError::Forged)?,
+                    nonce: nonce.to_string(),
+                })
+            }
             _ => Err(LinkError::Forged),
         }
+    }
+
+    /// A key for another signing purpose of this deployment (the web layer's session cookies
+    /// and form tokens), derived from the link secret as HMAC(secret, "subkey|" + purpose).
+    /// Different purposes get independent keys, and nothing signed with one verifies here.
+    pub fn subkey(&self, purpose: &str) -> Vec<u8> {
+        let mut mac = self.mac();
+        mac.update(b"subkey|");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().to_vec()
     }
 
     fn url(&self, path: &str, claim: Claim, days: i64) -> String {
@@ -173,5 +201,45 @@ impl Links for LinkSigner {
             },
             VENDOR_DAYS,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use chrono::TimeZone;
+
+    struct Fixed;
+    impl Clock for Fixed {
+        fn now(&self) -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()
+        }
+    }
+
+    fn signer() -> LinkSigner {
+        LinkSigner::new(&[7u8; 32], "http://x", Arc::new(Fixed)).unwrap()
+    }
+
+    #[test]
+    fn a_login_claim_round_trips_even_with_a_bar_in_the_address() {
+        let s = signer();
+        let claim = Claim::Login {
+            email: Email::parse("a|b@example.com").unwrap(),
+            nonce: "n0nce".into(),
+        };
+        let token = s.sign(&claim, Fixed.now() + Duration::minutes(15));
+        assert_eq!(s.verify(&token), Ok(claim.clone()));
+        let old = s.sign(&claim, Fixed.now() - Duration::minutes(1));
+        assert_eq!(s.verify(&old), Err(LinkError::Expired));
+    }
+
+    #[test]
+    fn subkeys_differ_by_purpose_and_by_secret() {
+        let s = signer();
+        assert_ne!(s.subkey("a"), s.subkey("b"));
+        let other = LinkSigner::new(&[8u8; 32], "http://x", Arc::new(Fixed)).unwrap();
+        assert_ne!(s.subkey("a"), other.subkey("a"));
+        assert_eq!(s.subkey("a"), s.subkey("a"));
     }
 }

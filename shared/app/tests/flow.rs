@@ -1,6 +1,8 @@
 //! The workflow steps on the embedded adapters, without HTTP: a whole work order from intake
 //! to close, and the idempotency of every entry point (inbound SMS, timers, submissions).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, Duration, Utc};
 use mendwork_app::ports::{Clock, Directory, TimerTarget, WorkOrders};
 use mendwork_app::{App, InboundSms, LinkSigner, SmsOutcome};

@@ -202,10 +202,6 @@ const DEFAULTS: &[(&str, &str)] = &[
         "{vendor} finished #{code} at {property} but has sent no invoice after {n} reminders.",
     ),
     (
-        "vendor.notdone.sms",
-        "Job {code}: noted, not done ({reason}). {slots} Or reply TIME and a day and time.",
-    ),
-    (
         "vendor.estimate_ok.sms",
         "Job {code}: estimate {amount} is within the approved limit. Go ahead.",
     ),

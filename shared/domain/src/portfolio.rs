@@ -254,6 +254,9 @@ pub struct Team {
     pub email: Email,
     #[serde(default)]
     pub phone: Option<Phone>,
+    /// Other people of the team who may sign in to the dashboard (besides `email`).
+    #[serde(default)]
+    pub members: Vec<Email>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

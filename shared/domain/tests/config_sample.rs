@@ -2,6 +2,8 @@
 //! invariants the validator promises are re-checked here independently, plus the promises the
 //! sample makes to readers (every trade staffed, fictional phones, default policy shown).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // In a module so the names start with `config_sample::` and `cargo test config` runs them.
 mod config_sample {
     use mendwork_domain::config::{load_portfolio, parse_cron};

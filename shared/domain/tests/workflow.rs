@@ -2,6 +2,8 @@
 //! transition of DESIGN.md §1 on a two-property test portfolio, plus a seeded random walk
 //! checking the promises `decide` makes for any sequence of commands.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use TimerKind as K;

@@ -1,0 +1,119 @@
+//! HTTP functions (`intake`, `approval`, `pm`, `desk`): an API Gateway HTTP API request, as
+//! `lambda_http` decodes it, answered by the same axum router as in local mode. Which paths reach
+//! which function is the API's routing (template.yaml), not code.
+//!
+//! One difference from local mode, and only in who delivers: the router settles the outbox
+//! after each request (`App::drain`), which locally is the only delivery there is. In AWS the
+//! table's stream delivers every outbox record (the `dispatch` and `outbox` functions), so the
+//! HTTP functions see an empty pending outbox and never send, schedule or dispatch themselves —
+//! which is also why they need no SES, SNS or Scheduler permission.
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use mendwork_app::App;
+use mendwork_app::ports::{
+    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
+};
+use mendwork_domain::decide::Recorded;
+use mendwork_domain::{
+    JobCode, Phone, PropertyId, VendorId, Visit, VisitId, Window, WorkOrder, WorkOrderId,
+};
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// Builds the router once per container: the pages and the `/api` routes of `mendwork_web`,
+/// over the application with stream-delivered outbox.
+pub fn router(app: App) -> Router {
+    mendwork_web::router(stream_delivered(app))
+}
+
+/// The same application, except that its pending outbox always reads empty: the stream
+/// consumers deliver it.
+pub fn stream_delivered(mut app: App) -> App {
+    app.store = Arc::new(StreamDelivered(app.store));
+    app
+}
+
+/// Answers one request. The router never fails: errors are pages or JSON bodies it renders and
+/// logs itself.
+pub async fn serve(router: &Router, request: lambda_http::Request) -> Result<Response, Infallible> {
+    let (parts, body) = request.into_parts();
+    let request = axum::http::Request::from_parts(parts, axum::body::Body::new(body));
+    router.clone().oneshot(request).await
+}
+
+/// A store whose outbox is delivered elsewhere (by the table's stream).
+struct StreamDelivered(Arc<dyn WorkOrders>);
+
+#[async_trait]
+impl WorkOrders for StreamDelivered {
+    async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
+        self.0.load(id).await
+    }
+    async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
+        self.0.timeline(id).await
+    }
+    async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
+        self.0.commit(commit).await
+    }
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
+        self.0.list(filter).await
+    }
+    async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError> {
+        self.0.open_for_vendor(vendor).await
+    }
+    async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError> {
+        self.0.open_for_tenant_phone(phone).await
+    }
+    async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError> {
+        self.0.open_by_code(code).await
+    }
+    async fn vendor_appointments(
+        &self,
+        vendor: &VendorId,
+    ) -> Result<Vec<(WorkOrderId, Window)>, StoreError> {
+        self.0.vendor_appointments(vendor).await
+    }
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.0.idempotent(key).await
+    }
+    async fn commit_outbox(
+        &self,
+        key: &str,
+        value: &str,
+        outbox: Vec<OutboxRecord>,
+    ) -> Result<(), CommitError> {
+        self.0.commit_outbox(key, value, outbox).await
+    }
+    /// Always empty: the `dispatch` and `outbox` functions deliver from the table's stream.
+    async fn pending_outbox(&self, _limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        Ok(vec![])
+    }
+    async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
+        self.0.outbox_done(id).await
+    }
+    async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
+        self.0.visit(id).await
+    }
+    async fn visits_between(
+        &self,
+        property: &PropertyId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Visit>, StoreError> {
+        self.0.visits_between(property, from, to).await
+    }
+    async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError> {
+        self.0.save_manual_visit(visit).await
+    }
+    async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
+        self.0.opted_out().await
+    }
+    async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
+        self.0.set_opted_out(phone, out).await
+    }
+}

@@ -1,0 +1,112 @@
+//! The Lambda entry points of Mendwork: each turns one AWS event shape into a call of a shared
+//! workflow step (`App::submit/execute/handle_sms/fire/carry_out`) and nothing more, so no
+//! workflow logic forks between local mode and AWS. The binaries in `functions/<step>` build
+//! the adapters once and hand every event to one of these handlers; tests invoke them directly
+//! with real event shapes.
+
+pub mod http;
+pub mod load_config;
+pub mod sms;
+pub mod streams;
+pub mod timers;
+
+pub use http::serve as http;
+pub use sms::inbound as sms_inbound;
+pub use streams::{dispatch, outbox};
+pub use timers::fire as timer;
+
+use lambda_runtime::Diagnostic;
+use mendwork_app::AppError;
+use mendwork_aws::{Aws, AwsConfig, AwsError};
+use std::error::Error as StdError;
+
+/// Why a handler (or the start of a function) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// The event is not the shape this function is wired to; retrying will not help.
+    #[error("the event is not what this function expects: {0}")]
+    BadEvent(String),
+    /// The environment the template sets is missing or wrong.
+    #[error("reading the function's configuration")]
+    Config(#[source] AwsError),
+    #[error("connecting to AWS")]
+    Connect(#[source] AwsError),
+    /// Reading an outbox record from a stream record.
+    #[error("reading an outbox record")]
+    Outbox(#[source] AwsError),
+    /// The workflow step failed (storage, throttling, a rejection it could not absorb).
+    #[error("{step} failed")]
+    Step {
+        step: &'static str,
+        #[source]
+        source: AppError,
+    },
+}
+
+impl HandlerError {
+    /// The error category Lambda records (`errorType`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HandlerError::BadEvent(_) => "Mendwork.BadEvent",
+            HandlerError::Config(_) => "Mendwork.Config",
+            HandlerError::Connect(_) => "Mendwork.Connect",
+            HandlerError::Outbox(_) => "Mendwork.Outbox",
+            HandlerError::Step {
+                source: AppError::Store(_) | AppError::Busy(_),
+                ..
+            } => "Mendwork.Retryable",
+            HandlerError::Step { .. } => "Mendwork.Step",
+        }
+    }
+
+    pub(crate) fn step(step: &'static str) -> impl FnOnce(AppError) -> HandlerError {
+        move |source| HandlerError::Step { step, source }
+    }
+}
+
+impl From<HandlerError> for Diagnostic {
+    fn from(e: HandlerError) -> Diagnostic {
+        Diagnostic {
+            error_type: e.kind().to_string(),
+            error_message: chain(&e),
+        }
+    }
+}
+
+/// An error and all its causes on one line: `outer: cause: root cause`.
+pub fn chain(e: &(dyn StdError + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+/// Logs the whole cause chain once, at the edge, and turns the error into what Lambda records.
+pub fn fail(e: HandlerError) -> Diagnostic {
+    tracing::error!(error_type = e.kind(), error = %chain(&e), "handler failed");
+    e.into()
+}
+
+/// Builds the adapters from the environment the template sets (once per container).
+pub async fn connect() -> Result<Aws, HandlerError> {
+    let started = async {
+        let cfg = AwsConfig::from_env().map_err(HandlerError::Config)?;
+        Aws::connect(cfg).await.map_err(HandlerError::Connect)
+    };
+    started.await.inspect_err(|e| {
+        tracing::error!(error_type = e.kind(), error = %chain(e), "the function could not start");
+    })
+}
+
+/// Logging as Lambda's advanced logging controls ask (`AWS_LAMBDA_LOG_FORMAT`,
+/// `AWS_LAMBDA_LOG_LEVEL`), to stdout.
+pub fn init_logging() {
+    lambda_runtime::tracing::init_default_subscriber();
+}

@@ -1,0 +1,7 @@
+//! Test support for the handler tests: reading template.yaml, and (in `aws`) a moto server on
+//! loopback with the deployment's resources, playing the parts of AWS that moto does not run —
+//! the table's stream and the scheduler's firing — through the real handlers.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod template;

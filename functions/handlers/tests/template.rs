@@ -1,0 +1,349 @@
+//! Checks template.yaml against the code it deploys: every Lambda crate under functions/ is a
+//! function built by cargo-lambda for provided.al2023 on arm64, the table is the one the AWS
+//! adapters expect (key schema from `mendwork_aws::schema`), the stream filters split on the
+//! outbox `kind`, the functions get exactly the adapters' environment, and every API route
+//! reaches a route of the shared router.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use support::template::{Template, crate_bin_name, functions_dir, lambda_crates};
+
+/// Crates under functions/ that are not Lambda functions.
+const NOT_LAMBDAS: [&str; 2] = ["handlers", "load-config"];
+
+#[test]
+fn every_function_runs_on_provided_al2023_and_arm64() {
+    let t = Template::load();
+    let functions = t.functions();
+    assert!(!functions.is_empty());
+    for (name, f) in &functions {
+        assert_eq!(
+            t.function_property(f, "Runtime"),
+            Some(json!("provided.al2023")),
+            "{name}"
+        );
+        assert_eq!(
+            t.function_property(f, "Architectures"),
+            Some(json!(["arm64"])),
+            "{name}"
+        );
+        assert_eq!(
+            t.function_property(f, "Handler"),
+            Some(json!("bootstrap")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_lambda_crate_has_exactly_one_function_built_by_cargo_lambda() {
+    let t = Template::load();
+    let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, f) in t.functions() {
+        assert_eq!(
+            f.pointer("/Metadata/BuildMethod"),
+            Some(&json!("rust-cargolambda")),
+            "{name}"
+        );
+        let code_uri = f["Properties"]["CodeUri"].as_str().unwrap().to_string();
+        let dir = code_uri
+            .strip_prefix("functions/")
+            .unwrap_or_else(|| panic!("{name}: CodeUri {code_uri} is not under functions/"))
+            .to_string();
+        let binary = f.pointer("/Metadata/BuildProperties/Binary").unwrap();
+        assert_eq!(
+            binary.as_str(),
+            Some(crate_bin_name(&dir).as_str()),
+            "{name}: the Binary must be the crate's binary"
+        );
+        by_dir.entry(dir).or_default().push(name);
+    }
+    let crates = lambda_crates();
+    for dir in &crates {
+        if NOT_LAMBDAS.contains(&dir.as_str()) {
+            assert!(!by_dir.contains_key(dir), "{dir} is not a Lambda function");
+            continue;
+        }
+        assert_eq!(
+            by_dir.get(dir).map(Vec::len),
+            Some(1),
+            "functions/{dir} needs exactly one function in template.yaml, has {:?}",
+            by_dir.get(dir)
+        );
+    }
+    for dir in by_dir.keys() {
+        assert!(
+            crates.contains(dir),
+            "template.yaml builds functions/{dir}, which is not a crate"
+        );
+    }
+    assert!(
+        functions_dir().join("load-config/Cargo.toml").exists(),
+        "the load-config command"
+    );
+}
+
+#[test]
+fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
+    use mendwork_aws::schema::*;
+    let t = Template::load();
+    let table = t.resource("Table");
+    assert_eq!(table["Type"], "AWS::DynamoDB::Table");
+    let p = &table["Properties"];
+    assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        p["KeySchema"],
+        json!([
+            {"AttributeName": PK, "KeyType": "HASH"},
+            {"AttributeName": SK, "KeyType": "RANGE"},
+        ])
+    );
+    let defined: BTreeSet<(String, String)> = p["AttributeDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["AttributeName"].as_str().unwrap().to_string(),
+                d["AttributeType"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK]
+        .iter()
+        .map(|a| (a.to_string(), "S".to_string()))
+        .collect();
+    assert_eq!(defined, expected);
+    assert_eq!(
+        p["GlobalSecondaryIndexes"],
+        json!([
+            {"IndexName": GSI1, "KeySchema": [
+                {"AttributeName": GSI1PK, "KeyType": "HASH"},
+                {"AttributeName": GSI1SK, "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "ALL"}},
+            {"IndexName": GSI2, "KeySchema": [
+                {"AttributeName": GSI2PK, "KeyType": "HASH"},
+                {"AttributeName": GSI2SK, "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "ALL"}},
+        ])
+    );
+    assert_eq!(p["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");
+    assert_eq!(
+        p["TimeToLiveSpecification"],
+        json!({"AttributeName": TTL, "Enabled": true})
+    );
+    assert_eq!(
+        p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    assert_eq!(table["DeletionPolicy"], "Retain", "the data outlives the stack");
+}
+
+#[test]
+fn the_stream_consumers_split_outbox_records_on_their_kind() {
+    let t = Template::load();
+    let filter = |function: &str| -> Value {
+        let f = t.resource(function);
+        let events = f["Properties"]["Events"].as_object().unwrap();
+        assert_eq!(events.len(), 1, "{function}: one event source");
+        let e = events.values().next().unwrap();
+        assert_eq!(e["Type"], "DynamoDB", "{function}");
+        let p = &e["Properties"];
+        assert_eq!(p["Stream"], json!({"Fn::GetAtt": "Table.StreamArn"}));
+        assert_eq!(p["FunctionResponseTypes"], json!(["ReportBatchItemFailures"]));
+        assert_eq!(
+            p["DestinationConfig"]["OnFailure"]["Destination"],
+            json!({"Fn::GetAtt": "DeadLetterQueue.Arn"}),
+            "{function}: failed batches go to the dead-letter queue"
+        );
+        let filters = p["FilterCriteria"]["Filters"].as_array().unwrap();
+        assert_eq!(filters.len(), 1, "{function}");
+        serde_json::from_str(filters[0]["Pattern"].as_str().unwrap()).unwrap()
+    };
+    let kind = mendwork_aws::schema::KIND;
+    assert_eq!(
+        filter("DispatchFunction"),
+        json!({"eventName": ["INSERT"], "dynamodb": {"NewImage": {kind: {"S": ["run"]}}}})
+    );
+    assert_eq!(
+        filter("OutboxFunction"),
+        json!({"eventName": ["INSERT"], "dynamodb": {"NewImage": {kind: {"S": [{"anything-but": ["run"]}]}}}})
+    );
+}
+
+#[test]
+fn every_function_gets_the_adapters_environment_and_no_secret_value() {
+    let t = Template::load();
+    let vars = t.globals()["Function"]["Environment"]["Variables"].clone();
+    let names: BTreeSet<&str> = vars.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let expected: BTreeSet<&str> = [
+        "MENDWORK_TABLE",
+        "MENDWORK_SCHEDULER_GROUP",
+        "MENDWORK_SCHEDULER_ROLE_ARN",
+        "MENDWORK_ACCEPT_TARGET_ARN",
+        "MENDWORK_FOLLOWUP_TARGET_ARN",
+        "MENDWORK_RECURRING_TARGET_ARN",
+        "MENDWORK_SENDER",
+        "MENDWORK_ORIGINATION_NUMBER",
+        "MENDWORK_LINK_SECRET_ARN",
+        "MENDWORK_BASE_URL",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(names, expected);
+    assert_eq!(vars["MENDWORK_LINK_SECRET_ARN"], json!({"Ref": "LinkSecret"}));
+    assert_eq!(
+        t.resource("LinkSecret")["Type"],
+        "AWS::SecretsManager::Secret"
+    );
+    assert!(
+        t.resource("LinkSecret")["Properties"]["GenerateSecretString"].is_object(),
+        "the secret is generated by Secrets Manager, never written down"
+    );
+    for (name, f) in t.functions() {
+        assert!(
+            f["Properties"].get("Environment").is_none(),
+            "{name}: only the global environment"
+        );
+    }
+    // The timer targets are the timer functions.
+    for (var, function) in [
+        ("MENDWORK_ACCEPT_TARGET_ARN", "AcceptTimeoutFunction"),
+        ("MENDWORK_FOLLOWUP_TARGET_ARN", "FollowupsFunction"),
+        ("MENDWORK_RECURRING_TARGET_ARN", "RecurringFunction"),
+    ] {
+        let arn = vars[var]["Fn::Sub"].as_str().unwrap();
+        let fname = t.resource(function)["Properties"]["FunctionName"]["Fn::Sub"]
+            .as_str()
+            .unwrap();
+        assert!(arn.ends_with(&format!(":function:{fname}")), "{var}");
+    }
+}
+
+#[test]
+fn only_the_outbox_sends_messages_and_only_timer_owners_touch_schedules() {
+    let t = Template::load();
+    for (name, f) in t.functions() {
+        let actions = t.function_actions(&f);
+        let sends = actions.contains("ses:SendEmail") || actions.contains("sns:Publish");
+        assert_eq!(sends, name == "OutboxFunction", "{name}: {actions:?}");
+        let schedules = actions.contains("scheduler:CreateSchedule");
+        assert_eq!(
+            schedules,
+            name == "OutboxFunction" || name == "RecurringFunction",
+            "{name}: {actions:?}"
+        );
+        assert_eq!(actions.contains("iam:PassRole"), schedules, "{name}");
+        assert!(
+            !actions.iter().any(|a| a.ends_with(":*") || a == "*"),
+            "{name}: no wildcard actions: {actions:?}"
+        );
+    }
+    // The scheduler's role invokes the three timer functions and nothing else.
+    let role = t.resource("SchedulerRole");
+    let statements = &role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+    assert_eq!(statements.as_array().unwrap().len(), 1);
+    assert_eq!(statements[0]["Action"], "lambda:InvokeFunction");
+    let targets: Vec<&str> = statements[0]["Resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Fn::Sub"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 3);
+    for suffix in ["-accept-timeout", "-followups", "-recurring"] {
+        assert!(targets.iter().any(|t| t.ends_with(suffix)), "{suffix}");
+    }
+}
+
+#[test]
+fn every_function_has_an_errors_alarm_and_async_ones_a_dead_letter_destination() {
+    let t = Template::load();
+    let alarmed: BTreeSet<String> = t
+        .resources_of_type("AWS::CloudWatch::Alarm")
+        .into_iter()
+        .filter(|(_, a)| a["Properties"]["MetricName"] == "Errors")
+        .filter_map(|(_, a)| {
+            a["Properties"]["Dimensions"][0]["Value"]["Ref"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    for (name, f) in t.functions() {
+        assert!(alarmed.contains(&name), "{name} has no Errors alarm");
+        let events = f["Properties"]["Events"].as_object();
+        let streams = events.is_some_and(|e| e.values().any(|e| e["Type"] == "DynamoDB"));
+        let http = name.ends_with("Function")
+            && ["Intake", "Approval", "Pm", "Desk"]
+                .iter()
+                .any(|h| name == format!("{h}Function"));
+        if !streams && !http {
+            assert_eq!(
+                f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
+                    ["Destination"],
+                json!({"Fn::GetAtt": "DeadLetterQueue.Arn"}),
+                "{name}: an asynchronous function sends what fails to the dead-letter queue"
+            );
+        }
+    }
+    let dlq_alarm = t
+        .resources_of_type("AWS::CloudWatch::Alarm")
+        .into_iter()
+        .any(|(_, a)| a["Properties"]["Namespace"] == "AWS/SQS");
+    assert!(dlq_alarm, "an alarm on the dead-letter queue's depth");
+}
+
+#[test]
+fn the_outputs_give_the_form_the_api_the_topic_and_the_table() {
+    let t = Template::load();
+    let outputs = t.outputs();
+    for name in [
+        "TenantFormUrl",
+        "ApiUrl",
+        "InboundSmsTopicArn",
+        "TableName",
+        "LoadConfigCommand",
+    ] {
+        assert!(outputs.get(name).is_some(), "output {name}");
+    }
+    let command = outputs["LoadConfigCommand"]["Value"]["Fn::Sub"]
+        .as_str()
+        .unwrap();
+    assert!(command.starts_with("mendwork-load-config --table ${Table}"));
+}
+
+#[test]
+fn api_routes_go_to_the_function_that_owns_their_path() {
+    let t = Template::load();
+    let owner = |path: &str| -> &str {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        match first {
+            "" | "report" | "thanks" | "s" | "v" => "IntakeIntegration",
+            "approve" => "ApprovalIntegration",
+            "pm" => "PmIntegration",
+            "desk" => "DeskIntegration",
+            "api" if path.starts_with("/api/visits") => "DeskIntegration",
+            "api" => "PmIntegration",
+            other => panic!("a route under /{other} belongs to no function"),
+        }
+    };
+    let routes = t.routes();
+    assert!(routes.len() > 20, "{routes:?}");
+    for (key, integration, _) in &routes {
+        let path = key.split_once(' ').unwrap().1;
+        assert_eq!(integration, owner(path), "{key}");
+    }
+    // Operator routes are not public unless the deployer says so.
+    for (key, integration, auth) in &routes {
+        let operator = integration == "PmIntegration" || integration == "DeskIntegration";
+        assert_eq!(
+            auth.is_some(),
+            operator,
+            "{key}: operator routes carry the OperatorAccess authorization"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The `recurring` Lambda function: a recurring template's occurrence is due (EventBridge Scheduler): creates its work order once and sets the next.
+
+use lambda_runtime::{Error, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    mendwork_handlers::init_logging();
+    // The adapters are built once per container, not per event.
+    let aws = mendwork_handlers::connect().await?;
+    let app = aws.app();
+    run(service_fn(|event| mendwork_handlers::timer(&app, event))).await
+}

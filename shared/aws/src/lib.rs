@@ -1,0 +1,318 @@
+//! Mendwork's AWS adapters: the ports of `mendwork_app` on DynamoDB ([`DynamoStore`]),
+//! EventBridge Scheduler ([`SchedulerTimers`]), SES v2 ([`SesMailer`]) and SNS ([`SnsTexter`]),
+//! with the portfolio read from the table ([`TableDirectory`]) and the link secret from Secrets
+//! Manager. A Lambda function builds one [`Aws`] per container ([`Aws::connect`]) and runs the
+//! same workflow steps as local mode on [`Aws::app`].
+//!
+//! The table design is documented in [`schema`]; the delivery guarantees of the senders in
+//! [`senders`]; how timers map to schedules in [`timers`].
+
+pub mod directory;
+mod error;
+mod item;
+pub mod schema;
+pub mod senders;
+mod store;
+pub mod streams;
+pub mod timers;
+
+pub use directory::{
+    StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
+    vendor_of_phone,
+};
+pub use error::AwsError;
+pub use item::item_size;
+pub use schema::create_table;
+pub use senders::{SentGuard, SesMailer, SnsTexter};
+pub use store::{DynamoStore, Usage};
+pub use streams::{StreamedRecord, outbox_records, streamed_outbox_records};
+pub use timers::{
+    SchedulerTargets, SchedulerTimers, TimerFunction, at_expression, ensure_recurring_schedules,
+    schedule_name, schedule_name_of, timer_input, timer_target,
+};
+
+use chrono::{DateTime, Utc};
+use mendwork_app::ports::{Clock, Ids};
+use mendwork_app::{App, LinkSigner};
+use mendwork_domain::{Portfolio, VisitId, WorkOrderId};
+use rand::Rng;
+use std::sync::Arc;
+
+/// Where a deployment's resources are, from the function's environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsConfig {
+    pub table: String,
+    pub scheduler_group: String,
+    pub scheduler_role_arn: String,
+    pub accept_target_arn: String,
+    pub followup_target_arn: String,
+    pub recurring_target_arn: String,
+    /// The verified SES identity mail comes from.
+    pub sender: String,
+    /// The SMS origination number (E.164); `None` lets SNS choose.
+    pub origination_number: Option<String>,
+    /// The Secrets Manager secret holding the link-signing key (at least 32 bytes).
+    pub link_secret_arn: String,
+    /// The public base URL of the web function, without a trailing slash.
+    pub base_url: String,
+}
+
+impl AwsConfig {
+    /// Reads `MENDWORK_TABLE`, `MENDWORK_SCHEDULER_GROUP`, `MENDWORK_SCHEDULER_ROLE_ARN`,
+    /// `MENDWORK_ACCEPT_TARGET_ARN`, `MENDWORK_FOLLOWUP_TARGET_ARN`,
+    /// `MENDWORK_RECURRING_TARGET_ARN`, `MENDWORK_SENDER`, `MENDWORK_LINK_SECRET_ARN`,
+    /// `MENDWORK_BASE_URL` (all required: the first missing or empty one is named in the error)
+    /// and `MENDWORK_ORIGINATION_NUMBER` (optional).
+    pub fn from_env() -> Result<AwsConfig, AwsError> {
+        AwsConfig::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`AwsConfig::from_env`] over any variable source (for tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<AwsConfig, AwsError> {
+        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let need = |k: &'static str| get(k).ok_or(AwsError::MissingEnv(k));
+        Ok(AwsConfig {
+            table: need("MENDWORK_TABLE")?,
+            scheduler_group: need("MENDWORK_SCHEDULER_GROUP")?,
+            scheduler_role_arn: need("MENDWORK_SCHEDULER_ROLE_ARN")?,
+            accept_target_arn: need("MENDWORK_ACCEPT_TARGET_ARN")?,
+            followup_target_arn: need("MENDWORK_FOLLOWUP_TARGET_ARN")?,
+            recurring_target_arn: need("MENDWORK_RECURRING_TARGET_ARN")?,
+            sender: need("MENDWORK_SENDER")?,
+            origination_number: get("MENDWORK_ORIGINATION_NUMBER"),
+            link_secret_arn: need("MENDWORK_LINK_SECRET_ARN")?,
+            base_url: need("MENDWORK_BASE_URL")?.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The scheduler part of the configuration.
+    pub fn scheduler_targets(&self) -> SchedulerTargets {
+        SchedulerTargets {
+            group: self.scheduler_group.clone(),
+            role_arn: self.scheduler_role_arn.clone(),
+            accept_arn: self.accept_target_arn.clone(),
+            followup_arn: self.followup_target_arn.clone(),
+            recurring_arn: self.recurring_target_arn.clone(),
+        }
+    }
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Random ids in the embedded `RandomIds` format: `wo-` or `v-` and 10 lowercase base32
+/// characters (50 bits).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AwsIds;
+
+fn token(len: usize) -> String {
+    const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(BASE32[rng.random_range(0..BASE32.len())]))
+        .collect()
+}
+
+impl Ids for AwsIds {
+    fn work_order_id(&self) -> WorkOrderId {
+        WorkOrderId(format!("wo-{}", token(10)))
+    }
+    fn code_seed(&self) -> [u32; 4] {
+        rand::rng().random()
+    }
+    fn visit_id(&self) -> VisitId {
+        VisitId(format!("v-{}", token(10)))
+    }
+}
+
+/// Everything a function needs, built once per container: SDK clients, the configuration,
+/// the portfolio and the link key as read at cold start.
+pub struct Aws {
+    config: AwsConfig,
+    dynamodb: aws_sdk_dynamodb::Client,
+    store: Arc<DynamoStore>,
+    timers: Arc<SchedulerTimers>,
+    mailer: Arc<SesMailer>,
+    texter: Arc<SnsTexter>,
+    directory: Arc<TableDirectory>,
+    links: Arc<LinkSigner>,
+}
+
+impl Aws {
+    /// Connects with the default AWS configuration chain (which honours `AWS_ENDPOINT_URL`,
+    /// e.g. for moto), then reads the link secret and the portfolio (concurrently, once).
+    pub async fn connect(cfg: AwsConfig) -> Result<Aws, AwsError> {
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Aws::connect_with(&sdk, cfg).await
+    }
+
+    /// [`Aws::connect`] with an explicit SDK configuration (tests pass moto's endpoint and
+    /// dummy credentials here rather than through the process environment).
+    pub async fn connect_with(sdk: &aws_config::SdkConfig, cfg: AwsConfig) -> Result<Aws, AwsError> {
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+        let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+        let (secret, portfolio) = tokio::try_join!(
+            read_secret(&secrets, &cfg.link_secret_arn),
+            read_portfolio(&dynamodb, &cfg.table)
+        )?;
+        let portfolio = portfolio.ok_or_else(|| {
+            AwsError::Invalid(format!(
+                "table {} holds no portfolio: run the config loader first",
+                cfg.table
+            ))
+        })?;
+        Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)
+    }
+
+    /// Builds the adapters from parts already read.
+    pub fn assemble(
+        sdk: &aws_config::SdkConfig,
+        cfg: AwsConfig,
+        dynamodb: aws_sdk_dynamodb::Client,
+        link_secret: &[u8],
+        portfolio: Portfolio,
+    ) -> Result<Aws, AwsError> {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let links = LinkSigner::new(link_secret, &cfg.base_url, clock).map_err(|e| {
+            AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn))
+        })?;
+        let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
+        Ok(Aws {
+            store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
+            timers: Arc::new(SchedulerTimers::new(
+                aws_sdk_scheduler::Client::new(sdk),
+                cfg.scheduler_targets(),
+            )),
+            mailer: Arc::new(SesMailer::new(
+                aws_sdk_sesv2::Client::new(sdk),
+                guard.clone(),
+                cfg.sender.clone(),
+            )),
+            texter: Arc::new(SnsTexter::new(
+                aws_sdk_sns::Client::new(sdk),
+                guard,
+                cfg.origination_number.clone(),
+            )),
+            directory: Arc::new(TableDirectory::new(portfolio)),
+            links: Arc::new(links),
+            dynamodb,
+            config: cfg,
+        })
+    }
+
+    /// The workflow steps on these adapters.
+    pub fn app(&self) -> App {
+        App {
+            store: self.store.clone(),
+            timers: self.timers.clone(),
+            mailer: self.mailer.clone(),
+            texter: self.texter.clone(),
+            clock: Arc::new(SystemClock),
+            directory: self.directory.clone(),
+            ids: Arc::new(AwsIds),
+            links: self.links.clone(),
+        }
+    }
+
+    pub fn store(&self) -> Arc<DynamoStore> {
+        self.store.clone()
+    }
+
+    pub fn timers(&self) -> Arc<SchedulerTimers> {
+        self.timers.clone()
+    }
+
+    pub fn config(&self) -> &AwsConfig {
+        &self.config
+    }
+
+    pub fn dynamodb(&self) -> &aws_sdk_dynamodb::Client {
+        &self.dynamodb
+    }
+
+    /// The portfolio read at cold start.
+    pub fn portfolio(&self) -> Arc<Portfolio> {
+        mendwork_app::ports::Directory::portfolio(self.directory.as_ref())
+    }
+}
+
+/// The link key: the secret's string (its UTF-8 bytes) or binary value.
+async fn read_secret(
+    client: &aws_sdk_secretsmanager::Client,
+    arn: &str,
+) -> Result<Vec<u8>, AwsError> {
+    let got = client
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| error::sdk(format!("reading the link secret {arn}"), e))?;
+    if let Some(s) = got.secret_string() {
+        return Ok(s.as_bytes().to_vec());
+    }
+    if let Some(b) = got.secret_binary() {
+        return Ok(b.as_ref().to_vec());
+    }
+    Err(AwsError::Invalid(format!("the secret {arn} has no value")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env() -> HashMap<&'static str, &'static str> {
+        HashMap::from([
+            ("MENDWORK_TABLE", "mendwork"),
+            ("MENDWORK_SCHEDULER_GROUP", "mendwork"),
+            ("MENDWORK_SCHEDULER_ROLE_ARN", "arn:aws:iam::1:role/s"),
+            ("MENDWORK_ACCEPT_TARGET_ARN", "arn:aws:lambda:r:1:function:a"),
+            ("MENDWORK_FOLLOWUP_TARGET_ARN", "arn:aws:lambda:r:1:function:f"),
+            ("MENDWORK_RECURRING_TARGET_ARN", "arn:aws:lambda:r:1:function:r"),
+            ("MENDWORK_SENDER", "Mendwork <noreply@example.com>"),
+            ("MENDWORK_LINK_SECRET_ARN", "arn:aws:secretsmanager:r:1:secret:l"),
+            ("MENDWORK_BASE_URL", "https://example.com/"),
+        ])
+    }
+
+    #[test]
+    fn the_configuration_comes_from_the_environment() {
+        let vars = env();
+        let cfg = AwsConfig::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(cfg.table, "mendwork");
+        assert_eq!(cfg.base_url, "https://example.com");
+        assert_eq!(cfg.origination_number, None);
+        let mut with = env();
+        with.insert("MENDWORK_ORIGINATION_NUMBER", "+15550100");
+        let cfg = AwsConfig::from_lookup(|k| with.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(cfg.origination_number.as_deref(), Some("+15550100"));
+    }
+
+    #[test]
+    fn a_missing_variable_is_named() {
+        for missing in env().keys() {
+            let mut vars = env();
+            vars.insert(missing, " ");
+            let err = AwsConfig::from_lookup(|k| vars.get(k).map(|v| v.to_string()))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(missing), "{missing}: {err}");
+        }
+    }
+
+    #[test]
+    fn ids_have_the_embedded_format() {
+        let id = AwsIds.work_order_id().0;
+        assert!(id.len() == 13 && id.starts_with("wo-"), "{id}");
+        let v = AwsIds.visit_id().0;
+        assert!(v.len() == 12 && v.starts_with("v-"), "{v}");
+    }
+}
