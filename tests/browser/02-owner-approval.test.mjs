@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, screenshot, visible, createPlumbingWorkOrder, workOrder, sms, outbox, linkIn, eventually, PAT,
+  launch, newPage, onPage, screenshot, visible, createPlumbingWorkOrder, workOrder, sms, outbox, linkIn, eventually, PAT,
 } from './lib.mjs';
 
 let browser;
@@ -44,37 +44,39 @@ test('the owner opens the emailed approval link, sees the amount, and approves',
   assert.ok(link, `no /approve/ link in the owner's email:\n${email.body}`);
 
   const page = await newPage(browser);
-  const response = await page.goto(link);
-  assert.equal(response.status(), 200);
-  await visible(page.getByRole('heading', { level: 1, name: 'Approve a repair?' }), 'the approval heading');
-  await visible(page.getByText('$1,150', { exact: true }), 'the estimate amount');
-  await visible(page.getByText('replace the stack'), "the vendor's scope");
-  await visible(page.getByText(PAT.name), 'the vendor');
-  const approve = await visible(page.getByRole('button', { name: 'Approve $1,150' }), 'the Approve button');
-  await visible(page.getByRole('button', { name: 'Decline' }), 'the Decline button');
+  await onPage(page, '02-approval', async () => {
+    const response = await page.goto(link);
+    assert.equal(response.status(), 200);
+    await visible(page.getByRole('heading', { level: 1, name: 'Approve a repair?' }), 'the approval heading');
+    await visible(page.getByText('$1,150', { exact: true }), 'the estimate amount');
+    await visible(page.getByText('replace the stack'), "the vendor's scope");
+    await visible(page.getByText(PAT.name), 'the vendor');
+    const approve = await visible(page.getByRole('button', { name: 'Approve $1,150' }), 'the Approve button');
+    await visible(page.getByRole('button', { name: 'Decline' }), 'the Decline button');
 
-  // Showing the page (twice: a mail scanner may open links) decides nothing.
-  await page.reload();
-  wo = await workOrder(id);
-  assert.equal(wo.status, 'awaiting_approval', 'GET of the approval link must not decide');
-  assert.equal(wo.estimate.decision, 'pending', 'GET of the approval link must not decide');
-  await screenshot(page, '02-approval-page');
+    // Showing the page (twice: a mail scanner may open links) decides nothing.
+    await page.reload();
+    wo = await workOrder(id);
+    assert.equal(wo.status, 'awaiting_approval', 'GET of the approval link must not decide');
+    assert.equal(wo.estimate.decision, 'pending', 'GET of the approval link must not decide');
+    await screenshot(page, '02-approval-page');
 
-  await approve.click();
-  await visible(page.getByRole('heading', { level: 1, name: 'Thank you' }), 'the result page');
-  await visible(page.getByRole('status').filter({ hasText: `You approved $1,150 for job ${code}.` }), 'the decision');
-  await screenshot(page, '02-approval-result');
+    await approve.click();
+    await visible(page.getByRole('heading', { level: 1, name: 'Thank you' }), 'the result page');
+    await visible(page.getByRole('status').filter({ hasText: `You approved $1,150 for job ${code}.` }), 'the decision');
+    await screenshot(page, '02-approval-result');
 
-  wo = await workOrder(id);
-  assert.equal(wo.estimate.decision, 'approved');
-  assert.notEqual(wo.status, 'awaiting_approval');
-  const approved = wo.timeline.find((e) => e.kind === 'approved');
-  assert.ok(approved, `no "approved" event on the timeline: ${wo.timeline.map((e) => e.kind).join(', ')}`);
+    wo = await workOrder(id);
+    assert.equal(wo.estimate.decision, 'approved');
+    assert.notEqual(wo.status, 'awaiting_approval');
+    const approved = wo.timeline.find((e) => e.kind === 'approved');
+    assert.ok(approved, `no "approved" event on the timeline: ${wo.timeline.map((e) => e.kind).join(', ')}`);
 
-  // The link is single-use: opening it again says it is decided.
-  const again = await page.goto(link);
-  assert.equal(again.status(), 410);
-  await visible(page.getByRole('heading', { level: 1, name: 'Already decided' }), 'the already-decided page');
-  await visible(page.getByText('This estimate was already approved.'), 'why');
+    // The link is single-use: opening it again says it is decided.
+    const again = await page.goto(link);
+    assert.equal(again.status(), 410);
+    await visible(page.getByRole('heading', { level: 1, name: 'Already decided' }), 'the already-decided page');
+    await visible(page.getByText('This estimate was already approved.'), 'why');
+  });
   await page.context().close();
 });

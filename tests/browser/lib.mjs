@@ -73,6 +73,19 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/**
+ * Runs `fn(page)`; if it throws, saves a FAILED-<name> screenshot of the page as it was before
+ * rethrowing, so a failure in CI leaves a picture behind.
+ */
+export async function onPage(page, name, fn) {
+  try {
+    return await fn(page);
+  } catch (e) {
+    await screenshot(page, `FAILED-${name}`).catch(() => {});
+    throw e;
+  }
+}
+
 /** Waits until the locator is visible (playwright-core has no `expect`). */
 export async function visible(locator, what) {
   try {
@@ -184,8 +197,9 @@ export function localDate(instant, timeZone) {
  * Signs the property team in with the magic link (GET /login → email → /login/{token} →
  * "Sign in") when the runner has a login page, and lands on /pm. Returns `{ magicLink: true }`
  * then, or `{ magicLink: false }` when there is no /login yet and /pm was opened directly.
+ * `shot` names a screenshot of the "Sign in" page the emailed link opens.
  */
-export async function pmSignIn(page) {
+export async function pmSignIn(page, { shot } = {}) {
   const probe = await fetch(`${BASE}/login`, { redirect: 'manual' });
   if (probe.status === 404) {
     // TODO(login): the PM magic-link login is not in this build (GET /login → 404); /pm is
@@ -210,6 +224,7 @@ export async function pmSignIn(page) {
   if (new URL(page.url()).pathname !== link.split('?')[0]) {
     throw new Error(`GET ${link} went on to ${page.url()}: the link must only show a "Sign in" button`);
   }
+  if (shot) await screenshot(page, shot);
   await page.getByRole('button', { name: /sign in/i }).click();
   await page.waitForURL(/\/pm(\?|$|\/)/);
   const cookies = await page.context().cookies(BASE);
@@ -222,30 +237,38 @@ export async function pmSignIn(page) {
 
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
-/** Runs axe-core on the current page; returns its violations (every impact). */
+/**
+ * Runs axe-core (every rule it enables by default: WCAG 2.x A/AA and best practices) on the
+ * current page; returns `{ violations, incomplete, passes }`: the violations of every impact,
+ * what axe could not decide and leaves for a person to review, and how many rules passed.
+ */
 export async function axe(page) {
   await page.addScriptTag({ path: AXE_PATH });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
+  return page.evaluate(async () => {
+    const shape = (v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       helpUrl: v.helpUrl,
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
-    }));
+    });
+    const r = await window.axe.run(document);
+    return { violations: r.violations.map(shape), incomplete: r.incomplete.map(shape), passes: r.passes.length };
   });
-  return result;
 }
 
-/** A readable summary of axe violations. */
-export function axeSummary(name, violations) {
-  if (violations.length === 0) return `axe ${name}: no violations`;
-  const lines = [`axe ${name}: ${violations.length} violation(s)`];
-  for (const v of violations) {
-    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element(s))`);
-    for (const n of v.nodes.slice(0, 5)) lines.push(`      ${n.target}  ${n.html.slice(0, 140)}`);
-  }
+/** A readable summary of one axe run. */
+export function axeSummary(name, { violations, incomplete, passes }) {
+  const lines = [
+    `axe ${name}: ${violations.length} violation(s), ${incomplete.length} to review by hand, ${passes} rule(s) passed`,
+  ];
+  const list = (label, vs) => {
+    for (const v of vs) {
+      lines.push(`  ${label} [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.nodes.length} element(s))`);
+      for (const n of v.nodes.slice(0, 5)) lines.push(`      ${n.target}  ${n.html.slice(0, 140)}`);
+    }
+  };
+  list('violation', violations);
+  list('review', incomplete);
   return lines.join('\n');
 }
