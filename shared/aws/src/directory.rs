@@ -148,17 +148,14 @@ pub async fn store_portfolio(
     }
 
     let version = current.as_ref().map_or(1, |c| c.version + 1);
-    let mut put = client
-        .put_item()
-        .table_name(table)
-        .set_item(Some(item([
-            (PK, s(CONFIG)),
-            (SK, s(PORTFOLIO_SK)),
-            ("version", n(version)),
-            ("digest", s(digest)),
-            ("json", s(json)),
-            ("loaded_at", s(ts(Utc::now()))),
-        ])));
+    let mut put = client.put_item().table_name(table).set_item(Some(item([
+        (PK, s(CONFIG)),
+        (SK, s(PORTFOLIO_SK)),
+        ("version", n(version)),
+        ("digest", s(digest)),
+        ("json", s(json)),
+        ("loaded_at", s(ts(Utc::now()))),
+    ])));
     put = match &current {
         None => put
             .condition_expression("attribute_not_exists(#pk)")

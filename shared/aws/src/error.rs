@@ -73,3 +73,9 @@ impl From<AwsError> for StoreError {
 pub(crate) fn build(context: impl std::fmt::Display, err: impl std::fmt::Display) -> AwsError {
     AwsError::Invalid(format!("{context}: {err}"))
 }
+
+impl From<AwsError> for mendwork_app::ports::CommitError {
+    fn from(e: AwsError) -> Self {
+        mendwork_app::ports::CommitError::Store(e.into())
+    }
+}

@@ -19,10 +19,7 @@ pub(crate) fn n(v: impl ToString) -> AttributeValue {
 
 /// An item from `(name, value)` pairs.
 pub(crate) fn item<const N: usize>(pairs: [(&str, AttributeValue); N]) -> Item {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// The key of an item.
@@ -56,13 +53,6 @@ pub(crate) fn req_u64(item: &Item, name: &str, what: &str) -> Result<u64, AwsErr
     }
 }
 
-pub(crate) fn get_bool(item: &Item, name: &str) -> Option<bool> {
-    match item.get(name) {
-        Some(AttributeValue::Bool(b)) => Some(*b),
-        _ => None,
-    }
-}
-
 pub(crate) fn to_json<T: Serialize>(value: &T, what: &str) -> Result<String, AwsError> {
     serde_json::to_string(value).map_err(|e| json(format!("encoding {what}"), e))
 }
@@ -86,7 +76,9 @@ pub fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
             AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
             AttributeValue::Ss(v) | AttributeValue::Ns(v) => v.iter().map(String::len).sum(),
             AttributeValue::L(v) => 3 + v.iter().map(|x| 1 + value(x)).sum::<usize>(),
-            AttributeValue::M(m) => 3 + m.iter().map(|(k, x)| 1 + k.len() + value(x)).sum::<usize>(),
+            AttributeValue::M(m) => {
+                3 + m.iter().map(|(k, x)| 1 + k.len() + value(x)).sum::<usize>()
+            }
             _ => 0,
         }
     }

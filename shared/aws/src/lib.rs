@@ -24,7 +24,7 @@ pub use error::AwsError;
 pub use item::item_size;
 pub use schema::create_table;
 pub use senders::{SentGuard, SesMailer, SnsTexter};
-pub use store::{DynamoStore, Usage};
+pub use store::{DynamoStore, KindUsage, Usage};
 pub use streams::{StreamedRecord, outbox_records, streamed_outbox_records};
 pub use timers::{
     SchedulerTargets, SchedulerTimers, TimerFunction, at_expression, ensure_recurring_schedules,
@@ -69,7 +69,11 @@ impl AwsConfig {
 
     /// [`AwsConfig::from_env`] over any variable source (for tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<AwsConfig, AwsError> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let need = |k: &'static str| get(k).ok_or(AwsError::MissingEnv(k));
         Ok(AwsConfig {
             table: need("MENDWORK_TABLE")?,
@@ -155,7 +159,10 @@ impl Aws {
 
     /// [`Aws::connect`] with an explicit SDK configuration (tests pass moto's endpoint and
     /// dummy credentials here rather than through the process environment).
-    pub async fn connect_with(sdk: &aws_config::SdkConfig, cfg: AwsConfig) -> Result<Aws, AwsError> {
+    pub async fn connect_with(
+        sdk: &aws_config::SdkConfig,
+        cfg: AwsConfig,
+    ) -> Result<Aws, AwsError> {
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         let secrets = aws_sdk_secretsmanager::Client::new(sdk);
         let (secret, portfolio) = tokio::try_join!(
@@ -180,9 +187,8 @@ impl Aws {
         portfolio: Portfolio,
     ) -> Result<Aws, AwsError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let links = LinkSigner::new(link_secret, &cfg.base_url, clock).map_err(|e| {
-            AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn))
-        })?;
+        let links = LinkSigner::new(link_secret, &cfg.base_url, clock)
+            .map_err(|e| AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn)))?;
         let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
         Ok(Aws {
             store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
@@ -273,11 +279,23 @@ mod tests {
             ("MENDWORK_TABLE", "mendwork"),
             ("MENDWORK_SCHEDULER_GROUP", "mendwork"),
             ("MENDWORK_SCHEDULER_ROLE_ARN", "arn:aws:iam::1:role/s"),
-            ("MENDWORK_ACCEPT_TARGET_ARN", "arn:aws:lambda:r:1:function:a"),
-            ("MENDWORK_FOLLOWUP_TARGET_ARN", "arn:aws:lambda:r:1:function:f"),
-            ("MENDWORK_RECURRING_TARGET_ARN", "arn:aws:lambda:r:1:function:r"),
+            (
+                "MENDWORK_ACCEPT_TARGET_ARN",
+                "arn:aws:lambda:r:1:function:a",
+            ),
+            (
+                "MENDWORK_FOLLOWUP_TARGET_ARN",
+                "arn:aws:lambda:r:1:function:f",
+            ),
+            (
+                "MENDWORK_RECURRING_TARGET_ARN",
+                "arn:aws:lambda:r:1:function:r",
+            ),
             ("MENDWORK_SENDER", "Mendwork <noreply@example.com>"),
-            ("MENDWORK_LINK_SECRET_ARN", "arn:aws:secretsmanager:r:1:secret:l"),
+            (
+                "MENDWORK_LINK_SECRET_ARN",
+                "arn:aws:secretsmanager:r:1:secret:l",
+            ),
             ("MENDWORK_BASE_URL", "https://example.com/"),
         ])
     }

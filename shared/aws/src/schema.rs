@@ -205,7 +205,10 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
     }
     match create.send().await {
         Ok(_) => {}
-        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_in_use_exception()) => {
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_in_use_exception()) =>
+        {
             return Ok(());
         }
         Err(e) => return Err(sdk(format!("creating table {table}"), e)),

@@ -21,6 +21,7 @@ use crate::error::{AwsError, build, sdk};
 use crate::item::{get_s, item, key, n, s};
 use crate::schema::{PK, SENT_SK, TTL, expiry, sent_pk, ts};
 use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, RawMessage};
@@ -96,10 +97,10 @@ impl SentGuard {
         match put {
             Ok(_) => Ok(Claim::Send),
             Err(e) => {
-                let Some(ccf) = e
-                    .as_service_error()
-                    .and_then(|x| x.as_conditional_check_failed_exception())
-                else {
+                let Some(ccf) = e.as_service_error().and_then(|x| match x {
+                    PutItemError::ConditionalCheckFailedException(c) => Some(c),
+                    _ => None,
+                }) else {
                     return Err(sdk(format!("claiming the send of {id}"), e));
                 };
                 match ccf.item().and_then(|old| get_s(old, "state")) {
@@ -126,10 +127,8 @@ impl SentGuard {
             .expression_attribute_names("#mid", "message_id")
             .expression_attribute_values(":sent", s("sent"))
             .expression_attribute_values(":now", s(ts(Utc::now())));
-        update = update.expression_attribute_values(
-            ":mid",
-            message_id.map_or(AttributeValue::Null(true), s),
-        );
+        update = update
+            .expression_attribute_values(":mid", message_id.map_or(AttributeValue::Null(true), s));
         update
             .send()
             .await
@@ -282,8 +281,26 @@ pub fn mime(
     let calendar = ContentType::new("text/calendar")
         .attribute("method", method)
         .attribute("charset", "utf-8");
+    // "Name <address>" (as SES takes it) or a bare address.
+    let from = match sender
+        .trim()
+        .strip_suffix('>')
+        .and_then(|s| s.rsplit_once('<'))
+    {
+        Some((name, address)) => {
+            let name = name.trim().trim_matches('"').trim();
+            mail_builder::headers::address::Address::new_address(
+                (!name.is_empty()).then(|| name.to_string()),
+                address.trim().to_string(),
+            )
+        }
+        None => mail_builder::headers::address::Address::new_address(
+            None::<String>,
+            sender.trim().to_string(),
+        ),
+    };
     MessageBuilder::new()
-        .from(sender)
+        .from(from)
         .to(email.to.to_string())
         .subject(email.subject.as_str())
         .message_id(format!("{local}@mendwork"))
@@ -352,7 +369,8 @@ impl SnsTexter {
             .message(&sms.body)
             .message_attributes("AWS.SNS.SMS.SMSType", attribute("Transactional")?);
         if let Some(number) = &self.origination_number {
-            publish = publish.message_attributes("AWS.MM.SMS.OriginationNumber", attribute(number)?);
+            publish =
+                publish.message_attributes("AWS.MM.SMS.OriginationNumber", attribute(number)?);
         }
         let out = publish
             .send()
@@ -405,9 +423,13 @@ mod tests {
         .unwrap();
         let raw = String::from_utf8(raw).unwrap();
         assert!(raw.contains("Message-ID: <wo.abc.3.1@mendwork>"), "{raw}");
+        assert!(
+            raw.contains("From: \"Mendwork\" <noreply@example.com>\r\n"),
+            "{raw}"
+        );
         assert!(raw.contains("To: <ana@example.com>"), "{raw}");
         assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
-        assert!(raw.contains("text/calendar; method=REQUEST"), "{raw}");
+        assert!(raw.contains(r#"text/calendar; method="REQUEST""#), "{raw}");
         assert!(raw.contains("filename=\"invite.ics\""), "{raw}");
         assert!(raw.contains("BEGIN:VCALENDAR"), "{raw}");
         // The non-ASCII subject is encoded, not sent raw.

@@ -1,12 +1,11 @@
 //! [`DynamoStore`]: the work-order store on the single DynamoDB table (see [`crate::schema`]).
 
 use crate::error::{AwsError, build, sdk};
-use crate::item::{
-    Item, doc, from_json, get_bool, get_s, item, item_size, key, n, req_s, req_u64, s, to_json,
-};
+use crate::item::{Item, doc, get_s, item, item_size, key, n, req_s, req_u64, s, to_json};
 use crate::schema::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, ReturnValuesOnConditionCheckFailure,
@@ -38,12 +37,34 @@ type Lookups = BTreeSet<(String, String)>;
 /// Billing units this store has used, computed from item sizes by DynamoDB's published rules
 /// (writes: 1 unit per KB, twice that in a transaction, plus one write per KB per index the
 /// item is in; reads: 1 unit per 4 KB strongly consistent, half that eventually consistent).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Usage {
     pub items_written: u64,
     pub write_units: f64,
     pub read_units: f64,
     pub bytes_written: u64,
+    /// Per kind of item written (`WO/META`, `WO/EV`, `OUTBOX`, `IDEM`, `BYVENDOR`, …).
+    pub by_kind: std::collections::BTreeMap<String, KindUsage>,
+}
+
+/// The writes of one kind of item.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct KindUsage {
+    pub items: u64,
+    pub bytes: u64,
+    pub write_units: f64,
+}
+
+/// The kind of an item, for [`Usage::by_kind`].
+fn kind_of(it: &Item) -> String {
+    let pk = get_s(it, PK).unwrap_or_default();
+    let sk = get_s(it, SK).unwrap_or_default();
+    match pk.split_once('#') {
+        Some(("WO", _)) if sk.starts_with(EVENT_PREFIX) => "WO/EV".into(),
+        Some(("WO", _)) => "WO/META".into(),
+        Some((prefix, _)) => prefix.into(),
+        None => pk.into(),
+    }
 }
 
 /// The work-order store on DynamoDB.
@@ -94,7 +115,10 @@ impl DynamoStore {
 
     /// The billing units used so far by this handle (see [`Usage`]).
     pub fn usage(&self) -> Usage {
-        *self.usage.lock().unwrap_or_else(PoisonError::into_inner)
+        self.usage
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn count_writes(&self, items: &[&Item], transactional: bool) {
@@ -106,9 +130,14 @@ impl DynamoStore {
                 .iter()
                 .filter(|a| it.contains_key(**a))
                 .count() as f64;
+            let wru = units * if transactional { 2.0 } else { 1.0 } + units * indexes;
             u.items_written += 1;
             u.bytes_written += size as u64;
-            u.write_units += units * if transactional { 2.0 } else { 1.0 } + units * indexes;
+            u.write_units += wru;
+            let k = u.by_kind.entry(kind_of(it)).or_default();
+            k.items += 1;
+            k.bytes += size as u64;
+            k.write_units += wru;
         }
     }
 
@@ -238,7 +267,7 @@ impl DynamoStore {
         &self,
         index: &str,
         partition: String,
-        keep: &dyn Fn(&WorkOrder) -> bool,
+        keep: &(dyn Fn(&WorkOrder) -> bool + Sync),
         limit: Option<usize>,
     ) -> Result<Vec<WorkOrder>, AwsError> {
         if limit == Some(0) {
@@ -431,6 +460,7 @@ impl DynamoStore {
             .client
             .transact_write_items()
             .set_transact_items(Some(actions))
+            .client_request_token(request_token())
             .send()
             .await;
         match sent {
@@ -518,6 +548,7 @@ impl DynamoStore {
             .client
             .transact_write_items()
             .set_transact_items(Some(actions))
+            .client_request_token(request_token())
             .send()
             .await
         {
@@ -540,6 +571,15 @@ impl DynamoStore {
             }
         }
     }
+}
+
+/// A fresh `ClientRequestToken` for one transaction. The SDK resends the same request (same
+/// token) when a response is lost; DynamoDB then answers success for a transaction it already
+/// applied instead of failing its own conditions and reporting a false conflict.
+fn request_token() -> String {
+    use rand::Rng;
+    let bits: u128 = rand::rng().random();
+    format!("{bits:032x}")
 }
 
 const CONDITION_FAILED: &str = "ConditionalCheckFailed";
@@ -618,8 +658,8 @@ fn event_item(
 
 /// The effect's serde tag (`email`, `sms`, `set_timer`, `cancel_timer`, `run`).
 pub(crate) fn effect_kind(r: &OutboxRecord) -> Result<String, AwsError> {
-    let value = serde_json::to_value(&r.effect)
-        .map_err(|e| crate::error::json("encoding an effect", e))?;
+    let value =
+        serde_json::to_value(&r.effect).map_err(|e| crate::error::json("encoding an effect", e))?;
     value
         .get("effect")
         .and_then(|k| k.as_str())
@@ -859,8 +899,12 @@ impl WorkOrders for DynamoStore {
             .await
             .map_err(|e| store_err(sdk(format!("marking outbox record {id} done"), e)))?;
         let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
-        // A delete bills the deleted item's size; outbox records are a few KB, indexed once.
+        // A delete bills the deleted item's size (outbox records are under 1 KB but for emails
+        // with invites) plus the index entry it removes.
         u.write_units += 2.0;
+        let k = u.by_kind.entry("OUTBOX (delete)".into()).or_default();
+        k.items += 1;
+        k.write_units += 2.0;
         Ok(())
     }
 
@@ -950,10 +994,10 @@ impl WorkOrders for DynamoStore {
                 Ok(())
             }
             Err(e) => {
-                if let Some(ccf) = e
-                    .as_service_error()
-                    .and_then(|s| s.as_conditional_check_failed_exception())
-                {
+                if let Some(ccf) = e.as_service_error().and_then(|x| match x {
+                    PutItemError::ConditionalCheckFailedException(c) => Some(c),
+                    _ => None,
+                }) {
                     let wo = ccf
                         .item()
                         .and_then(|old| get_s(old, "work_order"))
@@ -971,7 +1015,10 @@ impl WorkOrders for DynamoStore {
     }
 
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
-        let Some(it) = self.get(OPTOUTS.to_string(), OPTOUTS, "the opt-outs").await? else {
+        let Some(it) = self
+            .get(OPTOUTS.to_string(), OPTOUTS, "the opt-outs")
+            .await?
+        else {
             return Ok(BTreeSet::new());
         };
         let mut out = BTreeSet::new();
@@ -1007,11 +1054,6 @@ impl WorkOrders for DynamoStore {
     }
 }
 
-/// Reads whether an item is an open work order's (for diagnostics and tests).
-pub fn is_open(item: &HashMap<String, AttributeValue>) -> Option<bool> {
-    get_bool(item, "open")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1027,7 +1069,7 @@ mod tests {
 
     #[test]
     fn from_json_reports_what_failed() {
-        let err = from_json::<WorkOrder>("{}", "a work order").err();
+        let err = crate::item::from_json::<WorkOrder>("{}", "a work order").err();
         assert!(err.is_some_and(|e| e.to_string().starts_with("decoding a work order")));
     }
 }

@@ -41,8 +41,14 @@ pub fn streamed_outbox_records(event: &Value) -> Result<Vec<StreamedRecord>, Aws
         let Some(image) = r.get("dynamodb").and_then(|d| d.get("NewImage")) else {
             continue;
         };
-        let string = |name: &str| image.get(name).and_then(|v| v.get("S")).and_then(Value::as_str);
-        let is_outbox = string(KIND).is_some() && string(PK).is_some_and(|pk| pk.starts_with("OUTBOX#"));
+        let string = |name: &str| {
+            image
+                .get(name)
+                .and_then(|v| v.get("S"))
+                .and_then(Value::as_str)
+        };
+        let is_outbox =
+            string(KIND).is_some() && string(PK).is_some_and(|pk| pk.starts_with("OUTBOX#"));
         if !is_outbox {
             continue;
         }
@@ -51,8 +57,12 @@ pub fn streamed_outbox_records(event: &Value) -> Result<Vec<StreamedRecord>, Aws
                 "stream record {i} is an outbox item without a \"record\" string"
             ))
         })?;
-        let record: OutboxRecord = serde_json::from_str(raw)
-            .map_err(|e| json(format!("decoding the outbox record in stream record {i}"), e))?;
+        let record: OutboxRecord = serde_json::from_str(raw).map_err(|e| {
+            json(
+                format!("decoding the outbox record in stream record {i}"),
+                e,
+            )
+        })?;
         let sequence_number = r
             .get("dynamodb")
             .and_then(|d| d.get("SequenceNumber"))

@@ -59,7 +59,7 @@ pub fn schedule_name_of(name: &str) -> String {
 /// its zone (UTC when it has none), rounded up to the whole second.
 ///
 /// Invariant: the pair denotes exactly `spec.at` (rounded up). Where the local time is
-/// ambiguous or skipped (a DST change) the expression is written in UTC instead.
+/// ambiguous (the repeated hour when clocks go back) the expression is written in UTC instead.
 pub fn at_expression(spec: &TimerSpec) -> (String, String) {
     at_expression_of(spec.at, spec.zone)
 }
@@ -213,7 +213,12 @@ impl SchedulerTimers {
         match created {
             Ok(_) => Ok(()),
             // The name is the identity: the timer exists already.
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conflict_exception()) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conflict_exception()) =>
+            {
+                Ok(())
+            }
             Err(e) => Err(sdk(
                 format!(
                     "creating schedule {name} ({expression} {zone}) in group {}",
@@ -243,10 +248,7 @@ impl SchedulerTimers {
                 Ok(())
             }
             Err(e) => Err(sdk(
-                format!(
-                    "deleting schedule {name} from group {}",
-                    self.targets.group
-                ),
+                format!("deleting schedule {name} from group {}", self.targets.group),
                 e,
             )),
         }
@@ -266,7 +268,11 @@ impl SchedulerTimers {
                 .send()
                 .await
                 .map_err(|e| sdk(format!("listing schedules of {}", self.targets.group), e))?;
-            names.extend(page.schedules().iter().filter_map(|s| s.name().map(str::to_string)));
+            names.extend(
+                page.schedules()
+                    .iter()
+                    .filter_map(|s| s.name().map(str::to_string)),
+            );
             match page.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
                 _ => break,
@@ -378,9 +384,10 @@ mod tests {
         );
         assert_eq!(name, "wo-abcdefghij-remind-eve-12");
         assert_eq!(schedule_name(&spec(&name, Utc::now(), None)), name);
-        // The longest work-order timer name fits: 20-char id, longest kind, 10-digit generation.
+        // The longest work-order timer name fits: a recurring occurrence's id (`wo-r`, a
+        // 12-character template slug, 10 digits), the longest kind, a 10-digit generation.
         let long = timer_name(
-            &WorkOrderId("wo-rabcdefghijkl2603".into()),
+            &WorkOrderId("wo-rabcdefghijkl2603011400".into()),
             TimerKind::ScheduleNudge,
             u32::MAX,
         );
