@@ -89,7 +89,10 @@ fn linkified(line: &str) -> Markup {
         let mut url = &from[..end];
         // Sentence punctuation after a link is not part of it.
         while let Some(last) = url.chars().last() {
-            if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'' | '>') {
+            if matches!(
+                last,
+                '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'' | '>'
+            ) {
                 url = &url[..url.len() - last.len_utf8()];
             } else {
                 break;
@@ -153,7 +156,10 @@ mod tests {
         assert!(html.contains("quoted &lt;b&gt;"));
         assert!(!html.contains("<b>"));
         assert!(html.contains("<title>Your request &lt;#A1&gt;</title>"));
-        assert!(html.contains("border-left"), "an indented paragraph is a quote");
+        assert!(
+            html.contains("border-left"),
+            "an indented paragraph is a quote"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The JSON API under `/api` (HTTP_CONTRACT.md): work orders, properties, vendors and visits,
 //! plus the JSON shapes of a work order and a visit that the harness and pages share.
 
+use crate::auth::Session;
 use crate::error::{ApiError, WebError};
 use crate::intake::{
     CreateWorkOrder, FieldError, MAX_NAME, MAX_NOTES, json_body, optional_text, required_text,
@@ -11,13 +12,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use mendwork_app::App;
 use mendwork_app::ports::ListFilter;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
-    Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
+    Actor, Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -279,8 +280,7 @@ struct InstructionsBody {
 struct EmptyBody {}
 
 /// The command a PM action on a work order runs.
-fn pm_command(action: &str, body: &[u8], wo: &WorkOrder) -> Result<Command, WebError> {
-    let by = ops::pm();
+fn pm_command(action: &str, body: &[u8], wo: &WorkOrder, by: Actor) -> Result<Command, WebError> {
     Ok(match action {
         "assign" => {
             let b: AssignBody = json_body(body)?;
@@ -327,10 +327,12 @@ fn pm_command(action: &str, body: &[u8], wo: &WorkOrder) -> Result<Command, WebE
 async fn act_on_work_order(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
+    session: Option<Extension<Session>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let wo = ops::get(&app, &id).await?;
-    let command = pm_command(&action, &body, &wo)?;
+    let by = crate::auth::actor(session.as_deref());
+    let command = pm_command(&action, &body, &wo, by)?;
     ops::run(&app, &wo.id, command).await?;
     let wo = ops::get(&app, wo.id.as_str()).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;

@@ -450,6 +450,12 @@ pub struct ReportForm {
     pub submission: String,
     #[serde(default)]
     pub website: String,
+    /// The signed time the form was handed out (anti-spam; see `pages::tenant`).
+    #[serde(default)]
+    pub issued: String,
+    /// The language the form was shown in (`en`/`es`).
+    #[serde(default)]
+    pub lang: String,
 }
 
 impl ReportForm {

@@ -2,25 +2,63 @@
 //! for tenants, vendors, owners, the property team and the front desk) over the application's
 //! [`App`], served by `lambda_http` in AWS and by hyper locally. Implements HTTP_CONTRACT.md
 //! except the local-only `/dev` harness.
+//!
+//! The property team signs in with an emailed link ([`auth`]); their pages (`/pm…`) always
+//! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so.
 
 pub mod api;
+pub mod auth;
 pub mod error;
+pub mod i18n;
 pub mod intake;
 pub mod ops;
 pub mod pages;
+pub mod photos;
+pub mod safety;
+pub mod signing;
+pub mod sla;
 
 pub use error::{ApiError, PageError, WebError};
 pub use pages::layout;
 pub use pages::timeline::describe;
+pub use photos::with_photos;
 
-use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::{Extension, Router};
 use mendwork_app::App;
 
-/// Every route of HTTP_CONTRACT.md except `/dev`: the pages and the `/api` routes, with the
-/// application as their state.
+/// How the routes are guarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WebConfig {
+    /// The JSON API answers 401 without a team session (deployed). `false` is local mode: the
+    /// API is part of the test harness and open (a session, if sent, still names the PM). It
+    /// also decides whether the tenant form must carry its issued-at stamp (see
+    /// [`pages::tenant`]): required when deployed, checked when present locally.
+    pub api_requires_session: bool,
+}
+
+/// Every route of HTTP_CONTRACT.md except `/dev`, API open: the local harness's mode.
 pub fn router(app: App) -> Router {
+    router_with(
+        app,
+        WebConfig {
+            api_requires_session: false,
+        },
+    )
+}
+
+/// Every route of HTTP_CONTRACT.md except `/dev`, guarded as `config` says.
+pub fn router_with(app: App, config: WebConfig) -> Router {
+    let api = if config.api_requires_session {
+        api::routes().route_layer(from_fn_with_state(app.clone(), auth::require_api))
+    } else {
+        api::routes().route_layer(from_fn_with_state(app.clone(), auth::attach))
+    };
     Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
+        .merge(pages::routes(&app))
+        .merge(auth::routes())
+        .merge(photos::routes())
+        .merge(api)
+        .layer(Extension(config))
         .with_state(app)
 }

@@ -125,7 +125,10 @@ async fn form_errors_come_back_beside_their_fields_with_the_input_kept() {
     assert!(a.body.contains("id=\"contact-error\""), "{}", a.body);
     assert!(a.body.contains("id=\"description-error\""));
     assert!(a.body.contains("id=\"window-4-error\""));
-    assert!(a.body.contains("aria-describedby=\"description-error\""));
+    assert!(
+        a.body
+            .contains("aria-describedby=\"description-error description-hint\"")
+    );
     assert!(a.body.contains("value=\"Ana Ruiz\""), "input kept");
     assert_eq!(t.count().await, 0);
 }
@@ -339,6 +342,7 @@ async fn the_pm_pages_show_the_queue_and_the_full_timeline_and_act() {
     let t = app();
     let wo = t.post_json("/api/work-orders", &create_body()).await.json();
     let id = wo["id"].as_str().unwrap();
+    t.sign_in().await;
     let q = t.get("/pm").await;
     assert_eq!(q.status, StatusCode::OK);
     assert!(q.body.contains(wo["code"].as_str().unwrap()));

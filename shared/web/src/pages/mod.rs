@@ -1,14 +1,20 @@
-//! Server-rendered pages (maud, no JavaScript): the shared page chrome, the home page and the
-//! small building blocks every page uses (fields with their errors, notices, times).
+//! Server-rendered pages (maud, no JavaScript needed): the shared page chrome (skip link,
+//! navigation for the public, the signed-in team and tenants in their language), the home page
+//! and the small building blocks every page uses (fields with their errors, notices, times).
 
 pub mod approval;
+pub mod charts;
 pub mod desk;
+pub mod metrics;
 pub mod pm;
+pub mod portfolio;
 pub mod tenant;
 pub mod timeline;
 pub mod vendor;
 
+use crate::auth::Session;
 use crate::error::{PageError, WebError};
+use crate::i18n::Lang;
 use crate::intake::FieldError;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
@@ -20,14 +26,22 @@ use mendwork_app::App;
 use mendwork_domain::Window;
 use mendwork_domain::localtime::{format_instant, format_window};
 
-/// The page routes.
-pub fn routes() -> Router<App> {
+/// The page routes; the team's pages (`/pm…`) ask for a session.
+pub fn routes(app: &App) -> Router<App> {
+    let team = Router::new()
+        .merge(pm::routes())
+        .merge(portfolio::routes())
+        .merge(metrics::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::auth::require_page,
+        ));
     Router::new()
         .route("/", get(home))
         .merge(tenant::routes())
         .merge(approval::routes())
         .merge(vendor::routes())
-        .merge(pm::routes())
+        .merge(team)
         .merge(desk::routes())
 }
 
@@ -67,6 +81,24 @@ ol.timeline time{color:#5a6272;font-size:.85rem;display:block}
 pre{white-space:pre-wrap;background:#f1f3f6;padding:.5rem;border-radius:4px;margin:.25rem 0;font-size:.9rem}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;background:#e3e9f2;font-size:.85rem}
 .badge.needs_attention,.badge.awaiting_approval{background:#fde8e7}
+.skip{position:absolute;left:-9999px;top:.5rem;background:#fff;color:#1f4e79;padding:.5rem 1rem;border-radius:4px;z-index:10;font-weight:600}
+.skip:focus{left:1rem}
+:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+header .who{margin-left:auto;display:flex;gap:.5rem;align-items:center;font-size:.9rem}
+header .who button{margin:0;padding:.25rem .75rem;background:#fff;color:#1f4e79}
+.sla{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600}
+.sla.green{background:#e4f4e6;color:#1e5b28}
+.sla.amber{background:#fff1c2;color:#6b4c00}
+.sla.red{background:#a12622;color:#fff}
+.hazard.match{border-left:4px solid #a12622;padding-left:.5rem}
+details{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem}
+details summary{font-weight:600;cursor:pointer}
+iframe.email{width:100%;min-height:22rem;border:1px solid #d8dce3;border-radius:4px;background:#fff}
+.chart{max-width:100%;height:auto}
+ul.photos{list-style:none;padding:0;margin:0;display:flex;gap:.5rem;flex-wrap:wrap}
+ul.photos img{border-radius:4px;border:1px solid #d8dce3;height:auto;max-width:120px}
+.num{font-variant-numeric:tabular-nums;text-align:right}
+@media print{header,footer,.noprint{display:none}body{background:#fff}section{border:0}}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{font-weight:600}
 dd{margin:0}
@@ -74,11 +106,27 @@ dd{margin:0}
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}th,td{padding:.3rem}}
 "#;
 
-/// The shared page chrome: document head (viewport, inline CSS), header navigation, footer.
+/// Which navigation a page carries.
+pub enum Nav<'a> {
+    /// Everyone's: the form, the team's queue, the desk.
+    Public,
+    /// The signed-in team's: queue, metrics, portfolio, and who is signed in.
+    Staff(&'a Session),
+    /// A tenant's, in their language, with a link to the same page in the other language.
+    Tenant { switch: String },
+}
+
+/// The shared page chrome: document head (viewport, inline CSS), a skip link, header
+/// navigation, footer. English, public navigation.
 pub fn layout(title: &str, body: Markup) -> Markup {
+    page(title, Lang::En, Nav::Public, body)
+}
+
+/// The page chrome in a language with a navigation.
+pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -86,16 +134,36 @@ pub fn layout(title: &str, body: Markup) -> Markup {
                 style { (PreEscaped(CSS)) }
             }
             body {
+                a.skip href="#main" { (lang.t("Skip to main content", "Saltar al contenido principal")) }
                 header {
-                    nav aria-label="Main" {
-                        a href="/" { "Mendwork" }
-                        a href="/report" { "Report a problem" }
-                        a href="/pm" { "Work orders" }
-                        a href="/desk" { "Front desk" }
+                    @match nav {
+                        Nav::Public => nav aria-label="Main" {
+                            a href="/" { "Mendwork" }
+                            a href="/report" { "Report a problem" }
+                            a href="/pm" { "Work orders" }
+                            a href="/desk" { "Front desk" }
+                        },
+                        Nav::Staff(s) => nav aria-label="Main" {
+                            a href="/pm" { "Mendwork" }
+                            a href="/pm" { "Queue" }
+                            a href="/pm/metrics" { "Metrics" }
+                            a href="/pm/properties" { "Properties" }
+                            a href="/pm/vendors" { "Vendors" }
+                            a href="/pm/rules" { "Rules" }
+                            a href="/desk" { "Front desk" }
+                            span.who {
+                                span { "Signed in as " (s.email) }
+                                form method="post" action="/logout" { button type="submit" { "Sign out" } }
+                            }
+                        },
+                        Nav::Tenant { switch } => nav aria-label=(lang.t("Main", "Principal")) {
+                            a href=(format!("/report{}", lang.query())) { "Mendwork" }
+                            a href=(switch) lang=(lang.other().code()) hreflang=(lang.other().code()) { (lang.other_name()) }
+                        },
                     }
                 }
-                main { (body) }
-                footer { "Mendwork — maintenance work orders, automated." }
+                main #main tabindex="-1" { (body) }
+                footer { (lang.t("Mendwork — maintenance work orders, automated.", "Mendwork — órdenes de mantenimiento, automatizadas.")) }
             }
         }
     }
@@ -189,12 +257,25 @@ impl Errors {
             }
         }
     }
+    /// The same errors with their words in `lang`.
+    pub fn translated(&self, lang: Lang) -> Errors {
+        Errors(
+            self.0
+                .iter()
+                .map(|e| FieldError::new(e.field.clone(), crate::i18n::field_message(lang, e)))
+                .collect(),
+        )
+    }
     /// A summary at the top of a form, linking to each field.
     pub fn summary(&self) -> Markup {
+        self.summary_in(Lang::En)
+    }
+    /// The summary with its heading in `lang` (the messages are already in it).
+    pub fn summary_in(&self, lang: Lang) -> Markup {
         html! {
             @if !self.0.is_empty() {
                 section.notice.alert role="alert" aria-labelledby="error-summary" {
-                    h2 id="error-summary" { "Please correct the following" }
+                    h2 id="error-summary" { (lang.t("Please correct the following", "Por favor, corrija lo siguiente")) }
                     ul {
                         @for e in &self.0 {
                             li { a href=(format!("#{}", anchor(&e.field))) { (e.message) } }
@@ -252,6 +333,7 @@ pub fn time_el(tz: Tz, t: DateTime<Utc>) -> Markup {
 
 /// Rows of date / start / end inputs (repeated fields), with each row's error beside it.
 pub fn window_rows(
+    lang: Lang,
     rows: usize,
     dates: &[String],
     starts: &[String],
@@ -265,22 +347,22 @@ pub fn window_rows(
             @let n = i + 1;
             @let key = format!("window-{n}");
             fieldset {
-                legend { "Time " (n) }
+                legend { (lang.t("Time", "Horario")) " " (n) }
                 div.row {
                     div {
-                        label for=(format!("{key}-date")) { "Date" }
+                        label for=(format!("{key}-date")) { (lang.t("Date", "Fecha")) }
                         input type="date" id=(format!("{key}-date")) name="window_date" min=(min_date)
                             value=(cell(dates, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];
                     }
                     div {
-                        label for=(format!("{key}-start")) { "From" }
+                        label for=(format!("{key}-start")) { (lang.t("From", "Desde")) }
                         input type="time" id=(format!("{key}-start")) name="window_start"
                             value=(cell(starts, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];
                     }
                     div {
-                        label for=(format!("{key}-end")) { "To" }
+                        label for=(format!("{key}-end")) { (lang.t("To", "Hasta")) }
                         input type="time" id=(format!("{key}-end")) name="window_end"
                             value=(cell(ends, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];

@@ -1,28 +1,42 @@
-//! The property team's pages: the queue (needs attention first, then by status and age) and a
-//! work order's details with its whole timeline (every message and timer) and the PM actions.
+//! The property team's work-order pages (signed in): the queue (needs attention first, then by
+//! status; emergencies then oldest first in each; age and SLA badges), and a work order's
+//! details with its whole timeline (every message with its text — emails also as their HTML
+//! version — and every timer) and the PM actions: assign or override the vendor, decide an
+//! estimate, reschedule, close, add instructions, cancel, and resend a message.
 
 use super::tenant::capitalise;
-use super::timeline::pm_timeline;
-use super::{Errors, Notice, PageForm, layout, when};
+use super::timeline::describe_pm;
+use super::{Errors, Nav, Notice, PageForm, page, when};
+use crate::auth::Session;
 use crate::error::{PageError, WebError};
-use crate::intake::{FieldError, MAX_NOTES, optional_text, required_text};
+use crate::i18n::Lang;
+use crate::intake::{FieldError, MAX_NOTES, optional_text, required_text, submission_token};
 use crate::ops;
-use axum::Router;
+use crate::sla;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use maud::{Markup, html};
 use mendwork_app::App;
-use mendwork_app::ports::ListFilter;
-use mendwork_domain::{Command, EstimateDecision, Status, VendorId, WorkOrder};
+use mendwork_app::email_html::render_html;
+use mendwork_app::ports::{Commit, CommitError, ListFilter, OutboxRecord};
+use mendwork_domain::decide::Recorded;
+use mendwork_domain::{
+    Channel, Command, Effect, Email, EmailMessage, EstimateDecision, Event, Phone, Portfolio,
+    Priority, PropertyId, Recipient, SmsMessage, Status, VendorId, WorkOrder,
+};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/pm", get(queue))
         .route("/pm/wo/{id}", get(detail))
+        .route("/pm/wo/{id}/messages/{n}", get(email_view))
         .route("/pm/wo/{id}/{action}", post(act))
 }
 
@@ -52,60 +66,134 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     }
 }
 
+fn priority_rank(p: Priority) -> u8 {
+    match p {
+        Priority::Emergency => 0,
+        Priority::Urgent => 1,
+        Priority::Routine => 2,
+    }
+}
+
+/// A property's name, or its id when it left the portfolio.
+pub fn property_name(portfolio: &Portfolio, id: &PropertyId) -> String {
+    portfolio
+        .property(id)
+        .map_or_else(|| id.to_string(), |p| p.name.clone())
+}
+
+pub fn sla_badge(b: &sla::Badge) -> Markup {
+    html! {
+        span class=(format!("sla {}", b.level.class())) title=(b.text) {
+            (b.level.word()) span.visually-hidden { ": " } " · " (b.text)
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct QueueQuery {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
     all: Option<String>,
+    #[serde(default)]
+    property: Option<String>,
 }
 
-async fn queue(State(app): State<App>, Query(q): Query<QueueQuery>) -> Result<Markup, PageError> {
+async fn queue(
+    State(app): State<App>,
+    Extension(session): Extension<Session>,
+    Query(q): Query<QueueQuery>,
+) -> Result<Markup, PageError> {
     let status = q.status.as_deref().and_then(Status::parse);
-    let all = q.all.is_some() || status.is_some_and(Status::is_final);
+    let all =
+        q.all.as_deref().is_some_and(|a| !a.is_empty()) || status.is_some_and(Status::is_final);
+    let portfolio = app.portfolio();
+    let property = q
+        .property
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| PropertyId(p.to_string()))
+        .filter(|p| portfolio.property(p).is_some());
     let filter = ListFilter {
         status,
-        property: None,
+        property: property.clone(),
         open_only: !all,
         limit: None,
     };
     let wos = app.store.list(&filter).await.map_err(ops::store)?;
-    let portfolio = app.portfolio();
     let now = app.now();
     let groups: Vec<(Status, Vec<&WorkOrder>)> = QUEUE_ORDER
         .iter()
         .map(|s| {
             let mut g: Vec<&WorkOrder> = wos.iter().filter(|w| w.status == *s).collect();
-            g.sort_by_key(|w| w.created_at);
+            g.sort_by_key(|w| (priority_rank(w.priority), w.created_at));
             (*s, g)
         })
         .filter(|(_, g)| !g.is_empty())
         .collect();
-    Ok(layout(
+    let badges: Vec<(&WorkOrder, Option<sla::Badge>)> =
+        wos.iter().map(|w| (w, sla::badge(w, now))).collect();
+    let overdue = badges
+        .iter()
+        .filter(|(_, b)| b.as_ref().is_some_and(|b| b.level == sla::Level::Red))
+        .count();
+    let attention = wos
+        .iter()
+        .filter(|w| w.status == Status::NeedsAttention)
+        .count();
+    let badge_of = |w: &WorkOrder| {
+        badges
+            .iter()
+            .find(|(x, _)| x.id == w.id)
+            .and_then(|(_, b)| b.clone())
+    };
+    Ok(page(
         "Work orders",
+        Lang::En,
+        Nav::Staff(&session),
         html! {
             h1 { "Work orders" }
-            nav aria-label="Filters" {
-                p {
-                    a href="/pm" { "Open" } " · "
-                    a href="/pm?all=1" { "All, including closed" } " · "
-                    a href="/report" { "New request" }
+            p #queue-summary role="status" {
+                strong { (attention) } " need attention · " strong { (overdue) } " overdue · "
+                (wos.len()) " shown"
+            }
+            form.noprint method="get" action="/pm" aria-label="Filter the queue" {
+                div.row {
+                    div {
+                        label for="filter-property" { "Property" }
+                        select id="filter-property" name="property" {
+                            option value="" { "All properties" }
+                            @for p in &portfolio.properties {
+                                option value=(p.id) selected[property.as_ref() == Some(&p.id)] { (p.name) }
+                            }
+                        }
+                    }
+                    div {
+                        label for="filter-all" { "Show" }
+                        select id="filter-all" name="all" {
+                            option value="" selected[!all] { "Open work orders" }
+                            option value="1" selected[all] { "All, including closed" }
+                        }
+                    }
                 }
+                button.secondary type="submit" { "Filter" }
+                a.button href="/report" { "New request" }
             }
             @if groups.is_empty() {
                 p { "Nothing here." }
             }
             @for (s, g) in &groups {
-                section {
-                    h2 { (s.label()) " (" (g.len()) ")" }
-                    table {
-                        thead { tr { th { "Job" } th { "Where" } th { "Problem" } th { "Vendor" } th { "Age" } } }
+                section aria-labelledby=(format!("group-{}", s.as_str())) {
+                    h2 id=(format!("group-{}", s.as_str())) { (s.label()) " (" (g.len()) ")" }
+                    table data-status=(s.as_str()) {
+                        thead { tr { th scope="col" { "Job" } th scope="col" { "Where" } th scope="col" { "Problem" } th scope="col" { "Vendor" } th scope="col" { "Age" } th scope="col" { "SLA" } } }
                         tbody {
                             @for wo in g {
-                                tr {
+                                tr data-wo=(wo.id) {
                                     td { a href=(format!("/pm/wo/{}", wo.id)) { (wo.code) } br; span.hint { (wo.priority.as_str()) } }
                                     td {
-                                        (portfolio.property(&wo.request.property).map_or(wo.request.property.to_string(), |p| p.name.clone()))
+                                        (property_name(&portfolio, &wo.request.property))
                                         ", " (wo.request.unit)
                                     }
                                     td {
@@ -113,7 +201,8 @@ async fn queue(State(app): State<App>, Query(q): Query<QueueQuery>) -> Result<Ma
                                         @if let Some(a) = &wo.attention { br; strong { (a) } }
                                     }
                                     td { (wo.vendor.as_ref().and_then(|v| portfolio.vendor(v)).map_or("—".to_string(), |v| v.name.clone())) }
-                                    td { (age(now, wo.created_at)) }
+                                    td { time datetime=(wo.created_at.to_rfc3339()) title=(super::at(tz_of(&portfolio, wo), wo.created_at)) { (age(now, wo.created_at)) } }
+                                    td { @if let Some(b) = badge_of(wo) { (sla_badge(&b)) } @else { "—" } }
                                 }
                             }
                         }
@@ -122,6 +211,12 @@ async fn queue(State(app): State<App>, Query(q): Query<QueueQuery>) -> Result<Ma
             }
         },
     ))
+}
+
+fn tz_of(portfolio: &Portfolio, wo: &WorkOrder) -> Tz {
+    portfolio
+        .property(&wo.request.property)
+        .map_or(chrono_tz::UTC, |p| p.timezone)
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -134,12 +229,43 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-async fn detail(State(app): State<App>, Path(id): Path<String>) -> Result<Markup, PageError> {
-    Ok(detail_page(&app, &id, None, &Errors::default()).await?)
+async fn detail(
+    State(app): State<App>,
+    Extension(session): Extension<Session>,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    Ok(detail_page(&app, &session, &id, None, &Errors::default()).await?)
+}
+
+/// The latest message sent to each recipient on each channel: (timeline index, entry).
+fn last_messages(timeline: &[Recorded]) -> Vec<(usize, &Recorded)> {
+    let mut out: Vec<(usize, &Recorded)> = vec![];
+    for (i, r) in timeline.iter().enumerate() {
+        if let Event::MessageSent { to, channel, .. } = &r.event {
+            out.retain(|(_, x)| {
+                !matches!(&x.event, Event::MessageSent { to: t, channel: c, .. } if t == to && c == channel)
+            });
+            out.push((i, r));
+        }
+    }
+    out
+}
+
+fn who(portfolio: &Portfolio, r: &Recipient) -> String {
+    match r {
+        Recipient::Tenant => "Tenant".into(),
+        Recipient::Owner => "Owner".into(),
+        Recipient::Pm => "Property team".into(),
+        Recipient::Other => "Other".into(),
+        Recipient::Vendor(v) => portfolio
+            .vendor(v)
+            .map_or_else(|| v.to_string(), |v| v.name.clone()),
+    }
 }
 
 async fn detail_page(
     app: &App,
+    session: &Session,
     id: &str,
     notice: Option<&Notice>,
     errors: &Errors,
@@ -153,8 +279,18 @@ async fn detail_page(
     let base = format!("/pm/wo/{}", wo.id);
     let open = !wo.status.is_final();
     let phase = wo.phase();
-    let mut vendors: Vec<_> = portfolio.vendors.iter().filter(|v| v.active).collect();
-    vendors.sort_by_key(|v| (!v.trades.contains(&wo.trade), v.rank, v.name.clone()));
+    let mut of_trade: Vec<_> = portfolio
+        .vendors
+        .iter()
+        .filter(|v| v.active && v.trades.contains(&wo.trade))
+        .collect();
+    of_trade.sort_by_key(|v| (v.rank, v.name.clone()));
+    let mut others: Vec<_> = portfolio
+        .vendors
+        .iter()
+        .filter(|v| v.active && !v.trades.contains(&wo.trade))
+        .collect();
+    others.sort_by_key(|v| (v.rank, v.name.clone()));
     let approval_open = phase == Status::AwaitingApproval
         && wo.estimate.as_ref().is_some_and(|e| {
             matches!(
@@ -162,14 +298,27 @@ async fn detail_page(
                 EstimateDecision::Pending | EstimateDecision::Declined
             )
         });
-    Ok(layout(
-        &format!("Work order {}", wo.code),
+    let resendable = last_messages(&timeline);
+    let badge = sla::badge(&wo, app.now());
+    let vendor_option = |v: &mendwork_domain::Vendor| {
         html! {
+            option value=(v.id) selected[wo.vendor.as_ref() == Some(&v.id)] {
+                (v.name) " — " (v.trades.iter().map(|t| t.label()).collect::<Vec<_>>().join(", "))
+            }
+        }
+    };
+    Ok(page(
+        &format!("Work order {}", wo.code),
+        Lang::En,
+        Nav::Staff(session),
+        html! {
+            p.noprint { a href="/pm" { "← Back to the queue" } }
             h1 { "Work order " (wo.code) " " span class=(format!("badge {}", wo.status.as_str())) { (wo.status.label()) } }
+            @if let Some(b) = &badge { p { (sla_badge(b)) } }
             (Notice::render(notice))
             (errors.summary())
             @if let Some(a) = &wo.attention { p.notice.alert role="status" { strong { "Needs attention: " } (a) } }
-            section {
+            section aria-label="Details" {
                 dl {
                     dt { "Id" } dd { (wo.id) }
                     dt { "Property" } dd { (p.map_or(wo.request.property.to_string(), |p| p.name.clone())) ", unit " (wo.request.unit) }
@@ -179,6 +328,9 @@ async fn detail_page(
                         @if let Some(ph) = &t.phone { " · " (ph) }
                     }
                     dt { "Problem" } dd { (wo.request.description) }
+                    @if !wo.request.photos.is_empty() {
+                        dt { "Photos" } dd { (super::tenant::photo_links(Lang::En, &wo.request.photos)) }
+                    }
                     dt { "Trade / priority" } dd { (wo.trade.label()) " · " (wo.priority.as_str()) @if wo.request.emergency { " (tenant says emergency)" } }
                     dt { "Access" } dd {
                         (if wo.request.permission_to_enter { "Permission to enter" } else { "Tenant must be home" })
@@ -207,11 +359,14 @@ async fn detail_page(
                     @if let Some(f) = &wo.feedback {
                         dt { "Feedback" } dd { (f.rating) "/5" @if let Some(c) = &f.comment { " — " (c) } }
                     }
+                    @if !wo.instructions.is_empty() {
+                        dt { "Instructions" } dd { @for i in &wo.instructions { (i) br; } }
+                    }
                     dt { "Created" } dd { (super::at(tz, wo.created_at)) }
                 }
             }
-            section {
-                h2 { "Timers" }
+            section aria-labelledby="timers-heading" {
+                h2 #timers-heading { "Timers" }
                 @let armed: Vec<_> = wo.timers.iter().filter_map(|(k, t)| t.due.map(|d| (k, t.generation, d))).collect();
                 @if armed.is_empty() { p { "None armed." } }
                 ul {
@@ -221,14 +376,22 @@ async fn detail_page(
                 }
             }
             @if open {
-                section {
-                    h2 { "Actions" }
+                section.noprint #actions aria-labelledby="actions-heading" {
+                    h2 #actions-heading { "Actions" }
                     form method="post" action=(format!("{base}/assign")) {
                         label for="vendor" { "Assign a vendor" }
-                        select id="vendor" name="vendor" aria-invalid=[errors.invalid("vendor")] aria-describedby=[errors.described_by("vendor")] {
-                            @for v in &vendors {
-                                option value=(v.id) selected[wo.vendor.as_ref() == Some(&v.id)] {
-                                    (v.name) " — " (v.trades.iter().map(|t| t.label()).collect::<Vec<_>>().join(", "))
+                        p.hint #vendor-hint {
+                            @if wo.vendor.is_some() { "Choosing another vendor overrides the current one; both are told." }
+                            @else { "The vendor is told at once and the offer timer stops." }
+                        }
+                        select id="vendor" name="vendor" aria-invalid=[errors.invalid("vendor")]
+                            aria-describedby=(match errors.described_by("vendor") { Some(e) => format!("{e} vendor-hint"), None => "vendor-hint".into() }) {
+                            optgroup label=(format!("{} vendors", wo.trade.label())) {
+                                @for v in &of_trade { (vendor_option(v)) }
+                            }
+                            @if !others.is_empty() {
+                                optgroup label="Other vendors" {
+                                    @for v in &others { (vendor_option(v)) }
                                 }
                             }
                         }
@@ -237,9 +400,9 @@ async fn detail_page(
                     }
                     @if approval_open {
                         form method="post" action=(format!("{base}/approval")) {
-                            p { "Decide the estimate instead of the owner:" }
-                            button type="submit" name="decision" value="approve" { "Approve" }
-                            button.danger type="submit" name="decision" value="decline" { "Decline" }
+                            p #approval-label { "Decide the estimate instead of the owner:" }
+                            button type="submit" name="decision" value="approve" aria-describedby="approval-label" { "Approve" }
+                            button.danger type="submit" name="decision" value="decline" aria-describedby="approval-label" { "Decline" }
                         }
                     }
                     @if phase == Status::Scheduled {
@@ -258,6 +421,26 @@ async fn detail_page(
                         (errors.beside("text"))
                         button type="submit" { "Add instructions" }
                     }
+                    @if !resendable.is_empty() {
+                        form method="post" action=(format!("{base}/resend")) {
+                            input type="hidden" name="token" value=(super::tenant::new_token());
+                            label for="message" { "Resend the last message to" }
+                            select id="message" name="message" aria-invalid=[errors.invalid("message")] aria-describedby=[errors.described_by("message")] {
+                                @for (i, r) in resendable.iter().rev() {
+                                    @if let Event::MessageSent { to, channel, address, subject, body, .. } = &r.event {
+                                        option value=(i) {
+                                            (who(&portfolio, to)) " — "
+                                            (if *channel == Channel::Email { "email" } else { "text" })
+                                            " to " (address) ": "
+                                            (short(subject.as_deref().unwrap_or(body), 50))
+                                        }
+                                    }
+                                }
+                            }
+                            (errors.beside("message"))
+                            button.secondary type="submit" { "Resend" }
+                        }
+                    }
                     form method="post" action=(format!("{base}/cancel")) {
                         label for="reason" { "Cancel — reason (optional)" }
                         input type="text" id="reason" name="reason" maxlength="1000" aria-describedby=[errors.described_by("reason")];
@@ -266,13 +449,91 @@ async fn detail_page(
                     }
                 }
             }
-            section {
-                h2 { "Timeline" }
-                (pm_timeline(&timeline, &portfolio, tz))
+            section aria-labelledby="timeline-heading" {
+                h2 #timeline-heading { "Timeline" }
+                (timeline_view(&base, &timeline, &portfolio, tz))
             }
             p { a href=(format!("/api/work-orders/{}", wo.id)) { "This work order as JSON" } }
         },
     ))
+}
+
+/// The full timeline, oldest first; each email also in its HTML version.
+fn timeline_view(base: &str, events: &[Recorded], portfolio: &Portfolio, tz: Tz) -> Markup {
+    html! {
+        ol.timeline {
+            @for (i, r) in events.iter().enumerate() {
+                li id=(format!("t{i}")) data-kind=(kind_of(&r.event)) {
+                    (super::time_el(tz, r.at))
+                    (describe_pm(&r.event, portfolio, tz))
+                    @if let Some(email) = as_email(&r.event) {
+                        details {
+                            summary { "HTML version" }
+                            iframe.email sandbox="" title=(format!("HTML version of “{}”", email.subject)) srcdoc=(render_html(&email)) {}
+                            p { a href=(format!("{base}/messages/{i}")) { "Open the HTML version on its own" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn kind_of(e: &Event) -> String {
+    match serde_json::to_value(e) {
+        Ok(serde_json::Value::Object(m)) => m
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or("")
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The email a `message_sent` entry recorded (without its calendar attachment, which the
+/// timeline does not keep).
+fn as_email(e: &Event) -> Option<EmailMessage> {
+    match e {
+        Event::MessageSent {
+            to,
+            channel: Channel::Email,
+            address,
+            subject,
+            body,
+            key,
+        } => Some(EmailMessage {
+            to: Email::parse(address).ok()?,
+            recipient: to.clone(),
+            subject: subject.clone().unwrap_or_default(),
+            text: body.clone(),
+            ics: None,
+            key: key.clone(),
+        }),
+        _ => None,
+    }
+}
+
+async fn email_view(
+    State(app): State<App>,
+    Path((id, n)): Path<(String, usize)>,
+) -> Result<Response, PageError> {
+    let wo = ops::get(&app, &id).await?;
+    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
+    let email = timeline
+        .get(n)
+        .and_then(|r| as_email(&r.event))
+        .ok_or_else(|| WebError::NotFound("There is no such email on this work order.".into()))?;
+    let mut res = render_html(&email).into_response();
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // The message is shown as sent, and may run nothing.
+    res.headers_mut().insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    Ok(res)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -285,10 +546,19 @@ struct ActionForm {
     decision: String,
     #[serde(default)]
     text: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    token: String,
 }
 
-fn command(action: &str, f: &ActionForm, wo: &WorkOrder) -> Result<Command, FieldError> {
-    let by = ops::pm();
+fn command(
+    action: &str,
+    f: &ActionForm,
+    wo: &WorkOrder,
+    session: &Session,
+) -> Result<Command, FieldError> {
+    let by = session.actor();
     Ok(match action {
         "assign" => Command::Assign {
             vendor: VendorId(required_text("vendor", &f.vendor, 200, "a vendor")?),
@@ -324,24 +594,141 @@ fn command(action: &str, f: &ActionForm, wo: &WorkOrder) -> Result<Command, Fiel
 
 async fn act(
     State(app): State<App>,
+    Extension(session): Extension<Session>,
     Path((id, action)): Path<(String, String)>,
     PageForm(f): PageForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let wo = ops::get(&app, &id).await?;
-    let cmd = match command(&action, &f, &wo) {
-        Ok(c) => c,
-        Err(e) => {
-            let page = detail_page(&app, &id, None, &Errors(vec![e])).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let result = if action == "resend" {
+        resend(&app, &wo, &f).await
+    } else {
+        match command(&action, &f, &wo, &session) {
+            Ok(cmd) => ops::run(&app, &wo.id, cmd).await.map(|_| ()),
+            Err(e) => Err(e.into()),
         }
     };
-    match ops::run(&app, &wo.id, cmd).await {
-        Ok(_) => Ok(Redirect::to(&format!("/pm/wo/{}", wo.id)).into_response()),
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/pm/wo/{}", wo.id)).into_response()),
+        Err(WebError::Field { field, message }) => {
+            let errors = Errors(vec![FieldError::new(field, message)]);
+            let page = detail_page(&app, &session, wo.id.as_str(), None, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
             let notice = Notice::Problem(capitalise(&e.message()));
-            let page = detail_page(&app, wo.id.as_str(), Some(&notice), &Errors::default()).await?;
+            let page = detail_page(
+                &app,
+                &session,
+                wo.id.as_str(),
+                Some(&notice),
+                &Errors::default(),
+            )
+            .await?;
             Ok((e.status(), page).into_response())
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Sends again the message at a timeline position, as a new message: its own outbox record
+/// and `message_sent` entry, committed with the work order like any transition (its state
+/// unchanged). The form's token makes a double click send once.
+async fn resend(app: &App, wo: &WorkOrder, f: &ActionForm) -> Result<(), WebError> {
+    let bad = || FieldError::new("message", "Please choose a message to resend.");
+    let index: usize = f.message.trim().parse().map_err(|_| bad())?;
+    let key = submission_token(Some(&f.token))
+        .map(|t| format!("resend:{}:{t}", wo.id))
+        .ok_or_else(|| WebError::BadRequest("Please reload the page and try again.".into()))?;
+    for _ in 0..4 {
+        let stored = app
+            .store
+            .load(&wo.id)
+            .await
+            .map_err(ops::store)?
+            .ok_or_else(|| WebError::NotFound("This work order is gone.".into()))?;
+        if stored.wo.status.is_final() {
+            return Err(WebError::Rejected(
+                "this work order is closed: nothing is resent".into(),
+            ));
+        }
+        let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
+        let Some(Event::MessageSent {
+            to,
+            channel,
+            address,
+            subject,
+            body,
+            key: message_key,
+        }) = timeline.get(index).map(|r| r.event.clone())
+        else {
+            return Err(bad().into());
+        };
+        let effect = match channel {
+            Channel::Email => Effect::Email(EmailMessage {
+                to: Email::parse(&address).map_err(|_| bad())?,
+                recipient: to.clone(),
+                subject: subject.clone().unwrap_or_default(),
+                text: body.clone(),
+                ics: None,
+                key: message_key.clone(),
+            }),
+            Channel::Sms => {
+                let phone = Phone::parse(&address).map_err(|_| bad())?;
+                if app
+                    .store
+                    .opted_out()
+                    .await
+                    .map_err(ops::store)?
+                    .contains(&phone)
+                {
+                    return Err(WebError::Rejected(
+                        "this number has opted out of texts (it replied STOP)".into(),
+                    ));
+                }
+                Effect::Sms(SmsMessage {
+                    to: phone,
+                    recipient: to.clone(),
+                    body: body.clone(),
+                    key: message_key.clone(),
+                })
+            }
+        };
+        let now = app.now();
+        let version = stored.version + 1;
+        let mut after = stored.wo.clone();
+        after.updated_at = now;
+        let commit = Commit {
+            wo: after,
+            expected_version: stored.version,
+            events: vec![Recorded {
+                at: now,
+                event: Event::MessageSent {
+                    to,
+                    channel,
+                    address,
+                    subject,
+                    body,
+                    key: message_key,
+                },
+            }],
+            outbox: vec![OutboxRecord {
+                id: format!("{}/{version}/0", wo.id),
+                work_order: Some(wo.id.clone()),
+                effect,
+                created_at: now,
+            }],
+            idempotency_key: Some(key.clone()),
+        };
+        match app.store.commit(commit).await {
+            Ok(()) | Err(CommitError::Duplicate(_)) => {
+                ops::settle(app).await;
+                return Ok(());
+            }
+            Err(CommitError::Conflict(_)) => continue,
+            Err(CommitError::Store(e)) => return Err(ops::store(e)),
+        }
+    }
+    Err(WebError::Busy(
+        "Too many changes to this work order at once; please try again.".into(),
+    ))
 }

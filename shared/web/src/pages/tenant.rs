@@ -1,20 +1,36 @@
-//! The tenant's pages: the report form (property chooser, form, submission with its
-//! idempotency token and honeypot), the neutral thank-you page, and the status page reached by
-//! the signed link, with its forms (add availability, cancel, answer a proposed time, feedback).
+//! The tenant's pages, in English or Spanish (`?lang=es` or the browser's language): the
+//! report form (property chooser, phone-first accessible form with fieldsets, safety guidance
+//! that shows without JavaScript, idempotency token, honeypot and a signed issued-at stamp),
+//! the printable QR code of a property's form, the neutral thank-you page, and the status page
+//! reached by the signed link, with its forms (add availability, cancel, answer a proposed
+//! time, feedback) and, for emergencies, what to do now.
+//!
+//! Anti-spam that costs a real tenant nothing: the honeypot, and the form's `issued` stamp.
+//! Deployed ([`crate::WebConfig::api_requires_session`]), a post sooner than 3 seconds after
+//! the form was handed out, more than 24 hours after, without a stamp or with a forged one
+//! gets the form back (input kept) with a friendly "please submit again". In local mode only a
+//! forged or day-old stamp is refused: the harness and the browser tests post the form by hand
+//! or faster than a person. The stamp is timed on the real clock, not the virtual one.
 
 use super::timeline::tenant_timeline;
-use super::{Errors, Notice, PageForm, layout, path_of, when, window_rows};
-use crate::error::{PageError, WebError};
+use super::{Errors, Nav, Notice, PageForm, page, path_of, window_rows};
+use crate::WebConfig;
+use crate::error::WebError;
+use crate::i18n::{self, Lang, status_label};
 use crate::intake::{
     FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
 };
 use crate::ops;
-use axum::Router;
+use crate::photos::{self, MAX_BODY_BYTES, MAX_PHOTOS, PhotoDir, ReportBody};
+use crate::safety;
+use crate::signing::Signer;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::{Markup, html};
+use axum::{Extension, Router};
+use chrono::{DateTime, Utc};
+use maud::{Markup, PreEscaped, html};
 use mendwork_app::{App, Claim};
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
@@ -26,8 +42,14 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/report", get(chooser).post(submit))
+        .route(
+            "/report",
+            get(chooser)
+                .post(submit)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
         .route("/report/{property}", get(form))
+        .route("/report/{property}/qr", get(qr))
         .route("/thanks", get(thanks))
         .route("/s/{token}", get(status))
         .route("/s/{token}/availability", post(add_availability))
@@ -45,42 +67,205 @@ pub fn new_token() -> String {
         .collect()
 }
 
-async fn chooser(State(app): State<App>) -> Markup {
+/// A tenant page's failure, in the tenant's language.
+#[derive(Debug)]
+pub struct TenantError(pub Lang, pub WebError);
+
+impl<E: Into<WebError>> From<(Lang, E)> for TenantError {
+    fn from((lang, e): (Lang, E)) -> TenantError {
+        TenantError(lang, e.into())
+    }
+}
+
+impl IntoResponse for TenantError {
+    fn into_response(self) -> Response {
+        let TenantError(lang, e) = self;
+        if lang == Lang::En {
+            return e.page();
+        }
+        let (heading, message) = match &e {
+            WebError::Forbidden(_) => (
+                "Este enlace no es válido",
+                "Este enlace no es uno de los que enviamos. Use el enlace de su mensaje tal como llegó.",
+            ),
+            WebError::Gone(_) => (
+                "Este enlace ya no se puede usar",
+                "Este enlace venció. Pida uno nuevo al equipo de mantenimiento.",
+            ),
+            WebError::NotFound(_) => ("No encontrado", "No encontramos lo que busca."),
+            WebError::BadRequest(_) | WebError::Field { .. } | WebError::Invalid(_) => (
+                "Revise lo que escribió",
+                "No pudimos leer lo que envió su navegador. Vuelva atrás, recargue la página e inténtelo de nuevo.",
+            ),
+            WebError::Rejected(_) => (
+                "Ahora no se puede hacer",
+                "Esto ya no se puede hacer en el estado actual de su solicitud.",
+            ),
+            WebError::Busy(_) | WebError::Internal => (
+                "Lo sentimos",
+                "Algo falló de nuestro lado; no se perdió nada. Inténtelo de nuevo.",
+            ),
+        };
+        let body = html! {
+            h1 { (heading) }
+            p.notice role="alert" { (message) }
+            p { a href="/report?lang=es" { "Volver al inicio" } }
+        };
+        let switch = "/report".to_string();
+        (
+            e.status(),
+            page(heading, lang, Nav::Tenant { switch }, body),
+        )
+            .into_response()
+    }
+}
+
+fn tenant_page(title: &str, lang: Lang, here: &str, body: Markup) -> Markup {
+    let sep = if here.contains('?') { '&' } else { '?' };
+    let switch = format!("{here}{sep}lang={}", lang.other().code());
+    page(title, lang, Nav::Tenant { switch }, body)
+}
+
+/// `path` with `lang=es` kept when the tenant reads Spanish.
+fn keep(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::En => path.to_string(),
+        Lang::Es if path.contains('?') => format!("{path}&lang=es"),
+        Lang::Es => format!("{path}?lang=es"),
+    }
+}
+
+async fn chooser(State(app): State<App>, lang: Lang) -> Markup {
     let portfolio = app.portfolio();
-    layout(
-        "Report a problem",
+    tenant_page(
+        lang.t("Report a problem", "Reportar un problema"),
+        lang,
+        "/report",
         html! {
-            h1 { "Report a maintenance problem" }
-            p { "Choose your building:" }
-            ul {
+            h1 { (lang.t("Report a maintenance problem", "Reportar un problema de mantenimiento")) }
+            p #chooser-hint { (lang.t("Choose your building:", "Elija su edificio:")) }
+            ul aria-describedby="chooser-hint" {
                 @for p in &portfolio.properties {
-                    li { a href=(format!("/report/{}", p.id)) { (p.name) } " — " (p.address) }
+                    li { a href=(keep(lang, &format!("/report/{}", p.id))) { (p.name) } " — " (p.address) }
                 }
             }
         },
     )
 }
 
-async fn form(State(app): State<App>, Path(property): Path<String>) -> Result<Markup, PageError> {
+async fn form(
+    State(app): State<App>,
+    Path(property): Path<String>,
+    photo_dir: Option<Extension<PhotoDir>>,
+    lang: Lang,
+) -> Result<Markup, TenantError> {
     let portfolio = app.portfolio();
     let p = portfolio
         .property(&PropertyId(property.clone()))
-        .ok_or_else(|| WebError::NotFound(format!("There is no property {property:?}.")))?;
+        .ok_or_else(|| {
+            TenantError(
+                lang,
+                WebError::NotFound(format!("There is no property {property:?}.")),
+            )
+        })?;
     let values = ReportForm {
         property: p.id.to_string(),
         submission: new_token(),
+        issued: stamp(&app, Utc::now()),
+        lang: lang.code().into(),
         ..ReportForm::default()
     };
-    Ok(report_page(&app, p, &values, &Errors::default()))
+    let page = report_page(
+        &app,
+        p,
+        &values,
+        &Errors::default(),
+        lang,
+        None,
+        photo_dir.is_some(),
+    );
+    Ok(page)
 }
 
-/// The form, filled with `values`, each error beside its field.
-fn report_page(app: &App, p: &Property, values: &ReportForm, errors: &Errors) -> Markup {
+// ---------------------------------------------------------------------------------------------
+// The issued-at stamp.
+
+const STAMP_PURPOSE: &str = "form-issued-v1";
+/// A real person takes longer than this to fill in the form.
+pub const MIN_FILL_SECONDS: i64 = 3;
+/// A form older than this is stale.
+pub const MAX_FORM_AGE_HOURS: i64 = 24;
+
+/// The signed stamp of a form handed out at `now`.
+pub fn stamp(app: &App, now: DateTime<Utc>) -> String {
+    Signer::new(app, STAMP_PURPOSE).sign(&format!("f|{}", now.timestamp()))
+}
+
+/// What a form's stamp says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    Fine,
+    Missing,
+    /// Sent sooner than a person could: the same stamp will do in a moment.
+    TooFast,
+    /// Forged, unreadable or older than a day.
+    Stale,
+}
+
+pub fn check_stamp(app: &App, value: &str, now: DateTime<Utc>) -> Stamp {
+    if value.trim().is_empty() {
+        return Stamp::Missing;
+    }
+    let Some(issued) = Signer::new(app, STAMP_PURPOSE)
+        .open(value)
+        .and_then(|p| p.strip_prefix("f|").and_then(|t| t.parse::<i64>().ok()))
+    else {
+        return Stamp::Stale;
+    };
+    let age = now.timestamp() - issued;
+    if age < MIN_FILL_SECONDS {
+        Stamp::TooFast
+    } else if age > MAX_FORM_AGE_HOURS * 3600 {
+        Stamp::Stale
+    } else {
+        Stamp::Fine
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form.
+
+fn trade_label(lang: Lang, t: Trade) -> String {
+    match lang {
+        Lang::En => t.label().to_string(),
+        Lang::Es => {
+            let s = super::timeline::trade_es(t);
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The form, filled with `values`, each error beside its field; with a file field when
+/// `photos` are on.
+fn report_page(
+    app: &App,
+    p: &Property,
+    values: &ReportForm,
+    errors: &Errors,
+    lang: Lang,
+    notice: Option<&Notice>,
+    photos: bool,
+) -> Markup {
+    let errors = &errors.translated(lang);
     let min_date = ops::today(app, p.timezone).format("%Y-%m-%d").to_string();
     let filled = values.window_date.len().max(values.window_start.len());
     let rows = (filled + 1).clamp(3, MAX_WINDOWS);
     let emergency = values.emergency.as_deref() == Some("yes");
     let no_entry = values.permission_to_enter.as_deref() == Some("no");
+    let hazards = safety::mentioned(&values.description);
     let contact_err = errors.get("contact").is_some();
     let described = |field: &str| -> Option<String> {
         let mut ids = vec![];
@@ -90,144 +275,274 @@ fn report_page(app: &App, p: &Property, values: &ReportForm, errors: &Errors) ->
         if contact_err && (field == "email" || field == "phone") {
             ids.push("contact-error".into());
         }
+        if field == "email" || field == "phone" {
+            ids.push("contact-hint".into());
+        }
         (!ids.is_empty()).then(|| ids.join(" "))
     };
     let invalid = |field: &str| -> Option<&'static str> {
         (errors.get(field).is_some() || (contact_err && (field == "email" || field == "phone")))
             .then_some("true")
     };
-    layout(
-        "Report a problem",
+    let t = |en, es| lang.t(en, es);
+    tenant_page(
+        t("Report a problem", "Reportar un problema"),
+        lang,
+        &format!("/report/{}", p.id),
         html! {
-            h1 { "Report a problem at " (p.name) }
+            h1 { (t("Report a problem at", "Reportar un problema en")) " " (p.name) }
             p.hint { (p.address) }
-            (errors.summary())
-            form method="post" action="/report" novalidate {
+            (Notice::render(notice))
+            (errors.summary_in(lang))
+            form method="post" action=(keep(lang, "/report")) novalidate enctype=[photos.then_some("multipart/form-data")] {
                 input type="hidden" name="property" value=(p.id);
                 input type="hidden" name="submission" value=(values.submission);
+                input type="hidden" name="issued" value=(values.issued);
+                input type="hidden" name="lang" value=(lang.code());
                 div.visually-hidden aria-hidden="true" {
-                    label for="website" { "Leave this field empty" }
+                    label for="website" { (t("Leave this field empty", "Deje este campo vacío")) }
                     input type="text" id="website" name="website" tabindex="-1" autocomplete="off" value="";
                 }
-                section {
-                    h2 { "About you" }
-                    label for="unit" { "Unit" }
+                fieldset #about {
+                    legend { (t("About you", "Sus datos")) }
+                    label for="unit" { (t("Unit", "Unidad o apartamento")) }
                     input type="text" id="unit" name="unit" value=(values.unit) required
                         autocomplete="address-line2" aria-invalid=[invalid("unit")] aria-describedby=[described("unit")];
                     (errors.beside("unit"))
-                    label for="name" { "Your name" }
+                    label for="name" { (t("Your name", "Su nombre")) }
                     input type="text" id="name" name="name" value=(values.name) required
                         autocomplete="name" aria-invalid=[invalid("name")] aria-describedby=[described("name")];
                     (errors.beside("name"))
-                    p.hint id="contact-hint" { "Give an email address, a mobile number, or both: we'll send updates there." }
-                    label for="email" { "Email" }
-                    input type="email" id="email" name="email" value=(values.email) autocomplete="email"
-                        aria-invalid=[invalid("email")] aria-describedby=[described("email")];
-                    (errors.beside("email"))
-                    label for="phone" { "Mobile number" }
-                    input type="tel" id="phone" name="phone" value=(values.phone) autocomplete="tel"
+                    p.hint id="contact-hint" { (t("Give an email address, a mobile number, or both: we'll send updates there.", "Indique un correo electrónico, un número de celular o ambos: ahí le enviaremos novedades.")) }
+                    label for="phone" { (t("Mobile number", "Número de celular")) }
+                    input type="tel" id="phone" name="phone" value=(values.phone) autocomplete="tel" inputmode="tel"
                         aria-invalid=[invalid("phone")] aria-describedby=[described("phone")];
                     (errors.beside("phone"))
+                    label for="email" { (t("Email", "Correo electrónico")) }
+                    input type="email" id="email" name="email" value=(values.email) autocomplete="email" inputmode="email"
+                        aria-invalid=[invalid("email")] aria-describedby=[described("email")];
+                    (errors.beside("email"))
                     (errors.beside("contact"))
                 }
-                section {
-                    h2 { "The problem" }
-                    label for="description" { "What's wrong?" }
+                fieldset #problem {
+                    legend { (t("The problem", "El problema")) }
+                    label for="description" { (t("What's wrong?", "¿Qué pasa?")) }
+                    p.hint #description-hint { (t("Where it is, what you see, since when.", "Dónde está, qué ve, desde cuándo.")) }
                     textarea id="description" name="description" required maxlength="4000"
-                        aria-invalid=[invalid("description")] aria-describedby=[described("description")] {
+                        aria-invalid=[invalid("description")]
+                        aria-describedby=(match described("description") { Some(d) => format!("{d} description-hint"), None => "description-hint".into() }) {
                         (values.description)
                     }
                     (errors.beside("description"))
-                    label for="category" { "Kind of problem" }
+                    label for="category" { (t("Kind of problem", "Tipo de problema")) }
                     select id="category" name="category" aria-invalid=[invalid("category")]
                         aria-describedby=[described("category")] {
-                        option value="" { "Not sure — let us decide" }
-                        @for t in Trade::ALL {
-                            option value=(t.as_str()) selected[values.category == t.as_str()] { (t.label()) }
+                        option value="" { (t("Not sure — let us decide", "No estoy seguro — decidan ustedes")) }
+                        @for tr in Trade::ALL {
+                            option value=(tr.as_str()) selected[values.category == tr.as_str()] { (trade_label(lang, tr)) }
                         }
                     }
                     (errors.beside("category"))
-                    fieldset {
-                        legend { "Is this an emergency? (gas smell, flooding, sparks, no heat, sewage, locked out)" }
+                    fieldset #emergency-question {
+                        legend { (t("Is this an emergency? (gas smell, flooding, sparks, no heat, sewage, locked out)", "¿Es una emergencia? (olor a gas, inundación, chispas, sin calefacción, aguas negras, se quedó fuera)")) }
                         input type="radio" id="emergency-no" name="emergency" value="no" checked[!emergency];
-                        label.inline for="emergency-no" { "No" }
+                        label.inline for="emergency-no" { (t("No", "No")) }
                         input type="radio" id="emergency-yes" name="emergency" value="yes" checked[emergency];
-                        label.inline for="emergency-yes" { "Yes" }
-                        p.hint { "If you smell gas or see fire, leave the building and call 911 first." }
+                        label.inline for="emergency-yes" { (t("Yes", "Sí")) }
+                        p.hint { (t("If you smell gas or see fire, leave the building and call 911 first.", "Si huele a gas o ve fuego, salga del edificio y llame primero al 911.")) }
+                    }
+                    (safety::form_block(lang, emergency || !hazards.is_empty(), &hazards))
+                    @if photos {
+                        label for="photos" { (t("Photos (optional)", "Fotos (opcional)")) }
+                        p.hint #photos-hint {
+                            (t("Up to", "Hasta")) " " (MAX_PHOTOS) " " (t("photos, 8 MB each. A photo helps the vendor bring the right parts.", "fotos, de 8 MB cada una. Una foto ayuda al técnico a traer las piezas correctas."))
+                            @if !errors.is_empty() { " " (t("If you had chosen photos, please choose them again.", "Si había elegido fotos, vuelva a elegirlas.")) }
+                        }
+                        input type="file" id="photos" name="photos" accept="image/*" multiple
+                            aria-invalid=[invalid("photos")]
+                            aria-describedby=(match errors.described_by("photos") { Some(e) => format!("{e} photos-hint"), None => "photos-hint".into() });
+                        (errors.beside("photos"))
                     }
                 }
-                section {
-                    h2 { "Access" }
+                fieldset #access {
+                    legend { (t("Access", "Acceso")) }
                     fieldset {
-                        legend { "May the vendor enter if you're not home?" }
+                        legend { (t("May the vendor enter if you're not home?", "¿Puede entrar el técnico si usted no está?")) }
                         input type="radio" id="pte-yes" name="permission_to_enter" value="yes" checked[!no_entry];
-                        label.inline for="pte-yes" { "Yes" }
+                        label.inline for="pte-yes" { (t("Yes", "Sí")) }
                         input type="radio" id="pte-no" name="permission_to_enter" value="no" checked[no_entry];
-                        label.inline for="pte-no" { "No, I must be home" }
+                        label.inline for="pte-no" { (t("No, I must be home", "No, debo estar en casa")) }
                     }
-                    label for="pets" { "Pets" }
-                    input type="text" id="pets" name="pets" value=(values.pets) placeholder="e.g. a friendly dog"
+                    label for="pets" { (t("Pets", "Mascotas")) }
+                    input type="text" id="pets" name="pets" value=(values.pets) placeholder=(t("e.g. a friendly dog", "p. ej. un perro amigable"))
                         aria-invalid=[invalid("pets")] aria-describedby=[described("pets")];
                     (errors.beside("pets"))
-                    label for="access_notes" { "Access notes" }
+                    label for="access_notes" { (t("Access notes", "Notas de acceso")) }
                     textarea id="access_notes" name="access_notes" maxlength="1000"
                         aria-invalid=[invalid("access_notes")] aria-describedby=[described("access_notes")] {
                         (values.access_notes)
                     }
                     (errors.beside("access_notes"))
                 }
-                section {
-                    h2 { "When can someone come?" }
-                    p.hint { "Give up to " (MAX_WINDOWS) " times that suit you, in the building's local time. Leave unused rows empty." }
-                    (window_rows(rows, &values.window_date, &values.window_start, &values.window_end, errors, &min_date))
+                fieldset #availability {
+                    legend { (t("When can someone come?", "¿Cuándo puede venir alguien?")) }
+                    p.hint { (t("Give up to", "Indique hasta")) " " (MAX_WINDOWS) " " (t("times that suit you, in the building's local time. Leave unused rows empty.", "horarios que le convengan, en la hora local del edificio. Deje vacías las filas que no use.")) }
+                    (window_rows(lang, rows, &values.window_date, &values.window_start, &values.window_end, errors, &min_date))
                     (errors.beside("windows"))
                 }
-                button type="submit" { "Send request" }
+                button type="submit" { (t("Send request", "Enviar solicitud")) }
             }
         },
     )
 }
 
+/// The printable sign for a building: its form's address as a QR code and in words.
+async fn qr(
+    State(app): State<App>,
+    Path(property): Path<String>,
+    lang: Lang,
+) -> Result<Markup, TenantError> {
+    let portfolio = app.portfolio();
+    let p = portfolio
+        .property(&PropertyId(property.clone()))
+        .ok_or_else(|| {
+            TenantError(
+                lang,
+                WebError::NotFound(format!("There is no property {property:?}.")),
+            )
+        })?;
+    let url = format!("{}/report/{}", app.links.base_url(), p.id);
+    let svg = qr_svg(&url).ok_or(TenantError(lang, WebError::Internal))?;
+    Ok(page(
+        &format!("QR code · {}", p.name),
+        Lang::En,
+        Nav::Public,
+        html! {
+            section #qr-sign style="text-align:center" {
+                h1 { "Maintenance problem? · ¿Problema de mantenimiento?" }
+                p { strong { (p.name) } br; (p.address) }
+                figure style="margin:1rem auto;max-width:20rem" {
+                    div role="img" aria-label=(format!("QR code for {url}")) { (PreEscaped(svg)) }
+                    figcaption { "Scan with your phone camera · Escanee con la cámara de su teléfono" }
+                }
+                p { "Or open · O abra:" br; strong { a href=(url) { (url) } } }
+                p.hint { "For emergencies (gas smell, fire) leave the building and call 911 first. · En una emergencia (olor a gas, fuego) salga del edificio y llame primero al 911." }
+                p.noprint { button type="button" onclick="window.print()" { "Print" } " " a href="/pm/properties" { "Back to the properties" } }
+            }
+        },
+    ))
+}
+
+/// An SVG QR code of `text` (the XML prologue dropped so it sits inline in HTML).
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    let at = svg.find("<svg")?;
+    Some(svg[at..].to_string())
+}
+
 async fn submit(
     State(app): State<App>,
-    PageForm(values): PageForm<ReportForm>,
-) -> Result<Response, PageError> {
+    Extension(config): Extension<WebConfig>,
+    photo_dir: Option<Extension<PhotoDir>>,
+    lang: Lang,
+    body: ReportBody,
+) -> Result<Response, TenantError> {
+    let ReportBody {
+        form: values,
+        photos: uploads,
+        errors: photo_errors,
+    } = body;
+    let photo_dir = photo_dir.map(|Extension(d)| d);
+    let lang = Lang::parse(&values.lang).unwrap_or(lang);
     if values.is_bot() {
-        return Ok(Redirect::to("/thanks").into_response());
+        return Ok(Redirect::to(&keep(lang, "/thanks")).into_response());
     }
     let portfolio = app.portfolio();
-    let request = match values.parse(&portfolio, app.now()) {
-        Ok(r) => r,
-        Err(errors) => {
-            let Some(p) = portfolio.property(&PropertyId(values.property.trim().to_string()))
-            else {
-                return Err(WebError::NotFound(
-                    "Please choose your building from the list.".into(),
-                )
-                .into());
-            };
-            let mut values = values.clone();
-            if submission_token(Some(&values.submission)).is_none() {
-                values.submission = new_token();
-            }
-            let page = report_page(&app, p, &values, &Errors(errors));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let Some(p) = portfolio.property(&PropertyId(values.property.trim().to_string())) else {
+        return Err(TenantError(
+            lang,
+            WebError::NotFound("Please choose your building from the list.".into()),
+        ));
+    };
+    let now_real = Utc::now();
+    let stamp_state = check_stamp(&app, &values.issued, now_real);
+    // The form going back keeps the input; a new submission token only when it had none
+    // usable, a new stamp only when the old one can never pass.
+    let again = |errors: Vec<FieldError>, notice: Option<Notice>| {
+        let mut v = values.clone();
+        if submission_token(Some(&v.submission)).is_none() {
+            v.submission = new_token();
+        }
+        if matches!(stamp_state, Stamp::Missing | Stamp::Stale) {
+            v.issued = stamp(&app, now_real);
+        }
+        let page = report_page(
+            &app,
+            p,
+            &v,
+            &Errors(errors),
+            lang,
+            notice.as_ref(),
+            photo_dir.is_some(),
+        );
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    };
+    let photo_errors = if photo_dir.is_some() {
+        photo_errors
+    } else {
+        vec![]
+    };
+    let mut request = match values.parse(&portfolio, app.now()) {
+        Ok(r) if photo_errors.is_empty() => r,
+        Ok(_) => return Ok(again(photo_errors, None)),
+        Err(mut errors) => {
+            errors.extend(photo_errors);
+            return Ok(again(errors, None));
         }
     };
+    let suspicious = match stamp_state {
+        Stamp::Fine => false,
+        Stamp::Missing | Stamp::TooFast => config.api_requires_session,
+        Stamp::Stale => true,
+    };
+    if suspicious {
+        tracing::info!(stamp = ?stamp_state, "tenant form sent back for a second submission");
+        let notice = Notice::Problem(
+            lang.t(
+                "Sorry, we couldn't take that submission. Please check your answers and press \"Send request\" again.",
+                "Lo sentimos, no pudimos recibir el envío. Revise sus respuestas y pulse \"Enviar solicitud\" otra vez.",
+            )
+            .into(),
+        );
+        return Ok(again(vec![], Some(notice)));
+    }
+    if let Some(dir) = &photo_dir {
+        request.photos = photos::store(&app, dir, uploads)
+            .await
+            .map_err(|e| TenantError(lang, e))?;
+    }
     let token = submission_token(Some(&values.submission));
     let created = app.submit(request, token.as_deref()).await;
     ops::settle(&app).await;
-    let created = created?;
+    let created = created.map_err(|e| TenantError(lang, e.into()))?;
     let url = app.links.tenant_status(&created.wo);
-    Ok(Redirect::to(&path_of(&url, app.links.base_url())).into_response())
+    Ok(Redirect::to(&keep(lang, &path_of(&url, app.links.base_url()))).into_response())
 }
 
-async fn thanks() -> Markup {
-    layout(
-        "Thank you",
+async fn thanks(lang: Lang) -> Markup {
+    tenant_page(
+        lang.t("Thank you", "Gracias"),
+        lang,
+        "/thanks",
         html! {
-            h1 { "Thank you" }
-            p { "We received your message." }
+            h1 { (lang.t("Thank you", "Gracias")) }
+            p { (lang.t("We received your message.", "Recibimos su mensaje.")) }
         },
     )
 }
@@ -252,12 +567,18 @@ struct StatusQuery {
 }
 
 /// Fixed thank-you lines after an action (never text from the request).
-fn done_line(action: &str) -> Option<&'static str> {
+fn done_line(lang: Lang, action: &str) -> Option<&'static str> {
     Some(match action {
-        "availability" => "Thanks — we've added your times.",
-        "cancel" => "Your request is cancelled.",
-        "proposal" => "Thanks — we've passed on your answer.",
-        "feedback" => "Thank you for your feedback!",
+        "availability" => lang.t(
+            "Thanks — we've added your times.",
+            "Gracias: agregamos sus horarios.",
+        ),
+        "cancel" => lang.t("Your request is cancelled.", "Su solicitud está cancelada."),
+        "proposal" => lang.t(
+            "Thanks — we've passed on your answer.",
+            "Gracias: ya avisamos su respuesta.",
+        ),
+        "feedback" => lang.t("Thank you for your feedback!", "¡Gracias por su opinión!"),
         _ => return None,
     })
 }
@@ -266,28 +587,53 @@ async fn status(
     State(app): State<App>,
     Path(token): Path<String>,
     Query(q): Query<StatusQuery>,
-) -> Result<Markup, PageError> {
-    let id = claim(&app, &token)?;
+    lang: Lang,
+) -> Result<Markup, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
     let notice =
         q.ok.as_deref()
-            .and_then(done_line)
+            .and_then(|a| done_line(lang, a))
             .map(|m| Notice::Ok(m.into()));
-    Ok(status_page(&app, &id, &token, notice.as_ref(), &Errors::default()).await?)
+    status_page(&app, &id, &token, notice.as_ref(), &Errors::default(), lang)
+        .await
+        .map_err(|e| TenantError(lang, e))
 }
 
 /// A sentence on where things stand.
-fn explain(wo: &WorkOrder) -> &'static str {
+fn explain(lang: Lang, wo: &WorkOrder) -> &'static str {
+    let t = |en, es| lang.t(en, es);
     match wo.status {
-        Status::Submitted => "We have your request and are reviewing it.",
-        Status::Dispatching => "We're finding a vendor for the job.",
-        Status::NeedsAttention => "Our team is handling your request personally.",
-        Status::Accepted => "A vendor has taken the job and is arranging a time.",
-        Status::Scheduled => "Your appointment is set.",
-        Status::InProgress => "The vendor is working on it.",
-        Status::AwaitingApproval => "The repair is waiting for the owner's approval.",
-        Status::Completed => "The repair is done.",
-        Status::Closed => "This request is closed.",
-        Status::Cancelled => "This request was cancelled.",
+        Status::Submitted => t(
+            "We have your request and are reviewing it.",
+            "Tenemos su solicitud y la estamos revisando.",
+        ),
+        Status::Dispatching => t(
+            "We're finding a vendor for the job.",
+            "Estamos buscando un técnico para el trabajo.",
+        ),
+        Status::NeedsAttention => t(
+            "Our team is handling your request personally.",
+            "Nuestro equipo está atendiendo su solicitud personalmente.",
+        ),
+        Status::Accepted => t(
+            "A vendor has taken the job and is arranging a time.",
+            "Un técnico aceptó el trabajo y está acordando un horario.",
+        ),
+        Status::Scheduled => t("Your appointment is set.", "Su cita está programada."),
+        Status::InProgress => t(
+            "The vendor is working on it.",
+            "El técnico está trabajando.",
+        ),
+        Status::AwaitingApproval => t(
+            "The repair is waiting for the owner's approval.",
+            "La reparación espera la aprobación del propietario.",
+        ),
+        Status::Completed => t("The repair is done.", "La reparación está hecha."),
+        Status::Closed => t("This request is closed.", "Esta solicitud está cerrada."),
+        Status::Cancelled => t(
+            "This request was cancelled.",
+            "Esta solicitud fue cancelada.",
+        ),
     }
 }
 
@@ -297,7 +643,9 @@ async fn status_page(
     token: &str,
     notice: Option<&Notice>,
     errors: &Errors,
+    lang: Lang,
 ) -> Result<Markup, WebError> {
+    let errors = &errors.translated(lang);
     let wo = ops::get(app, id.as_str()).await?;
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
@@ -309,6 +657,7 @@ async fn status_page(
     let tz = p.timezone;
     let phase = wo.phase();
     let base = format!("/s/{token}");
+    let action = |what: &str| keep(lang, &format!("{base}/{what}"));
     let min_date = ops::today(app, tz).format("%Y-%m-%d").to_string();
     let can_cancel = !wo.status.is_final()
         && matches!(
@@ -318,95 +667,114 @@ async fn status_page(
     let can_add = !wo.status.is_final() && !matches!(phase, Status::Completed | Status::InProgress);
     let wants_feedback =
         phase == Status::Completed && wo.feedback_requested && wo.feedback.is_none();
-    Ok(layout(
-        "Your request",
+    let hazards = safety::hazards(
+        &wo.request.description,
+        wo.triage.as_ref().and_then(|t| t.emergency),
+    );
+    let urgent_now = !wo.status.is_final() && !matches!(phase, Status::Completed);
+    let t = |en, es| lang.t(en, es);
+    Ok(tenant_page(
+        t("Your request", "Su solicitud"),
+        lang,
+        &base,
         html! {
-            h1 { "Request " (wo.code) }
+            h1 { (t("Request", "Solicitud")) " " (wo.code) }
             (Notice::render(notice))
-            (errors.summary())
-            @if let Some(s) = wo.triage.as_ref().and_then(|t| t.safety_instructions.as_ref()).filter(|_| !wo.status.is_final()) {
-                section.notice.alert role="alert" {
-                    h2 { "Do this now" }
-                    p { (s) }
-                }
+            (errors.summary_in(lang))
+            @if urgent_now {
+                (safety::now_block(lang, wo.request.emergency, &hazards))
             }
-            section {
-                p { span class=(format!("badge {}", wo.status.as_str())) { (wo.status.label()) } " " (explain(&wo)) }
+            section aria-label=(t("Status", "Estado")) {
+                p { span class=(format!("badge {}", wo.status.as_str())) { (status_label(lang, wo.status)) } " " (explain(lang, &wo)) }
                 dl {
-                    dt { "Where" } dd { (p.name) ", unit " (wo.request.unit) }
-                    dt { "Problem" } dd { (wo.request.description) }
+                    dt { (t("Where", "Dónde")) } dd { (p.name) ", " (t("unit", "unidad")) " " (wo.request.unit) }
+                    dt { (t("Problem", "Problema")) } dd { (wo.request.description) }
+                    @if !wo.request.photos.is_empty() {
+                        dt { (t("Photos", "Fotos")) } dd { (photo_links(lang, &wo.request.photos)) }
+                    }
                     @if let Some(v) = wo.vendor.as_ref().and_then(|v| portfolio.vendor(v)) {
-                        dt { "Vendor" } dd { (v.name) }
+                        dt { (t("Vendor", "Técnico")) } dd { (v.name) }
                     }
                     @if let Some(a) = &wo.appointment {
-                        dt { "Appointment" } dd { strong { (when(tz, a)) } }
+                        dt { (t("Appointment", "Cita")) } dd { strong { (i18n::when(lang, tz, a)) } }
                     }
                 }
             }
-            @if let Some(t) = wo.triage.as_ref().filter(|t| !t.tips.is_empty() && matches!(phase, Status::Submitted | Status::Dispatching | Status::Accepted | Status::NeedsAttention)) {
+            @if let Some(tr) = wo.triage.as_ref().filter(|tr| lang == Lang::En && !tr.tips.is_empty() && matches!(phase, Status::Submitted | Status::Dispatching | Status::Accepted | Status::NeedsAttention)) {
                 section {
                     h2 { "While you wait, you could try" }
-                    ul { @for tip in &t.tips { li { (tip) } } }
+                    ul { @for tip in &tr.tips { li { (tip) } } }
                 }
             }
             @if let (Some(w), Status::Accepted) = (&wo.proposal, phase) {
-                section {
-                    h2 { "Does this time work for you?" }
-                    p { "The vendor proposed " strong { (when(tz, w)) } "." }
-                    form method="post" action=(format!("{base}/proposal")) {
-                        button type="submit" name="decision" value="yes" { "Yes, that works" }
-                        button.secondary type="submit" name="decision" value="no" { "No, it doesn't" }
+                section aria-labelledby="proposal-heading" {
+                    h2 #proposal-heading { (t("Does this time work for you?", "¿Le sirve este horario?")) }
+                    p { (t("The vendor proposed", "El técnico propuso")) " " strong { (i18n::when(lang, tz, w)) } "." }
+                    form method="post" action=(action("proposal")) {
+                        button type="submit" name="decision" value="yes" { (t("Yes, that works", "Sí, me sirve")) }
+                        button.secondary type="submit" name="decision" value="no" { (t("No, it doesn't", "No, no me sirve")) }
                     }
                 }
             }
             @if wants_feedback {
-                section {
-                    h2 { "How did it go?" }
-                    form method="post" action=(format!("{base}/feedback")) {
+                section aria-labelledby="feedback-heading" {
+                    h2 #feedback-heading { (t("How did it go?", "¿Cómo le fue?")) }
+                    form method="post" action=(action("feedback")) {
                         fieldset {
-                            legend { "Your rating" }
+                            legend { (t("Your rating", "Su calificación")) }
                             @for r in 1..=5u8 {
                                 input type="radio" id=(format!("rating-{r}")) name="rating" value=(r) required
                                     aria-describedby=[errors.described_by("rating")];
-                                label.inline for=(format!("rating-{r}")) { (r) @if r == 1 { " (poor)" } @if r == 5 { " (great)" } }
+                                label.inline for=(format!("rating-{r}")) { (r) @if r == 1 { " (" (t("poor", "mal")) ")" } @if r == 5 { " (" (t("great", "excelente")) ")" } }
                             }
                             (errors.beside("rating"))
                         }
-                        label for="comment" { "Anything to add? (optional)" }
+                        label for="comment" { (t("Anything to add? (optional)", "¿Algo más? (opcional)")) }
                         textarea id="comment" name="comment" maxlength="1000" aria-describedby=[errors.described_by("comment")] {}
                         (errors.beside("comment"))
-                        button type="submit" { "Send feedback" }
+                        button type="submit" { (t("Send feedback", "Enviar opinión")) }
                     }
                 }
             }
             @if can_add {
-                section {
-                    h2 { "Add times when you're available" }
-                    form method="post" action=(format!("{base}/availability")) {
-                        (window_rows(2, &[], &[], &[], errors, &min_date))
+                section aria-labelledby="add-heading" {
+                    h2 #add-heading { (t("Add times when you're available", "Agregar horarios en que está disponible")) }
+                    form method="post" action=(action("availability")) {
+                        (window_rows(lang, 2, &[], &[], &[], errors, &min_date))
                         (errors.beside("windows"))
-                        button type="submit" { "Add these times" }
+                        button type="submit" { (t("Add these times", "Agregar estos horarios")) }
                     }
                 }
             }
-            section {
-                h2 { "What has happened" }
-                (tenant_timeline(&timeline, &portfolio, tz))
+            section aria-labelledby="history-heading" {
+                h2 #history-heading { (t("What has happened", "Qué ha pasado")) }
+                (tenant_timeline(lang, &timeline, &portfolio, tz))
             }
             @if can_cancel {
-                section {
-                    h2 { "Cancel this request" }
-                    form method="post" action=(format!("{base}/cancel")) {
-                        label for="reason" { "Why? (optional)" }
+                section aria-labelledby="cancel-heading" {
+                    h2 #cancel-heading { (t("Cancel this request", "Cancelar esta solicitud")) }
+                    form method="post" action=(action("cancel")) {
+                        label for="reason" { (t("Why? (optional)", "¿Por qué? (opcional)")) }
                         input type="text" id="reason" name="reason" maxlength="200"
                             aria-describedby=[errors.described_by("reason")];
                         (errors.beside("reason"))
-                        button.danger type="submit" { "Cancel the request" }
+                        button.danger type="submit" { (t("Cancel the request", "Cancelar la solicitud")) }
                     }
                 }
             }
         },
     ))
+}
+
+/// The photos of a request as small linked thumbnails.
+pub fn photo_links(lang: Lang, urls: &[String]) -> Markup {
+    html! {
+        ul.photos {
+            @for (i, u) in urls.iter().enumerate() {
+                li { a href=(u) { img src=(u) alt=(format!("{} {}", lang.t("Photo", "Foto"), i + 1)) loading="lazy" width="120"; } }
+            }
+        }
+    }
 }
 
 /// Runs a tenant command and answers: back to the status page on success; the status page with
@@ -417,23 +785,28 @@ async fn act(
     token: &str,
     id: &WorkOrderId,
     command: Result<Command, Vec<FieldError>>,
-) -> Result<Response, PageError> {
-    let back = format!("/s/{token}?ok={kind}");
+    lang: Lang,
+) -> Result<Response, TenantError> {
+    let back = keep(lang, &format!("/s/{token}?ok={kind}"));
     let command = match command {
         Ok(c) => c,
         Err(errors) => {
-            let page = status_page(app, id, token, None, &Errors(errors)).await?;
+            let page = status_page(app, id, token, None, &Errors(errors), lang)
+                .await
+                .map_err(|e| TenantError(lang, e))?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     match ops::run(app, id, command).await {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
-            let notice = Notice::Problem(capitalise(&e.message()));
-            let page = status_page(app, id, token, Some(&notice), &Errors::default()).await?;
+            let notice = Notice::Problem(capitalise(&i18n::refusal(lang, &e.message())));
+            let page = status_page(app, id, token, Some(&notice), &Errors::default(), lang)
+                .await
+                .map_err(|e| TenantError(lang, e))?;
             Ok((e.status(), page).into_response())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(TenantError(lang, e)),
     }
 }
 
@@ -463,10 +836,13 @@ struct WindowsForm {
 async fn add_availability(
     State(app): State<App>,
     Path(token): Path<String>,
+    lang: Lang,
     PageForm(f): PageForm<WindowsForm>,
-) -> Result<Response, PageError> {
-    let id = claim(&app, &token)?;
-    let wo = ops::get(&app, id.as_str()).await?;
+) -> Result<Response, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
+    let wo = ops::get(&app, id.as_str())
+        .await
+        .map_err(|e| TenantError(lang, e))?;
     let tz = property_tz(&app.portfolio(), &wo);
     let mut errors = vec![];
     let windows = local_windows(
@@ -488,7 +864,7 @@ async fn add_availability(
     } else {
         Err(errors)
     };
-    act(&app, "availability", &token, &id, command).await
+    act(&app, "availability", &token, &id, command, lang).await
 }
 
 fn property_tz(portfolio: &Portfolio, wo: &WorkOrder) -> chrono_tz::Tz {
@@ -506,16 +882,17 @@ struct CancelForm {
 async fn cancel(
     State(app): State<App>,
     Path(token): Path<String>,
+    lang: Lang,
     PageForm(f): PageForm<CancelForm>,
-) -> Result<Response, PageError> {
-    let id = claim(&app, &token)?;
+) -> Result<Response, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
     let command = optional_text("reason", Some(&f.reason), 200)
         .map(|reason| Command::Cancel {
             by: Actor::Tenant,
             reason,
         })
         .map_err(|e| vec![e]);
-    act(&app, "cancel", &token, &id, command).await
+    act(&app, "cancel", &token, &id, command, lang).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -527,9 +904,10 @@ struct ProposalForm {
 async fn proposal(
     State(app): State<App>,
     Path(token): Path<String>,
+    lang: Lang,
     PageForm(f): PageForm<ProposalForm>,
-) -> Result<Response, PageError> {
-    let id = claim(&app, &token)?;
+) -> Result<Response, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
     let command = match f.decision.trim() {
         "yes" => Ok(Command::AnswerProposal { accept: true }),
         "no" => Ok(Command::AnswerProposal { accept: false }),
@@ -538,7 +916,7 @@ async fn proposal(
             "Please choose yes or no.",
         )]),
     };
-    act(&app, "proposal", &token, &id, command).await
+    act(&app, "proposal", &token, &id, command, lang).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -552,9 +930,10 @@ struct FeedbackForm {
 async fn feedback(
     State(app): State<App>,
     Path(token): Path<String>,
+    lang: Lang,
     PageForm(f): PageForm<FeedbackForm>,
-) -> Result<Response, PageError> {
-    let id = claim(&app, &token)?;
+) -> Result<Response, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
     let rating = f
         .rating
         .trim()
@@ -567,5 +946,5 @@ async fn feedback(
         (Ok(rating), Ok(comment)) => Ok(Command::Feedback { rating, comment }),
         (r, c) => Err(r.err().into_iter().chain(c.err()).collect()),
     };
-    act(&app, "feedback", &token, &id, command).await
+    act(&app, "feedback", &token, &id, command, lang).await
 }

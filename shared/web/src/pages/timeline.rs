@@ -147,13 +147,119 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
     })
 }
 
-/// The tenant's timeline, oldest first, internal entries left out.
-pub fn tenant_timeline(events: &[Recorded], portfolio: &Portfolio, tz: Tz) -> Markup {
+/// What a tenant reads about an event in Spanish; the same entries as [`describe`].
+pub fn describe_es(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> {
+    use crate::i18n::{Lang, at, when};
+    let es = Lang::Es;
+    Some(match event {
+        Event::Submitted { code, .. } => format!("Recibimos su solicitud (n.º {code})."),
+        Event::Triaged { triage, .. } => format!(
+            "Revisamos su solicitud: reparación de {}, prioridad {}.",
+            trade_es(triage.trade),
+            match triage.priority {
+                mendwork_domain::Priority::Emergency => "de emergencia",
+                mendwork_domain::Priority::Urgent => "urgente",
+                mendwork_domain::Priority::Routine => "normal",
+            }
+        ),
+        Event::OfferHeld { until } => format!(
+            "Contactaremos a un técnico a las {} (de noche no enviamos mensajes por asuntos que no son emergencias).",
+            at(es, tz, *until)
+        ),
+        Event::Offered { .. } => "Pedimos a un técnico que acepte el trabajo.".into(),
+        Event::NeedsAttention { .. } => {
+            "Nuestro equipo está atendiendo su solicitud personalmente.".into()
+        }
+        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
+            format!("{} hará la reparación.", vendor_name(portfolio, vendor))
+        }
+        Event::Unassigned { .. } => "Se cambió el técnico.".into(),
+        Event::SlotsOffered { .. } => {
+            "El técnico está eligiendo uno de sus horarios disponibles.".into()
+        }
+        Event::TimeProposed { window } => format!(
+            "El técnico propuso {}: confirme o rechace abajo.",
+            when(es, tz, window)
+        ),
+        Event::ProposalDeclined { window } => {
+            format!("Se rechazó el horario {}.", when(es, tz, window))
+        }
+        Event::Scheduled { window, .. } => format!("Cita programada: {}.", when(es, tz, window)),
+        Event::Unscheduled { .. } => "Se canceló la cita; se acordará un nuevo horario.".into(),
+        Event::AvailabilityAdded { windows } => match windows.len() {
+            1 => "Agregó un horario en que está disponible.".into(),
+            n => format!("Agregó {n} horarios en que está disponible."),
+        },
+        Event::Arrived { .. } => "El técnico llegó.".into(),
+        Event::RunningLate { minutes } => match minutes {
+            Some(m) => format!("El técnico llegará unos {m} minutos tarde."),
+            None => "El técnico llegará tarde.".into(),
+        },
+        Event::Completed { .. } => "La reparación está hecha.".into(),
+        Event::NotDone { .. } => {
+            "El técnico no pudo terminar la reparación; se acordará otra visita.".into()
+        }
+        Event::ApprovalRequested { .. } => {
+            "La reparación necesita la aprobación del propietario.".into()
+        }
+        Event::Approved { .. } => "La reparación fue aprobada.".into(),
+        Event::ApprovalDeclined { .. } => {
+            "La reparación no se aprobó tal como se cotizó; nuestro equipo se comunicará con usted."
+                .into()
+        }
+        Event::FeedbackRequested => "Nos gustaría saber cómo le fue: vea abajo.".into(),
+        Event::FeedbackReceived { .. } => "Gracias por su opinión.".into(),
+        Event::Closed { .. } => "Su solicitud está cerrada.".into(),
+        Event::Cancelled { by, .. } => match by {
+            Actor::Tenant => "Usted canceló esta solicitud.".into(),
+            _ => "El equipo de mantenimiento canceló esta solicitud.".into(),
+        },
+        Event::MessageSent {
+            to: Recipient::Tenant,
+            channel: c,
+            ..
+        } => if *c == Channel::Email {
+            "Le enviamos un correo electrónico."
+        } else {
+            "Le enviamos un mensaje de texto."
+        }
+        .into(),
+        // The rest is not the tenant's to see (as in `describe`).
+        _ => return None,
+    })
+}
+
+/// A trade in Spanish, lowercase.
+pub fn trade_es(t: mendwork_domain::Trade) -> &'static str {
+    use mendwork_domain::Trade;
+    match t {
+        Trade::Plumbing => "plomería",
+        Trade::Electrical => "electricidad",
+        Trade::Hvac => "calefacción y aire acondicionado",
+        Trade::Appliance => "electrodomésticos",
+        Trade::Locksmith => "cerrajería",
+        Trade::Pest => "control de plagas",
+        Trade::Roofing => "techos",
+        Trade::General => "mantenimiento general",
+    }
+}
+
+/// The tenant's timeline, oldest first, internal entries left out, in their language.
+pub fn tenant_timeline(
+    lang: crate::i18n::Lang,
+    events: &[Recorded],
+    portfolio: &Portfolio,
+    tz: Tz,
+) -> Markup {
+    let text = |e: &Event| match lang {
+        crate::i18n::Lang::En => describe(e, portfolio, tz),
+        crate::i18n::Lang::Es => describe_es(e, portfolio, tz),
+    };
     html! {
         ol.timeline {
             @for r in events {
-                @if let Some(text) = describe(&r.event, portfolio, tz) {
-                    li { (super::time_el(tz, r.at)) (text) }
+                @if let Some(t) = text(&r.event) {
+                    li { time datetime=(r.at.to_rfc3339()) { (crate::i18n::at(lang, tz, r.at)) } (t) }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Test support: an `App` on the embedded adapters (in-memory SQLite, frozen virtual clock,
 //! recorded messages) with the sample portfolio, and small helpers to send requests to the
-//! router and read the answers.
+//! router and read the answers — signed in as the team through the real emailed-link flow
+//! when a test calls [`TestApp::sign_in`].
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,10 +14,13 @@ use mendwork_app::ports::{Clock, Directory};
 use mendwork_app::{App, LinkSigner};
 use mendwork_domain::Portfolio;
 use mendwork_domain::config::load_portfolio;
-use mendwork_embedded::{ClockMode, RandomIds, RecordingMailer, RecordingTexter, SqliteStore};
+use mendwork_embedded::{
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SentMessage, SqliteStore,
+};
+use mendwork_web::WebConfig;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
 pub const SECRET: &[u8] = b"a test secret that is long enough to sign links";
@@ -43,26 +47,52 @@ pub struct TestApp {
     pub app: App,
     pub store: SqliteStore,
     pub router: Router,
+    /// The session cookie (`mw_session=…`) sent with every request once signed in.
+    pub cookie: Mutex<Option<String>>,
 }
 
+/// The sample portfolio's team address.
+pub const TEAM_EMAIL: &str = "maintenance@example.com";
+
+/// Local mode: the sample portfolio, the API open.
 pub fn app() -> TestApp {
+    build(sample(), "http://localhost:8080", WebConfig::default())
+}
+
+/// Deployed mode: the API needs a session, the form its issued-at stamp.
+pub fn deployed() -> TestApp {
+    build(
+        sample(),
+        "https://mendwork.example",
+        WebConfig {
+            api_requires_session: true,
+        },
+    )
+}
+
+pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp {
     let store = SqliteStore::open_in_memory().unwrap();
     let vclock = store.clock();
     vclock.set_mode(ClockMode::Frozen(start())).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(vclock);
-    let links = LinkSigner::new(SECRET, "http://localhost:8080", clock.clone()).unwrap();
+    let links = LinkSigner::new(SECRET, base_url, clock.clone()).unwrap();
     let app = App {
         store: Arc::new(store.clone()),
         timers: Arc::new(store.timers()),
         mailer: Arc::new(RecordingMailer::new(&store, clock.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock.clone())),
         clock,
-        directory: Arc::new(Fixed(Arc::new(sample()))),
+        directory: Arc::new(Fixed(Arc::new(portfolio))),
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
     };
-    let router = mendwork_web::router(app.clone());
-    TestApp { app, store, router }
+    let router = mendwork_web::router_with(app.clone(), config);
+    TestApp {
+        app,
+        store,
+        router,
+        cookie: Mutex::new(None),
+    }
 }
 
 pub struct Answer {
@@ -82,10 +112,23 @@ impl Answer {
             .unwrap_or_default()
             .to_string()
     }
+    /// The `Set-Cookie` header, if any.
+    pub fn set_cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
 }
 
 impl TestApp {
-    pub async fn send(&self, req: Request<Body>) -> Answer {
+    pub async fn send(&self, mut req: Request<Body>) -> Answer {
+        let cookie = self.cookie.lock().unwrap().clone();
+        if let Some(c) = cookie
+            && !req.headers().contains_key(header::COOKIE)
+        {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -126,8 +169,55 @@ impl TestApp {
 
     /// How many work orders the store holds.
     pub async fn count(&self) -> usize {
-        let a = self.get("/api/work-orders").await;
-        a.json()["work_orders"].as_array().unwrap().len()
+        let list = self
+            .app
+            .store
+            .list(&mendwork_app::ports::ListFilter::default())
+            .await
+            .unwrap();
+        list.len()
+    }
+
+    /// Every message "sent" to `to`, oldest first.
+    pub fn sent_to(&self, to: &str) -> Vec<SentMessage> {
+        self.store
+            .sent(SentFilter {
+                to: Some(to.to_string()),
+                ..SentFilter::default()
+            })
+            .unwrap()
+    }
+
+    /// Asks for a sign-in link for `email` and returns the path `/login/<token>` from the
+    /// newest email (panics when none came).
+    pub async fn login_link(&self, email: &str) -> String {
+        let a = self.post_form("/login", &[("email", email)]).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let mail = self.sent_to(email).pop().expect("a sign-in email");
+        let at = mail.body.find("/login/").expect("a /login/ link");
+        mail.body[at..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Signs in as the team (the whole emailed-link flow); later requests carry the cookie.
+    pub async fn sign_in(&self) {
+        self.sign_in_as(TEAM_EMAIL).await;
+    }
+
+    pub async fn sign_in_as(&self, email: &str) {
+        let link = self.login_link(email).await;
+        let a = self.post_form(&link, &[]).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let set = a.set_cookie().expect("a session cookie");
+        let pair = set.split(';').next().unwrap().to_string();
+        *self.cookie.lock().unwrap() = Some(pair);
+    }
+
+    pub fn sign_out_locally(&self) {
+        *self.cookie.lock().unwrap() = None;
     }
 }
 

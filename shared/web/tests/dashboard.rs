@@ -1,0 +1,282 @@
+//! The signed-in team's pages against the embedded adapters: the queue's SLA badges, the
+//! timeline with every message (and its HTML version), the vendor choice, resending a message,
+//! the read-only portfolio pages and the metrics.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use mendwork_app::Exec;
+use mendwork_domain::{Actor, Command, VendorId, WorkOrderId};
+use mendwork_embedded::ClockMode;
+use support::{TestApp, app, create_body, start};
+
+async fn created(t: &TestApp, body: &str) -> WorkOrderId {
+    let a = t.post_json("/api/work-orders", body).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    WorkOrderId(a.json()["id"].as_str().unwrap().to_string())
+}
+
+fn emergency_body() -> String {
+    serde_json::json!({
+        "property": "maple-court",
+        "unit": "2A",
+        "tenant": {"name": "Bo Lind", "phone": "+17185550177"},
+        "description": "Strong smell of gas in the kitchen",
+        "emergency": true
+    })
+    .to_string()
+}
+
+fn at(t: &TestApp, minutes: i64) {
+    t.store
+        .clock()
+        .set_mode(ClockMode::Frozen(start() + Duration::minutes(minutes)))
+        .unwrap();
+}
+
+async fn run(t: &TestApp, id: &WorkOrderId, c: Command) {
+    t.app.execute(id, c, Exec::default()).await.unwrap();
+    t.app.drain().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_emergency_not_accepted_within_fifteen_minutes_is_red_and_the_queue_says_so() {
+    let t = app();
+    let id = created(&t, &emergency_body()).await;
+    t.sign_in().await;
+    let q = t.get("/pm").await;
+    assert_eq!(q.status, StatusCode::OK);
+    let row_at = q.body.find(&format!("data-wo=\"{}\"", id.0)).unwrap();
+    let row = &q.body[row_at..row_at + q.body[row_at..].find("</tr>").unwrap()];
+    assert!(row.contains("sla green"), "{row}");
+
+    at(&t, 16);
+    let q = t.get("/pm").await;
+    let row_at = q.body.find(&format!("data-wo=\"{}\"", id.0)).unwrap();
+    let row = &q.body[row_at..row_at + q.body[row_at..].find("</tr>").unwrap()];
+    assert!(row.contains("sla red"), "{row}");
+    assert!(row.contains("not accepted within 15 min"), "{row}");
+    assert!(
+        q.body.contains("<strong>1</strong> overdue"),
+        "the summary counts it"
+    );
+}
+
+#[tokio::test]
+async fn the_timeline_shows_each_email_also_as_html_and_the_vendor_choice_is_by_trade() {
+    let t = app();
+    let id = created(&t, &create_body()).await;
+    t.sign_in().await;
+    let d = t.get(&format!("/pm/wo/{}", id.0)).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(d.body.contains("<summary>HTML version</summary>"));
+    assert!(d.body.contains("<iframe class=\"email\" sandbox=\"\""));
+    assert!(d.body.contains("<optgroup label=\"Plumbing vendors\">"));
+    assert!(d.body.contains("Timer set"));
+
+    // The first email on the timeline, on its own, as sent.
+    let n = d
+        .body
+        .split("<li id=\"t")
+        .skip(1)
+        .find(|li| li.contains("<summary>HTML version</summary>"))
+        .and_then(|li| li.split('"').next())
+        .unwrap()
+        .to_string();
+    let e = t.get(&format!("/pm/wo/{}/messages/{n}", id.0)).await;
+    assert_eq!(e.status, StatusCode::OK);
+    assert!(e.body.starts_with("<!DOCTYPE html>"), "{}", e.body);
+    assert!(
+        e.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    assert_eq!(
+        t.get(&format!("/pm/wo/{}/messages/0", id.0)).await.status,
+        StatusCode::NOT_FOUND,
+        "the submission is no email"
+    );
+}
+
+#[tokio::test]
+async fn resend_sends_the_chosen_message_again_once_and_writes_it_on_the_timeline() {
+    let t = app();
+    let id = created(&t, &create_body()).await;
+    t.sign_in().await;
+    let before = t.sent_to("ana@example.com").len();
+    assert!(before >= 1);
+    let d = t.get(&format!("/pm/wo/{}", id.0)).await;
+    assert!(
+        d.body
+            .contains("<label for=\"message\">Resend the last message to</label>")
+    );
+    let timeline = t.app.store.timeline(&id).await.unwrap();
+    let index = timeline
+        .iter()
+        .position(|r| {
+            matches!(&r.event, mendwork_domain::Event::MessageSent { address, channel: mendwork_domain::Channel::Email, .. } if address == "ana@example.com")
+        })
+        .unwrap()
+        .to_string();
+    let form = [("message", index.as_str()), ("token", "resend-1")];
+    let a = t.post_form(&format!("/pm/wo/{}/resend", id.0), &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let again = t.post_form(&format!("/pm/wo/{}/resend", id.0), &form).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let sent = t.sent_to("ana@example.com");
+    assert_eq!(sent.len(), before + 1, "a double post sends once");
+    assert_eq!(sent[sent.len() - 1].body, sent[0].body);
+    let after = t.app.store.timeline(&id).await.unwrap();
+    assert_eq!(after.len(), timeline.len() + 1);
+
+    let a = t
+        .post_form(
+            &format!("/pm/wo/{}/resend", id.0),
+            &[("message", "0"), ("token", "resend-2")],
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "entry 0 is no message"
+    );
+    assert!(a.body.contains("id=\"message-error\""));
+}
+
+#[tokio::test]
+async fn pm_actions_are_recorded_as_the_signed_in_member() {
+    let t = app();
+    let id = created(&t, &create_body()).await;
+    t.sign_in().await;
+    let a = t
+        .post_form(
+            &format!("/pm/wo/{}/assign", id.0),
+            &[("vendor", "dana-plumbing")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let timeline = t.app.store.timeline(&id).await.unwrap();
+    assert!(timeline.iter().any(|r| matches!(
+        &r.event,
+        mendwork_domain::Event::Assigned { by: Actor::Pm(who), .. } if who == support::TEAM_EMAIL
+    )));
+}
+
+#[tokio::test]
+async fn the_portfolio_pages_show_properties_vendors_and_rules() {
+    let t = app();
+    t.sign_in().await;
+    let p = t.get("/pm/properties").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Maple Court"));
+    assert!(p.body.contains("href=\"/report/maple-court/qr\""));
+    let v = t.get("/pm/vendors").await;
+    assert!(v.body.contains("Pat Alvarez"));
+    assert!(v.body.contains("id=\"vendor-pat-plumbing\""));
+    let r = t.get("/pm/rules").await;
+    assert!(r.body.contains("Dispatch"));
+    assert!(r.body.contains("Queue SLA badges"));
+    assert!(r.body.contains("15 min"));
+}
+
+#[tokio::test]
+async fn metrics_come_from_the_timelines_with_charts_and_tables() {
+    let t = app();
+    let pat = VendorId("pat-plumbing".into());
+    // One job done at the first visit.
+    let done = created(&t, &create_body()).await;
+    // One job scheduled whose vendor never came.
+    let later = create_body()
+        .replace("T14:00:00Z", "T17:00:00Z")
+        .replace("T16:00:00Z", "T19:00:00Z");
+    let missed = created(&t, &later).await;
+    at(&t, 30);
+    run(
+        &t,
+        &done,
+        Command::Accept {
+            vendor: pat.clone(),
+        },
+    )
+    .await;
+    run(
+        &t,
+        &done,
+        Command::ChooseSlot {
+            vendor: pat.clone(),
+            slot: 1,
+        },
+    )
+    .await;
+    run(
+        &t,
+        &missed,
+        Command::Accept {
+            vendor: pat.clone(),
+        },
+    )
+    .await;
+    run(
+        &t,
+        &missed,
+        Command::ChooseSlot {
+            vendor: pat.clone(),
+            slot: 1,
+        },
+    )
+    .await;
+    // Both appointments (10 March, 14:00–16:00 and 17:00–19:00 UTC) pass.
+    at(&t, 9 * 24 * 60);
+    run(
+        &t,
+        &done,
+        Command::Arrived {
+            by: Actor::Vendor(pat.clone()),
+        },
+    )
+    .await;
+    run(
+        &t,
+        &done,
+        Command::Done {
+            vendor: pat.clone(),
+            notes: None,
+        },
+    )
+    .await;
+
+    t.sign_in().await;
+    let m = t.get("/pm/metrics").await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.body);
+    assert!(
+        m.body.contains("<svg class=\"chart\" id=\"chart-times\""),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("id=\"chart-acceptance\""));
+    assert!(
+        m.body
+            .contains("<strong id=\"first-time-fix\">100%</strong>"),
+        "{}",
+        m.body
+    );
+    assert!(
+        m.body
+            .contains("<strong id=\"no-shows\">1</strong> of 2 appointments"),
+        "{}",
+        m.body
+    );
+    let row_at = m.body.find("data-vendor=\"pat-plumbing\"").unwrap();
+    let row = &m.body[row_at..row_at + m.body[row_at..].find("</tr>").unwrap()];
+    assert!(row.contains("100%"), "Pat accepted both offers: {row}");
+    assert!(
+        row.contains("30 min"),
+        "offered at 10:00, accepted at 10:30: {row}"
+    );
+}

@@ -1,0 +1,362 @@
+//! The tenant's side against the embedded adapters: the accessible form (skip link,
+//! fieldsets), English and Spanish, safety guidance on the form and on the confirmation page,
+//! the printable QR code, and the issued-at stamp against fast or stale posts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Duration, Utc};
+use mendwork_web::pages::tenant::stamp;
+use support::{app, deployed};
+
+fn fields<'a>(token: &'a str, description: &'a str, emergency: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("property", "maple-court"),
+        ("unit", "4B"),
+        ("name", "Ana Ruiz"),
+        ("email", "ana@example.com"),
+        ("phone", ""),
+        ("description", description),
+        ("category", ""),
+        ("emergency", emergency),
+        ("permission_to_enter", "yes"),
+        ("pets", ""),
+        ("access_notes", ""),
+        ("window_date", "2026-03-10"),
+        ("window_start", "09:00"),
+        ("window_end", "11:00"),
+        ("submission", token),
+        ("website", ""),
+    ]
+}
+
+#[tokio::test]
+async fn the_form_has_a_skip_link_fieldsets_and_safety_guidance_without_javascript() {
+    let t = app();
+    let f = t.get("/report/maple-court").await;
+    assert_eq!(f.status, StatusCode::OK);
+    assert!(
+        f.body
+            .contains("<a class=\"skip\" href=\"#main\">Skip to main content</a>")
+    );
+    assert!(f.body.contains("<main id=\"main\" tabindex=\"-1\">"));
+    for legend in [
+        "About you",
+        "The problem",
+        "Access",
+        "When can someone come?",
+    ] {
+        assert!(
+            f.body.contains(&format!("<legend>{legend}</legend>")),
+            "{legend}"
+        );
+    }
+    assert!(
+        f.body.contains("<details id=\"safety-guidance\">"),
+        "closed until needed"
+    );
+    assert!(f.body.contains("Emergency? What to do right now"));
+    assert!(f.body.contains("name=\"issued\""));
+    assert!(
+        f.body.contains("href=\"/report/maple-court?lang=es\""),
+        "a language switch"
+    );
+}
+
+#[tokio::test]
+async fn spanish_comes_from_the_query_or_the_browser_and_stays_through_errors_and_status() {
+    let t = app();
+    let f = t.get("/report/maple-court?lang=es").await;
+    assert!(f.body.contains("<html lang=\"es\">"));
+    assert!(f.body.contains("Enviar solicitud"));
+    assert!(f.body.contains("Saltar al contenido principal"));
+    let req = Request::get("/report")
+        .header(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    assert!(t.send(req).await.body.contains("Elija su edificio"));
+
+    let mut bad = fields("tok-es-1", " ", "no");
+    bad.push(("lang", "es"));
+    let a = t.post_form("/report?lang=es", &bad).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains("Por favor, corrija lo siguiente"),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("Describa el problema."));
+
+    let mut good = fields("tok-es-2", "El lavabo gotea", "no");
+    good.push(("lang", "es"));
+    let a = t.post_form("/report?lang=es", &good).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(a.location().ends_with("?lang=es"), "{}", a.location());
+    let s = t.get(&a.location()).await;
+    assert!(s.body.contains("Recibimos su solicitud"), "{}", s.body);
+    assert!(s.body.contains("Qué ha pasado"));
+    assert!(s.body.contains("Cancelar la solicitud"));
+}
+
+#[tokio::test]
+async fn the_confirmation_page_tells_what_to_do_now_for_a_yes_or_a_hazard_in_the_text() {
+    let t = app();
+    let a = t
+        .post_form(
+            "/report",
+            &fields("tok-gas", "I smell gas near the stove", "no"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let s = t.get(&a.location()).await;
+    assert!(
+        s.body.contains("Your safety first: do this now"),
+        "{}",
+        s.body
+    );
+    assert!(s.body.contains("Leave now"));
+
+    let a = t
+        .post_form("/report", &fields("tok-yes", "Water under the sink", "yes"))
+        .await;
+    let s = t.get(&a.location()).await;
+    assert!(s.body.contains("Your safety first: do this now"));
+
+    let a = t
+        .post_form(
+            "/report",
+            &fields("tok-calm", "The closet door squeaks", "no"),
+        )
+        .await;
+    let s = t.get(&a.location()).await;
+    assert!(!s.body.contains("Your safety first"));
+
+    // The form sent back with a hazard in the text opens its guidance.
+    let mut f = fields("tok-fire", "sparks from the outlet", "no");
+    f[2].1 = "";
+    let a = t.post_form("/report", &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains("<details id=\"safety-guidance\" open>"),
+        "{}",
+        a.body
+    );
+}
+
+#[tokio::test]
+async fn the_qr_page_prints_an_inline_svg_code_of_the_absolute_form_address() {
+    let t = app();
+    let q = t.get("/report/maple-court/qr").await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.body.contains("<svg"), "{}", q.body);
+    assert!(!q.body.contains("<?xml"));
+    assert!(q.body.contains("http://localhost:8080/report/maple-court"));
+    assert_eq!(
+        t.get("/report/nowhere/qr").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn deployed_a_post_faster_than_a_person_or_without_a_stamp_is_sent_back_friendly() {
+    let t = deployed();
+    let a = t
+        .post_form("/report", &fields("tok-d1", "The sink drips", "no"))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "no stamp");
+    assert!(
+        a.body.contains("press \"Send request\" again")
+            || a.body.contains("press &quot;Send request&quot; again"),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.body.contains("value=\"The sink drips\"") || a.body.contains(">The sink drips<"),
+        "input kept"
+    );
+
+    let fresh = stamp(&t.app, Utc::now());
+    let mut f = fields("tok-d2", "The sink drips", "no");
+    f.push(("issued", &fresh));
+    let a = t.post_form("/report", &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "too fast");
+    assert!(
+        a.body.contains(&format!("value=\"{fresh}\"")),
+        "the same stamp will do in a moment"
+    );
+
+    let old = stamp(&t.app, Utc::now() - Duration::hours(25));
+    let mut f = fields("tok-d3", "The sink drips", "no");
+    f.push(("issued", &old));
+    assert_eq!(
+        t.post_form("/report", &f).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "stale"
+    );
+    assert_eq!(t.count().await, 0);
+
+    let human = stamp(&t.app, Utc::now() - Duration::seconds(20));
+    let mut f = fields("tok-d4", "The sink drips", "no");
+    f.push(("issued", &human));
+    let a = t.post_form("/report", &f).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(t.count().await, 1);
+}
+
+#[tokio::test]
+async fn locally_only_a_forged_or_stale_stamp_is_refused() {
+    let t = app();
+    let mut f = fields("tok-l1", "The sink drips", "no");
+    f.push(("issued", "forged.stamp"));
+    assert_eq!(
+        t.post_form("/report", &f).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let fresh = stamp(&t.app, Utc::now());
+    let mut f = fields("tok-l2", "The sink drips", "no");
+    f.push(("issued", &fresh));
+    assert_eq!(
+        t.post_form("/report", &f).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Photos (multipart).
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-real-image-but-png-magic";
+
+fn multipart(text: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----mendworktestboundary";
+    let mut body: Vec<u8> = vec![];
+    for (k, v) in text {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    t: &support::TestApp,
+    text: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> support::Answer {
+    let (ct, body) = multipart(text, files);
+    let req = Request::post("/report")
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    t.send(req).await
+}
+
+fn with_photos() -> (support::TestApp, tempfile::TempDir) {
+    let mut t = app();
+    let dir = tempfile::tempdir().unwrap();
+    t.router = mendwork_web::with_photos(t.router.clone(), dir.path().to_path_buf());
+    (t, dir)
+}
+
+#[tokio::test]
+async fn the_form_offers_photos_only_when_uploads_are_on() {
+    let t = app();
+    let f = t.get("/report/maple-court").await;
+    assert!(!f.body.contains("type=\"file\""));
+    assert!(!f.body.contains("multipart/form-data"));
+    let (t, _dir) = with_photos();
+    let f = t.get("/report/maple-court").await;
+    assert!(f.body.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        f.body
+            .contains("<label for=\"photos\">Photos (optional)</label>")
+    );
+    assert!(f.body.contains("accept=\"image/*\" multiple"));
+}
+
+#[tokio::test]
+async fn a_photo_is_stored_and_served_back_only_through_its_signed_link() {
+    let (t, dir) = with_photos();
+    let a = post_multipart(
+        &t,
+        &fields("tok-photo", "The sink drips, see the photo", "no"),
+        &[("sink.png", PNG), ("", b"")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let wos = t
+        .app
+        .store
+        .list(&mendwork_app::ports::ListFilter::default())
+        .await
+        .unwrap();
+    let photos = &wos[0].request.photos;
+    assert_eq!(photos.len(), 1, "the empty file part is no photo");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let path = photos[0].strip_prefix("http://localhost:8080").unwrap();
+    let img = t.get(path).await;
+    assert_eq!(img.status, StatusCode::OK);
+    assert_eq!(img.headers["content-type"], "image/png");
+    assert_eq!(img.headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        img.body,
+        String::from_utf8_lossy(PNG),
+        "the bytes as stored"
+    );
+    let status = t.get(&a.location()).await;
+    assert!(
+        status
+            .body
+            .contains("<img src=\"http://localhost:8080/photos/")
+    );
+
+    let (payload, _) = path.rsplit_once('.').unwrap();
+    assert_eq!(
+        t.get(&format!("{payload}.AAAAAAAAAAAAAAAAAAAAAA"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Without uploads on, no photo is served at all.
+    assert_eq!(app().get(path).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn photos_are_limited_to_five_images_of_eight_megabytes() {
+    let (t, _dir) = with_photos();
+    let svg: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
+    let a = post_multipart(&t, &fields("tok-p1", "Drip", "no"), &[("x.png", svg)]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("id=\"photos-error\""), "{}", a.body);
+    assert!(a.body.contains("Only photos can be attached"));
+
+    let six: Vec<(&str, &[u8])> = (0..6).map(|_| ("p.png", PNG)).collect();
+    let a = post_multipart(&t, &fields("tok-p2", "Drip", "no"), &six).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("at most 5 photos"));
+
+    let mut big = PNG.to_vec();
+    big.resize(8 * 1024 * 1024 + 1, 0);
+    let a = post_multipart(&t, &fields("tok-p3", "Drip", "no"), &[("big.png", &big)]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("under 8 MB"));
+    assert_eq!(t.count().await, 0);
+
+    let five: Vec<(&str, &[u8])> = (0..5).map(|_| ("p.png", PNG)).collect();
+    let a = post_multipart(&t, &fields("tok-p4", "Drip", "no"), &five).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+}
