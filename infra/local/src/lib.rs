@@ -135,7 +135,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         clock,
         clock_lock: Arc::new(Mutex::new(())),
     };
-    let router = mendwork_web::router(app.clone()).merge(harness::router(local.clone()));
+    // Photos tenants attach are kept beside the store, like the link secret.
+    let photos = sibling(&opts.db, ".photos");
+    std::fs::create_dir_all(&photos)
+        .with_context(|| format!("creating the photo folder {}", photos.display()))?;
+    let router = mendwork_web::with_photos(mendwork_web::router(app.clone()), photos)
+        .merge(harness::router(local.clone()));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -156,11 +161,16 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     })
 }
 
+/// `<db><suffix>`: files that belong with the store live next to it.
+fn sibling(db: &Path, suffix: &str) -> PathBuf {
+    let mut path = db.as_os_str().to_owned();
+    path.push(suffix);
+    PathBuf::from(path)
+}
+
 /// The secret that signs links, kept beside the store so links survive a restart.
 fn link_secret(db: &Path) -> std::io::Result<Vec<u8>> {
-    let mut path = db.as_os_str().to_owned();
-    path.push(".secret");
-    let path = PathBuf::from(path);
+    let path = sibling(db, ".secret");
     match std::fs::read(&path) {
         Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
         _ => {

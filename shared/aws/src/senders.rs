@@ -25,6 +25,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, RawMessage};
+use mendwork_app::email_html::render_html;
 use aws_sdk_sns::types::MessageAttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use mail_builder::MessageBuilder;
@@ -218,7 +219,12 @@ impl SesMailer {
                 .simple(
                     Message::builder()
                         .subject(text(&email.subject)?)
-                        .body(Body::builder().text(text(&email.text)?).build())
+                        .body(
+                            Body::builder()
+                                .text(text(&email.text)?)
+                                .html(text(&render_html(email))?)
+                                .build(),
+                        )
                         .build(),
                 )
                 .build(),
@@ -259,7 +265,8 @@ fn text(data: &str) -> Result<Content, AwsError> {
         .map_err(|e| build("building email content", e))
 }
 
-/// The raw MIME message of an email with an invite: `multipart/mixed` of the text and an
+/// The raw MIME message of an email with an invite: `multipart/mixed` of the text and HTML
+/// versions (`multipart/alternative`) and an
 /// `invite.ics` part (`text/calendar; method=REQUEST`).
 pub fn mime(
     id: &str,
@@ -308,7 +315,13 @@ pub fn mime(
         .body(MimePart::new(
             "multipart/mixed",
             vec![
-                MimePart::new("text/plain", email.text.as_str()),
+                MimePart::new(
+                    "multipart/alternative",
+                    vec![
+                        MimePart::new("text/plain", email.text.as_str()),
+                        MimePart::new("text/html", render_html(email)),
+                    ],
+                ),
                 MimePart::new(calendar, ics).attachment("invite.ics"),
             ],
         ))
@@ -429,6 +442,7 @@ mod tests {
         );
         assert!(raw.contains("To: <ana@example.com>"), "{raw}");
         assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
+        assert!(raw.contains("Content-Type: text/html"), "the HTML version is there: {raw}");
         assert!(raw.contains(r#"text/calendar; method="REQUEST""#), "{raw}");
         assert!(raw.contains("filename=\"invite.ics\""), "{raw}");
         assert!(raw.contains("BEGIN:VCALENDAR"), "{raw}");

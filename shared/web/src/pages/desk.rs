@@ -131,13 +131,13 @@ async fn day_page(
                         @if v.status == VisitStatus::Expected {
                             form method="post" action=(format!("/desk/visits/{}/check-in", v.id)) {
                                 input type="hidden" name="date" value=(d);
-                                button type="submit" { "Check in" }
+                                button type="submit" { "Check in" span.visually-hidden { " " (v.visitor) } }
                             }
                         }
                         @if v.status == VisitStatus::CheckedIn {
                             form method="post" action=(format!("/desk/visits/{}/check-out", v.id)) {
                                 input type="hidden" name="date" value=(d);
-                                button type="submit" { "Check out" }
+                                button type="submit" { "Check out" span.visually-hidden { " " (v.visitor) } }
                             }
                         }
                         @if v.work_order.is_none() && matches!(v.status, VisitStatus::Expected | VisitStatus::CheckedIn) {

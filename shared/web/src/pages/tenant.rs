@@ -261,7 +261,15 @@ fn report_page(
 ) -> Markup {
     let errors = &errors.translated(lang);
     let min_date = ops::today(app, p.timezone).format("%Y-%m-%d").to_string();
-    let filled = values.window_date.len().max(values.window_start.len());
+    // Rows the tenant actually filled in: the browser also submits the empty ones, which
+    // must not add a row at every failed submit.
+    let filled = (0..values.window_date.len().max(values.window_start.len()))
+        .filter(|&i| {
+            [&values.window_date, &values.window_start, &values.window_end]
+                .iter()
+                .any(|col| col.get(i).is_some_and(|v| !v.trim().is_empty()))
+        })
+        .count();
     let rows = (filled + 1).clamp(3, MAX_WINDOWS);
     let emergency = values.emergency.as_deref() == Some("yes");
     let no_entry = values.permission_to_enter.as_deref() == Some("no");

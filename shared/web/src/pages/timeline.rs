@@ -117,14 +117,11 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
             to: Recipient::Tenant,
             channel: c,
             ..
-        } => format!(
-            "We sent you an {}.",
-            if *c == Channel::Email {
-                "email"
-            } else {
-                "text message"
-            }
-        ),
+        } => if *c == Channel::Email {
+            "We sent you an email.".into()
+        } else {
+            "We sent you a text message.".into()
+        },
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::OfferWithdrawn { .. }
