@@ -187,7 +187,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ),
     (
         "vendor.completed.sms",
-        "Thanks! Job {code} closed on our side. Reply INVOICE and the amount (e.g. INVOICE 385) when your invoice is ready.",
+        "Thanks! Job {code} is marked done. Reply INVOICE and the amount (e.g. INVOICE 385) when your invoice is ready.",
     ),
     (
         "vendor.invoice.sms",
