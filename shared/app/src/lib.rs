@@ -2,12 +2,14 @@
 //! run on them — the same code behind the local runner and every Lambda function.
 
 pub mod email_html;
+pub mod ids;
 pub mod inbound;
 pub mod links;
 pub mod ports;
 pub mod recurring;
 pub mod steps;
 
+pub use ids::RandomIds;
 pub use inbound::{InboundSms, SmsOutcome};
 pub use links::{Claim, LinkError, LinkSigner};
 pub use steps::{App, AppError, Exec, Executed};

@@ -32,10 +32,9 @@ pub use timers::{
 };
 
 use chrono::{DateTime, Utc};
-use mendwork_app::ports::{Clock, Ids};
-use mendwork_app::{App, LinkSigner};
-use mendwork_domain::{Portfolio, VisitId, WorkOrderId};
-use rand::Rng;
+use mendwork_app::ports::Clock;
+use mendwork_app::{App, LinkSigner, RandomIds};
+use mendwork_domain::Portfolio;
 use std::sync::Arc;
 
 /// Where a deployment's resources are, from the function's environment.
@@ -108,31 +107,6 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
-    }
-}
-
-/// Random ids in the embedded `RandomIds` format: `wo-` or `v-` and 10 lowercase base32
-/// characters (50 bits).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AwsIds;
-
-fn token(len: usize) -> String {
-    const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| char::from(BASE32[rng.random_range(0..BASE32.len())]))
-        .collect()
-}
-
-impl Ids for AwsIds {
-    fn work_order_id(&self) -> WorkOrderId {
-        WorkOrderId(format!("wo-{}", token(10)))
-    }
-    fn code_seed(&self) -> [u32; 4] {
-        rand::rng().random()
-    }
-    fn visit_id(&self) -> VisitId {
-        VisitId(format!("v-{}", token(10)))
     }
 }
 
@@ -222,7 +196,7 @@ impl Aws {
             texter: self.texter.clone(),
             clock: Arc::new(SystemClock),
             directory: self.directory.clone(),
-            ids: Arc::new(AwsIds),
+            ids: Arc::new(RandomIds),
             links: self.links.clone(),
         }
     }
@@ -324,13 +298,5 @@ mod tests {
                 .unwrap_or_default();
             assert!(err.contains(missing), "{missing}: {err}");
         }
-    }
-
-    #[test]
-    fn ids_have_the_embedded_format() {
-        let id = AwsIds.work_order_id().0;
-        assert!(id.len() == 13 && id.starts_with("wo-"), "{id}");
-        let v = AwsIds.visit_id().0;
-        assert!(v.len() == 12 && v.starts_with("v-"), "{v}");
     }
 }

@@ -7,14 +7,14 @@
 
 mod clock;
 mod db;
-mod ids;
 mod sent;
 mod store;
 mod timers;
 
 pub use clock::{ClockMode, VirtualClock};
 pub use db::SCHEMA_VERSION;
-pub use ids::RandomIds;
+/// Re-exported so local wiring names one crate; the ids themselves are the app's.
+pub use mendwork_app::RandomIds;
 pub use sent::{RecordingMailer, RecordingTexter, SentFilter, SentMessage};
 pub use store::SqliteStore;
 pub use timers::SqliteTimers;

@@ -1,6 +1,6 @@
-//! [`RandomIds`]: fresh ids from the thread-local CSPRNG.
+//! [`RandomIds`]: fresh ids from the thread-local CSPRNG, the same format in every deployment.
 
-use mendwork_app::ports::Ids;
+use crate::ports::Ids;
 use mendwork_domain::{VisitId, WorkOrderId};
 use rand::Rng;
 
@@ -30,5 +30,20 @@ impl Ids for RandomIds {
 
     fn visit_id(&self) -> VisitId {
         VisitId(format!("v-{}", token(10)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_a_prefix_and_ten_lowercase_base32_characters() {
+        let id = RandomIds.work_order_id().0;
+        assert!(id.len() == 13 && id.starts_with("wo-"), "{id}");
+        assert!(id[3..].bytes().all(|b| BASE32.contains(&b)), "{id}");
+        let v = RandomIds.visit_id().0;
+        assert!(v.len() == 12 && v.starts_with("v-"), "{v}");
+        assert_ne!(RandomIds.work_order_id(), RandomIds.work_order_id());
     }
 }
