@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use serde_json::{Value, json};
 use std::process::Stdio;
 use std::time::Duration;

@@ -25,12 +25,12 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, RawMessage};
-use mendwork_app::email_html::render_html;
 use aws_sdk_sns::types::MessageAttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
+use mendwork_app::email_html::render_html;
 use mendwork_app::ports::{Mailer, StoreError, Texter};
 use mendwork_domain::{EmailMessage, SmsMessage, WorkOrderId};
 
@@ -442,7 +442,10 @@ mod tests {
         );
         assert!(raw.contains("To: <ana@example.com>"), "{raw}");
         assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
-        assert!(raw.contains("Content-Type: text/html"), "the HTML version is there: {raw}");
+        assert!(
+            raw.contains("Content-Type: text/html"),
+            "the HTML version is there: {raw}"
+        );
         assert!(raw.contains(r#"text/calendar; method="REQUEST""#), "{raw}");
         assert!(raw.contains("filename=\"invite.ics\""), "{raw}");
         assert!(raw.contains("BEGIN:VCALENDAR"), "{raw}");

@@ -265,9 +265,13 @@ fn report_page(
     // must not add a row at every failed submit.
     let filled = (0..values.window_date.len().max(values.window_start.len()))
         .filter(|&i| {
-            [&values.window_date, &values.window_start, &values.window_end]
-                .iter()
-                .any(|col| col.get(i).is_some_and(|v| !v.trim().is_empty()))
+            [
+                &values.window_date,
+                &values.window_start,
+                &values.window_end,
+            ]
+            .iter()
+            .any(|col| col.get(i).is_some_and(|v| !v.trim().is_empty()))
         })
         .count();
     let rows = (filled + 1).clamp(3, MAX_WINDOWS);

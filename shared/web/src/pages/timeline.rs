@@ -117,11 +117,13 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
             to: Recipient::Tenant,
             channel: c,
             ..
-        } => if *c == Channel::Email {
-            "We sent you an email.".into()
-        } else {
-            "We sent you a text message.".into()
-        },
+        } => {
+            if *c == Channel::Email {
+                "We sent you an email.".into()
+            } else {
+                "We sent you a text message.".into()
+            }
+        }
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::OfferWithdrawn { .. }
