@@ -40,6 +40,17 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                         slot: *n,
                     })
                 }
+                // "The later one": the last of the slots offered, when there was a choice.
+                Intent::LastSlot
+                    if phase == Status::Accepted
+                        && wo.proposal.is_none()
+                        && wo.slots.len() >= 2 =>
+                {
+                    Some(Command::ChooseSlot {
+                        vendor: v,
+                        slot: u32::try_from(wo.slots.len()).ok()?,
+                    })
+                }
                 Intent::Propose { date, start, end }
                     if matches!(phase, Status::Accepted | Status::Scheduled) =>
                 {

@@ -6,7 +6,7 @@
 //!
 //! 1. The text is split on whitespace; every word keeps its raw spelling (echoed back in notes and
 //!    references) and a normalised one (lower case, accents folded, apostrophes dropped, edge
-//!    punctuation trimmed) that all matching uses. Emoji are dropped, except 👍/👎.
+//!    punctuation trimmed) that all matching uses. Emoji are dropped, except 👍/👎 and ⭐ (a star).
 //! 2. Job codes are pulled out first, so `YES KP27`, `kp27 yes` and `#KP27 yes` read the same.
 //! 3. The phrase tables (`LEXICON`) are matched longest-first, so `no problem` wins over `no`,
 //!    `not done` over `done` and `no longer needed` over `no`.
@@ -49,6 +49,11 @@ pub enum Intent {
     /// A bare choice (`2`, `#2`, `slot 2`, `the 2nd one`, `2 works`): a slot or a rating, the
     /// caller decides by context. Never produced for text with `$`, thousands commas or decimals.
     Number(u32),
+    /// The last of the offered slots, named by its place rather than its number: `the later one`,
+    /// `the last one`, `la última`. Which number that is depends on how many slots were offered,
+    /// which only the work order knows (the first slot needs no count: `the earlier one` is
+    /// `Number(1)`).
+    LastSlot,
     /// Another visit time. Invariants: `start < end`, `date >= today` (a date without a year that
     /// has passed means next year; a weekday means the next such day, today included unless
     /// `next` is said), `end` is `start + 2h` (capped at 23:59) when no end was given, and `date`
@@ -222,6 +227,8 @@ fn tokenize(text: &str) -> Vec<Token> {
                 cleaned.push_str(THUMBS_DOWN);
                 cleaned.push(' ');
             }
+            // A rating written in stars: "⭐⭐⭐⭐" is four stars.
+            '\u{2B50}' | '\u{1F31F}' => cleaned.push_str(" star "),
             // Phones "smarten" quotes and dashes; matching wants the plain ones.
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' | '\u{00B4}' => cleaned.push('\''),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => cleaned.push('-'),
@@ -350,7 +357,11 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "sounds great", "perfect", "that works", "works for me", "confirmed", "confirm",
             "absolutely", "definitely", "of course", "for sure", "will do", "can do", "i can",
             "no problem", "no prob", "no problemo", "no worries", "np", "count me in", "im in",
-            "affirmative", "can make it", "i can make it", THUMBS_UP,
+            "affirmative", "can make it", "i can make it", "you got it", "i got it", "we got it",
+            "thats fine", "fine with me", "fine by me", "yessir", "lo tomo", "me lo llevo",
+            "handle it", "take care of it", "i got this", "we got this", "well take it",
+            "well do it",
+            THUMBS_UP,
         ],
     ),
     (
@@ -360,7 +371,17 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "cant", "cannot", "can not", "cant make it", "cant do it", "cant take it",
             "not available", "unavailable", "busy", "too busy", "booked", "booked solid",
             "fully booked", "not interested", "not this time", "pass on this", "no puedo",
-            "no gracias", "ocupado", "no disponible", THUMBS_DOWN,
+            "no gracias", "ocupado", "ocupada", "no disponible", "swamped", "slammed",
+            "out of town", "out of the area", "too far", "too far away", "dont service",
+            "we dont do", "dont do that", "not taking", "not taking new jobs", "dont have anyone",
+            "nobody available", "no one available", "not for that price", "have to decline",
+            "im full", "were full", "all full", "time doesnt work", "that doesnt work",
+            "doesnt work for me", "doesnt work for us", "that wont work", "wont work for me",
+            "no me funciona", "no tengo tiempo", "mucho trabajo", "not today", "not tomorrow",
+            "not this week", "hoy no", "have to pass", "gonna pass", "going to pass",
+            "pass on it", "pass on this one", "pass this time", "im not home", "i am not home",
+            "wont be home", "will not be home", "not home then", "no estoy en casa",
+            "no voy a estar", THUMBS_DOWN,
         ],
     ),
     (
@@ -371,12 +392,19 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "fixed it", "all fixed", "all set", "repaired", "resolved", "taken care of",
             "good to go", "all good", "works now", "working now", "works again", "working again",
             "works fine now", "its working", "listo", "terminado", "termine", "terminamos",
-            "arreglado", "ya quedo",
+            "arreglado", "ya quedo", "came back on", "is back on", "are back on", "back on now",
+            "restored", "power restored", "service restored", "power is back", "heat is back",
+            "water is back", "back to normal", "works fine", "working fine", "running fine",
+            "flowing fine", "draining fine", "flowing now", "draining now", "got it working",
+            "got it going", "ya funciona", "ya sirve", "funciona bien",
         ],
     ),
     (
         Kw::FinishVerb,
-        &["finish", "finish it", "finish the job", "fix", "fix it", "repair"],
+        &[
+            "finish", "finish it", "finish the job", "fix", "fix it", "repair", "get it working",
+            "get it to work", "get it fixed",
+        ],
     ),
     (
         Kw::NotDone,
@@ -400,7 +428,14 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "couldnt get in", "could not get in", "cant get in", "cant access", "couldnt access",
             "part ordered", "parts ordered", "will return", "need to return", "have to return",
             "will come back", "must come back", "necesito piezas", "faltan piezas",
-            "falta una pieza", "no habia nadie",
+            "falta una pieza", "no habia nadie", "nobody answered", "no one answered",
+            "nobody answered the door", "no one answered the door", "no answer at the door",
+            "nobody came to the door", "no one came to the door", "wouldnt let me in",
+            "would not let me in", "didnt let me in", "refused entry", "refused access",
+            "no me dejo entrar", "no me dejaron entrar", "no me abrieron", "still not draining",
+            "still not cooling", "still not heating", "still not flushing", "still clogged",
+            "still dripping", "partway",
+            "got partway", "partially done", "partially", "half done",
         ],
     ),
     (
@@ -409,7 +444,10 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "arrived", "just arrived", "have arrived", "ive arrived", "im here", "i am here",
             "here now", "im onsite", "im on site", "on site", "onsite", "on-site",
             "at the property", "at the unit", "at the door", "im outside", "llegue",
-            "ya llegue", "estoy aqui", "ya estoy aqui",
+            "ya llegue", "estoy aqui", "ya estoy aqui", "pulled up", "just pulled up",
+            "at the front door", "at the building", "outside the building", "in the lobby",
+            "at the front desk", "parking now", "im downstairs", "buzz me in", "estoy afuera",
+            "estoy abajo", "ya estoy afuera", "got here", "just got here",
         ],
     ),
     (
@@ -418,7 +456,8 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "late", "running late", "running behind", "behind schedule", "delayed",
             "stuck in traffic", "be there in", "there in", "eta", "min away", "mins away",
             "minutes away", "min out", "mins out", "minutes out", "min behind", "mins behind",
-            "minutes behind", "tarde", "voy tarde", "llego tarde",
+            "minutes behind", "tarde", "voy tarde", "llego tarde", "retraso", "con retraso",
+            "retrasado", "atrasado", "llego en", "llegando en", "traffic", "trafico",
         ],
     ),
     (
@@ -434,7 +473,8 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "reschedule", "re-schedule", "resched", "rescheduling", "different time",
             "another time", "change time", "change the time", "new time", "different day",
             "another day", "move the appointment", "reprogramar", "otro dia", "otra hora",
-            "cambiar la hora",
+            "cambiar la hora", "push back", "push it back", "push this back", "cambiar la cita",
+            "cambiar cita", "mover la cita", "otra fecha",
         ],
     ),
     (
@@ -444,17 +484,26 @@ const LEXICON: &[(Kw, &[&str])] = &[
             "cancel it", "no longer needed", "no longer need it", "not needed",
             "not needed anymore", "dont need it", "dont need it anymore", "never mind",
             "nevermind", "nvm", "no need", "cancelar", "cancelado", "ya no hace falta",
-            "ya no es necesario",
+            "ya no es necesario", "no longer need", "dont need anyone", "dont need anybody",
+            "dont need someone", "no need to come", "dont need the repair",
         ],
     ),
     (
         Kw::Estimate,
         &[
             "estimate", "est", "estimated", "quote", "quoted", "bid", "estimado", "presupuesto",
-            "cotizacion",
+            "cotizacion", "will cost", "itll cost", "would cost", "gonna cost", "going to cost",
+            "should cost", "va a costar", "costaria", "need approval", "needs approval",
+            "need your approval",
         ],
     ),
-    (Kw::Invoice, &["invoice", "inv", "invoiced", "factura"]),
+    (
+        Kw::Invoice,
+        &[
+            "invoice", "inv", "invoiced", "invoicing", "factura", "billed", "bill", "total due",
+            "amount due", "balance due",
+        ],
+    ),
     (
         Kw::Noise,
         &[
@@ -468,7 +517,7 @@ const LEXICON: &[(Kw, &[&str])] = &[
 /// answers, inside a sentence they are ordinary words (`here`, `pass`, `n`).
 #[rustfmt::skip]
 const ALONE: &[(Kw, &[&str])] = &[
-    (Kw::Accept, &["y", "k", "kk"]),
+    (Kw::Accept, &["y", "k", "kk", "bet", "10-4"]),
     (Kw::Decline, &["n", "pass", "i pass", "ill pass", "i will pass"]),
     (Kw::Arrived, &["here", "aqui"]),
 ];
@@ -481,7 +530,8 @@ const STOP_PHRASES: &[&str] = &[
     "cancel messages", "quit", "end", "optout", "opt out", "opt-out", "revoke", "stop texting",
     "stop texting me", "stop messaging me", "dont text me", "do not text me", "unsubscribe me",
     "stop sending me texts", "stop sending texts", "stop sending me messages", "remove me",
-    "take me off your list", "take me off the list",
+    "take me off your list", "take me off the list", "take me off this list",
+    "remove me from this list", "remove me from the list", "remove me from your list",
 ];
 #[rustfmt::skip]
 const START_PHRASES: &[&str] = &[
@@ -562,7 +612,16 @@ const MONEY_LINKS: &[&str] = &[
 ];
 
 #[rustfmt::skip]
-const CURRENCY_WORDS: &[&str] = &["dollars", "dollar", "usd", "bucks"];
+const CURRENCY_WORDS: &[&str] = &["dollars", "dollar", "dolares", "usd", "bucks"];
+/// Words after a number that make it a round figure (`2 grand`): money to ask about.
+#[rustfmt::skip]
+const MULTIPLIERS: &[&str] = &["grand", "k", "thousand", "mil", "hundred", "cientos"];
+/// Verbs of work still to do: `$450 to replace the element` is a price for it, an estimate.
+#[rustfmt::skip]
+const PURPOSE_VERBS: &[&str] = &[
+    "replace", "fix", "repair", "install", "swap", "rebuild", "redo", "patch", "snake", "clear",
+    "cambiar", "reparar", "arreglar", "instalar", "reemplazar",
+];
 /// Words announcing the vendor's own invoice number (`ref 2231`).
 #[rustfmt::skip]
 const REFERENCE_MARKERS: &[&str] = &["ref", "reference", "number", "num", "nr"];
@@ -868,6 +927,7 @@ const RECOGNIZERS: &[Recognizer] = &[
     carrier_start,
     carrier_help,
     money,
+    rating_with_comment,
     not_done,
     cancel,
     done,
@@ -876,6 +936,7 @@ const RECOGNIZERS: &[Recognizer] = &[
     propose,
     reschedule,
     decline,
+    slot_by_place,
     number,
     date_without_time,
     time_keyword_alone,
@@ -962,20 +1023,48 @@ fn running_late(ctx: &Ctx) -> Option<Intent> {
     let late = ctx
         .matches
         .iter()
-        .any(|m| m.kw == Kw::Late && !ctx.preceded_by(m.start, NEGATORS, 3));
+        .any(|m| m.kw == Kw::Late && !ctx.preceded_by(m.start, NEGATORS, 3))
+        || running_behind(ctx);
     (late || (ctx.has(Kw::OnTheWay) && minutes.is_some()))
         .then_some(Intent::RunningLate { minutes })
 }
+
+/// "Running 15 behind", "running about an hour and a half late": the delay sits between.
+fn running_behind(ctx: &Ctx) -> bool {
+    (0..ctx.tokens.len()).any(|i| {
+        ctx.norm(i) == "running"
+            && !ctx.preceded_by(i, NEGATORS, 2)
+            && (i + 1..ctx.tokens.len())
+                .take_while(|&j| j == i + 1 || !ends_clause(&ctx.tokens[j - 1].raw))
+                .take(7)
+                .any(|j| ["behind", "late"].contains(&ctx.norm(j)))
+    })
+}
+
+/// Verbs and nouns of "move the appointment": `need to move tomorrow's appointment`.
+#[rustfmt::skip]
+const MOVE_VERBS: &[&str] = &["move", "change", "push", "shift", "mover", "cambiar", "recorrer"];
+#[rustfmt::skip]
+const APPOINTMENT_WORDS: &[&str] = &[
+    "appointment", "appt", "appointments", "visit", "cita", "visita",
+];
 
 fn reschedule(ctx: &Ctx) -> Option<Intent> {
     // "No, another time" answers a proposal: the refusal is the answer.
     if ctx.opens_with(Kw::Decline) {
         return None;
     }
-    ctx.matches
+    let said = ctx
+        .matches
         .iter()
-        .any(|m| m.kw == Kw::Reschedule && !ctx.preceded_by(m.start, NEGATORS, 3))
-        .then_some(Intent::Reschedule)
+        .any(|m| m.kw == Kw::Reschedule && !ctx.preceded_by(m.start, NEGATORS, 3));
+    let moved = (0..ctx.tokens.len()).any(|i| {
+        MOVE_VERBS.contains(&ctx.norm(i))
+            && !ctx.preceded_by(i, NEGATORS, 3)
+            && (i + 1..(i + 4).min(ctx.tokens.len()))
+                .any(|j| APPOINTMENT_WORDS.contains(&ctx.norm(j)))
+    });
+    (said || moved).then_some(Intent::Reschedule)
 }
 
 fn decline(ctx: &Ctx) -> Option<Intent> {
@@ -1032,7 +1121,8 @@ const CHOICE_CONTEXT: &[&str] = &[
     "okay", "yes", "yeah", "yep", "sure", "please", "pls", "thanks", "thx", "for", "me", "i",
     "ill", "id", "like", "take", "pick", "choose", "go", "with", "lets", "let", "do", "can",
     "want", "prefer", "sounds", "that", "would", "be", "how", "about", "star", "stars", "el",
-    "la", "si", "gracias", "or", "and", "either", "maybe", THUMBS_UP,
+    "la", "si", "gracias", "or", "and", "either", "maybe", "give", "a", "rate", "rating",
+    "better", "time", "window", THUMBS_UP,
 ];
 const ORDINAL_WORDS: &[(&str, u32)] = &[
     ("first", 1),
@@ -1067,6 +1157,19 @@ const CARDINAL_WORDS: &[(&str, u32)] = &[
 ];
 
 fn number(ctx: &Ctx) -> Option<Intent> {
+    // "TIME 2" is the start of a proposal, however incomplete.
+    if ctx.core.first().is_some_and(|&i| ctx.norm(i) == "time") {
+        return None;
+    }
+    // "⭐⭐⭐⭐⭐": as many stars as the rating.
+    if ctx
+        .core
+        .iter()
+        .all(|&i| ["star", "stars"].contains(&ctx.norm(i)))
+    {
+        let stars = u32::try_from(ctx.core.len()).ok()?;
+        return (1..=10).contains(&stars).then_some(Intent::Number(stars));
+    }
     let alone = ctx.core.len() == 1;
     let mut values: Vec<u32> = Vec::new();
     for (pos, &i) in ctx.core.iter().enumerate() {
@@ -1098,6 +1201,71 @@ fn number(ctx: &Ctx) -> Option<Intent> {
             )))
         }
     }
+}
+
+/// Words naming the first or the last of the offered slots by their place in time.
+#[rustfmt::skip]
+const FIRST_PLACE: &[&str] = &["earlier", "earliest", "soonest", "sooner"];
+#[rustfmt::skip]
+const LAST_PLACE: &[&str] = &["last", "later", "latest", "ultima", "ultimo"];
+/// Words that make a place word a choice: "the later one", "la última", "last slot".
+#[rustfmt::skip]
+const PLACE_NOUNS: &[&str] = &[
+    "one", "slot", "option", "time", "window", "the", "la", "el", "una", "uno", "opcion",
+];
+
+/// "The earlier one" is slot 1 whatever the count; "the later one" is the last slot, which only
+/// the work order knows, hence [`Intent::LastSlot`].
+fn slot_by_place(ctx: &Ctx) -> Option<Intent> {
+    let words: Vec<&str> = ctx.core.iter().map(|&i| ctx.norm(i)).collect();
+    let first = words.iter().filter(|w| FIRST_PLACE.contains(w)).count();
+    let last = words.iter().filter(|w| LAST_PLACE.contains(w)).count();
+    let fits = words.iter().all(|w| {
+        FIRST_PLACE.contains(w)
+            || LAST_PLACE.contains(w)
+            || SLOT_WORDS.contains(w)
+            || CHOICE_CONTEXT.contains(w)
+            || PLACE_NOUNS.contains(w)
+    });
+    if !fits || !words.iter().any(|w| PLACE_NOUNS.contains(w)) {
+        return None;
+    }
+    match (first, last) {
+        (1, 0) => Some(Intent::Number(1)),
+        (0, 1) => Some(Intent::LastSlot),
+        _ => None,
+    }
+}
+
+/// A tenant's rating followed by a comment: "5! very fast", "3 - he was late", "2, still kind of
+/// leaking", "5 stars, great job", "5/5 would recommend". The score opens the message and ends
+/// its clause, and no other number or time follows.
+fn rating_with_comment(ctx: &Ctx) -> Option<Intent> {
+    let (&first, rest) = ctx.core.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let norm = ctx.norm(first);
+    let scored = norm.contains('/');
+    let value = choice_value(norm, false, true).filter(|v| (1..=10).contains(v))?;
+    if !(scored || norm.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    // The score's own clause: "5 stars," or "5!" or "3 -".
+    let mut end = first;
+    if ["star", "stars"].contains(&ctx.norm(end + 1)) {
+        end += 1;
+    }
+    let closed = ends_clause(&ctx.tokens[end].raw)
+        || ctx.tokens.get(end + 1).is_some_and(|t| t.norm.is_empty());
+    if !(scored || closed) {
+        return None;
+    }
+    let more_numbers = ctx.tokens[end + 1..]
+        .iter()
+        .any(|t| t.norm.bytes().any(|b| b.is_ascii_digit()));
+    let times_after = find_times(ctx).iter().any(|t| t.start > end);
+    (!more_numbers && !times_after).then_some(Intent::Number(value))
 }
 
 /// The number a word names: `2`, `#2`, `2nd`, `second`; spelled cardinals only when
@@ -1296,7 +1464,7 @@ fn amount_range_at(ctx: &Ctx, i: usize) -> Option<[AmountSeen; 2]> {
 }
 
 fn money(ctx: &Ctx) -> Option<Intent> {
-    let keywords: Vec<(Match, MoneyKind)> = ctx
+    let mut keywords: Vec<(Match, MoneyKind)> = ctx
         .matches
         .iter()
         .filter_map(|m| match m.kw {
@@ -1305,12 +1473,40 @@ fn money(ctx: &Ctx) -> Option<Intent> {
             _ => None,
         })
         .collect();
+    // "INV-1042 total $275": an invoice number says it is an invoice, and is its reference.
+    // After an invoice keyword it is only the reference ("invoice INV-88 $99.99").
+    let numbered: Vec<usize> = (0..ctx.tokens.len())
+        .filter(|&i| is_invoice_number(ctx.norm(i)))
+        .filter(|&i| {
+            !keywords
+                .iter()
+                .any(|(m, kind)| *kind == MoneyKind::Invoice && m.start < i)
+        })
+        .collect();
+    keywords.extend(numbered.iter().map(|&i| {
+        let m = Match {
+            kw: Kw::Invoice,
+            start: i,
+            end: i + 1,
+        };
+        (m, MoneyKind::Invoice)
+    }));
+    keywords.sort_by_key(|(m, _)| m.start);
     for (n, (m, kind)) in keywords.iter().enumerate() {
         let stop = keywords
             .get(n + 1)
             .map_or(ctx.tokens.len(), |(next, _)| next.start);
         if let Some(intent) = read_money(ctx, m, stop, *kind) {
-            return Some(intent);
+            return Some(match intent {
+                Intent::Invoice {
+                    amount,
+                    reference: None,
+                } if numbered.contains(&m.start) => Intent::Invoice {
+                    amount,
+                    reference: Some(clean_reference(&ctx.tokens[m.start].raw)),
+                },
+                other => other,
+            });
         }
         // "done, invoice to follow" mentions money without stating any: only a message that
         // opens with the keyword is asking to record one.
@@ -1319,6 +1515,15 @@ fn money(ctx: &Ctx) -> Option<Intent> {
         }
     }
     None
+}
+
+/// `inv-1042`, `inv#88`, `inv2231`: an invoice number with its prefix.
+fn is_invoice_number(norm: &str) -> bool {
+    norm.strip_prefix("inv").is_some_and(|rest| {
+        let rest = rest.trim_start_matches(['-', '#']);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 /// `10am EST` is a time zone, not an estimate.
@@ -1366,7 +1571,15 @@ fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> Option<Inte
         {
             refs.push((i, true));
         } else if let Some(a) = amount_at(ctx, i) {
-            seen.push(a);
+            // "2 grand", "1.5 k", "3 mil": a round figure, never the exact amount.
+            if MULTIPLIERS.contains(&ctx.norm(i + 1)) {
+                seen.push(AmountSeen {
+                    amount: Amount::Malformed,
+                    ..a
+                });
+            } else {
+                seen.push(a);
+            }
         } else if let Some(range) = amount_range_at(ctx, i) {
             seen.extend(range);
         } else if kind == MoneyKind::Invoice && looks_like_reference(norm) {
@@ -1497,20 +1710,44 @@ fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> Option<Inte
 
 /// A dollar amount with no keyword: money is never filed under a guessed kind.
 fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
-    let cents = (0..ctx.tokens.len()).find_map(|i| match amount_at(ctx, i) {
+    let found = (0..ctx.tokens.len()).find_map(|i| match amount_at(ctx, i) {
         Some(AmountSeen {
             amount: Amount::Exact { cents, .. },
             dollar: true,
             ..
-        }) => Some(cents),
+        }) => Some((i, cents)),
         _ => None,
-    })?;
+    });
+    let Some((at, cents)) = found else {
+        // "around 2-3k": money for sure, but neither its kind nor its amount.
+        return (0..ctx.tokens.len())
+            .any(|i| is_round_thousands(ctx.norm(i)))
+            .then(|| {
+                unclear("What is the exact amount, and is it an estimate or an invoice? Reply e.g. ESTIMATE 2500")
+            });
+    };
+    // "$450 to replace the water heater element": a price for work still to do.
+    if ["to", "para"].contains(&ctx.norm(at + 1)) && PURPOSE_VERBS.contains(&ctx.norm(at + 2)) {
+        let rest: Vec<usize> = (at + 2..ctx.tokens.len()).collect();
+        return Some(Intent::Estimate {
+            amount: Money(cents),
+            note: ctx.compose(&rest, MONEY_LINKS, MONEY_LINKS),
+        });
+    }
     Some(unclear(format!(
         "Is {} an estimate or an invoice? Reply ESTIMATE {} or INVOICE {}",
         Money(cents),
         plain_amount(cents),
         plain_amount(cents)
     )))
+}
+
+/// `3k`, `2-3k`, `1.5k`: thousands written the short way.
+fn is_round_thousands(norm: &str) -> bool {
+    norm.strip_suffix('k').is_some_and(|n| {
+        n.starts_with(|c: char| c.is_ascii_digit())
+            && n.bytes().all(|b| b.is_ascii_digit() || b"-.,".contains(&b))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1524,8 +1761,15 @@ const MINUTE_UNITS: &[&str] = &[
 const HOUR_UNITS: &[&str] = &["hours", "hour", "horas", "hora", "hrs", "hr", "h"];
 /// Words after which a bare number is a delay in minutes (`late 20`, `in 15`, `eta 10`).
 #[rustfmt::skip]
-const DELAY_LEADS: &[&str] = &["in", "eta", "late", "like", "about", "around", "bout"];
+const DELAY_LEADS: &[&str] = &[
+    "in", "eta", "late", "like", "about", "around", "bout", "running", "en",
+];
+/// Longest first: "an hour and a half" before "an hour".
 const DURATION_PHRASES: &[(&str, u32)] = &[
+    ("an hour and a half", 90),
+    ("hour and a half", 90),
+    ("una hora y media", 90),
+    ("hora y media", 90),
     ("half hour", 30),
     ("half an hour", 30),
     ("half hr", 30),
@@ -1687,7 +1931,7 @@ const MONTHS: &[(&str, u32)] = &[
 const AT_WORDS: &[&str] = &["at", "around", "las"];
 /// Words that make a bare range a time window (`from 9 to 11`).
 #[rustfmt::skip]
-const RANGE_OPENERS: &[&str] = &["from", "between", "at"];
+const RANGE_OPENERS: &[&str] = &["from", "between", "at", "de", "desde", "entre"];
 /// Words that may sit inside a written time (`9 to 11`, `10 am`).
 #[rustfmt::skip]
 const TIME_WORDS: &[&str] = &[
@@ -1785,6 +2029,12 @@ fn date_at(ctx: &Ctx, i: usize) -> Option<DateHit> {
     if let Some(value) = numeric_date(norm, today) {
         return Some(hit(i + 1, value));
     }
+    // "thursday the 19th": a day of this month, or of the next when it has passed.
+    if norm == "the"
+        && let Some(day) = ordinal_day(ctx.norm(i + 1))
+    {
+        return Some(hit(i + 2, coming_day_of_month(day, today)));
+    }
     if let Some((_, month)) = MONTHS.iter().find(|(m, _)| *m == norm) {
         let day = day_of_month(ctx.norm(i + 1))?;
         let year = ctx.norm(i + 2);
@@ -1808,6 +2058,33 @@ fn day_of_month(norm: &str) -> Option<u32> {
         return None;
     }
     digits.parse().ok()
+}
+
+/// `19th`, `2nd`: a day of the month written as an ordinal (the suffix is required, so that
+/// "the 2 of them" is no date).
+fn ordinal_day(norm: &str) -> Option<u32> {
+    let digits = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| norm.strip_suffix(s))?;
+    day_of_month(digits).filter(|d| (1..=31).contains(d))
+}
+
+/// The next date on or after today that falls on `day` of its month.
+fn coming_day_of_month(day: u32, today: NaiveDate) -> Result<NaiveDate, DateIssue> {
+    let (mut year, mut month) = (today.year(), today.month());
+    for _ in 0..3 {
+        if let Some(d) = NaiveDate::from_ymd_opt(year, month, day)
+            && d >= today
+        {
+            return Ok(d);
+        }
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    Err(DateIssue::Invalid)
 }
 
 /// `3/14`, `3/14/26`, `3/14/2026` (US order, as the product serves US property managers).
@@ -2099,14 +2376,23 @@ fn short_time(t: NaiveTime) -> String {
 fn is_time_piece(ctx: &Ctx, i: usize, region_start: usize) -> bool {
     let t = &ctx.tokens[i];
     let norm = t.norm.as_str();
-    let between = region_start > 0 && ctx.norm(region_start - 1) == "between";
+    let opener = region_start
+        .checked_sub(1)
+        .map_or("", |p| ctx.tokens[p].norm.as_str());
+    // "between 9 and 11", "entre 9 y 11", "de 8 a 12".
+    let joins = match opener {
+        "between" => &["and"][..],
+        "entre" => &["y"][..],
+        "de" | "desde" => &["a", "hasta"][..],
+        _ => &[][..],
+    };
     (norm.bytes().any(|b| b.is_ascii_digit())
         && norm
             .chars()
             .all(|c| c.is_ascii_digit() || ":-.apm".contains(c)))
         || TIME_WORDS.contains(&norm)
         || t.raw == "-"
-        || (between && norm == "and")
+        || joins.contains(&norm)
 }
 
 fn starts_time(norm: &str) -> bool {
@@ -2120,7 +2406,8 @@ fn starts_time(norm: &str) -> bool {
 fn window_text(ctx: &Ctx, from: usize, to: usize) -> String {
     (from..to)
         .map(|i| match ctx.norm(i) {
-            "" | "to" | "till" | "til" | "until" | "thru" | "through" | "and" => "-",
+            "" | "to" | "till" | "til" | "until" | "thru" | "through" | "and" | "y" | "a"
+            | "hasta" => "-",
             "noon" | "mediodia" => "12pm",
             "midnight" => "12am",
             "oclock" => "",
@@ -2271,8 +2558,24 @@ fn propose(ctx: &Ctx) -> Option<Intent> {
     }
 }
 
-/// A day without a time ("can do friday", "I'll stop by tomorrow"): ask for the time.
+/// Words opening a question about the job rather than an offer of a day.
+#[rustfmt::skip]
+const QUESTION_WORDS: &[&str] = &[
+    "is", "are", "when", "what", "who", "whos", "did", "does", "do", "how", "why", "where",
+    "will", "cuando", "quien", "que", "viene", "vienen",
+];
+
+/// A day without a time ("can do friday", "I'll stop by tomorrow"): ask for the time. A question
+/// about the visit ("is anyone coming tomorrow?") offers no day.
 fn date_without_time(ctx: &Ctx) -> Option<Intent> {
+    let asking = ctx
+        .core
+        .first()
+        .is_some_and(|&i| QUESTION_WORDS.contains(&ctx.norm(i)))
+        && ctx.tokens.iter().any(|t| t.raw.ends_with('?'));
+    if asking {
+        return None;
+    }
     ask_time(&find_dates(ctx))
 }
 
@@ -3384,5 +3687,118 @@ mod tests {
                 other => panic!("{text:?}: {other:?}"),
             }
         }
+    }
+
+    // --- Learned from the labelled data (data/replies.csv) ----------------------------------
+
+    #[test]
+    fn a_slot_named_by_its_place_is_the_first_or_the_last() {
+        assert_all(
+            &[
+                "the later one",
+                "last one",
+                "la última",
+                "the last slot works",
+            ],
+            &Intent::LastSlot,
+        );
+        assert_all(&["the earlier one", "earliest one"], &Intent::Number(1));
+        assert_eq!(intent("later"), Intent::Unknown);
+        assert_eq!(
+            intent("the last time you came it broke again"),
+            Intent::Unknown
+        );
+    }
+
+    #[test]
+    fn a_rating_followed_by_a_comment_is_still_the_rating() {
+        assert_eq!(intent("5! very fast and friendly"), Intent::Number(5));
+        assert_eq!(intent("3 - he was late"), Intent::Number(3));
+        assert_eq!(intent("5 stars, great job"), Intent::Number(5));
+        assert_eq!(intent("5/5 would recommend"), Intent::Number(5));
+        assert_eq!(intent("⭐⭐⭐⭐⭐"), Intent::Number(5));
+        assert_eq!(intent("I'd give it a 4"), Intent::Number(4));
+        assert_eq!(
+            intent("1. I can come at 9"),
+            proposal(today(), (9, 0), (11, 0))
+        );
+    }
+
+    #[test]
+    fn a_delay_between_running_and_behind_is_read() {
+        assert_eq!(intent("running 15 behind"), late(Some(15)));
+        assert_eq!(
+            intent("running about an hour and a half behind"),
+            late(Some(90))
+        );
+        assert_eq!(intent("voy con 30 min de retraso"), late(Some(30)));
+        assert_eq!(intent("llego en 10 minutos"), late(Some(10)));
+    }
+
+    #[test]
+    fn spanish_ranges_and_ordinal_days_are_times() {
+        assert_eq!(
+            intent("lunes de 8 a 12"),
+            proposal(date(2026, 3, 16), (8, 0), (12, 0))
+        );
+        assert_eq!(
+            intent("thursday the 19th at 9am"),
+            proposal(date(2026, 3, 19), (9, 0), (11, 0))
+        );
+        assert_eq!(intent("the 2nd one"), Intent::Number(2));
+    }
+
+    #[test]
+    fn a_price_for_work_still_to_do_is_an_estimate() {
+        assert_eq!(
+            intent("$450 to replace the water heater element"),
+            estimate(45_000, Some("replace the water heater element"))
+        );
+        assert_eq!(
+            intent("need approval for 900 to replace the contactor"),
+            estimate(90_000, Some("replace the contactor"))
+        );
+        assert!(question("it'll be $950").contains("estimate or an invoice"));
+    }
+
+    #[test]
+    fn a_round_figure_is_never_recorded_as_money() {
+        assert!(question("estimate 2 grand or so").contains("estimate amount"));
+        assert!(question("around 2-3k probably").contains("exact amount"));
+    }
+
+    #[test]
+    fn an_invoice_number_or_a_bill_says_invoice() {
+        assert_eq!(
+            intent("INV-1042 total $275"),
+            invoice(27_500, Some("INV-1042"))
+        );
+        assert_eq!(intent("billed 1500 for the job"), invoice(150_000, None));
+        assert_eq!(intent("total due $725"), invoice(72_500, None));
+    }
+
+    #[test]
+    fn everyday_refusals_arrivals_and_moves_are_understood() {
+        assert_eq!(
+            intent("I'm out of town until Monday"),
+            decline(Some("I'm out of town until Monday"))
+        );
+        assert_eq!(intent("swamped"), decline(None));
+        assert_eq!(
+            intent("no, I'm not home then"),
+            decline(Some("I'm not home then"))
+        );
+        assert_eq!(intent("just pulled up"), Intent::Arrived);
+        assert_eq!(intent("estoy afuera"), Intent::Arrived);
+        assert_eq!(
+            intent("need to move tomorrow's appointment"),
+            Intent::Reschedule
+        );
+        assert_eq!(intent("no longer need the repair"), Intent::Cancel);
+        assert_eq!(intent("is anyone coming tomorrow?"), Intent::Unknown);
+        assert_eq!(
+            intent("replaced the breaker, power restored"),
+            done(Some("replaced the breaker"))
+        );
     }
 }

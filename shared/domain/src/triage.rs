@@ -8,13 +8,16 @@
 //! The pipeline:
 //!
 //! 1. The description is folded: lower case, accents stripped, apostrophes dropped (`won't` →
-//!    `wont`), common typos fixed (`leek`, `watter`, `toliet`, `furnance`…), contractions
-//!    expanded (`wont` → `will not`) so that one `not` serves every phrasing, and compound nouns
-//!    joined (`water heater` → `waterheater`) so that a water heater is never read as heating.
+//!    `wont`) except a final `'s`, read as `is` (`heat's out`), common typos and dropped g's fixed
+//!    (`leek`, `watter`, `toliet`, `furnance`, `sparkin`…), contractions expanded (`wont` →
+//!    `will not`) so that one `not` serves every phrasing, a few emoji read as the word they
+//!    stand for (🚽 toilet, 🔥 fire), and compound nouns joined (`water heater` → `waterheater`)
+//!    so that a water heater is never read as heating.
 //! 2. The words are split into sentences (`.`, `!`, `?`, `;`, new lines) and clauses (commas and
 //!    conjunctions such as `and`, `but`, `y`, `pero`). Phrases match whole words inside one clause,
 //!    so "gas" never matches "gasket", and a run-on text like "the toilet runs and the outlet
-//!    sparks" yields two separate facts.
+//!    sparks" yields two separate facts; a clause goes on after "and won't…" or "but only…",
+//!    whose subject is the same ("the mini split blinks and won't cool").
 //! 3. Each rule in `RULES` turns a phrase into a fact (an emergency kind, or an urgent or routine
 //!    problem). A match is void when a negation (`no`, `not`, `never`, `sin`…) precedes it in the
 //!    same clause with only filler words in between ("no gas smell", "I don't see any sparks",
@@ -219,7 +222,11 @@ enum Fact {
     Gas,
     CarbonMonoxide,
     Flooding,
+    /// Sparks, arcing, a burning electrical smell: an electrician's job.
     FireOrSparks,
+    /// Fire, flames or smoke with no electrical sign: the trade comes from the device named, else
+    /// general repair.
+    Fire,
     Sewage,
     NoHeat,
     Lockout,
@@ -281,7 +288,7 @@ impl Fact {
             Fact::Gas => EmergencyKind::Gas,
             Fact::CarbonMonoxide => EmergencyKind::CarbonMonoxide,
             Fact::Flooding => EmergencyKind::Flooding,
-            Fact::FireOrSparks => EmergencyKind::FireOrSparks,
+            Fact::FireOrSparks | Fact::Fire => EmergencyKind::FireOrSparks,
             Fact::Sewage => EmergencyKind::Sewage,
             Fact::NoHeat if cold => EmergencyKind::NoHeat,
             Fact::Lockout => EmergencyKind::Lockout,
@@ -348,12 +355,25 @@ impl Fact {
             Fact::Lockout | Fact::SecurityBreach | Fact::LostKeys => Trade::Locksmith,
             Fact::RoofLeak => Trade::Roofing,
             Fact::Pests => Trade::Pest,
-            Fact::CoChirp
+            Fact::Fire
+            | Fact::CoChirp
             | Fact::SmokeAlarm
             | Fact::DetectorChirp
             | Fact::DetectorFault
             | Fact::Mold => Trade::General,
         }
+    }
+
+    /// Facts about water on the loose, whose trade is where the water comes from.
+    fn watery(self) -> bool {
+        matches!(
+            self,
+            Fact::Flooding
+                | Fact::StoppedFlood
+                | Fact::Leak
+                | Fact::ContainedLeak
+                | Fact::MinorLeak
+        )
     }
 
     /// Facts about water can be taken back by a later "it stopped".
@@ -636,6 +656,8 @@ fn pick_tips(
 enum Scope {
     Clause,
     Sentence,
+    /// The whole description, for facts told across sentences.
+    Text,
 }
 
 /// A fact and the phrases that show it.
@@ -665,6 +687,19 @@ const fn clause(
     }
 }
 
+const fn whole(
+    fact: Fact,
+    phrases: &'static [&'static str],
+    unless: &'static [&'static str],
+) -> Rule {
+    Rule {
+        fact,
+        scope: Scope::Text,
+        phrases,
+        unless,
+    }
+}
+
 const fn sentence(
     fact: Fact,
     phrases: &'static [&'static str],
@@ -685,6 +720,12 @@ const CONTAINED: &str =
     "bucket*|pan|pot|towel*|container|bowl|cubeta*|balde*|cubo|toalla*|recipiente|olla|trapo*";
 /// Words that make a leak minor.
 const MINOR: &str = "slow|slowly|slight*|little|small|minor|tiny|bit|occasional*|sometimes|poco|poquito|lento|pequen*";
+/// A small leak that wets or damages something is urgent after all.
+const DAMAGE: &str =
+    "wet|soaked|soaking|warped|swollen|damage*|rotting|rotten|mojad*|empapad*|hinchad*|podrid*";
+/// Parts a plumber fixes, even behind an appliance.
+const PLUMBING_PARTS: &str =
+    "pipe*|valve*|supply|line|drain+pipe|tubo*|tuberia*|cano|llave+de+paso";
 const HEAT_WORDS: &str = "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calefactor|calentador|caldera";
 const BATTERY: &str = "battery|batteries|bateria*|pila|pilas";
 
@@ -693,10 +734,12 @@ static RULES: &[Rule] = &[
     clause(
         Fact::Gas,
         &[
-            "gas|propane|propano ~2 smell*|odor*|odour*|olor*|huele*|hiss*",
+            "gas|propane|propano ~4 smell*|odor*|odour*|olor*|huele*|hiss*",
             "smell*|odor*|odour*|olor*|huele*|huelo|hiss*|tufo ~3 gas|propane|propano",
             "rotten+egg*|huevo+podrido|huevos+podridos",
-            "gas+line|gas+pipe|linea+de+gas|tuberia+de+gas ~3 broke*|damaged|hit|cut|leak*|rota|roto|danad*",
+            "gas+line|gas+pipe|gas+meter|linea+de+gas|tuberia+de+gas ~5 broke*|damaged|hit|cut|leak*|hiss*|rota|roto|danad*",
+            "hit|cut|broke|damaged|struck|nicked|punctured|rompio|rompieron ~3 gas+line|gas+pipe|gas+meter|linea+de+gas|tuberia+de+gas",
+            "se+esta+saliendo|se+sale|se+escapa|se+esta+escapando|saliendo|escapando ~2 gas|propano",
         ],
         &[],
     ),
@@ -712,15 +755,31 @@ static RULES: &[Rule] = &[
     clause(
         Fact::CarbonMonoxide,
         &[
-            "coalarm ~3 beep*|sound*|alarm*|ring*|screech*|blar*|activat*|triggered|flash*|alert*|suena|sonando|sono|pita|pitando|chilla*|went+off|going+off|goes+off|gone+off|go+off|keeps+going",
-            "beep*|sounding|ringing|suena|sonando|pitando ~3 coalarm",
+            "coalarm ~5 beep*|sound*|alarm*|ring*|screech*|blar*|activat*|triggered|flash*|alert*|suena|sonando|sono|pita|pitando|chilla*|went+off|going+off|goes+off|gone+off|go+off|keeps+going",
+            "beep*|sounding|ringing|suena|sonando|sono|sonaba|pitando ~3 coalarm",
+            "coalarm ~3 reads+high|reading+high|high+reading*|ppm|levels|level|not+stop*",
             "carbon+monoxide|monoxide|monoxido|co+poisoning|co+leak|co+levels|co+level",
+        ],
+        &[],
+    ),
+    // "Monoxide alarm!!! We are outside now": leaving the home over a CO alarm says it sounded.
+    whole(
+        Fact::CarbonMonoxide,
+        &[
+            "coalarm ~12 outside|evacuat*|got+out|left+the+house|left+the+apartment|salimos|afuera",
+            "outside|evacuat*|got+out|salimos|afuera ~12 coalarm",
         ],
         &[],
     ),
     clause(
         Fact::CoChirp,
         &["coalarm ~3 chirp*", "chirp* ~3 coalarm"],
+        &[],
+    ),
+    // "The CO detector is beeping and says low battery": a chirp, whatever beeps.
+    sentence(
+        Fact::CoChirp,
+        &["coalarm ~10 low+battery|battery+low|battery+is+low|bateria+baja|pila+baja"],
         &[],
     ),
     // ---- Smoke alarms and detectors ----------------------------------------------------------
@@ -738,7 +797,7 @@ static RULES: &[Rule] = &[
             "smokealarm ~3 chirp*",
             "chirp* ~3 smokealarm",
             "smokealarm|coalarm ~4 battery|batteries|bateria*|pila|pilas",
-            "smokealarm|coalarm ~3 not+work*|dead|broken|missing|fell|no+funciona|no+sirve",
+            "smokealarm|coalarm ~5 not+work*|dead|broken|missing|fell|no+funciona|no+sirve",
         ],
         &[],
     ),
@@ -754,14 +813,14 @@ static RULES: &[Rule] = &[
         &[],
     ),
     clause(
-        Fact::FireOrSparks,
+        Fact::Fire,
         &["smoke|smoking|smoky|smokey|humo|humea*"],
         &[
             "cigar*|cigarette*|weed|marijuana|vape*|vaping|smoker*|tobacco|fuma*|fumar|cigarro*|cigarrillo*|hookah|incense|no+smoking|bbq|barbecue|grill|parrilla|asador",
         ],
     ),
     clause(
-        Fact::FireOrSparks,
+        Fact::Fire,
         &[
             "fire|fires|flames|fuego|incendio*|llamas|ablaze|blaze",
             "on+fire|caught+fire|catch+fire|se+incendi*|prendio+fuego",
@@ -769,7 +828,7 @@ static RULES: &[Rule] = &[
         &["ceasefire|pit"],
     ),
     clause(
-        Fact::FireOrSparks,
+        Fact::Fire,
         &["flame"],
         &[
             "pilot|piloto|burner*|stove|estufa|blue|yellow|orange|quemador*|range|oven|cooktop|furnace*|waterheater",
@@ -796,6 +855,14 @@ static RULES: &[Rule] = &[
         ],
         &["bulb|foco|bombilla"],
     ),
+    clause(
+        Fact::FireOrSparks,
+        &[
+            "light|lights|fixture*|lamp|lampara*|socket*|bulb|foco ~5 melt*|scorch*|charred|derretid*|chamuscad*",
+            "melt*|scorch*|charred|derretid*|chamuscad* ~5 light|lights|fixture*|lamp|lampara*|socket*|bulb|foco",
+        ],
+        &[],
+    ),
     sentence(
         Fact::FireOrSparks,
         &[
@@ -817,7 +884,9 @@ static RULES: &[Rule] = &[
             "back+up|backs+up|backing+up|backed+up|coming+up|came+up|comes+up|bubbling+up ~3 tub|bathtub|shower|floor+drain|tina|regadera",
             "toilet*|inodoro*|excusado* ~4 overflow*|coming+up|backing+up|backed+up|desbord* ~4 sewage|poop|feces|waste|excrement|poo|shit|caca|popo|excremento*",
             "poop|feces|excrement|poo|shit|caca|popo|excremento* ~3 coming+up|coming+out|backing+up|everywhere|floor|tub|shower|bathtub|tina|regadera|sale|saliendo|piso|por+todos+lados",
-            "back+up|backs+up|backing+up|backed+up|coming+up|came+up|comes+up ~4 black+water|brown+water|sewage|poop|feces",
+            "back+up|backs+up|backing+up|backed+up|coming+up|came+up|comes+up ~4 black+water|brown+water|sewage|sewer|poop|feces",
+            "floor+drain|basement+drain|floor+drains ~3 back*|overflow*|coming+up|came+up|bubbling",
+            "desbord*|overflow*|rebos* ~3 toilet*|inodoro*|excusado*|escusado* ~4 sewage|poop|feces|waste|excrement|poo|shit|caca|popo|excremento*",
             "toilet+water|dirty+water|black+water|brown+water|agua+sucia|agua+negra ~3 coming+up|comes+up|came+up|backing+up|tub|bathtub|shower|tina|regadera|coladera",
             "all|every|multiple|both|todos|todas ~2 drain*|toilets|sinks|coladeras|desagues ~3 back*|clog*|overflow*|tapad*",
             "drenaje|desague|coladera ~3 regres*|sale|saliendo|desbord*|brota|brotando|se+regresa",
@@ -829,24 +898,40 @@ static RULES: &[Rule] = &[
     // ---- Flooding ---------------------------------------------------------------------------
     clause(
         Fact::Flooding,
-        &[
-            "flood|floods|flooded|flooding|floodin|inund*|anegad*",
-            "water|agua ~3 everywhere|all+over|por+todas+partes|por+todos+lados|por+todo+el+piso|por+toda+la+casa",
-            "water|agua ~3 pouring|pours|poured|gushing|gushes|gushed|spraying|sprays|sprayed|spurting|spurts|shooting|streaming|rushing",
-            "burst|bursting|busted|broken|broke|exploded|ruptured|split ~2 pipe*|water+line|supply+line|hose|tubo*|tuberia*|cano|canos|caneria*|manguera*",
-            "pipe*|water+line|supply+line|hose|hoses|tubo*|tuberia*|cano|canos|caneria*|manguera* ~3 burst*|busted|broke|broken|exploded|ruptured|split|revent*|explot*|rota|roto|rotos|rotas|se+rompio",
-            "waterheater ~3 burst*|exploded|ruptured|revent*|explot*",
-            "se+rompio|revento|exploto ~3 tubo*|tuberia*|cano|canos|caneria*|pipa*|manguera*",
-            "ceiling|techo ~3 caving|collaps*|falling+in|fell+in|came+down|coming+down|se+cayo|se+esta+cayendo|se+derrumbo",
-            "ceiling|techo|roof ~4 leak*|pouring|dripping|coming|gotea* ~3 a+lot|badly|bad|heavily|fast|like+crazy|everywhere|nonstop|non+stop|mucho|muchisimo",
-            "water|agua ~3 coming|pouring|running|streaming|entering|cayendo|cae|sale|saliendo|entra|entrando|chorrea* ~4 ceiling|light|fixture|lamp|walls|wall|techo|lampara|pared*",
-        ],
+        &["flood|floods|flooded|flooding|floodin|inund*|anegad*"],
         &[],
+    ),
+    // Water all over the inside of a fridge is a fridge problem, not a flood.
+    clause(
+        Fact::Flooding,
+        &[
+            "water|agua ~3 everywhere|all+over|por+todas+partes|por+todos+lados|por+todo+el+piso|por+toda+la+casa",
+        ],
+        &["fridge*|refrigerator*|freezer*|refri|refrigerador*|nevera*|congelador*"],
     ),
     clause(
         Fact::Flooding,
         &[
-            "leak*|gotea*|dripping ~2 a+lot|badly|heavily|like+crazy|everywhere|nonstop|non+stop|really+bad|so+much|mucho|muchisimo|sin+parar",
+            "water|agua ~3 pouring|pours|poured|gushing|gushes|gushed|spraying|sprays|sprayed|spurting|spurts|shooting|streaming|rushing|blasting|blasts",
+            "burst|bursting|busted|broken|broke|exploded|ruptured|split ~2 pipe*|water+line|supply+line|hose|tubo*|tuberia*|cano|canos|caneria*|manguera*",
+            "pipe*|water+line|supply+line|hose|hoses|tubo*|tuberia*|cano|canos|caneria*|manguera* ~6 burst*|busted|broke|broken|exploded|ruptured|split|revent*|explot*|rota|roto|rotos|rotas|se+rompio",
+            "hose|hoses|supply+line|water+line|manguera* ~3 popped+off|came+off|came+loose|blew+off|disconnected|se+solto|se+zafo",
+            "waterheater ~3 burst*|exploded|ruptured|revent*|explot*",
+            "se+rompio|revento|exploto ~3 tubo*|tuberia*|cano|canos|caneria*|pipa*|manguera*",
+            "ceiling|techo ~3 caving|collaps*|falling+in|fell+in|came+down|coming+down|se+cayo|se+esta+cayendo|se+derrumbo",
+            "ceiling|techo|roof ~4 leak*|pouring|dripping|coming|gotea* ~3 a+lot|badly|bad|heavily|fast|like+crazy|everywhere|nonstop|non+stop|mucho|muchisimo",
+            "water|agua ~3 coming|pouring|running|streaming|entering|cayendo|cae|sale|saliendo|entra|entrando|chorrea* ~4 ceiling|light|fixture|lamp|techo|lampara",
+            // Water reaching a light or an outlet is dangerous however little of it there is.
+            "water|agua ~3 dripping|drips|leaking|leaks|coming|running|goteando|gotea|sale|saliendo|cae|cayendo ~5 light|lights|fixture*|lamp|outlet*|switch|switches|panel|socket*|lampara*|enchufe*|contacto*|apagador*",
+            // "It's raining in my living room": water coming through the ceiling indoors.
+            "raining|rains|llueve|lloviendo ~2 in|inside|into|dentro|adentro ~3 room|bedroom|kitchen|bathroom|apartment|unit|house|hallway|ceiling|living|cuarto|cocina|bano|sala|casa|departamento|apartamento",
+        ],
+        &["pilot|piloto"],
+    ),
+    clause(
+        Fact::Flooding,
+        &[
+            "leak*|gotea*|dripping ~4 a+lot|a+ton|tons|badly|heavily|like+crazy|everywhere|nonstop|non+stop|really+bad|so+much|mucho|muchisimo|sin+parar",
             "major|huge|massive|severe|serious|enorme|grave ~2 leak*|fuga|gotera",
             "fuga|gotera ~2 grande|enorme|fuerte|grave",
             "water|leak*|leaking|agua|fuga ~3 not+stop*|not+shut+off|not+turn+off|no+para|no+deja+de+salir|no+se+detiene",
@@ -855,6 +940,20 @@ static RULES: &[Rule] = &[
         &[
             FAUCET,
             "toilet*|shower*|regadera|inodoro*|excusado*|gas|propane",
+        ],
+    ),
+    // "Water is leaking from the unit above into my kitchen, and it's not stopping."
+    sentence(
+        Fact::Flooding,
+        &[
+            "water|agua|underwater|flooded ~8 keeps+rising|still+rising|is+rising|sigue+subiendo",
+            "water|agua|leak*|leaking|fuga|wet|soaked|mojad*|empapad* ~10 not+stop*|not+stopping|keeps+coming|keeps+pouring|keeps+getting+worse|no+para|no+se+detiene|sigue+saliendo",
+        ],
+        &[
+            FAUCET,
+            "toilet*|shower*|regadera|inodoro*|excusado*|gas|propane|drip|drips|dripping|gotea|goteando|slow*|little|bit|poco",
+            // "The water bill keeps rising" is no flood.
+            "bill|bills|factura|recibo|rent|renta|price*|cost*|usage|consumo|pressure|presion",
         ],
     ),
     clause(
@@ -867,7 +966,7 @@ static RULES: &[Rule] = &[
     clause(
         Fact::Flooding,
         &[
-            "standing+water|inches+of+water|ankle+deep|knee+deep|agua+estancada",
+            "standing+water|inches+of+water|ankle+deep|knee+deep|agua+estancada|under+water|underwater|bajo+el+agua",
             "water|agua ~2 rising|sube|subiendo",
             "mucha+agua|chorro*|a+chorros",
         ],
@@ -886,8 +985,9 @@ static RULES: &[Rule] = &[
     clause(
         Fact::NoHeat,
         &[
-            "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calentador|caldera|calefactor|heat+pump ~3 not+work*|not+turn*|not+com*|not+start*|not+heat*|not+warm*|not+blow*+hot|not+blow*+warm|not+on|not+function*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+cold|blows+cold|cold+air|cold|keeps+shutting+off|keeps+turning+off|keeps+shutting+down|shuts+off|shuts+down|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca|descompuest*|se+apago|apagad*|frio|fria",
+            "heat|heating|heater|heaters|furnace*|boiler|radiator*|calefaccion|calentador|caldera|calefactor|heat+pump ~3 not+work*|not+turn*|not+com*|not+start*|not+heat*|not+warm*|not+get*+hot|not+get*+warm|not+blow*+hot|not+blow*+warm|not+on|not+function*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+cold|blows+cold|cold+air|cold|keeps+shutting+off|keeps+turning+off|keeps+shutting+down|shuts+off|shuts+down|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca|descompuest*|se+apago|apagad*|frio|fria",
             "heat|heating|heater|heaters|furnace*|boiler|calefaccion|calentador|caldera ?is|went|has+gone|has+been|was|keeps+going|is+all|goes ?completely|totally out",
+            "heat|heating|heater|heaters|furnace*|boiler ?is|was|has|had been|gone ?completely|totally out",
         ],
         &[
             "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|iron|plancha|blanket|fridge*|refrigerator*|freezer*|shower*|ducha|regadera|pool|towel ~1 heat|heating|heater|heaters|calefaccion|calentador",
@@ -896,8 +996,13 @@ static RULES: &[Rule] = &[
     clause(
         Fact::NoHeat,
         &[
+            "no+funciona|no+sirve|no+prende|no+enciende|no+calienta|no+jala|no+arranca ~2 la|el|mi ?calefaccion|calefactor|caldera|heat|heater",
             "no+heat|no+heating|no+heater|without+heat|without+heating|sin+calefaccion|sin+calor|sin+calentador|sin+calefactor|no+hay+calefaccion|no+hay+calor|no+tengo+calefaccion|no+tenemos+calefaccion|no+hay+calentador",
             "not ~2 have|get|getting|got ~2 heat|heating",
+            "no+warm+air|no+hot+air|no+heat+coming|not+heating",
+            "barely|hardly heating|heats|warming|warms|heat",
+            // Short cycling: "it turns off before the house gets warm".
+            "turns|shuts|cuts|goes|switches ?right off before ~4 warm*|heat*",
         ],
         &[
             "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|lavavajillas|waterheater|iron|plancha|blanket|fridge*|refrigerator*|freezer*|shower*|ducha|regadera|spaceheater|pool|towel ~3 no+heat|no+heating|not+heat*|without+heat|sin+calor|no+calienta",
@@ -911,6 +1016,10 @@ static RULES: &[Rule] = &[
             "30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 inside|in+here|adentro",
             "freezing|helado|congelando ~3 inside|apartment|unit|house|home|in+here|casa|departamento|apartamento|adentro|depa",
             "apartment|unit|house|home|place|casa|departamento|apartamento|depa ~3 freezing|helado|helada|congelando|so+cold|very+cold|really+cold|too+cold|extremely+cold|super+cold|ice+cold|muy+frio|muy+fria|still+cold|not+warm+up|never+warms+up",
+            "apartment|unit|house|home|place|bedroom|room|inside|casa|departamento|apartamento|depa ~4 30|31|32|33|34|35|36|37|38|39|40|41|42|43|44|45|46|47|48|49|50|51|52|53|54|55 ?degrees|degree|grados|f",
+            "frio|helado|cold|freezing ~3 adentro|dentro|inside|en+la+casa|en+el+departamento|in+the+house|in+the+apartment",
+            // People freezing indoors: "we're freezing", "estamos congelándonos".
+            "we|were|im|i|kids|baby|everyone|estamos|nos ?are|am|is|all ?so|literally|estamos freezing|congelando*|muriendo+de+frio",
         ],
         &[
             "fridge*|refrigerator*|freezer*|refri|nevera*|congelador*|food|comida|pipe*|tuberia*|ac|water|agua|waterheater|shower*|pool",
@@ -929,18 +1038,32 @@ static RULES: &[Rule] = &[
             "me+quede|nos+quedamos|quede|quedamos ~2 afuera|fuera|sin+llave*",
             "no+puedo|no+podemos|no+pude ~2 entrar|abrir+la+puerta|abrir+mi+puerta|abrir+la+cerradura",
             "deje|olvide|quedaron|olvidaron|dejamos ~3 llave* ~3 adentro|dentro",
+            "shut|closed|slammed|locked|cerro ~1 behind ~1 me|us|him|her|them",
+            "im|i|we|were|me|us|kids|son|daughter|she|he|they|family ?am|are|is|was|got|been|all stuck|locked|stranded outside|out+of+my+apartment|out+of+the+apartment|out+of+my+unit|out+of+the+house|out+of+my+house|afuera",
         ],
         &[
             "touch|contact|account|app|portal|website|site|online|email|login|password|closet|cabinet*|mailbox|buzon|storage|tub|bathtub|shower|car|coche|carro|pool|gym|laundry|attic|crawl*|bed|window*|ventana*|bathroom*|bedroom*|garage|fridge|oven|dishwasher|washer|dryer|jar|phone|wifi|internet|waterheater",
+        ],
+    ),
+    // "Lost my keys and I'm stuck outside."
+    sentence(
+        Fact::Lockout,
+        &[
+            "lock|locks|keypad|fob|keycard|code|smart+lock ~4 died|dead|not+work*|not+open*|not+unlock* ~8 outside|not+get+in|not+get+into|no+puedo+entrar|afuera",
+            "lost|misplaced|forgot|left|perdi|olvide ~3 key|keys|fob|keycard|llave* ~8 stuck+outside|stuck+out|sitting+outside|waiting+outside|standing+outside|not+get+in|no+puedo+entrar|afuera",
+        ],
+        &[
+            "touch|contact|account|app|portal|website|site|online|email|login|password|closet|cabinet*|mailbox|buzon|storage|car|coche|carro|pool|gym|laundry|garage",
         ],
     ),
     // ---- Security breach --------------------------------------------------------------------
     clause(
         Fact::SecurityBreach,
         &[
-            "door|doors|deadbolt*|puerta ~3 not+lock*|not+latch*|not+close|not+closing|not+shut|not+stay+closed|not+stay+shut|not+secure*|no+cierra|no+se+cierra|no+tiene+seguro|no+traba|no+asegura",
+            "door|doors|deadbolt*|latch|puerta ~3 not+lock*|not+latch*|not+catch*|not+close|not+closing|not+shut|not+stay+closed|not+stay+shut|not+stay+locked|not+secure*|no+cierra|no+se+cierra|no+tiene+seguro|no+traba|no+asegura",
             "not+lock|not+close|not+secure|no+puedo+cerrar|no+puedo+asegurar ~3 door|doors|front|apartment|unit|house|puerta|casa|departamento|depa",
-            "lock|locks|deadbolt*|doorknob|door+handle|cerradura*|chapa*|cerrojo*|strike+plate ~3 broken|broke|busted|damaged|jammed|missing|stuck|not+work*|not+function*|fell+off|came+off|rota|roto|descompuest*|no+sirve|no+funciona|danad*|forzad*",
+            "door|doors|deadbolt*|puerta ~3 not+be+lock*|not+be+secured|not+be+closed",
+            "lock|locks|deadbolt*|doorknob|door+handle|cerradura*|chapa*|cerrojo*|strike+plate ~5 broken|broke|busted|damaged|jammed|missing|stuck|not+work*|not+function*|fell+off|came+off|fell+apart|came+apart|falling+apart|rota|roto|descompuest*|no+sirve|no+funciona|danad*|forzad*",
             "broken|broke|busted|damaged|jammed ~2 lock|locks|deadbolt*|doorknob|cerradura*|chapa*",
         ],
         &[
@@ -951,10 +1074,22 @@ static RULES: &[Rule] = &[
         Fact::SecurityBreach,
         &[
             "broken|broke|busted|shattered|smashed|rota|roto|quebrad*|estrellad* ~2 window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door",
-            "window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door ~4 broken|broke|busted|shattered|smashed|rota|roto|rotos|rotas|quebrad*|estrellad*|romp*|se+rompio|not+lock*|not+latch*|not+close|not+shut|no+cierra|no+se+cierra",
+            "window*|glass|ventana*|vidrio*|cristal*|sliding+door|patio+door ~6 broken|broke|busted|shattered|smashed|rota|roto|rotos|rotas|quebrad*|estrellad*|romp*|se+rompio|not+lock*|not+latch*|not+close|not+shut|no+cierra|no+se+cierra",
         ],
         &[
             "screen*|blind*|ac|crank|mirror|oven|microwave|shower|table|cabinet*|mosquitero|persiana*|espejo|horno|tint|track|sill|seal|fogg*|condensation|draft*|frame|caulk*|shade*|curtain*|cortina*|picture|tv|phone|glasses|cup|jar|bottle|lamp",
+            "car|cars|truck|vehicle|van|coche|carro|auto",
+        ],
+    ),
+    // "A rock through my window, it's shattered": the glass and its state a comma apart.
+    sentence(
+        Fact::SecurityBreach,
+        &[
+            "rock|rocks|brick|stone|ball|something|piedra|ladrillo ~3 through|thru|por ~3 window*|glass|ventana*|vidrio*|door",
+            "window*|ventana*|vidrio* ~8 shattered|smashed|busted|rota|roto|quebrad*|estrellad*",
+        ],
+        &[
+            "screen*|blind*|ac|crank|mirror|oven|microwave|shower|table|cabinet*|mosquitero|persiana*|espejo|horno|tint|track|sill|seal|fogg*|condensation|draft*|frame|caulk*|shade*|curtain*|cortina*|picture|tv|phone|glasses|cup|jar|bottle|lamp|car|cars|truck|coche|carro",
         ],
     ),
     clause(
@@ -967,9 +1102,10 @@ static RULES: &[Rule] = &[
             "kicked ~2 in|open|door",
             "door|puerta ~3 kicked+in|forced|pried|pateada|forzada|reventada",
             "robo|robaron|ladron*|allanamiento|se+metieron|entraron+a+robar",
-            "forzaron|rompieron|patearon ~3 puerta|cerradura|chapa|ventana",
+            "forzaron|rompieron|patearon|forzo|rompio|pateo ~3 puerta|cerradura|chapa|ventana",
         ],
-        &[],
+        // A car or a mailbox broken into leaves the home secure.
+        &["car|cars|truck|vehicle|van|coche|carro|auto|mailbox|buzon|locker|storage"],
     ),
     // ---- Urgent -----------------------------------------------------------------------------
     clause(
@@ -980,7 +1116,7 @@ static RULES: &[Rule] = &[
             "hot+water|agua+caliente ~3 not+work*|gone|not+com*|stopped|cold|runs+cold|broken|no+sale|no+funciona|no+hay|se+acabo|not+get*+hot|fria",
             "hot+water ?is|went|has+gone|has+been|was|goes ?completely|totally out",
             "hot+water does+not|do+not|will+not",
-            "water|agua ~3 not+get*+hot|not+get*+warm|never+gets+hot|never+gets+warm|not+heat*|no+calienta|no+se+calienta|sale+fria|stays+cold|always+cold|ice+cold",
+            "water|agua ~3 not+get*+hot|not+get*+warm|never+gets+hot|never+gets+warm|not+heat*|no+calienta|no+se+calienta|sale+fria|stays+cold|always+cold|ice+cold|lukewarm|tibia|barely+warm|not+hot+enough",
             "waterheater ~3 not+work*|broken|broke|died|dead|stopped|not+turn*|not+heat*|not+light*|not+function*|pilot|no+funciona|no+sirve|no+prende|no+enciende|no+calienta|descompuest*|apagad*|se+apago",
             "waterheater ?is|went|has+gone ?completely out",
         ],
@@ -990,8 +1126,9 @@ static RULES: &[Rule] = &[
         Fact::NoCooling,
         &[
             "no+ac|without+ac|sin+ac|no+hay+ac|no+air|without+air|sin+aire|no+hay+aire|no+cooling|sin+clima",
-            "ac|air|cooling|cooler|aire|enfriador|evaporative+cooler|swamp+cooler ~3 not+work*|not+cool*|not+cold|not+turn*|not+com*|not+blow*|not+function*|not+start*|stopped|quit|died|dead|broken|broke|busted|blowing+warm|blowing+hot|blows+warm|blows+hot|warm+air|hot+air|room+temperature|frozen|freezing+up|iced+up|ice|no+enfria|no+funciona|no+sirve|no+prende|no+enciende|no+sale+frio|descompuest*|echa+aire+caliente|sale+aire+caliente|aire+caliente|warm|hot",
+            "ac|air|cooling|cooler|aire|enfriador|evaporative+cooler|swamp+cooler ~3 not+work*|not+cool*|not+cold|not+turn*|not+com*|not+blow*|not+function*|not+start*|not+kick*|stopped|quit|died|dead|broken|broke|busted|blowing+warm|blowing+hot|blows+warm|blows+hot|warm+air|hot+air|room+temperature|frozen|freezing+up|iced+up|ice|no+enfria|no+funciona|no+sirve|no+prende|no+enciende|no+sale+frio|descompuest*|echa+aire+caliente|sale+aire+caliente|aire+caliente|warm|hot",
             "ac|cooling ?is|went|has+gone|was ?completely out",
+            "ac|air|cooling|cooler|aire ~7 not+cool*|not+work*|not+turn*|not+blow*|not+kick*|no+enfria",
         ],
         &[
             "fridge*|refrigerator*|freezer*|refri|refrigerador*|nevera*|congelador*|fryer|freshener|purifier|bubble*|pipe*|mattress|tire*|tyre*|car|coche|carro|lock",
@@ -1001,6 +1138,7 @@ static RULES: &[Rule] = &[
         Fact::FridgeWarm,
         &[
             "fridge*|refrigerator*|freezer*|refri|refrigerador*|nevera*|congelador*|icebox ~3 not+cool*|not+cold|not+freez*|not+keep*|not+work*|not+function*|not+turn*|stopped|died|dead|broken|broke|busted|warm|hot|defrost*|thaw*|melting|room+temperature|no+enfria|no+congela|no+funciona|no+sirve|no+prende|caliente|descompuest*|se+descongel*|no+esta+frio|no+esta+fria",
+            "fridge*|refrigerator*|refri|refrigerador*|nevera* ~4 41|42|43|44|45|46|47|48|49|50|51|52|53|54|55|56|57|58|59|60|61|62|63|64|65|66|67|68|69|70 ?degrees|degree|grados|f",
             "food ~3 spoil*|going+bad|rotting|gone+bad|thaw*|melt*",
             "comida ~3 echa+a+perder|echando+a+perder|pudre|pudriendo|descompon*|se+echo+a+perder",
         ],
@@ -1011,9 +1149,14 @@ static RULES: &[Rule] = &[
         &[
             "toilet*|inodoro*|excusado*|escusado*|commode|wc ~3 clog*|not+flush*|not+go+down|not+drain*|backed+up|backing+up|backs+up|overflow*|plugged|stopped+up|blocked|tapad*|no+baja|no+jala|desborda*|se+tapo|no+se+va|no+descarga",
             "clog*|tapad*|tapo|plugged|stopped+up|overflow* ~3 toilet*|inodoro*|excusado*|escusado*",
-            "bano|taza ~2 tapado|tapada|no+baja|no+jala|se+tapo",
         ],
         &[],
+    ),
+    // "El baño está tapado" is the toilet, unless a sink, tub or shower of the bathroom is named.
+    clause(
+        Fact::ToiletClogged,
+        &["bano|taza ~2 tapado|tapada|no+baja|no+jala|se+tapo"],
+        &["lavabo*|lavamanos|regadera*|tina|ducha*|coladera*|fregadero*"],
     ),
     clause(
         Fact::NoPower,
@@ -1027,12 +1170,13 @@ static RULES: &[Rule] = &[
         ],
         &[
             "pilot|fridge*|refrigerator*|freezer*|oven*|dishwasher*|washer*|dryer*|microwave*|stove*|ac|button|car|coche|flicker*|parpadea*|coalarm|smokealarm",
+            "fall+out|falls+out|fell+out|falling+out|loose|suelto|flojo",
         ],
     ),
     clause(
         Fact::BreakerTrips,
         &[
-            "breaker*|panel|fuse*|gfci|pastilla*|breakers ~3 trip*|keeps+going+off|flipped|flips|blow*|blew|blown|se+bota|se+baja|se+bajo|se+botan|se+cae|se+bajan",
+            "breaker*|panel|fuse*|gfci|pastilla*|breakers ~5 trip*|keeps+going+off|flipped|flips|blow*|blew|blown|se+bota|se+baja|se+bajo|se+botan|se+cae|se+bajan",
             "trip*|blew|blown|blows|flips ~3 breaker*|fuse*|panel|gfci",
         ],
         &[],
@@ -1041,12 +1185,13 @@ static RULES: &[Rule] = &[
         Fact::HotOutlet,
         &[
             "outlet*|plug|plugs|switch|switches|panel|breaker*|enchufe*|contacto*|apagador*|socket* ?is|are|feels|feel|gets|getting|got|was|were|runs|esta|estan|se+siente|se+pone ?very|really|too|super|extremely|muy hot|warm|caliente|calientes|buzzing|buzzes|humming|hums|crackling|crackles|zumba|zumbando",
-            "buzz*|crackl*|humming|zumbido ~3 outlet*|panel|breaker*|switch|switches|enchufe*|contacto*",
+            "buzz*|crackl*|humming|zumbido ~6 outlet*|panel|breaker*|switch|switches|enchufe*|contacto*",
             "outlet*|panel|breaker*|switch|switches|enchufe*|contacto* ~4 buzz*|humming|crackl*|zumba*|zumbido",
         ],
         &[],
     ),
-    clause(
+    // Sentence-wide, so that "a crack in the ceiling, no water" (no water damage) is no outage.
+    sentence(
         Fact::NoWater,
         &[
             "no+water|no+running+water|sin+agua|no+hay+agua|no+tengo+agua|no+sale+agua|no+tenemos+agua",
@@ -1064,16 +1209,19 @@ static RULES: &[Rule] = &[
         ],
         &[],
     ),
-    clause(
+    // Sentence-wide, so that "locked out of my mailbox, lost the little key" is about the mailbox.
+    sentence(
         Fact::LostKeys,
         &[
             "lost|misplaced|perdi|perdimos ~3 key|keys|fob|keycard|llave*|tarjeta",
             "key|keys|fob|keycard|llave*|tarjeta ~3 stolen|robad*|lost|missing|se+perdi*|perdid*",
             "stolen ~2 key|keys|fob|purse|wallet",
+            "took|stole|robaron|se+llevaron ~3 key|keys|fob|llave*",
             "key|keys|llave* ~3 broke|broken|snapped|stuck|atorada|rota|se+rompio ~3 lock|door|cerradura|chapa|puerta",
             "robaron ~3 llave*",
         ],
-        &[],
+        // The key to a mailbox or a storage unit can wait.
+        &["mailbox|buzon|storage|locker|shed|bike|bicycle|gym|pool|laundry|cabinet*|closet"],
     ),
     clause(
         Fact::Leak,
@@ -1082,9 +1230,13 @@ static RULES: &[Rule] = &[
             "puddle*|charco*",
             "ceiling|techo ~3 sagging|bulging|bubbling|wet|mojado|hinchado",
             "water|agua ~3 under+the+sink|under+sink|coming+from|coming+out+of+the+wall|on+the+floor|debajo+del+fregadero|en+el+piso",
+            "se+esta+saliendo|se+sale|se+salio|esta+saliendo|saliendo|sale ~2 el|la ?agua ~3 debajo|abajo|por|de|del",
         ],
         &[
-            "gas|propane|propano|coalarm|monoxide|monoxido|carbon|roof*|tejado|azotea|shingle*|rain|raining|lluvia|llueve|air|oil|aceite|battery|memory",
+            "gas|propane|propano|coalarm|monoxide|monoxido|carbon|roof*|tejado|azotea|shingle*|rain|raining|rains|rained|lluvia|llueve|air|oil|aceite|battery|memory",
+            // Gutters drip outside.
+            "gutter*|downspout*|canaleta*",
+            "fria|frio|caliente|tibia",
         ],
     ),
     sentence(
@@ -1095,6 +1247,8 @@ static RULES: &[Rule] = &[
             "rain|raining|rains|rained|lluvia|llueve|llovio|llover ~4 leak*|coming+in|comes+in|came+in|gotea*|gotera*|entra|entro|se+mete|se+metio|filtra*|drip*",
             "leak*|gotera*|gotea*|coming+in|comes+in|came+in|entra|entro|se+mete|se+metio|drip* ~6 rain|raining|rains|rained|lluvia|llueve|llovio|llover",
             "gotera|goteras",
+            "roof*|tejado|azotea|shingle*|skylight* ~10 wet+spot*|water+stain*|stain*|wet|mancha*|humedad",
+            "snow|ice+dam*|nieve|hielo ~4 melt*|roof*|ceiling|techo|coming+in|comes+in|leak*",
         ],
         &[],
     ),
@@ -1142,7 +1296,9 @@ static RULES: &[Rule] = &[
     clause(
         Fact::Pests,
         &[
-            "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ants|ant|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|fumigat*|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|fumigar|squirrel*|raccoon*|possum*|opossum*|bat|bats|ardilla*|mapache*|murcielago*|gnat*|silverfish|scorpion*|alacran*|escorpion*|mosquito*|moscas|flies|vermin",
+            "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ants|ant|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|fumigat*|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|fumigar|squirrel*|raccoon*|possum*|opossum*|bat|bats|ardilla*|mapache*|murcielago*|gnat*|silverfish|scorpion*|alacran*|escorpion*|mosquito*|moscas|flies|vermin|pigeon*|paloma*|critter*",
+            "bird|birds|pajaro*|something|animal*|creature* ~4 nest|nests|nesting|living|nido|viviendo",
+            "scratch*|scurry*|scurrying|gnaw*|chewing|rasca*|arana* ~4 wall|walls|ceiling|attic|pared*|techo",
         ],
         &[],
     ),
@@ -1333,6 +1489,11 @@ const NEGATORS: &[&str] = &[
     "tampoco",
 ];
 
+/// Negators that say a thing is not there at all ("no water"), rather than that it fails.
+const ABSENCE: &[&str] = &[
+    "no", "without", "sin", "none", "nothing", "ningun", "ninguna",
+];
+
 /// "No sparks or smoke": after "or", the walk back may step over the other listed thing.
 const LIST_JOINERS: &[&str] = &["or", "nor", "o", "ni"];
 
@@ -1365,9 +1526,11 @@ impl Hit {
 fn scan(text: &Text) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     for rule in RULES {
-        let units = match rule.scope {
+        let whole = [text.all()];
+        let units: &[Range<usize>] = match rule.scope {
             Scope::Clause => &text.clauses,
             Scope::Sentence => &text.sentences,
+            Scope::Text => &whole,
         };
         for unit in units {
             if rule.unless.iter().any(|p| text.has(p, unit.clone())) {
@@ -1402,7 +1565,7 @@ fn settle(text: &Text, hits: &mut [Hit]) {
     let battery = text.has(BATTERY, all.clone());
     let fire_ruled_out = hits
         .iter()
-        .any(|h| h.fact == Fact::FireOrSparks && h.negated_by.is_some())
+        .any(|h| matches!(h.fact, Fact::FireOrSparks | Fact::Fire) && h.negated_by.is_some())
         || text.has(
             "false+alarm|no+reason|randomly|random|cooking|cooked|steam|shower*|toast|falsa+alarma|sin+razon|cocinando|vapor",
             all.clone(),
@@ -1412,6 +1575,26 @@ fn settle(text: &Text, hits: &mut [Hit]) {
         "other|second|another|guest|half|extra|2|two|otro|segundo ~2 toilet*|bathroom*|bath|baths|bano|banos|inodoro*",
         all.clone(),
     ) || text.has("2+bathrooms|two+bathrooms|dos+banos", all);
+
+    // Sentences that tell of sewage: water everywhere there is sewage.
+    let sewage_sentences: Vec<usize> = hits
+        .iter()
+        .filter(|h| h.fact == Fact::Sewage && h.negated_by.is_none())
+        .filter_map(|h| text.toks.get(h.start).map(|t| t.sentence))
+        .collect();
+
+    // Symptoms, leaving the home or a reading keep a CO alarm an alarm, battery or not.
+    let co_danger = text.has(
+        "headache*|head+hurts|dizzy|dizziness|nause*|sick|vomit*|faint*|outside|evacuat*|ppm|dolor+de+cabeza|mareo*|mareados|afuera",
+        text.all(),
+    );
+    let low_battery = |start: usize| {
+        !co_danger
+            && text.has(
+                "low+battery|battery+low|battery+is+low|bateria+baja|pila+baja",
+                text.sentence_of(start),
+            )
+    };
 
     for h in hits.iter_mut() {
         let mut shut_off = false;
@@ -1424,13 +1607,26 @@ fn settle(text: &Text, hits: &mut [Hit]) {
         }
         h.fact = match h.fact {
             Fact::CoChirp if battery => Fact::DetectorChirp,
+            // The detector itself says "low battery": only then is a beeping CO alarm a chirp.
+            Fact::CarbonMonoxide if low_battery(h.start) => Fact::DetectorChirp,
             Fact::CoChirp => Fact::CarbonMonoxide,
             Fact::SmokeAlarm if battery => Fact::DetectorChirp,
             Fact::SmokeAlarm if fire_ruled_out => Fact::DetectorFault,
-            Fact::SmokeAlarm => Fact::FireOrSparks,
+            Fact::SmokeAlarm => Fact::Fire,
             Fact::PilotOut if heating => Fact::NoHeat,
             Fact::PilotOut => Fact::NoHotWater,
             Fact::Flooding if h.stopped_by.is_some() => Fact::StoppedFlood,
+            Fact::Flooding
+                if text
+                    .toks
+                    .get(h.start)
+                    .is_some_and(|t| sewage_sentences.contains(&t.sentence)) =>
+            {
+                Fact::Sewage
+            }
+            // "The dryer runs but there's no heat": the appliance named before it has no heat,
+            // unless the home's heating is named too.
+            Fact::NoHeat if appliance_heat(text, h.start) => Fact::ApplianceFault,
             Fact::ToiletClogged if other_toilet => Fact::SpareToiletClogged,
             Fact::Leak if shut_off && h.stopped_by.is_some() => {
                 h.stopped_by = None;
@@ -1439,11 +1635,16 @@ fn settle(text: &Text, hits: &mut [Hit]) {
             Fact::Leak => {
                 let sentence = text.sentence_of(h.start);
                 let clause = text.clause_of(h.start);
-                if text.has(CONTAINED, sentence) {
+                if text.has(CONTAINED, sentence.clone()) {
                     Fact::ContainedLeak
                 } else if text.has(FAUCET, clause.clone()) {
                     Fact::FaucetDrip
-                } else if text.has(MINOR, clause) {
+                } else if text.has("dishwasher*|washer*|lavadora*|lavavajillas", clause.clone())
+                    && !text.has(PLUMBING_PARTS, clause.clone())
+                {
+                    // A dishwasher or washer that leaks can wait unused; the pipe behind it can't.
+                    Fact::ApplianceFault
+                } else if text.has(MINOR, clause) && !text.has(DAMAGE, sentence) {
                     Fact::MinorLeak
                 } else {
                     Fact::Leak
@@ -1452,6 +1653,20 @@ fn settle(text: &Text, hits: &mut [Hit]) {
             f => f,
         };
     }
+}
+
+/// Whether a "no heat" at `start` belongs to an appliance named earlier in its sentence, with no
+/// word for the home's heating or for the home itself being cold anywhere in the sentence.
+fn appliance_heat(text: &Text, start: usize) -> bool {
+    let sentence = text.sentence_of(start);
+    let before = sentence.start..start;
+    text.has(
+        "dryer*|oven*|stove*|range|microwave*|dishwasher*|secadora*|horno*|estufa*|lavavajillas|iron|plancha",
+        before,
+    ) && !text.has(
+        "heater|heaters|heating|furnace*|boiler|radiator*|thermostat*|calefaccion|calefactor|caldera|termostato|apartment|house|unit|inside|in+here|freezing|cold|casa|departamento|frio|helado",
+        sentence,
+    )
 }
 
 /// The fact the decision rests on: the most dangerous emergency, else the first urgent fact,
@@ -1562,7 +1777,7 @@ const VOCABULARY: &[(&str, Trade, u32)] = &[
     ),
     ("sink|sinks|water|agua|gas", Trade::Plumbing, 1),
     (
-        "outlet*|electric*|breaker*|panel|wiring|wire|wires|switch|switches|gfci|gfi|circuit*|fuse*|enchufe*|contacto*|apagador*|electricidad|electrico*|cable*|voltage|socket*|plug|plugs",
+        "outlet*|electric*|breaker*|panel|wiring|wire|wires|switch|switches|gfci|gfi|circuit*|fuse*|enchufe*|contacto*|apagador*|electricidad|electrico*|cable*|voltage|socket*|plug|plugs|doorbell*|timbre|exhaust+fan|bathroom+fan|bath+fan|ceiling+fan|vent+fan",
         Trade::Electrical,
         2,
     ),
@@ -1583,25 +1798,36 @@ const VOCABULARY: &[(&str, Trade, u32)] = &[
         2,
     ),
     (
-        "lock|locks|locked|lockout|deadbolt*|key|keys|keypad|keycard|fob|doorknob|cerradura*|chapa*|candado*|cerrojo*|rekey*|unlock*",
+        "lock|locks|locked|lockout|deadbolt*|latch*|strike+plate|key|keys|keypad|keycard|fob|doorknob|cerradura*|chapa*|candado*|cerrojo*|rekey*|unlock*",
         Trade::Locksmith,
         2,
     ),
     ("llave*", Trade::Locksmith, 1),
     (
-        "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ant|ants|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|squirrel*|raccoon*|ardilla*|mapache*|gnat*|scorpion*|alacran*|mosquito*|moscas|vermin",
+        "roach*|cockroach*|mouse|mice|rat|rats|rodent*|bedbugs|bedbug*|ant|ants|termite*|wasp*|hornet*|bees|beehive|pest|pests|flea*|spider*|droppings|exterminator|cucaracha*|raton*|rata|ratas|roedor*|chinche*|hormiga*|termita*|avispa*|abeja*|pulga*|arana*|plaga*|squirrel*|raccoon*|ardilla*|mapache*|gnat*|scorpion*|alacran*|mosquito*|moscas|vermin|pigeon*|paloma*|critter*",
         Trade::Pest,
         2,
     ),
     (
-        "roof*|shingle*|gutter*|skylight*|tejado*|azotea*|gotera*|canaleta*",
+        "roof*|shingle*|gutter*|downspout*|skylight*|tejado*|azotea*|gotera*|canaleta*",
         Trade::Roofing,
         3,
+    ),
+    // Water that comes with the rain comes through the roof or the walls, not the pipes.
+    (
+        "rain|raining|rains|rained|lluvia|llueve|llovio|snow|ice+dam*",
+        Trade::Roofing,
+        2,
     ),
     ("techo", Trade::Roofing, 1),
     ("mold|moldy|mildew|moho|mould", Trade::General, 2),
     (
-        "door|doors|window*|drywall|paint*|cabinet*|drawer*|closet*|carpet*|tile|tiles|stair*|railing*|fence*|gate|screen*|blind*|puerta*|ventana*|pared*|piso|pisos|gabinete*|vidrio*|glass|countertop*|baseboard*|hinge*",
+        "drywall|sheetrock|paint*|caulk*|cabinet*|drawer*|carpet*|tile|tiles|railing*|handrail*|fence*|blind*|gabinete*|countertop*|baseboard*|hinge*|floorboard*|towel+bar",
+        Trade::General,
+        2,
+    ),
+    (
+        "door|doors|window*|closet*|stair*|gate|screen*|puerta*|ventana*|pared*|piso|pisos|vidrio*|glass",
         Trade::General,
         1,
     ),
@@ -1651,19 +1877,44 @@ fn choose_trade(text: &Text, primary: Option<&Hit>) -> TradeChoice {
     let mut score = vec![0u32; n];
     let mut first = vec![usize::MAX; n];
     let mut words: Vec<Vec<String>> = vec![Vec::new(); n];
-    let home = primary.map(|h| text.clause_of(h.start));
-    for (phrase, trade, weight) in VOCABULARY {
-        let Some(i) = Trade::ALL.iter().position(|t| t == trade) else {
+    // Water shows up at a light or on a floor, but comes from a pipe: for water facts, words
+    // for electrics and general fittings are places, not trades.
+    let water = primary.is_some_and(|h| h.fact.watery());
+    // Trade words actually said: "no water" (no water damage) names no trade.
+    let said: Vec<(Range<usize>, Trade, u32)> = VOCABULARY
+        .iter()
+        .filter(|(_, trade, _)| !(water && matches!(trade, Trade::Electrical | Trade::General)))
+        .flat_map(|(phrase, trade, weight)| {
+            text.find(phrase, text.all())
+                .into_iter()
+                .map(move |m| (m, *trade, *weight))
+        })
+        .filter(|(m, _, _)| !text.said_absent(m.start))
+        .collect();
+    // The deciding fact's clause, reaching back to the start of its sentence when the clause
+    // names no device: in "my fridge made a pop and there is smoke coming out the back" the
+    // smoke is the fridge's.
+    let home = primary.map(|h| {
+        let clause = text.clause_of(h.start);
+        let named = said
+            .iter()
+            .any(|(m, _, weight)| *weight >= 2 && clause.contains(&m.start));
+        if named {
+            clause
+        } else {
+            text.sentence_of(h.start).start..clause.end
+        }
+    });
+    for (m, trade, weight) in said {
+        let Some(i) = Trade::ALL.iter().position(|t| *t == trade) else {
             continue;
         };
-        for m in text.find(phrase, text.all()) {
-            let near = home.as_ref().is_some_and(|c| c.contains(&m.start));
-            score[i] += weight * if near { CLAUSE_WEIGHT } else { 1 };
-            first[i] = first[i].min(m.start);
-            let word = text.quote(m);
-            if !words[i].contains(&word) {
-                words[i].push(word);
-            }
+        let near = home.as_ref().is_some_and(|c| c.contains(&m.start));
+        score[i] += weight * if near { CLAUSE_WEIGHT } else { 1 };
+        first[i] = first[i].min(m.start);
+        let word = text.quote(m);
+        if !words[i].contains(&word) {
+            words[i].push(word);
         }
     }
     let default = primary.map(|h| h.fact.default_trade());
@@ -1761,7 +2012,7 @@ fn diagnose(text: &Text, primary: Option<&Hit>, trade: Trade, cold: bool) -> Str
             };
             format!("{cause}: active water leak.")
         }
-        Fact::FireOrSparks => {
+        Fact::FireOrSparks | Fact::Fire => {
             if near("fire|fires|flames|fuego|incendio*|llamas|ablaze|blaze") {
                 format!("Reported fire{in_room}: the fire department must be called.")
             } else if near("panel|breaker*") {
@@ -1959,8 +2210,18 @@ struct Raw {
 /// Words that join two facts; they end a clause so that "no heat and sparks" stays two facts.
 const CONJUNCTIONS: &[&str] = &[
     "and", "but", "also", "plus", "although", "though", "however", "whereas", "except", "then",
-    "because", "while", "y", "pero", "tambien", "aunque", "sino", "ademas", "luego", "entonces",
-    "porque", "mientras",
+    "because", "while", "n", "y", "pero", "tambien", "aunque", "sino", "ademas", "luego",
+    "entonces", "porque", "mientras",
+];
+
+/// Conjunctions after which a negated verb ("and won't cool") or a limiting adverb ("but only
+/// blows warm air") still speaks of the same thing.
+const SAME_SUBJECT_CONJUNCTIONS: &[&str] = &["and", "but", "n"];
+
+/// Verbs that carry a `not` ("will not", "does not" once contractions are expanded).
+const AUXILIARIES: &[&str] = &[
+    "will", "would", "does", "do", "did", "is", "are", "was", "were", "can", "could", "has",
+    "have", "had", "should",
 ];
 
 /// Folded spellings joined into one word, most specific first: a water heater is not heating,
@@ -2042,15 +2303,37 @@ impl<'a> Text<'a> {
                 }),
             }
         }
-        let words = join_compounds(words);
+        let words = water_heater_in_spanish(join_compounds(words));
 
         let mut toks: Vec<Tok> = Vec::new();
         let mut pending = Break::None;
         let (mut clause, mut sentence) = (0, 0);
-        for raw in words {
+        for (i, raw) in words.iter().enumerate() {
+            let raw = raw.clone();
             let brk = pending.max(raw.brk);
             if CONJUNCTIONS.contains(&raw.word.as_str()) {
-                pending = brk.max(Break::Clause);
+                // "the mini split blinks and won't cool": a negated verb right after the
+                // conjunction keeps the subject, so the clause goes on.
+                let continues = raw.brk == Break::None
+                    && SAME_SUBJECT_CONJUNCTIONS.contains(&raw.word.as_str())
+                    && match (words.get(i + 1), words.get(i + 2)) {
+                        // "and won't cool"
+                        (Some(aux), Some(not)) if AUXILIARIES.contains(&aux.word.as_str()) => {
+                            aux.brk == Break::None && not.word == "not"
+                        }
+                        // "but only blows warm air"
+                        (Some(adverb), _) => {
+                            adverb.brk == Break::None
+                                && ["only", "just", "barely", "never"]
+                                    .contains(&adverb.word.as_str())
+                        }
+                        _ => false,
+                    };
+                pending = if continues {
+                    brk
+                } else {
+                    brk.max(Break::Clause)
+                };
                 continue;
             }
             pending = Break::None;
@@ -2164,6 +2447,20 @@ impl<'a> Text<'a> {
         None
     }
 
+    /// Whether the word at `start` is said to be absent: "no water", "sin gas", with only filler
+    /// words between ("won't lock" still names a lock).
+    fn said_absent(&self, start: usize) -> bool {
+        let Some(clause) = self.toks.get(start).map(|t| t.clause) else {
+            return false;
+        };
+        self.toks[..start]
+            .iter()
+            .rev()
+            .take_while(|t| t.clause == clause)
+            .find(|t| !FILLERS.contains(&t.word.as_str()))
+            .is_some_and(|t| ABSENCE.contains(&t.word.as_str()))
+    }
+
     /// One of `phrases` (saying the water stopped), after `end` in the same sentence or in the next one.
     fn stopped_after(&self, end: usize, phrases: &[&str]) -> Option<Range<usize>> {
         let sentence = self.toks.get(end.checked_sub(1)?)?.sentence;
@@ -2211,13 +2508,56 @@ fn lex(src: &str) -> Vec<Raw> {
     let mut word = String::new();
     let (mut start, mut end) = (0, 0);
     let mut pending = Break::None;
+    let mut skip_to = 0;
     for (i, c) in src.char_indices() {
+        if i < skip_to {
+            continue;
+        }
         let next = i + c.len_utf8();
+        // "heat's out", "water's everywhere": the 's is "is" (or "has"), a word of its own, so
+        // that "heat" is still "heat"; a possessive read as "is" harms no rule.
+        if is_apostrophe(c) && !word.is_empty() && is_s_contraction(&src[next..]) {
+            out.push(Raw {
+                word: std::mem::take(&mut word),
+                start,
+                end,
+                brk: pending,
+            });
+            pending = Break::None;
+            out.push(Raw {
+                word: "is".to_string(),
+                start: i,
+                end: next + 1,
+                brk: Break::None,
+            });
+            skip_to = next + 1;
+            continue;
+        }
         // Accents typed as combining marks and the apostrophe in "don't" stay inside the word.
         if is_combining(c) || (is_apostrophe(c) && !word.is_empty()) {
             if !word.is_empty() {
                 end = next;
             }
+            continue;
+        }
+        // A few emoji say a word: "🚽 clogged", "⚡🔥 outlet", "🐭 in the kitchen".
+        if let Some(said) = emoji_word(c) {
+            if !word.is_empty() {
+                out.push(Raw {
+                    word: std::mem::take(&mut word),
+                    start,
+                    end,
+                    brk: pending,
+                });
+                pending = Break::None;
+            }
+            out.push(Raw {
+                word: said.to_string(),
+                start: i,
+                end: next,
+                brk: pending,
+            });
+            pending = Break::None;
             continue;
         }
         let mut took = false;
@@ -2255,6 +2595,40 @@ fn lex(src: &str) -> Vec<Raw> {
         });
     }
     out
+}
+
+/// After an apostrophe: an `s` that ends the word (`heat's`, `it's`), not `s` starting a longer
+/// tail.
+fn is_s_contraction(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some('s' | 'S')) && !chars.next().is_some_and(char::is_alphanumeric)
+}
+
+/// The word an emoji stands for, for the few that tenants use instead of one.
+fn emoji_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{1F525}' => "fire",                              // 🔥
+        '\u{26A1}' => "electricity",                        // ⚡
+        '\u{1F4A7}' | '\u{1F4A6}' | '\u{1F30A}' => "water", // 💧 💦 🌊
+        '\u{1F976}' => "freezing",                          // 🥶
+        '\u{1F975}' => "hot",                               // 🥵
+        '\u{1F42D}' | '\u{1F401}' => "mouse",               // 🐭 🐁
+        '\u{1F400}' => "rat",                               // 🐀
+        '\u{1FAB3}' => "roach",                             // 🪳
+        '\u{1F41C}' => "ants",                              // 🐜
+        '\u{1F577}' => "spider",                            // 🕷
+        '\u{1F41D}' => "bees",                              // 🐝
+        '\u{1F987}' => "bat",                               // 🦇
+        '\u{1F6BD}' => "toilet",                            // 🚽
+        '\u{1F6BF}' => "shower",                            // 🚿
+        '\u{1F6C1}' => "tub",                               // 🛁
+        '\u{1F4A9}' => "poop",                              // 💩
+        '\u{1F511}' | '\u{1F5DD}' => "key",                 // 🔑 🗝
+        '\u{1F512}' | '\u{1F510}' => "lock",                // 🔒 🔐
+        '\u{1F4A1}' => "light",                             // 💡
+        '\u{1F50C}' => "plug",                              // 🔌
+        _ => return None,
+    })
 }
 
 fn break_of(c: char) -> Break {
@@ -2335,6 +2709,26 @@ fn fix_typo(w: &str) -> &str {
         "pluming" | "plumming" => "plumbing",
         "brocken" | "brokn" | "borken" => "broken",
         "leakage" => "leakage",
+        "hott" | "hoot" => "hot",
+        "lokced" | "loked" | "lcoked" | "lockd" | "lcked" => "locked",
+        "calenton" | "calentones" => "calefactor",
+        // Dropped g's: "sparkin n smokin".
+        "sparkin" => "sparking",
+        "smokin" => "smoking",
+        "burnin" => "burning",
+        "drippin" => "dripping",
+        "pourin" => "pouring",
+        "gushin" => "gushing",
+        "sprayin" => "spraying",
+        "freezin" => "freezing",
+        "workin" => "working",
+        "runnin" => "running",
+        "flushin" => "flushing",
+        "comin" => "coming",
+        "beepin" => "beeping",
+        "chirpin" => "chirping",
+        "flickerin" => "flickering",
+        "trippin" => "tripping",
         other => other,
     }
 }
@@ -2398,6 +2792,25 @@ fn join_compounds(words: Vec<Raw>) -> Vec<Raw> {
         }
     }
     out
+}
+
+/// "Calentador" is a space heater or a water heater: with hot or cold water, a shower or a bath
+/// mentioned anywhere in the description, it is the water heater.
+fn water_heater_in_spanish(mut words: Vec<Raw>) -> Vec<Raw> {
+    let folded: Vec<&str> = words.iter().map(|r| r.word.as_str()).collect();
+    let about_water = [
+        "agua ?muy|bien|solo|puro fria|frio|caliente|tibia|helada|congelada",
+        "ducha*|regadera*|banarme|banarnos|banar",
+    ]
+    .iter()
+    .map(|p| parse_phrase(p))
+    .any(|water| (0..folded.len()).any(|i| match_at(&water, &folded, i).is_some()));
+    if about_water {
+        for w in words.iter_mut().filter(|w| w.word == "calentador") {
+            w.word = "waterheater".to_string();
+        }
+    }
+    words
 }
 
 /// One element of a parsed phrase.
@@ -3524,5 +3937,186 @@ mod tests {
         let back: Triage = serde_json::from_str(&json)?;
         assert_eq!(back, t);
         Ok(())
+    }
+
+    // ---- Learned from the labelled data (data/descriptions.csv) ------------------------------
+
+    #[test]
+    fn a_few_emoji_stand_for_words() {
+        let t = run("🚽 clogged. only one bathroom 😭");
+        assert_eq!((t.trade, t.priority), (Trade::Plumbing, Priority::Urgent));
+        assert_eq!(run("🐭 in the kitchen").trade, Trade::Pest);
+        assert_emergency(EmergencyKind::FireOrSparks, &["⚡🔥 outlet!!!"]);
+        assert_eq!(run("⚡🔥 outlet!!!").trade, Trade::Electrical);
+    }
+
+    #[test]
+    fn an_apostrophe_s_and_a_dropped_g_are_read_as_words() {
+        assert_emergency(EmergencyKind::NoHeat, &["heat's been out two days"]);
+        assert_emergency(EmergencyKind::FireOrSparks, &["outlit sparkin n smokin"]);
+        assert_emergency(EmergencyKind::Lockout, &["lokced out of my place"]);
+    }
+
+    #[test]
+    fn a_negated_verb_after_and_keeps_the_subject() {
+        let t = run("the mini split in the living room just blinks and won't cool");
+        assert_eq!((t.trade, t.priority), (Trade::Hvac, Priority::Urgent));
+        assert_eq!(
+            run("AC runs but only blows warm air").priority,
+            Priority::Urgent
+        );
+    }
+
+    #[test]
+    fn fire_without_an_electrical_sign_goes_to_the_device_named_or_general_repair() {
+        assert_eq!(
+            run("FIRE in the trash room, fire dept is here").trade,
+            Trade::General
+        );
+        let fridge = run("my fridge made a pop and there is smoke coming out the back");
+        assert_eq!(fridge.emergency, Some(EmergencyKind::FireOrSparks));
+        assert_eq!(fridge.trade, Trade::Appliance);
+        assert_emergency(
+            EmergencyKind::FireOrSparks,
+            &["the light in the kitchen ceiling is melting around the bulb"],
+        );
+    }
+
+    #[test]
+    fn water_everywhere_with_sewage_is_a_sewage_backup() {
+        assert_emergency(
+            EmergencyKind::Sewage,
+            &[
+                "sewage coming up in the bathtub, it's disgusting, brown water everywhere",
+                "Basement floor drain is backing up with sewer water",
+                "se desbordó el excusado con caca",
+            ],
+        );
+    }
+
+    #[test]
+    fn water_that_reaches_electrics_or_keeps_coming_is_flooding_and_plumbing() {
+        assert_emergency(
+            EmergencyKind::Flooding,
+            &[
+                "water dripping out of the light fixture in the bathroom ceiling",
+                "upstairs neighbors tub overflowed and its raining in my kitchen",
+                "Water is leaking from the unit above into my kitchen, it's not stopping",
+                "My laundry room is under water",
+                "the hot water tank is leaking a ton",
+            ],
+        );
+        assert_eq!(
+            run("water dripping out of the light fixture in the bathroom").trade,
+            Trade::Plumbing
+        );
+        assert_no_emergency(&[
+            "water bill keeps rising",
+            "freezer defrosting, water all over the bottom of the fridge",
+        ]);
+    }
+
+    #[test]
+    fn no_heat_of_an_appliance_is_not_the_homes_heating() {
+        let t = in_winter("dryer runs but there's no heat, clothes come out wet");
+        assert_eq!(t.emergency, None, "{t:#?}");
+        assert_eq!(t.trade, Trade::Appliance);
+        assert_emergency(
+            EmergencyKind::NoHeat,
+            &[
+                "no heat, so we use the oven to stay warm",
+                "el calentón no sirve y estamos congelándonos",
+                "my unit is like 50 degrees",
+                "no sirve la calefacción, hace frío adentro",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_calentador_with_cold_water_is_the_water_heater() {
+        let t = run("el calentador no prende, solo sale agua fría");
+        assert_eq!((t.trade, t.priority), (Trade::Plumbing, Priority::Urgent));
+    }
+
+    #[test]
+    fn a_co_alarm_that_says_low_battery_is_a_chirp_unless_people_feel_ill() {
+        let chirp = in_winter("CO alarm beeping, low battery");
+        assert_eq!(chirp.emergency, None, "{chirp:#?}");
+        assert_eq!(chirp.priority, Priority::Urgent);
+        assert_emergency(
+            EmergencyKind::CarbonMonoxide,
+            &[
+                "CO alarm going off, low battery maybe? everyone has a headache",
+                "monoxide alarm!!! we are outside now",
+                "sonó la alarma de monóxido y nos salimos",
+            ],
+        );
+    }
+
+    #[test]
+    fn people_stuck_outside_are_locked_out_a_cat_is_not() {
+        assert_emergency(
+            EmergencyKind::Lockout,
+            &[
+                "lost my keys and I'm stuck outside with my kid",
+                "the door shut behind me with the keys inside",
+                "battery on the smart lock died, can't get in my own door",
+            ],
+        );
+        assert_no_emergency(&["the cat is stuck outside on the balcony"]);
+    }
+
+    #[test]
+    fn a_car_broken_into_is_not_the_home() {
+        assert_no_emergency(&[
+            "my car got broken into and they took my apartment keys",
+            "car window smashed in the parking lot",
+        ]);
+        assert_eq!(
+            run("my car got broken into and they took my apartment keys").trade,
+            Trade::Locksmith
+        );
+        assert_emergency(
+            EmergencyKind::SecurityBreach,
+            &[
+                "kids threw a rock through my window, it's shattered",
+                "deadbolt fell apart, door can't be locked at all",
+                "alguien forzó la cerradura de mi puerta",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_small_leak_that_soaks_something_is_urgent_and_an_appliance_leak_routine() {
+        assert_eq!(
+            run("slow drip under the bathroom sink and the cabinet is getting soaked").priority,
+            Priority::Urgent
+        );
+        assert_eq!(
+            run("dishwasher leaks water onto the floor every time I run it").priority,
+            Priority::Routine
+        );
+        assert_eq!(
+            run("the pipe behind the washing machine is dripping on the floor").priority,
+            Priority::Urgent
+        );
+    }
+
+    #[test]
+    fn words_said_to_be_absent_name_no_trade_and_strong_words_win() {
+        assert_eq!(
+            run("ceiling has a crack running across it, no water").trade,
+            Trade::General
+        );
+        assert_eq!(
+            run("hole in the drywall from the doorknob").trade,
+            Trade::General
+        );
+        assert_eq!(run("doorbell doesn't ring").trade, Trade::Electrical);
+        assert_eq!(run("downspout fell off").trade, Trade::Roofing);
+        assert_eq!(
+            run("water drips from the attic hatch whenever it rains").trade,
+            Trade::Roofing
+        );
     }
 }
