@@ -1,6 +1,7 @@
 //! HTTP functions (`intake`, `approval`, `pm`, `desk`): an API Gateway HTTP API request, as
-//! `lambda_http` decodes it, answered by the same axum router as in local mode. Which paths reach
-//! which function is the API's routing (template.yaml), not code.
+//! `lambda_http` decodes it, answered by the same axum router as in local mode, in its deployed
+//! configuration. Which paths reach which function is the API's routing (template.yaml), not
+//! code.
 //!
 //! One difference from local mode, and only in who delivers: the router settles the outbox
 //! after each request (`App::drain`), which locally is the only delivery there is. In AWS the
@@ -20,15 +21,22 @@ use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
     JobCode, Phone, PropertyId, VendorId, Visit, VisitId, Window, WorkOrder, WorkOrderId,
 };
+use mendwork_web::WebConfig;
 use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 use tower::ServiceExt;
 
 /// Builds the router once per container: the pages and the `/api` routes of `mendwork_web`,
-/// over the application with stream-delivered outbox.
+/// guarded as deployed (the team's pages and the JSON API need a signed-in session; the tenant
+/// form needs its issued-at stamp), over the application with stream-delivered outbox.
 pub fn router(app: App) -> Router {
-    mendwork_web::router(stream_delivered(app))
+    mendwork_web::router_with(
+        stream_delivered(app),
+        WebConfig {
+            api_requires_session: true,
+        },
+    )
 }
 
 /// The same application, except that its pending outbox always reads empty: the stream

@@ -88,20 +88,29 @@ pub fn chain(e: &(dyn StdError + 'static)) -> String {
     out
 }
 
-/// Logs the whole cause chain once, at the edge, and turns the error into what Lambda records.
+/// Turns a handler's error into what Lambda records: `errorType` and the whole cause chain as
+/// `errorMessage`. Not logged here: lambda_runtime logs every returned error once, with that
+/// message. (Failures a handler absorbs, like a batch item failure, it logs itself.)
 pub fn fail(e: HandlerError) -> Diagnostic {
-    tracing::error!(error_type = e.kind(), error = %chain(&e), "handler failed");
     e.into()
 }
 
+/// A function could not start; why was logged (once, with its cause chain) by [`connect`].
+#[derive(Debug, thiserror::Error)]
+#[error("the function could not start: {kind} (the cause is logged above)")]
+pub struct StartFailed {
+    pub kind: &'static str,
+}
+
 /// Builds the adapters from the environment the template sets (once per container).
-pub async fn connect() -> Result<Aws, HandlerError> {
+pub async fn connect() -> Result<Aws, StartFailed> {
     let started = async {
         let cfg = AwsConfig::from_env().map_err(HandlerError::Config)?;
         Aws::connect(cfg).await.map_err(HandlerError::Connect)
     };
-    started.await.inspect_err(|e| {
-        tracing::error!(error_type = e.kind(), error = %chain(e), "the function could not start");
+    started.await.map_err(|e| {
+        tracing::error!(error_type = e.kind(), error = %chain(&e), "the function could not start");
+        StartFailed { kind: e.kind() }
     })
 }
 

@@ -43,10 +43,7 @@ impl Lane {
 }
 
 /// `dispatch`: runs the follow-up commands (triage, then the offer to the first vendor).
-pub async fn dispatch(
-    app: &App,
-    event: LambdaEvent<Value>,
-) -> Result<BatchResponse, Diagnostic> {
+pub async fn dispatch(app: &App, event: LambdaEvent<Value>) -> Result<BatchResponse, Diagnostic> {
     batch(app, &event.payload, Lane::Run).await
 }
 
@@ -61,8 +58,7 @@ async fn batch(app: &App, event: &Value, lane: Lane) -> Result<BatchResponse, Di
             "a DynamoDB Streams event has a \"Records\" list".into(),
         )));
     };
-    let mut done = 0usize;
-    for record in records {
+    for (done, record) in records.iter().enumerate() {
         let sequence = record
             .pointer("/dynamodb/SequenceNumber")
             .and_then(Value::as_str)
@@ -82,7 +78,6 @@ async fn batch(app: &App, event: &Value, lane: Lane) -> Result<BatchResponse, Di
                 }],
             });
         }
-        done += 1;
     }
     Ok(BatchResponse::default())
 }

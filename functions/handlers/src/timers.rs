@@ -33,7 +33,10 @@ pub async fn fire(app: &App, event: LambdaEvent<Value>) -> Result<Fired, Diagnos
         .await
         .map_err(|e| crate::fail(HandlerError::step("firing a timer")(e)))?;
     let fired = Fired {
-        timer: input.get("name").and_then(Value::as_str).map(str::to_string),
+        timer: input
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         work_order: executed.as_ref().map(|x| x.wo.id.to_string()),
         events: executed.as_ref().map_or(0, |x| x.events.len()),
     };

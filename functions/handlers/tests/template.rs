@@ -140,7 +140,10 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
         p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
         true
     );
-    assert_eq!(table["DeletionPolicy"], "Retain", "the data outlives the stack");
+    assert_eq!(
+        table["DeletionPolicy"], "Retain",
+        "the data outlives the stack"
+    );
 }
 
 #[test]
@@ -154,7 +157,10 @@ fn the_stream_consumers_split_outbox_records_on_their_kind() {
         assert_eq!(e["Type"], "DynamoDB", "{function}");
         let p = &e["Properties"];
         assert_eq!(p["Stream"], json!({"Fn::GetAtt": "Table.StreamArn"}));
-        assert_eq!(p["FunctionResponseTypes"], json!(["ReportBatchItemFailures"]));
+        assert_eq!(
+            p["FunctionResponseTypes"],
+            json!(["ReportBatchItemFailures"])
+        );
         assert_eq!(
             p["DestinationConfig"]["OnFailure"]["Destination"],
             json!({"Fn::GetAtt": "DeadLetterQueue.Arn"}),
@@ -179,7 +185,12 @@ fn the_stream_consumers_split_outbox_records_on_their_kind() {
 fn every_function_gets_the_adapters_environment_and_no_secret_value() {
     let t = Template::load();
     let vars = t.globals()["Function"]["Environment"]["Variables"].clone();
-    let names: BTreeSet<&str> = vars.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let names: BTreeSet<&str> = vars
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     let expected: BTreeSet<&str> = [
         "MENDWORK_TABLE",
         "MENDWORK_SCHEDULER_GROUP",
@@ -195,7 +206,10 @@ fn every_function_gets_the_adapters_environment_and_no_secret_value() {
     .into_iter()
     .collect();
     assert_eq!(names, expected);
-    assert_eq!(vars["MENDWORK_LINK_SECRET_ARN"], json!({"Ref": "LinkSecret"}));
+    assert_eq!(
+        vars["MENDWORK_LINK_SECRET_ARN"],
+        json!({"Ref": "LinkSecret"})
+    );
     assert_eq!(
         t.resource("LinkSecret")["Type"],
         "AWS::SecretsManager::Secret"
@@ -283,8 +297,7 @@ fn every_function_has_an_errors_alarm_and_async_ones_a_dead_letter_destination()
                 .any(|h| name == format!("{h}Function"));
         if !streams && !http {
             assert_eq!(
-                f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
-                    ["Destination"],
+                f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"],
                 json!({"Fn::GetAtt": "DeadLetterQueue.Arn"}),
                 "{name}: an asynchronous function sends what fails to the dead-letter queue"
             );
@@ -324,7 +337,7 @@ fn api_routes_go_to_the_function_that_owns_their_path() {
         match first {
             "" | "report" | "thanks" | "s" | "v" => "IntakeIntegration",
             "approve" => "ApprovalIntegration",
-            "pm" => "PmIntegration",
+            "pm" | "login" | "logout" => "PmIntegration",
             "desk" => "DeskIntegration",
             "api" if path.starts_with("/api/visits") => "DeskIntegration",
             "api" => "PmIntegration",
@@ -337,13 +350,97 @@ fn api_routes_go_to_the_function_that_owns_their_path() {
         let path = key.split_once(' ').unwrap().1;
         assert_eq!(integration, owner(path), "{key}");
     }
-    // Operator routes are not public unless the deployer says so.
-    for (key, integration, auth) in &routes {
-        let operator = integration == "PmIntegration" || integration == "DeskIntegration";
-        assert_eq!(
-            auth.is_some(),
-            operator,
-            "{key}: operator routes carry the OperatorAccess authorization"
+    // Who may call what is the app's business (team sessions, signed links), not IAM's: the
+    // team's browsers could not sign requests.
+    for (key, _, auth) in &routes {
+        assert!(auth.is_none(), "{key}: {auth:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_reaches_a_route_of_the_shared_router() {
+    use tower::ServiceExt;
+    let (app, _) = support::local::local();
+    let router = mendwork_handlers::http::router(app);
+    for (key, _, _) in Template::load().routes() {
+        let (method, pattern) = key.split_once(' ').unwrap();
+        let path: String = pattern
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x-unknown" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(&path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        // The router's own "no such route" is an empty 404 or a 405; a handler that finds no
+        // such work order, token or visit answers with a page or JSON.
+        assert_ne!(status, 405, "{key}: the router has no {method} on {path}");
+        assert!(
+            !(status == 404 && body.is_empty()),
+            "{key}: the router has no route for {path}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_templates_table_is_the_one_create_table_makes_on_moto() {
+    let Some(w) =
+        support::aws::World::start("template table", support::aws::utc("2026-03-04T15:00:00Z"))
+            .await
+    else {
+        return;
+    };
+    let described = w
+        .aws
+        .dynamodb()
+        .describe_table()
+        .table_name(support::aws::TABLE)
+        .send()
+        .await
+        .unwrap();
+    let table = described.table().unwrap();
+    let keys = |k: &[aws_sdk_dynamodb::types::KeySchemaElement]| -> Value {
+        Value::Array(
+            k.iter()
+                .map(|e| json!({"AttributeName": e.attribute_name(), "KeyType": e.key_type().as_str()}))
+                .collect(),
+        )
+    };
+    let mut made = json!({
+        "KeySchema": keys(table.key_schema()),
+        "AttributeDefinitions": table.attribute_definitions().iter().map(|d| json!({
+            "AttributeName": d.attribute_name(), "AttributeType": d.attribute_type().as_str()
+        })).collect::<Vec<_>>(),
+        "GlobalSecondaryIndexes": table.global_secondary_indexes().iter().map(|g| json!({
+            "IndexName": g.index_name(),
+            "KeySchema": keys(g.key_schema()),
+            "Projection": {"ProjectionType": g.projection().and_then(|p| p.projection_type()).map(|t| t.as_str())},
+        })).collect::<Vec<_>>(),
+        "StreamViewType": table.stream_specification().and_then(|s| s.stream_view_type()).map(|v| v.as_str()),
+    });
+    let t = Template::load();
+    let p = &t.resource("Table")["Properties"];
+    let mut declared = json!({
+        "KeySchema": p["KeySchema"],
+        "AttributeDefinitions": p["AttributeDefinitions"],
+        "GlobalSecondaryIndexes": p["GlobalSecondaryIndexes"],
+        "StreamViewType": p["StreamSpecification"]["StreamViewType"],
+    });
+    for v in [&mut made, &mut declared] {
+        for list in ["AttributeDefinitions", "GlobalSecondaryIndexes"] {
+            let mut items = v[list].as_array().cloned().unwrap();
+            items.sort_by_key(|i| i.to_string());
+            v[list] = Value::Array(items);
+        }
+    }
+    assert_eq!(made, declared);
 }

@@ -9,5 +9,8 @@ async fn main() -> Result<(), Error> {
     // The adapters are built once per container, not per request.
     let aws = mendwork_handlers::connect().await?;
     let router = mendwork_handlers::http::router(aws.app());
-    run(service_fn(|request| mendwork_handlers::http(&router, request))).await
+    run(service_fn(|request| {
+        mendwork_handlers::http(&router, request)
+    }))
+    .await
 }

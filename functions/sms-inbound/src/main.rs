@@ -8,5 +8,8 @@ async fn main() -> Result<(), Error> {
     // The adapters are built once per container, not per event.
     let aws = mendwork_handlers::connect().await?;
     let app = aws.app();
-    run(service_fn(|event| mendwork_handlers::sms_inbound(&app, event))).await
+    run(service_fn(|event| {
+        mendwork_handlers::sms_inbound(&app, event)
+    }))
+    .await
 }

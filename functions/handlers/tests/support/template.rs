@@ -53,8 +53,10 @@ pub struct Template(pub Value);
 
 impl Template {
     pub fn load() -> Template {
-        let text = std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml");
-        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("template.yaml is YAML");
+        let text =
+            std::fs::read_to_string(repo_root().join("template.yaml")).expect("template.yaml");
+        let yaml: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&text).expect("template.yaml is YAML");
         Template(to_json(&yaml))
     }
 
@@ -97,7 +99,10 @@ impl Template {
     /// The IAM actions a function's `Policies` grant (SAM policy templates expanded).
     pub fn function_actions(&self, function: &Value) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        let policies = function["Properties"]["Policies"].as_array().cloned().unwrap_or_default();
+        let policies = function["Properties"]["Policies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for policy in policies {
             let Some(map) = policy.as_object() else {
                 panic!("a managed policy by name grants too much: {policy}");
@@ -151,8 +156,13 @@ impl Template {
             .into_iter()
             .map(|(name, r)| {
                 let p = &r["Properties"];
-                let key = p["RouteKey"].as_str().unwrap_or_else(|| panic!("{name}: RouteKey")).to_string();
-                let target = p["Target"]["Fn::Sub"].as_str().unwrap_or_else(|| panic!("{name}: Target"));
+                let key = p["RouteKey"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: RouteKey"))
+                    .to_string();
+                let target = p["Target"]["Fn::Sub"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: Target"));
                 let integration = target
                     .strip_prefix("integrations/${")
                     .and_then(|t| t.strip_suffix('}'))
@@ -178,7 +188,10 @@ pub fn to_json(v: &serde_yaml_ng::Value) -> Value {
             for (k, v) in m {
                 let key = match k {
                     Y::String(s) => s.clone(),
-                    other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+                    other => serde_yaml_ng::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
                 };
                 out.insert(key, to_json(v));
             }
