@@ -32,7 +32,8 @@ use mendwork_app::App;
 pub struct WebConfig {
     /// The JSON API answers 401 without a team session (deployed). `false` is local mode: the
     /// API is part of the test harness and open (a session, if sent, still names the PM). It
-    /// also decides whether the tenant form must carry its issued-at stamp (see
+    /// also puts the visitor-desk pages behind the same sign-in, and decides whether the
+    /// tenant form must carry its issued-at stamp (see
     /// [`pages::tenant`]): required when deployed, checked when present locally.
     pub api_requires_session: bool,
 }
@@ -55,7 +56,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         api::routes().route_layer(from_fn_with_state(app.clone(), auth::attach))
     };
     Router::new()
-        .merge(pages::routes(&app))
+        .merge(pages::routes(&app, config.api_requires_session))
         .merge(auth::routes())
         .merge(photos::routes())
         .merge(api)

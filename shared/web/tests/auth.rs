@@ -239,3 +239,23 @@ async fn locally_the_api_stays_open_for_the_harness() {
     assert_eq!(t.get("/api/work-orders").await.status, StatusCode::OK);
     assert_eq!(t.get("/api/properties").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn deployed_the_visitor_desk_asks_for_a_sign_in_while_the_local_harness_serves_it() {
+    let t = deployed();
+    for uri in ["/desk", "/desk/maple-court"] {
+        let a = t.get(uri).await;
+        assert!(a.status.is_redirection(), "{uri}: {}", a.status);
+        assert_eq!(a.location(), "/login", "{uri}");
+    }
+    let a = t
+        .post_form("/desk/maple-court/visits", &[("visitor", "Someone")])
+        .await;
+    assert_eq!(a.location(), "/login", "no visit is created without a session");
+
+    let t = deployed_signed_in().await;
+    assert_eq!(t.get("/desk/maple-court").await.status, StatusCode::OK);
+
+    let t = app();
+    assert_eq!(t.get("/desk/maple-court").await.status, StatusCode::OK);
+}

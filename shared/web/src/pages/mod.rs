@@ -27,22 +27,28 @@ use mendwork_domain::Window;
 use mendwork_domain::localtime::{format_instant, format_window};
 
 /// The page routes; the team's pages (`/pm…`) ask for a session.
-pub fn routes(app: &App) -> Router<App> {
+/// Every page. Team pages always need a signed-in session; the visitor desk needs one when
+/// `desk_requires_session` (deployed: desk staff sign in as team members), and is open in the
+/// local harness.
+pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
+    let signed_in = || axum::middleware::from_fn_with_state(app.clone(), crate::auth::require_page);
     let team = Router::new()
         .merge(pm::routes())
         .merge(portfolio::routes())
         .merge(metrics::routes())
-        .route_layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::auth::require_page,
-        ));
+        .route_layer(signed_in());
+    let desk = if desk_requires_session {
+        desk::routes().route_layer(signed_in())
+    } else {
+        desk::routes()
+    };
     Router::new()
         .route("/", get(home))
         .merge(tenant::routes())
         .merge(approval::routes())
         .merge(vendor::routes())
         .merge(team)
-        .merge(desk::routes())
+        .merge(desk)
 }
 
 const CSS: &str = r#"
