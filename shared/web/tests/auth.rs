@@ -251,7 +251,11 @@ async fn deployed_the_visitor_desk_asks_for_a_sign_in_while_the_local_harness_se
     let a = t
         .post_form("/desk/maple-court/visits", &[("visitor", "Someone")])
         .await;
-    assert_eq!(a.location(), "/login", "no visit is created without a session");
+    assert_eq!(
+        a.location(),
+        "/login",
+        "no visit is created without a session"
+    );
 
     let t = deployed_signed_in().await;
     assert_eq!(t.get("/desk/maple-court").await.status, StatusCode::OK);
