@@ -160,14 +160,7 @@ async fn form(
     lang: Lang,
 ) -> Result<Markup, TenantError> {
     let portfolio = app.portfolio();
-    let p = portfolio
-        .property(&PropertyId(property.clone()))
-        .ok_or_else(|| {
-            TenantError(
-                lang,
-                WebError::NotFound(format!("There is no property {property:?}.")),
-            )
-        })?;
+    let p = known_property(&portfolio, &property, lang)?;
     let values = ReportForm {
         property: p.id.to_string(),
         submission: new_token(),
@@ -408,6 +401,22 @@ fn report_page(
     )
 }
 
+/// The property a tenant URL names, or the page saying there is none.
+fn known_property<'p>(
+    portfolio: &'p Portfolio,
+    property: &str,
+    lang: Lang,
+) -> Result<&'p Property, TenantError> {
+    portfolio
+        .property(&PropertyId(property.to_string()))
+        .ok_or_else(|| {
+            TenantError(
+                lang,
+                WebError::NotFound(format!("There is no property {property:?}.")),
+            )
+        })
+}
+
 /// The printable sign for a building: its form's address as a QR code and in words.
 async fn qr(
     State(app): State<App>,
@@ -415,14 +424,7 @@ async fn qr(
     lang: Lang,
 ) -> Result<Markup, TenantError> {
     let portfolio = app.portfolio();
-    let p = portfolio
-        .property(&PropertyId(property.clone()))
-        .ok_or_else(|| {
-            TenantError(
-                lang,
-                WebError::NotFound(format!("There is no property {property:?}.")),
-            )
-        })?;
+    let p = known_property(&portfolio, &property, lang)?;
     let url = format!("{}/report/{}", app.links.base_url(), p.id);
     let svg = qr_svg(&url).ok_or(TenantError(lang, WebError::Internal))?;
     Ok(page(
