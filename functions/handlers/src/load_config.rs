@@ -1,8 +1,8 @@
 //! `mendwork-load-config`: the one command that puts a portfolio into a deployment — it checks
 //! the YAML (every mistake reported with file, path and line), writes it to the table (vendor
-//! phone items and the versioned portfolio item, idempotently) and sets the next occurrence of
-//! every recurring template as a schedule. The stack's `LoadConfigCommand` output prints it with
-//! every flag filled in.
+//! phone items and the versioned portfolio item, idempotently) and reconciles the recurring
+//! templates' `cron()` schedules (one per active template, dropped ones deleted). The stack's
+//! `LoadConfigCommand` output prints it with every flag filled in.
 
 use aws_config::SdkConfig;
 use clap::Parser;
@@ -49,7 +49,7 @@ pub struct ScheduleTarget {
 pub struct Loaded {
     pub properties: usize,
     pub vendors: usize,
-    /// Recurring templates whose next occurrence is now a schedule.
+    /// Recurring templates now armed as a cron schedule.
     pub recurring_scheduled: usize,
 }
 
@@ -85,7 +85,7 @@ pub fn schedule_target(args: &Args) -> Option<ScheduleTarget> {
 }
 
 /// Writes the portfolio to `table` and sets the recurring schedules. Idempotent: loading the
-/// same file again changes nothing, and an occurrence's schedule is created once.
+/// same file again changes nothing, and a template's schedule is created once.
 pub async fn load(
     sdk: &SdkConfig,
     table: &str,
@@ -112,7 +112,7 @@ pub async fn load(
                 SchedulerTargets {
                     group: t.group.clone(),
                     role_arn: t.role_arn.clone(),
-                    // Only recurring occurrences are set here; work-order timers are the
+                    // Only recurring templates are set here; work-order timers are the
                     // outbox's, with the deployment's own targets.
                     accept_arn: t.recurring_arn.clone(),
                     followup_arn: t.recurring_arn.clone(),

@@ -586,3 +586,46 @@ async fn a_pm_cancel_tells_everyone_and_deletes_every_schedule() {
     assert_eq!(w.sent().await.len(), sent, "nothing more was sent");
     assert_eq!(w.work_order(&id).await["status"], "cancelled");
 }
+
+/// A recurring template is one cron schedule in its property's zone: each firing (with the
+/// occurrence the scheduler fills in) creates that occurrence's work order, and the schedule
+/// stays for the next one.
+#[tokio::test]
+async fn a_recurring_template_fires_from_its_cron_schedule_and_stays_armed() {
+    async fn pest(w: &World) -> support::aws::Schedule {
+        w.schedules()
+            .await
+            .into_iter()
+            .find(|s| s.name == "mw-rec-maple-pest")
+            .expect("the template's schedule")
+    }
+    let Some(w) = World::start("recurring cron", utc("2026-03-14T12:00:00Z")).await else {
+        return;
+    };
+    // 15 March 10:00 in New York is 14:00 UTC (EDT).
+    assert_eq!(pest(&w).await.at, utc("2026-03-15T14:00:00Z"));
+    let fired = w.clock_to(utc("2026-03-15T14:30:00Z")).await;
+    let occurrence = fired
+        .iter()
+        .find(|f| f.function == "recurring")
+        .unwrap_or_else(|| panic!("the template fired: {fired:?}"));
+    assert_eq!(occurrence.schedule, "mw-rec-maple-pest");
+    assert_eq!(occurrence.at, utc("2026-03-15T14:00:00Z"));
+    let id = occurrence.answer["work_order"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        occurrence.answer["events"].as_u64().unwrap() > 0,
+        "{fired:?}"
+    );
+    // The occurrence's deterministic id: `wo-r<template slug><local time>`.
+    assert!(id.starts_with("wo-r"), "{id}");
+    // Still armed, for 15 April.
+    assert_eq!(pest(&w).await.at, utc("2026-04-15T14:00:00Z"));
+    assert_eq!(
+        fired.iter().filter(|f| f.function == "recurring").count(),
+        1,
+        "{fired:?}"
+    );
+}

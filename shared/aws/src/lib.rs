@@ -27,7 +27,8 @@ pub use senders::{SentGuard, SesMailer, SnsTexter};
 pub use store::{DynamoStore, KindUsage, Usage};
 pub use streams::{StreamedRecord, outbox_records, streamed_outbox_records};
 pub use timers::{
-    SchedulerTargets, SchedulerTimers, TimerFunction, at_expression, ensure_recurring_schedules,
+    RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTargets, SchedulerTimers, TimerFunction,
+    at_expression, aws_cron, ensure_recurring_schedules, recurring_input, recurring_schedule_name,
     schedule_name, schedule_name_of, timer_input, timer_target,
 };
 
@@ -166,10 +167,10 @@ impl Aws {
         let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
         Ok(Aws {
             store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
-            timers: Arc::new(SchedulerTimers::new(
-                aws_sdk_scheduler::Client::new(sdk),
-                cfg.scheduler_targets(),
-            )),
+            timers: Arc::new(
+                SchedulerTimers::new(aws_sdk_scheduler::Client::new(sdk), cfg.scheduler_targets())
+                    .with_portfolio(Arc::new(portfolio.clone())),
+            ),
             mailer: Arc::new(SesMailer::new(
                 aws_sdk_sesv2::Client::new(sdk),
                 guard.clone(),

@@ -1,12 +1,17 @@
-//! [`SchedulerTimers`]: one-time timers as EventBridge Scheduler schedules, plus the pure
-//! formatting of their names, expressions and inputs.
+//! [`SchedulerTimers`]: timers as EventBridge Scheduler schedules, plus the pure formatting of
+//! their names, expressions and inputs.
 //!
-//! Every timer — a work order's and a recurring template's next occurrence alike — is one
-//! `at()` schedule named after the timer, in the schedule group, deleted by the scheduler after
-//! it ran (`ActionAfterCompletion=DELETE`). Recurring templates work as in local mode: the
-//! firing of one occurrence creates its work order and sets the next occurrence's timer
-//! (`mendwork_app::recurring`), computed in the property's zone by the same code; see
-//! [`ensure_recurring_schedules`] for seeding them.
+//! A work order's timer is one `at()` schedule named after the timer, in the schedule group,
+//! deleted by the scheduler after it ran (`ActionAfterCompletion=DELETE`).
+//!
+//! A recurring template is ONE `cron()` schedule, [`recurring_schedule_name`] (`mw-rec-…`),
+//! with the template's crontab converted by [`aws_cron`] and written in the property's zone
+//! (`ScheduleExpressionTimezone`), so the scheduler itself keeps the rhythm across clock
+//! changes. Its input is `{"type":"recurring","template":…,"occurrence":
+//! "<aws.scheduler.scheduled-time>"}`: the scheduler substitutes the occurrence's time. Setting
+//! any occurrence's timer of a template (the app does after every firing) only makes sure the
+//! template's schedule exists; cancelling one is a no-op. Templates are armed and disarmed by
+//! [`ensure_recurring_schedules`] when a portfolio is loaded.
 
 use crate::error::{AwsError, build, sdk};
 use async_trait::async_trait;
@@ -17,9 +22,11 @@ use aws_sdk_scheduler::types::{
 use chrono::{DateTime, Duration, LocalResult, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use mendwork_app::ports::{StoreError, TimerSpec, TimerTarget, Timers};
-use mendwork_app::recurring::{next_occurrence, occurrence_timer};
-use mendwork_domain::{Portfolio, TimerKind};
+use mendwork_app::recurring::next_occurrence;
+use mendwork_domain::{Portfolio, RecurringTemplate, TimerKind};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Schedule names: 1–64 characters of `[0-9a-zA-Z-_.]`.
 pub const MAX_NAME: usize = 64;
@@ -52,6 +59,138 @@ pub fn schedule_name_of(name: &str) -> String {
         .take(MAX_NAME - tag.len() - 1)
         .collect();
     format!("{clean}-{tag}")
+}
+
+/// The prefix of every recurring template's schedule name.
+pub const RECURRING_PREFIX: &str = "mw-rec-";
+
+/// The Scheduler context attribute a recurring schedule's input carries as its occurrence.
+pub const SCHEDULED_TIME: &str = "<aws.scheduler.scheduled-time>";
+
+/// The one schedule of a recurring template: `mw-rec-<template>`, cleaned and hashed like
+/// [`schedule_name_of`] when the id does not fit as it is.
+///
+/// Invariant: a pure function of the template id, 1–64 characters of `[0-9a-zA-Z-_.]`,
+/// starting with [`RECURRING_PREFIX`].
+pub fn recurring_schedule_name(template: &str) -> String {
+    schedule_name_of(&format!("{RECURRING_PREFIX}{template}"))
+}
+
+/// The input of a recurring template's schedule (see the module documentation).
+pub fn recurring_input(template: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "recurring",
+        "template": template,
+        "occurrence": SCHEDULED_TIME,
+    })
+}
+
+const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/// A five-field crontab (`min hour day-of-month month day-of-week`, as the portfolio's
+/// `recurring[].schedule`) as an EventBridge Scheduler expression, `cron(min hour dom month dow
+/// year)`: `?` in whichever day field the crontab leaves open (the day of the week when both
+/// are), the day of the week written with names (`SUN`…`SAT`: crontab counts Sunday as 0 or 7,
+/// AWS as 1), the year `*`.
+///
+/// Errors: anything [`mendwork_domain::config::parse_cron`] rejects, including a crontab that
+/// restricts both day fields.
+pub fn aws_cron(expr: &str) -> Result<String, AwsError> {
+    mendwork_domain::config::parse_cron(expr)
+        .map_err(|e| AwsError::Invalid(format!("the recurring schedule {e}")))?;
+    let f: Vec<&str> = expr.split_whitespace().collect();
+    let [min, hour, dom, month, dow] = f.as_slice() else {
+        return Err(AwsError::Invalid(format!(
+            "the recurring schedule {expr:?} does not have five fields"
+        )));
+    };
+    let month = month.to_ascii_uppercase();
+    let (dom, dow) = if *dow == "*" || *dow == "?" {
+        let dom = if *dom == "?" { "*" } else { dom };
+        (dom.to_string(), "?".to_string())
+    } else {
+        (
+            "?".to_string(),
+            day_names(dow)
+                .map_err(|e| AwsError::Invalid(format!("the recurring schedule {expr:?}: {e}")))?,
+        )
+    };
+    Ok(format!("cron({min} {hour} {dom} {month} {dow} *)"))
+}
+
+/// A crontab day-of-week field as the set of days it names, written as AWS day names with
+/// runs as ranges (`1-5` → `MON-FRI`, `*/2` → `SUN,TUE,THU,SAT`, `5-7` → `SUN,FRI-SAT`).
+fn day_names(field: &str) -> Result<String, String> {
+    let day = |s: &str| -> Result<usize, String> {
+        if let Ok(n) = s.parse::<usize>() {
+            return if n <= 7 {
+                Ok(n % 7)
+            } else {
+                Err(format!("{n} is not a day of the week"))
+            };
+        }
+        DAY_NAMES
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("{s:?} is not a day of the week"))
+    };
+    let mut days = [false; 7];
+    for item in field.split(',') {
+        let (base, step) = match item.split_once('/') {
+            Some((b, s)) => (
+                b,
+                s.parse::<usize>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("{item:?} has no valid step"))?,
+            ),
+            None => (item, 1),
+        };
+        // Crontab numbering: 0..=7, with 7 also Sunday; ranges run on those numbers.
+        let number = |s: &str| -> Result<usize, String> {
+            match s.parse::<usize>() {
+                Ok(n) if n <= 7 => Ok(n),
+                _ => day(s),
+            }
+        };
+        let (from, to) = match base.split_once('-') {
+            _ if base == "*" => (0, 6),
+            Some((a, b)) => (number(a)?, number(b)?),
+            None if step > 1 => (number(base)?, 6),
+            None => {
+                let n = number(base)?;
+                (n, n)
+            }
+        };
+        if from > to {
+            return Err(format!("{item:?} runs backwards"));
+        }
+        for n in (from..=to).step_by(step) {
+            days[n % 7] = true;
+        }
+    }
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        if !days[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < 7 && days[i + 1] {
+            i += 1;
+        }
+        parts.push(if start == i {
+            DAY_NAMES[start].to_string()
+        } else {
+            format!("{}-{}", DAY_NAMES[start], DAY_NAMES[i])
+        });
+        i += 1;
+    }
+    if parts.is_empty() {
+        return Err(format!("{field:?} names no day"));
+    }
+    Ok(parts.join(","))
 }
 
 /// The one-time schedule expression of a timer and the zone it is written in:
@@ -152,14 +291,29 @@ pub struct SchedulerTargets {
 /// Invariants: at most one schedule per timer name; `set` never moves an existing schedule
 /// (a name is created once, a new time is a new generation, hence a new name); `set` of an
 /// existing name and `cancel` of a missing one are success.
+///
+/// A recurring template is one cron schedule instead (see the module documentation), looked up
+/// in the portfolio given with [`SchedulerTimers::with_portfolio`]: without one, or for a
+/// template that is not there and active, setting a recurring timer does nothing.
 pub struct SchedulerTimers {
     client: Client,
     targets: SchedulerTargets,
+    portfolio: Option<Arc<Portfolio>>,
 }
 
 impl SchedulerTimers {
     pub fn new(client: Client, targets: SchedulerTargets) -> SchedulerTimers {
-        SchedulerTimers { client, targets }
+        SchedulerTimers {
+            client,
+            targets,
+            portfolio: None,
+        }
+    }
+
+    /// The portfolio whose recurring templates `set` arms.
+    pub fn with_portfolio(mut self, portfolio: Arc<Portfolio>) -> SchedulerTimers {
+        self.portfolio = Some(portfolio);
+        self
     }
 
     pub fn client(&self) -> &Client {
@@ -178,9 +332,78 @@ impl SchedulerTimers {
         }
     }
 
-    /// Creates the schedule of a timer; an existing one of that name is left as it is.
+    /// Creates the schedule of a timer; an existing one of that name is left as it is. A
+    /// recurring occurrence's timer makes sure its template's cron schedule exists.
     pub async fn create(&self, spec: &TimerSpec) -> Result<(), AwsError> {
+        if let TimerTarget::Recurring { template, .. } = &spec.target {
+            let Some(portfolio) = &self.portfolio else {
+                return Ok(());
+            };
+            let Some(t) = portfolio
+                .recurring
+                .iter()
+                .find(|t| &t.id == template && t.active.unwrap_or(true))
+            else {
+                return Ok(());
+            };
+            let zone = portfolio
+                .property(&t.property)
+                .map(|p| p.timezone)
+                .or(spec.zone);
+            return self.create_recurring(t, zone).await;
+        }
         self.create_at(spec, Utc::now()).await
+    }
+
+    /// Creates the cron schedule of a recurring template in `zone` (UTC when none); an
+    /// existing one is left as it is.
+    pub async fn create_recurring(
+        &self,
+        template: &RecurringTemplate,
+        zone: Option<Tz>,
+    ) -> Result<(), AwsError> {
+        let name = recurring_schedule_name(template.id.as_str());
+        let expression = aws_cron(&template.schedule)?;
+        let zone = zone.unwrap_or(Tz::UTC).name().to_string();
+        let input = recurring_input(template.id.as_str()).to_string();
+        let target = Target::builder()
+            .arn(self.arn(TimerFunction::Recurring))
+            .role_arn(&self.targets.role_arn)
+            .input(input)
+            .build()
+            .map_err(|e| build("building a schedule target", e))?;
+        let window = FlexibleTimeWindow::builder()
+            .mode(FlexibleTimeWindowMode::Off)
+            .build()
+            .map_err(|e| build("building a schedule window", e))?;
+        let created = self
+            .client
+            .create_schedule()
+            .name(&name)
+            .group_name(&self.targets.group)
+            .schedule_expression(&expression)
+            .schedule_expression_timezone(&zone)
+            .flexible_time_window(window)
+            .target(target)
+            .send()
+            .await;
+        match created {
+            Ok(_) => Ok(()),
+            // Armed already.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conflict_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(sdk(
+                format!(
+                    "creating schedule {name} ({expression} {zone}) in group {}",
+                    self.targets.group
+                ),
+                e,
+            )),
+        }
     }
 
     async fn create_at(&self, spec: &TimerSpec, now: DateTime<Utc>) -> Result<(), AwsError> {
@@ -229,13 +452,20 @@ impl SchedulerTimers {
         }
     }
 
-    /// Deletes the schedule of a timer; a missing one is fine.
+    /// Deletes the schedule of a timer; a missing one is fine. A recurring occurrence's timer
+    /// (`rec-…`) is not a schedule of its own: nothing to do.
     pub async fn delete(&self, timer_name: &str) -> Result<(), AwsError> {
-        let name = schedule_name_of(timer_name);
+        if timer_name.starts_with("rec-") || timer_name.starts_with(RECURRING_PREFIX) {
+            return Ok(());
+        }
+        self.delete_schedule(&schedule_name_of(timer_name)).await
+    }
+
+    async fn delete_schedule(&self, name: &str) -> Result<(), AwsError> {
         match self
             .client
             .delete_schedule()
-            .name(&name)
+            .name(name)
             .group_name(&self.targets.group)
             .send()
             .await
@@ -254,9 +484,8 @@ impl SchedulerTimers {
         }
     }
 
-    /// Every timer pending in the group, read back from the schedules' inputs (for tests and
-    /// operations: one `GetSchedule` per schedule).
-    pub async fn pending(&self) -> Result<Vec<TimerSpec>, AwsError> {
+    /// Every schedule name in the group.
+    pub async fn schedule_names(&self) -> Result<Vec<String>, AwsError> {
         let mut names = Vec::new();
         let mut token = None;
         loop {
@@ -278,8 +507,19 @@ impl SchedulerTimers {
                 _ => break,
             }
         }
+        Ok(names)
+    }
+
+    /// Every work-order timer pending in the group, read back from the schedules' inputs (for
+    /// tests and operations: one `GetSchedule` per schedule). Recurring templates' cron
+    /// schedules are not timers of their own and are left out.
+    pub async fn pending(&self) -> Result<Vec<TimerSpec>, AwsError> {
+        let names = self.schedule_names().await?;
         let mut out = Vec::with_capacity(names.len());
         for name in names {
+            if name.starts_with(RECURRING_PREFIX) {
+                continue;
+            }
             let got = self
                 .client
                 .get_schedule()
@@ -321,27 +561,75 @@ impl Timers for SchedulerTimers {
     }
 }
 
-/// Sets the next occurrence of every active recurring template (idempotent: an occurrence's
-/// schedule name is deterministic). Run it after loading a portfolio and at deployment; each
-/// firing then sets the occurrence after it. Returns how many templates have a next occurrence.
+/// Reconciles the group's recurring schedules with `portfolio`: creates the cron schedule of
+/// every active template that has an occurrence after `now` (in its property's zone), and
+/// deletes every `mw-rec-*` schedule of a template no longer there or active. Idempotent. Run it
+/// after loading a portfolio. Returns how many templates are armed.
+///
+/// An armed template whose schedule is out of date (its crontab or zone changed) is re-created.
 pub async fn ensure_recurring_schedules(
     timers: &SchedulerTimers,
     portfolio: &Portfolio,
     now: DateTime<Utc>,
 ) -> Result<usize, AwsError> {
-    let mut n = 0;
+    let existing = timers.schedule_names().await?;
+    let mut armed = BTreeSet::new();
     for t in portfolio
         .recurring
         .iter()
         .filter(|t| t.active.unwrap_or(true))
     {
-        if let Some(at) = next_occurrence(portfolio, t, now) {
-            let zone = portfolio.property(&t.property).map(|p| p.timezone);
-            timers.create(&occurrence_timer(&t.id, at, zone)).await?;
-            n += 1;
+        if next_occurrence(portfolio, t, now).is_none() {
+            continue;
         }
+        let zone = portfolio.property(&t.property).map(|p| p.timezone);
+        let name = recurring_schedule_name(t.id.as_str());
+        if existing.contains(&name) && timers.out_of_date(&name, t, zone).await? {
+            timers.delete_schedule(&name).await?;
+        }
+        timers.create_recurring(t, zone).await?;
+        armed.insert(name);
     }
-    Ok(n)
+    for name in existing
+        .iter()
+        .filter(|n| n.starts_with(RECURRING_PREFIX) && !armed.contains(*n))
+    {
+        timers.delete_schedule(name).await?;
+    }
+    Ok(armed.len())
+}
+
+impl SchedulerTimers {
+    /// Whether the schedule `name` differs from what `template` in `zone` would create.
+    async fn out_of_date(
+        &self,
+        name: &str,
+        template: &RecurringTemplate,
+        zone: Option<Tz>,
+    ) -> Result<bool, AwsError> {
+        let got = self
+            .client
+            .get_schedule()
+            .name(name)
+            .group_name(&self.targets.group)
+            .send()
+            .await;
+        let got = match got {
+            Ok(g) => g,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                return Ok(false);
+            }
+            Err(e) => return Err(sdk(format!("reading schedule {name}"), e)),
+        };
+        let expression = aws_cron(&template.schedule)?;
+        let zone = zone.unwrap_or(Tz::UTC);
+        Ok(got.schedule_expression() != Some(expression.as_str())
+            || got.schedule_expression_timezone() != Some(zone.name())
+            || got.target().map(|t| t.arn()) != Some(self.arn(TimerFunction::Recurring)))
+    }
 }
 
 #[cfg(test)]
@@ -488,6 +776,116 @@ mod tests {
             }
             t += Duration::minutes(97);
         }
+    }
+
+    #[test]
+    fn crontabs_become_aws_cron_expressions() {
+        let cases = [
+            ("0 9 1 */3 *", "cron(0 9 1 */3 ? *)"),
+            ("30 7 * * 1-5", "cron(30 7 ? * MON-FRI *)"),
+            ("0 10 15 * *", "cron(0 10 15 * ? *)"),
+            ("*/15 * * * *", "cron(*/15 * * * ? *)"),
+            ("0 9 * * 0", "cron(0 9 ? * SUN *)"),
+            ("0 9 * * 7", "cron(0 9 ? * SUN *)"),
+            ("0 9 * * 1", "cron(0 9 ? * MON *)"),
+            ("0 9 * * 6", "cron(0 9 ? * SAT *)"),
+            ("0 9 * * 5-7", "cron(0 9 ? * SUN,FRI-SAT *)"),
+            ("0 9 * * 0-6", "cron(0 9 ? * SUN-SAT *)"),
+            ("0 9 * * */2", "cron(0 9 ? * SUN,TUE,THU,SAT *)"),
+            ("0 9 * * 1,3,5", "cron(0 9 ? * MON,WED,FRI *)"),
+            ("0 9 * * mon-fri", "cron(0 9 ? * MON-FRI *)"),
+            ("0 9 ? * *", "cron(0 9 * * ? *)"),
+            ("0 8 1,15 jan,jul *", "cron(0 8 1,15 JAN,JUL ? *)"),
+        ];
+        for (crontab, aws) in cases {
+            match aws_cron(crontab) {
+                Ok(got) => assert_eq!(got, aws, "{crontab}"),
+                Err(e) => panic!("{crontab}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_aws_cron_has_six_fields_and_exactly_one_question_mark_day() {
+        for crontab in [
+            "0 9 1 */3 *",
+            "30 7 * * 1-5",
+            "0 10 15 * *",
+            "*/15 * * * *",
+            "0 0 * * *",
+            "5 4 * * 0,7",
+            "0 9 ? * *",
+        ] {
+            let Ok(e) = aws_cron(crontab) else {
+                panic!("{crontab}")
+            };
+            let inner = e
+                .strip_prefix("cron(")
+                .and_then(|x| x.strip_suffix(')'))
+                .unwrap_or("");
+            let f: Vec<&str> = inner.split(' ').collect();
+            assert_eq!(f.len(), 6, "{e}");
+            assert!((f[2] == "?") != (f[4] == "?"), "{e}");
+            assert_eq!(f[5], "*", "{e}");
+        }
+    }
+
+    #[test]
+    fn crontabs_the_config_rejects_are_errors() {
+        for bad in [
+            "0 9 1 * 1",
+            "0 9 * *",
+            "0 0 9 1 */3 *",
+            "0 9 * * 8",
+            "x y z w v",
+        ] {
+            assert!(aws_cron(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_template_has_one_deterministic_valid_schedule_name() {
+        assert_eq!(recurring_schedule_name("maple-pest"), "mw-rec-maple-pest");
+        let long = recurring_schedule_name(&"t".repeat(100));
+        assert!(
+            valid_name(&long) && long.starts_with(RECURRING_PREFIX),
+            "{long}"
+        );
+        assert_eq!(long, recurring_schedule_name(&"t".repeat(100)));
+        assert_ne!(long, recurring_schedule_name(&"t".repeat(101)));
+        let odd = recurring_schedule_name("Hall #2/filters");
+        assert!(
+            valid_name(&odd) && odd.starts_with(RECURRING_PREFIX),
+            "{odd}"
+        );
+    }
+
+    #[test]
+    fn the_recurring_input_reads_as_a_target_once_the_scheduler_fills_in_the_time() {
+        let input = recurring_input("hvac");
+        assert_eq!(input["occurrence"], SCHEDULED_TIME);
+        // What EventBridge Scheduler substitutes for <aws.scheduler.scheduled-time>.
+        let fired = input
+            .to_string()
+            .replace(SCHEDULED_TIME, "2026-03-01T14:00:00Z");
+        let fired: serde_json::Value = serde_json::from_str(&fired).unwrap_or_default();
+        assert_eq!(
+            timer_target(&fired).ok(),
+            Some(TimerTarget::Recurring {
+                template: "hvac".into(),
+                occurrence: utc("2026-03-01T14:00:00Z")
+            })
+        );
+        let offset = serde_json::json!({
+            "type": "recurring", "template": "hvac", "occurrence": "2026-03-01T09:00:00-05:00"
+        });
+        assert_eq!(
+            timer_target(&offset).ok(),
+            Some(TimerTarget::Recurring {
+                template: "hvac".into(),
+                occurrence: utc("2026-03-01T14:00:00Z")
+            })
+        );
     }
 
     #[test]

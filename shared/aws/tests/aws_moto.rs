@@ -10,8 +10,9 @@ use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
 use mendwork_app::ports::{TimerSpec, TimerTarget, Timers};
 use mendwork_app::{App, InboundSms, SmsOutcome};
 use mendwork_aws::{
-    Aws, AwsConfig, SchedulerTimers, ensure_recurring_schedules, item_size, load_portfolio,
-    read_portfolio, timer_target, vendor_of_phone,
+    Aws, AwsConfig, RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTimers, ensure_recurring_schedules,
+    item_size, load_portfolio, read_portfolio, recurring_schedule_name, timer_target,
+    vendor_of_phone,
 };
 use mendwork_domain::config::parse_portfolio;
 use mendwork_domain::{
@@ -373,19 +374,151 @@ async fn the_portfolio_loads_idempotently_with_a_version_and_vendor_phones() {
     assert!(err.contains("32 bytes"), "{err}");
 }
 
+/// The names of the recurring templates' schedules in a group.
+async fn recurring_schedules(client: &aws_sdk_scheduler::Client, group: &str) -> Vec<String> {
+    let listed = client
+        .list_schedules()
+        .group_name(group)
+        .send()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = listed
+        .schedules()
+        .iter()
+        .filter_map(|s| s.name())
+        // moto does not implement ListSchedules' NamePrefix: filter here.
+        .filter(|n| n.starts_with(RECURRING_PREFIX))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
 #[tokio::test]
-async fn recurring_templates_get_their_next_occurrence_in_the_propertys_zone() {
+async fn a_recurring_template_is_one_cron_schedule_in_its_zone() {
+    let Some(server) = MotoServer::shared("a_recurring_template_is_one_cron_schedule_in_its_zone")
+    else {
+        return;
+    };
+    let sdk = server.sdk().await;
+    let (client, group) = support::schedule_group(&sdk).await;
+    let timers = SchedulerTimers::new(client.clone(), support::targets(&group))
+        .with_portfolio(std::sync::Arc::new(sample()));
+    // Two occurrences of Maple Court's pest control (15th of the month, 10:00 New York), set
+    // as the recurring step does after each firing: one schedule, the template's.
+    let occurrence = |at: DateTime<Utc>| {
+        mendwork_app::recurring::occurrence_timer(
+            &"maple-pest".into(),
+            at,
+            Some(chrono_tz::America::New_York),
+        )
+    };
+    let first = occurrence(Utc.with_ymd_and_hms(2026, 3, 15, 14, 0, 0).unwrap());
+    let second = occurrence(Utc.with_ymd_and_hms(2026, 4, 15, 14, 0, 0).unwrap());
+    timers.set(&first).await.unwrap();
+    timers.set(&second).await.unwrap();
+    assert_eq!(
+        recurring_schedules(&client, &group).await,
+        ["mw-rec-maple-pest"]
+    );
+    let schedule = client
+        .get_schedule()
+        .group_name(&group)
+        .name(recurring_schedule_name("maple-pest"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(schedule.schedule_expression(), Some("cron(0 10 15 * ? *)"));
+    assert_eq!(
+        schedule.schedule_expression_timezone(),
+        Some("America/New_York")
+    );
+    assert_eq!(
+        schedule
+            .flexible_time_window()
+            .map(|w| w.mode().as_str().to_string()),
+        Some("OFF".to_string())
+    );
+    assert_ne!(
+        schedule.action_after_completion().map(|a| a.as_str()),
+        Some("DELETE"),
+        "a cron schedule stays after it fired"
+    );
+    let target = schedule.target().unwrap();
+    assert_eq!(
+        target.arn(),
+        "arn:aws:lambda:us-east-1:123456789012:function:recurring"
+    );
+    let input: serde_json::Value = serde_json::from_str(target.input().unwrap()).unwrap();
+    assert_eq!(
+        input,
+        serde_json::json!({
+            "type": "recurring",
+            "template": "maple-pest",
+            "occurrence": "<aws.scheduler.scheduled-time>",
+        })
+    );
+    // What the recurring function receives once the scheduler filled in the time.
+    let fired: serde_json::Value = serde_json::from_str(
+        &target
+            .input()
+            .unwrap()
+            .replace(SCHEDULED_TIME, "2026-03-15T14:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(timer_target(&fired).unwrap(), first.target);
+
+    // Cancelling an occurrence leaves the template armed; recurring schedules are not timers.
+    timers.cancel(&first.name).await.unwrap();
+    assert_eq!(
+        recurring_schedules(&client, &group).await,
+        ["mw-rec-maple-pest"]
+    );
+    assert!(timers.pending().await.unwrap().is_empty());
+
+    // A work-order timer on the same adapter is still a one-time at() schedule.
+    let wo = TimerSpec {
+        name: fresh("wo-cron-accept-1"),
+        at: Utc::now() + Duration::hours(1),
+        zone: Some(chrono_tz::America::New_York),
+        target: TimerTarget::WorkOrder {
+            work_order: WorkOrderId("wo-cron".into()),
+            kind: TimerKind::AcceptTimeout,
+            generation: 1,
+        },
+    };
+    timers.set(&wo).await.unwrap();
+    let schedule = client
+        .get_schedule()
+        .group_name(&group)
+        .name(mendwork_aws::schedule_name(&wo))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        schedule
+            .schedule_expression()
+            .is_some_and(|e| e.starts_with("at(")),
+        "{schedule:?}"
+    );
+    assert_eq!(
+        schedule.action_after_completion().map(|a| a.as_str()),
+        Some("DELETE")
+    );
+    assert_eq!(timers.pending().await.unwrap(), [wo]);
+}
+
+#[tokio::test]
+async fn loading_a_portfolio_arms_its_templates_and_disarms_dropped_ones() {
     let Some(server) =
-        MotoServer::shared("recurring_templates_get_their_next_occurrence_in_the_propertys_zone")
+        MotoServer::shared("loading_a_portfolio_arms_its_templates_and_disarms_dropped_ones")
     else {
         return;
     };
     let sdk = server.sdk().await;
     let (client, group) = support::schedule_group(&sdk).await;
     let timers = SchedulerTimers::new(client.clone(), support::targets(&group));
-    let p = sample();
-    // 2026-02-20: Maple Court's pest control is next on 15 March 10:00 New York (EDT, UTC-4),
-    // Lakeview's filters on 1 April 09:00 Chicago (CDT, UTC-5).
+    let mut p = sample();
     let now = Utc.with_ymd_and_hms(2026, 2, 20, 12, 0, 0).unwrap();
     assert_eq!(
         ensure_recurring_schedules(&timers, &p, now).await.unwrap(),
@@ -395,43 +528,67 @@ async fn recurring_templates_get_their_next_occurrence_in_the_propertys_zone() {
         ensure_recurring_schedules(&timers, &p, now).await.unwrap(),
         2
     );
-    let pending = timers.pending().await.unwrap();
-    assert_eq!(pending.len(), 2, "{pending:?}");
-    let pest = pending
-        .iter()
-        .find(|t| matches!(&t.target, TimerTarget::Recurring { template, .. } if template.as_str() == "maple-pest"))
-        .unwrap();
     assert_eq!(
-        pest.at,
-        Utc.with_ymd_and_hms(2026, 3, 15, 14, 0, 0).unwrap()
+        recurring_schedules(&client, &group).await,
+        ["mw-rec-lakeview-filters", "mw-rec-maple-pest"]
     );
-    let schedule = client
+    let filters = client
         .get_schedule()
         .group_name(&group)
-        .name(mendwork_aws::schedule_name(pest))
+        .name("mw-rec-lakeview-filters")
         .send()
         .await
         .unwrap();
-    // moto keeps a past at() as given, so the expression is the occurrence itself here only
-    // because it is in the future of the real clock; check the zone and target either way.
+    assert_eq!(filters.schedule_expression(), Some("cron(0 9 1 */3 ? *)"));
     assert_eq!(
-        schedule.schedule_expression_timezone(),
-        Some("America/New_York")
+        filters.schedule_expression_timezone(),
+        Some("America/Chicago")
     );
-    assert_eq!(
-        schedule.target().unwrap().arn(),
-        "arn:aws:lambda:us-east-1:123456789012:function:recurring"
-    );
-    let input: serde_json::Value =
-        serde_json::from_str(schedule.target().unwrap().input().unwrap()).unwrap();
-    assert_eq!(input["type"], "recurring");
-    assert_eq!(input["template"], "maple-pest");
-    assert_eq!(input["occurrence"], "2026-03-15T14:00:00Z");
 
-    // Firing an occurrence (as the recurring function does) sets the next one.
-    let spec: TimerSpec = serde_json::from_value(input).unwrap();
-    timers.cancel(&spec.name).await.unwrap();
-    assert_eq!(timers.pending().await.unwrap().len(), 1);
+    // A work-order timer in the group is not touched by the reconciliation.
+    let wo = TimerSpec {
+        name: fresh("wo-keep-outcome-1"),
+        at: Utc::now() + Duration::hours(1),
+        zone: None,
+        target: TimerTarget::WorkOrder {
+            work_order: WorkOrderId("wo-keep".into()),
+            kind: TimerKind::OutcomeAsk,
+            generation: 1,
+        },
+    };
+    timers.set(&wo).await.unwrap();
+
+    // Pest control dropped, the filters paused then a new time: only what is active stays,
+    // as the portfolio now says.
+    p.recurring.retain(|t| t.id.as_str() != "maple-pest");
+    assert_eq!(
+        ensure_recurring_schedules(&timers, &p, now).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        recurring_schedules(&client, &group).await,
+        ["mw-rec-lakeview-filters"]
+    );
+    p.recurring[0].schedule = "30 7 * * 1-5".into();
+    ensure_recurring_schedules(&timers, &p, now).await.unwrap();
+    let filters = client
+        .get_schedule()
+        .group_name(&group)
+        .name("mw-rec-lakeview-filters")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        filters.schedule_expression(),
+        Some("cron(30 7 ? * MON-FRI *)")
+    );
+    p.recurring[0].active = Some(false);
+    assert_eq!(
+        ensure_recurring_schedules(&timers, &p, now).await.unwrap(),
+        0
+    );
+    assert!(recurring_schedules(&client, &group).await.is_empty());
+    assert_eq!(timers.pending().await.unwrap(), [wo]);
 }
 
 #[tokio::test]

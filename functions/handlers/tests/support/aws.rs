@@ -126,6 +126,8 @@ pub struct World {
     seen: Mutex<BTreeSet<String>>,
     sequence: AtomicU64,
     fired: Mutex<BTreeSet<String>>,
+    /// The last occurrence the world fired of each recurring template's cron schedule.
+    occurrences: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Deliver every stream batch twice, as Lambda may (at-least-once).
     redeliver: AtomicBool,
     /// The team's session cookie (`name=value`) once signed in.
@@ -226,6 +228,7 @@ impl World {
             seen: Mutex::new(BTreeSet::new()),
             sequence: AtomicU64::new(1),
             fired: Mutex::new(BTreeSet::new()),
+            occurrences: Mutex::new(HashMap::new()),
             redeliver: AtomicBool::new(false),
             session: Mutex::new(None),
         };
@@ -237,7 +240,9 @@ impl World {
             .map(|s| s.name)
             .collect();
         assert!(
-            names.iter().all(|n| n.starts_with("rec-")),
+            names
+                .iter()
+                .all(|n| n.starts_with(mendwork_aws::RECURRING_PREFIX)),
             "only recurring schedules after the load: {names:?}"
         );
         Some(world)
@@ -741,10 +746,21 @@ impl World {
                 .unwrap();
             let target = got.target().unwrap();
             let input: Value = serde_json::from_str(target.input().unwrap_or("null")).unwrap();
-            let at = input["at"]
-                .as_str()
-                .map(utc)
-                .unwrap_or_else(|| panic!("schedule {name} has no time in its input: {input}"));
+            let at = if input["occurrence"] == mendwork_aws::SCHEDULED_TIME {
+                // A recurring template's cron schedule: due at the template's next occurrence
+                // (in its property's zone) after the last one the world fired.
+                assert!(
+                    got.schedule_expression()
+                        .is_some_and(|e| e.starts_with("cron(")),
+                    "{name}"
+                );
+                self.next_occurrence(name, &input)
+            } else {
+                input["at"]
+                    .as_str()
+                    .map(utc)
+                    .unwrap_or_else(|| panic!("schedule {name} has no time in its input: {input}"))
+            };
             out.push(Schedule {
                 name: name.to_string(),
                 target_arn: target.arn().to_string(),
@@ -754,6 +770,25 @@ impl World {
         }
         out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.name.cmp(&b.name)));
         out
+    }
+
+    /// When a recurring template's cron schedule is next due: never for a template no longer
+    /// in the portfolio or active.
+    fn next_occurrence(&self, name: &str, input: &Value) -> DateTime<Utc> {
+        let portfolio = self.app.portfolio();
+        let after = self
+            .occurrences
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| self.now());
+        portfolio
+            .recurring
+            .iter()
+            .find(|t| input["template"] == t.id.as_str() && t.active.unwrap_or(true))
+            .and_then(|t| mendwork_app::recurring::next_occurrence(&portfolio, t, after))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Fires, in time order and each at its own time, every schedule due by `until`, then
@@ -780,7 +815,8 @@ impl World {
     }
 
     /// What EventBridge Scheduler does at a schedule's time: invokes its target with its
-    /// input, then deletes it (`ActionAfterCompletion=DELETE`).
+    /// input, then deletes it (`ActionAfterCompletion=DELETE`); a recurring template's cron
+    /// schedule gets its `<aws.scheduler.scheduled-time>` filled in and stays.
     pub async fn fire(&self, schedule: &Schedule) -> Fired {
         if schedule.at > self.now() {
             self.clock.set(schedule.at);
@@ -794,18 +830,32 @@ impl World {
         } else {
             panic!("schedule {} targets {}", schedule.name, schedule.target_arn)
         };
-        let lambda = LambdaEvent::new(schedule.input.clone(), self.context());
+        let cron = schedule.input["occurrence"] == mendwork_aws::SCHEDULED_TIME;
+        let mut input = schedule.input.clone();
+        if cron {
+            // The scheduler fills in the occurrence's time.
+            input["occurrence"] = json!(schedule.at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        let lambda = LambdaEvent::new(input, self.context());
         let answer = mendwork_handlers::timer(&self.app, lambda)
             .await
             .unwrap_or_else(|d| panic!("{function} failed: {} {}", d.error_type, d.error_message));
-        self.fired.lock().unwrap().insert(schedule.name.clone());
-        aws_sdk_scheduler::Client::new(&self.sdk)
-            .delete_schedule()
-            .name(&schedule.name)
-            .group_name(GROUP)
-            .send()
-            .await
-            .unwrap();
+        if cron {
+            // A cron schedule stays; the next occurrence is due next.
+            self.occurrences
+                .lock()
+                .unwrap()
+                .insert(schedule.name.clone(), schedule.at);
+        } else {
+            self.fired.lock().unwrap().insert(schedule.name.clone());
+            aws_sdk_scheduler::Client::new(&self.sdk)
+                .delete_schedule()
+                .name(&schedule.name)
+                .group_name(GROUP)
+                .send()
+                .await
+                .unwrap();
+        }
         self.pump().await;
         Fired {
             schedule: schedule.name.clone(),
