@@ -366,44 +366,15 @@ impl SchedulerTimers {
         let expression = aws_cron(&template.schedule)?;
         let zone = zone.unwrap_or(Tz::UTC).name().to_string();
         let input = recurring_input(template.id.as_str()).to_string();
-        let target = Target::builder()
-            .arn(self.arn(TimerFunction::Recurring))
-            .role_arn(&self.targets.role_arn)
-            .input(input)
-            .build()
-            .map_err(|e| build("building a schedule target", e))?;
-        let window = FlexibleTimeWindow::builder()
-            .mode(FlexibleTimeWindowMode::Off)
-            .build()
-            .map_err(|e| build("building a schedule window", e))?;
-        let created = self
-            .client
-            .create_schedule()
-            .name(&name)
-            .group_name(&self.targets.group)
-            .schedule_expression(&expression)
-            .schedule_expression_timezone(&zone)
-            .flexible_time_window(window)
-            .target(target)
-            .send()
-            .await;
-        match created {
-            Ok(_) => Ok(()),
-            // Armed already.
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_conflict_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(sdk(
-                format!(
-                    "creating schedule {name} ({expression} {zone}) in group {}",
-                    self.targets.group
-                ),
-                e,
-            )),
-        }
+        self.create_schedule(
+            &name,
+            &expression,
+            &zone,
+            TimerFunction::Recurring,
+            input,
+            None,
+        )
+        .await
     }
 
     async fn create_at(&self, spec: &TimerSpec, now: DateTime<Utc>) -> Result<(), AwsError> {
@@ -411,8 +382,30 @@ impl SchedulerTimers {
         let at = spec.at.max(now + Duration::seconds(MIN_LEAD_SECONDS));
         let (expression, zone) = at_expression_of(at, spec.zone);
         let input = timer_input(spec)?.to_string();
+        self.create_schedule(
+            &name,
+            &expression,
+            &zone,
+            TimerFunction::of(&spec.target),
+            input,
+            Some(ActionAfterCompletion::Delete),
+        )
+        .await
+    }
+
+    /// Creates one schedule (window OFF, the timer function as target with `input`). The name
+    /// is the identity: an existing schedule of that name is success.
+    async fn create_schedule(
+        &self,
+        name: &str,
+        expression: &str,
+        zone: &str,
+        function: TimerFunction,
+        input: String,
+        after: Option<ActionAfterCompletion>,
+    ) -> Result<(), AwsError> {
         let target = Target::builder()
-            .arn(self.arn(TimerFunction::of(&spec.target)))
+            .arn(self.arn(function))
             .role_arn(&self.targets.role_arn)
             .input(input)
             .build()
@@ -424,18 +417,17 @@ impl SchedulerTimers {
         let created = self
             .client
             .create_schedule()
-            .name(&name)
+            .name(name)
             .group_name(&self.targets.group)
-            .schedule_expression(&expression)
-            .schedule_expression_timezone(&zone)
+            .schedule_expression(expression)
+            .schedule_expression_timezone(zone)
             .flexible_time_window(window)
-            .action_after_completion(ActionAfterCompletion::Delete)
+            .set_action_after_completion(after)
             .target(target)
             .send()
             .await;
         match created {
             Ok(_) => Ok(()),
-            // The name is the identity: the timer exists already.
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_conflict_exception()) =>
