@@ -13,10 +13,10 @@ use async_trait::async_trait;
 use axum::Router;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use mendwork_app::App;
 use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
 };
+use mendwork_app::{App, Files};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
     JobCode, Phone, PropertyId, VendorId, Visit, VisitId, Window, WorkOrder, WorkOrderId,
@@ -37,6 +37,22 @@ pub fn router(app: App) -> Router {
             api_requires_session: true,
         },
     )
+}
+
+/// [`router`] with attached files kept by `files` (the deployment's bucket): the router of
+/// the function that serves the tenant form, the vendor links and `/files` (`intake`), the only
+/// one allowed to read and write the bucket. `None` (no bucket) leaves attachments off.
+pub fn router_with_files(app: App, files: Option<Arc<dyn Files>>) -> Router {
+    match files {
+        Some(files) => mendwork_web::with_files(router(app), files),
+        None => router(app),
+    }
+}
+
+/// The `intake` function's router on the deployment's adapters.
+pub fn intake_router(aws: &mendwork_aws::Aws) -> Router {
+    let files = aws.files().map(|f| f as Arc<dyn Files>);
+    router_with_files(aws.app(), files)
 }
 
 /// The same application, except that its pending outbox always reads empty: the stream

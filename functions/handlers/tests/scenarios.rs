@@ -629,3 +629,187 @@ async fn a_recurring_template_fires_from_its_cron_schedule_and_stays_armed() {
         "{fired:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attached files: straight from the browser to the bucket.
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-real-image-but-png-magic";
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
+
+/// What the page's upload script does with one file: asks `/uploads` (the intake function)
+/// for an upload form with the page's grant, posts the file straight to the bucket (moto), and
+/// returns the id the form then names in `upload_id`.
+async fn upload_from_page(w: &World, page: &str, id: &str, bytes: &[u8]) -> String {
+    let grant = support::aws::hidden_value(page, "upload")
+        .unwrap_or_else(|| panic!("no upload grant in the page: {page}"));
+    let form = w.post_form("/uploads", &[("grant", &grant)]).await;
+    assert_eq!(
+        (form.function.as_str(), form.status),
+        ("intake", 200),
+        "{}",
+        form.body
+    );
+    let form = form.json();
+    let url = form["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&w.moto.endpoint),
+        "the browser posts to the bucket, not to us: {url}"
+    );
+    let mut body = reqwest::multipart::Form::new()
+        .text(
+            "key",
+            format!("{}{id}", form["key_prefix"].as_str().unwrap()),
+        )
+        .text("Content-Type", "image/png");
+    for f in form["fields"].as_array().unwrap() {
+        body = body.text(
+            f[0].as_str().unwrap().to_string(),
+            f[1].as_str().unwrap().to_string(),
+        );
+    }
+    body = body.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("f"),
+    );
+    let posted = reqwest::Client::new()
+        .post(url)
+        .multipart(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 204);
+    grant
+}
+
+/// Opens one of our file links as a browser does: the intake function redirects to a
+/// presigned address of the bucket, which serves the bytes. (status, content type, bytes)
+async fn open_file(w: &World, link: &str) -> (String, Vec<u8>, Option<String>) {
+    let a = w.get(&path_of(link)).await;
+    assert_eq!(
+        (a.function.as_str(), a.status),
+        ("intake", 302),
+        "{}",
+        a.body
+    );
+    let to = a.location.clone().unwrap();
+    assert!(to.starts_with(&w.moto.endpoint), "{to}");
+    let r = reqwest::get(&to).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let header = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap().to_string());
+    let (ct, cd) = (
+        header("content-type").unwrap_or_default(),
+        header("content-disposition"),
+    );
+    (ct, r.bytes().await.unwrap().to_vec(), cd)
+}
+
+#[tokio::test]
+async fn photos_and_the_invoice_go_straight_to_the_bucket_and_reach_the_people_who_need_them() {
+    let Some(w) = World::start("attached files", start()).await else {
+        return;
+    };
+    w.sign_in(PM_EMAIL).await;
+    let pat = w.vendor_phone(PAT).await;
+
+    // The tenant's photo: uploaded by the page's script, named in the form post.
+    let form = w.get(&format!("/report/{MAPLE}")).await;
+    assert!(
+        form.body.contains("data-upload=\"/uploads\""),
+        "{}",
+        form.body
+    );
+    let issued = support::aws::hidden_value(&form.body, "issued").unwrap();
+    let grant = upload_from_page(&w, &form.body, "tenantPhoto000000001", PNG).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    let description = "Water under the kitchen sink, photo attached.";
+    let mut fields = form_fields(description, "files-token");
+    fields.extend([
+        ("issued", issued.as_str()),
+        ("upload", grant.as_str()),
+        ("upload_id", "tenantPhoto000000001"),
+    ]);
+    let posted = w.post_form("/report", &fields).await;
+    assert_eq!(
+        (posted.function.as_str(), posted.status),
+        ("intake", 303),
+        "{}",
+        posted.body
+    );
+
+    let id = w
+        .work_orders()
+        .await
+        .iter()
+        .find(|wo| wo["description"] == description)
+        .and_then(|wo| wo["id"].as_str())
+        .unwrap()
+        .to_string();
+    let wo = w.work_order(&id).await;
+    let photo = wo["photos"][0].as_str().unwrap().to_string();
+    assert!(
+        photo.starts_with("https://mendwork.example/files/"),
+        "{photo}"
+    );
+    let (ct, bytes, _) = open_file(&w, &photo).await;
+    assert_eq!((ct.as_str(), bytes.as_slice()), ("image/png", PNG));
+
+    // Pat's offer email links it; Pat takes the job by text.
+    let offer = w
+        .delivered(&wo, "vendor.offer.email", "pat.alvarez@example.com")
+        .await;
+    let linked = find_link(&offer, "/files/").unwrap_or_else(|| panic!("{offer}"));
+    let (ct, _, _) = open_file(&w, &linked).await;
+    assert_eq!(ct, "image/png");
+    let vendor_link = find_link(&offer, "/v/").unwrap();
+    assert_eq!(outcome(&w.sms(&pat, "yes").await), "executed");
+    assert_eq!(outcome(&w.sms(&pat, "1").await), "executed");
+
+    // Done, with a photo of the work, from the vendor's page.
+    let page = w.get(&path_of(&vendor_link)).await;
+    assert!(
+        page.body.contains("Photos of the finished work"),
+        "{}",
+        page.body
+    );
+    let grant = upload_from_page(&w, &page.body, "donePhoto00000000001", PNG).await;
+    let done = w
+        .post_form(
+            &path_of(&vendor_link),
+            &[
+                ("action", "done"),
+                ("notes", "New trap fitted"),
+                ("upload", &grant),
+                ("upload_id", "donePhoto00000000001"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let wo = w.work_order(&id).await;
+    assert_eq!(wo["status"], "completed");
+    let after = wo["completion_photos"][0].as_str().unwrap().to_string();
+    assert_eq!(open_file(&w, &after).await.1, PNG);
+
+    // The invoice, as a PDF: downloaded, never shown as a page.
+    let page = w.get(&path_of(&vendor_link)).await;
+    let grant = upload_from_page(&w, &page.body, "invoicePdf0000000001", PDF).await;
+    let sent = w
+        .post_form(
+            &path_of(&vendor_link),
+            &[
+                ("action", "invoice"),
+                ("amount", "385"),
+                ("upload", &grant),
+                ("upload_id", "invoicePdf0000000001"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let wo = w.work_order(&id).await;
+    let doc = wo["invoice"]["file"].as_str().unwrap().to_string();
+    let (ct, bytes, disposition) = open_file(&w, &doc).await;
+    assert_eq!((ct.as_str(), bytes.as_slice()), ("application/pdf", PDF));
+    assert!(
+        disposition.is_some_and(|d| d.starts_with("attachment")),
+        "a document is downloaded"
+    );
+}

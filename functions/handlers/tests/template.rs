@@ -202,6 +202,7 @@ fn every_function_gets_the_adapters_environment_and_no_secret_value() {
         "MENDWORK_ORIGINATION_NUMBER",
         "MENDWORK_LINK_SECRET_ARN",
         "MENDWORK_BASE_URL",
+        "MENDWORK_FILE_BUCKET",
     ]
     .into_iter()
     .collect();
@@ -275,6 +276,68 @@ fn only_the_outbox_sends_messages_and_only_timer_owners_touch_schedules() {
 }
 
 #[test]
+fn only_intake_touches_the_private_file_bucket_which_forgets_unclaimed_uploads() {
+    use mendwork_aws::files::{FILES_PREFIX, UPLOADS_PREFIX};
+    let t = Template::load();
+    for (name, f) in t.functions() {
+        let actions = t.function_actions(&f);
+        let s3: BTreeSet<&String> = actions.iter().filter(|a| a.starts_with("s3:")).collect();
+        if name == "IntakeFunction" {
+            let expected = ["s3:GetObject", "s3:ListBucket", "s3:PutObject"];
+            assert_eq!(
+                s3.into_iter().map(String::as_str).collect::<Vec<_>>(),
+                expected
+            );
+        } else {
+            assert!(s3.is_empty(), "{name}: {s3:?}");
+        }
+    }
+    let intake = t.resource("IntakeFunction").to_string();
+    for prefix in [UPLOADS_PREFIX, FILES_PREFIX] {
+        assert!(
+            intake.contains(&format!("${{FileBucket.Arn}}/{prefix}*")),
+            "intake may use {prefix} and nothing else of the bucket's objects"
+        );
+    }
+    let bucket = t.resource("FileBucket");
+    assert_eq!(
+        bucket["DeletionPolicy"], "Retain",
+        "the files outlive the stack"
+    );
+    let p = &bucket["Properties"];
+    for flag in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(p["PublicAccessBlockConfiguration"][flag], true, "{flag}");
+    }
+    let rules = p["LifecycleConfiguration"]["Rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["Prefix"] == UPLOADS_PREFIX && r["ExpirationInDays"] == 1),
+        "unclaimed uploads are forgotten after a day: {rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|r| r["Prefix"] == FILES_PREFIX),
+        "kept files never expire"
+    );
+    let cors = p["CorsConfiguration"]["CorsRules"].as_array().unwrap();
+    assert_eq!(cors.len(), 1);
+    assert_eq!(
+        cors[0]["AllowedMethods"],
+        json!(["POST"]),
+        "browsers only upload"
+    );
+    assert_eq!(
+        t.globals()["Function"]["Environment"]["Variables"]["MENDWORK_FILE_BUCKET"],
+        json!({"Ref": "FileBucket"})
+    );
+}
+
+#[test]
 fn every_function_has_an_errors_alarm_and_async_ones_a_dead_letter_destination() {
     let t = Template::load();
     let alarmed: BTreeSet<String> = t
@@ -335,7 +398,9 @@ fn api_routes_go_to_the_function_that_owns_their_path() {
     let owner = |path: &str| -> &str {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         match first {
-            "" | "report" | "thanks" | "s" | "v" => "IntakeIntegration",
+            "" | "report" | "thanks" | "s" | "v" | "files" | "photos" | "uploads" => {
+                "IntakeIntegration"
+            }
             "approve" => "ApprovalIntegration",
             "pm" | "login" | "logout" => "PmIntegration",
             "desk" => "DeskIntegration",

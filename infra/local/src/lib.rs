@@ -11,7 +11,8 @@ use mendwork_app::{App, LinkSigner};
 use mendwork_domain::Portfolio;
 use mendwork_domain::config::{load_portfolio, parse_portfolio};
 use mendwork_embedded::{
-    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SqliteStore, SqliteTimers, VirtualClock,
+    ClockMode, DirFiles, RandomIds, RecordingMailer, RecordingTexter, SqliteStore, SqliteTimers,
+    VirtualClock,
 };
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -135,12 +136,15 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         clock,
         clock_lock: Arc::new(Mutex::new(())),
     };
-    // Photos tenants attach are kept beside the store, like the link secret.
-    let photos = sibling(&opts.db, ".photos");
-    std::fs::create_dir_all(&photos)
-        .with_context(|| format!("creating the photo folder {}", photos.display()))?;
-    let router = mendwork_web::with_photos(mendwork_web::router(app.clone()), photos)
-        .merge(harness::router(local.clone()));
+    // Files people attach (photos, invoices) are kept beside the store, like the link secret.
+    let files = sibling(&opts.db, ".photos");
+    std::fs::create_dir_all(&files)
+        .with_context(|| format!("creating the folder for attached files {}", files.display()))?;
+    let router = mendwork_web::with_files(
+        mendwork_web::router(app.clone()),
+        Arc::new(DirFiles::new(files)),
+    )
+    .merge(harness::router(local.clone()));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {

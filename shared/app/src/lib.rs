@@ -2,6 +2,7 @@
 //! run on them — the same code behind the local runner and every Lambda function.
 
 pub mod email_html;
+pub mod files;
 pub mod ids;
 pub mod inbound;
 pub mod links;
@@ -9,6 +10,7 @@ pub mod ports;
 pub mod recurring;
 pub mod steps;
 
+pub use files::{FileKind, FileName, Files};
 pub use ids::RandomIds;
 pub use inbound::{InboundSms, SmsOutcome};
 pub use links::{Claim, LinkError, LinkSigner};

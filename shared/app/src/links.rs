@@ -3,6 +3,7 @@
 //! purpose, work order (or address) and expiry, and carries an HMAC-SHA256 of them; nothing is
 //! stored, so checking one costs no I/O.
 
+use crate::files::FileName;
 use crate::ports::Clock;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -28,6 +29,8 @@ pub enum Claim {
     /// Sign in to the dashboard as this team member; `nonce` makes the link single-use (the
     /// web layer records it when the link is used).
     Login { email: Email, nonce: String },
+    /// Read a stored file (a photo, an invoice).
+    File { name: FileName },
 }
 
 /// Why a token was refused.
@@ -56,6 +59,9 @@ const SIG_BYTES: usize = 16;
 const TENANT_DAYS: i64 = 180;
 const OWNER_DAYS: i64 = 14;
 const VENDOR_DAYS: i64 = 90;
+/// Pages sign file links afresh each time they are shown; this is how long the ones in
+/// messages work.
+const FILE_DAYS: i64 = 90;
 
 impl LinkSigner {
     /// `base_url` without a trailing slash, e.g. `http://127.0.0.1:8080`. The secret must be
@@ -100,6 +106,7 @@ impl LinkSigner {
                 B64.encode(email.as_str()),
                 expires.timestamp()
             ),
+            Claim::File { name } => format!("f|{name}|{}", expires.timestamp()),
         };
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
@@ -152,6 +159,9 @@ impl LinkSigner {
                     nonce: nonce.to_string(),
                 })
             }
+            ["f", name, _] => Ok(Claim::File {
+                name: FileName::parse(name).ok_or(LinkError::Forged)?,
+            }),
             _ => Err(LinkError::Forged),
         }
     }
@@ -202,6 +212,14 @@ impl Links for LinkSigner {
             VENDOR_DAYS,
         )
     }
+    /// A stored file's name becomes a signed `/files/…` link; anything else a work order holds
+    /// there (the signed links of work orders made before files had names) is already a link.
+    fn file(&self, name: &str) -> String {
+        match FileName::parse(name) {
+            Some(name) => self.url("files", Claim::File { name }, FILE_DAYS),
+            None => name.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +250,29 @@ mod tests {
         assert_eq!(s.verify(&token), Ok(claim.clone()));
         let old = s.sign(&claim, Fixed.now() - Duration::minutes(1));
         assert_eq!(s.verify(&old), Err(LinkError::Expired));
+    }
+
+    #[test]
+    fn a_stored_file_gets_a_signed_link_and_an_old_link_stays_as_it_was() {
+        let s = signer();
+        let link = s.file("abcdefghijklmnop.png");
+        let token = link.strip_prefix("http://x/files/").unwrap();
+        assert_eq!(
+            s.verify(token),
+            Ok(Claim::File {
+                name: FileName::parse("abcdefghijklmnop.png").unwrap()
+            })
+        );
+        let old = "http://x/photos/eyJwIjoxfQ.AAAA";
+        assert_eq!(s.file(old), old);
+        // A token naming something that is not a stored file's name is no file link.
+        let forged = s.sign(
+            &Claim::Tenant {
+                work_order: WorkOrderId("wo-1".into()),
+            },
+            Fixed.now() + Duration::days(1),
+        );
+        assert!(!matches!(s.verify(&forged), Ok(Claim::File { .. })));
     }
 
     #[test]

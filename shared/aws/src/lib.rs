@@ -1,6 +1,6 @@
 //! Mendwork's AWS adapters: the ports of `mendwork_app` on DynamoDB ([`DynamoStore`]),
-//! EventBridge Scheduler ([`SchedulerTimers`]), SES v2 ([`SesMailer`]) and SNS ([`SnsTexter`]),
-//! with the portfolio read from the table ([`TableDirectory`]) and the link secret from Secrets
+//! EventBridge Scheduler ([`SchedulerTimers`]), SES v2 ([`SesMailer`]), SNS ([`SnsTexter`]) and
+//! S3 for attached files ([`S3Files`]), with the portfolio read from the table ([`TableDirectory`]) and the link secret from Secrets
 //! Manager. A Lambda function builds one [`Aws`] per container ([`Aws::connect`]) and runs the
 //! same workflow steps as local mode on [`Aws::app`].
 //!
@@ -9,6 +9,7 @@
 
 pub mod directory;
 mod error;
+pub mod files;
 mod item;
 pub mod schema;
 pub mod senders;
@@ -21,6 +22,7 @@ pub use directory::{
     vendor_of_phone,
 };
 pub use error::AwsError;
+pub use files::S3Files;
 pub use item::item_size;
 pub use schema::create_table;
 pub use senders::{SentGuard, SesMailer, SnsTexter};
@@ -55,6 +57,8 @@ pub struct AwsConfig {
     pub link_secret_arn: String,
     /// The public base URL of the web function, without a trailing slash.
     pub base_url: String,
+    /// The bucket of attached files (photos, invoices); `None` turns attachments off.
+    pub file_bucket: Option<String>,
 }
 
 impl AwsConfig {
@@ -62,7 +66,7 @@ impl AwsConfig {
     /// `MENDWORK_ACCEPT_TARGET_ARN`, `MENDWORK_FOLLOWUP_TARGET_ARN`,
     /// `MENDWORK_RECURRING_TARGET_ARN`, `MENDWORK_SENDER`, `MENDWORK_LINK_SECRET_ARN`,
     /// `MENDWORK_BASE_URL` (all required: the first missing or empty one is named in the error)
-    /// and `MENDWORK_ORIGINATION_NUMBER` (optional).
+    /// and `MENDWORK_ORIGINATION_NUMBER` and `MENDWORK_FILE_BUCKET` (optional).
     pub fn from_env() -> Result<AwsConfig, AwsError> {
         AwsConfig::from_lookup(|k| std::env::var(k).ok())
     }
@@ -86,6 +90,7 @@ impl AwsConfig {
             origination_number: get("MENDWORK_ORIGINATION_NUMBER"),
             link_secret_arn: need("MENDWORK_LINK_SECRET_ARN")?,
             base_url: need("MENDWORK_BASE_URL")?.trim_end_matches('/').to_string(),
+            file_bucket: get("MENDWORK_FILE_BUCKET"),
         })
     }
 
@@ -122,6 +127,7 @@ pub struct Aws {
     texter: Arc<SnsTexter>,
     directory: Arc<TableDirectory>,
     links: Arc<LinkSigner>,
+    files: Option<Arc<S3Files>>,
 }
 
 impl Aws {
@@ -165,7 +171,12 @@ impl Aws {
         let links = LinkSigner::new(link_secret, &cfg.base_url, clock)
             .map_err(|e| AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn)))?;
         let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
+        let files = match &cfg.file_bucket {
+            Some(bucket) => Some(Arc::new(S3Files::new(sdk, bucket)?)),
+            None => None,
+        };
         Ok(Aws {
+            files,
             store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
             timers: Arc::new(
                 SchedulerTimers::new(aws_sdk_scheduler::Client::new(sdk), cfg.scheduler_targets())
@@ -208,6 +219,11 @@ impl Aws {
 
     pub fn timers(&self) -> Arc<SchedulerTimers> {
         self.timers.clone()
+    }
+
+    /// The attached files' bucket, when the deployment has one.
+    pub fn files(&self) -> Option<Arc<S3Files>> {
+        self.files.clone()
     }
 
     pub fn config(&self) -> &AwsConfig {
@@ -282,6 +298,7 @@ mod tests {
         assert_eq!(cfg.table, "mendwork");
         assert_eq!(cfg.base_url, "https://example.com");
         assert_eq!(cfg.origination_number, None);
+        assert_eq!(cfg.file_bucket, None);
         let mut with = env();
         with.insert("MENDWORK_ORIGINATION_NUMBER", "+15550100");
         let cfg = AwsConfig::from_lookup(|k| with.get(k).map(|v| v.to_string())).unwrap();

@@ -66,6 +66,7 @@ async fn deploy(server: std::sync::Arc<MotoServer>, portfolio: &Portfolio) -> De
         origination_number: Some("+18005550100".into()),
         link_secret_arn: secret.arn().unwrap().to_string(),
         base_url: "https://mendwork.example.com".into(),
+        file_bucket: None,
     };
     Deployment { server, sdk, cfg }
 }

@@ -138,7 +138,7 @@ mod dynamo_only {
 
     #[tokio::test]
     async fn of_many_concurrent_commits_from_one_version_exactly_one_lands() {
-        let Some(server) = MotoServer::shared("of_many_concurrent_commits") else {
+        let Some(server) = MotoServer::serialized("of_many_concurrent_commits") else {
             return;
         };
         let sdk = server.sdk().await;

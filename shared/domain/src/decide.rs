@@ -92,6 +92,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         visit: None,
         visits_made: 0,
         completion_notes: None,
+        completion_photos: vec![],
         not_done_reasons: vec![],
         invoice: None,
         feedback_requested: false,
@@ -186,8 +187,9 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.visit = Some(visit.clone());
         }
         Event::Arrived { .. } => set_status(&mut wo, Status::InProgress),
-        Event::Completed { notes } => {
+        Event::Completed { notes, photos } => {
             wo.completion_notes = notes.clone();
+            wo.completion_photos = photos.clone();
             set_status(&mut wo, Status::Completed);
         }
         Event::NotDone { reason } => {
@@ -555,7 +557,11 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             }
             tx.push(Event::RunningLate { minutes: *minutes });
         }
-        Command::Done { vendor, notes } => {
+        Command::Done {
+            vendor,
+            notes,
+            photos,
+        } => {
             require_vendor(wo, vendor)?;
             if !matches!(
                 phase,
@@ -566,6 +572,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             tx.cancel_all_timers();
             tx.push(Event::Completed {
                 notes: notes.clone(),
+                photos: photos.clone(),
             });
             change_visit(
                 &mut tx,
@@ -685,6 +692,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             vendor,
             amount,
             reference,
+            file,
         } => {
             require_vendor(wo, vendor)?;
             if phase != Status::Completed {
@@ -703,6 +711,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                     amount: *amount,
                     reference: reference.clone(),
                     at: ctx.now,
+                    file: file.clone(),
                 },
             });
             if wo.feedback.is_some() || !wo.feedback_requested {

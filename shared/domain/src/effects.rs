@@ -17,11 +17,14 @@ pub trait Links {
     fn owner_approval(&self, wo: &WorkOrder) -> String;
     /// The vendor's page for this job.
     fn vendor_job(&self, wo: &WorkOrder, vendor: &VendorId) -> String;
+    /// A link to a stored file (a photo, an invoice) by the name the work order keeps.
+    fn file(&self, name: &str) -> String;
 }
 
 struct Out<'a, 'c> {
     wo: &'a WorkOrder,
     ctx: &'a Context<'c>,
+    links: &'a dyn Links,
     effects: Vec<Effect>,
 }
 
@@ -100,7 +103,12 @@ impl Out<'_, '_> {
                 if wo.request.photos.is_empty() {
                     "none".into()
                 } else {
-                    wo.request.photos.join(", ")
+                    wo.request
+                        .photos
+                        .iter()
+                        .map(|p| self.links.file(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
             ),
             ("vendor", vendor),
@@ -286,6 +294,7 @@ pub fn effects(
     let mut o = Out {
         wo,
         ctx,
+        links,
         effects: vec![],
     };
     let tz = ctx.property.timezone;

@@ -80,6 +80,7 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                     Some(Command::Done {
                         vendor: v,
                         notes: notes.clone(),
+                        photos: vec![],
                     })
                 }
                 Intent::NotDone { reason }
@@ -109,6 +110,7 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                         vendor: v,
                         amount: *amount,
                         reference: reference.clone(),
+                        file: None,
                     })
                 }
                 Intent::Reschedule if phase == Status::Scheduled => {

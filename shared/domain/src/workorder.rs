@@ -81,6 +81,9 @@ pub struct NewWorkOrder {
     pub permission_to_enter: bool,
     pub pets: Option<String>,
     pub access_notes: Option<String>,
+    /// The tenant's photos: stored files' names (`mendwork_app::files::FileName`); work orders
+    /// made before files had names hold signed links here instead. Links to them are made when
+    /// shown ([`crate::effects::Links::file`]), so they never go stale in the record.
     pub photos: Vec<String>,
     pub availability: Vec<Window>,
     pub source: Source,
@@ -310,6 +313,9 @@ pub struct Invoice {
     pub amount: Money,
     pub reference: Option<String>,
     pub at: DateTime<Utc>,
+    /// The invoice document, a stored file's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,6 +354,9 @@ pub struct WorkOrder {
     #[serde(default)]
     pub visits_made: u32,
     pub completion_notes: Option<String>,
+    /// Photos the vendor attached when marking the job done (stored files' names).
+    #[serde(default)]
+    pub completion_photos: Vec<String>,
     pub not_done_reasons: Vec<String>,
     pub invoice: Option<Invoice>,
     pub feedback_requested: bool,
@@ -428,6 +437,9 @@ pub enum Command {
     Done {
         vendor: VendorId,
         notes: Option<String>,
+        /// Stored files (names, see `mendwork_app::files`) the vendor attached.
+        #[serde(default)]
+        photos: Vec<String>,
     },
     NotDone {
         vendor: VendorId,
@@ -448,6 +460,9 @@ pub enum Command {
         vendor: VendorId,
         amount: Money,
         reference: Option<String>,
+        /// The invoice document, a stored file's name.
+        #[serde(default)]
+        file: Option<String>,
     },
     Feedback {
         rating: u8,
@@ -607,6 +622,9 @@ pub enum Event {
     },
     Completed {
         notes: Option<String>,
+        /// Stored files the vendor attached (absent in events written before photos).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<String>,
     },
     NotDone {
         reason: Option<String>,

@@ -964,6 +964,7 @@ fn done_completes_the_job_checks_the_visit_out_cancels_every_timer_asks_feedback
     let t = g.when(Command::Done {
         vendor: vid("pat"),
         notes: Some("Replaced the cartridge".into()),
+        photos: vec![],
     });
     let ev = t.events();
     for (kind, generation) in &armed_before {
@@ -973,7 +974,8 @@ fn done_completes_the_job_checks_the_visit_out_cancels_every_timer_asks_feedback
         );
     }
     assert!(ev.contains(&Event::Completed {
-        notes: Some("Replaced the cartridge".into())
+        notes: Some("Replaced the cartridge".into()),
+        photos: vec![],
     }));
     let out = t.visit_changes();
     assert_eq!(out.len(), 1);
@@ -992,6 +994,80 @@ fn done_completes_the_job_checks_the_visit_out_cancels_every_timer_asks_feedback
     );
     assert_eq!(t.sms("tenant.completed.sms").len(), 1);
     assert_eq!(t.emails("tenant.completed.email").len(), 1);
+}
+
+#[test]
+fn photos_sent_with_done_stay_on_the_work_order_and_its_timeline() {
+    let photos = vec![
+        "after1aaaaaaaaaaaaaaaaa.jpg".to_string(),
+        "after2bbbbbbbbbbbbbbbbb.jpg".to_string(),
+    ];
+    let t = Given::pat_on_site().when(Command::Done {
+        vendor: vid("pat"),
+        notes: None,
+        photos: photos.clone(),
+    });
+    assert!(t.events().contains(&Event::Completed {
+        notes: None,
+        photos: photos.clone(),
+    }));
+    assert_eq!(t.wo().completion_photos, photos);
+}
+
+#[test]
+fn the_invoice_document_is_kept_with_the_invoice() {
+    let t = Given::completed_by_pat().when(Command::Invoice {
+        vendor: vid("pat"),
+        amount: money(385),
+        reference: None,
+        file: Some("invoice0aaaaaaaaaaaaaaa.pdf".into()),
+    });
+    assert_eq!(
+        t.wo().invoice.as_ref().and_then(|i| i.file.as_deref()),
+        Some("invoice0aaaaaaaaaaaaaaa.pdf")
+    );
+}
+
+#[test]
+fn events_and_work_orders_stored_before_attachments_still_read() {
+    let completed: Event = serde_json::from_str(r#"{"kind":"completed","notes":"Fixed"}"#).unwrap();
+    assert_eq!(
+        completed,
+        Event::Completed {
+            notes: Some("Fixed".into()),
+            photos: vec![],
+        }
+    );
+    assert!(
+        !serde_json::to_string(&completed)
+            .unwrap()
+            .contains("photos"),
+        "nothing new is written where there is nothing new"
+    );
+    let invoice: Invoice =
+        serde_json::from_str(r#"{"amount":"385.00","reference":null,"at":"2026-03-05T15:40:00Z"}"#)
+            .unwrap();
+    assert_eq!(invoice.file, None);
+    let mut wo = serde_json::to_value(Given::completed_by_pat().wo).unwrap();
+    wo.as_object_mut().unwrap().remove("completion_photos");
+    let wo: WorkOrder = serde_json::from_value(wo).unwrap();
+    assert!(wo.completion_photos.is_empty());
+}
+
+#[test]
+fn the_offer_links_the_tenants_photos_by_their_stored_names() {
+    let mut request = elm_drip();
+    request.photos = vec!["sinkaaaaaaaaaaaaaaaaaaa.png".into()];
+    let t = Given::submitted(request).when(Command::Triage);
+    let offer = t.emails("vendor.offer.email");
+    assert_eq!(offer.len(), 1);
+    assert!(
+        offer[0]
+            .text
+            .contains("Photos: https://mw.example.com/f/sinkaaaaaaaaaaaaaaaaaaa.png"),
+        "{}",
+        offer[0].text
+    );
 }
 
 #[test]
@@ -1322,6 +1398,7 @@ fn an_invoice_before_the_job_is_done_is_refused() {
             vendor: vid("pat"),
             amount: money(385),
             reference: None,
+            file: None,
         })
         .rejected();
     assert!(
@@ -1344,6 +1421,7 @@ fn an_invoice_after_the_feedback_closes_the_work_order() {
         vendor: vid("pat"),
         amount: money(385),
         reference: Some("A-77".into()),
+        file: None,
     });
     assert_eq!(
         t.events(),
@@ -1353,7 +1431,8 @@ fn an_invoice_after_the_feedback_closes_the_work_order() {
                 invoice: Invoice {
                     amount: money(385),
                     reference: Some("A-77".into()),
-                    at
+                    at,
+                    file: None,
                 }
             },
             Event::Closed { by: Actor::System },
@@ -1372,6 +1451,7 @@ fn an_invoice_before_the_feedback_closes_after_a_timeout_or_when_the_feedback_co
         vendor: vid("pat"),
         amount: money(385),
         reference: None,
+        file: None,
     });
     assert_eq!(t.events()[0], timer_cancelled(K::InvoiceFollowUp, 1));
     assert_eq!(
@@ -1415,12 +1495,14 @@ fn an_invoice_closes_at_once_when_there_is_no_tenant_to_ask_for_feedback() {
         .did(Command::Done {
             vendor: vid("pat"),
             notes: None,
+            photos: vec![],
         });
     assert!(!g.wo.feedback_requested);
     let t = g.later(hours(3)).when(Command::Invoice {
         vendor: vid("pat"),
         amount: money(200),
         reference: None,
+        file: None,
     });
     assert_eq!(
         t.events().last(),
@@ -1852,6 +1934,7 @@ fn every_command() -> Vec<Command> {
         Command::Done {
             vendor: pat.clone(),
             notes: None,
+            photos: vec![],
         },
         Command::NotDone {
             vendor: pat.clone(),
@@ -1871,6 +1954,7 @@ fn every_command() -> Vec<Command> {
             vendor: pat.clone(),
             amount: money(385),
             reference: None,
+            file: None,
         },
         Command::Feedback {
             rating: 5,
@@ -1923,6 +2007,7 @@ fn a_closed_or_cancelled_work_order_refuses_every_command_and_ignores_every_time
             vendor: vid("pat"),
             amount: money(385),
             reference: None,
+            file: None,
         });
     let cancelled = Given::scheduled_with_pat().did(cancel_by_pm());
     for (g, status) in [(closed, "closed"), (cancelled, "cancelled")] {
@@ -1962,6 +2047,7 @@ fn a_vendor_command_from_a_vendor_who_is_not_assigned_is_not_their_job() {
         Command::Done {
             vendor: ray.clone(),
             notes: None,
+            photos: vec![],
         },
         Command::NotDone {
             vendor: ray.clone(),
@@ -1990,6 +2076,7 @@ fn a_vendor_command_from_a_vendor_who_is_not_assigned_is_not_their_job() {
             vendor: ray,
             amount: money(100),
             reference: None,
+            file: None,
         })
         .rejected_with(Rejection::NotYourJob);
 }
@@ -2290,6 +2377,7 @@ fn random_command(rng: &mut Rng, g: &Given) -> Command {
         12 => Command::Done {
             vendor: who(rng),
             notes: None,
+            photos: vec![],
         },
         13 => Command::NotDone {
             vendor: who(rng),
@@ -2309,6 +2397,7 @@ fn random_command(rng: &mut Rng, g: &Given) -> Command {
             vendor: who(rng),
             amount: money(385),
             reference: None,
+            file: None,
         },
         17 => Command::Feedback {
             rating: rng.below(7) as u8,

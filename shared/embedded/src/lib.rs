@@ -4,15 +4,18 @@
 //! Everything shares one connection behind a mutex ([`SqliteStore`] and the handles it hands
 //! out), so a local run is one file that survives restarts and crashes: each port call is one
 //! short SQLite transaction, and a transition's state and effects land together or not at all.
+//! Attached files are kept in a folder beside it ([`DirFiles`]).
 
 mod clock;
 mod db;
+mod files;
 mod sent;
 mod store;
 mod timers;
 
 pub use clock::{ClockMode, VirtualClock};
 pub use db::SCHEMA_VERSION;
+pub use files::DirFiles;
 /// Re-exported so local wiring names one crate; the ids themselves are the app's.
 pub use mendwork_app::RandomIds;
 pub use sent::{RecordingMailer, RecordingTexter, SentFilter, SentMessage};

@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mendwork_app::App;
 use mendwork_app::ports::ListFilter;
 use mendwork_domain::decide::Recorded;
+use mendwork_domain::effects::Links;
 use mendwork_domain::{
     Actor, Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
@@ -71,12 +72,15 @@ pub fn recorded_json(r: &Recorded) -> Value {
     v
 }
 
-/// A work order as the API writes it; `timeline` is left out when `None` (lists).
+/// A work order as the API writes it; `timeline` is left out when `None` (lists). Attached
+/// files appear as links signed by `links`, fresh at each call.
 pub fn work_order_json(
     wo: &WorkOrder,
     timeline: Option<&[Recorded]>,
     portfolio: &Portfolio,
+    links: &dyn Links,
 ) -> Value {
+    let files = |names: &[String]| names.iter().map(|n| links.file(n)).collect::<Vec<_>>();
     let property = portfolio.property(&wo.request.property);
     let vendor = wo.vendor.as_ref().map(|id| {
         let v = portfolio.vendor(id);
@@ -115,6 +119,7 @@ pub fn work_order_json(
         "permission_to_enter": wo.request.permission_to_enter,
         "pets": wo.request.pets,
         "access_notes": wo.request.access_notes,
+        "photos": files(&wo.request.photos),
         "source": to_json(&wo.request.source),
         "availability": wo.request.availability.iter().map(window_json).collect::<Vec<_>>(),
         "vendor": vendor,
@@ -136,12 +141,14 @@ pub fn work_order_json(
             "amount": dollars(i.amount),
             "reference": i.reference,
             "at": i.at,
+            "file": i.file.as_deref().map(|f| links.file(f)),
         })),
         "feedback": wo.feedback.as_ref().map(|f| json!({ "rating": f.rating, "comment": f.comment })),
         "attention": wo.attention,
         "triage": wo.triage.as_ref().map(to_json),
         "instructions": wo.instructions,
         "completion_notes": wo.completion_notes,
+        "completion_photos": files(&wo.completion_photos),
         "not_done_reasons": wo.not_done_reasons,
         "created_at": wo.created_at,
         "updated_at": wo.updated_at,
@@ -184,7 +191,12 @@ async fn create_work_order(State(app): State<App>, body: Bytes) -> Result<Respon
     let status = StatusCode::CREATED;
     Ok((
         status,
-        Json(work_order_json(&wo, Some(&timeline), &app.portfolio())),
+        Json(work_order_json(
+            &wo,
+            Some(&timeline),
+            &app.portfolio(),
+            app.links.as_ref(),
+        )),
     )
         .into_response())
 }
@@ -199,6 +211,7 @@ async fn get_work_order(
         &wo,
         Some(&timeline),
         &app.portfolio(),
+        app.links.as_ref(),
     )))
 }
 
@@ -245,7 +258,7 @@ async fn list_work_orders(
     let wos = app.store.list(&filter).await.map_err(ops::store)?;
     let list: Vec<Value> = wos
         .iter()
-        .map(|wo| work_order_json(wo, None, &portfolio))
+        .map(|wo| work_order_json(wo, None, &portfolio, app.links.as_ref()))
         .collect();
     Ok(Json(json!({ "work_orders": list })))
 }
@@ -340,6 +353,7 @@ async fn act_on_work_order(
         &wo,
         Some(&timeline),
         &app.portfolio(),
+        app.links.as_ref(),
     )))
 }
 

@@ -228,6 +228,13 @@ pub fn field_message(lang: Lang, e: &FieldError) -> String {
         }
         "Please choose yes or no." => Some("Elija sí o no."),
         "Please choose a rating from 1 to 5." => Some("Elija una calificación del 1 al 5."),
+        "Each photo must be under 8 MB." => Some("Cada foto debe pesar menos de 8 MB."),
+        "Only photos can be attached (JPEG, PNG, GIF, WebP or HEIC)." => {
+            Some("Solo se pueden adjuntar fotos (JPEG, PNG, GIF, WebP o HEIC).")
+        }
+        "We didn't receive your photos. Please choose them again." => {
+            Some("No recibimos sus fotos. Vuelva a elegirlas.")
+        }
         _ => None,
     };
     if let Some(f) = fixed {
@@ -244,6 +251,12 @@ pub fn field_message(lang: Lang, e: &FieldError) -> String {
         .and_then(|r| r.strip_suffix(" times."))
     {
         return format!("Indique como máximo {n} horarios.");
+    }
+    if let Some(n) = m
+        .strip_prefix("Please attach at most ")
+        .and_then(|r| r.strip_suffix(" photos."))
+    {
+        return format!("Adjunte como máximo {n} fotos.");
     }
     if m.starts_with("Unknown category") {
         return "Elija un tipo de problema de la lista.".into();

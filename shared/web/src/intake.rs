@@ -456,6 +456,12 @@ pub struct ReportForm {
     /// The language the form was shown in (`en`/`es`).
     #[serde(default)]
     pub lang: String,
+    /// The signed grant of the page's direct uploads (see [`crate::files`]).
+    #[serde(default)]
+    pub upload: String,
+    /// The ids of the photos the page's script uploaded straight to storage.
+    #[serde(default)]
+    pub upload_id: Vec<String>,
 }
 
 impl ReportForm {

@@ -9,19 +9,19 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod intake;
 pub mod ops;
 pub mod pages;
-pub mod photos;
 pub mod safety;
 pub mod signing;
 pub mod sla;
 
 pub use error::{ApiError, PageError, WebError};
+pub use files::with_files;
 pub use pages::layout;
 pub use pages::timeline::describe;
-pub use photos::with_photos;
 
 use axum::middleware::from_fn_with_state;
 use axum::{Extension, Router};
@@ -58,7 +58,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
     Router::new()
         .merge(pages::routes(&app, config.api_requires_session))
         .merge(auth::routes())
-        .merge(photos::routes())
+        .merge(files::routes())
         .merge(api)
         .layer(Extension(config))
         .with_state(app)

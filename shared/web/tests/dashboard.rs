@@ -247,6 +247,7 @@ async fn metrics_come_from_the_timelines_with_charts_and_tables() {
         Command::Done {
             vendor: pat.clone(),
             notes: None,
+            photos: vec![],
         },
     )
     .await;

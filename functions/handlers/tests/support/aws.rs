@@ -37,6 +37,7 @@ use std::sync::{Arc, Mutex};
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
 pub const TABLE: &str = "mendwork-test";
+pub const BUCKET: &str = "mendwork-test-files";
 pub const GROUP: &str = "mendwork-test";
 pub const SENDER: &str = "maintenance@mendwork.example";
 pub const ORIGINATION: &str = "+18005550100";
@@ -166,6 +167,16 @@ impl World {
             .send()
             .await
             .unwrap();
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        )
+        .create_bucket()
+        .bucket(BUCKET)
+        .send()
+        .await
+        .unwrap();
         let secret: String = (0..64)
             .map(|i| char::from(b'a' + ((i * 7 + 3) % 26) as u8))
             .collect();
@@ -189,6 +200,7 @@ impl World {
             origination_number: Some(ORIGINATION.into()),
             link_secret_arn: secret_arn,
             base_url: BASE_URL.into(),
+            file_bucket: Some(BUCKET.into()),
         };
 
         // The documented command's code loads the sample portfolio.
@@ -215,7 +227,10 @@ impl World {
         // Links are signed and checked on the same (test) clock, as local mode does.
         app.links =
             Arc::new(LinkSigner::new(secret.as_bytes(), BASE_URL, app.clock.clone()).unwrap());
-        let router = mendwork_handlers::http::router(app.clone());
+        // Only `intake` has the bucket; its router is the others' plus attachments, so one
+        // router answers for all four HTTP functions here.
+        let files = aws.files().map(|f| f as Arc<dyn mendwork_app::Files>);
+        let router = mendwork_handlers::http::router_with_files(app.clone(), files);
         let world = World {
             moto,
             sdk,

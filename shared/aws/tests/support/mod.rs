@@ -43,13 +43,43 @@ impl MotoServer {
         Some(server)
     }
 
+    /// A server of its own that handles one request at a time, for tests of what concurrent
+    /// requests do: real DynamoDB applies conflicting transactions one after the other, but
+    /// moto's threaded server runs them side by side without a lock (its TransactWriteItems
+    /// checks, writes and, on failure, restores a copy of the whole table), so under load two
+    /// commits conditioned on the same version can both land there. `None` when skipped.
+    pub fn serialized(test: &str) -> Option<MotoServer> {
+        if std::env::var("MENDWORK_SKIP_MOTO").as_deref() == Ok("1") {
+            eprintln!("SKIPPED {test}: MENDWORK_SKIP_MOTO=1 (it needs moto_server)");
+            return None;
+        }
+        // moto_server's own interpreter, from its first line, runs moto's app unthreaded.
+        let python = moto_python().unwrap_or_else(|| "python3".into());
+        let script = "import sys\n\
+            from werkzeug.serving import run_simple\n\
+            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app\n\
+            run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False, request_handler=MotoRequestHandler)\n";
+        Some(MotoServer::spawn(|port| {
+            let mut c = Command::new(&python);
+            c.args(["-c", script, &port.to_string()]);
+            c
+        }))
+    }
+
     fn start() -> MotoServer {
+        MotoServer::spawn(|port| {
+            let mut c = Command::new("moto_server");
+            c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            c
+        })
+    }
+
+    fn spawn(command: impl FnOnce(u16) -> Command) -> MotoServer {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free loopback port");
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = command(port)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -114,6 +144,17 @@ impl Drop for MotoServer {
     }
 }
 
+/// The interpreter on the first line of the `moto_server` found on `PATH`.
+fn moto_python() -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    let script = std::env::split_paths(&path)
+        .map(|d| d.join("moto_server"))
+        .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(script).ok()?;
+    let first = text.lines().next()?.strip_prefix("#!")?.trim();
+    (!first.is_empty() && !first.contains(' ')).then(|| first.to_string())
+}
+
 /// A name no other test uses.
 pub fn fresh(prefix: &str) -> String {
     use rand::Rng;
@@ -162,4 +203,21 @@ pub fn targets(group: &str) -> mendwork_aws::SchedulerTargets {
         followup_arn: "arn:aws:lambda:us-east-1:123456789012:function:followup".into(),
         recurring_arn: "arn:aws:lambda:us-east-1:123456789012:function:recurring".into(),
     }
+}
+
+/// A fresh bucket for attached files.
+pub async fn bucket(sdk: &SdkConfig) -> String {
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let name = fresh("mendwork-files");
+    client
+        .create_bucket()
+        .bucket(&name)
+        .send()
+        .await
+        .expect("the bucket is created");
+    name
 }

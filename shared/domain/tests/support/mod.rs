@@ -260,6 +260,9 @@ impl Links for FakeLinks {
     fn vendor_job(&self, wo: &WorkOrder, vendor: &VendorId) -> String {
         format!("https://mw.example.com/j/{}/{vendor}", wo.code)
     }
+    fn file(&self, name: &str) -> String {
+        format!("https://mw.example.com/f/{name}")
+    }
 }
 
 /// A work order and the world around it, built up step by step.
@@ -441,6 +444,7 @@ impl Given {
             .did(Command::Done {
                 vendor: vid("pat"),
                 notes: Some("Replaced the cartridge and tightened the handle".into()),
+                photos: vec![],
             })
     }
 

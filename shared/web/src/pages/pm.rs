@@ -26,6 +26,7 @@ use mendwork_app::App;
 use mendwork_app::email_html::render_html;
 use mendwork_app::ports::{Commit, CommitError, ListFilter, OutboxRecord};
 use mendwork_domain::decide::Recorded;
+use mendwork_domain::effects::Links;
 use mendwork_domain::{
     Channel, Command, Effect, Email, EmailMessage, EstimateDecision, Event, Phone, Portfolio,
     Priority, PropertyId, Recipient, SmsMessage, Status, VendorId, WorkOrder,
@@ -329,7 +330,7 @@ async fn detail_page(
                     }
                     dt { "Problem" } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
-                        dt { "Photos" } dd { (super::tenant::photo_links(Lang::En, &wo.request.photos)) }
+                        dt { "Photos" } dd { (super::tenant::photo_links(Lang::En, &crate::files::links(app, &wo.request.photos))) }
                     }
                     dt { "Trade / priority" } dd { (wo.trade.label()) " · " (wo.priority.as_str()) @if wo.request.emergency { " (tenant says emergency)" } }
                     dt { "Access" } dd {
@@ -354,7 +355,16 @@ async fn detail_page(
                         dt { "Visit" } dd { (v.id) " · " (format!("{:?}", v.status).to_lowercase()) @if let Some(w) = &v.expected { " · " (when(tz, w)) } }
                     }
                     @if let Some(i) = &wo.invoice {
-                        dt { "Invoice" } dd { (i.amount.to_string()) @if let Some(r) = &i.reference { " (ref " (r) ")" } }
+                        dt { "Invoice" } dd {
+                            (i.amount.to_string()) @if let Some(r) = &i.reference { " (ref " (r) ")" }
+                            @if let Some(f) = &i.file { " · " a href=(app.links.file(f)) { "the invoice document" } }
+                        }
+                    }
+                    @if wo.completion_notes.is_some() || !wo.completion_photos.is_empty() {
+                        dt { "Completion" } dd {
+                            @if let Some(n) = &wo.completion_notes { (n) }
+                            @if !wo.completion_photos.is_empty() { (super::tenant::photo_links(Lang::En, &crate::files::links(app, &wo.completion_photos))) }
+                        }
                     }
                     @if let Some(f) = &wo.feedback {
                         dt { "Feedback" } dd { (f.rating) "/5" @if let Some(c) = &f.comment { " — " (c) } }

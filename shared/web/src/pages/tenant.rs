@@ -16,12 +16,12 @@ use super::timeline::tenant_timeline;
 use super::{Errors, Nav, Notice, PageForm, page, path_of, window_rows};
 use crate::WebConfig;
 use crate::error::WebError;
+use crate::files::{self, Attachments, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles};
 use crate::i18n::{self, Lang, status_label};
 use crate::intake::{
     FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
 };
 use crate::ops;
-use crate::photos::{self, MAX_BODY_BYTES, MAX_PHOTOS, PhotoDir, ReportBody};
 use crate::safety;
 use crate::signing::Signer;
 use axum::extract::{Path, Query, State};
@@ -31,6 +31,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use maud::{Markup, PreEscaped, html};
+use mendwork_app::files::MAX_FILES;
 use mendwork_app::{App, Claim};
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
@@ -156,7 +157,7 @@ async fn chooser(State(app): State<App>, lang: Lang) -> Markup {
 async fn form(
     State(app): State<App>,
     Path(property): Path<String>,
-    photo_dir: Option<Extension<PhotoDir>>,
+    files: Option<Extension<Attachments>>,
     lang: Lang,
 ) -> Result<Markup, TenantError> {
     let portfolio = app.portfolio();
@@ -168,15 +169,8 @@ async fn form(
         lang: lang.code().into(),
         ..ReportForm::default()
     };
-    let page = report_page(
-        &app,
-        p,
-        &values,
-        &Errors::default(),
-        lang,
-        None,
-        photo_dir.is_some(),
-    );
+    let mode = Mode::of(&app, files.as_ref().map(|Extension(a)| a));
+    let page = report_page(&app, p, &values, &Errors::default(), lang, None, &mode);
     Ok(page)
 }
 
@@ -242,7 +236,7 @@ fn trade_label(lang: Lang, t: Trade) -> String {
 }
 
 /// The form, filled with `values`, each error beside its field; with a file field when
-/// `photos` are on.
+/// attachments are on (`mode`).
 fn report_page(
     app: &App,
     p: &Property,
@@ -250,7 +244,7 @@ fn report_page(
     errors: &Errors,
     lang: Lang,
     notice: Option<&Notice>,
-    photos: bool,
+    mode: &Mode,
 ) -> Markup {
     let errors = &errors.translated(lang);
     let min_date = ops::today(app, p.timezone).format("%Y-%m-%d").to_string();
@@ -290,6 +284,21 @@ fn report_page(
             .then_some("true")
     };
     let t = |en, es| lang.t(en, es);
+    let mut photo_hint = format!(
+        "{} {MAX_FILES} {}",
+        t("Up to", "Hasta"),
+        t(
+            "photos, 8 MB each. A photo helps the vendor bring the right parts.",
+            "fotos, de 8 MB cada una. Una foto ayuda al técnico a traer las piezas correctas."
+        )
+    );
+    if !errors.is_empty() {
+        photo_hint.push(' ');
+        photo_hint.push_str(t(
+            "If you had chosen photos, please choose them again.",
+            "Si había elegido fotos, vuelva a elegirlas.",
+        ));
+    }
     tenant_page(
         t("Report a problem", "Reportar un problema"),
         lang,
@@ -299,7 +308,7 @@ fn report_page(
             p.hint { (p.address) }
             (Notice::render(notice))
             (errors.summary_in(lang))
-            form method="post" action=(keep(lang, "/report")) novalidate enctype=[photos.then_some("multipart/form-data")] {
+            form method="post" action=(keep(lang, "/report")) novalidate enctype=[mode.enctype()] data-upload=[mode.upload_url()] {
                 input type="hidden" name="property" value=(p.id);
                 input type="hidden" name="submission" value=(values.submission);
                 input type="hidden" name="issued" value=(values.issued);
@@ -357,17 +366,7 @@ fn report_page(
                         p.hint { (t("If you smell gas or see fire, leave the building and call 911 first.", "Si huele a gas o ve fuego, salga del edificio y llame primero al 911.")) }
                     }
                     (safety::form_block(lang, emergency || !hazards.is_empty(), &hazards))
-                    @if photos {
-                        label for="photos" { (t("Photos (optional)", "Fotos (opcional)")) }
-                        p.hint #photos-hint {
-                            (t("Up to", "Hasta")) " " (MAX_PHOTOS) " " (t("photos, 8 MB each. A photo helps the vendor bring the right parts.", "fotos, de 8 MB cada una. Una foto ayuda al técnico a traer las piezas correctas."))
-                            @if !errors.is_empty() { " " (t("If you had chosen photos, please choose them again.", "Si había elegido fotos, vuelva a elegirlas.")) }
-                        }
-                        input type="file" id="photos" name="photos" accept="image/*" multiple
-                            aria-invalid=[invalid("photos")]
-                            aria-describedby=(match errors.described_by("photos") { Some(e) => format!("{e} photos-hint"), None => "photos-hint".into() });
-                        (errors.beside("photos"))
-                    }
+                    (files::field(mode, &PHOTOS, t("Photos (optional)", "Fotos (opcional)"), &photo_hint, errors, lang))
                 }
                 fieldset #access {
                     legend { (t("Access", "Acceso")) }
@@ -463,16 +462,12 @@ pub fn qr_svg(text: &str) -> Option<String> {
 async fn submit(
     State(app): State<App>,
     Extension(config): Extension<WebConfig>,
-    photo_dir: Option<Extension<PhotoDir>>,
+    files: Option<Extension<Attachments>>,
     lang: Lang,
-    body: ReportBody,
+    body: WithFiles<ReportForm>,
 ) -> Result<Response, TenantError> {
-    let ReportBody {
-        form: values,
-        photos: uploads,
-        errors: photo_errors,
-    } = body;
-    let photo_dir = photo_dir.map(|Extension(d)| d);
+    let WithFiles { form: values, sent } = body;
+    let files = files.map(|Extension(a)| a);
     let lang = Lang::parse(&values.lang).unwrap_or(lang);
     if values.is_bot() {
         return Ok(Redirect::to(&keep(lang, "/thanks")).into_response());
@@ -496,27 +491,21 @@ async fn submit(
         if matches!(stamp_state, Stamp::Missing | Stamp::Stale) {
             v.issued = stamp(&app, now_real);
         }
-        let page = report_page(
-            &app,
-            p,
-            &v,
-            &Errors(errors),
-            lang,
-            notice.as_ref(),
-            photo_dir.is_some(),
-        );
+        let mode = Mode::of(&app, files.as_ref());
+        let page = report_page(&app, p, &v, &Errors(errors), lang, notice.as_ref(), &mode);
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
     };
-    let photo_errors = if photo_dir.is_some() {
-        photo_errors
-    } else {
-        vec![]
-    };
+    // Files sent with a post where attachments are off are ignored, never stored.
+    let file_errors: Vec<FieldError> = files
+        .as_ref()
+        .and_then(|_| sent.problem(&PHOTOS))
+        .into_iter()
+        .collect();
     let mut request = match values.parse(&portfolio, app.now()) {
-        Ok(r) if photo_errors.is_empty() => r,
-        Ok(_) => return Ok(again(photo_errors, None)),
+        Ok(r) if file_errors.is_empty() => r,
+        Ok(_) => return Ok(again(file_errors, None)),
         Err(mut errors) => {
-            errors.extend(photo_errors);
+            errors.extend(file_errors);
             return Ok(again(errors, None));
         }
     };
@@ -536,11 +525,20 @@ async fn submit(
         );
         return Ok(again(vec![], Some(notice)));
     }
-    if let Some(dir) = &photo_dir {
-        request.photos = photos::store(&app, dir, uploads)
-            .await
-            .map_err(|e| TenantError(lang, e))?;
-    }
+    request.photos = match files::store(
+        &app,
+        files.as_ref(),
+        sent,
+        &values.upload,
+        &values.upload_id,
+        &PHOTOS,
+    )
+    .await
+    {
+        Ok(names) => names,
+        Err(NotStored::Field(e)) => return Ok(again(vec![e], None)),
+        Err(NotStored::Failed(e)) => return Err(TenantError(lang, e)),
+    };
     let token = submission_token(Some(&values.submission));
     let created = app.submit(request, token.as_deref()).await;
     ops::settle(&app).await;
@@ -704,7 +702,7 @@ async fn status_page(
                     dt { (t("Where", "Dónde")) } dd { (p.name) ", " (t("unit", "unidad")) " " (wo.request.unit) }
                     dt { (t("Problem", "Problema")) } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
-                        dt { (t("Photos", "Fotos")) } dd { (photo_links(lang, &wo.request.photos)) }
+                        dt { (t("Photos", "Fotos")) } dd { (photo_links(lang, &files::links(app, &wo.request.photos))) }
                     }
                     @if let Some(v) = wo.vendor.as_ref().and_then(|v| portfolio.vendor(v)) {
                         dt { (t("Vendor", "Técnico")) } dd { (v.name) }

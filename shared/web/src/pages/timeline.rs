@@ -349,8 +349,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             "Vendor running late" @if let Some(m) = minutes { " (" (m) " min)" } "."
         },
         Event::OutcomeAsked { n } => html! { "Vendor asked whether the job is done (" (n) ")." },
-        Event::Completed { notes } => html! {
-            "Completed" @if let Some(n) = notes { ": " (n) } "."
+        Event::Completed { notes, photos } => html! {
+            "Completed" @if let Some(n) = notes { ": " (n) }
+            @match photos.len() { 0 => {}, 1 => { " (1 photo)" }, n => { " (" (n) " photos)" } } "."
         },
         Event::NotDone { reason } => html! {
             "Not done" @if let Some(r) = reason { ": " (r) } "."
@@ -375,7 +376,8 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         }
         Event::InvoiceReceived { invoice } => html! {
             "Invoice received: " (invoice.amount.to_string())
-            @if let Some(r) = &invoice.reference { " (ref " (r) ")" } "."
+            @if let Some(r) = &invoice.reference { " (ref " (r) ")" }
+            @if invoice.file.is_some() { ", with the invoice document" } "."
         },
         Event::FeedbackRequested => html! { "Tenant feedback requested." },
         Event::FeedbackReceived { feedback } => html! {
