@@ -41,6 +41,9 @@ pub const COOKIE_NAME: &str = "mw_session";
 pub const SESSION_HOURS: i64 = 12;
 /// How long an emailed sign-in link works.
 pub const LINK_MINUTES: i64 = 15;
+/// Most sign-in emails one address gets in a clock hour: enough for a person who lost one,
+/// too few to flood an inbox (or the SES quota) from the public form.
+pub const LINKS_PER_HOUR: u32 = 5;
 
 const SESSION_PURPOSE: &str = "web-session-v1";
 
@@ -275,7 +278,9 @@ async fn request_link(
 }
 
 /// Emails a fresh sign-in link through the outbox (so it is sent, and retried, like every
-/// other message), then delivers it.
+/// other message), then delivers it — unless the address already had [`LINKS_PER_HOUR`] links
+/// this hour. The allowance is [`LINKS_PER_HOUR`] idempotency keys per address and hour, each
+/// taken atomically with its email's outbox record, so concurrent requests cannot exceed it.
 async fn send_link(app: &App, email: &Email, team: &str) -> Result<(), WebError> {
     let nonce = nonce();
     let now = app.now();
@@ -303,16 +308,24 @@ async fn send_link(app: &App, email: &Email, team: &str) -> Result<(), WebError>
         }),
         created_at: now,
     };
-    match app
-        .store
-        .commit_outbox(&format!("login-mail:{nonce}"), email.as_str(), vec![record])
-        .await
-    {
-        Ok(()) | Err(CommitError::Duplicate(_)) => {}
-        Err(CommitError::Conflict(_)) => return Err(WebError::Internal),
-        Err(CommitError::Store(e)) => return Err(ops::store(e)),
+    let hour = now.format("%Y%m%d%H");
+    for slot in 0..LINKS_PER_HOUR {
+        let key = format!("login-mail:{}:{hour}:{slot}", encode_part(email.as_str()));
+        match app
+            .store
+            .commit_outbox(&key, &nonce, vec![record.clone()])
+            .await
+        {
+            Ok(()) => {
+                ops::settle(app).await;
+                return Ok(());
+            }
+            Err(CommitError::Duplicate(_)) => continue,
+            Err(CommitError::Conflict(_)) => return Err(WebError::Internal),
+            Err(CommitError::Store(e)) => return Err(ops::store(e)),
+        }
     }
-    ops::settle(app).await;
+    tracing::warn!("sign-in links asked for too often for one address; none sent this time");
     Ok(())
 }
 
@@ -327,6 +340,7 @@ fn check_email(email: &Email) -> Markup {
                 "If " strong { (email) } " belongs to the property team, a sign-in link is on its way. "
                 "It works once, within " (LINK_MINUTES) " minutes."
             }
+            p.hint { "Asked more than once? Use the newest link. At most " (LINKS_PER_HOUR) " links are sent to one address in an hour." }
             p { a href="/login" { "Use another address" } }
         },
     )

@@ -2,7 +2,7 @@
 //! plain words, as JSON for the API and as a page for browsers. Internal causes are logged here,
 //! once, and never shown.
 
-use crate::pages::layout;
+use crate::pages::guest_layout;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -96,7 +96,7 @@ impl WebError {
             p.notice role="alert" { (self.message()) }
             p { a href="/" { "Back to the start page" } }
         };
-        (self.status(), layout(self.heading(), body)).into_response()
+        (self.status(), guest_layout(self.heading(), body)).into_response()
     }
 
     /// The error as the API's JSON: `{"error"}` plus `"field"` for a field error.

@@ -99,6 +99,36 @@ async fn any_address_gets_the_same_answer_but_only_the_team_gets_an_email() {
 }
 
 #[tokio::test]
+async fn an_address_gets_at_most_five_sign_in_emails_an_hour_and_the_answer_never_changes() {
+    let t = app();
+    let first = t.post_form("/login", &[("email", TEAM_EMAIL)]).await;
+    for _ in 0..7 {
+        let again = t.post_form("/login", &[("email", TEAM_EMAIL)]).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(again.body, first.body, "the same page, limited or not");
+    }
+    assert_eq!(t.sent_to(TEAM_EMAIL).len(), 5);
+    // The newest link still works.
+    let mail = t.sent_to(TEAM_EMAIL).pop().unwrap();
+    let at = mail.body.find("/login/").unwrap();
+    let link = mail.body[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(t.post_form(&link, &[]).await.status, StatusCode::SEE_OTHER);
+    // Another hour, another allowance.
+    t.store
+        .clock()
+        .set_mode(mendwork_embedded::ClockMode::Frozen(
+            support::start() + Duration::hours(1),
+        ))
+        .unwrap();
+    t.post_form("/login", &[("email", TEAM_EMAIL)]).await;
+    assert_eq!(t.sent_to(TEAM_EMAIL).len(), 6);
+}
+
+#[tokio::test]
 async fn a_team_member_listed_under_members_may_sign_in_too() {
     let mut p: Portfolio = sample();
     p.team

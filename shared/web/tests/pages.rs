@@ -361,6 +361,20 @@ async fn the_pm_pages_show_the_queue_and_the_full_timeline_and_act() {
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.location(), format!("/pm/wo/{id}?ok=instructions"));
+    let after = t.get(&a.location()).await;
+    assert!(
+        after
+            .body
+            .contains("<p class=\"notice ok\" role=\"status\">Instructions added.</p>"),
+        "the team sees that the action went through"
+    );
+    assert!(after.body.contains("Gate code 1234"));
+    let quiet = t.get(&format!("/pm/wo/{id}?ok=%3Cscript%3E")).await;
+    assert!(
+        !quiet.body.contains("notice ok"),
+        "only known actions have a line"
+    );
     let a = t.post_form(&format!("/pm/wo/{id}/close"), &[]).await;
     assert_eq!(a.status, StatusCode::CONFLICT);
     let a = t

@@ -2,7 +2,7 @@
 //! decides; POST decides (approve or decline) for the round the link was made for. A decided,
 //! replaced, expired or forged link gets a page that says so.
 
-use super::{PageForm, layout, when};
+use super::{PageForm, guest_layout, when};
 use crate::error::{PageError, WebError};
 use crate::ops;
 use axum::Router;
@@ -57,7 +57,7 @@ fn already_decided(wo: &WorkOrder, round: u32) -> Response {
         p.notice role="status" { (what) }
         p { "Job " (wo.code) ": nothing more is needed from you. The property team has the details." }
     };
-    (StatusCode::GONE, layout("Already decided", body)).into_response()
+    (StatusCode::GONE, guest_layout("Already decided", body)).into_response()
 }
 
 async fn show(State(app): State<App>, Path(token): Path<String>) -> Result<Response, PageError> {
@@ -77,7 +77,7 @@ fn approval_page(app: &App, wo: &WorkOrder, token: &str, error: Option<&str>) ->
     let company = vendor
         .and_then(|v| v.company.as_ref())
         .and_then(|c| portfolio.company(c));
-    layout(
+    guest_layout(
         "Approve a repair",
         html! {
             h1 { "Approve a repair?" }
@@ -174,7 +174,7 @@ async fn decide(
                     p { "We've told the vendor and the property team, who will be in touch about next steps." }
                 }
             };
-            Ok(layout("Decision recorded", body).into_response())
+            Ok(guest_layout("Decision recorded", body).into_response())
         }
         Err(AppError::Rejected(Rejection::ApprovalNotOpen)) => {
             let wo = ops::get(&app, id.as_str()).await?;

@@ -116,6 +116,9 @@ dd{margin:0}
 pub enum Nav<'a> {
     /// Everyone's: the form, the team's queue, the desk.
     Public,
+    /// People who came by a signed link (vendors, owners) and error pages: the name only, so
+    /// nobody is shown the way to pages that are not for them.
+    Guest,
     /// The signed-in team's: queue, metrics, portfolio, and who is signed in.
     Staff(&'a Session),
     /// A tenant's, in their language, with a link to the same page in the other language.
@@ -126,6 +129,11 @@ pub enum Nav<'a> {
 /// navigation, footer. English, public navigation.
 pub fn layout(title: &str, body: Markup) -> Markup {
     page(title, Lang::En, Nav::Public, body)
+}
+
+/// [`layout`] for a vendor's or an owner's page, or an error: no navigation to anyone's pages.
+pub fn guest_layout(title: &str, body: Markup) -> Markup {
+    page(title, Lang::En, Nav::Guest, body)
 }
 
 /// The page chrome in a language with a navigation.
@@ -148,6 +156,9 @@ pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
                             a href="/report" { "Report a problem" }
                             a href="/pm" { "Work orders" }
                             a href="/desk" { "Front desk" }
+                        },
+                        Nav::Guest => nav aria-label="Main" {
+                            span { strong { "Mendwork" } }
                         },
                         Nav::Staff(s) => nav aria-label="Main" {
                             a href="/pm" { "Mendwork" }

@@ -230,12 +230,40 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct DetailQuery {
+    /// The action just done (after the redirect that follows it).
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+/// What the page says after an action went through (fixed words, never the request's).
+fn done_line(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "assign" => "Vendor assigned.",
+        "cancel" => "Work order cancelled; everyone concerned has been told.",
+        "approval" => "Decision recorded.",
+        "close" => "Work order closed.",
+        "instructions" => "Instructions added.",
+        "reschedule" => {
+            "The appointment was released; the vendor has been asked to choose a new time."
+        }
+        "resend" => "Message sent again.",
+        _ => return None,
+    })
+}
+
 async fn detail(
     State(app): State<App>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
 ) -> Result<Markup, PageError> {
-    Ok(detail_page(&app, &session, &id, None, &Errors::default()).await?)
+    let notice =
+        q.ok.as_deref()
+            .and_then(done_line)
+            .map(|m| Notice::Ok(m.into()));
+    Ok(detail_page(&app, &session, &id, notice.as_ref(), &Errors::default()).await?)
 }
 
 /// The latest message sent to each recipient on each channel: (timeline index, entry).
@@ -618,7 +646,14 @@ async fn act(
         }
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/pm/wo/{}", wo.id)).into_response()),
+        Ok(()) => {
+            let ok = if done_line(&action).is_some() {
+                format!("?ok={action}")
+            } else {
+                String::new()
+            };
+            Ok(Redirect::to(&format!("/pm/wo/{}{ok}", wo.id)).into_response())
+        }
         Err(WebError::Field { field, message }) => {
             let errors = Errors(vec![FieldError::new(field, message)]);
             let page = detail_page(&app, &session, wo.id.as_str(), None, &errors).await?;

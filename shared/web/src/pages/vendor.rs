@@ -4,7 +4,7 @@
 //! invoice (with the document). The tenant's photos are shown with the job.
 
 use super::tenant::{capitalise, photo_links};
-use super::{Errors, Notice, layout, when};
+use super::{Errors, Notice, guest_layout, when};
 use crate::error::{PageError, WebError};
 use crate::files::{
     self, Attachments, INVOICE, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles,
@@ -114,7 +114,7 @@ impl View<'_> {
                 (Notice::render(notice))
                 p.notice role="status" { (why) " Nothing more is needed from you." }
             };
-            return (StatusCode::GONE, layout("Job no longer yours", body)).into_response();
+            return (StatusCode::GONE, guest_layout("Job no longer yours", body)).into_response();
         }
         let portfolio = app.portfolio();
         let p = portfolio.property(&wo.request.property);
@@ -294,7 +294,7 @@ impl View<'_> {
                 }
             }
         };
-        layout(&format!("Job {}", wo.code), body).into_response()
+        guest_layout(&format!("Job {}", wo.code), body).into_response()
     }
 }
 
