@@ -55,8 +55,9 @@ test('the PM signs in, reassigns a vendor and sees it on the timeline', async (t
     const select = page.getByLabel('Assign a vendor');
     await select.selectOption({ label: `${DANA.name} — Plumbing` });
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
-    await page.waitForURL(`**/pm/wo/${id}`);
+    await page.waitForURL(`**/pm/wo/${id}?ok=assign`);
     await page.waitForLoadState();
+    await visible(page.getByRole('status').filter({ hasText: 'Vendor assigned.' }), 'the confirmation of the action');
 
     await visible(page.getByText(`${DANA.name} (${DANA.phone})`), 'Dana as the vendor');
     const timeline = sectionOf(page, 'Timeline');

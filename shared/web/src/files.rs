@@ -210,6 +210,7 @@ pub fn field(
     };
     let multiple = accept.max > 1;
     let t = |en, es| lang.t(en, es);
+    let words = |m: String| crate::i18n::field_message(lang, &FieldError::new(id, m));
     html! {
         @match mode {
             Mode::Off => {},
@@ -231,8 +232,9 @@ pub fn field(
                     p.hint data-upload-status aria-live="polite"
                         data-uploading=(t("Uploading", "Subiendo"))
                         data-of=(t("of", "de"))
-                        data-too-many=(accept.too_many())
-                        data-too-big=(accept.too_big())
+                        data-too-many=(words(accept.too_many()))
+                        data-too-big=(words(accept.too_big().into()))
+                        data-stale=(t("This page is too old to upload files. Please reload it and choose them again.", "Esta página es demasiado antigua para subir archivos. Recárguela y vuelva a elegirlos."))
                         data-failed=(t("The upload didn't work. Check your connection and press the button again, or remove the files to send without them.", "No se pudo subir. Revise su conexión y pulse el botón otra vez, o quite los archivos para enviar sin ellos.")) {}
                     (errors.beside(id))
                 }
@@ -281,6 +283,7 @@ const UPLOAD_SCRIPT: &str = r#"
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: 'grant=' + encodeURIComponent(form.elements.upload.value)
         });
+        if (r.status === 403) return fail(status.dataset.stale);
         if (!r.ok) throw new Error('upload form ' + r.status);
         var p = await r.json();
         for (var i = 0; i < files.length; i++) {
