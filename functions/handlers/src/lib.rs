@@ -4,6 +4,7 @@
 //! the adapters once and hand every event to one of these handlers; tests invoke them directly
 //! with real event shapes.
 
+pub mod dev;
 pub mod http;
 pub mod load_config;
 pub mod sms;

@@ -94,6 +94,38 @@ impl AwsConfig {
         })
     }
 
+    /// The environment variables [`AwsConfig::from_env`] reads back as this configuration
+    /// (what the template gives every function), for starting a function binary by hand.
+    pub fn to_env(&self) -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("MENDWORK_TABLE", self.table.clone()),
+            ("MENDWORK_SCHEDULER_GROUP", self.scheduler_group.clone()),
+            (
+                "MENDWORK_SCHEDULER_ROLE_ARN",
+                self.scheduler_role_arn.clone(),
+            ),
+            ("MENDWORK_ACCEPT_TARGET_ARN", self.accept_target_arn.clone()),
+            (
+                "MENDWORK_FOLLOWUP_TARGET_ARN",
+                self.followup_target_arn.clone(),
+            ),
+            (
+                "MENDWORK_RECURRING_TARGET_ARN",
+                self.recurring_target_arn.clone(),
+            ),
+            ("MENDWORK_SENDER", self.sender.clone()),
+            ("MENDWORK_LINK_SECRET_ARN", self.link_secret_arn.clone()),
+            ("MENDWORK_BASE_URL", self.base_url.clone()),
+        ];
+        if let Some(n) = &self.origination_number {
+            v.push(("MENDWORK_ORIGINATION_NUMBER", n.clone()));
+        }
+        if let Some(b) = &self.file_bucket {
+            v.push(("MENDWORK_FILE_BUCKET", b.clone()));
+        }
+        v
+    }
+
     /// The scheduler part of the configuration.
     pub fn scheduler_targets(&self) -> SchedulerTargets {
         SchedulerTargets {
@@ -303,6 +335,17 @@ mod tests {
         with.insert("MENDWORK_ORIGINATION_NUMBER", "+15550100");
         let cfg = AwsConfig::from_lookup(|k| with.get(k).map(|v| v.to_string())).unwrap();
         assert_eq!(cfg.origination_number.as_deref(), Some("+15550100"));
+    }
+
+    #[test]
+    fn a_configuration_reads_back_from_its_environment() {
+        let vars = env();
+        let mut cfg = AwsConfig::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap();
+        cfg.file_bucket = Some("files".into());
+        cfg.origination_number = Some("+15550100".into());
+        let written: HashMap<&str, String> = cfg.to_env().into_iter().collect();
+        let back = AwsConfig::from_lookup(|k| written.get(k).cloned()).unwrap();
+        assert_eq!(back, cfg);
     }
 
     #[test]

@@ -22,32 +22,11 @@ use mendwork_domain::{Actor, Command, VendorId, WorkOrder, WorkOrderId};
 use mendwork_embedded::DirFiles;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use support::{TestApp, app, create_body};
+use support::{TestApp, app, create_body, fields};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-real-image-but-png-magic";
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
 const SVG: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
-
-fn fields<'a>(token: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("property", "maple-court"),
-        ("unit", "4B"),
-        ("name", "Ana Ruiz"),
-        ("email", "ana@example.com"),
-        ("phone", ""),
-        ("description", description),
-        ("category", ""),
-        ("emergency", "no"),
-        ("permission_to_enter", "yes"),
-        ("pets", ""),
-        ("access_notes", ""),
-        ("window_date", "2026-03-10"),
-        ("window_start", "09:00"),
-        ("window_end", "11:00"),
-        ("submission", token),
-        ("website", ""),
-    ]
-}
 
 fn multipart(text: &[(&str, &str)], field: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----mendworktestboundary";
@@ -137,7 +116,7 @@ async fn a_photo_sent_with_the_form_is_stored_and_served_only_through_its_signed
     let a = post_multipart(
         &t,
         "/report",
-        &fields("tok-photo", "The sink drips, see the photo"),
+        &fields("tok-photo", "The sink drips, see the photo", "no"),
         "photos",
         &[("sink.png", PNG), ("", b"")],
     )
@@ -200,7 +179,7 @@ async fn the_vendors_offer_links_the_tenants_photos() {
     let a = post_multipart(
         &t,
         "/report",
-        &fields("tok-offer", "The sink drips, see the photo"),
+        &fields("tok-offer", "The sink drips, see the photo", "no"),
         "photos",
         &[("sink.png", PNG)],
     )
@@ -227,7 +206,7 @@ async fn photos_are_limited_to_five_images_of_eight_megabytes() {
     let a = post_multipart(
         &t,
         "/report",
-        &fields("tok-p1", "Drip"),
+        &fields("tok-p1", "Drip", "no"),
         "photos",
         &[("x.png", SVG)],
     )
@@ -237,7 +216,14 @@ async fn photos_are_limited_to_five_images_of_eight_megabytes() {
     assert!(a.body.contains("Only photos can be attached"));
 
     let six: Vec<(&str, &[u8])> = (0..6).map(|_| ("p.png", PNG)).collect();
-    let a = post_multipart(&t, "/report", &fields("tok-p2", "Drip"), "photos", &six).await;
+    let a = post_multipart(
+        &t,
+        "/report",
+        &fields("tok-p2", "Drip", "no"),
+        "photos",
+        &six,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(a.body.contains("at most 5 photos"));
 
@@ -246,7 +232,7 @@ async fn photos_are_limited_to_five_images_of_eight_megabytes() {
     let a = post_multipart(
         &t,
         "/report",
-        &fields("tok-p3", "Drip"),
+        &fields("tok-p3", "Drip", "no"),
         "photos",
         &[("big.png", &big)],
     )
@@ -261,7 +247,14 @@ async fn photos_are_limited_to_five_images_of_eight_megabytes() {
     );
 
     let five: Vec<(&str, &[u8])> = (0..5).map(|_| ("p.png", PNG)).collect();
-    let a = post_multipart(&t, "/report", &fields("tok-p4", "Drip"), "photos", &five).await;
+    let a = post_multipart(
+        &t,
+        "/report",
+        &fields("tok-p4", "Drip", "no"),
+        "photos",
+        &five,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     assert_eq!(all(&t).await[0].request.photos.len(), 5);
 }
@@ -269,7 +262,7 @@ async fn photos_are_limited_to_five_images_of_eight_megabytes() {
 #[tokio::test]
 async fn a_spanish_tenant_reads_the_photo_errors_in_spanish() {
     let (t, _dir) = with_folder();
-    let mut f = fields("tok-es", "Gotea");
+    let mut f = fields("tok-es", "Gotea", "no");
     f.push(("lang", "es"));
     let a = post_multipart(&t, "/report?lang=es", &f, "photos", &[("x.png", SVG)]).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -616,7 +609,7 @@ async fn a_directly_uploaded_photo_is_adopted_and_shown_through_a_redirect() {
     let (t, store) = with_direct();
     let (grant, prefix) = grant_and_prefix(&t, "/report/maple-court").await;
     store.upload(&prefix, "Ab3dEf6hIj9lMn2pQr5t", PNG);
-    let mut f = fields("tok-direct", "Leak under the sink");
+    let mut f = fields("tok-direct", "Leak under the sink", "no");
     f.extend([
         ("upload", grant.as_str()),
         ("upload_id", "Ab3dEf6hIj9lMn2pQr5t"),
@@ -672,7 +665,7 @@ async fn a_missing_forged_or_wrong_direct_upload_is_refused_beside_the_field() {
     .enumerate()
     {
         let token = format!("tok-bad-{n}");
-        let mut f = fields(&token, "Leak");
+        let mut f = fields(&token, "Leak", "no");
         f.extend([("upload", g), ("upload_id", id)]);
         let a = t.post_form("/report", &f).await;
         assert_eq!(
@@ -688,7 +681,7 @@ async fn a_missing_forged_or_wrong_direct_upload_is_refused_beside_the_field() {
     // Another page's uploads are not this page's.
     let (other_grant, _) = grant_and_prefix(&t, "/report/maple-court").await;
     store.upload(&prefix, "mineminemineminemine", PNG);
-    let mut f = fields("tok-other", "Leak");
+    let mut f = fields("tok-other", "Leak", "no");
     f.extend([
         ("upload", other_grant.as_str()),
         ("upload_id", "mineminemineminemine"),
@@ -698,7 +691,7 @@ async fn a_missing_forged_or_wrong_direct_upload_is_refused_beside_the_field() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let ids: Vec<String> = (0..6).map(|i| format!("photo{i:015}")).collect();
-    let mut f = fields("tok-six", "Leak");
+    let mut f = fields("tok-six", "Leak", "no");
     f.push(("upload", grant.as_str()));
     for id in &ids {
         store.upload(&prefix, id, PNG);

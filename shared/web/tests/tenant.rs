@@ -10,28 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
 use mendwork_web::pages::tenant::stamp;
-use support::{app, deployed};
-
-fn fields<'a>(token: &'a str, description: &'a str, emergency: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("property", "maple-court"),
-        ("unit", "4B"),
-        ("name", "Ana Ruiz"),
-        ("email", "ana@example.com"),
-        ("phone", ""),
-        ("description", description),
-        ("category", ""),
-        ("emergency", emergency),
-        ("permission_to_enter", "yes"),
-        ("pets", ""),
-        ("access_notes", ""),
-        ("window_date", "2026-03-10"),
-        ("window_start", "09:00"),
-        ("window_end", "11:00"),
-        ("submission", token),
-        ("website", ""),
-    ]
-}
+use support::{app, deployed, fields};
 
 #[tokio::test]
 async fn the_form_has_a_skip_link_fieldsets_and_safety_guidance_without_javascript() {

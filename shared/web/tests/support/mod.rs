@@ -245,3 +245,29 @@ pub fn create_body() -> String {
     })
     .to_string()
 }
+
+/// The tenant form's fields for Maple Court as a browser posts them, with one window.
+pub fn fields<'a>(
+    token: &'a str,
+    description: &'a str,
+    emergency: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("property", "maple-court"),
+        ("unit", "4B"),
+        ("name", "Ana Ruiz"),
+        ("email", "ana@example.com"),
+        ("phone", ""),
+        ("description", description),
+        ("category", ""),
+        ("emergency", emergency),
+        ("permission_to_enter", "yes"),
+        ("pets", ""),
+        ("access_notes", ""),
+        ("window_date", "2026-03-10"),
+        ("window_start", "09:00"),
+        ("window_end", "11:00"),
+        ("submission", token),
+        ("website", ""),
+    ]
+}
