@@ -549,9 +549,13 @@ pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &d
 
     let by_code = s.open_by_code(&a.wo.code).await.unwrap();
     assert_eq!(by_code.map(|w| w.id), Some(a.id()));
-    if c.wo.code != a.wo.code && c.wo.code != b.wo.code && c.wo.code != d.wo.code {
-        assert_eq!(s.open_by_code(&c.wo.code).await.unwrap(), None, "closed");
-    }
+    // Codes are short and random: another open work order (of this store's earlier runs too)
+    // may share c's; what matters is that the closed one is never the answer.
+    assert_ne!(
+        s.open_by_code(&c.wo.code).await.unwrap().map(|w| w.id),
+        Some(c.id()),
+        "closed"
+    );
 
     assert_eq!(
         s.vendor_appointments(&v1).await.unwrap(),
