@@ -434,6 +434,46 @@ async fn the_vendor_marks_the_job_done_with_photos_and_sends_the_invoice_as_a_pd
 }
 
 #[tokio::test]
+async fn the_owner_sees_the_tenants_photos_on_the_approval_page() {
+    let (t, _dir) = with_folder();
+    let a = post_multipart(
+        &t,
+        "/report",
+        &fields("tok-owner", "Water heater leaking from the bottom", "no"),
+        "photos",
+        &[("heater.png", PNG)],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let wo = all(&t).await.remove(0);
+    let vendor = wo.offer.as_ref().unwrap().vendor.clone();
+    for c in [
+        Command::Accept {
+            vendor: vendor.clone(),
+        },
+        Command::Estimate {
+            vendor: vendor.clone(),
+            amount: mendwork_domain::Money::from_dollars(1_800),
+            note: Some("Replace the tank".into()),
+        },
+    ] {
+        t.app.execute(&wo.id, c, Exec::default()).await.unwrap();
+    }
+    let wo = load(&t, &wo.id).await;
+    assert_eq!(wo.status.as_str(), "awaiting_approval");
+    let link = t.app.links.owner_approval(&wo);
+    let page = t.get(&path(&link)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let at = page
+        .body
+        .find("<img src=\"http://localhost:8080/files/")
+        .unwrap_or_else(|| panic!("no photo on the approval page: {}", page.body));
+    let src = &page.body[at + 10..];
+    let src = &src[..src.find('"').unwrap()];
+    assert_eq!(t.get(&path(src)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn files_sent_with_any_other_vendor_action_are_ignored() {
     let (t, dir) = with_folder();
     let (id, _pat, page) = booked(&t).await;

@@ -2,8 +2,10 @@
 //! decides; POST decides (approve or decline) for the round the link was made for. A decided,
 //! replaced, expired or forged link gets a page that says so.
 
+use super::tenant::photo_links;
 use super::{PageForm, guest_layout, when};
 use crate::error::{PageError, WebError};
+use crate::i18n::Lang;
 use crate::ops;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -89,6 +91,9 @@ fn approval_page(app: &App, wo: &WorkOrder, token: &str, error: Option<&str>) ->
                     dt { "Unit" } dd { (wo.request.unit) }
                     dt { "Job" } dd { (wo.code) " — " (wo.trade.label()) }
                     dt { "Problem" } dd { (wo.request.description) }
+                    @if !wo.request.photos.is_empty() {
+                        dt { "Photos" } dd { (photo_links(Lang::En, &crate::files::links(app, &wo.request.photos))) }
+                    }
                     @if let Some(t) = &wo.triage {
                         dt { "Diagnosis" } dd { (t.diagnosis) }
                     }
