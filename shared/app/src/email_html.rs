@@ -4,15 +4,24 @@
 //! reference: this adds nothing that is not in it.
 
 use maud::{DOCTYPE, Markup, html};
-use mendwork_domain::EmailMessage;
+use mendwork_domain::{EmailMessage, Language};
 
 const BRAND: &str = "#1f4e79";
 
-/// The email as a complete HTML document (UTF-8), to send beside its plain text.
+/// The email as a complete HTML document (UTF-8), to send beside its plain text, framed in
+/// the email's language.
 pub fn render_html(email: &EmailMessage) -> String {
+    let footer = match email.language {
+        Language::En => {
+            "Sent by Mendwork for your property team. Replying to a text message from us works too."
+        }
+        Language::Es => {
+            "Enviado por Mendwork para el equipo de su propiedad. También puede responder a nuestros mensajes de texto."
+        }
+    };
     let doc = html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(email.language.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -32,7 +41,7 @@ pub fn render_html(email: &EmailMessage) -> String {
                                 @for p in paragraphs(&email.text) { (paragraph(&p)) }
                             } }
                             tr { td style="padding:12px 20px;color:#5a6272;font-size:13px;border-top:1px solid #e3e6eb;" {
-                                "Sent by Mendwork for your property team. Replying to a text message from us works too."
+                                (footer)
                             } }
                         }
                     } }
@@ -135,6 +144,16 @@ mod tests {
     use super::*;
     use mendwork_domain::{Email, Recipient};
 
+    #[test]
+    fn a_spanish_email_is_framed_in_spanish() {
+        let mut e = email("Hola, Ana:\n\nRecibimos su solicitud.");
+        e.language = Language::Es;
+        let html = render_html(&e);
+        assert!(html.contains("<html lang=\"es\">"), "{html}");
+        assert!(html.contains("Enviado por Mendwork"), "{html}");
+        assert!(!html.contains("Sent by Mendwork"), "{html}");
+    }
+
     fn email(text: &str) -> EmailMessage {
         EmailMessage {
             to: Email::parse("ana@example.com").unwrap(),
@@ -143,6 +162,7 @@ mod tests {
             text: text.into(),
             ics: None,
             key: "tenant.confirmation.email".into(),
+            language: Language::En,
         }
     }
 

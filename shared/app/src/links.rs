@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use mendwork_domain::effects::Links;
-use mendwork_domain::{Email, VendorId, WorkOrder, WorkOrderId};
+use mendwork_domain::{Email, Language, VendorId, WorkOrder, WorkOrderId};
 use sha2::Sha256;
 use std::sync::Arc;
 
@@ -183,14 +183,20 @@ impl LinkSigner {
 }
 
 impl Links for LinkSigner {
+    /// In Spanish for a tenant who chose Spanish (the page reads `?lang=`, which a tenant may
+    /// still switch).
     fn tenant_status(&self, wo: &WorkOrder) -> String {
-        self.url(
+        let url = self.url(
             "s",
             Claim::Tenant {
                 work_order: wo.id.clone(),
             },
             TENANT_DAYS,
-        )
+        );
+        match wo.request.language {
+            Language::En => url,
+            Language::Es => format!("{url}?lang=es"),
+        }
     }
     fn owner_approval(&self, wo: &WorkOrder) -> String {
         self.url(

@@ -118,6 +118,7 @@ pub async fn create(
             template: t.id.clone(),
             occurrence,
         },
+        language: mendwork_domain::Language::En,
     };
     let key = format!("recurring:{}:{}", t.id, occurrence.timestamp());
     app.submit(request, Some(&key)).await.map(Some)

@@ -144,6 +144,7 @@ fn leak_request(windows: Vec<Window>) -> NewWorkOrder {
         photos: vec![],
         availability: windows,
         source: Source::Tenant,
+        language: mendwork_domain::Language::En,
     }
 }
 

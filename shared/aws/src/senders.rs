@@ -422,6 +422,7 @@ mod tests {
             text: "See you then.".into(),
             ics: Some("BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into()),
             key: "tenant.scheduled.email".into(),
+            language: mendwork_domain::Language::En,
         };
         let now = DateTime::parse_from_rfc3339("2026-03-05T18:00:00Z")
             .unwrap()

@@ -170,6 +170,7 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
         photos: vec![],
         availability: windows.clone(),
         source: Source::Tenant,
+        language: mendwork_domain::Language::En,
     };
     let token = fresh("tok");
     let created = app.submit(request.clone(), Some(&token)).await.unwrap();

@@ -20,6 +20,7 @@ fn email(to: &str, subject: &str, ics: Option<&str>) -> EmailMessage {
         text: format!("Body of {subject}"),
         ics: ics.map(str::to_string),
         key: "tenant.scheduled.email".into(),
+        language: mendwork_domain::Language::En,
     }
 }
 

@@ -123,6 +123,7 @@ async fn the_outbox_items_the_store_writes_parse_back_from_their_stream_image() 
             photos: vec![],
             availability: vec![],
             source: Source::Tenant,
+            language: mendwork_domain::Language::En,
         },
     };
     let wo = start(&event, at).unwrap();

@@ -535,7 +535,7 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
     // --- messages ---
     for (key, text) in &p.messages {
         let at = format!("messages.{key}");
-        if !crate::messages::KEYS.contains(&key.as_str()) {
+        if !crate::messages::is_override_key(key) {
             out.push(
                 at,
                 format!(

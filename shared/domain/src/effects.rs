@@ -2,11 +2,11 @@
 //! timers to set or cancel. Pure: links come from a [`Links`] the caller provides.
 
 use crate::decide::Context;
-use crate::localtime::{format_deadline, format_instant, format_window};
-use crate::messages::render;
+use crate::localtime::{format_deadline, format_instant, format_window, format_window_in};
+use crate::messages::render_in;
 use crate::portfolio::{Vendor, VendorId};
-use crate::triage::safety_instructions;
-use crate::types::Priority;
+use crate::triage::{safety_instructions_in, tip_in};
+use crate::types::{Language, Priority};
 use crate::workorder::*;
 
 /// Builds the links put in messages (signed by the caller; the domain holds no secret).
@@ -29,8 +29,16 @@ struct Out<'a, 'c> {
 }
 
 impl Out<'_, '_> {
-    /// The placeholders every message may use.
+    /// The tenant's language.
+    fn lang(&self) -> Language {
+        self.wo.request.language
+    }
+    /// The placeholders every message may use, in English.
     fn vars(&self) -> Vec<(&'static str, String)> {
+        self.vars_in(Language::En)
+    }
+    /// The placeholders every message may use, for a reader of `lang`.
+    fn vars_in(&self, lang: Language) -> Vec<(&'static str, String)> {
         let wo = self.wo;
         let p = self.ctx.property;
         let tz = p.timezone;
@@ -40,11 +48,17 @@ impl Out<'_, '_> {
             .as_ref()
             .and_then(|v| self.ctx.portfolio.vendor(v))
             .map(|v| v.name.clone())
-            .unwrap_or_else(|| "the vendor".into());
+            .unwrap_or_else(|| {
+                match lang {
+                    Language::En => "the vendor",
+                    Language::Es => "el técnico",
+                }
+                .into()
+            });
         let when = wo
             .appointment
             .or(wo.proposal)
-            .map(|w| format_window(tz, &w))
+            .map(|w| format_window_in(tz, &w, lang))
             .unwrap_or_default();
         let diagnosis = wo
             .triage
@@ -124,13 +138,29 @@ impl Out<'_, '_> {
         key: &str,
         extra: &[(&'static str, String)],
     ) {
+        self.sms_in(to, recipient, key, extra, Language::En);
+    }
+    fn sms_in(
+        &mut self,
+        to: Option<&crate::Phone>,
+        recipient: Recipient,
+        key: &str,
+        extra: &[(&'static str, String)],
+        lang: Language,
+    ) {
         let Some(to) = to else { return };
         if self.ctx.opted_out.contains(to) && recipient != Recipient::Pm {
             return;
         }
-        let mut vars = self.vars();
+        let mut vars = self.vars_in(lang);
         vars.extend(extra.iter().cloned());
-        let body = render(self.ctx.portfolio, key, &vars);
+        let body = render_in(self.ctx.portfolio, key, lang, &vars);
+        // Spanish's á, í, ó and ú are not in the GSM-7 alphabet (é, ñ and ü are): one of them
+        // would send the whole text as UCS-2, in segments of 70 characters instead of 160.
+        let body = match lang {
+            Language::En => body,
+            Language::Es => gsm_spanish(&body),
+        };
         self.effects.push(Effect::Sms(SmsMessage {
             to: to.clone(),
             recipient,
@@ -138,6 +168,7 @@ impl Out<'_, '_> {
             key: key.to_string(),
         }));
     }
+    #[allow(clippy::too_many_arguments)]
     fn email(
         &mut self,
         to: Option<&crate::Email>,
@@ -146,12 +177,13 @@ impl Out<'_, '_> {
         subject_key: &str,
         extra: &[(&'static str, String)],
         ics: Option<String>,
+        lang: Language,
     ) {
         let Some(to) = to else { return };
-        let mut vars = self.vars();
+        let mut vars = self.vars_in(lang);
         vars.extend(extra.iter().cloned());
-        let subject = render(self.ctx.portfolio, subject_key, &vars);
-        let text = render(self.ctx.portfolio, key, &vars);
+        let subject = render_in(self.ctx.portfolio, subject_key, lang, &vars);
+        let text = render_in(self.ctx.portfolio, key, lang, &vars);
         self.effects.push(Effect::Email(EmailMessage {
             to: to.clone(),
             recipient,
@@ -159,11 +191,13 @@ impl Out<'_, '_> {
             text,
             ics,
             key: key.to_string(),
+            language: lang,
         }));
     }
     fn tenant_sms(&mut self, key: &str, extra: &[(&'static str, String)]) {
         let phone = self.wo.request.tenant.phone.clone();
-        self.sms(phone.as_ref(), Recipient::Tenant, key, extra);
+        let lang = self.lang();
+        self.sms_in(phone.as_ref(), Recipient::Tenant, key, extra, lang);
     }
     fn tenant_email(
         &mut self,
@@ -173,7 +207,16 @@ impl Out<'_, '_> {
         ics: Option<String>,
     ) {
         let email = self.wo.request.tenant.email.clone();
-        self.email(email.as_ref(), Recipient::Tenant, key, subject, extra, ics);
+        let lang = self.lang();
+        self.email(
+            email.as_ref(),
+            Recipient::Tenant,
+            key,
+            subject,
+            extra,
+            ics,
+            lang,
+        );
     }
     fn vendor(&self, id: &VendorId) -> Option<&Vendor> {
         self.ctx.portfolio.vendor(id)
@@ -213,16 +256,79 @@ impl Out<'_, '_> {
             subject,
             &extra,
             None,
+            Language::En,
         );
     }
     fn pm_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
         let email = self.ctx.portfolio.team.email.clone();
-        self.email(Some(&email), Recipient::Pm, key, subject, extra, None);
+        self.email(
+            Some(&email),
+            Recipient::Pm,
+            key,
+            subject,
+            extra,
+            None,
+            Language::En,
+        );
     }
     fn owner_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
         let email = self.ctx.property.owner.email.clone();
-        self.email(Some(&email), Recipient::Owner, key, subject, extra, None);
+        self.email(
+            Some(&email),
+            Recipient::Owner,
+            key,
+            subject,
+            extra,
+            None,
+            Language::En,
+        );
     }
+}
+
+/// `text` with the Spanish vowels outside GSM-7 (á, í, ó, ú and capitals) written without
+/// their accent, as Spanish texts often are; é, ñ, ü, ¿ and ¡ are in GSM-7 and stay.
+fn gsm_spanish(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'í' => 'i',
+            'ó' => 'o',
+            'ú' => 'u',
+            'Á' => 'A',
+            'Í' => 'I',
+            'Ó' => 'O',
+            'Ú' => 'U',
+            c => c,
+        })
+        .collect()
+}
+
+/// The reason a visit was called off, for the tenant: the domain's own reasons in `lang`,
+/// anything else (a person's words) as written.
+fn reason_in(reason: &str, lang: Language) -> String {
+    if lang == Language::En {
+        return reason.to_string();
+    }
+    // "{actor} asked to reschedule", the actor as `Actor` displays it.
+    if let Some(by) = reason.strip_suffix(" asked to reschedule") {
+        return if by == "tenant" {
+            "usted pidió cambiar la hora"
+        } else if by.starts_with("vendor") {
+            "el técnico pidió cambiar la hora"
+        } else {
+            "el equipo de la propiedad pidió cambiar la hora"
+        }
+        .to_string();
+    }
+    match reason {
+        "the vendor proposed another time" => "el técnico propuso otra hora",
+        "the property team reassigned the job" => "el equipo de la propiedad reasignó el trabajo",
+        "the estimate needs the owner's approval" => {
+            "el presupuesto necesita la aprobación del propietario"
+        }
+        other => other,
+    }
+    .to_string()
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -259,9 +365,15 @@ pub fn appointment_ics(wo: &WorkOrder, ctx: &Context, vendor_name: &str) -> Opti
     let p = ctx.property;
     let event = IcsEvent::new()
         .uid(&format!("{}@mendwork", wo.id))
-        .summary(&format!("Repair visit #{}: {}", wo.code, vendor_name))
+        .summary(&match wo.request.language {
+            Language::En => format!("Repair visit #{}: {}", wo.code, vendor_name),
+            Language::Es => format!("Visita de reparación #{}: {}", wo.code, vendor_name),
+        })
         .description(&wo.request.description)
-        .location(&format!("{}, unit {}", p.address, wo.request.unit))
+        .location(&match wo.request.language {
+            Language::En => format!("{}, unit {}", p.address, wo.request.unit),
+            Language::Es => format!("{}, unidad {}", p.address, wo.request.unit),
+        })
         .starts(w.start)
         .ends(w.end)
         .timestamp(ctx.now)
@@ -318,14 +430,23 @@ pub fn effects(
             ..
         } => {
             if triage.emergency.is_none() && !triage.tips.is_empty() {
-                let tips: String = triage.tips.iter().map(|t| format!("- {t}\n")).collect();
+                let lang = o.lang();
+                let tips: String = triage
+                    .tips
+                    .iter()
+                    .map(|t| format!("- {}\n", tip_in(t, lang)))
+                    .collect();
                 let extra = [("tips", tips), ("link", links.tenant_status(wo))];
                 o.tenant_email("tenant.tips.email", "tenant.tips.subject", &extra, None);
             }
             if let Some(kind) = triage.emergency {
+                let lang = o.lang();
                 let extra = [
-                    ("kind", kind.label().to_string()),
-                    ("instructions", safety_instructions(kind).to_string()),
+                    ("kind", kind.label_in(lang).to_string()),
+                    (
+                        "instructions",
+                        safety_instructions_in(kind, lang).to_string(),
+                    ),
                 ];
                 o.tenant_sms("tenant.safety.sms", &extra);
                 o.tenant_email("tenant.safety.email", "tenant.safety.subject", &extra, None);
@@ -382,7 +503,7 @@ pub fn effects(
         }
         Event::TimeProposed { window } => {
             let extra = [
-                ("when", format_window(tz, window)),
+                ("when", format_window_in(tz, window, o.lang())),
                 ("link", links.tenant_status(wo)),
             ];
             o.tenant_sms("tenant.proposal.sms", &extra);
@@ -424,8 +545,13 @@ pub fn effects(
         }
         Event::Unscheduled { reason } => {
             if let Some(w) = before.appointment {
+                let lang = o.lang();
+                let tenant = [
+                    ("when", format_window_in(tz, &w, lang)),
+                    ("reason", reason_in(reason, lang)),
+                ];
+                o.tenant_sms("tenant.unscheduled.sms", &tenant);
                 let extra = [("when", format_window(tz, &w)), ("reason", reason.clone())];
-                o.tenant_sms("tenant.unscheduled.sms", &extra);
                 if let Some(v) = before.vendor.clone() {
                     o.vendor_sms(&v, "vendor.unscheduled.sms", &extra);
                 }
@@ -467,7 +593,10 @@ pub fn effects(
         }
         Event::RunningLate { minutes } => {
             let m = minutes
-                .map(|m| format!(", about {m} min"))
+                .map(|m| match o.lang() {
+                    Language::En => format!(", about {m} min"),
+                    Language::Es => format!(", unos {m} min"),
+                })
                 .unwrap_or_default();
             o.tenant_sms("tenant.late.sms", &[("minutes", m)]);
             if let Some(v) = wo.vendor.clone() {

@@ -2,9 +2,11 @@
 //! across DST changes), quiet hours, and how times read in messages.
 
 use crate::portfolio::{LocalTime, Policy};
+use crate::types::Language;
 use crate::workorder::Window;
 use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 
@@ -122,6 +124,72 @@ pub fn format_instant(tz: Tz, t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// [`format_window`] in `lang`. Spanish reads `martes 10 de marzo, de 9 a 11:30 a. m.`: day
+/// and month names come from chrono's locale data; the 12-hour marks are written out because
+/// the Spanish locales leave `%p` empty.
+pub fn format_window_in(tz: Tz, w: &Window, lang: Language) -> String {
+    if lang == Language::En {
+        return format_window(tz, w);
+    }
+    let s = w.start.with_timezone(&tz);
+    let e = w.end.with_timezone(&tz);
+    let hm = |d: &DateTime<Tz>| {
+        if d.minute() == 0 {
+            d.format("%-I").to_string()
+        } else {
+            d.format("%-I:%M").to_string()
+        }
+    };
+    if s.date_naive() == e.date_naive() {
+        if meridiem_es(&s) == meridiem_es(&e) {
+            format!(
+                "{}, de {} a {} {}",
+                day_es(&s),
+                hm(&s),
+                hm(&e),
+                meridiem_es(&e)
+            )
+        } else {
+            format!(
+                "{}, de {} {} a {} {}",
+                day_es(&s),
+                hm(&s),
+                meridiem_es(&s),
+                hm(&e),
+                meridiem_es(&e)
+            )
+        }
+    } else {
+        format!(
+            "{}, {} {} al {}, {} {}",
+            day_es(&s),
+            s.format("%-I:%M"),
+            meridiem_es(&s),
+            day_es(&e),
+            e.format("%-I:%M"),
+            meridiem_es(&e)
+        )
+    }
+}
+
+/// [`format_instant`] in `lang`: Spanish reads `martes 10 de marzo, 2:30 p. m.`.
+pub fn format_instant_in(tz: Tz, t: DateTime<Utc>, lang: Language) -> String {
+    if lang == Language::En {
+        return format_instant(tz, t);
+    }
+    let l = t.with_timezone(&tz);
+    format!("{}, {} {}", day_es(&l), l.format("%-I:%M"), meridiem_es(&l))
+}
+
+fn day_es(d: &DateTime<Tz>) -> String {
+    d.format_localized("%A %-d de %B", chrono::Locale::es_US)
+        .to_string()
+}
+
+fn meridiem_es(d: &DateTime<Tz>) -> &'static str {
+    if d.hour() < 12 { "a. m." } else { "p. m." }
+}
+
 /// A deadline as short as it can be said: `11:00 AM` today, else `Thu 9:00 AM`.
 pub fn format_deadline(tz: Tz, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let local = t.with_timezone(&tz);
@@ -180,5 +248,36 @@ mod tests {
         assert_eq!(format_window(chi, &w), "Tue Mar 10, 9-11:30 AM");
         let w2 = Window::new(at_local(chi, d, lt(11, 0)), at_local(chi, d, lt(13, 0))).unwrap();
         assert_eq!(format_window(chi, &w2), "Tue Mar 10, 11 AM-1 PM");
+    }
+
+    #[test]
+    fn windows_and_instants_read_naturally_in_spanish() {
+        let chi: Tz = "America/Chicago".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let es = Language::Es;
+        let w = Window::new(at_local(chi, d, lt(9, 0)), at_local(chi, d, lt(11, 30))).unwrap();
+        assert_eq!(
+            format_window_in(chi, &w, es),
+            "martes 10 de marzo, de 9 a 11:30 a. m."
+        );
+        let w2 = Window::new(at_local(chi, d, lt(11, 0)), at_local(chi, d, lt(13, 0))).unwrap();
+        assert_eq!(
+            format_window_in(chi, &w2, es),
+            "martes 10 de marzo, de 11 a. m. a 1 p. m."
+        );
+        let next = d.succ_opt().unwrap();
+        let w3 = Window::new(at_local(chi, d, lt(22, 0)), at_local(chi, next, lt(1, 0))).unwrap();
+        assert_eq!(
+            format_window_in(chi, &w3, es),
+            "martes 10 de marzo, 10:00 p. m. al miércoles 11 de marzo, 1:00 a. m."
+        );
+        assert_eq!(
+            format_instant_in(chi, at_local(chi, d, lt(14, 30)), es),
+            "martes 10 de marzo, 2:30 p. m."
+        );
+        assert_eq!(
+            format_window_in(chi, &w, Language::En),
+            format_window(chi, &w)
+        );
     }
 }

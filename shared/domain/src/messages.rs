@@ -3,6 +3,7 @@
 //! where the content allows.
 
 use crate::portfolio::Portfolio;
+use crate::types::Language;
 
 /// (key, default text). Keys ending in `.subject` are email subjects.
 const DEFAULTS: &[(&str, &str)] = &[
@@ -306,6 +307,118 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("sms.started", "You will get texts from {team} again."),
 ];
 
+/// (key, Spanish text) for every message a tenant gets; a tenant who chose Spanish on the
+/// form gets these. A portfolio overrides one under the key with `.es` added
+/// (`tenant.confirmation.sms.es`). SMS texts avoid á, í, ó, ú (they would force UCS-2 and
+/// shorter segments); what is filled in is folded the same way when the SMS is made.
+const DEFAULTS_ES: &[(&str, &str)] = &[
+    (
+        "tenant.confirmation.sms",
+        "{team}: recibimos su solicitud #{code} ({property}). Le avisaremos por texto cuando haya un tecnico agendado. Estado: {link}",
+    ),
+    (
+        "tenant.confirmation.subject",
+        "Recibimos su solicitud de mantenimiento #{code}",
+    ),
+    (
+        "tenant.confirmation.email",
+        "Hola, {name}:\n\nGracias por avisarnos. Recibimos su solicitud #{code} para {property}, unidad {unit}:\n\n  {description}\n\nBuscaremos un técnico y le avisaremos cuando la visita esté agendada. Puede seguir cada paso aquí:\n{link}\n\n— {team}",
+    ),
+    (
+        "tenant.tips.subject",
+        "Mientras espera: lo que puede intentar sin riesgo (#{code})",
+    ),
+    (
+        "tenant.tips.email",
+        "Hola, {name}:\n\nMientras buscamos un técnico para #{code}, esto podría resolverlo o hacerlo más seguro. Intente solo lo que le resulte cómodo:\n\n{tips}\nSi algo de esto lo resuelve, responda ARREGLADO a nuestro mensaje de texto o cancele la solicitud en su página de estado: {link}\n\n— {team}",
+    ),
+    ("tenant.safety.sms", "SEGURIDAD ({kind}): {instructions}"),
+    (
+        "tenant.safety.subject",
+        "Primero su seguridad: qué hacer ahora sobre su solicitud #{code}",
+    ),
+    (
+        "tenant.safety.email",
+        "Hola, {name}:\n\nSu reporte parece una emergencia ({kind}). Por favor haga esto ahora:\n\n{instructions}\n\nYa avisamos al equipo de la propiedad y enviamos un técnico de inmediato.\n\n— {team}",
+    ),
+    (
+        "tenant.feedback_ack.sms",
+        "¡Gracias por su opinion sobre #{code}!",
+    ),
+    (
+        "tenant.assigned.sms",
+        "#{code}: {vendor} se encargara de su solicitud. Elegira una hora segun su disponibilidad; se la confirmaremos.",
+    ),
+    (
+        "tenant.proposal.sms",
+        "#{code}: {vendor} puede ir el {when}. Responda SI para confirmar o NO para otra hora.",
+    ),
+    (
+        "tenant.proposal.subject",
+        "Confirme la hora de la visita para #{code}",
+    ),
+    (
+        "tenant.proposal.email",
+        "Hola, {name}:\n\n{vendor} propone ir el {when} por su solicitud #{code}.\nResponda SI al mensaje de texto, o confirme aquí: {link}\n\n— {team}",
+    ),
+    (
+        "tenant.scheduled.sms",
+        "#{code} agendado: {vendor} ira el {when}. Responda CAMBIAR si ya no le queda bien.",
+    ),
+    (
+        "tenant.scheduled.subject",
+        "Agendado: {vendor} irá el {when}",
+    ),
+    (
+        "tenant.scheduled.email",
+        "Hola, {name}:\n\nSu reparación #{code} está agendada.\n\nQuién: {vendor}\nCuándo: {when}\nDónde: {property}, unidad {unit}\n\nLa invitación va adjunta. Siga el avance aquí: {link}\n\n— {team}",
+    ),
+    (
+        "tenant.reminder_eve.subject",
+        "Recordatorio: {vendor} va mañana, {when}",
+    ),
+    (
+        "tenant.reminder_eve.email",
+        "Hola, {name}:\n\nLe recordamos que {vendor} va mañana, {when}, por la solicitud #{code}.\n{link}\n\n— {team}",
+    ),
+    (
+        "tenant.reminder_morning.sms",
+        "Recordatorio: {vendor} va hoy, {when} (#{code}).",
+    ),
+    (
+        "tenant.late.sms",
+        "#{code}: {vendor} viene con retraso{minutes}. Disculpe la espera.",
+    ),
+    (
+        "tenant.completed.sms",
+        "#{code}: {vendor} marco la reparacion como terminada. ¿Como le fue? Responda de 1 (mal) a 5 (excelente).",
+    ),
+    (
+        "tenant.completed.subject",
+        "Su reparación #{code} está terminada",
+    ),
+    (
+        "tenant.completed.email",
+        "Hola, {name}:\n\n{vendor} marcó su reparación #{code} como terminada. Si algo sigue mal, responda a este correo.\n¿Cómo le fue? Responda de 1 (mal) a 5 (excelente) a nuestro mensaje de texto, o aquí: {link}\n\n— {team}",
+    ),
+    (
+        "tenant.unscheduled.sms",
+        "#{code}: la visita del {when} se cancelo ({reason}). Le confirmaremos una nueva hora.",
+    ),
+    (
+        "tenant.cancelled.sms",
+        "#{code}: su solicitud quedo cancelada. Responda o envie una nueva si aun necesita ayuda.",
+    ),
+    ("tenant.cancelled.subject", "Solicitud #{code} cancelada"),
+    (
+        "tenant.cancelled.email",
+        "Hola, {name}:\n\nSu solicitud #{code} en {property} quedó cancelada{reason}.\n\n— {team}",
+    ),
+];
+
+/// The suffix of a portfolio's override of a Spanish text.
+pub const SPANISH_SUFFIX: &str = ".es";
+
 /// Every message key a portfolio may override under `messages:`.
 pub const KEYS: &[&str] = &{
     let mut out = [""; DEFAULTS.len()];
@@ -320,10 +433,27 @@ pub const KEYS: &[&str] = &{
 /// The text for `key` (the portfolio's override, else the default) with `{name}` placeholders
 /// filled from `vars`; unknown placeholders are left as written so a typo is visible, not lost.
 pub fn render(portfolio: &Portfolio, key: &str, vars: &[(&str, String)]) -> String {
-    let template = portfolio
-        .messages
-        .get(key)
-        .map(String::as_str)
+    render_in(portfolio, key, Language::En, vars)
+}
+
+/// [`render`] in `lang`. A Spanish text is the portfolio's `<key>.es`, else the Spanish
+/// default; a key with no Spanish text (staff and vendor messages) stays in English.
+pub fn render_in(
+    portfolio: &Portfolio,
+    key: &str,
+    lang: Language,
+    vars: &[(&str, String)],
+) -> String {
+    let spanish = match lang {
+        Language::Es => portfolio
+            .messages
+            .get(&format!("{key}{SPANISH_SUFFIX}"))
+            .map(String::as_str)
+            .or_else(|| DEFAULTS_ES.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)),
+        Language::En => None,
+    };
+    let template = spanish
+        .or_else(|| portfolio.messages.get(key).map(String::as_str))
         .or_else(|| DEFAULTS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t))
         .unwrap_or(key);
     let mut out = String::with_capacity(template.len() + 64);
@@ -362,4 +492,18 @@ pub fn render(portfolio: &Portfolio, key: &str, vars: &[(&str, String)]) -> Stri
 /// True when `key` has a default text.
 pub fn is_key(key: &str) -> bool {
     KEYS.contains(&key)
+}
+
+/// True when a portfolio may override `key` under `messages:`: a message key, or a key with a
+/// Spanish text followed by [`SPANISH_SUFFIX`].
+pub fn is_override_key(key: &str) -> bool {
+    is_key(key)
+        || key
+            .strip_suffix(SPANISH_SUFFIX)
+            .is_some_and(|k| DEFAULTS_ES.iter().any(|(d, _)| *d == k))
+}
+
+/// The keys that have a Spanish text (each also has an English one).
+pub fn spanish_keys() -> impl Iterator<Item = &'static str> {
+    DEFAULTS_ES.iter().map(|(k, _)| *k)
 }

@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::{EmergencyKind, Priority, Trade};
+use crate::types::{EmergencyKind, Language, Priority, Trade};
 
 /// What the tenant (or a property manager) told us about one problem.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -143,6 +143,57 @@ pub fn safety_instructions(kind: EmergencyKind) -> &'static str {
              Otherwise stay clear of broken glass, and if you can, brace the door with a chair \
              under the handle until it is repaired."
         }
+    }
+}
+
+/// [`safety_instructions`] in the tenant's language. Same invariant.
+pub fn safety_instructions_in(kind: EmergencyKind, lang: Language) -> &'static str {
+    match lang {
+        Language::En => safety_instructions(kind),
+        Language::Es => match kind {
+            EmergencyKind::Gas => {
+                "Salga ahora y no deje entrar a nadie. No encienda ni apague luces ni aparatos, no use \
+             encendedores, cerillos ni teléfonos adentro. Ya afuera y lejos del edificio, llame a \
+             la línea de emergencias de la compañía de gas o al 911. No regrese hasta que le digan \
+             que es seguro."
+            }
+            EmergencyKind::CarbonMonoxide => {
+                "Saque a todos, mascotas incluidas, al aire libre ahora y llame al 911 desde afuera. \
+             No regrese ni busque el origen. Diga a la operadora si alguien tiene dolor de \
+             cabeza, mareo o náuseas."
+            }
+            EmergencyKind::Flooding => {
+                "Cierre el agua ahora: gire a la derecha la llave bajo el lavabo o detrás del \
+             inodoro, o cierre la llave general. Aléjese de enchufes y cables cerca del agua; \
+             apague el interruptor de las zonas mojadas solo si llega sin pisar agua."
+            }
+            EmergencyKind::FireOrSparks => {
+                "Si hay fuego o mucho humo, salga ahora y llame al 911 desde afuera. Si solo hay \
+             chispas u olor a quemado y puede llegar al panel sin peligro, apague el \
+             interruptor de ese circuito. No toque el enchufe y nunca use agua en un fuego \
+             eléctrico."
+            }
+            EmergencyKind::Sewage => {
+                "Deje de usar el agua ahora: no descargue el inodoro ni use duchas, lavabos, \
+             lavaplatos o lavadora. Mantenga alejados a niños y mascotas, no lo toque sin \
+             guantes y abra las ventanas."
+            }
+            EmergencyKind::NoHeat => {
+                "Manténgase abrigado sin riesgos: cierre ventanas, use varias capas de ropa y \
+             quédese en una sola habitación. Nunca use el horno, la estufa ni parrillas para \
+             calentarse. Si alguien es mayor, muy pequeño o está enfermo, busque un lugar \
+             cálido."
+            }
+            EmergencyKind::Lockout => {
+                "Quédese en un lugar seguro y con luz. No fuerce puertas ni ventanas. Le \
+             avisaremos cuando vaya alguien con una llave."
+            }
+            EmergencyKind::SecurityBreach => {
+                "Si cree que alguien entró o sigue adentro, salga y llame al 911. Si no, \
+             asegure la entrada como pueda (una silla bajo la manija) y no toque nada que la \
+             policía deba ver."
+            }
+        },
     }
 }
 
@@ -459,7 +510,7 @@ impl Fact {
 // Tips
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Tip {
     Breaker,
     BreakerOverload,
@@ -595,6 +646,161 @@ impl Tip {
                  utility outage."
             }
         }
+    }
+}
+
+impl Tip {
+    const ALL: [Tip; 25] = [
+        Tip::Breaker,
+        Tip::BreakerOverload,
+        Tip::Gfci,
+        Tip::Disposal,
+        Tip::Pilot,
+        Tip::Thermostat,
+        Tip::Filter,
+        Tip::ToiletPlunger,
+        Tip::DrainPlunger,
+        Tip::FridgeSettings,
+        Tip::FridgeDoors,
+        Tip::Flapper,
+        Tip::ShutOff,
+        Tip::Bucket,
+        Tip::DetectorBattery,
+        Tip::DetectorDust,
+        Tip::SpareKey,
+        Tip::Pests,
+        Tip::FrozenPipes,
+        Tip::HotOutlet,
+        Tip::Bulb,
+        Tip::Appliance,
+        Tip::TrapRefill,
+        Tip::Ventilate,
+        Tip::NeighborsWater,
+    ];
+
+    fn text_es(self) -> &'static str {
+        match self {
+            Tip::Breaker => {
+                "Revise el panel eléctrico por si hay un interruptor disparado (uno en medio o \
+                 apagado): apáguelo del todo y vuelva a encenderlo. Si se vuelve a disparar, \
+                 déjelo apagado."
+            }
+            Tip::BreakerOverload => {
+                "Desconecte calentadores, secadores de pelo y otros aparatos potentes de ese \
+                 circuito antes de reiniciar el interruptor. Si se dispara sin nada conectado, \
+                 déjelo apagado."
+            }
+            Tip::Gfci => {
+                "Pulse RESET en los enchufes GFCI (los que tienen botones TEST y RESET) de la \
+                 cocina, los baños, el garaje o afuera: un GFCI puede cortar varios enchufes."
+            }
+            Tip::Disposal => {
+                "Con el triturador apagado, gire la llave hexagonal (1/4 pulg.) en el orificio de \
+                 abajo en ambos sentidos para liberarlo y pulse el botón rojo de reinicio. Nunca \
+                 meta la mano."
+            }
+            Tip::Pilot => {
+                "Si no huele a gas, vea si el piloto está apagado y enciéndalo solo siguiendo la \
+                 etiqueta del aparato. Si en algún momento huele a gas, pare y salga."
+            }
+            Tip::Thermostat => {
+                "Revise el termostato: póngalo en HEAT (o COOL), unos grados más allá de la \
+                 temperatura del cuarto, y cambie las pilas si la pantalla está en blanco."
+            }
+            Tip::Filter => {
+                "Cambie el filtro de aire de la calefacción si se ve gris o tapado: un filtro \
+                 bloqueado puede apagar el sistema o dejarlo soplando poco aire."
+            }
+            Tip::ToiletPlunger => {
+                "Use un destapacaños de campana con movimientos lentos y firmes, y no vuelva a \
+                 descargar hasta que baje el agua. Evite los destapadores químicos."
+            }
+            Tip::DrainPlunger => {
+                "Pruebe un destapacaños sobre el desagüe (tape el rebosadero con un trapo \
+                 mojado) o saque el pelo del tapón. Evite los destapadores químicos."
+            }
+            Tip::FridgeSettings => {
+                "Ponga el control del refrigerador en el medio (unos 37 F / 3 C), deje libres \
+                 las rejillas de adentro y revise que las bobinas de abajo o de atrás no estén \
+                 llenas de polvo."
+            }
+            Tip::FridgeDoors => {
+                "Abra las puertas lo menos posible: un refrigerador cerrado se mantiene frío \
+                 unas 4 horas y un congelador lleno, alrededor de un día."
+            }
+            Tip::Flapper => {
+                "Levante la tapa del tanque y revise la válvula de descarga: si la cadena está \
+                 enredada o muy tensa, suéltela para que selle. Mover la manija suele detener el \
+                 agua."
+            }
+            Tip::ShutOff => {
+                "Cierre la llave de paso bajo el lavabo o detrás del inodoro (girándola a la \
+                 derecha) para cortar el agua hasta la reparación."
+            }
+            Tip::Bucket => {
+                "Ponga una cubeta o toallas bajo la gotera y aleje los aparatos electrónicos y \
+                 los muebles."
+            }
+            Tip::DetectorBattery => {
+                "Un pitido corto cada minuto más o menos indica pila baja: cámbiela y pulse \
+                 TEST. Una alarma fuerte y continua es real: salga y llame al 911."
+            }
+            Tip::DetectorDust => {
+                "El vapor y el humo de cocinar pueden activar la alarma de humo: aspire con \
+                 cuidado sus rejillas y pulse TEST, pero nunca la quite ni la desconecte."
+            }
+            Tip::SpareKey => {
+                "Mientras espera, pregunte si alguien de su hogar o un vecino de confianza tiene \
+                 una llave de repuesto."
+            }
+            Tip::Pests => {
+                "Guarde la comida en recipientes cerrados, saque la basura a diario y limpie \
+                 migas y agua estancada. No rocíe insecticidas antes de que venga el \
+                 fumigador."
+            }
+            Tip::FrozenPipes => {
+                "Abra un poco la llave del agua y las puertas de los gabinetes bajo los lavabos \
+                 para que el aire tibio llegue a las tuberías. Nunca descongele una tubería con \
+                 fuego."
+            }
+            Tip::HotOutlet => {
+                "Deje de usar ese enchufe o interruptor: desconecte lo que tenga enchufado y \
+                 apague su interruptor en el panel si sigue caliente."
+            }
+            Tip::Bulb => {
+                "Pruebe primero un foco nuevo de la potencia correcta; luego revise el apagador \
+                 y el interruptor del panel."
+            }
+            Tip::Appliance => {
+                "Revise que el aparato esté enchufado y que su interruptor o enchufe GFCI no se \
+                 haya disparado."
+            }
+            Tip::TrapRefill => {
+                "Deje correr el agua un minuto en lavabos, tinas y desagües del piso que casi no \
+                 se usan: un sifón seco deja entrar el olor del drenaje."
+            }
+            Tip::Ventilate => {
+                "Encienda el extractor del baño o abra una ventana durante y después de bañarse, \
+                 y limpie las manchas pequeñas con agua y jabón. Nunca mezcle cloro con otros \
+                 limpiadores."
+            }
+            Tip::NeighborsWater => {
+                "Pregunte a un vecino si también se quedó sin agua: si es así, probablemente es \
+                 un corte del servicio de agua."
+            }
+        }
+    }
+}
+
+/// A tip as the tenant reads it: triage's own tips in `lang`; a tip the portfolio wrote
+/// itself is returned as written (the team wrote it in the words they chose).
+pub fn tip_in(tip: &str, lang: Language) -> &str {
+    match lang {
+        Language::En => tip,
+        Language::Es => Tip::ALL
+            .iter()
+            .find(|t| t.text() == tip)
+            .map_or(tip, |t| t.text_es()),
     }
 }
 
@@ -3921,6 +4127,38 @@ mod tests {
         assert_eq!(t.trade, Trade::General);
         assert_eq!(t.priority, Priority::Routine);
         assert!(t.diagnosis.contains("asked"), "{t:#?}");
+    }
+
+    #[test]
+    fn every_tip_has_its_own_spanish_text_and_unknown_tips_stay_as_written() {
+        let mut seen = std::collections::HashSet::new();
+        for tip in Tip::ALL {
+            assert!(seen.insert(tip), "{tip:?} twice in Tip::ALL");
+            let es = tip_in(tip.text(), Language::Es);
+            assert_ne!(es, tip.text(), "{tip:?}");
+            assert_eq!(es, tip.text_es());
+            assert_eq!(tip_in(tip.text(), Language::En), tip.text());
+        }
+        let spanish: std::collections::HashSet<_> = Tip::ALL.iter().map(|t| t.text_es()).collect();
+        assert_eq!(
+            spanish.len(),
+            Tip::ALL.len(),
+            "two tips share a Spanish text"
+        );
+        let own = "Call the super at 555-0100 first.";
+        assert_eq!(tip_in(own, Language::Es), own);
+        // Whatever triage hands a tenant can be said in Spanish.
+        for d in [
+            "the toilet is clogged",
+            "no hot water since this morning",
+            "the outlet in the kitchen is dead",
+            "the smoke detector keeps chirping",
+            "the garbage disposal is jammed",
+        ] {
+            for t in triage(&TriageInput::new(d)).tips {
+                assert!(Tip::ALL.iter().any(|k| k.text() == t), "{d}: {t}");
+            }
+        }
     }
 
     #[test]

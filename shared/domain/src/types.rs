@@ -115,6 +115,58 @@ impl EmergencyKind {
             EmergencyKind::SecurityBreach => "security breach (broken lock, door or window)",
         }
     }
+
+    /// The hazard's name as the tenant reads it, in their language.
+    pub fn label_in(self, lang: Language) -> &'static str {
+        match (lang, self) {
+            (Language::En, k) => k.label(),
+            (Language::Es, EmergencyKind::Gas) => "olor a gas",
+            (Language::Es, EmergencyKind::CarbonMonoxide) => "monóxido de carbono",
+            (Language::Es, EmergencyKind::Flooding) => "fuga de agua o inundación",
+            (Language::Es, EmergencyKind::FireOrSparks) => "chispas, humo o fuego",
+            (Language::Es, EmergencyKind::Sewage) => "desbordamiento de aguas negras",
+            (Language::Es, EmergencyKind::NoHeat) => "sin calefacción con frío",
+            (Language::Es, EmergencyKind::Lockout) => "se quedó fuera sin llave",
+            (Language::Es, EmergencyKind::SecurityBreach) => "cerradura, puerta o ventana rota",
+        }
+    }
+}
+
+/// The language a tenant chose on the form; their messages and pages use it. Work orders
+/// stored before tenants had a language read as English.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+impl Language {
+    /// The ISO 639-1 code, as in `?lang=` and the JSON API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Es => "es",
+        }
+    }
+
+    /// From an ISO 639-1 code (`en`, `es`, any case); `None` for a language we do not speak.
+    pub fn parse(code: &str) -> Option<Language> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Language::En),
+            "es" => Some(Language::Es),
+            _ => None,
+        }
+    }
+
+    /// The language's name in itself, for staff pages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Es => "Español",
+        }
+    }
 }
 
 /// An amount of money in whole cents (US dollars). Never negative.

@@ -87,6 +87,9 @@ pub struct NewWorkOrder {
     pub photos: Vec<String>,
     pub availability: Vec<Window>,
     pub source: Source,
+    /// The language the tenant's messages are written in (the form's language).
+    #[serde(default)]
+    pub language: crate::types::Language,
 }
 
 /// Statuses as the API spells them (DESIGN.md §3).
@@ -758,6 +761,9 @@ pub struct EmailMessage {
     pub ics: Option<String>,
     /// The message key (see `messages`), for tests and the timeline.
     pub key: String,
+    /// The language the text is in, for the HTML frame around it.
+    #[serde(default)]
+    pub language: crate::types::Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

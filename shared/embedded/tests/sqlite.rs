@@ -577,6 +577,7 @@ fn email(to: &str, subject: &str) -> EmailMessage {
         text: "Please approve".into(),
         ics: Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into()),
         key: "owner.approval.email".into(),
+        language: mendwork_domain::Language::En,
     }
 }
 

@@ -112,7 +112,7 @@ pub fn work_order_json(
             "timezone": property.map(|p| p.timezone.name()),
         },
         "unit": wo.request.unit,
-        "tenant": { "name": tenant.name, "email": tenant.email, "phone": tenant.phone },
+        "tenant": { "name": tenant.name, "email": tenant.email, "phone": tenant.phone, "language": wo.request.language.code() },
         "description": wo.request.description,
         "category": wo.request.category.map(|t| t.as_str()),
         "emergency": wo.request.emergency,

@@ -305,6 +305,7 @@ async fn send_link(app: &App, email: &Email, team: &str) -> Result<(), WebError>
             text,
             ics: None,
             key: "pm.login.email".into(),
+            language: mendwork_domain::Language::En,
         }),
         created_at: now,
     };

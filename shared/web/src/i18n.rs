@@ -8,7 +8,7 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
-use mendwork_domain::{Status, Window};
+use mendwork_domain::{Language, Status, Window};
 use std::convert::Infallible;
 
 /// A language the tenant pages speak.
@@ -17,6 +17,26 @@ pub enum Lang {
     #[default]
     En,
     Es,
+}
+
+/// The pages' language is the domain's [`Language`]: what a tenant reads on the form is what
+/// their messages are written in.
+impl From<Lang> for Language {
+    fn from(lang: Lang) -> Language {
+        match lang {
+            Lang::En => Language::En,
+            Lang::Es => Language::Es,
+        }
+    }
+}
+
+impl From<Language> for Lang {
+    fn from(lang: Language) -> Lang {
+        match lang {
+            Language::En => Lang::En,
+            Language::Es => Lang::Es,
+        }
+    }
 }
 
 impl Lang {

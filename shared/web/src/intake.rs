@@ -2,12 +2,13 @@
 //! built from newtypes, or field-named errors in plain words. Nothing past here re-checks input.
 
 use crate::error::WebError;
+use crate::i18n::Lang;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use mendwork_domain::localtime::at_local;
 use mendwork_domain::{
-    Contact, Email, LocalTime, NewWorkOrder, Phone, Portfolio, Property, PropertyId, Source, Trade,
-    Window,
+    Contact, Email, Language, LocalTime, NewWorkOrder, Phone, Portfolio, Property, PropertyId,
+    Source, Trade, Window,
 };
 use serde::Deserialize;
 
@@ -276,6 +277,9 @@ pub struct CreateWorkOrder {
     pub access_notes: Option<String>,
     #[serde(default)]
     pub submission: Option<String>,
+    /// The language of the tenant's messages: `en` (the default) or `es`.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -339,6 +343,15 @@ impl CreateWorkOrder {
             availability.push(window(&format!("availability[{i}]"), start, end, now)?);
         }
         let category = optional_trade("category", self.category.as_deref())?;
+        let language = match self.language.as_deref().map(str::trim) {
+            None | Some("") => Language::En,
+            Some(code) => Language::parse(code).ok_or_else(|| {
+                FieldError::new(
+                    "language",
+                    format!("Unknown language {code:?}: use \"en\" or \"es\"."),
+                )
+            })?,
+        };
         let pets = optional_text("pets", self.pets.as_deref(), MAX_NAME)?;
         let access_notes = optional_text("access_notes", self.access_notes.as_deref(), MAX_NOTES)?;
         let submission = match self.submission.as_deref() {
@@ -360,6 +373,7 @@ impl CreateWorkOrder {
             photos: vec![],
             availability,
             source: Source::Pm,
+            language,
         };
         Ok((request, submission))
     }
@@ -558,6 +572,7 @@ impl ReportForm {
                 photos: vec![],
                 availability,
                 source: Source::Tenant,
+                language: Lang::parse(&self.lang).unwrap_or_default().into(),
             }),
             _ => Err(errors),
         }

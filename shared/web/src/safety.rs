@@ -96,68 +96,12 @@ pub fn hazards(description: &str, triage: Option<EmergencyKind>) -> Vec<Emergenc
 
 /// A hazard's name.
 pub fn name(lang: Lang, k: EmergencyKind) -> &'static str {
-    match (lang, k) {
-        (Lang::En, k) => k.label(),
-        (Lang::Es, EmergencyKind::Gas) => "olor a gas",
-        (Lang::Es, EmergencyKind::CarbonMonoxide) => "monóxido de carbono",
-        (Lang::Es, EmergencyKind::Flooding) => "fuga de agua o inundación",
-        (Lang::Es, EmergencyKind::FireOrSparks) => "chispas, humo o fuego",
-        (Lang::Es, EmergencyKind::Sewage) => "desbordamiento de aguas negras",
-        (Lang::Es, EmergencyKind::NoHeat) => "sin calefacción con frío",
-        (Lang::Es, EmergencyKind::Lockout) => "se quedó fuera sin llave",
-        (Lang::Es, EmergencyKind::SecurityBreach) => "cerradura, puerta o ventana rota",
-    }
+    k.label_in(lang.into())
 }
 
 /// What to do now about a hazard.
 pub fn instructions(lang: Lang, k: EmergencyKind) -> &'static str {
-    match lang {
-        Lang::En => mendwork_domain::triage::safety_instructions(k),
-        Lang::Es => match k {
-            EmergencyKind::Gas => {
-                "Salga ahora y no deje entrar a nadie. No encienda ni apague luces ni aparatos, no use \
-                 encendedores, cerillos ni teléfonos adentro. Ya afuera y lejos del edificio, llame a \
-                 la línea de emergencias de la compañía de gas o al 911. No regrese hasta que le digan \
-                 que es seguro."
-            }
-            EmergencyKind::CarbonMonoxide => {
-                "Saque a todos, mascotas incluidas, al aire libre ahora y llame al 911 desde afuera. \
-                 No regrese ni busque el origen. Diga a la operadora si alguien tiene dolor de \
-                 cabeza, mareo o náuseas."
-            }
-            EmergencyKind::Flooding => {
-                "Cierre el agua ahora: gire a la derecha la llave bajo el lavabo o detrás del \
-                 inodoro, o cierre la llave general. Aléjese de enchufes y cables cerca del agua; \
-                 apague el interruptor de las zonas mojadas solo si llega sin pisar agua."
-            }
-            EmergencyKind::FireOrSparks => {
-                "Si hay fuego o mucho humo, salga ahora y llame al 911 desde afuera. Si solo hay \
-                 chispas u olor a quemado y puede llegar al panel sin peligro, apague el \
-                 interruptor de ese circuito. No toque el enchufe y nunca use agua en un fuego \
-                 eléctrico."
-            }
-            EmergencyKind::Sewage => {
-                "Deje de usar el agua ahora: no descargue el inodoro ni use duchas, lavabos, \
-                 lavaplatos o lavadora. Mantenga alejados a niños y mascotas, no lo toque sin \
-                 guantes y abra las ventanas."
-            }
-            EmergencyKind::NoHeat => {
-                "Manténgase abrigado sin riesgos: cierre ventanas, use varias capas de ropa y \
-                 quédese en una sola habitación. Nunca use el horno, la estufa ni parrillas para \
-                 calentarse. Si alguien es mayor, muy pequeño o está enfermo, busque un lugar \
-                 cálido."
-            }
-            EmergencyKind::Lockout => {
-                "Quédese en un lugar seguro y con luz. No fuerce puertas ni ventanas. Le \
-                 avisaremos cuando vaya alguien con una llave."
-            }
-            EmergencyKind::SecurityBreach => {
-                "Si cree que alguien entró o sigue adentro, salga y llame al 911. Si no, \
-                 asegure la entrada como pueda (una silla bajo la manija) y no toque nada que la \
-                 policía deba ver."
-            }
-        },
-    }
+    mendwork_domain::triage::safety_instructions_in(k, lang.into())
 }
 
 /// Guidance for any emergency, before we know which.

@@ -96,6 +96,33 @@ async fn a_bad_json_field_is_refused_with_422_naming_the_field() {
 }
 
 #[tokio::test]
+async fn a_work_order_made_by_json_may_name_the_tenants_language() {
+    let t = app();
+    let wo = t.post_json("/api/work-orders", &create_body()).await.json();
+    assert_eq!(wo["tenant"]["language"], "en", "English unless told");
+
+    let mut body: serde_json::Value = serde_json::from_str(&create_body()).unwrap();
+    body["language"] = json!("fr");
+    let a = t.post_json("/api/work-orders", &body.to_string()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["field"], "language");
+    assert!(a.json()["error"].as_str().unwrap().contains("\"es\""));
+    assert_eq!(t.count().await, 1, "nothing more was stored");
+
+    body["language"] = json!("ES");
+    body["tenant"]["email"] = json!("lucia@example.com");
+    let a = t.post_json("/api/work-orders", &body.to_string()).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.json()["tenant"]["language"], "es");
+    let mail = t.sent_to("lucia@example.com");
+    assert!(
+        mail.iter()
+            .any(|m| m.key == "tenant.confirmation.email" && m.body.starts_with("Hola, Ana Ruiz:")),
+        "{mail:#?}"
+    );
+}
+
+#[tokio::test]
 async fn the_same_json_submission_token_twice_creates_one_work_order() {
     let t = app();
     let mut body: serde_json::Value = serde_json::from_str(&create_body()).unwrap();

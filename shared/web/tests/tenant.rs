@@ -202,3 +202,78 @@ async fn locally_only_a_forged_or_stale_stamp_is_refused() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn a_tenant_who_reports_in_spanish_gets_spanish_messages_and_a_spanish_status_link() {
+    let t = app();
+    let mut form = fields("tok-es-msg", "El inodoro está tapado desde ayer", "no");
+    form.retain(|(k, _)| *k != "phone");
+    form.push(("phone", "+17185550123"));
+    form.push(("lang", "es"));
+    let a = t.post_form("/report?lang=es", &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(
+        a.location().matches("lang=es").count(),
+        1,
+        "{}",
+        a.location()
+    );
+
+    let mail = t.sent_to("ana@example.com");
+    let confirmation = mail
+        .iter()
+        .find(|m| m.key == "tenant.confirmation.email")
+        .unwrap_or_else(|| panic!("no confirmation: {mail:#?}"));
+    assert!(
+        confirmation
+            .subject
+            .as_deref()
+            .unwrap()
+            .starts_with("Recibimos su solicitud de mantenimiento #"),
+        "{confirmation:#?}"
+    );
+    assert!(confirmation.body.starts_with("Hola, Ana Ruiz:"));
+    let tips = mail.iter().find(|m| m.key == "tenant.tips.email");
+    assert!(
+        tips.is_some_and(|m| m.body.contains("destapacaños")),
+        "{mail:#?}"
+    );
+    let sms = t.sent_to("+17185550123");
+    assert!(
+        sms.iter().any(
+            |m| m.key == "tenant.confirmation.sms" && m.body.contains("recibimos su solicitud")
+        ),
+        "{sms:#?}"
+    );
+
+    // The link in the email opens the status page in Spanish.
+    let link = confirmation
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/s/"))
+        .unwrap();
+    assert!(link.ends_with("?lang=es"), "{link}");
+    let path = &link[link.find("/s/").unwrap()..];
+    let page = t.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<html lang=\"es\">"), "{}", page.body);
+
+    // The team sees which language the tenant writes in.
+    t.sign_in().await;
+    let id = path_id(&t).await;
+    let pm = t.get(&format!("/pm/wo/{id}")).await;
+    assert!(pm.body.contains("writes in"), "{}", pm.body);
+    assert!(pm.body.contains("Español"));
+}
+
+/// The id of the only work order.
+async fn path_id(t: &support::TestApp) -> String {
+    let list = t
+        .app
+        .store
+        .list(&mendwork_app::ports::ListFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    list[0].id.to_string()
+}

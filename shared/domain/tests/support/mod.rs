@@ -224,6 +224,7 @@ pub fn elm_drip() -> NewWorkOrder {
         photos: vec![],
         availability: vec![elm_mon(), elm_past(), elm_thu(), elm_fri()],
         source: Source::Tenant,
+        language: mendwork_domain::Language::En,
     }
 }
 

@@ -99,6 +99,7 @@ impl Wo {
             photos: vec![],
             availability: vec![],
             source: Source::Tenant,
+            language: mendwork_domain::Language::En,
         };
         let event = Event::Submitted { id, code, request };
         let wo = start(&event, at).unwrap();

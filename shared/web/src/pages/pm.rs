@@ -28,8 +28,8 @@ use mendwork_app::ports::{Commit, CommitError, ListFilter, OutboxRecord};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
-    Channel, Command, Effect, Email, EmailMessage, EstimateDecision, Event, Phone, Portfolio,
-    Priority, PropertyId, Recipient, SmsMessage, Status, VendorId, WorkOrder,
+    Channel, Command, Effect, Email, EmailMessage, EstimateDecision, Event, Language, Phone,
+    Portfolio, Priority, PropertyId, Recipient, SmsMessage, Status, VendorId, WorkOrder,
 };
 use serde::Deserialize;
 
@@ -355,6 +355,9 @@ async fn detail_page(
                         (t.name)
                         @if let Some(e) = &t.email { " · " (e) }
                         @if let Some(ph) = &t.phone { " · " (ph) }
+                        @if wo.request.language != Language::En {
+                            " · writes in " span lang=(wo.request.language.code()) { (wo.request.language.name()) }
+                        }
                     }
                     dt { "Problem" } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
@@ -504,7 +507,7 @@ fn timeline_view(base: &str, events: &[Recorded], portfolio: &Portfolio, tz: Tz)
                 li id=(format!("t{i}")) data-kind=(kind_of(&r.event)) {
                     (super::time_el(tz, r.at))
                     (describe_pm(&r.event, portfolio, tz))
-                    @if let Some(email) = as_email(&r.event) {
+                    @if let Some(email) = as_email(&r.event, Language::En) {
                         details {
                             summary { "HTML version" }
                             iframe.email sandbox="" title=(format!("HTML version of “{}”", email.subject)) srcdoc=(render_html(&email)) {}
@@ -529,8 +532,8 @@ fn kind_of(e: &Event) -> String {
 }
 
 /// The email a `message_sent` entry recorded (without its calendar attachment, which the
-/// timeline does not keep).
-fn as_email(e: &Event) -> Option<EmailMessage> {
+/// timeline does not keep); a tenant's is framed in `tenant`, their language.
+fn as_email(e: &Event, tenant: Language) -> Option<EmailMessage> {
     match e {
         Event::MessageSent {
             to,
@@ -546,8 +549,18 @@ fn as_email(e: &Event) -> Option<EmailMessage> {
             text: body.clone(),
             ics: None,
             key: key.clone(),
+            language: language_of(to, tenant),
         }),
         _ => None,
+    }
+}
+
+/// The language a message to `to` is in: the tenant's for the tenant, else English.
+fn language_of(to: &Recipient, tenant: Language) -> Language {
+    if *to == Recipient::Tenant {
+        tenant
+    } else {
+        Language::En
     }
 }
 
@@ -559,7 +572,7 @@ async fn email_view(
     let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
     let email = timeline
         .get(n)
-        .and_then(|r| as_email(&r.event))
+        .and_then(|r| as_email(&r.event, wo.request.language))
         .ok_or_else(|| WebError::NotFound("There is no such email on this work order.".into()))?;
     let mut res = render_html(&email).into_response();
     res.headers_mut().insert(
@@ -716,6 +729,7 @@ async fn resend(app: &App, wo: &WorkOrder, f: &ActionForm) -> Result<(), WebErro
                 text: body.clone(),
                 ics: None,
                 key: message_key.clone(),
+                language: language_of(&to, stored.wo.request.language),
             }),
             Channel::Sms => {
                 let phone = Phone::parse(&address).map_err(|_| bad())?;

@@ -543,8 +543,9 @@ async fn submit(
     let created = app.submit(request, token.as_deref()).await;
     ops::settle(&app).await;
     let created = created.map_err(|e| TenantError(lang, e.into()))?;
+    // The status link carries the language the work order was made in (the form's).
     let url = app.links.tenant_status(&created.wo);
-    Ok(Redirect::to(&keep(lang, &path_of(&url, app.links.base_url()))).into_response())
+    Ok(Redirect::to(&path_of(&url, app.links.base_url())).into_response())
 }
 
 async fn thanks(lang: Lang) -> Markup {
