@@ -4,11 +4,12 @@
 
 use crate::ports::OutboxRecord;
 use crate::steps::{App, AppError, Exec};
-use mendwork_domain::messages::render;
-use mendwork_domain::replies::{Sender, command_for, expected_replies};
+use mendwork_domain::messages::{for_sms, render, render_in};
+use mendwork_domain::replies::{Sender, command_for, expected_replies_in};
 use mendwork_domain::sms::{Intent, parse_reply};
 use mendwork_domain::{
-    Channel, Effect, Event, Phone, Portfolio, Recipient, SmsMessage, WorkOrder, WorkOrderId,
+    Channel, Effect, Event, Language, Phone, Portfolio, Recipient, SmsMessage, WorkOrder,
+    WorkOrderId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +107,20 @@ impl App {
                 .reply(&key, Some(&phone), None, "unknown number", vec![body])
                 .await;
         }
+        // A tenant (not a vendor) whose open requests are all in Spanish is answered in
+        // Spanish; anyone else in English.
+        let lang = if portfolio.vendor_by_phone(&phone).is_none()
+            && mine
+                .iter()
+                .all(|(wo, _)| wo.request.language == Language::Es)
+        {
+            Language::Es
+        } else {
+            Language::En
+        };
+        let say = |key: &str, extra: Vec<(&'static str, String)>| {
+            for_sms(render_in(&portfolio, key, lang, &vars(extra)), lang)
+        };
         if let Intent::Unclear { question } = &parsed.intent {
             let wo = single(&mine, parsed.job_code.as_ref());
             return self
@@ -123,14 +138,11 @@ impl App {
         if let Some(code) = &parsed.job_code {
             mine.retain(|(wo, _)| &wo.code == code);
             if mine.is_empty() {
-                let body = render(
-                    &portfolio,
-                    "sms.not_understood",
-                    &vars(vec![(
-                        "expected",
-                        format!("We can't match job {code} to this number."),
-                    )]),
-                );
+                let expected = match lang {
+                    Language::En => format!("We can't match job {code} to this number."),
+                    Language::Es => format!("No encontramos la solicitud {code} de este numero."),
+                };
+                let body = say("sms.not_understood", vec![("expected", expected)]);
                 return self
                     .reply(&key, Some(&phone), None, "code not theirs", vec![body])
                     .await;
@@ -174,14 +186,10 @@ impl App {
         match candidates.as_slice() {
             [] => {
                 let expected = match mine.as_slice() {
-                    [(wo, s)] => expected_replies(wo, s).to_string(),
+                    [(wo, s)] => expected_replies_in(wo, s, lang).to_string(),
                     _ => String::new(),
                 };
-                let body = render(
-                    &portfolio,
-                    "sms.not_understood",
-                    &vars(vec![("expected", expected)]),
-                );
+                let body = say("sms.not_understood", vec![("expected", expected)]);
                 let wo = single(&mine, None);
                 self.reply(
                     &key,
@@ -232,10 +240,9 @@ impl App {
                     .map(|(wo, _, _)| format!("{} ({})", wo.code, short_place(&portfolio, wo)))
                     .collect();
                 let example = format!("{} {}", first_word(&sms.message_body), several[0].0.code);
-                let body = render(
-                    &portfolio,
+                let body = say(
                     "sms.which_job",
-                    &vars(vec![("jobs", jobs.join(", ")), ("example", example)]),
+                    vec![("jobs", jobs.join(", ")), ("example", example)],
                 );
                 self.reply(&key, Some(&phone), None, "which job", vec![body])
                     .await

@@ -346,3 +346,63 @@ async fn with_two_open_offers_a_bare_yes_is_asked_about_unless_it_replies_to_one
     );
     assert_eq!(h.status(&a.wo.id).await, Status::Dispatching);
 }
+
+#[tokio::test]
+async fn a_spanish_tenant_is_texted_in_spanish_and_the_words_we_suggest_are_understood() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let request = NewWorkOrder {
+        language: mendwork_domain::Language::Es,
+        ..leak_request(vec![
+            window("2026-03-05T14:00:00Z", 2),
+            window("2026-03-06T18:00:00Z", 3),
+        ])
+    };
+    let created = h.app.submit(request, None).await.unwrap();
+    h.app.drain().await.unwrap();
+    let id = created.wo.id.clone();
+    assert!(
+        h.last_sms_to(TENANT).contains("recibimos su solicitud"),
+        "{}",
+        h.last_sms_to(TENANT)
+    );
+    h.sms(PAT, "yes").await;
+    h.sms(PAT, "1").await;
+    let booked = h.last_sms_to(TENANT);
+    assert!(
+        booked.contains("agendado") && booked.contains("jueves 5 de marzo"),
+        "{booked}"
+    );
+    assert!(booked.contains("REPROGRAMAR"), "{booked}");
+
+    // Something we can't read gets the Spanish words that would work.
+    h.sms(TENANT, "hola buenas").await;
+    let reply = h.last_sms_to(TENANT);
+    assert!(
+        reply.starts_with("Disculpe, no le entendimos.") && reply.contains("REPROGRAMAR"),
+        "{reply}"
+    );
+
+    // The word the booking text suggests does what it says.
+    h.sms(TENANT, "REPROGRAMAR").await;
+    assert_eq!(h.status(&id).await, Status::Accepted);
+    let off = h.last_sms_to(TENANT);
+    assert!(
+        off.contains("se cancelo (usted pidio cambiar la hora)"),
+        "{off}"
+    );
+    // The vendor's side stays English.
+    let to_pat = h
+        .store
+        .sent(SentFilter {
+            work_order: None,
+            to: Some(PAT.into()),
+            since: None,
+        })
+        .unwrap();
+    assert!(
+        to_pat
+            .iter()
+            .any(|m| m.body.contains("is off (tenant asked to reschedule)")),
+        "{to_pat:#?}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use crate::decide::Context;
 use crate::localtime::{format_deadline, format_instant, format_window, format_window_in};
-use crate::messages::render_in;
+use crate::messages::{for_sms, render_in};
 use crate::portfolio::{Vendor, VendorId};
 use crate::triage::{safety_instructions_in, tip_in};
 use crate::types::{Language, Priority};
@@ -155,12 +155,7 @@ impl Out<'_, '_> {
         let mut vars = self.vars_in(lang);
         vars.extend(extra.iter().cloned());
         let body = render_in(self.ctx.portfolio, key, lang, &vars);
-        // Spanish's á, í, ó and ú are not in the GSM-7 alphabet (é, ñ and ü are): one of them
-        // would send the whole text as UCS-2, in segments of 70 characters instead of 160.
-        let body = match lang {
-            Language::En => body,
-            Language::Es => gsm_spanish(&body),
-        };
+        let body = for_sms(body, lang);
         self.effects.push(Effect::Sms(SmsMessage {
             to: to.clone(),
             recipient,
@@ -283,24 +278,6 @@ impl Out<'_, '_> {
             Language::En,
         );
     }
-}
-
-/// `text` with the Spanish vowels outside GSM-7 (á, í, ó, ú and capitals) written without
-/// their accent, as Spanish texts often are; é, ñ, ü, ¿ and ¡ are in GSM-7 and stay.
-fn gsm_spanish(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'á' => 'a',
-            'í' => 'i',
-            'ó' => 'o',
-            'ú' => 'u',
-            'Á' => 'A',
-            'Í' => 'I',
-            'Ó' => 'O',
-            'Ú' => 'U',
-            c => c,
-        })
-        .collect()
 }
 
 /// The reason a visit was called off, for the tenant: the domain's own reasons in `lang`,

@@ -307,8 +307,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("sms.started", "You will get texts from {team} again."),
 ];
 
-/// (key, Spanish text) for every message a tenant gets; a tenant who chose Spanish on the
-/// form gets these. A portfolio overrides one under the key with `.es` added
+/// (key, Spanish text) for every message a tenant gets (and the answers to a Spanish tenant's
+/// unclear texts); a tenant who chose Spanish on the form gets these. A portfolio overrides one under the key with `.es` added
 /// (`tenant.confirmation.sms.es`). SMS texts avoid á, í, ó, ú (they would force UCS-2 and
 /// shorter segments); what is filled in is folded the same way when the SMS is made.
 const DEFAULTS_ES: &[(&str, &str)] = &[
@@ -363,7 +363,7 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     ),
     (
         "tenant.scheduled.sms",
-        "#{code} agendado: {vendor} ira el {when}. Responda CAMBIAR si ya no le queda bien.",
+        "#{code} agendado: {vendor} ira el {when}. Responda REPROGRAMAR si ya no le queda bien.",
     ),
     (
         "tenant.scheduled.subject",
@@ -413,6 +413,14 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     (
         "tenant.cancelled.email",
         "Hola, {name}:\n\nSu solicitud #{code} en {property} quedó cancelada{reason}.\n\n— {team}",
+    ),
+    (
+        "sms.not_understood",
+        "Disculpe, no le entendimos. {expected} Responda HELP para ver las opciones.",
+    ),
+    (
+        "sms.which_job",
+        "Tiene varias solicitudes abiertas: {jobs}. Agregue el numero de la solicitud, p. ej. {example}.",
     ),
 ];
 
@@ -487,6 +495,30 @@ pub fn render_in(
     }
     out.push_str(rest);
     out
+}
+
+/// An SMS text as sent to a reader of `lang`. Spanish's á, í, ó and ú (and capitals) are not
+/// in the GSM-7 alphabet — é, ñ, ü, ¿ and ¡ are — and one of them would send the whole text as
+/// UCS-2, in segments of 70 characters instead of 160; they are written without their accent,
+/// as Spanish texts often are.
+pub fn for_sms(text: String, lang: Language) -> String {
+    match lang {
+        Language::En => text,
+        Language::Es => text
+            .chars()
+            .map(|c| match c {
+                'á' => 'a',
+                'í' => 'i',
+                'ó' => 'o',
+                'ú' => 'u',
+                'Á' => 'A',
+                'Í' => 'I',
+                'Ó' => 'O',
+                'Ú' => 'U',
+                c => c,
+            })
+            .collect(),
+    }
 }
 
 /// True when `key` has a default text.

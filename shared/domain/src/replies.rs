@@ -4,6 +4,7 @@
 use crate::localtime::at_local;
 use crate::portfolio::{LocalTime, VendorId};
 use crate::sms::Intent;
+use crate::types::Language;
 use crate::workorder::{Actor, Command, Status, Window, WorkOrder};
 use chrono_tz::Tz;
 
@@ -178,5 +179,20 @@ pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
         (Sender::Tenant, Status::Completed) => "Reply 1 to 5 to rate the repair.",
         (Sender::Tenant, _) => "Reply RESCHEDULE or CANCEL.",
         _ => "",
+    }
+}
+
+/// [`expected_replies`] for a reader of `lang`: a Spanish tenant reads the Spanish words our
+/// parser also understands (vendors are answered in English).
+pub fn expected_replies_in(wo: &WorkOrder, sender: &Sender, lang: Language) -> &'static str {
+    match (lang, sender) {
+        (Language::Es, Sender::Tenant) if wo.proposal.is_some() => {
+            "Responda SI para confirmar la hora o NO."
+        }
+        (Language::Es, Sender::Tenant) if wo.phase() == Status::Completed => {
+            "Responda de 1 a 5 para calificar la reparacion."
+        }
+        (Language::Es, Sender::Tenant) => "Responda REPROGRAMAR o CANCELAR.",
+        _ => expected_replies(wo, sender),
     }
 }

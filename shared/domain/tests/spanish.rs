@@ -315,3 +315,29 @@ fn a_work_order_stored_before_tenants_had_a_language_reads_as_english() {
     let json = serde_json::to_value(in_spanish(elm_drip())).unwrap();
     assert_eq!(json["language"], "es");
 }
+
+#[test]
+fn every_reply_word_the_spanish_texts_suggest_means_what_its_english_counterpart_means() {
+    use mendwork_domain::sms::parse_reply;
+    let today = date(2026, 3, 4);
+    for (es, en) in [
+        ("SI", "YES"),
+        ("NO", "NO"),
+        ("REPROGRAMAR", "RESCHEDULE"),
+        ("CANCELAR", "CANCEL"),
+        ("ARREGLADO", "FIXED"),
+    ] {
+        assert_eq!(
+            parse_reply(es, today).intent,
+            parse_reply(en, today).intent,
+            "{es} / {en}"
+        );
+    }
+    // And the texts do suggest them.
+    let mut empty = PORTFOLIO.clone();
+    empty.messages.clear();
+    let text = |key: &str| render_in(&empty, key, Language::Es, &[]);
+    assert!(text("tenant.proposal.sms").contains("Responda SI"));
+    assert!(text("tenant.scheduled.sms").contains("REPROGRAMAR"));
+    assert!(text("tenant.tips.email").contains("ARREGLADO"));
+}
