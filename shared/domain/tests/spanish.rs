@@ -27,26 +27,6 @@ fn submitted_effects(g: &Given) -> Vec<Effect> {
     effects(&g.wo, &g.wo, first, &g.ctx(), &FakeLinks)
 }
 
-fn sms_of<'a>(effects: &'a [Effect], key: &str) -> Vec<&'a SmsMessage> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Sms(m) if m.key == key => Some(m),
-            _ => None,
-        })
-        .collect()
-}
-
-fn emails_of<'a>(effects: &'a [Effect], key: &str) -> Vec<&'a EmailMessage> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Email(m) if m.key == key => Some(m),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Scheduled with pat on slot 1 (Thu Mar 5, 9–11 AM in New York), from `request`.
 fn scheduled(request: NewWorkOrder) -> Then {
     Given::submitted(request)

@@ -526,24 +526,34 @@ impl Then {
     }
 
     pub fn sms(&self, key: &str) -> Vec<&SmsMessage> {
-        self.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Sms(m) if m.key == key => Some(m),
-                _ => None,
-            })
-            .collect()
+        sms_of(&self.effects, key)
     }
 
     pub fn emails(&self, key: &str) -> Vec<&EmailMessage> {
-        self.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Email(m) if m.key == key => Some(m),
-                _ => None,
-            })
-            .collect()
+        emails_of(&self.effects, key)
     }
+}
+
+/// The SMS with message key `key` among `effects`.
+pub fn sms_of<'a>(effects: &'a [Effect], key: &str) -> Vec<&'a SmsMessage> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Sms(m) if m.key == key => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The emails with message key `key` among `effects`.
+pub fn emails_of<'a>(effects: &'a [Effect], key: &str) -> Vec<&'a EmailMessage> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Email(m) if m.key == key => Some(m),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The timer kinds armed on `wo` with their generations.
