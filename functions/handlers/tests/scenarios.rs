@@ -587,6 +587,63 @@ async fn a_pm_cancel_tells_everyone_and_deletes_every_schedule() {
     assert_eq!(w.work_order(&id).await["status"], "cancelled");
 }
 
+/// A text SNS will not carry (over its 1,600 characters: here a team's reworded text that
+/// repeats a long note) is not retried into the dead-letter queue: the outbox function puts it
+/// on the timeline as not delivered and the team gets an email saying who missed what.
+#[tokio::test]
+async fn a_text_sns_refuses_is_on_the_timeline_as_not_delivered_and_the_team_is_emailed() {
+    let Some(w) = World::start_with("refused", start(), |p| {
+        p.messages.insert(
+            "vendor.instructions.sms".into(),
+            "Job {code}: {text} Again: {text}".into(),
+        );
+    })
+    .await
+    else {
+        return;
+    };
+    w.sign_in(PM_EMAIL).await;
+    let wo = booked(&w, "Leaky pipe under the kitchen sink", "2").await;
+    let id = wo["id"].as_str().unwrap().to_string();
+    let pat = w.vendor_phone(PAT).await;
+    let note = "Ring twice; the buzzer is broken. ".repeat(28);
+    let r = w
+        .post_json(
+            &format!("/api/work-orders/{id}/instructions"),
+            &json!({ "text": note }),
+        )
+        .await;
+    assert_eq!((r.function.as_str(), r.status), ("pm", 200), "{}", r.body);
+    let wo = w.work_order(&id).await;
+    let timeline = wo["timeline"].as_array().unwrap();
+    let refused: Vec<&Value> = timeline
+        .iter()
+        .filter(|e| e["kind"] == "message_undelivered")
+        .collect();
+    assert_eq!(refused.len(), 1, "{timeline:#?}");
+    assert_eq!(refused[0]["key"], "vendor.instructions.sms");
+    assert_eq!(refused[0]["address"], pat.as_str());
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("InvalidParameter"),
+        "{}",
+        refused[0]
+    );
+    assert!(
+        !w.sent()
+            .await
+            .iter()
+            .any(|m| m.to.contains(&pat) && m.body.contains("buzzer")),
+        "nothing went to Pat"
+    );
+    let notice = w.delivered(&wo, "pm.undelivered.email", PM_EMAIL).await;
+    assert!(notice.contains("vendor.instructions.sms"), "{notice}");
+    // The work order carries on as before.
+    assert_eq!(wo["status"], "scheduled");
+}
+
 /// A recurring template is one cron schedule in its property's zone: each firing (with the
 /// occurrence the scheduler fills in) creates that occurrence's work order, and the schedule
 /// stays for the next one.

@@ -180,6 +180,18 @@ pub trait Timers: Send + Sync {
     async fn cancel(&self, name: &str) -> Result<(), StoreError>;
 }
 
+/// What became of a message handed to a sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Accepted by the service (or sent before under the same id).
+    Sent,
+    /// Refused for good — an address or number the service will not send to, a message it
+    /// will not carry. Trying again would fail again, so the message is not retried; `reason`
+    /// is the service's words, for the team. Passing failures (throttling, the network) are
+    /// errors instead, and retried.
+    Refused { reason: String },
+}
+
 /// Sends email. Invariant: sending the same `id` twice sends once.
 #[async_trait]
 pub trait Mailer: Send + Sync {
@@ -188,7 +200,7 @@ pub trait Mailer: Send + Sync {
         id: &str,
         work_order: Option<&WorkOrderId>,
         email: &EmailMessage,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Delivery, StoreError>;
 }
 
 /// Sends SMS. Invariant: sending the same `id` twice sends once.
@@ -199,7 +211,7 @@ pub trait Texter: Send + Sync {
         id: &str,
         work_order: Option<&WorkOrderId>,
         sms: &SmsMessage,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Delivery, StoreError>;
 }
 
 /// The time: real in AWS, virtual (movable by the harness) locally.

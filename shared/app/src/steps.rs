@@ -319,8 +319,16 @@ impl App {
     pub async fn carry_out(&self, record: &OutboxRecord) -> Result<(), AppError> {
         let wo = record.work_order.as_ref();
         match &record.effect {
-            Effect::Email(m) => self.mailer.send(&record.id, wo, m).await?,
-            Effect::Sms(m) => self.texter.send(&record.id, wo, m).await?,
+            Effect::Email(m) => {
+                let delivery = self.mailer.send(&record.id, wo, m).await?;
+                let to = (&m.recipient, Channel::Email, m.to.to_string(), &m.key);
+                self.undelivered(record, delivery, to).await?;
+            }
+            Effect::Sms(m) => {
+                let delivery = self.texter.send(&record.id, wo, m).await?;
+                let to = (&m.recipient, Channel::Sms, m.to.to_string(), &m.key);
+                self.undelivered(record, delivery, to).await?;
+            }
             Effect::SetTimer {
                 name,
                 kind,
@@ -369,6 +377,42 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// Puts a refused message on its work order's timeline (which tells the team); once per
+    /// outbox record, however often the record is carried out.
+    async fn undelivered(
+        &self,
+        record: &OutboxRecord,
+        delivery: Delivery,
+        (to, channel, address, key): (&Recipient, Channel, String, &String),
+    ) -> Result<(), AppError> {
+        let Delivery::Refused { reason } = delivery else {
+            return Ok(());
+        };
+        tracing::warn!(outbox = %record.id, message = %key, %reason, "message refused by the service");
+        let Some(wo) = &record.work_order else {
+            return Ok(());
+        };
+        let command = Command::MessageUndelivered {
+            to: to.clone(),
+            channel,
+            address,
+            key: key.clone(),
+            reason,
+        };
+        let exec = Exec {
+            idempotency_key: Some(format!("undelivered:{}", record.id)),
+            inbound: None,
+        };
+        match self.execute(wo, command, exec).await {
+            Ok(_) => Ok(()),
+            Err(AppError::Rejected(r)) => {
+                tracing::info!(work_order = %wo, reason = %r, "undelivered message not recorded");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// A timer fired. Stale or duplicate firings do nothing.

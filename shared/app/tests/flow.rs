@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, Utc};
-use mendwork_app::ports::{Clock, Directory, TimerTarget, WorkOrders};
+use mendwork_app::ports::{
+    Clock, Delivery, Directory, OutboxRecord, StoreError, Texter, TimerTarget, WorkOrders,
+};
 use mendwork_app::{App, InboundSms, LinkSigner, SmsOutcome};
 use mendwork_domain::config::parse_portfolio;
 use mendwork_domain::{
-    Contact, Email, NewWorkOrder, Phone, Portfolio, PropertyId, Source, Status, Window,
+    Channel, Contact, Effect, Email, Event, NewWorkOrder, Phone, Portfolio, PropertyId, Recipient,
+    SmsMessage, Source, Status, Window,
 };
 use mendwork_embedded::{
     ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SqliteStore, SqliteTimers,
@@ -41,6 +44,14 @@ fn t(s: &str) -> DateTime<Utc> {
 
 impl Harness {
     fn new(start: &str) -> Harness {
+        Harness::with_texter(start, |t| Arc::new(t))
+    }
+
+    /// A harness whose SMS go through `texter`, given the recording one.
+    fn with_texter(
+        start: &str,
+        texter: impl FnOnce(RecordingTexter) -> Arc<dyn Texter>,
+    ) -> Harness {
         let yaml = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../infra/sample-portfolio.yaml"
@@ -55,7 +66,7 @@ impl Harness {
             store: store.clone(),
             timers: Arc::new(store.timers()),
             mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
-            texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),
+            texter: texter(RecordingTexter::new(&store, clock_arc.clone())),
             clock: clock_arc.clone(),
             directory: Arc::new(Fixed(Arc::new(portfolio))),
             ids: Arc::new(RandomIds),
@@ -404,5 +415,117 @@ async fn a_spanish_tenant_is_texted_in_spanish_and_the_words_we_suggest_are_unde
             .iter()
             .any(|m| m.body.contains("is off (tenant asked to reschedule)")),
         "{to_pat:#?}"
+    );
+}
+
+/// Refuses every SMS to one number, as SNS refuses a number it will not text; records the rest.
+struct RefusingTexter {
+    refused: Phone,
+    inner: RecordingTexter,
+}
+
+#[async_trait::async_trait]
+impl Texter for RefusingTexter {
+    async fn send(
+        &self,
+        id: &str,
+        work_order: Option<&mendwork_domain::WorkOrderId>,
+        sms: &mendwork_domain::SmsMessage,
+    ) -> Result<Delivery, StoreError> {
+        if sms.to == self.refused {
+            return Ok(Delivery::Refused {
+                reason: "Invalid parameter: PhoneNumber (InvalidParameter)".into(),
+            });
+        }
+        self.inner.send(id, work_order, sms).await
+    }
+}
+
+#[tokio::test]
+async fn a_text_the_service_refuses_is_on_the_timeline_the_team_is_told_and_nothing_waits_on_it() {
+    let h = Harness::with_texter("2026-03-04T15:00:00Z", |inner| {
+        Arc::new(RefusingTexter {
+            refused: Phone::parse(PAT).unwrap(),
+            inner,
+        })
+    });
+    let created = h
+        .app
+        .submit(leak_request(vec![window("2026-03-05T14:00:00Z", 2)]), None)
+        .await
+        .unwrap();
+    // The outbox drains: a refused text is not retried forever, nor does it block the rest.
+    h.app.drain().await.unwrap();
+    assert!(
+        h.store.pending_outbox(10).await.unwrap().is_empty(),
+        "the outbox is empty"
+    );
+    let timeline = h.store.timeline(&created.wo.id).await.unwrap();
+    let undelivered: Vec<_> = timeline
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::MessageUndelivered {
+                to,
+                channel,
+                key,
+                reason,
+                ..
+            } => Some((to.clone(), *channel, key.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(undelivered.len(), 1, "{timeline:#?}");
+    let (to, channel, key, reason) = &undelivered[0];
+    assert!(matches!(to, Recipient::Vendor(_)));
+    assert_eq!(*channel, Channel::Sms);
+    assert_eq!(key, "vendor.offer.sms");
+    assert!(reason.contains("InvalidParameter"));
+    // The team hears of it by email, naming the vendor and the reason.
+    let team = h
+        .store
+        .sent(SentFilter {
+            work_order: None,
+            to: Some("maintenance@example.com".into()),
+            since: None,
+        })
+        .unwrap();
+    let notice = team
+        .iter()
+        .find(|m| m.key == "pm.undelivered.email")
+        .unwrap_or_else(|| panic!("no notice: {team:#?}"));
+    assert!(
+        notice
+            .subject
+            .as_deref()
+            .unwrap()
+            .starts_with("Not delivered: text message to "),
+        "{notice:#?}"
+    );
+    assert!(notice.body.contains("InvalidParameter"), "{}", notice.body);
+    // The tenant's own messages went out as usual.
+    assert!(!h.last_sms_to(TENANT).is_empty());
+
+    // An outbox record carried out twice (a redelivery) is recorded as refused once.
+    let record = OutboxRecord {
+        id: format!("{}/test/1", created.wo.id),
+        work_order: Some(created.wo.id.clone()),
+        effect: Effect::Sms(SmsMessage {
+            to: Phone::parse(PAT).unwrap(),
+            recipient: to.clone(),
+            body: "Reminder".into(),
+            key: "vendor.nudge.sms".into(),
+        }),
+        created_at: h.app.now(),
+    };
+    h.app.carry_out(&record).await.unwrap();
+    h.app.carry_out(&record).await.unwrap();
+    let again = h.store.timeline(&created.wo.id).await.unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .filter(|r| matches!(r.event, Event::MessageUndelivered { .. }))
+            .count(),
+        2,
+        "the offer's and the reminder's, once each"
     );
 }

@@ -25,7 +25,7 @@ pub use error::AwsError;
 pub use files::S3Files;
 pub use item::item_size;
 pub use schema::create_table;
-pub use senders::{SentGuard, SesMailer, SnsTexter};
+pub use senders::{Claim, SentGuard, SesMailer, SnsTexter};
 pub use store::{DynamoStore, KindUsage, Usage};
 pub use streams::{StreamedRecord, outbox_records, streamed_outbox_records};
 pub use timers::{

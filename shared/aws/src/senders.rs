@@ -26,12 +26,13 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 use aws_sdk_sesv2::primitives::Blob;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, RawMessage};
 use aws_sdk_sns::types::MessageAttributeValue;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use chrono::{DateTime, Duration, Utc};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use mendwork_app::email_html::render_html;
-use mendwork_app::ports::{Mailer, StoreError, Texter};
+use mendwork_app::ports::{Delivery, Mailer, StoreError, Texter};
 use mendwork_domain::{EmailMessage, SmsMessage, WorkOrderId};
 
 /// How long a claimed-but-unconfirmed send blocks others before they may take it over.
@@ -160,24 +161,32 @@ impl SentGuard {
             })
     }
 
-    /// Runs `send` at most once per `id` (see the module docs).
+    /// Runs `send` at most once per `id` (see the module docs). A refused message gives its
+    /// claim back: nothing was sent, and a redelivery asks again (and is refused again).
     async fn once<F, Fut>(
         &self,
         id: &str,
         channel: &str,
         work_order: Option<&WorkOrderId>,
         send: F,
-    ) -> Result<(), AwsError>
+    ) -> Result<Delivery, AwsError>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Option<String>, AwsError>>,
+        Fut: std::future::Future<Output = Result<Outcome, AwsError>>,
     {
         if self.claim(id, channel, work_order).await? == Claim::AlreadySent {
             tracing::info!(outbox = id, channel, "already sent; not sending again");
-            return Ok(());
+            return Ok(Delivery::Sent);
         }
         match send().await {
-            Ok(message_id) => self.sent(id, message_id.as_deref()).await,
+            Ok(Outcome::Accepted(message_id)) => {
+                self.sent(id, message_id.as_deref()).await?;
+                Ok(Delivery::Sent)
+            }
+            Ok(Outcome::Refused(reason)) => {
+                self.release(id).await?;
+                Ok(Delivery::Refused { reason })
+            }
             Err(e) => {
                 if let Err(release) = self.release(id).await {
                     tracing::warn!(outbox = id, error = %release, "could not release a failed send");
@@ -187,6 +196,49 @@ impl SentGuard {
         }
     }
 }
+
+/// What the provider said to one message.
+enum Outcome {
+    /// Accepted, with the provider's message id when it gave one.
+    Accepted(Option<String>),
+    /// Refused for good, in the provider's words.
+    Refused(String),
+}
+
+/// The provider's words when `code` is one of `codes` — the errors that mean "this message
+/// will never go", not "try later".
+fn refusal(code: Option<&str>, message: Option<&str>, codes: &[&str]) -> Option<String> {
+    let code = code?;
+    codes
+        .contains(&code)
+        .then(|| message.map_or_else(|| code.to_string(), |m| format!("{m} ({code})")))
+}
+
+/// SES v2 errors that refuse this message for good: the address or content is rejected (in the
+/// SES sandbox, any unverified recipient), or the request for it is malformed. Account-wide
+/// stops (sending paused, account suspended) and throttling stay errors and are retried.
+const SES_REFUSALS: &[&str] = &["MessageRejected", "BadRequestException"];
+
+/// A refusal of one email — unless SES names our own sender: an unverified sender identity
+/// refuses every message alike, so it stays an error, retried once the team verifies it.
+fn ses_refusal(code: Option<&str>, message: Option<&str>, sender: &str) -> Option<String> {
+    let address = sender
+        .rsplit_once('<')
+        .and_then(|(_, a)| a.split_once('>'))
+        .map_or(sender, |(a, _)| a)
+        .trim()
+        .to_ascii_lowercase();
+    refusal(code, message, SES_REFUSALS)
+        .filter(|r| address.is_empty() || !r.to_ascii_lowercase().contains(&address))
+}
+
+/// SNS `Publish` errors that refuse this text for good: the number or message is not one SNS
+/// will carry, or the number's endpoint is disabled.
+const SNS_REFUSALS: &[&str] = &[
+    "InvalidParameter",
+    "InvalidParameterValue",
+    "EndpointDisabled",
+];
 
 /// Email through SES v2: plain text, or raw MIME with a `text/calendar` part when the message
 /// carries an invite.
@@ -213,7 +265,7 @@ impl SesMailer {
         }
     }
 
-    async fn deliver(&self, id: &str, email: &EmailMessage) -> Result<Option<String>, AwsError> {
+    async fn deliver(&self, id: &str, email: &EmailMessage) -> Result<Outcome, AwsError> {
         let content = match &email.ics {
             None => EmailContent::builder()
                 .simple(
@@ -251,9 +303,14 @@ impl SesMailer {
             )
             .content(content)
             .send()
-            .await
-            .map_err(|e| sdk(format!("sending email {id} ({})", email.key), e))?;
-        Ok(out.message_id().map(str::to_string))
+            .await;
+        match out {
+            Ok(out) => Ok(Outcome::Accepted(out.message_id().map(str::to_string))),
+            Err(e) => match ses_refusal(e.code(), e.message(), &self.sender) {
+                Some(reason) => Ok(Outcome::Refused(reason)),
+                None => Err(sdk(format!("sending email {id} ({})", email.key), e)),
+            },
+        }
     }
 }
 
@@ -336,7 +393,7 @@ impl Mailer for SesMailer {
         id: &str,
         work_order: Option<&WorkOrderId>,
         email: &EmailMessage,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Delivery, StoreError> {
         Ok(self
             .guard
             .once(id, "email", work_order, || self.deliver(id, email))
@@ -367,7 +424,7 @@ impl SnsTexter {
         }
     }
 
-    async fn deliver(&self, id: &str, sms: &SmsMessage) -> Result<Option<String>, AwsError> {
+    async fn deliver(&self, id: &str, sms: &SmsMessage) -> Result<Outcome, AwsError> {
         let attribute = |v: &str| {
             MessageAttributeValue::builder()
                 .data_type("String")
@@ -385,11 +442,13 @@ impl SnsTexter {
             publish =
                 publish.message_attributes("AWS.MM.SMS.OriginationNumber", attribute(number)?);
         }
-        let out = publish
-            .send()
-            .await
-            .map_err(|e| sdk(format!("sending SMS {id} ({})", sms.key), e))?;
-        Ok(out.message_id().map(str::to_string))
+        match publish.send().await {
+            Ok(out) => Ok(Outcome::Accepted(out.message_id().map(str::to_string))),
+            Err(e) => match refusal(e.code(), e.message(), SNS_REFUSALS) {
+                Some(reason) => Ok(Outcome::Refused(reason)),
+                None => Err(sdk(format!("sending SMS {id} ({})", sms.key), e)),
+            },
+        }
     }
 }
 
@@ -400,7 +459,7 @@ impl Texter for SnsTexter {
         id: &str,
         work_order: Option<&WorkOrderId>,
         sms: &SmsMessage,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Delivery, StoreError> {
         Ok(self
             .guard
             .once(id, "sms", work_order, || self.deliver(id, sms))
@@ -412,6 +471,35 @@ impl Texter for SnsTexter {
 mod tests {
     use super::*;
     use mendwork_domain::{Email, Recipient};
+
+    #[test]
+    fn ses_refuses_one_email_for_its_recipient_but_an_unverified_sender_is_an_error() {
+        let sandbox = "Email address is not verified. The following identities failed the \
+                       check in region US-EAST-1: ana@example.com";
+        let sender = "Brightside <noreply@brightside.example>";
+        let r = ses_refusal(Some("MessageRejected"), Some(sandbox), sender);
+        assert_eq!(r.as_deref(), Some(&*format!("{sandbox} (MessageRejected)")));
+        let ours = "Email address is not verified. The following identities failed the check \
+                    in region US-EAST-1: NoReply@Brightside.example";
+        assert_eq!(
+            ses_refusal(Some("MessageRejected"), Some(ours), sender),
+            None
+        );
+        assert_eq!(
+            ses_refusal(Some("TooManyRequestsException"), Some("slow down"), sender),
+            None
+        );
+        assert_eq!(
+            ses_refusal(Some("SendingPausedException"), None, sender),
+            None,
+            "an account-wide stop is retried"
+        );
+        assert_eq!(
+            refusal(Some("InvalidParameter"), None, SNS_REFUSALS).as_deref(),
+            Some("InvalidParameter")
+        );
+        assert_eq!(refusal(None, Some("timeout"), SNS_REFUSALS), None);
+    }
 
     #[test]
     fn an_invite_is_a_multipart_message_with_a_calendar_part() {

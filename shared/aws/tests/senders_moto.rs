@@ -6,7 +6,7 @@ mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{Duration, SecondsFormat, Utc};
-use mendwork_app::ports::{Mailer, Texter};
+use mendwork_app::ports::{Delivery, Mailer, Texter};
 use mendwork_aws::{SentGuard, SesMailer, SnsTexter};
 use mendwork_domain::{Email, EmailMessage, Phone, Recipient, SmsMessage, VendorId, WorkOrderId};
 use serde_json::Value;
@@ -243,4 +243,42 @@ async fn a_send_left_half_done_by_a_crash_is_taken_over_after_the_lease() {
     let sent = sent_sms(&server.data().await, phone);
     let bodies: Vec<&str> = sent.iter().filter_map(|m| m["message"].as_str()).collect();
     assert_eq!(bodies, ["taken over"]);
+}
+
+#[tokio::test]
+async fn a_text_the_service_refuses_for_good_is_a_refusal_not_an_error_and_is_not_marked_sent() {
+    let Some(server) = MotoServer::shared(
+        "a_text_the_service_refuses_for_good_is_a_refusal_not_an_error_and_is_not_marked_sent",
+    ) else {
+        return;
+    };
+    let sdk = server.sdk().await;
+    let (_, _, guard) = guard(&sdk).await;
+    // (SES's refusal of one recipient — the sandbox's unverified address — is not emulated by
+    // moto, which checks only the sender; its classification has a unit test beside the mailer.)
+    // SNS refuses a text it won't carry (over 1,600 bytes) with InvalidParameter.
+    let texter = SnsTexter::new(aws_sdk_sns::Client::new(&sdk), guard.clone(), None);
+    let phone = "+13125550177";
+    let long = "x".repeat(1_700);
+    let refused = fresh("wo-abc/10");
+    let delivery = texter
+        .send(&refused, None, &sms(phone, &long))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&delivery, Delivery::Refused { reason } if reason.contains("InvalidParameter")),
+        "{delivery:?}"
+    );
+    assert!(sent_sms(&server.data().await, phone).is_empty());
+    // The claim was given back: nothing reads as sent, and asking again asks SNS again.
+    assert_eq!(
+        guard.claim(&refused, "sms", None).await.unwrap(),
+        mendwork_aws::Claim::Send
+    );
+    // A text it will carry is sent.
+    let delivery = texter
+        .send(&fresh("wo-abc/11"), None, &sms(phone, "Job A1"))
+        .await
+        .unwrap();
+    assert_eq!(delivery, Delivery::Sent);
 }

@@ -239,7 +239,9 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
                 },
             );
         }
-        Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
+        Event::MessageReceived { .. }
+        | Event::MessageSent { .. }
+        | Event::MessageUndelivered { .. } => {}
         Event::TimerCancelled { timer, generation } | Event::TimerElapsed { timer, generation } => {
             if let Some(t) = wo.timers.get_mut(timer)
                 && t.generation == *generation
@@ -344,8 +346,25 @@ const APPOINTMENT_TIMERS: [TimerKind; 3] = [
 /// Decides what a command does to a work order.
 ///
 /// Invariants: a rejection leaves the work order untouched; a stale or duplicate timer yields
-/// no events; no events are produced for a closed or cancelled work order.
+/// no events; a closed or cancelled work order gets no events but the record of a message that
+/// could not be delivered (a cancellation the vendor never got matters most then).
 pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>, Rejection> {
+    if let Command::MessageUndelivered {
+        to,
+        channel,
+        address,
+        key,
+        reason,
+    } = cmd
+    {
+        return Ok(vec![Event::MessageUndelivered {
+            to: to.clone(),
+            channel: *channel,
+            address: address.clone(),
+            key: key.clone(),
+            reason: reason.clone(),
+        }]);
+    }
     if wo.status.is_final() {
         return match cmd {
             Command::TimerFired { .. } => Ok(vec![]),
@@ -855,6 +874,8 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 check_out,
             );
         }
+        // Decided before the status check above.
+        Command::MessageUndelivered { .. } => {}
         Command::TimerFired { kind, generation } => {
             let live = wo
                 .timers

@@ -726,6 +726,37 @@ pub fn effects(
         Event::TimerCancelled { timer, generation } => o.effects.push(Effect::CancelTimer {
             name: timer_name(&wo.id, *timer, *generation),
         }),
+        Event::MessageUndelivered {
+            to,
+            channel,
+            address,
+            key,
+            reason,
+        } => {
+            // The team's own messages are not reported to the team (they would fail alike).
+            if *to != Recipient::Pm {
+                let who = match to {
+                    Recipient::Tenant => "the tenant".to_string(),
+                    Recipient::Vendor(v) => o
+                        .vendor(v)
+                        .map_or_else(|| format!("vendor {v}"), |v| v.name.clone()),
+                    Recipient::Owner => "the owner".to_string(),
+                    Recipient::Pm | Recipient::Other => "someone".to_string(),
+                };
+                let channel = match channel {
+                    Channel::Email => "email",
+                    Channel::Sms => "text message",
+                };
+                let extra = [
+                    ("who", who),
+                    ("channel", channel.to_string()),
+                    ("to_address", address.clone()),
+                    ("message", key.clone()),
+                    ("reason", reason.clone()),
+                ];
+                o.pm_email("pm.undelivered.email", "pm.undelivered.subject", &extra);
+            }
+        }
         Event::TimerElapsed { .. } | Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
     }
     o.effects

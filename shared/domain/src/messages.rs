@@ -284,6 +284,14 @@ const DEFAULTS: &[(&str, &str)] = &[
         "The work order #{code} at {property} was cancelled: the approval request is withdrawn.",
     ),
     (
+        "pm.undelivered.subject",
+        "Not delivered: {channel} to {who} for #{code}",
+    ),
+    (
+        "pm.undelivered.email",
+        "A {channel} for work order #{code} at {property}, unit {unit}, could not be delivered.\n\nTo: {who} ({to_address})\nMessage: {message}\nWhy: {reason}\n\nCheck the contact details in the portfolio, then resend it from the work order's timeline.",
+    ),
+    (
         "sms.help",
         "{team} maintenance texts. Vendors: YES/NO to offers, a number to pick a time, ARRIVED, DONE, NOT DONE + why, INVOICE + amount. STOP to opt out.",
     ),

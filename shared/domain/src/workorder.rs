@@ -496,6 +496,15 @@ pub enum Command {
         kind: TimerKind,
         generation: u32,
     },
+    /// The email or SMS service refused a message for good (an address it will not send to,
+    /// a text it will not carry): recorded, and the team told.
+    MessageUndelivered {
+        to: Recipient,
+        channel: Channel,
+        address: String,
+        key: String,
+        reason: String,
+    },
 }
 
 /// Why a command was refused. The work order is untouched.
@@ -694,6 +703,14 @@ pub enum Event {
         subject: Option<String>,
         body: String,
         key: String,
+    },
+    /// A message the email or SMS service refused for good; `reason` is the service's words.
+    MessageUndelivered {
+        to: Recipient,
+        channel: Channel,
+        address: String,
+        key: String,
+        reason: String,
     },
 }
 

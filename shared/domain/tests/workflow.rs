@@ -2586,3 +2586,66 @@ fn any_sequence_of_commands_never_panics_and_a_rejected_command_changes_nothing(
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Messages the service refused
+
+fn refused_sms(to: Recipient) -> Command {
+    Command::MessageUndelivered {
+        to,
+        channel: Channel::Sms,
+        address: "+17185550110".into(),
+        key: "vendor.cancelled.sms".into(),
+        reason: "Invalid parameter: PhoneNumber (InvalidParameter)".into(),
+    }
+}
+
+#[test]
+fn a_refused_message_is_recorded_and_the_team_is_told_who_missed_what_and_why() {
+    let g = Given::offered_to_pat();
+    let t = g.when(refused_sms(Recipient::Vendor(vid("pat"))));
+    assert_eq!(t.events().len(), 1, "{:?}", t.events());
+    assert!(matches!(
+        &t.events()[0],
+        Event::MessageUndelivered { channel: Channel::Sms, key, .. } if key == "vendor.cancelled.sms"
+    ));
+    assert_eq!(t.wo().status, g.wo.status, "nothing else changes");
+    let mail = t.emails("pm.undelivered.email");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        mail[0].subject,
+        format!(
+            "Not delivered: text message to {} for #{}",
+            vendor("pat").name,
+            g.wo.code
+        )
+    );
+    assert!(
+        mail[0].text.contains("InvalidParameter"),
+        "{}",
+        mail[0].text
+    );
+    assert!(mail[0].text.contains("+17185550110"), "{}", mail[0].text);
+}
+
+#[test]
+fn a_cancellation_the_vendor_never_got_is_recorded_even_on_a_cancelled_work_order() {
+    let g = Given::accepted_by_pat().did(Command::Cancel {
+        by: pm(),
+        reason: None,
+    });
+    assert_eq!(g.wo.status, Status::Cancelled);
+    let t = g.when(refused_sms(Recipient::Vendor(vid("pat"))));
+    assert_eq!(t.events().len(), 1);
+    assert_eq!(t.emails("pm.undelivered.email").len(), 1);
+    // Anything else stays refused there.
+    g.when(Command::Close { by: pm() })
+        .rejected_with(Rejection::WrongStatus("cancelled"));
+}
+
+#[test]
+fn the_teams_own_refused_messages_are_recorded_but_not_mailed_to_the_team() {
+    let t = Given::offered_to_pat().when(refused_sms(Recipient::Pm));
+    assert_eq!(t.events().len(), 1);
+    assert!(t.effects.is_empty(), "{:?}", t.effects);
+}

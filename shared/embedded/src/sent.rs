@@ -5,7 +5,7 @@ use crate::SqliteStore;
 use crate::db::{Ctx, Db, from_json, parse_ts, to_json, ts};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mendwork_app::ports::{Clock, Mailer, StoreError, Texter};
+use mendwork_app::ports::{Clock, Delivery, Mailer, StoreError, Texter};
 use mendwork_domain::{Channel, EmailMessage, Recipient, SmsMessage, WorkOrderId};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -103,7 +103,7 @@ impl Mailer for RecordingMailer {
         id: &str,
         work_order: Option<&WorkOrderId>,
         email: &EmailMessage,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Delivery, StoreError> {
         record(
             &self.db,
             Row {
@@ -119,6 +119,7 @@ impl Mailer for RecordingMailer {
                 at: self.clock.now(),
             },
         )
+        .map(|()| Delivery::Sent)
     }
 }
 
@@ -146,7 +147,7 @@ impl Texter for RecordingTexter {
         id: &str,
         work_order: Option<&WorkOrderId>,
         sms: &SmsMessage,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Delivery, StoreError> {
         record(
             &self.db,
             Row {
@@ -162,6 +163,7 @@ impl Texter for RecordingTexter {
                 at: self.clock.now(),
             },
         )
+        .map(|()| Delivery::Sent)
     }
 }
 

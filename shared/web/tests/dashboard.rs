@@ -9,6 +9,7 @@ mod support;
 use axum::http::StatusCode;
 use chrono::Duration;
 use mendwork_app::Exec;
+use mendwork_domain::effects::Links;
 use mendwork_domain::{Actor, Command, VendorId, WorkOrderId};
 use mendwork_embedded::ClockMode;
 use support::{TestApp, app, create_body, start};
@@ -280,4 +281,51 @@ async fn metrics_come_from_the_timelines_with_charts_and_tables() {
         row.contains("30 min"),
         "offered at 10:00, accepted at 10:30: {row}"
     );
+}
+
+#[tokio::test]
+async fn a_message_the_service_refused_reads_as_not_delivered_on_the_timeline_and_in_the_api() {
+    let t = app();
+    let wo = t.post_json("/api/work-orders", &create_body()).await.json();
+    let id = WorkOrderId(wo["id"].as_str().unwrap().to_string());
+    t.app
+        .execute(
+            &id,
+            Command::MessageUndelivered {
+                to: mendwork_domain::Recipient::Tenant,
+                channel: mendwork_domain::Channel::Email,
+                address: "ana@example.com".into(),
+                key: "tenant.confirmation.email".into(),
+                reason: "Email address is not verified (MessageRejected)".into(),
+            },
+            Exec::default(),
+        )
+        .await
+        .unwrap();
+    t.sign_in().await;
+    let page = t.get(&format!("/pm/wo/{}", id.as_str())).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Not delivered"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Email address is not verified (MessageRejected)")
+    );
+    let json = t
+        .get(&format!("/api/work-orders/{}", id.as_str()))
+        .await
+        .json();
+    let kinds: Vec<&str> = json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"message_undelivered"), "{kinds:?}");
+    // The tenant's own page does not show it.
+    let link = t
+        .app
+        .links
+        .tenant_status(&t.app.store.load(&id).await.unwrap().unwrap().wo);
+    let status = t.get(&link[link.find("/s/").unwrap()..]).await;
+    assert!(!status.body.contains("MessageRejected"));
 }

@@ -139,6 +139,15 @@ impl World {
     /// A fresh deployment on its own moto, its clock at `start`; `None` when the moto tests are
     /// skipped.
     pub async fn start(test: &str, start: DateTime<Utc>) -> Option<World> {
+        World::start_with(test, start, |_| {}).await
+    }
+
+    /// [`World::start`] with the sample portfolio changed by `edit` before it is loaded.
+    pub async fn start_with(
+        test: &str,
+        start: DateTime<Utc>,
+        edit: impl FnOnce(&mut mendwork_domain::Portfolio),
+    ) -> Option<World> {
         if super::moto::skipped(test) {
             return None;
         }
@@ -212,7 +221,8 @@ impl World {
             recurring_target_arn: Some(cfg.recurring_target_arn.clone()),
             check: false,
         };
-        let portfolio = load_config::read(&args).unwrap();
+        let mut portfolio = load_config::read(&args).unwrap();
+        edit(&mut portfolio);
         let target = load_config::schedule_target(&args);
         let loaded = load_config::load(&sdk, TABLE, target.as_ref(), &portfolio, start)
             .await

@@ -142,7 +142,8 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
         | Event::TimerCancelled { .. }
         | Event::TimerElapsed { .. }
         | Event::MessageReceived { .. }
-        | Event::MessageSent { .. } => return None,
+        | Event::MessageSent { .. }
+        | Event::MessageUndelivered { .. } => return None,
     })
 }
 
@@ -428,6 +429,16 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             " " span.hint { "[" (key) "]" }
             @if let Some(s) = subject { br; strong { (s) } }
             pre { (body) }
+        },
+        Event::MessageUndelivered {
+            to,
+            channel: c,
+            address,
+            key,
+            reason,
+        } => html! {
+            strong.undelivered { "Not delivered" } " (" (channel(*c)) ") to " (recipient(portfolio, to)) " <" (address) ">"
+            " " span.hint { "[" (key) "]" } ": " (reason)
         },
     }
 }
