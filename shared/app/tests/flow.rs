@@ -14,8 +14,8 @@ use mendwork_domain::{
     SmsMessage, Source, Status, Window,
 };
 use mendwork_embedded::{
-    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SqliteStore, SqliteTimers,
-    VirtualClock,
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SentMessage, SqliteStore,
+    SqliteTimers, VirtualClock,
 };
 use std::sync::Arc;
 
@@ -120,15 +120,19 @@ impl Harness {
         fired
     }
 
-    fn last_sms_to(&self, phone: &str) -> String {
-        let all = self
-            .store
+    /// Every message recorded to `to` (a phone or an address), oldest first.
+    fn sent_to(&self, to: &str) -> Vec<SentMessage> {
+        self.store
             .sent(SentFilter {
                 work_order: None,
-                to: Some(phone.into()),
+                to: Some(to.into()),
                 since: None,
             })
-            .unwrap();
+            .unwrap()
+    }
+
+    fn last_sms_to(&self, phone: &str) -> String {
+        let all = self.sent_to(phone);
         all.last().map(|m| m.body.clone()).unwrap_or_default()
     }
 
@@ -402,14 +406,7 @@ async fn a_spanish_tenant_is_texted_in_spanish_and_the_words_we_suggest_are_unde
         "{off}"
     );
     // The vendor's side stays English.
-    let to_pat = h
-        .store
-        .sent(SentFilter {
-            work_order: None,
-            to: Some(PAT.into()),
-            since: None,
-        })
-        .unwrap();
+    let to_pat = h.sent_to(PAT);
     assert!(
         to_pat
             .iter()
@@ -481,14 +478,7 @@ async fn a_text_the_service_refuses_is_on_the_timeline_the_team_is_told_and_noth
     assert_eq!(key, "vendor.offer.sms");
     assert!(reason.contains("InvalidParameter"));
     // The team hears of it by email, naming the vendor and the reason.
-    let team = h
-        .store
-        .sent(SentFilter {
-            work_order: None,
-            to: Some("maintenance@example.com".into()),
-            since: None,
-        })
-        .unwrap();
+    let team = h.sent_to("maintenance@example.com");
     let notice = team
         .iter()
         .find(|m| m.key == "pm.undelivered.email")

@@ -343,6 +343,16 @@ const APPOINTMENT_TIMERS: [TimerKind; 3] = [
     TimerKind::OutcomeAsk,
 ];
 
+/// Why a visit was called off, as the domain writes it in `Event::Unscheduled` (stored text;
+/// `effects` puts these into the tenant's language, so both sides use the same words).
+pub mod unscheduled {
+    pub const VENDOR_PROPOSED: &str = "the vendor proposed another time";
+    /// Follows the actor as `Actor` displays it: "tenant asked to reschedule".
+    pub const ASKED_TO_RESCHEDULE: &str = " asked to reschedule";
+    pub const REASSIGNED: &str = "the property team reassigned the job";
+    pub const NEEDS_APPROVAL: &str = "the estimate needs the owner's approval";
+}
+
 /// Decides what a command does to a work order.
 ///
 /// Invariants: a rejection leaves the work order untouched; a stale or duplicate timer yields
@@ -469,7 +479,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             }
             check_free(ctx, wo, window)?;
             if phase == Status::Scheduled {
-                unschedule(&mut tx, "the vendor proposed another time");
+                unschedule(&mut tx, unscheduled::VENDOR_PROPOSED);
             }
             let tenant = &wo.request.tenant;
             if tenant.phone.is_none() && tenant.email.is_none() {
@@ -515,7 +525,10 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if phase != Status::Scheduled {
                 return wrong();
             }
-            unschedule(&mut tx, &format!("{by} asked to reschedule"));
+            unschedule(
+                &mut tx,
+                &format!("{by}{}", unscheduled::ASKED_TO_RESCHEDULE),
+            );
             offer_slots(&mut tx);
         }
         Command::AddAvailability { windows } => {
@@ -668,7 +681,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 ]);
                 if phase == Status::Scheduled {
                     tx.push(Event::Unscheduled {
-                        reason: "the estimate needs the owner's approval".into(),
+                        reason: unscheduled::NEEDS_APPROVAL.into(),
                     });
                 }
                 visit_leaves(&mut tx);
@@ -775,7 +788,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             // The same vendor again: the old appointment is off and everyone is told. (A new
             // vendor's assignment tells the tenant and the old vendor in its own words.)
             if wo.appointment.is_some() && wo.vendor.as_ref() == Some(vendor) {
-                unschedule(&mut tx, "the property team reassigned the job");
+                unschedule(&mut tx, unscheduled::REASSIGNED);
             }
             tx.cancel_all_timers();
             if let Some(o) = &wo.offer

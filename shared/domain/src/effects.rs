@@ -286,8 +286,8 @@ fn reason_in(reason: &str, lang: Language) -> String {
     if lang == Language::En {
         return reason.to_string();
     }
-    // "{actor} asked to reschedule", the actor as `Actor` displays it.
-    if let Some(by) = reason.strip_suffix(" asked to reschedule") {
+    use crate::decide::unscheduled::*;
+    if let Some(by) = reason.strip_suffix(ASKED_TO_RESCHEDULE) {
         return if by == "tenant" {
             "usted pidió cambiar la hora"
         } else if by.starts_with("vendor") {
@@ -298,11 +298,9 @@ fn reason_in(reason: &str, lang: Language) -> String {
         .to_string();
     }
     match reason {
-        "the vendor proposed another time" => "el técnico propuso otra hora",
-        "the property team reassigned the job" => "el equipo de la propiedad reasignó el trabajo",
-        "the estimate needs the owner's approval" => {
-            "el presupuesto necesita la aprobación del propietario"
-        }
+        VENDOR_PROPOSED => "el técnico propuso otra hora",
+        REASSIGNED => "el equipo de la propiedad reasignó el trabajo",
+        NEEDS_APPROVAL => "el presupuesto necesita la aprobación del propietario",
         other => other,
     }
     .to_string()

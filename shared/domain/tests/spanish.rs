@@ -27,17 +27,26 @@ fn submitted_effects(g: &Given) -> Vec<Effect> {
     effects(&g.wo, &g.wo, first, &g.ctx(), &FakeLinks)
 }
 
-/// Scheduled with pat on slot 1 (Thu Mar 5, 9–11 AM in New York), from `request`.
-fn scheduled(request: NewWorkOrder) -> Then {
+/// Accepted by pat, from `request`.
+fn accepted(request: NewWorkOrder) -> Given {
     Given::submitted(request)
         .did(Command::Triage)
         .later(minutes(10))
         .did(Command::Accept { vendor: vid("pat") })
         .later(minutes(5))
-        .when(Command::ChooseSlot {
-            vendor: vid("pat"),
-            slot: 1,
-        })
+}
+
+/// Pat picks slot 1 (Thu Mar 5, 9–11 AM in New York).
+fn pick_slot_1() -> Command {
+    Command::ChooseSlot {
+        vendor: vid("pat"),
+        slot: 1,
+    }
+}
+
+/// Scheduled with pat on slot 1, from `request`.
+fn scheduled(request: NewWorkOrder) -> Then {
+    accepted(request).when(pick_slot_1())
 }
 
 #[test]
@@ -185,15 +194,7 @@ fn the_booked_visit_reads_as_a_spanish_date_and_the_vendor_keeps_english() {
 
 #[test]
 fn a_visit_called_off_tells_the_spanish_tenant_why_in_spanish() {
-    let g = Given::submitted(in_spanish(elm_drip()))
-        .did(Command::Triage)
-        .later(minutes(10))
-        .did(Command::Accept { vendor: vid("pat") })
-        .later(minutes(5))
-        .did(Command::ChooseSlot {
-            vendor: vid("pat"),
-            slot: 1,
-        });
+    let g = accepted(in_spanish(elm_drip())).did(pick_slot_1());
     let t = g
         .later(hours(1))
         .when(Command::RequestReschedule { by: Actor::Tenant });

@@ -42,18 +42,11 @@ impl From<Language> for Lang {
 impl Lang {
     /// The code for `lang=` and `<html lang>`.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-        }
+        Language::from(self).code()
     }
 
     pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Lang::En),
-            "es" => Some(Lang::Es),
-            _ => None,
-        }
+        Language::parse(s).map(Lang::from)
     }
 
     /// The English or the Spanish words.
@@ -82,10 +75,7 @@ impl Lang {
 
     /// The other language's name in itself.
     pub fn other_name(self) -> &'static str {
-        match self {
-            Lang::En => "Español",
-            Lang::Es => "English",
-        }
+        Language::from(self.other()).name()
     }
 
     /// From a query string's `lang`, else the first supported language of `Accept-Language`
