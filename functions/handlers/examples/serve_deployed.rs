@@ -13,9 +13,12 @@
 //! Moto's dummy credentials and region are used; the endpoint must be a test one.
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::Parser;
+use mendwork_app::ports::FrozenClock;
 use mendwork_aws::Aws;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 struct Args {
@@ -28,6 +31,16 @@ struct Args {
     /// The portfolio to load. Default: the sample.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Freeze the workflow's time at this RFC 3339 instant (the browser tests do, so that
+    /// quiet hours and reminders do not depend on the hour they run at). Default: real time.
+    #[arg(long, value_parser = parse_instant)]
+    clock_start: Option<DateTime<Utc>>,
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{s:?} is not an RFC 3339 instant: {e}"))
 }
 
 #[tokio::main]
@@ -50,7 +63,10 @@ async fn main() -> anyhow::Result<()> {
     let cfg = mendwork_handlers::dev::provision(&sdk, &run, &base_url, &portfolio)
         .await
         .context("creating the deployment's resources")?;
-    let aws = Aws::connect_with(&sdk, cfg).await.context("connecting")?;
+    let mut aws = Aws::connect_with(&sdk, cfg).await.context("connecting")?;
+    if let Some(start) = args.clock_start {
+        aws = aws.with_clock(Arc::new(FrozenClock(start)));
+    }
     let router = mendwork_handlers::http::intake_router(&aws);
     println!(
         "serving the deployed router on {base_url} (AWS API at {})",

@@ -8,6 +8,7 @@ use crate::load_config::{self, LoadError};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use aws_smithy_types::error::display::DisplayErrorContext;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_aws::AwsConfig;
 use std::path::Path;
 
@@ -136,7 +137,7 @@ pub async fn provision(
     };
     let loaded = load_config::read(&args).map_err(ProvisionError::Load)?;
     let target = load_config::schedule_target(&args);
-    load_config::load(sdk, &table, target.as_ref(), &loaded, chrono::Utc::now())
+    load_config::load(sdk, &table, target.as_ref(), &loaded, SystemClock.now())
         .await
         .map_err(ProvisionError::Load)?;
     Ok(cfg)

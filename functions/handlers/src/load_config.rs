@@ -6,6 +6,7 @@
 
 use aws_config::SdkConfig;
 use clap::Parser;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_aws::{AwsError, SchedulerTargets, SchedulerTimers};
 use mendwork_domain::Portfolio;
 use mendwork_domain::config::load_portfolio;
@@ -150,7 +151,7 @@ pub async fn run(args: Args) -> Result<String, LoadError> {
         table,
         schedule_target(&args).as_ref(),
         &portfolio,
-        chrono::Utc::now(),
+        SystemClock.now(),
     )
     .await?;
     Ok(format!(

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use mendwork_app::ports::{Clock as _, SystemClock};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -90,7 +91,7 @@ async fn next(State(s): State<Shared>) -> Response {
         return StatusCode::GATEWAY_TIMEOUT.into_response();
     }
     let mut headers = HeaderMap::new();
-    let deadline = chrono::Utc::now().timestamp_millis() + 20_000;
+    let deadline = SystemClock.now().timestamp_millis() + 20_000;
     for (k, v) in [
         (
             "lambda-runtime-aws-request-id",

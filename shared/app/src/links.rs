@@ -86,6 +86,15 @@ impl LinkSigner {
         &self.base_url
     }
 
+    /// The same signer on another clock (a frozen one in tests): links are made and checked
+    /// on the time the workflow runs on.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> LinkSigner {
+        LinkSigner {
+            clock,
+            ..self.clone()
+        }
+    }
+
     fn mac(&self) -> Hmac<Sha256> {
         self.keyed.clone()
     }

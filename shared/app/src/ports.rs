@@ -219,6 +219,33 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
+/// The real clock, and the one place that reads it. Deployed functions run the workflow on it;
+/// elsewhere it is only for what is about real elapsed time whatever the workflow's clock says
+/// (service signatures and schedules, send leases, session cookies, the form's anti-spam stamp).
+/// Tests never take workflow time from it: quiet hours, reminders and timeouts depend on the
+/// hour, so such a test passes by day and fails by night (clippy's `disallowed_methods` keeps
+/// `Utc::now` out of everything else).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        #[allow(clippy::disallowed_methods)]
+        Utc::now()
+    }
+}
+
+/// Time standing still at one instant: for tests and demos whose workflow must not depend on
+/// the hour they run at.
+#[derive(Debug, Clone, Copy)]
+pub struct FrozenClock(pub DateTime<Utc>);
+
+impl Clock for FrozenClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
 /// The portfolio configuration.
 pub trait Directory: Send + Sync {
     fn portfolio(&self) -> Arc<Portfolio>;

@@ -6,8 +6,8 @@ use crate::error::{AwsError, sdk};
 use crate::item::{doc, from_json, get_s, item, key, n, req_u64, s, to_json};
 use crate::schema::*;
 use aws_sdk_dynamodb::Client;
-use chrono::Utc;
 use mendwork_app::ports::Directory;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_domain::Portfolio;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -154,7 +154,7 @@ pub async fn store_portfolio(
         ("version", n(version)),
         ("digest", s(digest)),
         ("json", s(json)),
-        ("loaded_at", s(ts(Utc::now()))),
+        ("loaded_at", s(ts(SystemClock.now()))),
     ])));
     put = match &current {
         None => put

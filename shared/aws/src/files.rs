@@ -23,6 +23,7 @@ use mendwork_app::files::{
     DirectUpload, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal, UploadId, UploadScope,
 };
 use mendwork_app::ports::StoreError;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use serde_json::json;
 
 /// Where browsers upload (emptied by the bucket's lifecycle rule).
@@ -255,7 +256,7 @@ impl Files for S3Files {
             creds.access_key_id(),
             creds.secret_access_key(),
             creds.session_token(),
-            Utc::now(),
+            SystemClock.now(),
         )))
     }
 

@@ -34,8 +34,8 @@ pub use timers::{
     schedule_name, schedule_name_of, timer_input, timer_target,
 };
 
-use chrono::{DateTime, Utc};
 use mendwork_app::ports::Clock;
+pub use mendwork_app::ports::SystemClock;
 use mendwork_app::{App, LinkSigner, RandomIds};
 use mendwork_domain::Portfolio;
 use std::sync::Arc;
@@ -138,16 +138,6 @@ impl AwsConfig {
     }
 }
 
-/// The real clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
 /// Everything a function needs, built once per container: SDK clients, the configuration,
 /// the portfolio and the link key as read at cold start.
 pub struct Aws {
@@ -160,6 +150,7 @@ pub struct Aws {
     directory: Arc<TableDirectory>,
     links: Arc<LinkSigner>,
     files: Option<Arc<S3Files>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Aws {
@@ -200,7 +191,7 @@ impl Aws {
         portfolio: Portfolio,
     ) -> Result<Aws, AwsError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let links = LinkSigner::new(link_secret, &cfg.base_url, clock)
+        let links = LinkSigner::new(link_secret, &cfg.base_url, clock.clone())
             .map_err(|e| AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn)))?;
         let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
         let files = match &cfg.file_bucket {
@@ -228,7 +219,16 @@ impl Aws {
             links: Arc::new(links),
             dynamodb,
             config: cfg,
+            clock,
         })
+    }
+
+    /// The same adapters with the workflow (and its links) on `clock` instead of the system
+    /// clock: a frozen clock makes tests and demos independent of the hour they run at.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Aws {
+        self.links = Arc::new(self.links.with_clock(clock.clone()));
+        self.clock = clock;
+        self
     }
 
     /// The workflow steps on these adapters.
@@ -238,7 +238,7 @@ impl Aws {
             timers: self.timers.clone(),
             mailer: self.mailer.clone(),
             texter: self.texter.clone(),
-            clock: Arc::new(SystemClock),
+            clock: self.clock.clone(),
             directory: self.directory.clone(),
             ids: Arc::new(RandomIds),
             links: self.links.clone(),

@@ -32,6 +32,7 @@ use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use mendwork_app::email_html::render_html;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{Delivery, Mailer, StoreError, Texter};
 use mendwork_domain::{EmailMessage, SmsMessage, WorkOrderId};
 
@@ -69,7 +70,7 @@ impl SentGuard {
         channel: &str,
         work_order: Option<&WorkOrderId>,
     ) -> Result<Claim, AwsError> {
-        let now = Utc::now();
+        let now = SystemClock.now();
         let mut it = item([
             (PK, s(sent_pk(id))),
             (crate::schema::SK, s(SENT_SK)),
@@ -128,7 +129,7 @@ impl SentGuard {
             .expression_attribute_names("#at", "at")
             .expression_attribute_names("#mid", "message_id")
             .expression_attribute_values(":sent", s("sent"))
-            .expression_attribute_values(":now", s(ts(Utc::now())));
+            .expression_attribute_values(":now", s(ts(SystemClock.now())));
         update = update
             .expression_attribute_values(":mid", message_id.map_or(AttributeValue::Null(true), s));
         update
@@ -281,7 +282,7 @@ impl SesMailer {
                 )
                 .build(),
             Some(ics) => {
-                let raw = mime(id, &self.sender, email, ics, Utc::now())?;
+                let raw = mime(id, &self.sender, email, ics, SystemClock.now())?;
                 EmailContent::builder()
                     .raw(
                         RawMessage::builder()

@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem,
 };
 use chrono::{DateTime, Utc};
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
 };
@@ -166,7 +167,7 @@ impl DynamoStore {
     /// A strictly increasing time for ordering outbox records (wall clock, nudged forward
     /// when two commits land in the same nanosecond or the clock steps back).
     fn stamp(&self) -> DateTime<Utc> {
-        let now = Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX);
+        let now = SystemClock.now().timestamp_nanos_opt().unwrap_or(i64::MAX);
         let mut prev = self.last_stamp.load(Ordering::Relaxed);
         loop {
             let next = now.max(prev.saturating_add(1));
@@ -388,7 +389,7 @@ impl DynamoStore {
 
     async fn commit_now(&self, c: Commit) -> Result<(), CommitError> {
         let id = c.wo.id.clone();
-        let now = Utc::now();
+        let now = SystemClock.now();
         let previous = if c.expected_version == 0 {
             Some(Lookups::new())
         } else {
@@ -527,7 +528,7 @@ impl DynamoStore {
         value: &str,
         outbox: &[OutboxRecord],
     ) -> Result<(), CommitError> {
-        let now = Utc::now();
+        let now = SystemClock.now();
         let stamp = self.stamp();
         let mut puts = vec![idem_item(k, value, now)];
         for (i, r) in outbox.iter().enumerate() {

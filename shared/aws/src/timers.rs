@@ -21,6 +21,7 @@ use aws_sdk_scheduler::types::{
 };
 use chrono::{DateTime, Duration, LocalResult, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{StoreError, TimerSpec, TimerTarget, Timers};
 use mendwork_app::recurring::next_occurrence;
 use mendwork_domain::{Portfolio, RecurringTemplate, TimerKind};
@@ -352,7 +353,7 @@ impl SchedulerTimers {
                 .or(spec.zone);
             return self.create_recurring(t, zone).await;
         }
-        self.create_at(spec, Utc::now()).await
+        self.create_at(spec, SystemClock.now()).await
     }
 
     /// Creates the cron schedule of a recurring template in `zone` (UTC when none); an
@@ -663,7 +664,8 @@ mod tests {
             12,
         );
         assert_eq!(name, "wo-abcdefghij-remind-eve-12");
-        assert_eq!(schedule_name(&spec(&name, Utc::now(), None)), name);
+        let at = Utc.with_ymd_and_hms(2026, 3, 4, 15, 0, 0).unwrap();
+        assert_eq!(schedule_name(&spec(&name, at, None)), name);
         // The longest work-order timer name fits: a recurring occurrence's id (`wo-r`, a
         // 12-character template slug, 10 digits), the longest kind, a 10-digit generation.
         let long = timer_name(

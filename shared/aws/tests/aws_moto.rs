@@ -7,7 +7,7 @@ mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
-use mendwork_app::ports::{TimerSpec, TimerTarget, Timers};
+use mendwork_app::ports::{Clock as _, FrozenClock, SystemClock, TimerSpec, TimerTarget, Timers};
 use mendwork_app::{App, InboundSms, SmsOutcome};
 use mendwork_aws::{
     Aws, AwsConfig, RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTimers, ensure_recurring_schedules,
@@ -20,6 +20,7 @@ use mendwork_domain::{
     WorkOrderId,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use support::{MotoServer, fresh};
 
 const PAT: &str = "+17185550110";
@@ -144,11 +145,17 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
         return;
     };
     let d = deploy(server, &sample()).await;
-    let aws = Aws::connect_with(&d.sdk, d.cfg.clone()).await.unwrap();
+    // Workflow time is frozen on a weekday morning in New York (10:00 EST): outside quiet
+    // hours whatever the hour this test runs at.
+    let start = Utc.with_ymd_and_hms(2026, 3, 4, 15, 0, 0).unwrap();
+    let aws = Aws::connect_with(&d.sdk, d.cfg.clone())
+        .await
+        .unwrap()
+        .with_clock(Arc::new(FrozenClock(start)));
     assert_eq!(aws.portfolio().properties.len(), sample().properties.len());
     let app = aws.app();
 
-    let day = Utc::now().duration_trunc(Duration::days(1)).unwrap();
+    let day = start.duration_trunc(Duration::days(1)).unwrap();
     let windows = vec![
         window(day + Duration::days(2) + Duration::hours(14), 2),
         window(day + Duration::days(3) + Duration::hours(18), 3),
@@ -481,7 +488,8 @@ async fn a_recurring_template_is_one_cron_schedule_in_its_zone() {
     // A work-order timer on the same adapter is still a one-time at() schedule.
     let wo = TimerSpec {
         name: fresh("wo-cron-accept-1"),
-        at: Utc::now() + Duration::hours(1),
+        // The wall clock is harmless: EventBridge compares one-time schedules with real time.
+        at: SystemClock.now() + Duration::hours(1),
         zone: Some(chrono_tz::America::New_York),
         target: TimerTarget::WorkOrder {
             work_order: WorkOrderId("wo-cron".into()),
@@ -550,7 +558,8 @@ async fn loading_a_portfolio_arms_its_templates_and_disarms_dropped_ones() {
     // A work-order timer in the group is not touched by the reconciliation.
     let wo = TimerSpec {
         name: fresh("wo-keep-outcome-1"),
-        at: Utc::now() + Duration::hours(1),
+        // The wall clock is harmless: EventBridge compares one-time schedules with real time.
+        at: SystemClock.now() + Duration::hours(1),
         zone: None,
         target: TimerTarget::WorkOrder {
             work_order: WorkOrderId("wo-keep".into()),
@@ -603,7 +612,9 @@ async fn a_timer_already_due_is_scheduled_a_little_ahead_not_in_the_past() {
     let sdk = server.sdk().await;
     let (client, group) = support::schedule_group(&sdk).await;
     let timers = SchedulerTimers::new(client.clone(), support::targets(&group));
-    let due = Utc::now() - Duration::minutes(5);
+    // The wall clock is harmless here: "already due" is against real time, as EventBridge
+    // sees it, and the hour does not matter.
+    let due = SystemClock.now() - Duration::minutes(5);
     let spec = TimerSpec {
         name: fresh("wo-late-outcome-1"),
         at: due,
@@ -628,7 +639,7 @@ async fn a_timer_already_due_is_scheduled_a_little_ahead_not_in_the_past() {
         .unwrap()
         .and_utc();
     assert!(
-        at > Utc::now() && at < Utc::now() + Duration::minutes(2),
+        at > SystemClock.now() && at < SystemClock.now() + Duration::minutes(2),
         "{expression}"
     );
     assert_eq!(

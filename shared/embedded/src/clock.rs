@@ -3,7 +3,7 @@
 
 use crate::db::{Ctx, Db, from_json, to_json};
 use chrono::{DateTime, TimeDelta, Utc};
-use mendwork_app::ports::{Clock, StoreError};
+use mendwork_app::ports::{Clock, StoreError, SystemClock};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, PoisonError};
@@ -117,7 +117,7 @@ impl VirtualClock {
         self.change(|mode| {
             Some(match mode {
                 ClockMode::Frozen(_) => ClockMode::Frozen(t),
-                ClockMode::Offset(_) => ClockMode::Offset(t - Utc::now()),
+                ClockMode::Offset(_) => ClockMode::Offset(t - SystemClock.now()),
             })
         })
     }

@@ -4,6 +4,7 @@
 use crate::clock::{self, ClockMode};
 use chrono::{DateTime, SecondsFormat, Utc};
 use mendwork_app::ports::StoreError;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -176,7 +177,7 @@ impl Db {
     /// The store's notion of now (the virtual clock), for bookkeeping columns.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         let mode = *self.clock.lock().unwrap_or_else(PoisonError::into_inner);
-        mode.now_at(Utc::now())
+        mode.now_at(SystemClock.now())
     }
 }
 

@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, Utc};
 use maud::{Markup, html};
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{CommitError, OutboxRecord};
 use mendwork_app::{App, Claim, LinkError};
 use mendwork_domain::{Actor, Effect, Email, EmailMessage, Portfolio, Recipient};
@@ -148,7 +149,7 @@ fn revoked_key(nonce: &str) -> String {
 /// The request's session: a genuine, unexpired cookie of a current team member that was not
 /// signed out. A storage failure counts as no session (and is logged).
 pub async fn current(app: &App, headers: &HeaderMap) -> Option<Session> {
-    let session = open(app, cookie(headers, COOKIE_NAME)?, Utc::now())?;
+    let session = open(app, cookie(headers, COOKIE_NAME)?, SystemClock.now())?;
     if !allowed(&app.portfolio(), &session.email) {
         return None;
     }
@@ -416,7 +417,7 @@ async fn sign_in(State(app): State<App>, Path(token): Path<String>) -> Result<Re
         Err(CommitError::Conflict(_)) => return Err(WebError::Internal.into()),
         Err(CommitError::Store(e)) => return Err(ops::store(e).into()),
     }
-    let (value, _) = issue(&app, &email, Utc::now());
+    let (value, _) = issue(&app, &email, SystemClock.now());
     let mut res = Redirect::to("/pm").into_response();
     if let Some(c) = set_cookie(&app, &value, SESSION_HOURS * 3600) {
         res.headers_mut().insert(SET_COOKIE, c);

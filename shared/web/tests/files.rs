@@ -11,11 +11,12 @@ mod support;
 use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use mendwork_app::Exec;
 use mendwork_app::files::{
     DirectUpload, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal, UploadId, UploadScope,
 };
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{ListFilter, StoreError};
 use mendwork_domain::effects::Links;
 use mendwork_domain::{Actor, Command, VendorId, WorkOrder, WorkOrderId};
@@ -538,7 +539,8 @@ impl Files for Direct {
             key_prefix: format!("uploads/{}/", scope.as_str()),
             fields: vec![("policy".into(), "p".into())],
             max_bytes: MAX_FILE_BYTES,
-            expires: Utc::now() + Duration::minutes(15),
+            // The wall clock is harmless: a presigned form expires in real time.
+            expires: SystemClock.now() + Duration::minutes(15),
         }))
     }
     async fn adopt(

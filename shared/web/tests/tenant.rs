@@ -8,7 +8,8 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::{Duration, Utc};
+use chrono::Duration;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_web::pages::tenant::stamp;
 use support::{app, deployed, fields};
 
@@ -157,7 +158,9 @@ async fn deployed_a_post_faster_than_a_person_or_without_a_stamp_is_sent_back_fr
         "input kept"
     );
 
-    let fresh = stamp(&t.app, Utc::now());
+    // The wall clock is harmless: the anti-spam stamp measures, in real time, how long a
+    // person took to fill the form; the work order still runs on the frozen clock.
+    let fresh = stamp(&t.app, SystemClock.now());
     let mut f = fields("tok-d2", "The sink drips", "no");
     f.push(("issued", &fresh));
     let a = t.post_form("/report", &f).await;
@@ -167,7 +170,7 @@ async fn deployed_a_post_faster_than_a_person_or_without_a_stamp_is_sent_back_fr
         "the same stamp will do in a moment"
     );
 
-    let old = stamp(&t.app, Utc::now() - Duration::hours(25));
+    let old = stamp(&t.app, SystemClock.now() - Duration::hours(25));
     let mut f = fields("tok-d3", "The sink drips", "no");
     f.push(("issued", &old));
     assert_eq!(
@@ -177,7 +180,7 @@ async fn deployed_a_post_faster_than_a_person_or_without_a_stamp_is_sent_back_fr
     );
     assert_eq!(t.count().await, 0);
 
-    let human = stamp(&t.app, Utc::now() - Duration::seconds(20));
+    let human = stamp(&t.app, SystemClock.now() - Duration::seconds(20));
     let mut f = fields("tok-d4", "The sink drips", "no");
     f.push(("issued", &human));
     let a = t.post_form("/report", &f).await;
@@ -194,7 +197,7 @@ async fn locally_only_a_forged_or_stale_stamp_is_refused() {
         t.post_form("/report", &f).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let fresh = stamp(&t.app, Utc::now());
+    let fresh = stamp(&t.app, SystemClock.now());
     let mut f = fields("tok-l2", "The sink drips", "no");
     f.push(("issued", &fresh));
     assert_eq!(

@@ -25,7 +25,7 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use http_body_util::BodyExt;
 use lambda_runtime::{Context, LambdaEvent};
-use mendwork_app::ports::Clock;
+use mendwork_app::ports::{Clock, SystemClock};
 use mendwork_app::{App, LinkSigner};
 use mendwork_aws::{Aws, AwsConfig};
 use mendwork_handlers::load_config;
@@ -316,7 +316,8 @@ impl World {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             query_params.insert(k.to_string(), json!(v));
         }
-        let now = Utc::now();
+        // The wall clock is harmless: the request context's time is informative only.
+        let now = SystemClock.now();
         let mut context = json!({
             "accountId": ACCOUNT,
             "apiId": "a1b2c3d4e5",
@@ -714,7 +715,7 @@ impl World {
             "eventSource": "aws:dynamodb",
             "awsRegion": REGION,
             "dynamodb": {
-                "ApproximateCreationDateTime": Utc::now().timestamp(),
+                "ApproximateCreationDateTime": SystemClock.now().timestamp(),
                 "Keys": keys,
                 "NewImage": image,
                 "SequenceNumber": format!("{:021}", 100_000_000_000_000_000u64 + n),

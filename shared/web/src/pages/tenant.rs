@@ -32,6 +32,7 @@ use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use maud::{Markup, PreEscaped, html};
 use mendwork_app::files::MAX_FILES;
+use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::{App, Claim};
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
@@ -165,7 +166,7 @@ async fn form(
     let values = ReportForm {
         property: p.id.to_string(),
         submission: new_token(),
-        issued: stamp(&app, Utc::now()),
+        issued: stamp(&app, SystemClock.now()),
         lang: lang.code().into(),
         ..ReportForm::default()
     };
@@ -479,7 +480,7 @@ async fn submit(
             WebError::NotFound("Please choose your building from the list.".into()),
         ));
     };
-    let now_real = Utc::now();
+    let now_real = SystemClock.now();
     let stamp_state = check_stamp(&app, &values.issued, now_real);
     // The form going back keeps the input; a new submission token only when it had none
     // usable, a new stamp only when the old one can never pass.
