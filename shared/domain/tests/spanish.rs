@@ -10,7 +10,7 @@ mod support;
 use mendwork_domain::config::parse_portfolio;
 use mendwork_domain::effects::effects;
 use mendwork_domain::messages::{self, render_in};
-use mendwork_domain::sms::is_gsm7;
+use mendwork_domain::segments::is_gsm7;
 use mendwork_domain::*;
 use support::*;
 

@@ -10,7 +10,8 @@ use TimerKind as K;
 use mendwork_domain::decide::{Context, candidates, decide, replay};
 use mendwork_domain::effects::effects;
 use mendwork_domain::replies::{Sender, command_for};
-use mendwork_domain::sms::{Intent, sms_segments};
+use mendwork_domain::segments::sms_segments;
+use mendwork_domain::sms::Intent;
 use mendwork_domain::*;
 use support::*;
 
