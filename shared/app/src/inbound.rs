@@ -1,15 +1,16 @@
-//! Inbound SMS (AWS End User Messaging two-way SMS JSON): who sent it, which work order it is
-//! about, what it means; then the command runs, or a short helpful reply goes back. Idempotent
-//! by `inboundMessageId`.
+//! Inbound SMS (AWS End User Messaging two-way SMS JSON): gathers who sent it and what they
+//! have open, lets the domain's [`route`] decide where it goes, and carries that out — the
+//! command runs, or a short answer goes back, or nothing. Idempotent by `inboundMessageId`.
 
-use crate::ports::OutboxRecord;
+use crate::ports::{CommitError, OutboxRecord};
 use crate::steps::{App, AppError, Exec};
-use mendwork_domain::messages::{for_sms, render, render_in};
-use mendwork_domain::replies::{Sender, command_for, expected_replies_in};
-use mendwork_domain::sms::{Intent, parse_reply};
+use mendwork_domain::replies::Sender;
+use mendwork_domain::routing::{
+    AnswerReason, Inbound, OPT_OUT_CONFIRMATION, Route, SilenceReason, answer_allowed,
+    answer_budget_key, rejected_answer, route,
+};
 use mendwork_domain::{
-    Channel, Effect, Event, Language, Phone, Portfolio, Recipient, SmsMessage, WorkOrder,
-    WorkOrderId,
+    Channel, Effect, Event, Phone, Recipient, SmsMessage, WorkOrder, WorkOrderId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +41,8 @@ pub enum SmsOutcome {
 }
 
 impl App {
-    /// Handles one inbound SMS end to end (the reply, if any, waits in the outbox).
+    /// Handles one inbound SMS end to end (the reply, if any, waits in the outbox). Where the
+    /// text goes is [`route`]'s decision; this gathers the facts and carries it out.
     pub async fn handle_sms(&self, sms: &InboundSms) -> Result<SmsOutcome, AppError> {
         if sms.inbound_message_id.trim().is_empty() {
             return Err(AppError::Invalid("inboundMessageId is missing".into()));
@@ -58,153 +60,54 @@ impl App {
                 reason: "unreadable sender".into(),
             });
         };
-        let today = self.now().date_naive();
-        let parsed = parse_reply(&sms.message_body, today);
-        let team = portfolio.team.name.clone();
-        let vars = |extra: Vec<(&'static str, String)>| {
-            let mut v = vec![("team", team.clone())];
-            v.extend(extra);
-            v
-        };
-        match &parsed.intent {
-            Intent::Stop => {
-                self.store.set_opted_out(&phone, true).await?;
-                let body = render(&portfolio, "sms.stopped", &vars(vec![]));
-                return self
-                    .reply(&key, Some(&phone), None, "opted out", vec![body])
-                    .await;
-            }
-            Intent::Start => {
-                self.store.set_opted_out(&phone, false).await?;
-                let body = render(&portfolio, "sms.started", &vars(vec![]));
-                return self
-                    .reply(&key, Some(&phone), None, "opted in", vec![body])
-                    .await;
-            }
-            Intent::Help => {
-                let body = render(&portfolio, "sms.help", &vars(vec![]));
-                return self
-                    .reply(&key, Some(&phone), None, "help", vec![body])
-                    .await;
-            }
-            _ => {}
-        }
-
         // Every open work order this phone may speak for, and as whom.
-        let mut mine: Vec<(WorkOrder, Sender)> = vec![];
+        let mut open: Vec<(WorkOrder, Sender)> = vec![];
         if let Some(v) = portfolio.vendor_by_phone(&phone) {
             for wo in self.store.open_for_vendor(&v.id).await? {
-                mine.push((wo, Sender::Vendor(v.id.clone())));
+                open.push((wo, Sender::Vendor(v.id.clone())));
             }
         }
         for wo in self.store.open_for_tenant_phone(&phone).await? {
-            mine.push((wo, Sender::Tenant));
+            open.push((wo, Sender::Tenant));
         }
-        let known = portfolio.vendor_by_phone(&phone).is_some() || !mine.is_empty();
-        if !known {
-            let body = render(&portfolio, "sms.unknown_number", &vars(vec![]));
-            return self
-                .reply(&key, Some(&phone), None, "unknown number", vec![body])
-                .await;
-        }
-        // A tenant (not a vendor) whose open requests are all in Spanish is answered in
-        // Spanish; anyone else in English.
-        let lang = if portfolio.vendor_by_phone(&phone).is_none()
-            && mine
-                .iter()
-                .all(|(wo, _)| wo.request.language == Language::Es)
-        {
-            Language::Es
-        } else {
-            Language::En
+        let opted_out = self.store.opted_out().await?.contains(&phone);
+        let inbound = Inbound {
+            body: &sms.message_body,
+            phone: &phone,
+            open: &open,
+            opted_out,
+            replying_to: sms.previous_published_message_id.as_deref(),
+            now: self.now(),
         };
-        let say = |key: &str, extra: Vec<(&'static str, String)>| {
-            for_sms(render_in(&portfolio, key, lang, &vars(extra)), lang)
-        };
-        if let Intent::Unclear { question } = &parsed.intent {
-            let wo = single(&mine, parsed.job_code.as_ref());
-            return self
-                .reply(
-                    &key,
-                    Some(&phone),
-                    wo.map(|w| &w.id),
-                    "unclear",
-                    vec![question.clone()],
-                )
-                .await;
-        }
-
-        // Narrow by job code when given: it must be one of this phone's own work orders.
-        if let Some(code) = &parsed.job_code {
-            mine.retain(|(wo, _)| &wo.code == code);
-            if mine.is_empty() {
-                let expected = match lang {
-                    Language::En => format!("We can't match job {code} to this number."),
-                    Language::Es => format!("No encontramos la solicitud {code} de este numero."),
-                };
-                let body = say("sms.not_understood", vec![("expected", expected)]);
-                return self
-                    .reply(&key, Some(&phone), None, "code not theirs", vec![body])
-                    .await;
+        match route(&portfolio, &inbound) {
+            Route::OptOut { confirmation } => {
+                self.store.set_opted_out(&phone, true).await?;
+                let text = (OPT_OUT_CONFIRMATION, confirmation);
+                self.reply(&key, Some(&phone), None, "opted out", vec![text])
+                    .await
             }
-        }
-        let candidates: Vec<(&WorkOrder, &Sender, mendwork_domain::Command)> = mine
-            .iter()
-            .filter_map(|(wo, s)| {
-                let tz = property_tz(&portfolio, wo)?;
-                // A proposed time is read in the property's own calendar.
-                let intent = match &parsed.intent {
-                    Intent::Propose { .. } => {
-                        parse_reply(
-                            &sms.message_body,
-                            self.now().with_timezone(&tz).date_naive(),
-                        )
-                        .intent
-                    }
-                    other => other.clone(),
-                };
-                command_for(wo, s, &intent, tz).map(|c| (wo, s, c))
-            })
-            .collect();
-        // Several could match: the message this one replies to settles it (outbox ids, which
-        // messages are published under, start with the work order's id).
-        let candidates = match (&sms.previous_published_message_id, candidates.len()) {
-            (Some(prev), n) if n > 1 => {
-                let replied: Vec<_> = candidates
-                    .iter()
-                    .filter(|(wo, _, _)| prev.starts_with(&format!("{}/", wo.id)))
-                    .cloned()
-                    .collect();
-                if replied.len() == 1 {
-                    replied
-                } else {
-                    candidates
-                }
+            Route::OptIn { confirmation } => {
+                self.store.set_opted_out(&phone, false).await?;
+                let text = ("sms.started", confirmation);
+                self.reply(&key, Some(&phone), None, "opted in", vec![text])
+                    .await
             }
-            _ => candidates,
-        };
-        match candidates.as_slice() {
-            [] => {
-                let expected = match mine.as_slice() {
-                    [(wo, s)] => expected_replies_in(wo, s, lang).to_string(),
-                    _ => String::new(),
-                };
-                let body = say("sms.not_understood", vec![("expected", expected)]);
-                let wo = single(&mine, None);
-                self.reply(
-                    &key,
-                    Some(&phone),
-                    wo.map(|w| &w.id),
-                    "not understood",
-                    vec![body],
-                )
-                .await
+            Route::Silent { reason } => self.reply(&key, None, None, reason.as_str(), vec![]).await,
+            Route::Answer {
+                work_order,
+                reason,
+                body,
+            } => {
+                self.answer(&key, &phone, work_order.as_ref(), reason, body)
+                    .await
             }
-            [(wo, sender, command)] => {
-                let from = match sender {
-                    Sender::Vendor(v) => Recipient::Vendor(v.clone()),
-                    Sender::Tenant => Recipient::Tenant,
-                };
+            Route::Execute {
+                work_order,
+                code,
+                command,
+                from,
+                ..
+            } => {
                 let inbound = Event::MessageReceived {
                     from,
                     channel: Channel::Sms,
@@ -215,63 +118,92 @@ impl App {
                     idempotency_key: Some(key.clone()),
                     inbound: Some(inbound),
                 };
-                match self.execute(&wo.id, command.clone(), exec).await {
-                    Ok(_) => Ok(SmsOutcome::Executed {
-                        work_order: wo.id.clone(),
-                    }),
+                match self.execute(&work_order, *command, exec).await {
+                    Ok(_) => Ok(SmsOutcome::Executed { work_order }),
                     Err(AppError::Rejected(r)) => {
-                        let body = render(
-                            &portfolio,
-                            "sms.rejected",
-                            &vars(vec![
-                                ("code", wo.code.to_string()),
-                                ("reason", r.to_string()),
-                            ]),
-                        );
-                        self.reply(&key, Some(&phone), Some(&wo.id), "rejected", vec![body])
-                            .await
+                        match rejected_answer(&portfolio, &code, &r, opted_out) {
+                            Some(Route::Answer { reason, body, .. }) => {
+                                self.answer(&key, &phone, Some(&work_order), reason, body)
+                                    .await
+                            }
+                            _ => {
+                                let silent = SilenceReason::OptedOut.as_str();
+                                self.reply(&key, None, None, silent, vec![]).await
+                            }
+                        }
                     }
                     Err(e) => Err(e),
                 }
             }
-            several => {
-                let jobs: Vec<String> = several
-                    .iter()
-                    .map(|(wo, _, _)| format!("{} ({})", wo.code, short_place(&portfolio, wo)))
-                    .collect();
-                let example = format!("{} {}", first_word(&sms.message_body), several[0].0.code);
-                let body = say(
-                    "sms.which_job",
-                    vec![("jobs", jobs.join(", ")), ("example", example)],
-                );
-                self.reply(&key, Some(&phone), None, "which job", vec![body])
-                    .await
-            }
         }
     }
 
-    /// Sends `bodies` to `to` (if any) and records the message id as handled, atomically.
+    /// An answer to a text that changed nothing — within the number's answer budget, so an
+    /// auto-responder cannot loop with us. The budget is a few idempotency slots per number and
+    /// clock hour: the answer is committed with the first free slot, atomically, so concurrent
+    /// texts cannot overspend it; with every slot taken the text is recorded and not answered.
+    async fn answer(
+        &self,
+        key: &str,
+        phone: &Phone,
+        work_order: Option<&WorkOrderId>,
+        reason: AnswerReason,
+        body: String,
+    ) -> Result<SmsOutcome, AppError> {
+        let budget = answer_budget_key(phone, self.now());
+        let record = OutboxRecord {
+            // The inbound message's key: a redelivery that slipped past the check above is
+            // still sent once (senders ignore an id they have seen).
+            id: format!("{key}/0"),
+            work_order: work_order.cloned(),
+            effect: Effect::Sms(SmsMessage {
+                to: phone.clone(),
+                recipient: Recipient::Other,
+                body,
+                key: "sms.reply".into(),
+            }),
+            created_at: self.now(),
+        };
+        let mut slot = 0;
+        while answer_allowed(slot) {
+            let slot_key = format!("{budget}:{slot}");
+            match self
+                .store
+                .commit_outbox(&slot_key, key, vec![record.clone()])
+                .await
+            {
+                Ok(()) => return self.reply(key, None, None, reason.as_str(), vec![]).await,
+                Err(CommitError::Duplicate(_)) => slot += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let silent = SilenceReason::AnswerBudgetSpent;
+        tracing::info!(reason = reason.as_str(), "{}", silent.as_str());
+        self.reply(key, None, None, silent.as_str(), vec![]).await
+    }
+
+    /// Sends `texts` (message key, body) to `to` (if any) and records the message id as handled, atomically.
     async fn reply(
         &self,
         key: &str,
         to: Option<&Phone>,
         work_order: Option<&WorkOrderId>,
         reason: &str,
-        bodies: Vec<String>,
+        texts: Vec<(&str, String)>,
     ) -> Result<SmsOutcome, AppError> {
         let now = self.now();
         let outbox: Vec<OutboxRecord> = match to {
-            Some(phone) => bodies
+            Some(phone) => texts
                 .into_iter()
                 .enumerate()
-                .map(|(i, body)| OutboxRecord {
+                .map(|(i, (message_key, body))| OutboxRecord {
                     id: format!("{key}/{i}"),
                     work_order: work_order.cloned(),
                     effect: Effect::Sms(SmsMessage {
                         to: phone.clone(),
                         recipient: Recipient::Other,
                         body,
-                        key: "sms.reply".into(),
+                        key: message_key.into(),
                     }),
                     created_at: now,
                 })
@@ -282,39 +214,8 @@ impl App {
             Ok(()) => Ok(SmsOutcome::Replied {
                 reason: reason.to_string(),
             }),
-            Err(crate::ports::CommitError::Duplicate(_)) => Ok(SmsOutcome::Duplicate),
+            Err(CommitError::Duplicate(_)) => Ok(SmsOutcome::Duplicate),
             Err(e) => Err(e.into()),
         }
     }
-}
-
-fn property_tz(portfolio: &Portfolio, wo: &WorkOrder) -> Option<chrono_tz::Tz> {
-    portfolio.property(&wo.request.property).map(|p| p.timezone)
-}
-
-fn single<'a>(
-    mine: &'a [(WorkOrder, Sender)],
-    code: Option<&mendwork_domain::JobCode>,
-) -> Option<&'a WorkOrder> {
-    match (mine, code) {
-        ([(wo, _)], _) => Some(wo),
-        (_, Some(c)) => mine.iter().map(|(w, _)| w).find(|w| &w.code == c),
-        _ => None,
-    }
-}
-
-fn short_place(portfolio: &Portfolio, wo: &WorkOrder) -> String {
-    let street = portfolio
-        .property(&wo.request.property)
-        .map(|p| p.address.split(',').next().unwrap_or("").trim().to_string())
-        .unwrap_or_default();
-    format!("{street} #{}", wo.request.unit)
-}
-
-fn first_word(text: &str) -> String {
-    text.split_whitespace()
-        .next()
-        .map(|w| w.to_ascii_uppercase())
-        .filter(|w| w.len() <= 10 && w.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or_else(|| "YES".into())
 }

@@ -6,6 +6,7 @@ use crate::ports::*;
 use chrono::{DateTime, Utc};
 use mendwork_domain::decide::{Context, Recorded, decide, decide_submit, evolve, start};
 use mendwork_domain::effects::effects;
+use mendwork_domain::routing::may_text;
 use mendwork_domain::{
     Channel, Command, Effect, Event, JobCode, NewWorkOrder, Portfolio, Property, Recipient,
     Rejection, Source, TemplateId, WorkOrder, WorkOrderId,
@@ -325,7 +326,16 @@ impl App {
                 self.undelivered(record, delivery, to).await?;
             }
             Effect::Sms(m) => {
-                let delivery = self.texter.send(&record.id, wo, m).await?;
+                // The last gate: whatever queued this text, a number that opted out since
+                // gets nothing (the confirmation of its opt-out aside).
+                let opted_out = self.store.opted_out().await?.contains(&m.to);
+                let delivery = if may_text(opted_out, &m.key) {
+                    self.texter.send(&record.id, wo, m).await?
+                } else {
+                    Delivery::Refused {
+                        reason: "not sent: the number opted out of texts (it replied STOP)".into(),
+                    }
+                };
                 let to = (&m.recipient, Channel::Sms, m.to.to_string(), &m.key);
                 self.undelivered(record, delivery, to).await?;
             }

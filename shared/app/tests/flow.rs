@@ -519,3 +519,70 @@ async fn a_text_the_service_refuses_is_on_the_timeline_the_team_is_told_and_noth
         "the offer's and the reminder's, once each"
     );
 }
+
+#[tokio::test]
+async fn a_text_queued_before_stop_is_not_sent_after_it_and_the_team_sees_why() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let w = vec![window("2026-03-05T14:00:00Z", 2)];
+    let created = h.app.submit(leak_request(w), Some("tok-q")).await.unwrap();
+    let id = created.wo.id.clone();
+    // The confirmation to the tenant waits in the outbox while the tenant texts STOP.
+    assert!(!h.store.pending_outbox(100).await.unwrap().is_empty());
+    h.app
+        .store
+        .set_opted_out(&Phone::parse(TENANT).unwrap(), true)
+        .await
+        .unwrap();
+    h.app.drain().await.unwrap();
+    assert!(
+        h.sent_to(TENANT).is_empty(),
+        "sent after STOP: {:?}",
+        h.sent_to(TENANT)
+    );
+    let timeline = h.app.store.timeline(&id).await.unwrap();
+    assert!(
+        timeline.iter().any(|r| matches!(&r.event,
+            Event::MessageUndelivered { channel: Channel::Sms, reason, .. } if reason.contains("STOP"))),
+        "{timeline:#?}"
+    );
+    // The email still went: STOP is about texts.
+    assert!(!h.sent_to("ana@example.com").is_empty());
+}
+
+#[tokio::test]
+async fn after_stop_a_number_hears_nothing_but_the_confirmation_until_start() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let w = vec![window("2026-03-05T14:00:00Z", 2)];
+    h.app.submit(leak_request(w), Some("tok-s")).await.unwrap();
+    h.app.drain().await.unwrap();
+    let before = h.sent_to(TENANT).len();
+    h.sms(TENANT, "STOP").await;
+    assert_eq!(h.sent_to(TENANT).len(), before + 1, "one confirmation");
+    assert!(h.last_sms_to(TENANT).contains("START"));
+    h.sms(TENANT, "what?").await;
+    h.sms(TENANT, "STOP").await;
+    h.sms(TENANT, "blah").await;
+    assert_eq!(h.sent_to(TENANT).len(), before + 1, "silence after STOP");
+    h.sms(TENANT, "START").await;
+    assert_eq!(h.sent_to(TENANT).len(), before + 2);
+    h.sms(TENANT, "what?").await;
+    assert_eq!(h.sent_to(TENANT).len(), before + 3, "answered again");
+}
+
+#[tokio::test]
+async fn an_auto_responder_gets_three_answers_an_hour_not_one_per_text() {
+    let h = Harness::new("2026-03-04T15:00:00Z");
+    let robot = "+13125550177";
+    for _ in 0..20 {
+        h.sms(robot, "Thanks for your message! I am away until Monday.")
+            .await;
+    }
+    assert_eq!(h.sent_to(robot).len(), 3);
+    // A new hour, a new (small) allowance.
+    h.advance(3600).await;
+    for _ in 0..5 {
+        h.sms(robot, "Thanks for your message! I am away until Monday.")
+            .await;
+    }
+    assert_eq!(h.sent_to(robot).len(), 6);
+}

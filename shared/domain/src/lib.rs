@@ -8,6 +8,7 @@ pub mod localtime;
 pub mod messages;
 pub mod portfolio;
 pub mod replies;
+pub mod routing;
 pub mod segments;
 pub mod sms;
 pub mod triage;
