@@ -241,7 +241,8 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         }
         Event::MessageReceived { .. }
         | Event::MessageSent { .. }
-        | Event::MessageUndelivered { .. } => {}
+        | Event::MessageUndelivered { .. }
+        | Event::MessageResent { .. } => {}
         Event::TimerCancelled { timer, generation } | Event::TimerElapsed { timer, generation } => {
             if let Some(t) = wo.timers.get_mut(timer)
                 && t.generation == *generation
@@ -380,6 +381,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             Command::TimerFired { .. } => Ok(vec![]),
             _ => Err(Rejection::WrongStatus(wo.status.as_str())),
         };
+    }
+    if let Command::Resend { message } = cmd {
+        return resend(message, ctx);
     }
     let mut tx = Tx::new(wo, ctx);
     let phase = wo.phase();
@@ -888,7 +892,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             );
         }
         // Decided before the status check above.
-        Command::MessageUndelivered { .. } => {}
+        Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
         Command::TimerFired { kind, generation } => {
             let live = wo
                 .timers
@@ -1277,6 +1281,29 @@ fn request_approval(tx: &mut Tx) {
     tx.push(Event::ApprovalRequested { round });
     let at = tx.now() + tx.policy().approval_reminder_after.to_chrono();
     tx.set_timer(TimerKind::ApprovalReminder, at);
+}
+
+/// A message sent again: to the address it went to, unless that is a number that opted out
+/// since (the sender would refuse it anyway; the team is told now instead).
+fn resend(message: &SentMessage, ctx: &Context) -> Result<Vec<Event>, Rejection> {
+    match message.channel {
+        Channel::Sms => {
+            let phone = Phone::parse(&message.address).map_err(|_| {
+                Rejection::Invalid("that message has no number to resend to".into())
+            })?;
+            if ctx.opted_out.contains(&phone) {
+                return Err(Rejection::OptedOut);
+            }
+        }
+        Channel::Email => {
+            crate::portfolio::Email::parse(&message.address).map_err(|_| {
+                Rejection::Invalid("that message has no address to resend to".into())
+            })?;
+        }
+    }
+    Ok(vec![Event::MessageResent {
+        message: Box::new(message.clone()),
+    }])
 }
 
 fn check_free(ctx: &Context, wo: &WorkOrder, w: &Window) -> Result<(), Rejection> {

@@ -755,6 +755,38 @@ pub fn effects(
                 o.pm_email("pm.undelivered.email", "pm.undelivered.subject", &extra);
             }
         }
+        Event::MessageResent { message } => {
+            let m = message.as_ref();
+            match m.channel {
+                Channel::Email => {
+                    if let Ok(to) = crate::portfolio::Email::parse(&m.address) {
+                        let language = match m.to {
+                            Recipient::Tenant => o.lang(),
+                            _ => Language::En,
+                        };
+                        o.effects.push(Effect::Email(EmailMessage {
+                            to,
+                            recipient: m.to.clone(),
+                            subject: m.subject.clone().unwrap_or_default(),
+                            text: m.body.clone(),
+                            ics: None,
+                            key: m.key.clone(),
+                            language,
+                        }));
+                    }
+                }
+                Channel::Sms => {
+                    if let Ok(to) = crate::portfolio::Phone::parse(&m.address) {
+                        o.effects.push(Effect::Sms(SmsMessage {
+                            to,
+                            recipient: m.to.clone(),
+                            body: m.body.clone(),
+                            key: m.key.clone(),
+                        }));
+                    }
+                }
+            }
+        }
         Event::TimerElapsed { .. } | Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
     }
     o.effects

@@ -505,6 +505,22 @@ pub enum Command {
         key: String,
         reason: String,
     },
+    /// The property team sends again a message this work order sent before (as its timeline
+    /// recorded it), to the same address.
+    Resend {
+        message: Box<SentMessage>,
+    },
+}
+
+/// A message as the timeline records it when it goes out (what a resend sends again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentMessage {
+    pub to: Recipient,
+    pub channel: Channel,
+    pub address: String,
+    pub subject: Option<String>,
+    pub body: String,
+    pub key: String,
 }
 
 /// Why a command was refused. The work order is untouched.
@@ -536,6 +552,8 @@ pub enum Rejection {
     VendorInactive(String),
     #[error("the rating must be from 1 to 5")]
     BadRating,
+    #[error("this number has opted out of texts (it replied STOP)")]
+    OptedOut,
     #[error("{0}")]
     Invalid(String),
 }
@@ -703,6 +721,10 @@ pub enum Event {
         subject: Option<String>,
         body: String,
         key: String,
+    },
+    /// The property team sent a message again; the message itself follows as `MessageSent`.
+    MessageResent {
+        message: Box<SentMessage>,
     },
     /// A message the email or SMS service refused for good; `reason` is the service's words.
     MessageUndelivered {

@@ -134,7 +134,19 @@ async fn resend_sends_the_chosen_message_again_once_and_writes_it_on_the_timelin
     assert_eq!(sent.len(), before + 1, "a double post sends once");
     assert_eq!(sent[sent.len() - 1].body, sent[0].body);
     let after = t.app.store.timeline(&id).await.unwrap();
-    assert_eq!(after.len(), timeline.len() + 1);
+    assert_eq!(
+        after.len(),
+        timeline.len() + 2,
+        "who resent it, and what went out"
+    );
+    assert!(matches!(
+        &after[after.len() - 2].event,
+        mendwork_domain::Event::MessageResent { .. }
+    ));
+    assert!(matches!(
+        &after[after.len() - 1].event,
+        mendwork_domain::Event::MessageSent { .. }
+    ));
 
     let a = t
         .post_form(
@@ -148,6 +160,38 @@ async fn resend_sends_the_chosen_message_again_once_and_writes_it_on_the_timelin
         "entry 0 is no message"
     );
     assert!(a.body.contains("id=\"message-error\""));
+}
+
+#[tokio::test]
+async fn a_text_to_a_number_that_opted_out_is_not_resent_and_the_team_is_told_why() {
+    let t = app();
+    let id = created(&t, &create_body()).await;
+    t.sign_in().await;
+    let timeline = t.app.store.timeline(&id).await.unwrap();
+    let (index, phone) = timeline
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| match &r.event {
+            mendwork_domain::Event::MessageSent {
+                address,
+                channel: mendwork_domain::Channel::Sms,
+                ..
+            } => Some((i, address.clone())),
+            _ => None,
+        })
+        .expect("a text went out");
+    let phone = mendwork_domain::Phone::parse(&phone).unwrap();
+    t.app.store.set_opted_out(&phone, true).await.unwrap();
+    let before = t.sent_to(phone.as_str()).len();
+    let form = [
+        ("message", index.to_string()),
+        ("token", "resend-stop".into()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let a = t.post_form(&format!("/pm/wo/{}/resend", id.0), &form).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "refused");
+    assert!(a.body.contains("opted out"), "{}", a.body);
+    assert_eq!(t.sent_to(phone.as_str()).len(), before);
 }
 
 #[tokio::test]

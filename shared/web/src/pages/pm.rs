@@ -22,14 +22,14 @@ use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
-use mendwork_app::App;
 use mendwork_app::email_html::render_html;
-use mendwork_app::ports::{Commit, CommitError, ListFilter, OutboxRecord};
+use mendwork_app::ports::ListFilter;
+use mendwork_app::{App, Exec};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
-    Channel, Command, Effect, Email, EmailMessage, EstimateDecision, Event, Language, Phone,
-    Portfolio, Priority, PropertyId, Recipient, SmsMessage, Status, VendorId, WorkOrder,
+    Channel, Command, Email, EmailMessage, EstimateDecision, Event, Language, Portfolio, Priority,
+    PropertyId, Recipient, SentMessage, Status, VendorId, WorkOrder,
 };
 use serde::Deserialize;
 
@@ -688,106 +688,50 @@ async fn act(
     }
 }
 
-/// Sends again the message at a timeline position, as a new message: its own outbox record
-/// and `message_sent` entry, committed with the work order like any transition (its state
-/// unchanged). The form's token makes a double click send once.
+/// Sends again the message at a timeline position: the domain's `Resend` decides (not on a
+/// closed work order, not to a number that opted out) and the message goes out as a new one
+/// with its own outbox record and `message_sent` entry. The form's token makes a double click
+/// send once.
 async fn resend(app: &App, wo: &WorkOrder, f: &ActionForm) -> Result<(), WebError> {
     let bad = || FieldError::new("message", "Please choose a message to resend.");
     let index: usize = f.message.trim().parse().map_err(|_| bad())?;
     let key = submission_token(Some(&f.token))
         .map(|t| format!("resend:{}:{t}", wo.id))
         .ok_or_else(|| WebError::BadRequest("Please reload the page and try again.".into()))?;
-    for _ in 0..4 {
-        let stored = app
-            .store
-            .load(&wo.id)
-            .await
-            .map_err(ops::store)?
-            .ok_or_else(|| WebError::NotFound("This work order is gone.".into()))?;
-        if stored.wo.status.is_final() {
-            return Err(WebError::Rejected(
-                "this work order is closed: nothing is resent".into(),
-            ));
-        }
-        let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-        let Some(Event::MessageSent {
-            to,
-            channel,
-            address,
-            subject,
-            body,
-            key: message_key,
-        }) = timeline.get(index).map(|r| r.event.clone())
-        else {
-            return Err(bad().into());
-        };
-        let effect = match channel {
-            Channel::Email => Effect::Email(EmailMessage {
-                to: Email::parse(&address).map_err(|_| bad())?,
-                recipient: to.clone(),
-                subject: subject.clone().unwrap_or_default(),
-                text: body.clone(),
-                ics: None,
-                key: message_key.clone(),
-                language: language_of(&to, stored.wo.request.language),
-            }),
-            Channel::Sms => {
-                let phone = Phone::parse(&address).map_err(|_| bad())?;
-                if app
-                    .store
-                    .opted_out()
-                    .await
-                    .map_err(ops::store)?
-                    .contains(&phone)
-                {
-                    return Err(WebError::Rejected(
-                        "this number has opted out of texts (it replied STOP)".into(),
-                    ));
-                }
-                Effect::Sms(SmsMessage {
-                    to: phone,
-                    recipient: to.clone(),
-                    body: body.clone(),
-                    key: message_key.clone(),
-                })
-            }
-        };
-        let now = app.now();
-        let version = stored.version + 1;
-        let mut after = stored.wo.clone();
-        after.updated_at = now;
-        let commit = Commit {
-            wo: after,
-            expected_version: stored.version,
-            events: vec![Recorded {
-                at: now,
-                event: Event::MessageSent {
-                    to,
-                    channel,
-                    address,
-                    subject,
-                    body,
-                    key: message_key,
-                },
-            }],
-            outbox: vec![OutboxRecord {
-                id: format!("{}/{version}/0", wo.id),
-                work_order: Some(wo.id.clone()),
-                effect,
-                created_at: now,
-            }],
-            idempotency_key: Some(key.clone()),
-        };
-        match app.store.commit(commit).await {
-            Ok(()) | Err(CommitError::Duplicate(_)) => {
-                ops::settle(app).await;
-                return Ok(());
-            }
-            Err(CommitError::Conflict(_)) => continue,
-            Err(CommitError::Store(e)) => return Err(ops::store(e)),
-        }
-    }
-    Err(WebError::Busy(
-        "Too many changes to this work order at once; please try again.".into(),
-    ))
+    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
+    let Some(Event::MessageSent {
+        to,
+        channel,
+        address,
+        subject,
+        body,
+        key: message_key,
+    }) = timeline.get(index).map(|r| r.event.clone())
+    else {
+        return Err(bad().into());
+    };
+    let message = SentMessage {
+        to,
+        channel,
+        address,
+        subject,
+        body,
+        key: message_key,
+    };
+    let exec = Exec {
+        idempotency_key: Some(key),
+        inbound: None,
+    };
+    let done = app
+        .execute(
+            &wo.id,
+            Command::Resend {
+                message: Box::new(message),
+            },
+            exec,
+        )
+        .await;
+    ops::settle(app).await;
+    done?;
+    Ok(())
 }

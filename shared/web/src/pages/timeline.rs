@@ -143,7 +143,8 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
         | Event::TimerElapsed { .. }
         | Event::MessageReceived { .. }
         | Event::MessageSent { .. }
-        | Event::MessageUndelivered { .. } => return None,
+        | Event::MessageUndelivered { .. }
+        | Event::MessageResent { .. } => return None,
     })
 }
 
@@ -429,6 +430,11 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             " " span.hint { "[" (key) "]" }
             @if let Some(s) = subject { br; strong { (s) } }
             pre { (body) }
+        },
+        Event::MessageResent { message } => html! {
+            "The property team sent a message again (" (channel(message.channel)) ") to "
+            (recipient(portfolio, &message.to)) " <" (message.address) ">"
+            " " span.hint { "[" (message.key) "]" }
         },
         Event::MessageUndelivered {
             to,
