@@ -5,6 +5,7 @@ use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_a
 use crate::portfolio::{Phone, Policy, Portfolio, Property, Vendor, VendorId};
 use crate::triage::{TriageInput, triage};
 use crate::types::{JobCode, Priority};
+use crate::visits::{DeskAction, desk};
 use crate::workorder::*;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -881,15 +882,15 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             });
         }
         Command::CheckOut { .. } => {
-            if wo.visit.as_ref().map(|v| v.status) != Some(VisitStatus::CheckedIn) {
-                return Err(Rejection::Invalid("the vendor is not checked in".into()));
+            let Some(visit) = &wo.visit else {
+                return Err(Rejection::VisitNotCheckedIn);
+            };
+            if let Some(visit) = desk(visit, DeskAction::CheckOut, ctx.now)? {
+                tx.push(Event::Visit {
+                    change: VisitChange::CheckedOut,
+                    visit,
+                });
             }
-            change_visit(
-                &mut tx,
-                &[VisitStatus::CheckedIn],
-                VisitChange::CheckedOut,
-                check_out,
-            );
         }
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}

@@ -13,6 +13,7 @@ pub mod segments;
 pub mod sms;
 pub mod triage;
 pub mod types;
+pub mod visits;
 pub mod workorder;
 
 pub use portfolio::*;

@@ -554,6 +554,12 @@ pub enum Rejection {
     BadRating,
     #[error("this number has opted out of texts (it replied STOP)")]
     OptedOut,
+    #[error("this visit was cancelled")]
+    VisitCancelled,
+    #[error("this visitor has already checked out")]
+    VisitCheckedOut,
+    #[error("this visitor has not checked in yet")]
+    VisitNotCheckedIn,
     #[error("{0}")]
     Invalid(String),
 }

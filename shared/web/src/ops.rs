@@ -5,8 +5,9 @@ use crate::error::{WebError, log_internal};
 use crate::intake::FieldError;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use mendwork_app::{App, Exec, Executed};
+use mendwork_app::{App, AppError, Exec, Executed};
 use mendwork_domain::localtime::{at_local, local_date};
+use mendwork_domain::visits::{DeskAction, desk};
 use mendwork_domain::{
     Actor, Command, JobCode, LocalTime, Property, PropertyId, Visit, VisitId, VisitStatus, Window,
     WorkOrder, WorkOrderId,
@@ -175,62 +176,35 @@ pub async fn load_visit(app: &App, id: &VisitId) -> Result<Visit, WebError> {
 /// Checks the visitor in: a linked visit through its work order (the vendor arrived), a manual
 /// one directly. Checking in twice is harmless.
 pub async fn check_in(app: &App, id: &VisitId) -> Result<Visit, WebError> {
-    let visit = load_visit(app, id).await?;
-    match visit.status {
-        VisitStatus::CheckedIn => return Ok(visit),
-        VisitStatus::CheckedOut => {
-            return Err(WebError::Rejected(
-                "This visitor has already checked out.".into(),
-            ));
-        }
-        VisitStatus::Cancelled => {
-            return Err(WebError::Rejected("This visit was cancelled.".into()));
-        }
-        VisitStatus::Expected => {}
-    }
-    match &visit.work_order {
-        Some(wo) => {
-            run(app, wo, Command::Arrived { by: Actor::Desk }).await?;
-            load_visit(app, id).await
-        }
-        None => {
-            let mut v = visit;
-            v.status = VisitStatus::CheckedIn;
-            v.checked_in_at = Some(app.now());
-            app.store.save_manual_visit(&v).await.map_err(store)?;
-            settle(app).await;
-            Ok(v)
-        }
-    }
+    desk_action(app, id, DeskAction::CheckIn).await
 }
 
 /// Checks the visitor out. Checking out twice is harmless; before check-in it is refused.
 pub async fn check_out(app: &App, id: &VisitId) -> Result<Visit, WebError> {
+    desk_action(app, id, DeskAction::CheckOut).await
+}
+
+/// The desk's action, as the domain's [`desk`] rule allows it: a visit linked to a work order
+/// changes through that work order's commands (check-in is the vendor's arrival), a visit made
+/// at the desk is stored directly.
+async fn desk_action(app: &App, id: &VisitId, action: DeskAction) -> Result<Visit, WebError> {
     let visit = load_visit(app, id).await?;
-    match visit.status {
-        VisitStatus::CheckedOut => return Ok(visit),
-        VisitStatus::Cancelled => {
-            return Err(WebError::Rejected("This visit was cancelled.".into()));
-        }
-        VisitStatus::Expected => {
-            return Err(WebError::Rejected(
-                "This visitor has not checked in yet.".into(),
-            ));
-        }
-        VisitStatus::CheckedIn => {}
-    }
+    let Some(next) = desk(&visit, action, app.now()).map_err(AppError::Rejected)? else {
+        return Ok(visit);
+    };
     match &visit.work_order {
         Some(wo) => {
-            run(app, wo, Command::CheckOut { by: Actor::Desk }).await?;
+            let command = match action {
+                DeskAction::CheckIn => Command::Arrived { by: Actor::Desk },
+                DeskAction::CheckOut => Command::CheckOut { by: Actor::Desk },
+            };
+            run(app, wo, command).await?;
             load_visit(app, id).await
         }
         None => {
-            let mut v = visit;
-            v.status = VisitStatus::CheckedOut;
-            v.checked_out_at = Some(app.now());
-            app.store.save_manual_visit(&v).await.map_err(store)?;
+            app.store.save_manual_visit(&next).await.map_err(store)?;
             settle(app).await;
-            Ok(v)
+            Ok(next)
         }
     }
 }
