@@ -139,6 +139,8 @@ pub struct World {
     occurrences: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Deliver every stream batch twice, as Lambda may (at-least-once).
     redeliver: AtomicBool,
+    /// The test plays the stream itself (the fault suite): `pump` does nothing.
+    by_hand: AtomicBool,
     /// The team's session cookie (`name=value`) once signed in.
     session: Mutex<Option<String>>,
 }
@@ -282,6 +284,7 @@ impl World {
             fired: Mutex::new(BTreeSet::new()),
             occurrences: Mutex::new(HashMap::new()),
             redeliver: AtomicBool::new(false),
+            by_hand: AtomicBool::new(false),
             session: Mutex::new(None),
         };
         // The recurring schedules the loader set are there already; nothing else is.
@@ -302,6 +305,12 @@ impl World {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// From now on the test plays the table's stream itself (requests and timers no longer
+    /// deliver what they committed).
+    pub fn stream_by_hand(&self) {
+        self.by_hand.store(true, Ordering::SeqCst);
     }
 
     /// From now on every stream batch reaches its consumer twice.
@@ -687,6 +696,9 @@ impl World {
     /// each consumer (dispatch, outbox) was given.
     pub async fn pump(&self) -> (usize, usize) {
         let mut totals = (0, 0);
+        if self.by_hand.load(Ordering::SeqCst) {
+            return totals;
+        }
         for _ in 0..200 {
             let fresh = self.new_outbox_items().await;
             if fresh.is_empty() {
