@@ -33,6 +33,9 @@ pub enum FaultKind {
     Deny,
     /// DynamoDB cancels the transaction: another one touched the same items.
     TransactionConflict,
+    /// The service refuses this message for good, quoting the recipient as services do (SNS
+    /// `InvalidParameter` naming the number, SES `MessageRejected` naming the address).
+    Refuse,
     /// No answer ever: the process "crashes" while waiting (the test drops the handler).
     Stall,
     /// Passed to the service, which does it, but the answer never comes back (a crash after
@@ -165,7 +168,12 @@ impl Proxy {
                 std::future::pending::<()>().await;
                 unreachable!()
             }
-            Some(kind) => error_response(&service_of(&parts.headers, &parts.uri), kind, &calls),
+            Some(kind) => error_response(
+                &service_of(&parts.headers, &parts.uri),
+                kind,
+                &calls,
+                &recipient_of(&bytes),
+            ),
             None => {
                 self.forward(&parts.method, &parts.uri, &parts.headers, bytes)
                     .await
@@ -374,11 +382,25 @@ fn classify(
     }
 }
 
+/// The recipient of a send: SNS's `PhoneNumber` form field, or SES's first `ToAddresses`.
+fn recipient_of(body: &[u8]) -> String {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if let Some(to) = json["Destination"]["ToAddresses"][0].as_str() {
+        return to.to_string();
+    }
+    String::from_utf8_lossy(body)
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("PhoneNumber="))
+        .map(|p| p.replace("%2B", "+"))
+        .unwrap_or_default()
+}
+
 /// The error response a service sends for `kind`, in its protocol.
 fn error_response(
     service: &str,
     kind: FaultKind,
     calls: &[(String, Option<String>, bool)],
+    recipient: &str,
 ) -> Response<Body> {
     let json = |status: u16, ty: &str, body: Value| {
         Response::builder()
@@ -424,6 +446,17 @@ fn error_response(
             serde_json::json!({"__type": "com.amazon.coral.service#AccessDeniedException",
                 "Message": "User is not authorized to perform this action"}),
         ),
+        ("ses", FaultKind::Refuse) => Response::builder()
+            .status(400)
+            .header("content-type", "application/json")
+            .header("x-amzn-ErrorType", "MessageRejected")
+            .body(Body::from(
+                serde_json::json!({"message": format!(
+                    "Email address is not verified. The following identities failed the \
+                     check in region US-EAST-1: {recipient}")})
+                .to_string(),
+            ))
+            .unwrap(),
         ("ses", FaultKind::Throttle) => Response::builder()
             .status(429)
             .header("content-type", "application/json")
@@ -442,8 +475,11 @@ fn error_response(
             .unwrap(),
         (_, kind) => {
             // The query protocol (SNS) and anything else: an XML error document.
+            let refused =
+                format!("Invalid parameter: PhoneNumber Reason: {recipient} is not valid");
             let (status, code, message) = match kind {
                 FaultKind::Throttle => (400, "Throttling", "Rate exceeded"),
+                FaultKind::Refuse => (400, "InvalidParameter", refused.as_str()),
                 _ => (
                     403,
                     "AuthorizationError",
