@@ -369,6 +369,51 @@ async fn a_batch_that_uses_up_its_retries() -> Option<Figures> {
     )
 }
 
+/// SNS is denied to the deployment (its role lacks `sns:Publish`) for half an hour: each text
+/// is parked — not retried by the stream, which goes on with the emails and the triage — and
+/// the alarm is the team's one notice; once the role is fixed, the sweeper sends them all.
+async fn a_configuration_fault() -> Option<Figures> {
+    let w = world("a configuration fault").await?;
+    let mut s = Stream::new(&w);
+    w.proxy.inject(Fault {
+        operation: "Publish",
+        key_prefix: None,
+        kind: FaultKind::Deny,
+        times: 1000,
+    });
+    let id = create(&w, "Kitchen sink leaking under the cabinet").await;
+    s.play().await;
+    assert_eq!(s.dropped, 0, "nothing held up the stream");
+    assert_eq!(
+        status(&w, &id).await,
+        "dispatching",
+        "the triage and offer went on"
+    );
+    let mut parked = 0;
+    for _ in 0..5 {
+        parked += s.sweep_later().await.parked;
+    }
+    assert!(parked > 0);
+    w.proxy.clear_faults();
+    let mut sent = 0;
+    for _ in 0..2 {
+        sent += s.sweep_later().await.redriven;
+    }
+    assert!(
+        sent >= 2,
+        "the tenant's confirmation and the vendor's offer"
+    );
+    Some(
+        figures(
+            &w,
+            &s,
+            "SNS denied to the deployment for 30 minutes (a configuration fault)",
+            0,
+        )
+        .await,
+    )
+}
+
 /// The accept timer's schedule fires twice (EventBridge Scheduler delivers at least once), and
 /// a recurring template's occurrence twice: the second of each does nothing.
 async fn a_schedule_that_fires_twice() -> Option<Figures> {
@@ -538,6 +583,7 @@ async fn the_pipeline_loses_nothing_and_shows_nobody_a_duplicate_under_injected_
     for f in [
         crash_after_the_send_claim().await,
         a_batch_that_uses_up_its_retries().await,
+        a_configuration_fault().await,
         a_schedule_that_fires_twice().await,
         ses_and_sns_throttling().await,
         transaction_conflicts().await,
