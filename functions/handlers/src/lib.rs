@@ -7,17 +7,21 @@
 pub mod dev;
 pub mod http;
 pub mod load_config;
+pub mod metrics;
 pub mod sms;
 pub mod streams;
+pub mod sweeper;
 pub mod timers;
 
 pub use http::serve as http;
 pub use sms::inbound as sms_inbound;
 pub use streams::{dispatch, outbox};
+pub use sweeper::sweep as sweeper;
 pub use timers::fire as timer;
 
 use lambda_runtime::Diagnostic;
 use mendwork_app::AppError;
+use mendwork_app::ports::configuration_fault;
 use mendwork_aws::{Aws, AwsConfig, AwsError};
 use std::error::Error as StdError;
 
@@ -45,8 +49,12 @@ pub enum HandlerError {
 }
 
 impl HandlerError {
-    /// The error category Lambda records (`errorType`).
+    /// The error category Lambda records (`errorType`): `Mendwork.Configuration` for a
+    /// configuration fault anywhere in the cause chain (the deployment may not do this).
     pub fn kind(&self) -> &'static str {
+        if fault(self).is_some() {
+            return "Mendwork.Configuration";
+        }
         match self {
             HandlerError::BadEvent(_) => "Mendwork.BadEvent",
             HandlerError::Config(_) => "Mendwork.Config",
@@ -74,25 +82,41 @@ impl From<HandlerError> for Diagnostic {
     }
 }
 
-/// An error and all its causes on one line: `outer: cause: root cause`.
+/// An error and all its causes on one line: `outer: cause: root cause`, with any email
+/// address or phone number a service quoted replaced by a tag (logs never carry them).
 pub fn chain(e: &(dyn StdError + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut next = e.source();
+    mendwork_app::redact::chain(e)
+}
+
+/// The configuration fault behind an error, if any: the workflow's [`ConfigurationFault`]
+/// (`mendwork_app::ports`) or an adapter's [`AwsError::NotAllowed`] met outside the workflow
+/// (at start, reading an event).
+pub fn fault(e: &(dyn StdError + 'static)) -> Option<String> {
+    if let Some(f) = configuration_fault(e) {
+        return Some(f.to_string());
+    }
+    let mut next = Some(e);
     while let Some(cause) = next {
-        let text = cause.to_string();
-        if !out.ends_with(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
+        if let Some(f) = cause
+            .downcast_ref::<AwsError>()
+            .and_then(AwsError::configuration_fault)
+        {
+            return Some(f.to_string());
         }
         next = cause.source();
     }
-    out
+    None
 }
 
 /// Turns a handler's error into what Lambda records: `errorType` and the whole cause chain as
 /// `errorMessage`. Not logged here: lambda_runtime logs every returned error once, with that
-/// message. (Failures a handler absorbs, like a batch item failure, it logs itself.)
+/// message. (Failures a handler absorbs, like a batch item failure, it logs itself.) A
+/// configuration fault also counts in the `ConfigurationFaults` metric, whose alarm tells the
+/// team once.
 pub fn fail(e: HandlerError) -> Diagnostic {
+    if fault(&e).is_some() {
+        metrics::emit(&[(metrics::CONFIGURATION_FAULTS, 1.0, metrics::Unit::Count)]);
+    }
     e.into()
 }
 
@@ -110,6 +134,9 @@ pub async fn connect() -> Result<Aws, StartFailed> {
         Aws::connect(cfg).await.map_err(HandlerError::Connect)
     };
     started.await.map_err(|e| {
+        if fault(&e).is_some() {
+            metrics::emit(&[(metrics::CONFIGURATION_FAULTS, 1.0, metrics::Unit::Count)]);
+        }
         tracing::error!(error_type = e.kind(), error = %chain(&e), "the function could not start");
         StartFailed { kind: e.kind() }
     })

@@ -2,7 +2,12 @@
 //! i.e. triage and the vendor offer) and `outbox` (every other kind: email, SMS, set and cancel
 //! timer). Each new outbox record is carried out with `App::carry_out` and then marked done; the
 //! first failure stops the batch and is reported as a batch item failure, so Lambda retries from
-//! that record on and nothing later overtakes it.
+//! that record on and nothing later overtakes it. A configuration fault (the deployment may not
+//! do this: an authorization error, an unverified sender) is not retried here, where it would
+//! hold up the shard for a day: the record is parked — left undone in the outbox, for the
+//! sweeper to try again until the team fixes the deployment — the fault is counted in the
+//! `ConfigurationFaults` metric (whose alarm tells the team, once) and the batch goes on. Once
+//! the stream has given up on a record (its retries used up), the sweeper delivers it too.
 
 use crate::{HandlerError, chain};
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -65,6 +70,21 @@ async fn batch(app: &App, event: &Value, lane: Lane) -> Result<BatchResponse, Di
             .unwrap_or_default()
             .to_string();
         if let Err(e) = one(app, record, lane).await {
+            if let Some(fault) = crate::fault(&e) {
+                crate::metrics::emit(&[(
+                    crate::metrics::CONFIGURATION_FAULTS,
+                    1.0,
+                    crate::metrics::Unit::Count,
+                )]);
+                tracing::error!(
+                    error_type = e.kind(),
+                    %fault,
+                    sequence = %sequence,
+                    "outbox record parked: the deployment may not carry it out; the sweeper \
+                     tries again until it is fixed"
+                );
+                continue;
+            }
             tracing::error!(
                 error_type = e.kind(),
                 error = %chain(&e),

@@ -709,7 +709,8 @@ async fn upload_from_page(w: &World, page: &str, id: &str, bytes: &[u8]) -> Stri
     let form = form.json();
     let url = form["url"].as_str().unwrap();
     assert!(
-        url.starts_with(&w.moto.endpoint),
+        // (The functions reach AWS, moto here, through the test's recording proxy.)
+        url.starts_with(&w.proxy.endpoint),
         "the browser posts to the bucket, not to us: {url}"
     );
     let mut body = reqwest::multipart::Form::new()
@@ -749,7 +750,7 @@ async fn open_file(w: &World, link: &str) -> (String, Vec<u8>, Option<String>) {
         a.body
     );
     let to = a.location.clone().unwrap();
-    assert!(to.starts_with(&w.moto.endpoint), "{to}");
+    assert!(to.starts_with(&w.proxy.endpoint), "{to}");
     let r = reqwest::get(&to).await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let header = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap().to_string());

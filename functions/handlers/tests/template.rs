@@ -203,6 +203,7 @@ fn every_function_gets_the_adapters_environment_and_no_secret_value() {
         "MENDWORK_LINK_SECRET_ARN",
         "MENDWORK_BASE_URL",
         "MENDWORK_FILE_BUCKET",
+        mendwork_handlers::metrics::NAMESPACE_VAR,
     ]
     .into_iter()
     .collect();
@@ -245,11 +246,16 @@ fn only_the_outbox_sends_messages_and_only_timer_owners_touch_schedules() {
     for (name, f) in t.functions() {
         let actions = t.function_actions(&f);
         let sends = actions.contains("ses:SendEmail") || actions.contains("sns:Publish");
-        assert_eq!(sends, name == "OutboxFunction", "{name}: {actions:?}");
+        let senders = ["OutboxFunction", "SweeperFunction"];
+        assert_eq!(
+            sends,
+            senders.contains(&name.as_str()),
+            "{name}: {actions:?}"
+        );
         let schedules = actions.contains("scheduler:CreateSchedule");
         assert_eq!(
             schedules,
-            name == "OutboxFunction" || name == "RecurringFunction",
+            senders.contains(&name.as_str()) || name == "RecurringFunction",
             "{name}: {actions:?}"
         );
         assert_eq!(actions.contains("iam:PassRole"), schedules, "{name}");
@@ -358,7 +364,9 @@ fn every_function_has_an_errors_alarm_and_async_ones_a_dead_letter_destination()
             && ["Intake", "Approval", "Pm", "Desk"]
                 .iter()
                 .any(|h| name == format!("{h}Function"));
-        if !streams && !http {
+        // The sweeper's event says nothing: a failed sweep is done again by the next one.
+        let scheduled = name == "SweeperFunction";
+        if !streams && !http && !scheduled {
             assert_eq!(
                 f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"],
                 json!({"Fn::GetAtt": "DeadLetterQueue.Arn"}),
@@ -508,4 +516,232 @@ async fn the_templates_table_is_the_one_create_table_makes_on_moto() {
         }
     }
     assert_eq!(made, declared);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Least privilege: the template grants each function what mendwork_aws::iam says, no more
+
+/// What the platform does with a function's role, not the adapters: send a failed event to the
+/// dead-letter queue (stream and asynchronous functions).
+const PLATFORM: [&str; 1] = ["sqs:SendMessage"];
+
+#[test]
+fn every_function_is_granted_exactly_what_its_adapter_calls_need_and_nothing_more() {
+    use mendwork_aws::iam::{FUNCTIONS, On, needs_of};
+    let t = Template::load();
+    let functions = t.functions();
+    let in_template: BTreeSet<&str> = functions.iter().map(|(n, _)| n.as_str()).collect();
+    let in_table: BTreeSet<&str> = FUNCTIONS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        in_template, in_table,
+        "every function is in mendwork_aws::iam"
+    );
+    for (name, f) in &functions {
+        let got = t.grants(f);
+        let needs = needs_of(name).unwrap();
+        let mut want = support::template::Grants::default();
+        for n in &needs {
+            match n.on {
+                On::Items(keys) => {
+                    for k in keys {
+                        want.items.insert((n.action.to_string(), k.to_string()));
+                    }
+                }
+                On::Indexes => {
+                    want.indexes.insert(n.action.to_string());
+                }
+                _ => {
+                    want.other.insert(n.action.to_string());
+                }
+            }
+        }
+        let mut other = got.other.clone();
+        other.retain(|a| !PLATFORM.contains(&a.as_str()));
+        assert_eq!(got.items, want.items, "{name}: the table's items");
+        assert_eq!(got.indexes, want.indexes, "{name}: the indexes");
+        assert_eq!(other, want.other, "{name}: other services");
+        // No managed policy of SAM's: they grant the whole table.
+        let policies = f["Properties"]["Policies"].as_array().unwrap();
+        for p in policies {
+            for key in p.as_object().unwrap().keys() {
+                assert!(
+                    [
+                        "Statement",
+                        "AWSSecretsManagerGetSecretValuePolicy",
+                        "SQSSendMessagePolicy"
+                    ]
+                    .contains(&key.as_str()),
+                    "{name}: {key} grants more than the adapters need"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_public_intake_function_may_not_touch_guards_opt_outs_or_the_configuration() {
+    let t = Template::load();
+    let g = t.grants(t.resource("IntakeFunction"));
+    for (action, key) in &g.items {
+        let read = action == "dynamodb:GetItem";
+        assert!(
+            !["SENT#*", "VENDORPHONE#*"].contains(&key.as_str())
+                && (read || !["OPTOUTS", "CONFIG"].contains(&key.as_str())),
+            "{action} on {key}"
+        );
+    }
+    assert!(
+        !g.items.iter().any(|(a, _)| a == "dynamodb:UpdateItem"),
+        "{:?}",
+        g.items
+    );
+    assert!(
+        g.indexes.is_empty(),
+        "intake lists nothing: {:?}",
+        g.indexes
+    );
+}
+
+#[test]
+fn email_with_an_invite_may_go_as_raw_mime_from_the_sender_only() {
+    let t = Template::load();
+    for name in ["OutboxFunction", "SweeperFunction"] {
+        let f = t.resource(name);
+        let ses: Vec<Value> = t
+            .statements(f)
+            .into_iter()
+            .filter(|s| s["Action"].to_string().contains("ses:"))
+            .collect();
+        assert_eq!(ses.len(), 1, "{name}");
+        assert_eq!(
+            ses[0]["Action"],
+            json!(["ses:SendEmail", "ses:SendRawEmail"])
+        );
+        assert_eq!(
+            ses[0]["Condition"]["StringEquals"]["ses:FromAddress"],
+            json!({"Ref": "SenderEmail"}),
+            "{name}: only from the sender"
+        );
+    }
+}
+
+#[test]
+fn a_send_claim_outlives_every_function_that_sends() {
+    let t = Template::load();
+    for name in ["OutboxFunction", "SweeperFunction"] {
+        let timeout = t
+            .function_property(t.resource(name), "Timeout")
+            .and_then(|v| v.as_i64())
+            .unwrap();
+        assert!(
+            timeout < mendwork_aws::senders::LEASE_SECONDS,
+            "{name}: a claim must outlive the process that made it ({timeout} s)"
+        );
+    }
+}
+
+#[test]
+fn the_sweeper_runs_every_five_minutes_and_its_figures_have_alarms() {
+    use mendwork_handlers::metrics;
+    let t = Template::load();
+    let sweeper = t.resource("SweeperFunction");
+    let events = sweeper["Properties"]["Events"].as_object().unwrap();
+    assert_eq!(events.len(), 1);
+    let schedule = events.values().next().unwrap();
+    assert_eq!(schedule["Type"], "ScheduleV2");
+    assert_eq!(
+        schedule["Properties"]["ScheduleExpression"],
+        "rate(5 minutes)"
+    );
+    assert!(
+        schedule["Properties"].get("GroupName").is_none(),
+        "the stack's group holds timers only"
+    );
+    let namespace = json!({"Fn::Sub": "Mendwork/${AWS::StackName}"});
+    assert_eq!(
+        t.globals()["Function"]["Environment"]["Variables"][metrics::NAMESPACE_VAR],
+        namespace
+    );
+    let alarms = t.resources_of_type("AWS::CloudWatch::Alarm");
+    let on = |metric: &str| {
+        alarms
+            .iter()
+            .find(|(_, a)| a["Properties"]["MetricName"] == metric)
+            .map(|(_, a)| a["Properties"].clone())
+            .unwrap_or_else(|| panic!("no alarm on {metric}"))
+    };
+    let oldest = on(metrics::OLDEST_UNDONE);
+    assert_eq!(oldest["Namespace"], namespace);
+    assert_eq!(
+        oldest["TreatMissingData"], "breaching",
+        "a sweeper that stops is stuck too"
+    );
+    assert!(oldest["Threshold"].as_i64().unwrap() <= 15 * 60);
+    let faults = on(metrics::CONFIGURATION_FAULTS);
+    assert_eq!(faults["Namespace"], namespace);
+    assert_eq!(faults["Statistic"], "Sum");
+    let spend = on("SMSMonthToDateSpentUSD");
+    assert_eq!(spend["Namespace"], "AWS/SNS");
+    assert_eq!(spend["Threshold"], json!({"Ref": "SmsSpendAlarmUsd"}));
+    for a in [oldest, faults, spend] {
+        assert_eq!(a["AlarmActions"], json!([{"Ref": "AlarmTopic"}]));
+    }
+}
+
+#[test]
+fn aws_waf_is_optional_and_fronts_the_http_api_through_cloudfront_in_us_east_1() {
+    let t = Template::load();
+    assert_eq!(t.0["Parameters"]["WafRequestsPer5Minutes"]["Default"], 0);
+    for name in ["WebAcl", "Distribution"] {
+        assert_eq!(
+            t.resource(name)["Condition"],
+            "UseWaf",
+            "{name} only when asked for"
+        );
+    }
+    let acl = &t.resource("WebAcl")["Properties"];
+    assert_eq!(
+        acl["Scope"], "CLOUDFRONT",
+        "WAF cannot attach to an HTTP API"
+    );
+    let rule = &acl["Rules"][0];
+    assert_eq!(rule["Action"], json!({"Block": {}}));
+    assert_eq!(
+        rule["Statement"]["RateBasedStatement"]["Limit"],
+        json!({"Ref": "WafRequestsPer5Minutes"})
+    );
+    assert_eq!(
+        rule["Statement"]["RateBasedStatement"]["AggregateKeyType"],
+        "IP"
+    );
+    let d = &t.resource("Distribution")["Properties"]["DistributionConfig"];
+    assert_eq!(d["WebACLId"], json!({"Fn::GetAtt": "WebAcl.Arn"}));
+    let behaviour = &d["DefaultCacheBehavior"];
+    assert!(
+        behaviour["AllowedMethods"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("POST")),
+        "forms and the API post through it"
+    );
+    assert!(
+        d["Origins"][0]["DomainName"]
+            .to_string()
+            .contains("HttpApi.ApiEndpoint")
+    );
+    // CloudFront's web ACLs can only be made in us-east-1: the template says so up front.
+    let rule = &t.0["Rules"]["WafLivesInUsEast1"];
+    assert!(
+        rule["Assertions"][0]["Assert"]
+            .to_string()
+            .contains("us-east-1")
+    );
+    // Links and the bucket's CORS origin follow the distribution when it is on.
+    let base = &t.globals()["Function"]["Environment"]["Variables"]["MENDWORK_BASE_URL"];
+    assert!(
+        base.to_string().contains("Distribution.DomainName"),
+        "{base}"
+    );
+    let cors = &t.resource("FileBucket")["Properties"]["CorsConfiguration"]["CorsRules"][0];
+    assert_eq!(&cors["AllowedOrigins"][0], base);
 }

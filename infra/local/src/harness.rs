@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use maud::html;
 use mendwork_app::ports::TimerSpec;
+use mendwork_app::sweep::SweepPolicy;
 use mendwork_app::{AppError, InboundSms};
 use mendwork_domain::WorkOrderId;
 use mendwork_embedded::SentFilter;
@@ -51,15 +52,9 @@ impl From<mendwork_app::ports::StoreError> for HarnessError {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
+/// The cause chain, redacted: logs never carry an address or a number.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    mendwork_app::redact::chain(e)
 }
 
 impl IntoResponse for HarnessError {
@@ -178,15 +173,49 @@ async fn advance_to(local: &Local, target: DateTime<Utc>) -> Result<Vec<Fired>, 
     if target > local.app.now() {
         local.clock.set(target)?;
     }
+    // Time moved: what the sweeper does in AWS on its schedule, at once.
+    sweep(local).await?;
     Ok(fired)
 }
 
+/// The sweep of `mendwork_app::sweep` (outbox records left undone re-driven, overdue work
+/// orders put in front of the team), then the outbox it filled delivered. The caller holds
+/// the clock lock.
+async fn sweep(local: &Local) -> Result<(), HarnessError> {
+    let swept = mendwork_app::sweep::sweep(&local.app, &SweepPolicy::default()).await?;
+    for fault in &swept.faults {
+        tracing::error!(%fault, "configuration fault: records stay parked until it is fixed");
+    }
+    if !swept.flagged.is_empty() || swept.redriven > 0 {
+        tracing::info!(
+            redriven = swept.redriven,
+            overdue = swept.flagged.len(),
+            "swept"
+        );
+    }
+    local.app.drain().await?;
+    Ok(())
+}
+
+/// Ticks between two background sweeps (a minute).
+const SWEEP_EVERY_TICKS: u64 = 120;
+
 /// In real-time mode, fires due timers as time passes; in both modes, retries any outbox
-/// record a failed delivery left behind.
+/// record a failed delivery left behind, and sweeps every minute.
 pub(crate) async fn tick(local: Local, follow_wall_clock: bool) {
     let mut every = tokio::time::interval(std::time::Duration::from_millis(500));
+    let mut ticks: u64 = 0;
     loop {
         every.tick().await;
+        ticks += 1;
+        // The sweep, first soon after start and then every minute, as the sweeper's schedule
+        // does in AWS (every five minutes there).
+        if ticks % SWEEP_EVERY_TICKS == 1 {
+            let _guard = local.clock_lock.lock().await;
+            if let Err(HarnessError::Internal(chain)) = sweep(&local).await {
+                tracing::error!(cause = %chain, "background sweep failed; will retry");
+            }
+        }
         let result = if follow_wall_clock {
             advance_to(&local, local.app.now()).await.map(|_| ())
         } else {

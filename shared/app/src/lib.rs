@@ -8,7 +8,9 @@ pub mod inbound;
 pub mod links;
 pub mod ports;
 pub mod recurring;
+pub mod redact;
 pub mod steps;
+pub mod sweep;
 
 pub use files::{FileKind, FileName, Files};
 pub use ids::RandomIds;

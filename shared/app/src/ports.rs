@@ -39,6 +39,35 @@ impl StoreError {
     }
 }
 
+/// The deployment may not (or is not set up to) do what the workflow asks: a service's
+/// authorization error (`AccessDenied…`), an account-wide stop, an email sender identity not
+/// verified. Not a passing failure — retrying cannot help until the team fixes the deployment —
+/// so the work is parked (left pending for the sweeper, which tries again) instead of holding
+/// up the records behind it, and the team is told once (an alarm), not once per message.
+/// Adapters report it as the source of a [`StoreError`]; see [`configuration_fault`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a configuration fault ({code}) while {during}")]
+pub struct ConfigurationFault {
+    /// The service's error code, e.g. `AccessDeniedException`.
+    pub code: String,
+    /// What was being done, without addresses or numbers.
+    pub during: String,
+}
+
+/// The configuration fault behind an error, if its cause chain has one.
+pub fn configuration_fault<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+) -> Option<&'e ConfigurationFault> {
+    let mut next = Some(e);
+    while let Some(cause) = next {
+        if let Some(fault) = cause.downcast_ref::<ConfigurationFault>() {
+            return Some(fault);
+        }
+        next = cause.source();
+    }
+    None
+}
+
 /// Why a commit did not happen. Nothing of it was written.
 #[derive(Debug, thiserror::Error)]
 pub enum CommitError {

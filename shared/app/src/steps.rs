@@ -400,7 +400,9 @@ impl App {
         let Delivery::Refused { reason } = delivery else {
             return Ok(());
         };
-        tracing::warn!(outbox = %record.id, message = %key, %reason, "message refused by the service");
+        // The service's words may quote the address or number: they go to the timeline, and
+        // to the log only redacted.
+        tracing::warn!(outbox = %record.id, message = %key, reason = %crate::redact::redact(&reason), "message refused by the service");
         let Some(wo) = &record.work_order else {
             return Ok(());
         };
@@ -487,17 +489,19 @@ fn sent_event(effect: &Effect) -> Option<Event> {
     }
 }
 
-/// The deterministic id of a recurring occurrence: creating it twice is a conflict, not a
-/// second work order.
+/// The deterministic id of a recurring occurrence: `wo-r`, the template's occurrence key (a
+/// hash of its whole id, see [`TemplateId::occurrence_key`]) and the occurrence's UTC time to
+/// the minute. Creating it twice is a conflict, not a second work order; two templates firing
+/// at the same minute get two work orders.
+///
+/// Invariant: 26 characters, `wo-` then lowercase letters and digits, so the longest timer
+/// name of such a work order (`mendwork_domain::timer_name`) is a valid schedule name.
 pub fn recurring_id(template: &TemplateId, occurrence: DateTime<Utc>) -> WorkOrderId {
-    let slug: String = template
-        .as_str()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    WorkOrderId(format!("wo-r{slug}{}", occurrence.format("%y%m%d%H%M")))
+    WorkOrderId(format!(
+        "wo-r{}{}",
+        template.occurrence_key(),
+        occurrence.format("%y%m%d%H%M")
+    ))
 }
 
 /// Who a message recipient is, in words (for pages and logs).

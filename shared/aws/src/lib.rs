@@ -10,6 +10,7 @@
 pub mod directory;
 mod error;
 pub mod files;
+pub mod iam;
 mod item;
 pub mod schema;
 pub mod senders;

@@ -10,8 +10,9 @@
 //! - A second delivery of the same outbox record finds `sent` and does nothing: duplicates
 //!   from Streams retries, the sweeper or a replay never reach the recipient.
 //! - A crash between claiming and recording the result leaves `sending`. A retry within
-//!   [`LEASE_SECONDS`] fails (and is retried later by its caller); after that it takes the
-//!   guard over and sends. So a message is never lost to a crash (at-least-once), at the price
+//!   [`LEASE_SECONDS`] fails (and is retried later by its caller: the stream, then the
+//!   sweeper, which re-drives the outbox record however many stream retries were used up);
+//!   after that it takes the guard over and sends. So a message is never lost to a crash (at-least-once), at the price
 //!   of one possible duplicate when the crash fell after the provider accepted the message but
 //!   before `sent` was recorded — a window of one DynamoDB write. Pure at-most-once (never
 //!   take over) would lose the message instead; losing a job offer or an appointment
@@ -37,7 +38,11 @@ use mendwork_app::ports::{Delivery, Mailer, StoreError, Texter};
 use mendwork_domain::{EmailMessage, SmsMessage, WorkOrderId};
 
 /// How long a claimed-but-unconfirmed send blocks others before they may take it over.
-pub const LEASE_SECONDS: i64 = 300;
+///
+/// Invariant: longer than the timeout of every function that sends (`outbox`, `sweeper`;
+/// tested against template.yaml), so a claim this old belongs to a process Lambda has
+/// stopped, never to a send still in flight.
+pub const LEASE_SECONDS: i64 = 120;
 
 /// The `SENT#<id>` guard items of one table.
 #[derive(Clone)]
@@ -216,8 +221,9 @@ fn refusal(code: Option<&str>, message: Option<&str>, codes: &[&str]) -> Option<
 }
 
 /// SES v2 errors that refuse this message for good: the address or content is rejected (in the
-/// SES sandbox, any unverified recipient), or the request for it is malformed. Account-wide
-/// stops (sending paused, account suspended) and throttling stay errors and are retried.
+/// SES sandbox, any unverified recipient), or the request for it is malformed. Throttling stays
+/// an error and is retried; account-wide stops (sending paused, account suspended) and an
+/// unverified sender are configuration faults (parked until the team fixes them).
 const SES_REFUSALS: &[&str] = &["MessageRejected", "BadRequestException"];
 
 /// A refusal of one email — unless SES names our own sender: an unverified sender identity
@@ -309,9 +315,33 @@ impl SesMailer {
             Ok(out) => Ok(Outcome::Accepted(out.message_id().map(str::to_string))),
             Err(e) => match ses_refusal(e.code(), e.message(), &self.sender) {
                 Some(reason) => Ok(Outcome::Refused(reason)),
+                // What is left of MessageRejected names our own sender: not verified.
+                None if e.code() == Some("MessageRejected") => Err(not_allowed(sdk(
+                    format!(
+                        "sending email {id} ({}) from an unverified sender",
+                        email.key
+                    ),
+                    e,
+                ))),
                 None => Err(sdk(format!("sending email {id} ({})", email.key), e)),
             },
         }
+    }
+}
+
+/// The same failure as a configuration fault.
+fn not_allowed(e: AwsError) -> AwsError {
+    match e {
+        AwsError::Sdk {
+            context,
+            code,
+            cause,
+        } => AwsError::NotAllowed {
+            context,
+            code: code.unwrap_or_default(),
+            cause,
+        },
+        other => other,
     }
 }
 

@@ -32,6 +32,16 @@ use std::sync::Arc;
 /// Schedule names: 1–64 characters of `[0-9a-zA-Z-_.]`.
 pub const MAX_NAME: usize = 64;
 
+/// How many times [`SchedulerTimers::put_recurring`] tries before it reports a failure.
+const PUT_ATTEMPTS: u32 = 4;
+
+/// What CreateSchedule found.
+enum Created {
+    New,
+    /// A schedule of that name was there (its content may differ).
+    Existed,
+}
+
 /// How far ahead of "now" a schedule is put at the earliest: a timer already due (the outbox
 /// ran late, or the timer was set for "now") still gets a time the scheduler will reach.
 const MIN_LEAD_SECONDS: i64 = 30;
@@ -405,16 +415,42 @@ impl SchedulerTimers {
         input: String,
         after: Option<ActionAfterCompletion>,
     ) -> Result<(), AwsError> {
-        let target = Target::builder()
+        match self
+            .try_create(name, expression, zone, function, input, after)
+            .await?
+        {
+            Created::New | Created::Existed => Ok(()),
+        }
+    }
+
+    fn target(&self, function: TimerFunction, input: String) -> Result<Target, AwsError> {
+        Target::builder()
             .arn(self.arn(function))
             .role_arn(&self.targets.role_arn)
             .input(input)
             .build()
-            .map_err(|e| build("building a schedule target", e))?;
-        let window = FlexibleTimeWindow::builder()
+            .map_err(|e| build("building a schedule target", e))
+    }
+
+    fn window() -> Result<FlexibleTimeWindow, AwsError> {
+        FlexibleTimeWindow::builder()
             .mode(FlexibleTimeWindowMode::Off)
             .build()
-            .map_err(|e| build("building a schedule window", e))?;
+            .map_err(|e| build("building a schedule window", e))
+    }
+
+    /// CreateSchedule, telling a new schedule from one of that name already there.
+    async fn try_create(
+        &self,
+        name: &str,
+        expression: &str,
+        zone: &str,
+        function: TimerFunction,
+        input: String,
+        after: Option<ActionAfterCompletion>,
+    ) -> Result<Created, AwsError> {
+        let target = self.target(function, input)?;
+        let window = Self::window()?;
         let created = self
             .client
             .create_schedule()
@@ -428,12 +464,12 @@ impl SchedulerTimers {
             .send()
             .await;
         match created {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(Created::New),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_conflict_exception()) =>
             {
-                Ok(())
+                Ok(Created::Existed)
             }
             Err(e) => Err(sdk(
                 format!(
@@ -442,6 +478,96 @@ impl SchedulerTimers {
                 ),
                 e,
             )),
+        }
+    }
+
+    /// UpdateSchedule: the schedule `name` becomes this cron schedule of the recurring
+    /// function, whatever it was. `false` when there is no such schedule (any more).
+    async fn update_recurring_schedule(
+        &self,
+        name: &str,
+        expression: &str,
+        zone: &str,
+        input: String,
+    ) -> Result<bool, AwsError> {
+        let updated = self
+            .client
+            .update_schedule()
+            .name(name)
+            .group_name(&self.targets.group)
+            .schedule_expression(expression)
+            .schedule_expression_timezone(zone)
+            .flexible_time_window(Self::window()?)
+            .target(self.target(TimerFunction::Recurring, input)?)
+            .send()
+            .await;
+        match updated {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(sdk(
+                format!(
+                    "updating schedule {name} ({expression} {zone}) in group {}",
+                    self.targets.group
+                ),
+                e,
+            )),
+        }
+    }
+
+    /// Makes the cron schedule of `template` exist as it should, in place: created when
+    /// missing, updated when it differs (never deleted and created again, which could leave
+    /// the template with none while the old one is still being deleted), then read back.
+    ///
+    /// Errors: the schedule still is not what it should be after a few tries.
+    pub async fn put_recurring(
+        &self,
+        template: &RecurringTemplate,
+        zone: Option<Tz>,
+    ) -> Result<(), AwsError> {
+        let name = recurring_schedule_name(template.id.as_str());
+        let expression = aws_cron(&template.schedule)?;
+        let zone_name = zone.unwrap_or(Tz::UTC).name().to_string();
+        let input = recurring_input(template.id.as_str()).to_string();
+        for attempt in 0..PUT_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(250 << attempt)).await;
+            }
+            match self.out_of_date(&name, template, zone).await? {
+                Some(false) => return Ok(()),
+                Some(true) => {
+                    // Gone between the read and the update: create it on the next turn.
+                    self.update_recurring_schedule(&name, &expression, &zone_name, input.clone())
+                        .await?;
+                }
+                None => {
+                    self.try_create(
+                        &name,
+                        &expression,
+                        &zone_name,
+                        TimerFunction::Recurring,
+                        input.clone(),
+                        None,
+                    )
+                    .await?;
+                }
+            }
+        }
+        match self.out_of_date(&name, template, zone).await? {
+            Some(false) => Ok(()),
+            found => Err(AwsError::Invalid(format!(
+                "the schedule {name} of recurring template {:?} is {} after {PUT_ATTEMPTS} tries",
+                template.id.as_str(),
+                if found.is_some() {
+                    "still not the template's"
+                } else {
+                    "still missing"
+                }
+            ))),
         }
     }
 
@@ -554,17 +680,33 @@ impl Timers for SchedulerTimers {
     }
 }
 
-/// Reconciles the group's recurring schedules with `portfolio`: creates the cron schedule of
-/// every active template that has an occurrence after `now` (in its property's zone), and
-/// deletes every `mw-rec-*` schedule of a template no longer there or active. Idempotent. Run it
-/// after loading a portfolio. Returns how many templates are armed.
+/// Reconciles the group's recurring schedules with `portfolio`: puts the cron schedule of
+/// every active template that has an occurrence after `now` (in its property's zone) — created
+/// when missing, updated in place when its crontab, zone or target changed
+/// ([`SchedulerTimers::put_recurring`]) — and deletes every `mw-rec-*` schedule of a template no
+/// longer there or active. Idempotent. Run it after loading a portfolio. Returns how many
+/// templates are armed.
 ///
-/// An armed template whose schedule is out of date (its crontab or zone changed) is re-created.
+/// Errors: two templates whose schedule names would be the same (ids cleaned and hashed to one
+/// name), before anything is changed; a schedule that could not be put.
 pub async fn ensure_recurring_schedules(
     timers: &SchedulerTimers,
     portfolio: &Portfolio,
     now: DateTime<Utc>,
 ) -> Result<usize, AwsError> {
+    let mut names: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for t in &portfolio.recurring {
+        let name = recurring_schedule_name(t.id.as_str());
+        if let Some(other) = names.insert(name.clone(), t.id.as_str())
+            && other != t.id.as_str()
+        {
+            return Err(AwsError::Invalid(format!(
+                "recurring templates {other:?} and {:?} would share the schedule {name}: \
+                 rename one",
+                t.id.as_str()
+            )));
+        }
+    }
     let existing = timers.schedule_names().await?;
     let mut armed = BTreeSet::new();
     for t in portfolio
@@ -576,12 +718,8 @@ pub async fn ensure_recurring_schedules(
             continue;
         }
         let zone = portfolio.property(&t.property).map(|p| p.timezone);
-        let name = recurring_schedule_name(t.id.as_str());
-        if existing.contains(&name) && timers.out_of_date(&name, t, zone).await? {
-            timers.delete_schedule(&name).await?;
-        }
-        timers.create_recurring(t, zone).await?;
-        armed.insert(name);
+        timers.put_recurring(t, zone).await?;
+        armed.insert(recurring_schedule_name(t.id.as_str()));
     }
     for name in existing
         .iter()
@@ -593,13 +731,14 @@ pub async fn ensure_recurring_schedules(
 }
 
 impl SchedulerTimers {
-    /// Whether the schedule `name` differs from what `template` in `zone` would create.
+    /// Whether the schedule `name` differs from what `template` in `zone` would be: `None`
+    /// when there is no such schedule.
     async fn out_of_date(
         &self,
         name: &str,
         template: &RecurringTemplate,
         zone: Option<Tz>,
-    ) -> Result<bool, AwsError> {
+    ) -> Result<Option<bool>, AwsError> {
         let got = self
             .client
             .get_schedule()
@@ -613,15 +752,24 @@ impl SchedulerTimers {
                 if e.as_service_error()
                     .is_some_and(|s| s.is_resource_not_found_exception()) =>
             {
-                return Ok(false);
+                return Ok(None);
             }
             Err(e) => return Err(sdk(format!("reading schedule {name}"), e)),
         };
         let expression = aws_cron(&template.schedule)?;
         let zone = zone.unwrap_or(Tz::UTC);
-        Ok(got.schedule_expression() != Some(expression.as_str())
-            || got.schedule_expression_timezone() != Some(zone.name())
-            || got.target().map(|t| t.arn()) != Some(self.arn(TimerFunction::Recurring)))
+        let input = recurring_input(template.id.as_str());
+        let stored_input = got
+            .target()
+            .and_then(|t| t.input())
+            .and_then(|i| serde_json::from_str::<serde_json::Value>(i).ok());
+        Ok(Some(
+            got.schedule_expression() != Some(expression.as_str())
+                || got.schedule_expression_timezone() != Some(zone.name())
+                || got.target().map(|t| t.arn()) != Some(self.arn(TimerFunction::Recurring))
+                || got.target().map(|t| t.role_arn()) != Some(self.targets.role_arn.as_str())
+                || stored_input.as_ref() != Some(&input),
+        ))
     }
 }
 
@@ -666,10 +814,14 @@ mod tests {
         assert_eq!(name, "wo-abcdefghij-remind-eve-12");
         let at = Utc.with_ymd_and_hms(2026, 3, 4, 15, 0, 0).unwrap();
         assert_eq!(schedule_name(&spec(&name, at, None)), name);
-        // The longest work-order timer name fits: a recurring occurrence's id (`wo-r`, a
-        // 12-character template slug, 10 digits), the longest kind, a 10-digit generation.
+        // The longest work-order timer name fits: a recurring occurrence's id (`wo-r`, the
+        // template's 12-digit occurrence key, 10 digits), the longest kind, a 10-digit
+        // generation.
         let long = timer_name(
-            &WorkOrderId("wo-rabcdefghijkl2603011400".into()),
+            &mendwork_app::steps::recurring_id(
+                &"monthly-checks-plumbing-and-drains".into(),
+                Utc.with_ymd_and_hms(2026, 3, 1, 14, 0, 0).unwrap(),
+            ),
             TimerKind::ScheduleNudge,
             u32::MAX,
         );

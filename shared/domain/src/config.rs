@@ -574,8 +574,37 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
             out.push(format!("{at}.description"), "the description is empty");
         }
     }
+    check_occurrence_keys(&mut out, p);
 
     out.0
+}
+
+/// Two templates whose occurrences would share work orders (their ids differ only in letter
+/// case, or their occurrence keys collide) are refused: the second would create nothing.
+fn check_occurrence_keys(out: &mut Problems, p: &Portfolio) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, r) in p.recurring.iter().enumerate() {
+        if r.id.as_str().trim().is_empty() {
+            continue;
+        }
+        let key = r.id.occurrence_key();
+        match seen.get(&key) {
+            Some(&first) if p.recurring[first].id != r.id => out.push(
+                format!("recurring[{i}].id"),
+                format!(
+                    "recurring template id {:?} collides with recurring[{first}] ({:?}): their \
+                     work orders would be the same; give the templates ids that differ by more \
+                     than letter case",
+                    r.id.as_str(),
+                    p.recurring[first].id.as_str()
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(key, i);
+            }
+        }
+    }
 }
 
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -1122,6 +1151,42 @@ recurring:
         );
         assert!(
             has(&ps, "recurring[0].schedule", "the hour field \"25\""),
+            "{ps:?}"
+        );
+    }
+
+    #[test]
+    fn templates_whose_ids_differ_only_in_case_are_refused_and_long_shared_starts_are_fine() {
+        let two = |a: &str, b: &str| {
+            MINIMAL.replace(
+                "recurring:\n  - id: filters",
+                &format!(
+                    "recurring:\n  - id: {a}\n    property: elm\n    description: Check\n    \
+                     trade: hvac\n    schedule: \"0 9 1 * *\"\n  - id: {b}"
+                ),
+            )
+        };
+        // The first 12 letters are the same: still two templates, two kinds of work order.
+        let fine = two("monthly-checks-pest", "monthly-checks-plumbing");
+        let p = parse_portfolio(&fine, "test.yaml").unwrap();
+        assert_ne!(
+            p.recurring[0].id.occurrence_key(),
+            p.recurring[1].id.occurrence_key()
+        );
+        let ps = problems(&two("Monthly-Pest", "monthly-pest"));
+        assert!(
+            has(
+                &ps,
+                "recurring[1].id",
+                "\"monthly-pest\" collides with recurring[0] (\"Monthly-Pest\")"
+            ),
+            "{ps:?}"
+        );
+        // The same id twice is reported once, as a duplicate.
+        let ps = problems(&two("filters", "filters"));
+        assert_eq!(
+            ps.iter().filter(|p| p.path == "recurring[1].id").count(),
+            1,
             "{ps:?}"
         );
     }

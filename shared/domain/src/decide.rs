@@ -379,7 +379,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
     }
     if wo.status.is_final() {
         return match cmd {
-            Command::TimerFired { .. } => Ok(vec![]),
+            Command::TimerFired { .. } | Command::FlagOverdue => Ok(vec![]),
             _ => Err(Rejection::WrongStatus(wo.status.as_str())),
         };
     }
@@ -894,6 +894,13 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
+        Command::FlagOverdue => {
+            if let Some(late) = crate::overdue::overdue(wo, &ctx.policy, ctx.now) {
+                tx.push(Event::NeedsAttention {
+                    reason: late.reason(ctx.portfolio, ctx.property, wo),
+                });
+            }
+        }
         Command::TimerFired { kind, generation } => {
             let live = wo
                 .timers

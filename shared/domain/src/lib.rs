@@ -6,6 +6,7 @@ pub mod decide;
 pub mod effects;
 pub mod localtime;
 pub mod messages;
+pub mod overdue;
 pub mod portfolio;
 pub mod replies;
 pub mod routing;

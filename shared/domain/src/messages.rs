@@ -292,6 +292,46 @@ const DEFAULTS: &[(&str, &str)] = &[
         "A {channel} for work order #{code} at {property}, unit {unit}, could not be delivered.\n\nTo: {who} ({to_address})\nMessage: {message}\nWhy: {reason}\n\nCheck the contact details in the portfolio, then resend it from the work order's timeline.",
     ),
     (
+        "pm.overdue.triage",
+        "Overdue since {due}: the request was never triaged or offered to a vendor. Assign a vendor or cancel.",
+    ),
+    (
+        "pm.overdue.offer",
+        "Overdue since {due}: no vendor has been offered the job and no offer is waiting to go out. Assign a vendor.",
+    ),
+    (
+        "pm.overdue.offer_answer",
+        "Overdue since {due}: the offer to {vendor} ended and the job did not move on to another vendor. Assign a vendor.",
+    ),
+    (
+        "pm.overdue.scheduling",
+        "Overdue since {due}: {vendor} accepted but has not picked a time, and no reminder to them is pending. Ask them or reschedule.",
+    ),
+    (
+        "pm.overdue.proposal",
+        "Overdue since {due}: the time {vendor} proposed is still waiting for the tenant. Confirm a time with both.",
+    ),
+    (
+        "pm.overdue.reminder",
+        "Overdue since {due}: an appointment reminder to the tenant and {vendor} did not go out. Remind them yourself.",
+    ),
+    (
+        "pm.overdue.outcome",
+        "Overdue since {due}: nobody asked {vendor} whether the job is done. Ask them.",
+    ),
+    (
+        "pm.overdue.approval",
+        "Overdue since {due}: the owner's approval is waiting and no reminder is pending. Decide or remind the owner.",
+    ),
+    (
+        "pm.overdue.invoice",
+        "Overdue since {due}: {vendor}'s invoice is missing and no follow-up is pending. Ask them for it.",
+    ),
+    (
+        "pm.overdue.close",
+        "Overdue since {due}: the invoice is in but the work order did not close. Close it.",
+    ),
+    (
         "sms.help",
         "{team} maintenance texts. Vendors: YES/NO to offers, a number to pick a time, ARRIVED, DONE, NOT DONE + why, INVOICE + amount. STOP to opt out.",
     ),

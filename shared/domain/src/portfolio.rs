@@ -480,6 +480,25 @@ pub struct RecurringTemplate {
     pub active: Option<bool>,
 }
 
+impl TemplateId {
+    /// What tells this template's occurrences apart from every other template's: a hash of
+    /// the whole id, case-folded (12 lowercase hex digits), so that ids sharing a long start
+    /// (`monthly-checks-pest`, `monthly-checks-plumbing`) never share a work order, while the
+    /// work-order id, its timer and schedule names keep a fixed length.
+    ///
+    /// Invariant: a pure function of the id, ignoring letter case and surrounding spaces; the
+    /// portfolio check rejects two templates with the same key
+    /// ([`crate::config::parse_portfolio`]).
+    pub fn occurrence_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let folded = self.0.trim().to_lowercase();
+        Sha256::digest(folded.as_bytes())[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 impl Portfolio {
     pub fn property(&self, id: &PropertyId) -> Option<&Property> {
         self.properties.iter().find(|p| &p.id == id)

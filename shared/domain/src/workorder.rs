@@ -505,6 +505,10 @@ pub enum Command {
         key: String,
         reason: String,
     },
+    /// The sweeper (or the local runner's loop) found the work order's next step overdue
+    /// with nothing pending to carry it out: `decide` checks it again
+    /// ([`crate::overdue::overdue`]) and puts the work order in front of the team, once.
+    FlagOverdue,
     /// The property team sends again a message this work order sent before (as its timeline
     /// recorded it), to the same address.
     Resend {

@@ -14,6 +14,7 @@
 //! deployed ones. Each request carries the team's session cookie once `sign_in` has run.
 
 use super::moto::Moto;
+use super::proxy::Proxy;
 use super::template::Template;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
@@ -117,7 +118,14 @@ pub struct Sent {
 
 pub struct World {
     pub moto: Moto,
+    /// Straight to moto: what the test itself reads and writes (setup, the played stream and
+    /// scheduler, what was sent).
     pub sdk: SdkConfig,
+    /// Between the functions and moto: records what each function asks of AWS (checked against
+    /// its grants in template.yaml after every invocation) and injects faults.
+    pub proxy: Proxy,
+    /// How many recorded calls were checked already.
+    checked: Mutex<usize>,
     pub cfg: AwsConfig,
     pub aws: Aws,
     pub app: App,
@@ -131,6 +139,8 @@ pub struct World {
     occurrences: Mutex<HashMap<String, DateTime<Utc>>>,
     /// Deliver every stream batch twice, as Lambda may (at-least-once).
     redeliver: AtomicBool,
+    /// The test plays the stream itself (the fault suite): `pump` does nothing.
+    by_hand: AtomicBool,
     /// The team's session cookie (`name=value`) once signed in.
     session: Mutex<Option<String>>,
 }
@@ -229,8 +239,25 @@ impl World {
             .unwrap();
         assert_eq!(loaded.properties, portfolio.properties.len());
 
-        // What every function does at cold start, then the test clock.
-        let aws = Aws::connect_with(&sdk, cfg.clone()).await.unwrap();
+        // What every function does at cold start, through the recording proxy, then the test
+        // clock. The SDK's standard retries, with a short first backoff so that injected
+        // throttling does not make the tests slow.
+        let proxy = Proxy::start(&moto.endpoint).await;
+        let through_proxy = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
+            .endpoint_url(&proxy.endpoint)
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_initial_backoff(std::time::Duration::from_millis(20)),
+            )
+            .load()
+            .await;
+        proxy.running(Some("start"));
+        let aws = Aws::connect_with(&through_proxy, cfg.clone())
+            .await
+            .unwrap();
+        proxy.running(None);
         let clock = TestClock(Arc::new(Mutex::new(start)));
         let mut app = aws.app();
         app.clock = Arc::new(clock.clone());
@@ -244,6 +271,8 @@ impl World {
         let world = World {
             moto,
             sdk,
+            proxy,
+            checked: Mutex::new(0),
             cfg,
             aws,
             app,
@@ -255,6 +284,7 @@ impl World {
             fired: Mutex::new(BTreeSet::new()),
             occurrences: Mutex::new(HashMap::new()),
             redeliver: AtomicBool::new(false),
+            by_hand: AtomicBool::new(false),
             session: Mutex::new(None),
         };
         // The recurring schedules the loader set are there already; nothing else is.
@@ -277,13 +307,72 @@ impl World {
         self.clock.now()
     }
 
+    /// From now on the test plays the table's stream itself (requests and timers no longer
+    /// deliver what they committed).
+    pub fn stream_by_hand(&self) {
+        self.by_hand.store(true, Ordering::SeqCst);
+    }
+
     /// From now on every stream batch reaches its consumer twice.
     pub fn deliver_streams_twice(&self) {
         self.redeliver.store(true, Ordering::SeqCst);
     }
 
-    fn context(&self) -> Context {
+    pub fn context(&self) -> Context {
         Context::default()
+    }
+
+    /// The `sweeper` function, as its schedule invokes it.
+    pub async fn sweep(&self) -> mendwork_app::sweep::Swept {
+        let lambda = LambdaEvent::new(json!({}), self.context());
+        self.proxy.running(Some("sweeper"));
+        let swept = mendwork_handlers::sweeper(&self.app, lambda)
+            .await
+            .unwrap_or_else(|d| panic!("sweeper failed: {} {}", d.error_type, d.error_message));
+        self.proxy.running(None);
+        self.check_granted();
+        swept
+    }
+
+    /// Checks every call recorded since the last check against the grants template.yaml gives
+    /// the function that made it: the action, on the items (by partition-key pattern), the
+    /// indexes or elsewhere. Cold-start calls hold for every function.
+    pub fn check_granted(&self) {
+        let calls = self.proxy.calls();
+        let mut checked = self.checked.lock().unwrap();
+        for call in &calls[*checked..] {
+            let resources: Vec<String> = match call.function.as_str() {
+                "start" => self
+                    .template
+                    .functions()
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect(),
+                f => vec![function_resource(f)],
+            };
+            for r in resources {
+                let grants = self.template.grants(self.template.resource(&r));
+                let allowed = if call.index {
+                    grants.indexes.contains(&call.action)
+                } else if call.action.starts_with("dynamodb:") {
+                    let key = call.key.as_deref().unwrap_or("");
+                    grants.items.iter().any(|(a, pattern)| {
+                        *a == call.action && mendwork_aws::iam::key_matches(pattern, key)
+                    })
+                } else {
+                    grants.other.contains(&call.action)
+                };
+                assert!(
+                    allowed,
+                    "{r} called {} on {:?}{} but template.yaml does not grant it (see \
+                     mendwork_aws::iam)",
+                    call.action,
+                    call.key,
+                    if call.index { " (an index)" } else { "" }
+                );
+            }
+        }
+        *checked = calls.len();
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -373,9 +462,12 @@ impl World {
         }
         let request = lambda_http::request::from_str(&event.to_string())
             .unwrap_or_else(|e| panic!("not an API Gateway event lambda_http accepts: {e}"));
+        self.proxy.running(Some(&function));
         let response = mendwork_handlers::http(&self.router, request)
             .await
             .unwrap();
+        self.proxy.running(None);
+        self.check_granted();
         // What lambda_http::run does with the handler's answer.
         let response = lambda_http::IntoResponse::into_response(response).await;
         let status = response.status().as_u16();
@@ -583,12 +675,15 @@ impl World {
         }]});
         let typed: SnsEvent = serde_json::from_value(event)
             .unwrap_or_else(|e| panic!("not an SNS event aws_lambda_events accepts: {e}"));
+        self.proxy.running(Some("sms-inbound"));
         let handled =
             mendwork_handlers::sms_inbound(&self.app, LambdaEvent::new(typed, self.context()))
                 .await
                 .unwrap_or_else(|d| {
                     panic!("sms-inbound failed: {} {}", d.error_type, d.error_message)
                 });
+        self.proxy.running(None);
+        self.check_granted();
         self.pump().await;
         serde_json::to_value(handled.outcomes).unwrap()
     }
@@ -601,6 +696,9 @@ impl World {
     /// each consumer (dispatch, outbox) was given.
     pub async fn pump(&self) -> (usize, usize) {
         let mut totals = (0, 0);
+        if self.by_hand.load(Ordering::SeqCst) {
+            return totals;
+        }
         for _ in 0..200 {
             let fresh = self.new_outbox_items().await;
             if fresh.is_empty() {
@@ -639,6 +737,7 @@ impl World {
                 };
                 for _ in 0..times {
                     let lambda = LambdaEvent::new(event.clone(), self.context());
+                    self.proxy.running(Some(name));
                     let answer = match name {
                         "dispatch" => mendwork_handlers::dispatch(&self.app, lambda).await,
                         _ => mendwork_handlers::outbox(&self.app, lambda).await,
@@ -646,6 +745,8 @@ impl World {
                     .unwrap_or_else(|d| {
                         panic!("{name} failed: {} {}", d.error_type, d.error_message)
                     });
+                    self.proxy.running(None);
+                    self.check_granted();
                     assert!(
                         answer.batch_item_failures.is_empty(),
                         "{name} reported failures: {answer:?}"
@@ -661,8 +762,9 @@ impl World {
         panic!("the outbox never settled");
     }
 
-    async fn new_outbox_items(&self) -> Vec<HashMap<String, AttributeValue>> {
-        let client = self.aws.dynamodb();
+    pub async fn new_outbox_items(&self) -> Vec<HashMap<String, AttributeValue>> {
+        let client = aws_sdk_dynamodb::Client::new(&self.sdk);
+        let client = &client;
         let mut items = vec![];
         let mut start = None;
         loop {
@@ -702,7 +804,7 @@ impl World {
         fresh
     }
 
-    fn stream_record(&self, item: &HashMap<String, AttributeValue>) -> Value {
+    pub fn stream_record(&self, item: &HashMap<String, AttributeValue>) -> Value {
         let n = self.sequence.fetch_add(1, Ordering::SeqCst);
         let image: serde_json::Map<String, Value> =
             item.iter().map(|(k, v)| (k.clone(), ddb_json(v))).collect();
@@ -730,7 +832,7 @@ impl World {
 
     /// Whether a stream record passes a function's event source filter, as written in
     /// template.yaml.
-    fn passes(&self, function: &str, record: &Value) -> bool {
+    pub fn passes(&self, function: &str, record: &Value) -> bool {
         let f = self.template.resource(function);
         let event = f["Properties"]["Events"]
             .as_object()
@@ -863,9 +965,12 @@ impl World {
             input["occurrence"] = json!(schedule.at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
         let lambda = LambdaEvent::new(input, self.context());
+        self.proxy.running(Some(function));
         let answer = mendwork_handlers::timer(&self.app, lambda)
             .await
             .unwrap_or_else(|d| panic!("{function} failed: {} {}", d.error_type, d.error_message));
+        self.proxy.running(None);
+        self.check_granted();
         if cron {
             // A cron schedule stays; the next occurrence is due next.
             self.occurrences
@@ -1111,4 +1216,18 @@ pub fn path_of(url: &str) -> String {
     } else {
         rest.to_string()
     }
+}
+
+/// The template resource of a function by its short name (`sms-inbound` → `SmsInboundFunction`).
+pub fn function_resource(short: &str) -> String {
+    let camel: String = short
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    format!("{camel}Function")
 }

@@ -7,4 +7,5 @@
 pub mod aws;
 pub mod local;
 pub mod moto;
+pub mod proxy;
 pub mod template;

@@ -51,6 +51,15 @@ pub fn crate_bin_name(dir: &str) -> String {
 
 pub struct Template(pub Value);
 
+/// What a function may do: on the table's items (action, `LeadingKeys` pattern), on its
+/// indexes (actions), elsewhere (actions).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Grants {
+    pub items: BTreeSet<(String, String)>,
+    pub indexes: BTreeSet<String>,
+    pub other: BTreeSet<String>,
+}
+
 impl Template {
     pub fn load() -> Template {
         let text =
@@ -148,6 +157,70 @@ impl Template {
             }
         }
         out
+    }
+
+    /// A function's inline policy statements (its `Policies: - Statement:` lists).
+    pub fn statements(&self, function: &Value) -> Vec<Value> {
+        function["Properties"]["Policies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.get("Statement").and_then(Value::as_array).cloned())
+            .flatten()
+            .collect()
+    }
+
+    /// What a function's policies grant, split as `mendwork_aws::iam` describes it.
+    pub fn grants(&self, function: &Value) -> Grants {
+        let mut g = Grants::default();
+        for policy in function["Properties"]["Policies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            if policy
+                .get("AWSSecretsManagerGetSecretValuePolicy")
+                .is_some()
+            {
+                g.other.insert("secretsmanager:GetSecretValue".into());
+            }
+            if policy.get("SQSSendMessagePolicy").is_some() {
+                g.other.insert("sqs:SendMessage".into());
+            }
+        }
+        for st in self.statements(function) {
+            assert_eq!(st["Effect"], "Allow", "{st}");
+            let actions: Vec<String> = match &st["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Array(l) => l
+                    .iter()
+                    .filter_map(|a| a.as_str().map(String::from))
+                    .collect(),
+                other => panic!("odd Action {other}"),
+            };
+            let table = st["Resource"] == json!({"Fn::GetAtt": "Table.Arn"});
+            let index = st["Resource"] == json!({"Fn::Sub": "${Table.Arn}/index/*"});
+            if table {
+                let keys = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("a table statement without LeadingKeys: {st}"));
+                for a in &actions {
+                    for k in keys {
+                        g.items.insert((a.clone(), k.as_str().unwrap().to_string()));
+                    }
+                }
+            } else if index {
+                g.indexes.extend(actions);
+            } else {
+                assert!(
+                    !actions.iter().any(|a| a.starts_with("dynamodb:")),
+                    "DynamoDB on a resource that is not the table or its indexes: {st}"
+                );
+                g.other.extend(actions);
+            }
+        }
+        g
     }
 
     /// Every HTTP API route: (route key, integration resource, authorization if any).

@@ -1,0 +1,319 @@
+//! What each Lambda function may ask of AWS, kept next to the adapters that ask it: every
+//! adapter operation with the IAM actions it needs (for the table, down to the partition-key
+//! prefixes of the items it touches), and every function with the operations its handler can
+//! reach. template.yaml grants each function exactly this (a test reads both), and the handler
+//! tests record every call a function makes on moto and check it against the template.
+//!
+//! Table items are named by their partition-key prefixes ([`crate::schema`]); template.yaml
+//! limits each function to them with `dynamodb:LeadingKeys` conditions. Index queries are
+//! granted on the indexes without such a condition (what a `LeadingKeys` condition means for an
+//! index's partition key is not documented well enough to bet a deployment on it); they read.
+
+/// Where an action applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum On {
+    /// Items of the table whose partition key matches one of these `LeadingKeys` patterns.
+    Items(&'static [&'static str]),
+    /// The table's global secondary indexes (queries).
+    Indexes,
+    /// The link-signing secret.
+    LinkSecret,
+    /// The SES identity of the sender (`ses:FromAddress` condition).
+    Sender,
+    /// Phone numbers (SNS publishes to a number; no topic).
+    PhoneNumbers,
+    /// The schedules of the stack's group.
+    Schedules,
+    /// The role schedules run as (passed to the scheduler).
+    SchedulerRole,
+    /// Objects of the file bucket under `uploads/` and `files/`.
+    Files,
+    /// The file bucket itself (listing tells a missing object from a forbidden one).
+    Bucket,
+}
+
+/// One action an operation needs, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    pub action: &'static str,
+    pub on: On,
+}
+
+/// An adapter operation (or a group of operations always used together).
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    pub name: &'static str,
+    /// The adapter methods it stands for.
+    pub methods: &'static str,
+    pub needs: &'static [Need],
+}
+
+const fn need(action: &'static str, on: On) -> Need {
+    Need { action, on }
+}
+
+// Partition-key patterns of the table's items (see `schema`; checked there by a test).
+pub const WORK_ORDER: &str = "WO#*";
+pub const BY_VENDOR: &str = "BYVENDOR#*";
+pub const BY_PHONE: &str = "BYPHONE#*";
+pub const BY_CODE: &str = "BYCODE#*";
+pub const OUTBOX: &str = "OUTBOX#*";
+pub const IDEMPOTENCY: &str = "IDEM#*";
+pub const VISIT: &str = "VISIT#*";
+pub const OPT_OUTS: &str = "OPTOUTS";
+pub const SENT: &str = "SENT#*";
+pub const CONFIG: &str = "CONFIG";
+
+/// At cold start, every function: the link secret and the portfolio.
+pub const START: Operation = Operation {
+    name: "start",
+    methods: "Aws::connect (read_secret, read_portfolio)",
+    needs: &[
+        need("secretsmanager:GetSecretValue", On::LinkSecret),
+        need("dynamodb:GetItem", On::Items(&[CONFIG])),
+    ],
+};
+
+/// Reading work orders, their timelines and lookups, idempotency keys and opt-outs.
+pub const READ: Operation = Operation {
+    name: "read",
+    methods: "DynamoStore::load, timeline, open_for_vendor, open_for_tenant_phone, open_by_code, \
+              vendor_appointments, idempotent, opted_out",
+    needs: &[
+        need(
+            "dynamodb:GetItem",
+            On::Items(&[WORK_ORDER, IDEMPOTENCY, OPT_OUTS]),
+        ),
+        need(
+            "dynamodb:Query",
+            On::Items(&[WORK_ORDER, BY_VENDOR, BY_PHONE, BY_CODE]),
+        ),
+        need("dynamodb:BatchGetItem", On::Items(&[WORK_ORDER])),
+    ],
+};
+
+/// Lists through the indexes: work orders by status or property, visits, the outbox.
+pub const LIST: Operation = Operation {
+    name: "list",
+    methods: "DynamoStore::list, visits_between, pending_outbox",
+    needs: &[need("dynamodb:Query", On::Indexes)],
+};
+
+/// One transition's transaction (`TransactWriteItems` is authorized item by item).
+pub const COMMIT: Operation = Operation {
+    name: "commit",
+    methods: "DynamoStore::commit",
+    needs: &[
+        need(
+            "dynamodb:PutItem",
+            On::Items(&[
+                WORK_ORDER,
+                BY_VENDOR,
+                BY_PHONE,
+                BY_CODE,
+                OUTBOX,
+                IDEMPOTENCY,
+                VISIT,
+            ]),
+        ),
+        need(
+            "dynamodb:DeleteItem",
+            On::Items(&[BY_VENDOR, BY_PHONE, BY_CODE]),
+        ),
+    ],
+};
+
+/// Outbox records that belong to no work order (replies, sign-in links) with their key.
+pub const COMMIT_OUTBOX: Operation = Operation {
+    name: "commit_outbox",
+    methods: "DynamoStore::commit_outbox",
+    needs: &[need("dynamodb:PutItem", On::Items(&[IDEMPOTENCY, OUTBOX]))],
+};
+
+/// An outbox record carried out is deleted.
+pub const OUTBOX_DONE: Operation = Operation {
+    name: "outbox_done",
+    methods: "DynamoStore::outbox_done",
+    needs: &[need("dynamodb:DeleteItem", On::Items(&[OUTBOX]))],
+};
+
+/// Visits made at the desk.
+pub const VISITS: Operation = Operation {
+    name: "visits",
+    methods: "DynamoStore::visit, save_manual_visit",
+    needs: &[
+        need("dynamodb:GetItem", On::Items(&[VISIT])),
+        need("dynamodb:PutItem", On::Items(&[VISIT])),
+    ],
+};
+
+/// STOP and START.
+pub const OPT_OUT: Operation = Operation {
+    name: "opt_out",
+    methods: "DynamoStore::set_opted_out",
+    needs: &[need("dynamodb:UpdateItem", On::Items(&[OPT_OUTS]))],
+};
+
+/// Email and SMS, each once per outbox id (the `SENT#` guard).
+pub const SEND: Operation = Operation {
+    name: "send",
+    methods: "SesMailer::send, SnsTexter::send, SentGuard::claim, sent, release",
+    needs: &[
+        need("dynamodb:PutItem", On::Items(&[SENT])),
+        need("dynamodb:UpdateItem", On::Items(&[SENT])),
+        need("dynamodb:DeleteItem", On::Items(&[SENT])),
+        // SES authorizes a raw MIME message (an email with an invite) as SendRawEmail.
+        need("ses:SendEmail", On::Sender),
+        need("ses:SendRawEmail", On::Sender),
+        need("sns:Publish", On::PhoneNumbers),
+    ],
+};
+
+/// Work-order timers set and cancelled.
+pub const TIMERS: Operation = Operation {
+    name: "timers",
+    methods: "SchedulerTimers::set, cancel",
+    needs: &[
+        need("scheduler:CreateSchedule", On::Schedules),
+        need("scheduler:DeleteSchedule", On::Schedules),
+        need("iam:PassRole", On::SchedulerRole),
+    ],
+};
+
+/// A recurring template's schedule made sure of after each occurrence.
+pub const RECURRING_TIMER: Operation = Operation {
+    name: "recurring_timer",
+    methods: "SchedulerTimers::set (recurring: create_recurring)",
+    needs: &[
+        need("scheduler:CreateSchedule", On::Schedules),
+        need("iam:PassRole", On::SchedulerRole),
+    ],
+};
+
+/// Attached files: uploads checked and adopted, files shown.
+pub const FILES: Operation = Operation {
+    name: "files",
+    methods: "S3Files (head, read_start, adopt, presign)",
+    needs: &[
+        need("s3:GetObject", On::Files),
+        need("s3:PutObject", On::Files),
+        need("s3:ListBucket", On::Bucket),
+    ],
+};
+
+/// Each function (its template resource) and the operations its handler can reach.
+pub const FUNCTIONS: &[(&str, &[Operation])] = &[
+    ("IntakeFunction", &[START, READ, COMMIT, FILES]),
+    ("ApprovalFunction", &[START, READ, COMMIT]),
+    ("PmFunction", &[START, READ, LIST, COMMIT, COMMIT_OUTBOX]),
+    ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
+    ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
+    (
+        "OutboxFunction",
+        &[START, READ, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+    ),
+    (
+        "SmsInboundFunction",
+        &[START, READ, COMMIT, COMMIT_OUTBOX, OPT_OUT],
+    ),
+    ("AcceptTimeoutFunction", &[START, READ, COMMIT]),
+    ("FollowupsFunction", &[START, READ, COMMIT]),
+    ("RecurringFunction", &[START, READ, COMMIT, RECURRING_TIMER]),
+    (
+        "SweeperFunction",
+        &[START, READ, LIST, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+    ),
+];
+
+/// Every (action, where) a function needs, each once.
+pub fn needs_of(function: &str) -> Option<Vec<Need>> {
+    let (_, ops) = FUNCTIONS.iter().find(|(f, _)| *f == function)?;
+    let mut out: Vec<Need> = vec![];
+    for op in *ops {
+        for n in op.needs {
+            if !out.contains(n) {
+                out.push(*n);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Every (action, key pattern) a function needs on the table's items.
+pub fn item_grants(function: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for n in needs_of(function).unwrap_or_default() {
+        if let On::Items(keys) = n.on {
+            for k in keys {
+                out.insert((n.action.to_string(), (*k).to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `key` (a partition-key value) matches `pattern` as IAM's `StringLike` does for the
+/// patterns used here (a literal, or a prefix and `*`).
+pub fn key_matches(pattern: &str, key: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => key.starts_with(prefix),
+        None => key == pattern,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    #[test]
+    fn every_key_pattern_is_the_one_the_schema_writes() {
+        let cases = [
+            (WORK_ORDER, schema::wo_pk("wo-abc")),
+            (BY_VENDOR, schema::by_vendor_pk("pat")),
+            (BY_PHONE, schema::by_phone_pk("+15550100")),
+            (BY_CODE, schema::by_code_pk("KP27")),
+            (OUTBOX, schema::outbox_pk("wo-abc/1/0")),
+            (IDEMPOTENCY, schema::idem_pk("sms:1")),
+            (VISIT, schema::visit_pk("v-abc-1")),
+            (OPT_OUTS, schema::OPTOUTS.to_string()),
+            (SENT, schema::sent_pk("wo-abc/1/0")),
+            (CONFIG, schema::CONFIG.to_string()),
+        ];
+        for (pattern, key) in &cases {
+            assert!(key_matches(pattern, key), "{pattern} {key}");
+            for (other, _) in cases.iter().filter(|(p, _)| p != pattern) {
+                assert!(!key_matches(other, key), "{other} also matches {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_senders_send_and_nobody_scans_or_writes_in_batches() {
+        for (f, _) in FUNCTIONS {
+            let needs = needs_of(f).unwrap_or_default();
+            let sends = needs.iter().any(|n| n.action.starts_with("ses:"));
+            assert_eq!(
+                sends,
+                matches!(*f, "OutboxFunction" | "SweeperFunction"),
+                "{f}"
+            );
+            for banned in [
+                "dynamodb:Scan",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:DescribeTable",
+            ] {
+                assert!(!needs.iter().any(|n| n.action == banned), "{f}: {banned}");
+            }
+        }
+        // The public intake function writes no guard, no opt-out and no configuration.
+        let intake = item_grants("IntakeFunction");
+        assert!(
+            !intake
+                .iter()
+                .any(|(a, k)| a != "dynamodb:GetItem"
+                    && [SENT, OPT_OUTS, CONFIG].contains(&k.as_str())),
+            "{intake:?}"
+        );
+    }
+}
