@@ -32,6 +32,11 @@ pub const REPLIES_CSV: &str = include_str!("../data/replies.csv");
 pub const HOLDOUT_DESCRIPTIONS_CSV: &str = include_str!("../data/holdout_descriptions.csv");
 /// Replies written after the rules were tuned, never used to tune them.
 pub const HOLDOUT_REPLIES_CSV: &str = include_str!("../data/holdout_replies.csv");
+/// Descriptions written in one go before the language engine of Understanding v2 and frozen:
+/// only their figures are printed, never their misses, so that nobody tunes on them.
+pub const BLIND_DESCRIPTIONS_CSV: &str = include_str!("../data/blind_descriptions.csv");
+/// Replies written and frozen the same way.
+pub const BLIND_REPLIES_CSV: &str = include_str!("../data/blind_replies.csv");
 
 /// The sender's local date every reply of the data set is read against (a Tuesday).
 pub fn replies_today() -> NaiveDate {
@@ -152,10 +157,13 @@ pub struct DescriptionCase {
     pub priority: Priority,
     pub emergency: Option<EmergencyKind>,
     pub cold_weather: bool,
+    /// The safety question that would settle an open danger (`none` when there is none), for
+    /// the files that label it.
+    pub ask: Option<String>,
     pub text: String,
 }
 
-pub const EMERGENCY_KINDS: [EmergencyKind; 8] = [
+pub const EMERGENCY_KINDS: [EmergencyKind; 9] = [
     EmergencyKind::Gas,
     EmergencyKind::CarbonMonoxide,
     EmergencyKind::Flooding,
@@ -164,6 +172,18 @@ pub const EMERGENCY_KINDS: [EmergencyKind; 8] = [
     EmergencyKind::NoHeat,
     EmergencyKind::Lockout,
     EmergencyKind::SecurityBreach,
+    EmergencyKind::PersonTrapped,
+];
+
+/// The labels of the `ask` column.
+pub const ASKS: [&str; 7] = [
+    "none",
+    "water_electric",
+    "gas_smell",
+    "burning_smell",
+    "cold_inside",
+    "entry_unsecured",
+    "person_trapped",
 ];
 
 pub const PRIORITIES: [Priority; 3] = [Priority::Emergency, Priority::Urgent, Priority::Routine];
@@ -180,6 +200,7 @@ pub fn kind_name(kind: Option<EmergencyKind>) -> &'static str {
         Some(EmergencyKind::NoHeat) => "no_heat",
         Some(EmergencyKind::Lockout) => "lockout",
         Some(EmergencyKind::SecurityBreach) => "security_breach",
+        Some(EmergencyKind::PersonTrapped) => "person_trapped",
     }
 }
 
@@ -199,16 +220,31 @@ fn parse_priority(s: &str) -> Option<Priority> {
 
 pub fn load_descriptions(csv: &str) -> Result<Vec<DescriptionCase>, String> {
     let Csv { header, rows } = parse_csv(csv)?;
-    expect_header(
-        &header,
-        &[
-            "trade",
-            "priority",
-            "emergency",
-            "cold_weather",
-            "description",
-        ],
-    )?;
+    let with_ask = header.len() == 6;
+    if with_ask {
+        expect_header(
+            &header,
+            &[
+                "trade",
+                "priority",
+                "emergency",
+                "cold_weather",
+                "ask",
+                "description",
+            ],
+        )?;
+    } else {
+        expect_header(
+            &header,
+            &[
+                "trade",
+                "priority",
+                "emergency",
+                "cold_weather",
+                "description",
+            ],
+        )?;
+    }
     let mut cases = Vec::new();
     for (line, row) in rows {
         let bad = |what: &str, value: &str| format!("line {line}: unknown {what} {value:?}");
@@ -225,13 +261,27 @@ pub fn load_descriptions(csv: &str) -> Result<Vec<DescriptionCase>, String> {
                 "line {line}: an emergency kind goes with priority emergency, and only then"
             ));
         }
+        let ask = if with_ask {
+            if !ASKS.contains(&row[4].as_str()) {
+                return Err(bad("ask", &row[4]));
+            }
+            if emergency.is_some() && row[4] != "none" {
+                return Err(format!(
+                    "line {line}: an emergency leaves no danger open, so its ask is none"
+                ));
+            }
+            Some(row[4].clone())
+        } else {
+            None
+        };
         cases.push(DescriptionCase {
             line,
             trade,
             priority,
             emergency,
             cold_weather,
-            text: row[4].clone(),
+            ask,
+            text: row[row.len() - 1].clone(),
         });
     }
     Ok(cases)
@@ -291,6 +341,12 @@ pub struct TriageFigures {
     pub flagged: usize,
     /// ... that are labelled emergency.
     pub flagged_right: usize,
+    /// Descriptions labelled routine.
+    pub routine: usize,
+    /// ... that triage calls an emergency (a PM and a vendor woken for nothing).
+    pub routine_flagged: usize,
+    /// Trade and priority both right.
+    pub trade_and_priority_ok: usize,
 }
 
 pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
@@ -310,6 +366,10 @@ pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
         f.emergencies_right_kind += usize::from(labelled && r.kind_ok());
         f.flagged += usize::from(flagged);
         f.flagged_right += usize::from(labelled && flagged);
+        let routine = r.case.priority == Priority::Routine;
+        f.routine += usize::from(routine);
+        f.routine_flagged += usize::from(routine && flagged);
+        f.trade_and_priority_ok += usize::from(r.trade_ok() && r.priority_ok());
     }
     f
 }
@@ -585,6 +645,16 @@ pub fn triage_summary(title: &str, f: &TriageFigures) -> String {
     );
     let _ = writeln!(
         out,
+        "  trade and priority right  {}",
+        pct(f.trade_and_priority_ok, f.total)
+    );
+    let _ = writeln!(
+        out,
+        "  routine flagged emergency {}",
+        pct(f.routine_flagged, f.routine)
+    );
+    let _ = writeln!(
+        out,
         "  emergency recall          {}",
         pct(f.emergencies_found, f.emergencies)
     );
@@ -643,6 +713,13 @@ pub fn triage_misses(file: &str, results: &[TriageResult]) -> String {
 
 pub fn triage_report(results: &[TriageResult]) -> String {
     let mut out = triage_summary("Triage", &triage_figures(results));
+    out.push_str(&triage_tables(results));
+    out
+}
+
+/// The per-class tables and confusion matrices of a set of results.
+pub fn triage_tables(results: &[TriageResult]) -> String {
+    let mut out = String::new();
 
     let trades: Vec<&str> = Trade::ALL.iter().map(|t| t.as_str()).collect();
     let pairs: Vec<(&str, &str)> = results
@@ -764,6 +841,18 @@ fn main() -> Result<(), String> {
             print!("{}", triage_misses("holdout_descriptions.csv", &held));
         }
     }
+    if !only_sms {
+        // Figures only: the misses of a blind set are never printed.
+        let blind = run_triage(&load_descriptions(BLIND_DESCRIPTIONS_CSV)?);
+        println!();
+        print!(
+            "{}",
+            triage_summary("Triage, BLIND", &triage_figures(&blind))
+        );
+        if !summary {
+            print!("{}", triage_tables(&blind));
+        }
+    }
     if !only_triage {
         if !only_sms {
             println!();
@@ -784,6 +873,19 @@ fn main() -> Result<(), String> {
         );
         if !summary {
             print!("{}", reply_misses("holdout_replies.csv", &held));
+        }
+        let blind = run_replies(&load_replies(BLIND_REPLIES_CSV)?, today);
+        println!();
+        if summary {
+            print!(
+                "{}",
+                reply_summary("SMS replies, BLIND", &reply_figures(&blind))
+            );
+        } else {
+            print!(
+                "{}",
+                reply_report(&blind).replacen("SMS replies", "SMS replies, BLIND", 1)
+            );
         }
     }
     Ok(())

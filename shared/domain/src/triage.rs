@@ -143,6 +143,11 @@ pub fn safety_instructions(kind: EmergencyKind) -> &'static str {
              Otherwise stay clear of broken glass, and if you can, brace the door with a chair \
              under the handle until it is repaired."
         }
+        EmergencyKind::PersonTrapped => {
+            "If the person is hurt, unwell, very young or in danger (smoke, heat, water), call \
+             911 now. Keep talking to them and tell them help is on the way. In an elevator, \
+             press its alarm button and stay inside; never pry the doors or climb out."
+        }
     }
 }
 
@@ -192,6 +197,11 @@ pub fn safety_instructions_in(kind: EmergencyKind, lang: Language) -> &'static s
                 "Si cree que alguien entró o sigue adentro, salga y llame al 911. Si no, \
              asegure la entrada como pueda (una silla bajo la manija) y no toque nada que la \
              policía deba ver."
+            }
+            EmergencyKind::PersonTrapped => {
+                "Si la persona está herida, se siente mal, es muy pequeña o corre peligro (humo, \
+             calor, agua), llame al 911 ahora. Háblele y dígale que la ayuda va en camino. En un \
+             ascensor, presione el botón de alarma y quédese adentro; nunca fuerce las puertas."
             }
         },
     }

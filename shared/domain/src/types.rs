@@ -100,6 +100,9 @@ pub enum EmergencyKind {
     NoHeat,
     Lockout,
     SecurityBreach,
+    /// Someone shut in and unable to get out: a stuck elevator with people inside, a child
+    /// locked in a room.
+    PersonTrapped,
 }
 
 impl EmergencyKind {
@@ -113,6 +116,7 @@ impl EmergencyKind {
             EmergencyKind::NoHeat => "no heat in freezing weather",
             EmergencyKind::Lockout => "lockout",
             EmergencyKind::SecurityBreach => "security breach (broken lock, door or window)",
+            EmergencyKind::PersonTrapped => "person trapped",
         }
     }
 
@@ -128,6 +132,7 @@ impl EmergencyKind {
             (Language::Es, EmergencyKind::NoHeat) => "sin calefacción con frío",
             (Language::Es, EmergencyKind::Lockout) => "se quedó fuera sin llave",
             (Language::Es, EmergencyKind::SecurityBreach) => "cerradura, puerta o ventana rota",
+            (Language::Es, EmergencyKind::PersonTrapped) => "persona atrapada",
         }
     }
 }

@@ -85,10 +85,45 @@ fn the_data_sets_are_large_enough_and_well_formed() {
     for intent in INTENTS {
         assert!(r.iter().any(|c| c.intent == intent), "no {intent} reply");
     }
+    let blind = load_descriptions(BLIND_DESCRIPTIONS_CSV).unwrap();
     for kind in EMERGENCY_KINDS {
-        assert!(d.iter().any(|c| c.emergency == Some(kind)), "no {kind:?}");
+        assert!(
+            d.iter().chain(&blind).any(|c| c.emergency == Some(kind)),
+            "no {kind:?}"
+        );
     }
     assert!(d.iter().any(|c| c.cold_weather) && d.iter().any(|c| !c.cold_weather));
+}
+
+/// SHA-256 of the blind sets as written, before the engine they measure was changed.
+const BLIND_DESCRIPTIONS_SHA256: &str =
+    "4207c03b9c576ec29dd51240e531c661f55a539e7e40ae62844f96e11cdb57c5";
+const BLIND_REPLIES_SHA256: &str =
+    "9f7870ac9ceb22c8cdb2c0e5e075d396f897cd23a05c4ee7bc7da0ed0f4dec72";
+
+#[test]
+fn the_blind_sets_are_frozen_as_written() {
+    use sha2::{Digest, Sha256};
+    for (file, text, want) in [
+        (
+            "blind_descriptions.csv",
+            BLIND_DESCRIPTIONS_CSV,
+            BLIND_DESCRIPTIONS_SHA256,
+        ),
+        ("blind_replies.csv", BLIND_REPLIES_CSV, BLIND_REPLIES_SHA256),
+    ] {
+        let got: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            got, want,
+            "{file} changed: a blind set is never edited (its figures would stop being blind); \
+             add new examples to the other files"
+        );
+    }
+    assert!(load_descriptions(BLIND_DESCRIPTIONS_CSV).unwrap().len() >= 250);
+    assert!(load_replies(BLIND_REPLIES_CSV).unwrap().len() >= 150);
 }
 
 #[test]
