@@ -368,7 +368,8 @@ fn decline(ctx: &Ctx) -> Option<Intent> {
 }
 
 fn accept(ctx: &Ctx) -> Option<Intent> {
-    // "ok what's the unit number" asks; "yes, what's the gate code?" accepts and asks.
+    // "ok what's the unit number" asks and "ok thanks for letting me know" acknowledges; "yes,
+    // what's the gate code?" accepts and asks.
     let weak = ctx
         .matches
         .iter()
@@ -380,7 +381,8 @@ fn accept(ctx: &Ctx) -> Option<Intent> {
     ];
     let asks = ctx.tokens.iter().any(|t| t.raw.contains('?'))
         || ctx.core.iter().any(|&i| WH.contains(&ctx.norm(i)));
-    (ctx.has(Kw::Accept) && !(weak && asks)).then_some(Intent::Accept)
+    let acknowledges = !ctx.phrase_starts(&w().acknowledgements).is_empty();
+    (ctx.has(Kw::Accept) && !(weak && (asks || acknowledges))).then_some(Intent::Accept)
 }
 
 #[cfg(test)]

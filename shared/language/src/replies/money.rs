@@ -373,6 +373,12 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
         }
     };
     let amount_idx = picked.first().map_or(m.end, |a| a.idx);
+    // "quote is around 500": a guess, to ask about.
+    let guessed = (amount_idx.saturating_sub(2)..amount_idx)
+        .any(|i| i >= m.end && w().approximate.contains(ctx.norm(i)));
+    if guessed {
+        return Some(unclear(kind.ask_amount()));
+    }
     if partial_amount(ctx, &seen, amount_idx, stop) {
         return Some(unclear(format!(
             "What is the {} total, parts and labor together? Reply e.g. {} 850",

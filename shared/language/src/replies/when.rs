@@ -60,6 +60,12 @@ pub(super) fn minutes_mentioned(ctx: &Ctx) -> Option<u32> {
             if let Some(m) = from_unit(q, ctx.norm(i + 1)) {
                 return Some(m);
             }
+            // "10 more minutes"
+            if ["more", "mas"].contains(&ctx.norm(i + 1))
+                && let Some(m) = from_unit(q, ctx.norm(i + 2))
+            {
+                return Some(m);
+            }
             if i > 0 && w().delay_leads.contains(ctx.norm(i - 1)) && q % 10 == 0 {
                 return Some(q / 10);
             }

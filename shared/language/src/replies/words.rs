@@ -89,6 +89,8 @@ struct File {
     cost_words: WordSet,
     delay_after: WordSet,
     plain_yes: WordSet,
+    acknowledgements: Vec<String>,
+    approximate: WordSet,
 }
 
 /// The reply parser's words and compiled phrases.
@@ -139,6 +141,8 @@ pub struct Words {
     pub cost_words: WordSet,
     pub delay_after: WordSet,
     pub plain_yes: WordSet,
+    pub approximate: WordSet,
+    pub acknowledgements: Vec<PatternId>,
     pub vague_times: Vec<PatternId>,
     /// An empty set, for trimming nothing.
     pub none: WordSet,
@@ -175,6 +179,7 @@ fn build(text: &str) -> Result<Words, DataError> {
     let propose_triggers_after = list(&f.propose_triggers_after)?;
     let day_after_tomorrow = list(&f.day_after_tomorrow)?;
     let vague_times = list(&f.vague_times)?;
+    let acknowledgements = list(&f.acknowledgements)?;
     let mut durations = Vec::new();
     for (p, minutes) in &f.duration_phrases {
         durations.push((b.phrase(p, Scope::Clause).map_err(err)?, *minutes));
@@ -234,6 +239,8 @@ fn build(text: &str) -> Result<Words, DataError> {
         cost_words: f.cost_words,
         delay_after: f.delay_after,
         plain_yes: f.plain_yes,
+        approximate: f.approximate,
+        acknowledgements,
         vague_times,
         none: WordSet::default(),
         lex,
