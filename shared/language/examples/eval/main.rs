@@ -12,7 +12,7 @@
 //!
 //! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`) and the old held-out
 //! ones it prints the figures, per-class tables, confusion matrices and every miss with what the
-//! engine saw; for the blind sets (`blind_*.csv`) the figures and tables only, never the misses,
+//! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`) the figures and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
 
@@ -55,10 +55,17 @@ fn main() -> Result<(), String> {
             print!("{}", triage_misses("the old held-out set", &held));
         }
         // Figures only: the misses of a blind set are never printed.
-        if blind_too {
-            let blind = run_triage(&load_descriptions(BLIND_DESCRIPTIONS)?);
+        let blind_sets: &[(Set, &str)] = if blind_too {
+            &[
+                (BLIND_DESCRIPTIONS, "Triage, BLIND"),
+                (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
+            ]
+        } else {
+            &[]
+        };
+        for &(set, title) in blind_sets {
+            let blind = run_triage(&load_descriptions(set)?);
             println!();
-            let title = "Triage, BLIND";
             if summary {
                 print!("{}", triage_summary(title, &triage_figures(&blind)));
             } else {
@@ -88,10 +95,17 @@ fn main() -> Result<(), String> {
         if !summary {
             print!("{}", reply_misses("the old held-out set", &held));
         }
-        if blind_too {
-            let blind = run_replies(&load_replies(BLIND_REPLIES)?, today);
+        let blind_sets: &[(Set, &str)] = if blind_too {
+            &[
+                (BLIND_REPLIES, "SMS replies, BLIND"),
+                (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
+            ]
+        } else {
+            &[]
+        };
+        for &(set, title) in blind_sets {
+            let blind = run_replies(&load_replies(set)?, today);
             println!();
-            let title = "SMS replies, BLIND";
             if summary {
                 print!("{}", reply_summary(title, &reply_figures(&blind)));
             } else {

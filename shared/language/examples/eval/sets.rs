@@ -31,10 +31,14 @@ pub const HOLDOUT_DESCRIPTIONS: Set = set!("holdout_descriptions.csv");
 /// Written in one go before this round's engine and frozen: only their figures are printed,
 /// never their misses, so that nobody tunes on them.
 pub const BLIND_DESCRIPTIONS: Set = set!("blind_descriptions.csv");
+/// Written in one go at the end of this round, after the engine was tuned, without looking at
+/// any of its misses, and frozen: the real estimate. Figures only, like the blind set.
+pub const FRESH_DESCRIPTIONS: Set = set!("fresh_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];
 pub const HOLDOUT_REPLIES: Set = set!("holdout_replies.csv");
 pub const BLIND_REPLIES: Set = set!("blind_replies.csv");
+pub const FRESH_REPLIES: Set = set!("fresh_replies.csv");
 
 /// The sender's local date every reply of the data sets is read against (a Tuesday).
 pub fn replies_today() -> NaiveDate {
