@@ -61,6 +61,7 @@ struct ReadingFile {
     resolved: Vec<String>,
     long_ago: Vec<String>,
     recurring: Vec<String>,
+    present: Vec<String>,
 }
 
 /// A trade word list: [trade, weight, phrase] or [trade, weight, phrase, facts it is only a
@@ -161,6 +162,7 @@ pub struct Queries {
     pub resolved: Vec<PatternId>,
     pub long_ago: Vec<PatternId>,
     pub recurring: Vec<PatternId>,
+    pub present: Vec<PatternId>,
     pub tips: Vec<(Tip, PatternId)>,
 }
 
@@ -343,6 +345,7 @@ impl Engine {
             resolved: all(&mut b, &reading.resolved, Scope::Sentence)?,
             long_ago: all(&mut b, &reading.long_ago, Scope::Sentence)?,
             recurring: all(&mut b, &reading.recurring, Scope::Sentence)?,
+            present: all(&mut b, &reading.present, Scope::Sentence)?,
             tips: facts
                 .tip_words
                 .iter()

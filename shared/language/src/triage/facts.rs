@@ -67,12 +67,13 @@ pub enum Fact {
     SewerSmell,
     Mold,
     ApplianceFault,
+    ApplianceLeak,
     WindowFault,
     LockFault,
 }
 
 impl Fact {
-    pub const ALL: [Fact; 57] = [
+    pub const ALL: [Fact; 58] = [
         Fact::Gas,
         Fact::CarbonMonoxide,
         Fact::Flooding,
@@ -128,6 +129,7 @@ impl Fact {
         Fact::SewerSmell,
         Fact::Mold,
         Fact::ApplianceFault,
+        Fact::ApplianceLeak,
         Fact::WindowFault,
         Fact::LockFault,
     ];

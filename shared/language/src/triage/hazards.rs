@@ -46,9 +46,16 @@ struct Reading {
     at: Range<usize>,
 }
 
-fn number(word: &str) -> Option<i32> {
-    (!word.is_empty() && word.len() <= 3 && word.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| word.parse().ok())
+/// A number written as a word ("52"), or with its unit stuck to it ("15c", "58f": `Some(true)`
+/// for Celsius).
+fn number(word: &str) -> Option<(i32, Option<bool>)> {
+    let (digits, unit) = match word.as_bytes().last() {
+        Some(b'c') => (&word[..word.len() - 1], Some(true)),
+        Some(b'f') => (&word[..word.len() - 1], Some(false)),
+        _ => (word, None),
+    };
+    (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok().map(|n| (n, unit)))
         .flatten()
 }
 
@@ -58,7 +65,7 @@ fn readings(e: &Engine, text: &Text) -> Vec<Reading> {
     let q = &e.q;
     let mut out = Vec::new();
     for (i, t) in text.toks.iter().enumerate() {
-        let Some(value) = number(&t.word) else {
+        let Some((value, stuck_unit)) = number(&t.word) else {
             continue;
         };
         let sentence = text.sentence_of(i);
@@ -73,17 +80,20 @@ fn readings(e: &Engine, text: &Text) -> Vec<Reading> {
         if setting {
             continue;
         }
-        let unit = text
-            .first(q.degrees, i + 1..(i + 2).min(sentence.end))
-            .is_some();
+        let unit = stuck_unit.is_some()
+            || text
+                .first(q.degrees, i + 1..(i + 2).min(sentence.end))
+                .is_some();
         let outside = text.has(q.outside, after.clone()) || text.has(q.outside, before.clone());
         let inside = text.has(q.inside, after.clone()) || text.has(q.inside, before.clone());
         if !(unit || outside || inside) {
             continue;
         }
         // "12 C" is Celsius; "58 grados" or "20 degrees" inside is Celsius only when small.
-        let celsius = text.has(q.celsius, i + 1..(i + 3).min(sentence.end));
-        let fahrenheit = text.has(q.fahrenheit, i + 1..(i + 2).min(sentence.end));
+        let celsius =
+            stuck_unit == Some(true) || text.has(q.celsius, i + 1..(i + 3).min(sentence.end));
+        let fahrenheit =
+            stuck_unit == Some(false) || text.has(q.fahrenheit, i + 1..(i + 2).min(sentence.end));
         let as_celsius = if outside {
             celsius
         } else {

@@ -6,7 +6,8 @@
 //!   smell gas?", "worried the pipes might freeze");
 //! - **over**: the sentence says it is fixed or fine now, or long past ("it flooded last week,
 //!   fine now"), and nothing in the fact's clause or before it says it goes on ("the leak from
-//!   last week is back and worse now");
+//!   last week is back and worse now"), nor says "now" before it in its clause when what makes
+//!   it over is in another ("it flooded last month, but now water is dripping from the light");
 //! - **stopped water**: a later "it stopped" or "I shut the valve" (a flood becomes urgent, a leak
 //!   contained).
 
@@ -130,7 +131,8 @@ pub fn hypothetical(e: &Engine, text: &Text, start: usize) -> Option<Range<usize
 }
 
 /// The words that make a fact at `hit` over: fixed, fine now or long past, in its sentence (or,
-/// for "fixed", the next one), with nothing in its clause or before it saying it goes on.
+/// for "fixed", the next one), with nothing in its clause or before it saying it goes on, and no
+/// "now" before it in its clause when what makes it over is in another clause.
 pub fn over(e: &Engine, text: &Text, hit: Range<usize>) -> Option<Range<usize>> {
     let sentence = text.sentence_of(hit.start);
     let next = text
@@ -157,5 +159,19 @@ pub fn over(e: &Engine, text: &Text, hit: Range<usize>) -> Option<Range<usize>> 
             })
             .any(|m| negation_before(e, text, m.start, false).is_none())
     });
-    (!goes_on).then_some(why)
+    // "It flooded last month, but now water is dripping from the light": a present marker
+    // before the fact in its clause, when what makes it over stands in another clause.
+    let now = !clause.contains(&why.start)
+        && e.q.present.iter().any(|&p| {
+            text.found
+                .within(p, clause.start.max(sentence.start)..hit.start)
+                // The "now" of "fine now" says it is over.
+                .filter(|m| {
+                    resolved
+                        .as_ref()
+                        .is_none_or(|r| !(r.start <= m.start && m.start < r.end))
+                })
+                .any(|m| negation_before(e, text, m.start, false).is_none())
+        });
+    (!goes_on && !now).then_some(why)
 }

@@ -134,7 +134,7 @@ pub fn settle(e: &Engine, text: &Text, hits: &mut [Hit]) {
                     && !text.has(q.plumbing_parts, clause.clone())
                 {
                     // A dishwasher or washer that leaks can wait unused; the pipe behind it can't.
-                    Fact::ApplianceFault
+                    Fact::ApplianceLeak
                 } else if text.has(q.minor, clause) && !text.has(q.damage, sentence) {
                     Fact::MinorLeak
                 } else {
