@@ -407,6 +407,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 && t.emergency.is_none()
             {
                 t.tips = tips.clone();
+                t.tip_keys.clear();
             }
             let alert = t.priority == Priority::Emergency;
             let mut probe = wo.clone();

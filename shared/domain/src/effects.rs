@@ -5,7 +5,7 @@ use crate::decide::Context;
 use crate::localtime::{format_deadline, format_instant, format_window, format_window_in};
 use crate::messages::{for_sms, render_in};
 use crate::portfolio::{Vendor, VendorId};
-use crate::triage::{safety_instructions_in, tip_in};
+use crate::triage::{safety_instructions_in, tips_in};
 use crate::types::{Language, Priority};
 use crate::workorder::*;
 
@@ -406,10 +406,9 @@ pub fn effects(
         } => {
             if triage.emergency.is_none() && !triage.tips.is_empty() {
                 let lang = o.lang();
-                let tips: String = triage
-                    .tips
+                let tips: String = tips_in(triage, lang)
                     .iter()
-                    .map(|t| format!("- {}\n", tip_in(t, lang)))
+                    .map(|t| format!("- {t}\n"))
                     .collect();
                 let extra = [("tips", tips), ("link", links.tenant_status(wo))];
                 o.tenant_email("tenant.tips.email", "tenant.tips.subject", &extra, None);

@@ -1,6 +1,7 @@
 //! Mendwork's pure domain core: work-order state machine, triage, SMS grammar, policies and
 //! time-zone math. No async, no I/O, no AWS: time and ids come in as arguments.
 
+pub mod advice;
 pub mod config;
 pub mod decide;
 pub mod effects;

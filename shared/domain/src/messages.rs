@@ -505,12 +505,18 @@ pub fn render_in(
             .messages
             .get(&format!("{key}{SPANISH_SUFFIX}"))
             .map(String::as_str)
-            .or_else(|| DEFAULTS_ES.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)),
+            .or_else(|| DEFAULTS_ES.iter().find(|(k, _)| *k == key).map(|(_, t)| *t))
+            .or_else(|| {
+                crate::advice::is_spanish_key(key)
+                    .then(|| crate::advice::text(key, lang))
+                    .flatten()
+            }),
         Language::En => None,
     };
     let template = spanish
         .or_else(|| portfolio.messages.get(key).map(String::as_str))
         .or_else(|| DEFAULTS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t))
+        .or_else(|| crate::advice::text(key, Language::En))
         .unwrap_or(key);
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
@@ -571,19 +577,22 @@ pub fn for_sms(text: String, lang: Language) -> String {
 
 /// True when `key` has a default text.
 pub fn is_key(key: &str) -> bool {
-    KEYS.contains(&key)
+    KEYS.contains(&key) || crate::advice::is_key(key)
 }
 
 /// True when a portfolio may override `key` under `messages:`: a message key, or a key with a
 /// Spanish text followed by [`SPANISH_SUFFIX`].
 pub fn is_override_key(key: &str) -> bool {
     is_key(key)
-        || key
-            .strip_suffix(SPANISH_SUFFIX)
-            .is_some_and(|k| DEFAULTS_ES.iter().any(|(d, _)| *d == k))
+        || key.strip_suffix(SPANISH_SUFFIX).is_some_and(|k| {
+            DEFAULTS_ES.iter().any(|(d, _)| *d == k) || crate::advice::is_spanish_key(k)
+        })
 }
 
 /// The keys that have a Spanish text (each also has an English one).
 pub fn spanish_keys() -> impl Iterator<Item = &'static str> {
-    DEFAULTS_ES.iter().map(|(k, _)| *k)
+    DEFAULTS_ES
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(crate::advice::keys().filter(|k| crate::advice::is_spanish_key(k)))
 }

@@ -177,7 +177,8 @@ pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
         (Sender::Vendor(_), Status::Completed) => "Reply INVOICE and the amount.",
         (Sender::Tenant, _) if wo.proposal.is_some() => "Reply YES to confirm the time or NO.",
         (Sender::Tenant, Status::Completed) => "Reply 1 to 5 to rate the repair.",
-        (Sender::Tenant, _) => "Reply RESCHEDULE or CANCEL.",
+        // Not CANCEL: carriers read it alone as an opt-out from every text.
+        (Sender::Tenant, _) => "Reply RESCHEDULE or WITHDRAW.",
         _ => "",
     }
 }
@@ -192,7 +193,7 @@ pub fn expected_replies_in(wo: &WorkOrder, sender: &Sender, lang: Language) -> &
         (Language::Es, Sender::Tenant) if wo.phase() == Status::Completed => {
             "Responda de 1 a 5 para calificar la reparacion."
         }
-        (Language::Es, Sender::Tenant) => "Responda REPROGRAMAR o CANCELAR.",
+        (Language::Es, Sender::Tenant) => "Responda REPROGRAMAR o ANULAR.",
         _ => expected_replies(wo, sender),
     }
 }

@@ -305,7 +305,7 @@ fn every_reply_word_the_spanish_texts_suggest_means_what_its_english_counterpart
         ("SI", "YES"),
         ("NO", "NO"),
         ("REPROGRAMAR", "RESCHEDULE"),
-        ("CANCELAR", "CANCEL"),
+        ("ANULAR", "WITHDRAW"),
         ("ARREGLADO", "FIXED"),
     ] {
         assert_eq!(

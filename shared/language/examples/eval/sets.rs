@@ -1,39 +1,46 @@
-//! Measures how well Mendwork understands people, on the labelled data sets in `data/`:
-//! triage of tenant descriptions (trade, priority, emergency kind) and the SMS reply grammar
-//! (intent and its key fields).
-//!
-//! ```sh
-//! cargo run -p mendwork-domain --example eval            # everything: figures, matrices, misses
-//! cargo run -p mendwork-domain --example eval -- triage  # only the descriptions
-//! cargo run -p mendwork-domain --example eval -- sms     # only the replies
-//! cargo run -p mendwork-domain --example eval -- --summary   # headline figures only
-//! ```
-//!
-//! It prints accuracy overall and per class, precision per class, the confusion matrices (trade,
-//! priority, emergency kind, intent), emergency recall and precision, and every miss with what the
-//! rules saw, so that whoever improves `triage.rs` or `sms.rs` knows where to look; then the
-//! headline figures and misses of the held-out sets (`data/holdout_*.csv`, written after the rules
-//! were tuned). `tests/eval.rs` includes this file as a module and fails when the figures fall
-//! below the levels it records. The figures and how to add examples: `docs/understanding.md`.
+//! The labelled data sets and how the engine does on them: loading, running, counting. Shared
+//! by the eval example (which prints) and the gate test (which holds the figures).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use mendwork_domain::sms::{Intent, ParsedReply, parse_reply};
-use mendwork_domain::triage::{Triage, TriageInput, triage};
-use mendwork_domain::{EmergencyKind, Priority, Trade};
+use mendwork_language::replies::{Intent, ParsedReply, parse_reply};
+use mendwork_language::triage::{Assessment, SafetyQuestion, TriageInput, triage};
+use mendwork_language::{EmergencyKind, Priority, Trade};
 
-/// The tenant descriptions (see the header of the file for the labels).
-pub const DESCRIPTIONS_CSV: &str = include_str!("../data/descriptions.csv");
-/// The vendor and tenant SMS replies (see the header of the file for the labels).
-pub const REPLIES_CSV: &str = include_str!("../data/replies.csv");
-/// Descriptions written after the rules were tuned, never used to tune them.
-pub const HOLDOUT_DESCRIPTIONS_CSV: &str = include_str!("../data/holdout_descriptions.csv");
-/// Replies written after the rules were tuned, never used to tune them.
-pub const HOLDOUT_REPLIES_CSV: &str = include_str!("../data/holdout_replies.csv");
+/// A data set: its file name and text.
+#[derive(Debug, Clone, Copy)]
+pub struct Set {
+    pub file: &'static str,
+    pub text: &'static str,
+}
 
-/// The sender's local date every reply of the data set is read against (a Tuesday).
+macro_rules! set {
+    ($file:literal) => {
+        Set {
+            file: $file,
+            text: include_str!(concat!("../../data/", $file)),
+        }
+    };
+}
+
+/// The descriptions the engine is tuned on: the first round's and this round's.
+pub const MAIN_DESCRIPTIONS: [Set; 2] = [set!("descriptions.csv"), set!("descriptions_more.csv")];
+/// Written after the first round's rules were tuned, then used to fix them: no longer blind.
+pub const HOLDOUT_DESCRIPTIONS: Set = set!("holdout_descriptions.csv");
+/// Written in one go before this round's engine and frozen: only their figures are printed,
+/// never their misses, so that nobody tunes on them.
+pub const BLIND_DESCRIPTIONS: Set = set!("blind_descriptions.csv");
+/// Written in one go at the end of this round, after the engine was tuned, without looking at
+/// any of its misses, and frozen: the real estimate. Figures only, like the blind set.
+pub const FRESH_DESCRIPTIONS: Set = set!("fresh_descriptions.csv");
+/// The replies the parser is tuned on.
+pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];
+pub const HOLDOUT_REPLIES: Set = set!("holdout_replies.csv");
+pub const BLIND_REPLIES: Set = set!("blind_replies.csv");
+pub const FRESH_REPLIES: Set = set!("fresh_replies.csv");
+
+/// The sender's local date every reply of the data sets is read against (a Tuesday).
 pub fn replies_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 10).unwrap_or_default()
 }
@@ -147,15 +154,19 @@ fn expect_header(found: &[String], wanted: &[&str]) -> Result<(), String> {
 /// One labelled tenant description.
 #[derive(Debug, Clone)]
 pub struct DescriptionCase {
+    pub file: &'static str,
     pub line: usize,
     pub trade: Trade,
     pub priority: Priority,
     pub emergency: Option<EmergencyKind>,
     pub cold_weather: bool,
+    /// The safety question that would settle an open danger (`none` when there is none), for
+    /// the files that label it.
+    pub ask: Option<String>,
     pub text: String,
 }
 
-pub const EMERGENCY_KINDS: [EmergencyKind; 8] = [
+pub const EMERGENCY_KINDS: [EmergencyKind; 9] = [
     EmergencyKind::Gas,
     EmergencyKind::CarbonMonoxide,
     EmergencyKind::Flooding,
@@ -164,6 +175,18 @@ pub const EMERGENCY_KINDS: [EmergencyKind; 8] = [
     EmergencyKind::NoHeat,
     EmergencyKind::Lockout,
     EmergencyKind::SecurityBreach,
+    EmergencyKind::PersonTrapped,
+];
+
+/// The labels of the `ask` column.
+pub const ASKS: [&str; 7] = [
+    "none",
+    "water_electric",
+    "gas_smell",
+    "burning_smell",
+    "cold_inside",
+    "entry_unsecured",
+    "person_trapped",
 ];
 
 pub const PRIORITIES: [Priority; 3] = [Priority::Emergency, Priority::Urgent, Priority::Routine];
@@ -180,6 +203,7 @@ pub fn kind_name(kind: Option<EmergencyKind>) -> &'static str {
         Some(EmergencyKind::NoHeat) => "no_heat",
         Some(EmergencyKind::Lockout) => "lockout",
         Some(EmergencyKind::SecurityBreach) => "security_breach",
+        Some(EmergencyKind::PersonTrapped) => "person_trapped",
     }
 }
 
@@ -197,21 +221,37 @@ fn parse_priority(s: &str) -> Option<Priority> {
     PRIORITIES.into_iter().find(|p| p.as_str() == s)
 }
 
-pub fn load_descriptions(csv: &str) -> Result<Vec<DescriptionCase>, String> {
-    let Csv { header, rows } = parse_csv(csv)?;
-    expect_header(
-        &header,
-        &[
-            "trade",
-            "priority",
-            "emergency",
-            "cold_weather",
-            "description",
-        ],
-    )?;
+pub fn load_descriptions(set: Set) -> Result<Vec<DescriptionCase>, String> {
+    let Csv { header, rows } = parse_csv(set.text).map_err(|e| format!("{}: {e}", set.file))?;
+    let with_ask = header.len() == 6;
+    if with_ask {
+        expect_header(
+            &header,
+            &[
+                "trade",
+                "priority",
+                "emergency",
+                "cold_weather",
+                "ask",
+                "description",
+            ],
+        )?;
+    } else {
+        expect_header(
+            &header,
+            &[
+                "trade",
+                "priority",
+                "emergency",
+                "cold_weather",
+                "description",
+            ],
+        )?;
+    }
     let mut cases = Vec::new();
     for (line, row) in rows {
-        let bad = |what: &str, value: &str| format!("line {line}: unknown {what} {value:?}");
+        let file = set.file;
+        let bad = |what: &str, value: &str| format!("{file}:{line}: unknown {what} {value:?}");
         let trade = Trade::parse(&row[0]).ok_or_else(|| bad("trade", &row[0]))?;
         let priority = parse_priority(&row[1]).ok_or_else(|| bad("priority", &row[1]))?;
         let emergency = parse_kind(&row[2]).ok_or_else(|| bad("emergency", &row[2]))?;
@@ -222,16 +262,31 @@ pub fn load_descriptions(csv: &str) -> Result<Vec<DescriptionCase>, String> {
         };
         if emergency.is_some() != (priority == Priority::Emergency) {
             return Err(format!(
-                "line {line}: an emergency kind goes with priority emergency, and only then"
+                "{file}:{line}: an emergency kind goes with priority emergency, and only then"
             ));
         }
+        let ask = if with_ask {
+            if !ASKS.contains(&row[4].as_str()) {
+                return Err(bad("ask", &row[4]));
+            }
+            if emergency.is_some() && row[4] != "none" {
+                return Err(format!(
+                    "{file}:{line}: an emergency leaves no danger open, so its ask is none"
+                ));
+            }
+            Some(row[4].clone())
+        } else {
+            None
+        };
         cases.push(DescriptionCase {
+            file: set.file,
             line,
             trade,
             priority,
             emergency,
             cold_weather,
-            text: row[4].clone(),
+            ask,
+            text: row[row.len() - 1].clone(),
         });
     }
     Ok(cases)
@@ -241,7 +296,7 @@ pub fn load_descriptions(csv: &str) -> Result<Vec<DescriptionCase>, String> {
 #[derive(Debug, Clone)]
 pub struct TriageResult {
     pub case: DescriptionCase,
-    pub got: Triage,
+    pub got: Assessment,
 }
 
 impl TriageResult {
@@ -256,6 +311,14 @@ impl TriageResult {
     }
     pub fn all_ok(&self) -> bool {
         self.trade_ok() && self.priority_ok() && self.kind_ok()
+    }
+    /// The safety question asked, as the data sets spell it (`none` for no question).
+    pub fn ask(&self) -> &'static str {
+        self.got.question.map_or("none", SafetyQuestion::label)
+    }
+    /// `None` when the set does not label safety questions.
+    pub fn ask_ok(&self) -> Option<bool> {
+        self.case.ask.as_deref().map(|want| want == self.ask())
     }
 }
 
@@ -291,6 +354,15 @@ pub struct TriageFigures {
     pub flagged: usize,
     /// ... that are labelled emergency.
     pub flagged_right: usize,
+    /// Descriptions labelled routine.
+    pub routine: usize,
+    /// ... that triage calls an emergency (a PM and a vendor woken for nothing).
+    pub routine_flagged: usize,
+    /// Trade and priority both right.
+    pub trade_and_priority_ok: usize,
+    /// Descriptions labelled with a safety question (or none), and those asked the right one.
+    pub asks: usize,
+    pub asks_ok: usize,
 }
 
 pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
@@ -310,6 +382,14 @@ pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
         f.emergencies_right_kind += usize::from(labelled && r.kind_ok());
         f.flagged += usize::from(flagged);
         f.flagged_right += usize::from(labelled && flagged);
+        let routine = r.case.priority == Priority::Routine;
+        f.routine += usize::from(routine);
+        f.routine_flagged += usize::from(routine && flagged);
+        f.trade_and_priority_ok += usize::from(r.trade_ok() && r.priority_ok());
+        if let Some(ok) = r.ask_ok() {
+            f.asks += 1;
+            f.asks_ok += usize::from(ok);
+        }
     }
     f
 }
@@ -320,6 +400,7 @@ pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
 /// One labelled SMS reply.
 #[derive(Debug, Clone)]
 pub struct ReplyCase {
+    pub file: &'static str,
     pub line: usize,
     pub who: String,
     pub intent: String,
@@ -404,28 +485,30 @@ pub fn fields_of(parsed: &ParsedReply) -> BTreeMap<String, String> {
     f
 }
 
-pub fn load_replies(csv: &str) -> Result<Vec<ReplyCase>, String> {
-    let Csv { header, rows } = parse_csv(csv)?;
+pub fn load_replies(set: Set) -> Result<Vec<ReplyCase>, String> {
+    let Csv { header, rows } = parse_csv(set.text).map_err(|e| format!("{}: {e}", set.file))?;
+    let file = set.file;
     expect_header(&header, &["who", "intent", "fields", "text"])?;
     let mut cases = Vec::new();
     for (line, row) in rows {
         if !["vendor", "tenant"].contains(&row[0].as_str()) {
-            return Err(format!("line {line}: unknown sender {:?}", row[0]));
+            return Err(format!("{file}:{line}: unknown sender {:?}", row[0]));
         }
         if !INTENTS.contains(&row[1].as_str()) {
-            return Err(format!("line {line}: unknown intent {:?}", row[1]));
+            return Err(format!("{file}:{line}: unknown intent {:?}", row[1]));
         }
         let mut fields = BTreeMap::new();
         for pair in row[2].split_whitespace() {
             let (k, v) = pair
                 .split_once('=')
-                .ok_or_else(|| format!("line {line}: field {pair:?} is not key=value"))?;
+                .ok_or_else(|| format!("{file}:{line}: field {pair:?} is not key=value"))?;
             if !FIELD_KEYS.contains(&k) {
-                return Err(format!("line {line}: unknown field {k:?}"));
+                return Err(format!("{file}:{line}: unknown field {k:?}"));
             }
             fields.insert(k.to_string(), v.to_string());
         }
         cases.push(ReplyCase {
+            file,
             line,
             who: row[0].clone(),
             intent: row[1].clone(),
@@ -493,298 +576,19 @@ pub fn reply_figures(results: &[ReplyResult]) -> ReplyFigures {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reports
-
-/// `93.4% (341/365)`.
-pub fn pct(ok: usize, total: usize) -> String {
-    if total == 0 {
-        return "-".to_string();
+/// Every case of several sets, in order.
+pub fn load_all_descriptions(sets: &[Set]) -> Result<Vec<DescriptionCase>, String> {
+    let mut out = Vec::new();
+    for s in sets {
+        out.extend(load_descriptions(*s)?);
     }
-    let p = 100.0 * ok as f64 / total as f64;
-    format!("{p:.1}% ({ok}/{total})")
+    Ok(out)
 }
 
-/// Per-class accuracy (share of each labelled class read right, i.e. recall) and precision (share
-/// of each predicted class that was right), then the confusion matrix, rows labelled, columns
-/// predicted.
-fn class_table(out: &mut String, title: &str, classes: &[&str], pairs: &[(&str, &str)]) {
-    let count = |f: &dyn Fn(&(&str, &str)) -> bool| pairs.iter().filter(|p| f(p)).count();
-    let _ = writeln!(out, "\n{title} per class");
-    let _ = writeln!(
-        out,
-        "  {:<16} {:>5}  {:<22} {:<22}",
-        "class", "n", "accuracy (recall)", "precision"
-    );
-    for c in classes {
-        let labelled = count(&|p| p.0 == *c);
-        let predicted = count(&|p| p.1 == *c);
-        let right = count(&|p| p.0 == *c && p.1 == *c);
-        if labelled == 0 && predicted == 0 {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "  {c:<16} {labelled:>5}  {:<22} {:<22}",
-            pct(right, labelled),
-            pct(right, predicted)
-        );
+pub fn load_all_replies(sets: &[Set]) -> Result<Vec<ReplyCase>, String> {
+    let mut out = Vec::new();
+    for s in sets {
+        out.extend(load_replies(*s)?);
     }
-    let shown: Vec<&str> = classes
-        .iter()
-        .copied()
-        .filter(|c| pairs.iter().any(|p| p.0 == *c || p.1 == *c))
-        .collect();
-    let abbrev = |c: &str| -> String { c.chars().take(5).collect() };
-    let _ = writeln!(
-        out,
-        "\n{title} confusion matrix (rows: labelled, columns: predicted)"
-    );
-    let mut head = format!("  {:<16}", "");
-    for c in &shown {
-        let _ = write!(head, " {:>5}", abbrev(c));
-    }
-    let _ = writeln!(out, "{head}");
-    for row in &shown {
-        let mut line = format!("  {row:<16}");
-        for col in &shown {
-            let n = count(&|p| p.0 == *row && p.1 == *col);
-            let cell = if n == 0 {
-                ".".to_string()
-            } else {
-                n.to_string()
-            };
-            let _ = write!(line, " {cell:>5}");
-        }
-        let _ = writeln!(out, "{line}");
-    }
-}
-
-pub fn triage_summary(title: &str, f: &TriageFigures) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{title}: {} tenant descriptions", f.total);
-    let _ = writeln!(
-        out,
-        "  trade accuracy            {}",
-        pct(f.trade_ok, f.total)
-    );
-    let _ = writeln!(
-        out,
-        "  priority accuracy         {}",
-        pct(f.priority_ok, f.total)
-    );
-    let _ = writeln!(
-        out,
-        "  emergency kind accuracy   {}",
-        pct(f.kind_ok, f.total)
-    );
-    let _ = writeln!(
-        out,
-        "  all three right           {}",
-        pct(f.all_ok, f.total)
-    );
-    let _ = writeln!(
-        out,
-        "  emergency recall          {}",
-        pct(f.emergencies_found, f.emergencies)
-    );
-    let _ = writeln!(
-        out,
-        "  emergency recall, kind    {}",
-        pct(f.emergencies_right_kind, f.emergencies)
-    );
-    let _ = writeln!(
-        out,
-        "  emergency precision       {}",
-        pct(f.flagged_right, f.flagged)
-    );
-    out
-}
-
-pub fn triage_misses(file: &str, results: &[TriageResult]) -> String {
-    let mut out = String::new();
-    let missed: Vec<&TriageResult> = results.iter().filter(|r| !r.all_ok()).collect();
-    let _ = writeln!(out, "\nTriage misses in {file} ({}):", missed.len());
-    for r in missed {
-        let mut wrong = Vec::new();
-        if !r.trade_ok() {
-            wrong.push(format!(
-                "trade {} (want {})",
-                r.got.trade.as_str(),
-                r.case.trade.as_str()
-            ));
-        }
-        if !r.priority_ok() {
-            wrong.push(format!(
-                "priority {} (want {})",
-                r.got.priority.as_str(),
-                r.case.priority.as_str()
-            ));
-        }
-        if !r.kind_ok() {
-            wrong.push(format!(
-                "emergency {} (want {})",
-                kind_name(r.got.emergency),
-                kind_name(r.case.emergency)
-            ));
-        }
-        let cold = if r.case.cold_weather { " [cold]" } else { "" };
-        let _ = writeln!(
-            out,
-            "  {file}:{}{cold} {:?}\n      {}\n      drivers: {}",
-            r.case.line,
-            r.case.text,
-            wrong.join(", "),
-            r.got.drivers.join("; ")
-        );
-    }
-    out
-}
-
-pub fn triage_report(results: &[TriageResult]) -> String {
-    let mut out = triage_summary("Triage", &triage_figures(results));
-
-    let trades: Vec<&str> = Trade::ALL.iter().map(|t| t.as_str()).collect();
-    let pairs: Vec<(&str, &str)> = results
-        .iter()
-        .map(|r| (r.case.trade.as_str(), r.got.trade.as_str()))
-        .collect();
-    class_table(&mut out, "Trade", &trades, &pairs);
-
-    let priorities: Vec<&str> = PRIORITIES.iter().map(|p| p.as_str()).collect();
-    let pairs: Vec<(&str, &str)> = results
-        .iter()
-        .map(|r| (r.case.priority.as_str(), r.got.priority.as_str()))
-        .collect();
-    class_table(&mut out, "Priority", &priorities, &pairs);
-
-    let mut kinds: Vec<&str> = EMERGENCY_KINDS
-        .iter()
-        .map(|k| kind_name(Some(*k)))
-        .collect();
-    kinds.push("none");
-    let pairs: Vec<(&str, &str)> = results
-        .iter()
-        .map(|r| (kind_name(r.case.emergency), kind_name(r.got.emergency)))
-        .collect();
-    class_table(&mut out, "Emergency kind", &kinds, &pairs);
-
-    out
-}
-
-pub fn reply_summary(title: &str, f: &ReplyFigures) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{title}: {} vendor and tenant replies", f.total);
-    let _ = writeln!(
-        out,
-        "  intent accuracy           {}",
-        pct(f.intent_ok, f.total)
-    );
-    let _ = writeln!(out, "  intent and fields exact   {}", pct(f.exact, f.total));
-    let _ = writeln!(
-        out,
-        "  money recorded wrongly    {} (must be 0)",
-        f.wrong_money
-    );
-    out
-}
-
-fn show_fields(f: &BTreeMap<String, String>) -> String {
-    f.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub fn reply_misses(file: &str, results: &[ReplyResult]) -> String {
-    let mut out = String::new();
-    let missed: Vec<&ReplyResult> = results.iter().filter(|r| !r.exact()).collect();
-    let _ = writeln!(out, "\nSMS misses in {file} ({}):", missed.len());
-    for r in missed {
-        let want = format!("{} {}", r.case.intent, show_fields(&r.case.fields));
-        let got = format!("{} {}", r.intent(), show_fields(&fields_of(&r.got)));
-        let _ = writeln!(
-            out,
-            "  {file}:{} ({}) {:?}\n      got  {}   {:?}\n      want {}",
-            r.case.line,
-            r.case.who,
-            r.case.text,
-            got.trim(),
-            r.got.intent,
-            want.trim()
-        );
-    }
-    out
-}
-
-pub fn reply_report(results: &[ReplyResult]) -> String {
-    let mut out = reply_summary("SMS replies", &reply_figures(results));
-    for who in ["vendor", "tenant"] {
-        let theirs: Vec<&ReplyResult> = results.iter().filter(|r| r.case.who == who).collect();
-        let ok = theirs.iter().filter(|r| r.intent_ok()).count();
-        let _ = writeln!(out, "  intent accuracy, {who:<7} {}", pct(ok, theirs.len()));
-    }
-    let pairs: Vec<(&str, &str)> = results
-        .iter()
-        .map(|r| (r.case.intent.as_str(), r.intent()))
-        .collect();
-    class_table(&mut out, "Intent", &INTENTS, &pairs);
-
-    out
-}
-
-fn main() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let summary = args.iter().any(|a| a == "--summary");
-    let only_triage = args.iter().any(|a| a == "triage");
-    let only_sms = args.iter().any(|a| a == "sms");
-    if let Some(other) = args
-        .iter()
-        .find(|a| !["--summary", "triage", "sms"].contains(&a.as_str()))
-    {
-        return Err(format!(
-            "unknown argument {other:?}; use [triage|sms] [--summary]"
-        ));
-    }
-    if !only_sms {
-        let main = run_triage(&load_descriptions(DESCRIPTIONS_CSV)?);
-        let held = run_triage(&load_descriptions(HOLDOUT_DESCRIPTIONS_CSV)?);
-        if summary {
-            print!("{}", triage_summary("Triage", &triage_figures(&main)));
-        } else {
-            print!("{}", triage_report(&main));
-            print!("{}", triage_misses("descriptions.csv", &main));
-        }
-        println!();
-        print!(
-            "{}",
-            triage_summary("Triage, held out", &triage_figures(&held))
-        );
-        if !summary {
-            print!("{}", triage_misses("holdout_descriptions.csv", &held));
-        }
-    }
-    if !only_triage {
-        if !only_sms {
-            println!();
-        }
-        let today = replies_today();
-        let main = run_replies(&load_replies(REPLIES_CSV)?, today);
-        let held = run_replies(&load_replies(HOLDOUT_REPLIES_CSV)?, today);
-        if summary {
-            print!("{}", reply_summary("SMS replies", &reply_figures(&main)));
-        } else {
-            print!("{}", reply_report(&main));
-            print!("{}", reply_misses("replies.csv", &main));
-        }
-        println!();
-        print!(
-            "{}",
-            reply_summary("SMS replies, held out", &reply_figures(&held))
-        );
-        if !summary {
-            print!("{}", reply_misses("holdout_replies.csv", &held));
-        }
-    }
-    Ok(())
+    Ok(out)
 }

@@ -1,0 +1,117 @@
+//! Measures how well Mendwork understands people, on the labelled data sets in `data/`: triage
+//! of tenant descriptions (trade, priority, emergency kind, safety question) and the reply parser
+//! (intent and its key fields).
+//!
+//! ```sh
+//! cargo run -p mendwork-language --example eval            # everything: figures, matrices, misses
+//! cargo run -p mendwork-language --example eval -- triage  # only the descriptions
+//! cargo run -p mendwork-language --example eval -- sms     # only the replies
+//! cargo run -p mendwork-language --example eval -- --summary   # headline figures only
+//! cargo run -p mendwork-language --example eval -- --dev       # no blind sets (while tuning)
+//! ```
+//!
+//! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`) and the old held-out
+//! ones it prints the figures, per-class tables, confusion matrices and every miss with what the
+//! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`) the figures and tables only, never the misses,
+//! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
+//! add examples: `docs/understanding.md`.
+
+mod report;
+mod sets;
+
+use report::*;
+use sets::*;
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let summary = args.iter().any(|a| a == "--summary");
+    let only_triage = args.iter().any(|a| a == "triage");
+    let only_sms = args.iter().any(|a| a == "sms");
+    let blind_too = !args.iter().any(|a| a == "--dev");
+    if let Some(other) = args
+        .iter()
+        .find(|a| !["--summary", "--dev", "triage", "sms"].contains(&a.as_str()))
+    {
+        return Err(format!(
+            "unknown argument {other:?}; use [triage|sms] [--summary] [--dev]"
+        ));
+    }
+    if !only_sms {
+        let main = run_triage(&load_all_descriptions(&MAIN_DESCRIPTIONS)?);
+        let held = run_triage(&load_descriptions(HOLDOUT_DESCRIPTIONS)?);
+        let title = "Triage, main sets";
+        if summary {
+            print!("{}", triage_summary(title, &triage_figures(&main)));
+        } else {
+            print!("{}", triage_report(title, &main));
+            print!("{}", triage_misses("the main sets", &main));
+        }
+        println!();
+        print!(
+            "{}",
+            triage_summary("Triage, old held-out set", &triage_figures(&held))
+        );
+        if !summary {
+            print!("{}", triage_misses("the old held-out set", &held));
+        }
+        // Figures only: the misses of a blind set are never printed.
+        let blind_sets: &[(Set, &str)] = if blind_too {
+            &[
+                (BLIND_DESCRIPTIONS, "Triage, BLIND"),
+                (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
+            ]
+        } else {
+            &[]
+        };
+        for &(set, title) in blind_sets {
+            let blind = run_triage(&load_descriptions(set)?);
+            println!();
+            if summary {
+                print!("{}", triage_summary(title, &triage_figures(&blind)));
+            } else {
+                print!("{}", triage_report(title, &blind));
+            }
+        }
+    }
+    if !only_triage {
+        if !only_sms {
+            println!();
+        }
+        let today = replies_today();
+        let main = run_replies(&load_all_replies(&MAIN_REPLIES)?, today);
+        let held = run_replies(&load_replies(HOLDOUT_REPLIES)?, today);
+        let title = "SMS replies, main sets";
+        if summary {
+            print!("{}", reply_summary(title, &reply_figures(&main)));
+        } else {
+            print!("{}", reply_report(title, &main));
+            print!("{}", reply_misses("the main sets", &main));
+        }
+        println!();
+        print!(
+            "{}",
+            reply_summary("SMS replies, old held-out set", &reply_figures(&held))
+        );
+        if !summary {
+            print!("{}", reply_misses("the old held-out set", &held));
+        }
+        let blind_sets: &[(Set, &str)] = if blind_too {
+            &[
+                (BLIND_REPLIES, "SMS replies, BLIND"),
+                (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
+            ]
+        } else {
+            &[]
+        };
+        for &(set, title) in blind_sets {
+            let blind = run_replies(&load_replies(set)?, today);
+            println!();
+            if summary {
+                print!("{}", reply_summary(title, &reply_figures(&blind)));
+            } else {
+                print!("{}", reply_report(title, &blind));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Choices: a slot number, the first or the last slot by its place, a rating.
+
+use super::ctx::{Ctx, ends_clause};
+use super::when::find_times;
+use super::words::words as w;
+use super::{Intent, unclear};
+use crate::types::Money;
+
+/// The highest number read as a slot or a rating: a bare 450 is money, asked about.
+const MAX_CHOICE: u32 = 20;
+
+pub(super) fn number(ctx: &Ctx) -> Option<Intent> {
+    // "TIME 2" is the start of a proposal, however incomplete.
+    if ctx.core.first().is_some_and(|&i| ctx.norm(i) == "time") {
+        return None;
+    }
+    // "⭐⭐⭐⭐⭐": as many stars as the rating.
+    if ctx
+        .core
+        .iter()
+        .all(|&i| w().star_words.contains(ctx.norm(i)))
+    {
+        let stars = u32::try_from(ctx.core.len()).ok()?;
+        return (1..=10).contains(&stars).then_some(Intent::Number(stars));
+    }
+    let alone = ctx.core.len() == 1;
+    let mut values: Vec<u32> = Vec::new();
+    for (pos, &i) in ctx.core.iter().enumerate() {
+        let norm = ctx.norm(i);
+        let after_slot = pos > 0 && w().slot_words.contains(ctx.norm(ctx.core[pos - 1]));
+        let rating = alone || w().star_words.contains(ctx.norm(i + 1));
+        // "I can do it for 850" is a price, not a choice.
+        let priced = pos > 0 && ["for", "$"].contains(&ctx.norm(ctx.core[pos - 1]));
+        if let Some(v) = choice_value(norm, alone || after_slot || rating, rating) {
+            if priced {
+                return None;
+            }
+            if !values.contains(&v) {
+                values.push(v);
+            }
+        } else if !w().slot_words.contains(norm) && !w().choice_context.contains(norm) {
+            return None;
+        }
+    }
+    match values.as_slice() {
+        [] => None,
+        // "450" alone is no slot and no rating: money, of a kind to ask about.
+        [v] if *v > MAX_CHOICE => alone.then(|| {
+            let m = Money::from_dollars(u64::from(*v));
+            unclear(format!(
+                "Is {m} an estimate or an invoice? Reply ESTIMATE {v} or INVOICE {v}"
+            ))
+        }),
+        [v] => Some(Intent::Number(*v)),
+        several => {
+            let listed: Vec<String> = several.iter().take(4).map(u32::to_string).collect();
+            let (last, first) = listed.split_last()?;
+            Some(unclear(format!(
+                "Which one did you mean: {} or {last}? Reply with one number.",
+                first.join(", ")
+            )))
+        }
+    }
+}
+
+/// "The earlier one" is slot 1 whatever the count; "the later one" is the last slot, which only
+/// the work order knows, hence [`Intent::LastSlot`].
+pub(super) fn slot_by_place(ctx: &Ctx) -> Option<Intent> {
+    let words: Vec<&str> = ctx.core.iter().map(|&i| ctx.norm(i)).collect();
+    let first = words.iter().filter(|x| w().first_place.contains(x)).count();
+    let last = words.iter().filter(|x| w().last_place.contains(x)).count();
+    let fits = words.iter().all(|x| {
+        w().first_place.contains(x)
+            || w().last_place.contains(x)
+            || w().slot_words.contains(x)
+            || w().choice_context.contains(x)
+            || w().place_nouns.contains(x)
+    });
+    if !fits || !words.iter().any(|x| w().place_nouns.contains(x)) {
+        return None;
+    }
+    match (first, last) {
+        (1, 0) => Some(Intent::Number(1)),
+        (0, 1) => Some(Intent::LastSlot),
+        _ => None,
+    }
+}
+
+/// A tenant's rating followed by a comment: "5! very fast", "3 - he was late", "2, still kind of
+/// leaking", "5 stars, great job", "5/5 would recommend", "5 great job". The score opens the
+/// message and ends its clause (or a word of a review follows it), and no other number or time
+/// follows.
+pub(super) fn rating_with_comment(ctx: &Ctx) -> Option<Intent> {
+    let (&first, rest) = ctx.core.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let norm = ctx.norm(first);
+    let scored = norm.contains('/');
+    let value = choice_value(norm, false, true).filter(|v| (1..=10).contains(v))?;
+    if !(scored || norm.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    // The score's own clause: "5 stars," or "5!" or "3 -".
+    let mut end = first;
+    if w().star_words.contains(ctx.norm(end + 1)) {
+        end += 1;
+    }
+    let closed = ends_clause(&ctx.tokens[end].raw)
+        || ctx.tokens.get(end + 1).is_some_and(|t| t.norm.is_empty())
+        || w().review_words.contains(ctx.norm(end + 1));
+    if !(scored || closed) {
+        return None;
+    }
+    let more_numbers = ctx.tokens[end + 1..]
+        .iter()
+        .any(|t| t.norm.bytes().any(|b| b.is_ascii_digit()));
+    let times_after = find_times(ctx).iter().any(|t| t.start > end);
+    (!more_numbers && !times_after).then_some(Intent::Number(value))
+}
+
+/// The number a word names: `2`, `#2`, `2nd`, `second`; spelled cardinals only when
+/// `cardinal_ok`; a score like `4/5` or `9/10` only when `rating_ok`, because otherwise it is a
+/// date.
+pub(super) fn choice_value(norm: &str, cardinal_ok: bool, rating_ok: bool) -> Option<u32> {
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = norm.strip_prefix('#').unwrap_or(norm);
+    if all_digits(digits) {
+        return digits.parse().ok();
+    }
+    if rating_ok
+        && let Some((score, scale)) = norm.split_once('/')
+        && (scale == "5" || scale == "10")
+        && all_digits(score)
+    {
+        let (score, scale): (u32, u32) = (score.parse().ok()?, scale.parse().ok()?);
+        return (score <= scale).then_some(score);
+    }
+    for suffix in ["st", "nd", "rd", "th"] {
+        if let Some(n) = norm.strip_suffix(suffix)
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+        {
+            return n.parse().ok();
+        }
+    }
+    let cardinals: &[(String, u32)] = if cardinal_ok {
+        &w().cardinal_words
+    } else {
+        &[]
+    };
+    w().ordinal_words
+        .iter()
+        .chain(cardinals)
+        .find(|(word, _)| word == norm)
+        .map(|(_, v)| *v)
+}

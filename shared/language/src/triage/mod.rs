@@ -1,0 +1,242 @@
+//! Triage of a tenant's description: trade, priority, emergency kind, the one safety question
+//! that would settle a danger the words leave open, the reasons, a diagnosis and safe tips.
+//!
+//! Explainable rules rather than a model, because a property manager must see why (every
+//! decision comes with the tenant's own words that drove it) and an emergency must never be
+//! missed; `docs/understanding.md` gives the measured figures and why this method was chosen.
+//!
+//! The pipeline:
+//!
+//! 1. [`text`]: the one normaliser's words, compound nouns joined (`water heater` →
+//!    `waterheater`, so a water heater is never heating), cut into clauses and sentences, and
+//!    every phrase of every rule and list matched in one pass.
+//! 2. [`settle`]: each rule (`rules/triage.yaml`, `rules/hazards.yaml`) turns its matches into
+//!    facts; [`scope`] voids those negated, hypothetical or over, and names the facts that need
+//!    the whole description.
+//! 3. [`hazards`]: whether the home is cold, and the dangers the words leave open.
+//! 4. The most dangerous emergency wins, then the first urgent fact, then the first routine one;
+//!    an open danger makes it urgent at least and names its question. [`trade`] picks the trade
+//!    around the deciding fact; [`explain`] words it.
+
+mod engine;
+mod explain;
+pub mod facts;
+mod hazards;
+mod scope;
+mod settle;
+mod text;
+mod trade;
+
+use std::ops::Range;
+
+pub use engine::{Engine, FILES as RULE_FILES, engine};
+pub use explain::MAX_TIPS;
+pub use facts::{Fact, SafetyQuestion, Tip};
+
+use crate::types::{EmergencyKind, Priority, Trade};
+
+/// What the tenant (or a property manager) told us about one problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TriageInput<'a> {
+    /// Free text as typed: any case, English or Spanish, typos welcome.
+    pub description: &'a str,
+    /// Set by a PM or chosen by the tenant: when present it always wins for the trade, but it
+    /// never hides an emergency the text shows.
+    pub category: Option<Trade>,
+    /// The form's "is this an emergency?" box.
+    pub tenant_says_emergency: bool,
+    /// The property's heating months cover today: without a temperature or words saying
+    /// otherwise, no heat is then an emergency.
+    pub cold_weather: bool,
+}
+
+impl<'a> TriageInput<'a> {
+    /// An input with only a description: no category, not flagged, outside the heating months.
+    pub fn new(description: &'a str) -> Self {
+        TriageInput {
+            description,
+            ..TriageInput::default()
+        }
+    }
+}
+
+/// What triage made of a description.
+///
+/// Invariants:
+/// - `priority == Priority::Emergency` exactly when `emergency.is_some()`.
+/// - `question` is `None` for an emergency; when it is `Some`, `priority` is at least urgent.
+/// - `trade` is the input's category when one was given.
+/// - `diagnosis` is one plain sentence ending with a period; `drivers` is never empty.
+/// - `tips` holds at most [`MAX_TIPS`], none unsafe for the situation, and for an emergency only
+///   a spare key (lockout) or thermostat checks (no heat).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub trade: Trade,
+    pub priority: Priority,
+    /// The most dangerous emergency the description shows, if any.
+    pub emergency: Option<EmergencyKind>,
+    /// The one yes/no question that would settle a danger the words leave open.
+    pub question: Option<SafetyQuestion>,
+    /// One plain sentence, e.g. "Likely a failed supply line under the kitchen sink: active
+    /// water leak."
+    pub diagnosis: String,
+    /// The facts that drove the decision, in the tenant's words.
+    pub drivers: Vec<String>,
+    pub tips: Vec<Tip>,
+}
+
+/// Why a matched fact does not count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Void {
+    /// A negator at this token ("no gas smell").
+    Negated(usize),
+    /// A question or a worry before it ("what if", "worried that").
+    Hypothetical(Range<usize>),
+    /// Fixed, fine now or long past.
+    Over(Range<usize>),
+}
+
+/// One match of a rule: token range `start..end`, and why it may not count.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub fact: Fact,
+    pub start: usize,
+    pub end: usize,
+    pub void: Option<Void>,
+    /// The later phrase saying the water stopped.
+    pub stopped_by: Option<Range<usize>>,
+}
+
+impl Hit {
+    pub fn active(&self) -> bool {
+        // A flood that stopped still happened: it lives on as `StoppedFlood`.
+        self.void.is_none() && (self.stopped_by.is_none() || self.fact == Fact::StoppedFlood)
+    }
+}
+
+/// The deciding fact: the most dangerous emergency, else the first urgent fact, else the first
+/// routine one.
+fn pick_primary<'h>(e: &Engine, hits: &'h [Hit], home_cold: bool) -> Option<&'h Hit> {
+    let active = || hits.iter().filter(|h| h.active());
+    let emergency = active()
+        .filter_map(|h| {
+            let kind = explain::emergency_of(e, h.fact, home_cold)?;
+            Some((e.facts.rank(kind), h))
+        })
+        .min_by_key(|(rank, h)| (*rank, h.start))
+        .map(|(_, h)| h);
+    emergency
+        .or_else(|| active().find(|h| e.facts.of(h.fact).level() == Priority::Urgent))
+        .or_else(|| active().next())
+}
+
+/// Triages one description. Deterministic: the same input always gives the same output; the work
+/// grows with the length of the description, never with its square.
+pub fn triage(input: &TriageInput) -> Assessment {
+    let e = engine();
+    let text = text::Text::new(e, input.description);
+    let mut hits = settle::scan(e, &text);
+    settle::settle(e, &text, &mut hits);
+    let cold = hazards::cold(e, &text);
+    hazards::settle_heat(e, &text, &mut hits, &cold);
+    let home_cold = match cold {
+        hazards::Cold::Yes(_) => true,
+        hazards::Cold::No(_) => false,
+        hazards::Cold::Unsaid => input.cold_weather,
+    };
+
+    let primary = pick_primary(e, &hits, home_cold);
+    let emergency = primary.and_then(|h| explain::emergency_of(e, h.fact, home_cold));
+    let open = if emergency.is_none() {
+        hazards::open_dangers(e, &text, &hits, &cold, input.cold_weather)
+            .into_iter()
+            .next()
+    } else {
+        None
+    };
+    let urgent_fact = primary.is_some_and(|h| e.facts.of(h.fact).level() == Priority::Urgent);
+    let priority = if emergency.is_some() {
+        Priority::Emergency
+    } else if input.tenant_says_emergency || urgent_fact || open.is_some() {
+        Priority::Urgent
+    } else {
+        Priority::Routine
+    };
+
+    let mut drivers = Vec::new();
+    explain::drivers(e, &text, &hits, primary, &cold, home_cold, &mut drivers);
+    if let Some((q, _, words)) = &open {
+        drivers.push(format!(
+            "\"{}\" leaves a danger open, so the tenant is asked: {}",
+            text.quote(words.clone()),
+            q.label()
+        ));
+    }
+    if input.tenant_says_emergency {
+        drivers.push(if emergency.is_some() {
+            "tenant marked it as an emergency".to_string()
+        } else if primary.is_some_and(|h| explain::emergency_of(e, h.fact, true).is_some()) {
+            "tenant marked it as an emergency, but it is only one when the home is cold".to_string()
+        } else {
+            "tenant marked it as an emergency, but the description shows no emergency sign"
+                .to_string()
+        });
+    }
+
+    // With no fact that counts, one that is over, stopped or only feared still says whose trade
+    // it is: "it flooded last year, the wall still smells musty" is for a plumber.
+    let about = primary.or_else(|| {
+        hits.iter().find(|h| {
+            matches!(h.void, Some(Void::Over(_) | Void::Hypothetical(_))) || h.stopped_by.is_some()
+        })
+    });
+    let scored = trade::choose(e, &text, about);
+    let trade = match input.category {
+        Some(category) => {
+            drivers.push(format!("category set to {}", category.as_str()));
+            category
+        }
+        None => {
+            drivers.push(scored.reason(e, about));
+            scored.trade
+        }
+    };
+
+    Assessment {
+        trade,
+        priority,
+        emergency,
+        question: open.map(|(q, _, _)| q),
+        diagnosis: explain::diagnosis(e, &text, primary, trade, home_cold),
+        drivers,
+        tips: explain::tips(e, &text, &hits, primary, emergency),
+    }
+}
+
+/// For the tests that hold the rules to the labelled data: each rule (in the order of
+/// `rules/triage.yaml` then `rules/hazards.yaml`) named by its fact and first phrase.
+pub fn rule_names() -> Vec<String> {
+    engine()
+        .rules
+        .iter()
+        .map(|r| format!("{:?}: {:?}", r.fact, r.written.first()))
+        .collect()
+}
+
+/// The rules some phrase of which matches `description` (whatever voids the match after).
+pub fn rules_matching(description: &str) -> Vec<usize> {
+    let e = engine();
+    let text = text::Text::new(e, description);
+    e.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.phrases.iter().any(|&p| !text.found.all(p).is_empty()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every word written in the triage rules and lists, for the test that checks they are
+/// normalised.
+pub fn written_words() -> Vec<String> {
+    engine().written_words.clone()
+}

@@ -1,0 +1,298 @@
+//! The understanding gate: triage and the reply parser measured on the labelled data sets in
+//! `data/`, failing when they fall below the levels recorded here.
+//!
+//! - Emergency recall must stay at 100% on the sets the engine is tuned on: every description
+//!   labelled an emergency is triaged as one, of the right kind; and no money a vendor texts is
+//!   ever recorded with a wrong or ambiguous amount, in any set.
+//! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
+//!   levels recorded, rounded down to the percent; the blind sets' levels are recorded too, so a
+//!   change that makes the engine worse on new wording fails here even though nobody reads their
+//!   misses.
+//!
+//! When a change makes a figure go up, raise its level here in the same change. When you add
+//! examples the engine misses, fix the engine or lower the level, and say why in the commit. Run
+//! `cargo run -p mendwork-language --example eval` to see every miss.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../examples/eval/report.rs"]
+#[allow(dead_code)]
+mod report;
+#[path = "../examples/eval/sets.rs"]
+#[allow(dead_code)]
+mod sets;
+
+use report::pct;
+use sets::*;
+
+/// Levels on the main sets (`descriptions*.csv`, `replies*.csv`), in whole percent.
+const TRADE_PERCENT: usize = 99;
+const PRIORITY_PERCENT: usize = 99;
+const QUESTION_PERCENT: usize = 99;
+const INTENT_PERCENT: usize = 99;
+const INTENT_AND_FIELDS_PERCENT: usize = 99;
+/// Levels on the old held-out sets (no longer blind: their misses were fixed in 2025).
+const HOLDOUT_TRADE_PERCENT: usize = 100;
+const HOLDOUT_PRIORITY_PERCENT: usize = 100;
+const HOLDOUT_INTENT_PERCENT: usize = 100;
+/// Levels on the blind sets, recorded at the end of the round (see docs/understanding.md).
+const BLIND_TRADE_PERCENT: usize = 96; // 96.99% (290/299)
+const BLIND_PRIORITY_PERCENT: usize = 90; // 90.97% (272/299)
+const BLIND_EMERGENCY_RECALL_PERCENT: usize = 90; // 90.0% (117/130)
+const BLIND_INTENT_PERCENT: usize = 96; // 96.8% (180/186)
+/// Levels on the fresh blind sets, measured once when they were written.
+const FRESH_TRADE_PERCENT: usize = 98; // 98.8% (171/173)
+const FRESH_PRIORITY_PERCENT: usize = 90; // 90.8% (157/173)
+const FRESH_EMERGENCY_RECALL_PERCENT: usize = 89; // 89.6% (69/77)
+const FRESH_INTENT_PERCENT: usize = 97; // 97.3% (107/110)
+
+/// The smallest data sets the figures are allowed to rest on.
+const MIN_DESCRIPTIONS: usize = 1000;
+const MIN_REPLIES: usize = 600;
+
+/// SHA-256 of the blind sets as written, before the engine they measure was built.
+const BLIND_DESCRIPTIONS_SHA256: &str =
+    "4207c03b9c576ec29dd51240e531c661f55a539e7e40ae62844f96e11cdb57c5";
+const BLIND_REPLIES_SHA256: &str =
+    "9f7870ac9ceb22c8cdb2c0e5e075d396f897cd23a05c4ee7bc7da0ed0f4dec72";
+/// SHA-256 of the fresh blind sets, written at the end of the round without looking at a miss.
+const FRESH_DESCRIPTIONS_SHA256: &str =
+    "49e813ca37dda5d1807b697345574dd93159381a52c7188b20a02c2b47090df7";
+const FRESH_REPLIES_SHA256: &str =
+    "6f4c89d055233d905dc4e1ff4dfe8d6abfc12967038b38f2bbb3d8ae90bfc2d4";
+
+fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
+    assert!(
+        ok * 100 >= percent * total,
+        "{what} fell to {} (recorded level {percent}%); run \
+         `cargo run -p mendwork-language --example eval` to see the misses",
+        pct(ok, total)
+    );
+}
+
+fn descriptions(sets: &[Set]) -> TriageFigures {
+    triage_figures(&run_triage(&load_all_descriptions(sets).unwrap()))
+}
+
+fn replies(sets: &[Set]) -> ReplyFigures {
+    reply_figures(&run_replies(
+        &load_all_replies(sets).unwrap(),
+        replies_today(),
+    ))
+}
+
+#[test]
+fn the_blind_sets_are_frozen_as_written() {
+    use sha2::{Digest, Sha256};
+    for (set, want) in [
+        (BLIND_DESCRIPTIONS, BLIND_DESCRIPTIONS_SHA256),
+        (BLIND_REPLIES, BLIND_REPLIES_SHA256),
+        (FRESH_DESCRIPTIONS, FRESH_DESCRIPTIONS_SHA256),
+        (FRESH_REPLIES, FRESH_REPLIES_SHA256),
+    ] {
+        let got: String = Sha256::digest(set.text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            got, want,
+            "{} changed: a blind set is never edited (its figures would stop being blind); \
+             add new examples to the other files",
+            set.file
+        );
+    }
+}
+
+#[test]
+fn the_data_sets_are_large_enough_and_well_formed() {
+    let d = load_all_descriptions(&MAIN_DESCRIPTIONS).unwrap();
+    let r = load_all_replies(&MAIN_REPLIES).unwrap();
+    let blind_d = load_descriptions(BLIND_DESCRIPTIONS).unwrap();
+    let blind_r = load_replies(BLIND_REPLIES).unwrap();
+    load_descriptions(FRESH_DESCRIPTIONS).unwrap();
+    load_replies(FRESH_REPLIES).unwrap();
+    load_descriptions(HOLDOUT_DESCRIPTIONS).unwrap();
+    load_replies(HOLDOUT_REPLIES).unwrap();
+    // This round's new data: the more_ sets and the blind ones.
+    let new_d = d.iter().filter(|c| c.file != "descriptions.csv").count() + blind_d.len();
+    let new_r = r.iter().filter(|c| c.file != "replies.csv").count() + blind_r.len();
+    assert!(new_d >= MIN_DESCRIPTIONS, "{new_d} new descriptions");
+    assert!(new_r >= MIN_REPLIES, "{new_r} new replies");
+    // Both senders, every intent, every emergency kind, every question and both seasons.
+    assert!(r.iter().any(|c| c.who == "tenant") && r.iter().any(|c| c.who == "vendor"));
+    for intent in INTENTS {
+        assert!(r.iter().any(|c| c.intent == intent), "no {intent} reply");
+    }
+    for kind in EMERGENCY_KINDS {
+        assert!(d.iter().any(|c| c.emergency == Some(kind)), "no {kind:?}");
+    }
+    for ask in ASKS {
+        assert!(
+            d.iter().any(|c| c.ask.as_deref() == Some(ask)),
+            "no {ask} question"
+        );
+    }
+    assert!(d.iter().any(|c| c.cold_weather) && d.iter().any(|c| !c.cold_weather));
+}
+
+#[test]
+fn the_csv_reader_handles_quotes_comments_and_bad_rows() {
+    let csv = "# a comment\na,b\n1,\"x, \"\"y\"\"\nz\"\n";
+    let parsed = parse_csv(csv).unwrap();
+    assert_eq!(parsed.header, vec!["a", "b"]);
+    assert_eq!(
+        parsed.rows,
+        vec![(3, vec!["1".into(), "x, \"y\"\nz".into()])]
+    );
+    assert!(parse_csv("a,b\n1\n").is_err());
+    assert!(parse_csv("a,b\n1,\"open\n").is_err());
+    let set = |text: &'static str| Set {
+        file: "t.csv",
+        text,
+    };
+    assert!(
+        load_descriptions(set(
+            "trade,priority,emergency,cold_weather,description\nplumbing,emergency,none,no,x\n"
+        ))
+        .is_err()
+    );
+    assert!(
+        load_descriptions(set(
+            "trade,priority,emergency,cold_weather,ask,description\nplumbing,emergency,gas,no,gas_smell,x\n"
+        ))
+        .is_err()
+    );
+}
+
+fn no_emergency_missed(set: &str, f: &TriageFigures) {
+    assert_eq!(
+        f.emergencies_found,
+        f.emergencies,
+        "{set}: emergency recall fell to {}; an emergency must never be missed",
+        pct(f.emergencies_found, f.emergencies)
+    );
+    assert_eq!(
+        f.emergencies_right_kind,
+        f.emergencies,
+        "{set}: an emergency got the wrong kind (and safety instructions): {}",
+        pct(f.emergencies_right_kind, f.emergencies)
+    );
+}
+
+#[test]
+fn triage_never_misses_an_emergency() {
+    no_emergency_missed("the main sets", &descriptions(&MAIN_DESCRIPTIONS));
+    no_emergency_missed(
+        "the old held-out set",
+        &descriptions(&[HOLDOUT_DESCRIPTIONS]),
+    );
+}
+
+#[test]
+fn triage_accuracy_stays_at_the_recorded_levels() {
+    let f = descriptions(&MAIN_DESCRIPTIONS);
+    at_least("trade accuracy", f.trade_ok, f.total, TRADE_PERCENT);
+    at_least(
+        "priority accuracy",
+        f.priority_ok,
+        f.total,
+        PRIORITY_PERCENT,
+    );
+    at_least(
+        "safety question accuracy",
+        f.asks_ok,
+        f.asks,
+        QUESTION_PERCENT,
+    );
+    assert_eq!(
+        f.routine_flagged, 0,
+        "a routine request was flagged an emergency"
+    );
+    let h = descriptions(&[HOLDOUT_DESCRIPTIONS]);
+    at_least("held-out trade", h.trade_ok, h.total, HOLDOUT_TRADE_PERCENT);
+    at_least(
+        "held-out priority",
+        h.priority_ok,
+        h.total,
+        HOLDOUT_PRIORITY_PERCENT,
+    );
+    let b = descriptions(&[BLIND_DESCRIPTIONS]);
+    at_least("blind trade", b.trade_ok, b.total, BLIND_TRADE_PERCENT);
+    at_least(
+        "blind priority",
+        b.priority_ok,
+        b.total,
+        BLIND_PRIORITY_PERCENT,
+    );
+    at_least(
+        "blind emergency recall",
+        b.emergencies_found,
+        b.emergencies,
+        BLIND_EMERGENCY_RECALL_PERCENT,
+    );
+    let fresh = descriptions(&[FRESH_DESCRIPTIONS]);
+    at_least(
+        "fresh trade",
+        fresh.trade_ok,
+        fresh.total,
+        FRESH_TRADE_PERCENT,
+    );
+    at_least(
+        "fresh priority",
+        fresh.priority_ok,
+        fresh.total,
+        FRESH_PRIORITY_PERCENT,
+    );
+    at_least(
+        "fresh emergency recall",
+        fresh.emergencies_found,
+        fresh.emergencies,
+        FRESH_EMERGENCY_RECALL_PERCENT,
+    );
+}
+
+#[test]
+fn money_is_never_recorded_wrongly() {
+    for sets in [
+        &MAIN_REPLIES[..],
+        &[HOLDOUT_REPLIES],
+        &[BLIND_REPLIES],
+        &[FRESH_REPLIES],
+    ] {
+        let f = replies(sets);
+        assert_eq!(
+            f.wrong_money,
+            0,
+            "{}: an estimate or invoice was read with an amount its label does not have",
+            sets.iter().map(|s| s.file).collect::<Vec<_>>().join(", ")
+        );
+    }
+}
+
+#[test]
+fn reply_accuracy_stays_at_the_recorded_levels() {
+    let f = replies(&MAIN_REPLIES);
+    at_least("intent accuracy", f.intent_ok, f.total, INTENT_PERCENT);
+    at_least(
+        "intent and fields accuracy",
+        f.exact,
+        f.total,
+        INTENT_AND_FIELDS_PERCENT,
+    );
+    let h = replies(&[HOLDOUT_REPLIES]);
+    at_least(
+        "held-out intent",
+        h.intent_ok,
+        h.total,
+        HOLDOUT_INTENT_PERCENT,
+    );
+    let b = replies(&[BLIND_REPLIES]);
+    at_least("blind intent", b.intent_ok, b.total, BLIND_INTENT_PERCENT);
+    let fresh = replies(&[FRESH_REPLIES]);
+    at_least(
+        "fresh intent",
+        fresh.intent_ok,
+        fresh.total,
+        FRESH_INTENT_PERCENT,
+    );
+}

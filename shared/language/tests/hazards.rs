@@ -1,0 +1,307 @@
+//! Hazards, not keywords: triage reads danger from combinations told in everyday words, voids
+//! negated, hypothetical and past dangers by scope, never lowers a priority a hazard raised, and
+//! names the one yes/no safety question that settles a danger the words leave open.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use mendwork_language::triage::{Assessment, SafetyQuestion, TriageInput, triage};
+use mendwork_language::{EmergencyKind, Priority};
+
+/// Given a description, in or out of the heating months, when it is triaged.
+fn read(description: &str, cold_weather: bool) -> Assessment {
+    triage(&TriageInput {
+        cold_weather,
+        ..TriageInput::new(description)
+    })
+}
+
+/// Then it is this emergency, and asks nothing.
+fn emergency(description: &str, cold_weather: bool, kind: EmergencyKind) {
+    let a = read(description, cold_weather);
+    assert_eq!(
+        (a.priority, a.emergency, a.question),
+        (Priority::Emergency, Some(kind), None),
+        "{description:?}: {a:#?}"
+    );
+}
+
+/// Then it is urgent, and asks this question (or none).
+fn urgent(description: &str, cold_weather: bool, question: Option<SafetyQuestion>) {
+    let a = read(description, cold_weather);
+    assert_eq!(
+        (a.priority, a.emergency, a.question),
+        (Priority::Urgent, None, question),
+        "{description:?}: {a:#?}"
+    );
+}
+
+/// Then it is not an emergency and asks nothing.
+fn no_danger(description: &str, cold_weather: bool) {
+    let a = read(description, cold_weather);
+    assert!(
+        a.emergency.is_none() && a.question.is_none(),
+        "{description:?}: {a:#?}"
+    );
+}
+
+#[test]
+fn water_reaching_electricity_is_an_emergency_however_little_water() {
+    for text in [
+        "a few drops of water are coming out of the ceiling light",
+        "the outlet behind the fridge got wet from the leak",
+        "water is running down the wall into the light switch",
+        "sale agua del foco del baño",
+    ] {
+        emergency(text, false, EmergencyKind::Flooding);
+    }
+}
+
+#[test]
+fn water_near_electricity_asks_whether_it_touches_it() {
+    for text in [
+        "water dripping from the ceiling right beside the kitchen light",
+        "small puddle next to the outlet by the washer",
+    ] {
+        urgent(text, false, Some(SafetyQuestion::WaterNearElectricity));
+    }
+    // Said to be away from anything electrical: nothing to ask.
+    urgent(
+        "leak under the sink, nowhere near any outlets, bucket catching it",
+        false,
+        None,
+    );
+}
+
+#[test]
+fn people_trapped_are_an_emergency_and_a_stuck_elevator_asks_who_is_inside() {
+    emergency(
+        "the elevator is stuck between floors with my neighbor inside",
+        false,
+        EmergencyKind::PersonTrapped,
+    );
+    emergency(
+        "my little girl locked herself in the bathroom and can't get out",
+        false,
+        EmergencyKind::PersonTrapped,
+    );
+    urgent(
+        "the elevator is stuck on the third floor",
+        false,
+        Some(SafetyQuestion::PersonTrapped),
+    );
+}
+
+#[test]
+fn smoke_and_burning_are_a_fire_and_an_odd_smell_at_an_outlet_asks_about_burning() {
+    emergency(
+        "smoke is coming out of the outlet in the bedroom",
+        false,
+        EmergencyKind::FireOrSparks,
+    );
+    emergency(
+        "burning plastic smell from the panel",
+        false,
+        EmergencyKind::FireOrSparks,
+    );
+    urgent(
+        "the outlet by my desk has a weird smell",
+        false,
+        Some(SafetyQuestion::BurningSmell),
+    );
+}
+
+#[test]
+fn gas_and_carbon_monoxide_are_read_with_or_without_an_alarm() {
+    emergency(
+        "it smells like gas in the kitchen",
+        false,
+        EmergencyKind::Gas,
+    );
+    emergency(
+        "the CO alarm is going off in the hallway",
+        true,
+        EmergencyKind::CarbonMonoxide,
+    );
+    // No alarm at all: symptoms where fuel burns.
+    emergency(
+        "since the furnace came on we all have headaches and feel dizzy",
+        true,
+        EmergencyKind::CarbonMonoxide,
+    );
+    // A smell with no source named asks whether it is gas.
+    urgent(
+        "something smells funny in the apartment",
+        false,
+        Some(SafetyQuestion::GasSmell),
+    );
+}
+
+#[test]
+fn sewage_coming_up_is_an_emergency() {
+    emergency(
+        "sewage is coming up through the shower drain",
+        false,
+        EmergencyKind::Sewage,
+    );
+    emergency(
+        "salen aguas negras del inodoro",
+        false,
+        EmergencyKind::Sewage,
+    );
+}
+
+#[test]
+fn no_heat_is_an_emergency_when_the_home_is_cold() {
+    // The heating months decide when nothing else is said.
+    emergency("no heat since last night", true, EmergencyKind::NoHeat);
+    // A temperature decides in any month: under 62 F (17 C) inside, 40 F (4 C) or less outside.
+    emergency(
+        "the heat is out and it's 57 degrees inside",
+        false,
+        EmergencyKind::NoHeat,
+    );
+    emergency(
+        "heater not working, it's 15C in the living room",
+        false,
+        EmergencyKind::NoHeat,
+    );
+    emergency(
+        "no heat and it's going down to 28 tonight",
+        false,
+        EmergencyKind::NoHeat,
+    );
+    // Warm enough inside, even in the heating months: urgent, nothing to ask.
+    urgent("the heat is not working but it's 68 inside", true, None);
+    // Outside the heating months with no temperature: ask whether it is cold inside.
+    urgent("no heat", false, Some(SafetyQuestion::IndoorCold));
+}
+
+#[test]
+fn a_home_that_cannot_be_secured_is_an_emergency_and_any_window_that_sticks_is_not() {
+    emergency(
+        "my front door won't lock, the deadbolt is broken",
+        false,
+        EmergencyKind::SecurityBreach,
+    );
+    emergency(
+        "someone broke in and smashed the living room window, we're on the ground floor",
+        false,
+        EmergencyKind::SecurityBreach,
+    );
+    // A door or glass that may or may not be a way in: ask.
+    urgent(
+        "the lock is broken, it won't lock",
+        false,
+        Some(SafetyQuestion::EntryUnsecured),
+    );
+    // An inside door or a window that sticks is routine.
+    for text in [
+        "the bedroom window sticks and is hard to open",
+        "the lock on the bathroom door is broken",
+    ] {
+        let a = read(text, false);
+        assert_eq!(
+            (a.priority, a.question),
+            (Priority::Routine, None),
+            "{text:?}: {a:#?}"
+        );
+    }
+}
+
+#[test]
+fn negated_past_and_hypothetical_dangers_do_not_count() {
+    for text in [
+        // Negated.
+        "stove burner won't light, no gas smell at all",
+        "the outlet stopped working, no sparks or smoke",
+        "no water near the outlets, just a drip under the sink",
+        // Past and over.
+        "it flooded last week, fine now, the baseboard is peeling",
+        "we smelled gas back in january, the gas company fixed it, now the faucet drips",
+        // Hypothetical.
+        "what should I do if I smell gas?",
+        "who do I call if the elevator gets stuck?",
+        "si se va la calefacción en invierno a quién llamo?",
+    ] {
+        no_danger(text, true);
+    }
+}
+
+#[test]
+fn nothing_lowers_a_priority_a_hazard_raised() {
+    for text in [
+        // A negation or a past event elsewhere does not reach the hazard.
+        "no gas smell, but water is pouring into the outlet",
+        "the sink flooded last month, but now water is dripping out of the light fixture",
+        // The tenant plays it down.
+        "not urgent really, but there's a bit of smoke coming from the outlet",
+        // A routine problem named first.
+        "the faucet drips and also the bathroom light is full of water",
+    ] {
+        let a = read(text, false);
+        assert_eq!(a.priority, Priority::Emergency, "{text:?}: {a:#?}");
+    }
+    // Nor does a category a PM chose.
+    let a = triage(&TriageInput {
+        category: Some(mendwork_language::Trade::General),
+        ..TriageInput::new("water is coming out of the ceiling light")
+    });
+    assert_eq!(a.emergency, Some(EmergencyKind::Flooding), "{a:#?}");
+}
+
+#[test]
+fn a_yes_to_each_question_is_the_emergency_the_question_names() {
+    // The open words, then the same words with the danger said: the question's YES must be what
+    // triage reads when the tenant says it in words.
+    let pairs = [
+        (
+            "water dripping from the ceiling right beside the kitchen light",
+            "water dripping from the ceiling into the kitchen light",
+        ),
+        (
+            "something smells funny in the apartment",
+            "something smells like gas in the apartment",
+        ),
+        (
+            "the outlet by my desk has a weird smell",
+            "the outlet by my desk smells like burning",
+        ),
+        ("no heat", "no heat and it's 55 inside"),
+        (
+            "the lock is broken, it won't lock",
+            "the front door lock is broken, it won't lock",
+        ),
+        (
+            "the elevator is stuck on the third floor",
+            "the elevator is stuck on the third floor with my son inside",
+        ),
+    ];
+    let mut asked = Vec::new();
+    for (open, settled) in pairs {
+        let q = read(open, false)
+            .question
+            .unwrap_or_else(|| panic!("{open:?} asks nothing"));
+        assert!(q.key().starts_with("question."), "{q:?}");
+        emergency(settled, false, q.emergency_if_yes());
+        asked.push(q);
+    }
+    for q in SafetyQuestion::ALL {
+        assert!(asked.contains(&q), "no description asks {q:?}");
+    }
+}
+
+#[test]
+fn an_emergency_never_asks_and_a_question_is_at_least_urgent() {
+    for (text, cold) in [
+        ("water near the light and the gas smells strong", false),
+        ("no heat and it smells funny", true),
+        (
+            "the elevator is stuck and smoke is coming from the shaft",
+            false,
+        ),
+    ] {
+        let a = read(text, cold);
+        assert!(a.emergency.is_some(), "{text:?}: {a:#?}");
+        assert_eq!(a.question, None, "{text:?}: {a:#?}");
+    }
+}
