@@ -101,6 +101,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         timers: Default::default(),
         nudges: 0,
         instructions: vec![],
+        safety: None,
         updated_at: at,
     })
 }
@@ -244,6 +245,10 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         | Event::MessageSent { .. }
         | Event::MessageUndelivered { .. }
         | Event::MessageResent { .. } => {}
+        Event::SafetyQuestionAsked { .. }
+        | Event::SafetyQuestionAnswered { .. }
+        | Event::SafetyQuestionExpired { .. }
+        | Event::OfferWithdrawnForEmergency { .. } => crate::safety::evolve(&mut wo, event, at),
         Event::TimerCancelled { timer, generation } | Event::TimerElapsed { timer, generation } => {
             if let Some(t) = wo.timers.get_mut(timer)
                 && t.generation == *generation
@@ -261,10 +266,10 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
 
 /// A transition in the making: events applied to a working copy as they are produced, so that
 /// later steps of the same decision see them (timer generations, status).
-struct Tx<'c, 'a> {
-    wo: WorkOrder,
+pub(crate) struct Tx<'c, 'a> {
+    pub(crate) wo: WorkOrder,
     events: Vec<Event>,
-    ctx: &'c Context<'a>,
+    pub(crate) ctx: &'c Context<'a>,
 }
 
 impl<'c, 'a> Tx<'c, 'a> {
@@ -275,21 +280,21 @@ impl<'c, 'a> Tx<'c, 'a> {
             ctx,
         }
     }
-    fn push(&mut self, e: Event) {
+    pub(crate) fn push(&mut self, e: Event) {
         self.wo = evolve(self.wo.clone(), &e, self.ctx.now);
         self.events.push(e);
     }
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.ctx.now
     }
     fn tz(&self) -> chrono_tz::Tz {
         self.ctx.property.timezone
     }
-    fn policy(&self) -> &Policy {
+    pub(crate) fn policy(&self) -> &Policy {
         &self.ctx.policy
     }
     /// Arms `kind` at `at`, replacing any armed timer of that kind (a new generation).
-    fn set_timer(&mut self, kind: TimerKind, at: DateTime<Utc>) {
+    pub(crate) fn set_timer(&mut self, kind: TimerKind, at: DateTime<Utc>) {
         self.cancel_timer(kind);
         let generation = self.wo.timers.get(&kind).map_or(1, |t| t.generation + 1);
         self.push(Event::TimerSet {
@@ -308,7 +313,7 @@ impl<'c, 'a> Tx<'c, 'a> {
         };
         self.set_timer(kind, at);
     }
-    fn cancel_timer(&mut self, kind: TimerKind) {
+    pub(crate) fn cancel_timer(&mut self, kind: TimerKind) {
         if let Some(t) = self.wo.timers.get(&kind)
             && t.due.is_some()
         {
@@ -425,6 +430,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 suggested_vendors,
                 policies,
             });
+            crate::safety::ask(&mut tx);
             offer_next(&mut tx);
         }
         Command::Accept { vendor } => {
@@ -895,6 +901,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
+        Command::AnswerSafetyQuestion { yes, by } => crate::safety::answer(&mut tx, *yes, by)?,
         Command::FlagOverdue => {
             if let Some(late) = crate::overdue::overdue(wo, &ctx.policy, ctx.now) {
                 tx.push(Event::NeedsAttention {
@@ -1000,6 +1007,7 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
                 tx.push(Event::InvoiceEscalated);
             }
         }
+        TimerKind::SafetyQuestion => crate::safety::expire(tx),
         TimerKind::CloseAfterInvoice => {
             if tx.wo.phase() == Status::Completed {
                 tx.push(Event::Closed { by: Actor::System });
@@ -1093,7 +1101,7 @@ pub fn candidates<'p>(
     out
 }
 
-fn offer_next(tx: &mut Tx) {
+pub(crate) fn offer_next(tx: &mut Tx) {
     let tz = tx.tz();
     let now = tx.now();
     if tx.wo.priority != Priority::Emergency && in_quiet_hours(tz, tx.policy(), now) {

@@ -6,7 +6,7 @@ use crate::localtime::{format_deadline, format_instant, format_window, format_wi
 use crate::messages::{for_sms, render_in};
 use crate::portfolio::{Vendor, VendorId};
 use crate::triage::{safety_instructions_in, tips_in};
-use crate::types::{Language, Priority};
+use crate::types::{EmergencyKind, Language, Priority};
 use crate::workorder::*;
 
 /// Builds the links put in messages (signed by the caller; the domain holds no secret).
@@ -21,16 +21,16 @@ pub trait Links {
     fn file(&self, name: &str) -> String;
 }
 
-struct Out<'a, 'c> {
-    wo: &'a WorkOrder,
+pub(crate) struct Out<'a, 'c> {
+    pub(crate) wo: &'a WorkOrder,
     ctx: &'a Context<'c>,
-    links: &'a dyn Links,
+    pub(crate) links: &'a dyn Links,
     effects: Vec<Effect>,
 }
 
 impl Out<'_, '_> {
     /// The tenant's language.
-    fn lang(&self) -> Language {
+    pub(crate) fn lang(&self) -> Language {
         self.wo.request.language
     }
     /// The placeholders every message may use, in English.
@@ -131,7 +131,7 @@ impl Out<'_, '_> {
             ("slots", slot_list(wo, tz)),
         ]
     }
-    fn sms(
+    pub(crate) fn sms(
         &mut self,
         to: Option<&crate::Phone>,
         recipient: Recipient,
@@ -189,12 +189,12 @@ impl Out<'_, '_> {
             language: lang,
         }));
     }
-    fn tenant_sms(&mut self, key: &str, extra: &[(&'static str, String)]) {
+    pub(crate) fn tenant_sms(&mut self, key: &str, extra: &[(&'static str, String)]) {
         let phone = self.wo.request.tenant.phone.clone();
         let lang = self.lang();
         self.sms_in(phone.as_ref(), Recipient::Tenant, key, extra, lang);
     }
-    fn tenant_email(
+    pub(crate) fn tenant_email(
         &mut self,
         key: &str,
         subject: &str,
@@ -230,7 +230,12 @@ impl Out<'_, '_> {
         v.extend(extra.iter().cloned());
         v
     }
-    fn vendor_sms(&mut self, id: &VendorId, key: &str, extra: &[(&'static str, String)]) {
+    pub(crate) fn vendor_sms(
+        &mut self,
+        id: &VendorId,
+        key: &str,
+        extra: &[(&'static str, String)],
+    ) {
         let phone = self.vendor(id).map(|v| v.phone.clone());
         let extra = self.vendor_extra(id, extra);
         self.sms(phone.as_ref(), Recipient::Vendor(id.clone()), key, &extra);
@@ -254,7 +259,7 @@ impl Out<'_, '_> {
             Language::En,
         );
     }
-    fn pm_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
+    pub(crate) fn pm_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
         let email = self.ctx.portfolio.team.email.clone();
         self.email(
             Some(&email),
@@ -413,27 +418,7 @@ pub fn effects(
                 let extra = [("tips", tips), ("link", links.tenant_status(wo))];
                 o.tenant_email("tenant.tips.email", "tenant.tips.subject", &extra, None);
             }
-            if let Some(kind) = triage.emergency {
-                let lang = o.lang();
-                let extra = [
-                    ("kind", kind.label_in(lang).to_string()),
-                    (
-                        "instructions",
-                        safety_instructions_in(kind, lang).to_string(),
-                    ),
-                ];
-                o.tenant_sms("tenant.safety.sms", &extra);
-                o.tenant_email("tenant.safety.email", "tenant.safety.subject", &extra, None);
-            }
-            if *emergency_alert {
-                let kind = triage
-                    .emergency
-                    .map_or_else(|| "emergency".to_string(), |k| k.label().to_string());
-                let extra = [("kind", kind)];
-                o.pm_email("pm.emergency.email", "pm.emergency.subject", &extra);
-                let phone = ctx.portfolio.team.phone.clone();
-                o.sms(phone.as_ref(), Recipient::Pm, "pm.emergency.sms", &extra);
-            }
+            emergency_messages(&mut o, triage.emergency, *emergency_alert);
         }
         Event::OfferHeld { .. } => {}
         Event::Offered { vendor, expires_at } => {
@@ -787,6 +772,35 @@ pub fn effects(
             }
         }
         Event::TimerElapsed { .. } | Event::MessageReceived { .. } | Event::MessageSent { .. } => {}
+        Event::SafetyQuestionAsked { .. }
+        | Event::SafetyQuestionAnswered { .. }
+        | Event::SafetyQuestionExpired { .. }
+        | Event::OfferWithdrawnForEmergency { .. } => crate::safety::effects(&mut o, before, event),
     }
     o.effects
+}
+
+/// What an emergency gets at once, at submission or when the tenant's YES to the safety
+/// question makes it one: what to do now for `kind`, to the tenant in their language (SMS and
+/// email), and, when `alert`, the team's alert (email and SMS, at any hour).
+pub(crate) fn emergency_messages(o: &mut Out, kind: Option<EmergencyKind>, alert: bool) {
+    if let Some(kind) = kind {
+        let lang = o.lang();
+        let extra = [
+            ("kind", kind.label_in(lang).to_string()),
+            (
+                "instructions",
+                safety_instructions_in(kind, lang).to_string(),
+            ),
+        ];
+        o.tenant_sms("tenant.safety.sms", &extra);
+        o.tenant_email("tenant.safety.email", "tenant.safety.subject", &extra, None);
+    }
+    if alert {
+        let kind = kind.map_or_else(|| "emergency".to_string(), |k| k.label().to_string());
+        let extra = [("kind", kind)];
+        o.pm_email("pm.emergency.email", "pm.emergency.subject", &extra);
+        let phone = o.ctx.portfolio.team.phone.clone();
+        o.sms(phone.as_ref(), Recipient::Pm, "pm.emergency.sms", &extra);
+    }
 }

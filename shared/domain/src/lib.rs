@@ -11,6 +11,7 @@ pub mod overdue;
 pub mod portfolio;
 pub mod replies;
 pub mod routing;
+pub mod safety;
 pub mod segments;
 pub mod sms;
 pub mod triage;

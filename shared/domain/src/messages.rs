@@ -328,6 +328,22 @@ const DEFAULTS: &[(&str, &str)] = &[
         "Overdue since {due}: {vendor}'s invoice is missing and no follow-up is pending. Ask them for it.",
     ),
     (
+        "pm.overdue.safety_question",
+        "Overdue since {due}: the tenant's safety question never closed. Ask the tenant whether anyone is in danger.",
+    ),
+    (
+        "tenant.question_no.sms",
+        "#{code}: thanks, we'll handle it as a regular repair. If that changes, reply YES. In danger, call 911.",
+    ),
+    (
+        "vendor.withdrawn_emergency.sms",
+        "Job {code}: the tenant reported a danger, so this job went to an emergency vendor. No action needed.",
+    ),
+    (
+        "vendor.now_emergency.sms",
+        "Job {code} at {street} is now an EMERGENCY ({kind}): the tenant confirmed it. Please go as soon as you can.",
+    ),
+    (
         "pm.overdue.close",
         "Overdue since {due}: the invoice is in but the work order did not close. Close it.",
     ),
@@ -458,6 +474,10 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
         "#{code}: su solicitud quedo cancelada. Responda o envie una nueva si aun necesita ayuda.",
     ),
     ("tenant.cancelled.subject", "Solicitud #{code} cancelada"),
+    (
+        "tenant.question_no.sms",
+        "#{code}: gracias, lo trataremos como una reparacion normal. Si eso cambia, responda SI. Si hay peligro, llame al 911.",
+    ),
     (
         "tenant.cancelled.email",
         "Hola, {name}:\n\nSu solicitud #{code} en {property} quedó cancelada{reason}.\n\n— {team}",

@@ -41,6 +41,8 @@ pub enum Step {
     Invoice,
     /// The invoice is in and the work order never closed.
     Close,
+    /// The tenant's safety question never closed (answered or expired).
+    SafetyQuestion,
 }
 
 impl Step {
@@ -57,6 +59,7 @@ impl Step {
             Step::Approval => "pm.overdue.approval",
             Step::Invoice => "pm.overdue.invoice",
             Step::Close => "pm.overdue.close",
+            Step::SafetyQuestion => "pm.overdue.safety_question",
         }
     }
 
@@ -72,6 +75,7 @@ impl Step {
             TimerKind::ApprovalReminder => Step::Approval,
             TimerKind::InvoiceFollowUp => Step::Invoice,
             TimerKind::CloseAfterInvoice => Step::Close,
+            TimerKind::SafetyQuestion => Step::SafetyQuestion,
         }
     }
 }

@@ -401,6 +401,9 @@ pub struct Policy {
     pub invoice_followups: u32,
     /// Close this long after the invoice if the tenant gave no feedback.
     pub close_after_invoice: Span,
+    /// The tenant's yes/no safety question stays open this long; unanswered, the routine
+    /// path (which never waited) stands. A YES later still makes it an emergency.
+    pub safety_question_timeout: Span,
 }
 
 impl Default for Policy {
@@ -425,6 +428,7 @@ impl Default for Policy {
             invoice_followup_after: Span::days(3),
             invoice_followups: 4,
             close_after_invoice: Span::days(3),
+            safety_question_timeout: Span::minutes(30),
         }
     }
 }

@@ -123,6 +123,28 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
             }
         }
         Sender::Tenant => match intent {
+            // The safety question first while it is open; once it expired, a proposed time
+            // waiting for the tenant takes their YES or NO, else the question still does.
+            Intent::Accept
+                if wo
+                    .safety_question_pending()
+                    .is_some_and(|c| c.is_open() || wo.proposal.is_none()) =>
+            {
+                Some(Command::AnswerSafetyQuestion {
+                    yes: true,
+                    by: Actor::Tenant,
+                })
+            }
+            Intent::Decline { .. }
+                if wo.safety_question_pending().is_some_and(|c| {
+                    c.answer.is_none() && (c.is_open() || wo.proposal.is_none())
+                }) =>
+            {
+                Some(Command::AnswerSafetyQuestion {
+                    yes: false,
+                    by: Actor::Tenant,
+                })
+            }
             Intent::Accept if wo.proposal.is_some() => {
                 Some(Command::AnswerProposal { accept: true })
             }
@@ -175,6 +197,9 @@ pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
         (Sender::Vendor(_), Status::Scheduled) => "Reply ARRIVED, DONE, or NOT DONE and why.",
         (Sender::Vendor(_), Status::InProgress) => "Reply DONE, or NOT DONE and why.",
         (Sender::Vendor(_), Status::Completed) => "Reply INVOICE and the amount.",
+        (Sender::Tenant, _) if wo.safety_question_pending().is_some_and(|c| c.is_open()) => {
+            "Reply YES or NO to our safety question."
+        }
         (Sender::Tenant, _) if wo.proposal.is_some() => "Reply YES to confirm the time or NO.",
         (Sender::Tenant, Status::Completed) => "Reply 1 to 5 to rate the repair.",
         // Not CANCEL: carriers read it alone as an opt-out from every text.
@@ -187,6 +212,11 @@ pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
 /// parser also understands (vendors are answered in English).
 pub fn expected_replies_in(wo: &WorkOrder, sender: &Sender, lang: Language) -> &'static str {
     match (lang, sender) {
+        (Language::Es, Sender::Tenant)
+            if wo.safety_question_pending().is_some_and(|c| c.is_open()) =>
+        {
+            "Responda SI o NO a nuestra pregunta de seguridad."
+        }
         (Language::Es, Sender::Tenant) if wo.proposal.is_some() => {
             "Responda SI para confirmar la hora o NO."
         }

@@ -244,6 +244,7 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
         }
         _ => candidates,
     };
+    let candidates = safety_first(candidates);
     match candidates.as_slice() {
         [] => {
             let expected = match mine.as_slice() {
@@ -282,6 +283,27 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
             })
         }
     }
+}
+
+/// A bare YES that could answer a tenant's open safety question or mean something else on
+/// another work order of the same phone (a tenant who is also a vendor, with an offer out)
+/// answers the safety question: the safe reading, since a danger confirmed is acted on at once
+/// and the offer stays open for `YES <code>`, whereas taking the job would leave the danger
+/// waiting. A bare NO is not read so: a danger is never dismissed on an ambiguous word (the
+/// phone is asked which job, and the question expires to the routine path anyway).
+fn safety_first<'a>(
+    candidates: Vec<(&'a WorkOrder, &'a Sender, Command)>,
+) -> Vec<(&'a WorkOrder, &'a Sender, Command)> {
+    if candidates.len() < 2 {
+        return candidates;
+    }
+    let is_yes = |c: &Command| matches!(c, Command::AnswerSafetyQuestion { yes: true, .. });
+    let yes: Vec<_> = candidates
+        .iter()
+        .filter(|(_, _, c)| is_yes(c))
+        .cloned()
+        .collect();
+    if yes.len() == 1 { yes } else { candidates }
 }
 
 /// The answer to a command the work order refused (e.g. a slot someone else took meanwhile),

@@ -180,6 +180,9 @@ pub enum TimerKind {
     ApprovalReminder,
     InvoiceFollowUp,
     CloseAfterInvoice,
+    /// The tenant's safety question goes unanswered for the policy's time: the routine path,
+    /// which never waited for it, simply carries on ([`crate::safety`]).
+    SafetyQuestion,
 }
 
 impl TimerKind {
@@ -195,6 +198,7 @@ impl TimerKind {
             TimerKind::ApprovalReminder => "approval",
             TimerKind::InvoiceFollowUp => "invoice",
             TimerKind::CloseAfterInvoice => "close",
+            TimerKind::SafetyQuestion => "safety-q",
         }
     }
     pub fn parse(s: &str) -> Option<TimerKind> {
@@ -210,6 +214,7 @@ impl TimerKind {
             ApprovalReminder,
             InvoiceFollowUp,
             CloseAfterInvoice,
+            SafetyQuestion,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -369,6 +374,10 @@ pub struct WorkOrder {
     pub nudges: u32,
     /// Instructions the PM added for the vendor.
     pub instructions: Vec<String>,
+    /// The yes/no safety question asked of the tenant, and where it stands (absent on work
+    /// orders stored before questions were asked, and where triage left no danger open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<crate::safety::SafetyCheck>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -513,6 +522,13 @@ pub enum Command {
     /// recorded it), to the same address.
     Resend {
         message: Box<SentMessage>,
+    },
+    /// The tenant answers the safety question (by SMS or the status page's buttons): YES makes
+    /// the request the emergency the question names; NO keeps the routine path
+    /// ([`crate::safety`] decides it).
+    AnswerSafetyQuestion {
+        yes: bool,
+        by: Actor,
     },
 }
 
@@ -743,6 +759,26 @@ pub enum Event {
         address: String,
         key: String,
         reason: String,
+    },
+    /// Triage left a danger open: the tenant is asked `question` (SMS and status page).
+    SafetyQuestionAsked {
+        question: crate::triage::SafetyQuestion,
+    },
+    /// The tenant answered the safety question. `yes` makes the request the emergency the
+    /// question names (see [`crate::safety`]).
+    SafetyQuestionAnswered {
+        question: crate::triage::SafetyQuestion,
+        yes: bool,
+        by: Actor,
+    },
+    /// Nobody answered the safety question within the policy's time: the routine path stands.
+    SafetyQuestionExpired {
+        question: crate::triage::SafetyQuestion,
+    },
+    /// A routine offer called back because the request became an emergency that this vendor
+    /// cannot take (or is not the first to be asked): the vendor is told not to go.
+    OfferWithdrawnForEmergency {
+        vendor: VendorId,
     },
 }
 
