@@ -129,7 +129,8 @@ impl Metrics {
                 }
                 Event::Declined { vendor: v, .. } => self.refused(&mut offers, v, false),
                 Event::OfferLapsed { vendor: v } => self.refused(&mut offers, v, true),
-                Event::OfferWithdrawn { vendor: v } => {
+                Event::OfferWithdrawn { vendor: v }
+                | Event::OfferWithdrawnForEmergency { vendor: v } => {
                     offers.remove(v);
                 }
                 Event::Unassigned { .. } => vendor = None,

@@ -8,6 +8,7 @@ pub mod desk;
 pub mod metrics;
 pub mod pm;
 pub mod portfolio;
+pub mod safety_question;
 pub mod tenant;
 pub mod timeline;
 pub mod vendor;
@@ -45,6 +46,7 @@ pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
     Router::new()
         .route("/", get(home))
         .merge(tenant::routes())
+        .merge(safety_question::routes())
         .merge(approval::routes())
         .merge(vendor::routes())
         .merge(team)

@@ -176,6 +176,10 @@ fn policy_rows(p: &Policy) -> Vec<(&'static str, String)> {
             "Close after the invoice (no feedback)",
             p.close_after_invoice.to_string(),
         ),
+        (
+            "The tenant's safety question stays open",
+            p.safety_question_timeout.to_string(),
+        ),
     ]
 }
 

@@ -565,7 +565,7 @@ async fn thanks(lang: Lang) -> Markup {
 // The status page.
 
 /// The work order a tenant link is for.
-fn claim(app: &App, token: &str) -> Result<WorkOrderId, WebError> {
+pub(crate) fn claim(app: &App, token: &str) -> Result<WorkOrderId, WebError> {
     match app.links.verify(token)? {
         Claim::Tenant { work_order } => Ok(work_order),
         _ => Err(WebError::Forbidden(
@@ -593,6 +593,10 @@ fn done_line(lang: Lang, action: &str) -> Option<&'static str> {
             "Gracias: ya avisamos su respuesta.",
         ),
         "feedback" => lang.t("Thank you for your feedback!", "¡Gracias por su opinión!"),
+        "safety" => lang.t(
+            "Thanks — we've got your answer to the safety question.",
+            "Gracias: recibimos su respuesta a la pregunta de seguridad.",
+        ),
         _ => return None,
     })
 }
@@ -698,6 +702,7 @@ async fn status_page(
             @if urgent_now {
                 (safety::now_block(lang, wo.request.emergency, &hazards))
             }
+            (super::safety_question::section(&portfolio, &wo, lang, &action("safety")))
             section aria-label=(t("Status", "Estado")) {
                 p { span class=(format!("badge {}", wo.status.as_str())) { (status_label(lang, wo.status)) } " " (explain(lang, &wo)) }
                 dl {
@@ -793,7 +798,7 @@ pub fn photo_links(lang: Lang, urls: &[String]) -> Markup {
 
 /// Runs a tenant command and answers: back to the status page on success; the status page with
 /// the reason on a refusal.
-async fn act(
+pub(crate) async fn act(
     app: &App,
     kind: &str,
     token: &str,

@@ -53,6 +53,7 @@ fn timer(kind: TimerKind) -> &'static str {
         TimerKind::ApprovalReminder => "approval reminder",
         TimerKind::InvoiceFollowUp => "invoice follow-up",
         TimerKind::CloseAfterInvoice => "close after invoice",
+        TimerKind::SafetyQuestion => "safety question expiry",
     }
 }
 
@@ -124,9 +125,24 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
                 "We sent you a text message.".into()
             }
         }
+        Event::SafetyQuestionAsked { .. } => {
+            "We asked you a safety question, by text and on this page.".into()
+        }
+        Event::SafetyQuestionAnswered { yes: true, .. } => {
+            "The answer to the safety question was YES: we are treating this as an emergency."
+                .into()
+        }
+        Event::SafetyQuestionAnswered { yes: false, .. } => {
+            "The answer to the safety question was NO: it stays a regular repair.".into()
+        }
+        Event::SafetyQuestionExpired { .. } => {
+            "The safety question got no answer in time, so it stays a regular repair. If anyone is in danger, answer YES or call 911."
+                .into()
+        }
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::OfferWithdrawn { .. }
+        | Event::OfferWithdrawnForEmergency { .. }
         | Event::InstructionsAdded { .. }
         | Event::ScheduleNudged { .. }
         | Event::Reminded { .. }
@@ -225,6 +241,21 @@ pub fn describe_es(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<Strin
             "Le enviamos un mensaje de texto."
         }
         .into(),
+        Event::SafetyQuestionAsked { .. } => {
+            "Le hicimos una pregunta de seguridad, por mensaje de texto y en esta página.".into()
+        }
+        Event::SafetyQuestionAnswered { yes: true, .. } => {
+            "La respuesta a la pregunta de seguridad fue SÍ: lo tratamos como una emergencia."
+                .into()
+        }
+        Event::SafetyQuestionAnswered { yes: false, .. } => {
+            "La respuesta a la pregunta de seguridad fue NO: sigue como una reparación normal."
+                .into()
+        }
+        Event::SafetyQuestionExpired { .. } => {
+            "La pregunta de seguridad no tuvo respuesta a tiempo, así que sigue como una reparación normal. Si alguien corre peligro, responda SÍ o llame al 911."
+                .into()
+        }
         // The rest is not the tenant's to see (as in `describe`).
         _ => return None,
     })
@@ -305,6 +336,22 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         },
         Event::OfferLapsed { vendor } => html! { "The offer to " (v(vendor)) " lapsed." },
         Event::OfferWithdrawn { vendor } => html! { "The offer to " (v(vendor)) " was withdrawn." },
+        Event::OfferWithdrawnForEmergency { vendor } => html! {
+            "The offer to " (v(vendor)) " was withdrawn: the job became an emergency."
+        },
+        Event::SafetyQuestionAsked { question } => html! {
+            "Safety question asked of the tenant (" (question.label()) "): YES makes it an emergency ("
+            (question.emergency_if_yes().label()) ")."
+        },
+        Event::SafetyQuestionAnswered { question, yes, by } => html! {
+            "Safety question (" (question.label()) ") answered "
+            @if *yes { strong { "YES" } } @else { "NO" }
+            " by " (actor(portfolio, by))
+            @if *yes { ": now an emergency." } @else { ": the routine path stands." }
+        },
+        Event::SafetyQuestionExpired { question } => html! {
+            "Safety question (" (question.label()) ") unanswered in time: the routine path stands."
+        },
         Event::NeedsAttention { reason } => html! { strong { "Needs attention: " } (reason) },
         Event::Accepted { vendor } => html! { (v(vendor)) " accepted." },
         Event::Assigned { vendor, by } => {

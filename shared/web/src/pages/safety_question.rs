@@ -1,0 +1,122 @@
+//! The safety question on the tenant's status page (the page the form leads to, and the signed
+//! link `/s/{token}`): the question triage left open with YES / NO buttons (a POST to
+//! `/s/{token}/safety`, authorised by the same signed token), and once the answer made it an
+//! emergency, a banner saying so. What an answer does is the domain's
+//! (`mendwork_domain::safety`); this page only shows the question and passes the answer on.
+
+use super::tenant::{act, claim};
+use super::{PageForm, tenant::TenantError};
+use crate::i18n::Lang;
+use crate::intake::FieldError;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::post;
+use maud::{Markup, html};
+use mendwork_app::App;
+use mendwork_domain::messages::render_in;
+use mendwork_domain::safety::SafetyAnswer;
+use mendwork_domain::{Actor, Command, Portfolio, Status, WorkOrder};
+use serde::Deserialize;
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/s/{token}/safety", post(answer))
+}
+
+/// The question as the page asks it: the catalogue's text (the one the SMS carries, in the
+/// tenant's language) without the job-code prefix and the "reply YES or NO" line, which the
+/// buttons replace. A reworded text that lacks that shape is shown whole.
+fn question_text(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang) -> Option<String> {
+    let check = wo.safety.as_ref()?;
+    let full = render_in(
+        portfolio,
+        check.question.key(),
+        lang.into(),
+        &[("code", wo.code.to_string())],
+    );
+    let asked = full
+        .split_once(": ")
+        .map_or(full.as_str(), |(_, rest)| rest)
+        .rsplit_once('?')
+        .map(|(q, _)| format!("{q}?"));
+    let mut asked = asked.unwrap_or(full);
+    if let Some(first) = asked.chars().next().filter(|c| c.is_lowercase()) {
+        asked = first.to_uppercase().chain(asked.chars().skip(1)).collect();
+    }
+    Some(asked)
+}
+
+/// The question with its buttons while an answer would still change something, or the
+/// banner once a YES made the request an emergency; nothing otherwise.
+pub fn section(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang, action: &str) -> Markup {
+    let t = |en, es| lang.t(en, es);
+    let live = !wo.status.is_final() && wo.phase() != Status::Completed;
+    let said_yes = wo
+        .safety
+        .as_ref()
+        .is_some_and(|c| c.answer == Some(SafetyAnswer::Yes));
+    if said_yes && live {
+        return html! {
+            section.notice.alert #emergency-now role="alert" {
+                h2 { (t("This is now an emergency", "Ahora es una emergencia")) }
+                p { (t(
+                    "You told us someone may be in danger. We have alerted the property team and are sending an emergency vendor. Follow the safety steps above; if anyone is hurt or in danger, call 911.",
+                    "Nos dijo que alguien podría correr peligro. Avisamos al equipo de la propiedad y enviamos un técnico de emergencia. Siga los pasos de seguridad de arriba; si alguien está herido o en peligro, llame al 911.",
+                )) }
+            }
+        };
+    }
+    let Some(check) = wo.safety_question_pending() else {
+        return html! {};
+    };
+    let Some(question) = question_text(portfolio, wo, lang) else {
+        return html! {};
+    };
+    html! {
+        section.notice #safety-question aria-labelledby="safety-question-heading" {
+            h2 #safety-question-heading { (t("Safety check", "Pregunta de seguridad")) }
+            p #safety-question-text { strong { (question) } }
+            @if check.answer == Some(SafetyAnswer::No) || check.expired {
+                p.hint { (t(
+                    "If this changes, answer YES and we will treat it as an emergency.",
+                    "Si esto cambia, responda SÍ y lo trataremos como una emergencia.",
+                )) }
+            }
+            form method="post" action=(action) {
+                button.danger type="submit" name="answer" value="yes" aria-describedby="safety-question-text" {
+                    (t("Yes", "Sí"))
+                }
+                @if check.answer.is_none() {
+                    button.secondary type="submit" name="answer" value="no" aria-describedby="safety-question-text" {
+                        (t("No", "No"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+async fn answer(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    lang: Lang,
+    PageForm(f): PageForm<AnswerForm>,
+) -> Result<Response, TenantError> {
+    let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
+    let command = match f.answer.trim() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(vec![FieldError::new("answer", "Please choose yes or no.")]),
+    }
+    .map(|yes| Command::AnswerSafetyQuestion {
+        yes,
+        by: Actor::Tenant,
+    });
+    act(&app, "safety", &token, &id, command, lang).await
+}
