@@ -146,6 +146,7 @@ pub fn work_order_json(
         "feedback": wo.feedback.as_ref().map(|f| json!({ "rating": f.rating, "comment": f.comment })),
         "attention": wo.attention,
         "triage": wo.triage.as_ref().map(to_json),
+        "safety_question": wo.safety.as_ref().map(to_json),
         "instructions": wo.instructions,
         "completion_notes": wo.completion_notes,
         "completion_photos": files(&wo.completion_photos),
