@@ -33,6 +33,9 @@ impl Out<'_, '_> {
     pub(crate) fn lang(&self) -> Language {
         self.wo.request.language
     }
+    pub(crate) fn portfolio(&self) -> &crate::portfolio::Portfolio {
+        self.ctx.portfolio
+    }
     /// The placeholders every message may use, in English.
     fn vars(&self) -> Vec<(&'static str, String)> {
         self.vars_in(Language::En)

@@ -332,6 +332,14 @@ const DEFAULTS: &[(&str, &str)] = &[
         "Overdue since {due}: the tenant's safety question never closed. Ask the tenant whether anyone is in danger.",
     ),
     (
+        "tenant.question.subject",
+        "Safety check for your request #{code}",
+    ),
+    (
+        "tenant.question.email",
+        "Hi {name},\n\nOne question about your request #{code}, for your safety:\n\n  {question}\n\nPlease answer YES or NO on your status page: {link}\nIf the answer is yes, we'll treat it as an emergency at once. If anyone is in danger, call 911 now.\n\n— {team}",
+    ),
+    (
         "tenant.question_no.sms",
         "#{code}: thanks, we'll handle it as a regular repair. If that changes, reply YES. In danger, call 911.",
     ),
@@ -474,6 +482,14 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
         "#{code}: su solicitud quedo cancelada. Responda o envie una nueva si aun necesita ayuda.",
     ),
     ("tenant.cancelled.subject", "Solicitud #{code} cancelada"),
+    (
+        "tenant.question.subject",
+        "Pregunta de seguridad sobre su solicitud #{code}",
+    ),
+    (
+        "tenant.question.email",
+        "Hola, {name}:\n\nUna pregunta sobre su solicitud #{code}, por su seguridad:\n\n  {question}\n\nResponda SÍ o NO en su página de estado: {link}\nSi la respuesta es sí, lo trataremos como una emergencia de inmediato. Si alguien corre peligro, llame al 911 ahora.\n\n— {team}",
+    ),
     (
         "tenant.question_no.sms",
         "#{code}: gracias, lo trataremos como una reparacion normal. Si eso cambia, responda SI. Si hay peligro, llame al 911.",

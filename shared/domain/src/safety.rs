@@ -26,8 +26,10 @@
 
 use crate::decide::{Tx, candidates, offer_next};
 use crate::effects::{Out, emergency_messages};
+use crate::messages::render_in;
+use crate::portfolio::Portfolio;
 use crate::triage::{SafetyQuestion, safety_instructions};
-use crate::types::{EmergencyKind, Priority};
+use crate::types::{EmergencyKind, JobCode, Language, Priority};
 use crate::workorder::{Actor, Event, Rejection, Status, TimerKind, WorkOrder};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,13 +74,50 @@ impl SafetyCheck {
 }
 
 impl WorkOrder {
-    /// The safety question a tenant's answer would still settle, if any: asked, not yet made
-    /// an emergency, on a work order still open and not done. The status page offers its
-    /// YES / NO buttons exactly then; a tenant's YES or NO by text goes to it exactly then.
+    /// The safety question a tenant's YES would still act on, if any: asked, not yet made an
+    /// emergency, on a work order still open and not done. The status page shows the question
+    /// exactly then (its NO button only while unanswered), and a tenant's YES by text goes to it
+    /// then (a NO only while unanswered; see `replies::command_for`).
     pub fn safety_question_pending(&self) -> Option<&SafetyCheck> {
         let check = self.safety.as_ref()?;
         let live = !self.status.is_final() && self.phase() != Status::Completed;
         (live && check.takes(true) && self.priority != Priority::Emergency).then_some(check)
+    }
+}
+
+/// The question as asked where buttons answer it (the status page, an email): the catalogue's
+/// text for `lang` (the one the SMS carries, a portfolio's rewording included) without the
+/// job-code prefix and the closing "reply YES or NO", capitalised. A text that lacks that
+/// shape is given whole.
+pub fn question_asked(
+    portfolio: &Portfolio,
+    question: SafetyQuestion,
+    lang: Language,
+    code: &JobCode,
+) -> String {
+    let full = render_in(
+        portfolio,
+        question.key(),
+        lang,
+        &[("code", code.to_string())],
+    );
+    let asked = full
+        .split_once(": ")
+        .map_or(full.as_str(), |(_, rest)| rest)
+        .rsplit_once('?')
+        .map(|(q, _)| format!("{q}?"))
+        .unwrap_or_else(|| full.clone());
+    // The first letter, after an opening "¿" where Spanish has one.
+    match asked.char_indices().find(|(_, c)| c.is_alphabetic()) {
+        Some((i, c)) if c.is_lowercase() => {
+            format!(
+                "{}{}{}",
+                &asked[..i],
+                c.to_uppercase(),
+                &asked[i + c.len_utf8()..]
+            )
+        }
+        _ => asked,
     }
 }
 
@@ -213,7 +252,21 @@ fn raise(wo: &mut WorkOrder, kind: EmergencyKind) {
 /// The messages of this module's events.
 pub(crate) fn effects(o: &mut Out, before: &WorkOrder, event: &Event) {
     match event {
-        Event::SafetyQuestionAsked { question } => o.tenant_sms(question.key(), &[]),
+        Event::SafetyQuestionAsked { question } => {
+            o.tenant_sms(question.key(), &[]);
+            // A tenant with no mobile number gets it by email, answered on the status page.
+            if o.wo.request.tenant.phone.is_none() {
+                let lang = o.lang();
+                let asked = question_asked(o.portfolio(), *question, lang, &o.wo.code);
+                let extra = [("question", asked), ("link", o.links.tenant_status(o.wo))];
+                o.tenant_email(
+                    "tenant.question.email",
+                    "tenant.question.subject",
+                    &extra,
+                    None,
+                );
+            }
+        }
         Event::SafetyQuestionAnswered { yes: true, .. }
             if before.priority != Priority::Emergency =>
         {

@@ -410,3 +410,45 @@ fn a_tenant_who_is_also_a_vendor_answers_the_safety_question_with_a_bare_yes_but
         Some(&Command::Accept { vendor: vid("pat") })
     );
 }
+
+#[test]
+fn a_tenant_with_no_mobile_number_is_asked_by_email_to_answer_on_the_status_page() {
+    let request = NewWorkOrder {
+        tenant: Contact {
+            phone: None,
+            ..tenant()
+        },
+        ..leak_by_the_light()
+    };
+    let t = Given::submitted(request.clone()).when(Command::Triage);
+    assert!(t.sms("question.water_near_electricity").is_empty());
+    let mail = t.emails("tenant.question.email");
+    assert_eq!(mail.len(), 1, "{:#?}", t.effects);
+    assert!(
+        mail[0]
+            .text
+            .contains("Is water touching a light, an outlet, a switch or wiring right now?"),
+        "{}",
+        mail[0].text
+    );
+    assert!(mail[0].text.contains("https://mw.example.com/s/KP27"));
+    assert!(
+        !mail[0].text.contains("Reply YES or NO."),
+        "{}",
+        mail[0].text
+    );
+    let es = Given::submitted(NewWorkOrder {
+        language: Language::Es,
+        ..request
+    })
+    .when(Command::Triage);
+    let mail = es.emails("tenant.question.email");
+    assert!(
+        mail[0].text.contains("¿El agua está tocando"),
+        "{}",
+        mail[0].text
+    );
+    // With a mobile number, the SMS is enough.
+    let t = Given::submitted(leak_by_the_light()).when(Command::Triage);
+    assert!(t.emails("tenant.question.email").is_empty());
+}

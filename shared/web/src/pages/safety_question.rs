@@ -14,36 +14,12 @@ use axum::response::Response;
 use axum::routing::post;
 use maud::{Markup, html};
 use mendwork_app::App;
-use mendwork_domain::messages::render_in;
-use mendwork_domain::safety::SafetyAnswer;
+use mendwork_domain::safety::{SafetyAnswer, question_asked};
 use mendwork_domain::{Actor, Command, Portfolio, Status, WorkOrder};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/s/{token}/safety", post(answer))
-}
-
-/// The question as the page asks it: the catalogue's text (the one the SMS carries, in the
-/// tenant's language) without the job-code prefix and the "reply YES or NO" line, which the
-/// buttons replace. A reworded text that lacks that shape is shown whole.
-fn question_text(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang) -> Option<String> {
-    let check = wo.safety.as_ref()?;
-    let full = render_in(
-        portfolio,
-        check.question.key(),
-        lang.into(),
-        &[("code", wo.code.to_string())],
-    );
-    let asked = full
-        .split_once(": ")
-        .map_or(full.as_str(), |(_, rest)| rest)
-        .rsplit_once('?')
-        .map(|(q, _)| format!("{q}?"));
-    let mut asked = asked.unwrap_or(full);
-    if let Some(first) = asked.chars().next().filter(|c| c.is_lowercase()) {
-        asked = first.to_uppercase().chain(asked.chars().skip(1)).collect();
-    }
-    Some(asked)
 }
 
 /// The question with its buttons while an answer would still change something, or the
@@ -69,9 +45,7 @@ pub fn section(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang, action: &str) 
     let Some(check) = wo.safety_question_pending() else {
         return html! {};
     };
-    let Some(question) = question_text(portfolio, wo, lang) else {
-        return html! {};
-    };
+    let question = question_asked(portfolio, check.question, lang.into(), &wo.code);
     html! {
         section.notice #safety-question aria-labelledby="safety-question-heading" {
             h2 #safety-question-heading { (t("Safety check", "Pregunta de seguridad")) }
