@@ -68,8 +68,11 @@ test('the confirmation page asks the safety question and YES makes it an emergen
 
     // The same question went by SMS; the routine offer did not wait for the answer.
     const asked = await outbox({ to: TENANT_PHONE });
-    assert.ok(asked.some((m) => m.key === 'question.water_near_electricity'), 'the question by SMS');
     let wo = await workOrder(code);
+    assert.ok(
+      asked.some((m) => m.key === 'question.water_near_electricity' && m.work_order === wo.id),
+      'the question by SMS',
+    );
     assert.equal(wo.priority, 'urgent');
     assert.equal(wo.offer?.vendor, PAT.id, 'the routine offer is out meanwhile');
 
@@ -91,7 +94,7 @@ test('the confirmation page asks the safety question and YES makes it an emergen
     assert.equal(wo.priority, 'emergency');
     assert.equal(wo.offer?.vendor, PAT.id, 'Pat takes emergencies: the offer is re-made as one');
     const alert = await eventually(
-      async () => (await outbox({ to: TEAM_PHONE })).find((m) => m.key === 'pm.emergency.sms'),
+      async () => (await outbox({ to: TEAM_PHONE })).find((m) => m.key === 'pm.emergency.sms' && m.work_order === wo.id),
       'the team alerted by SMS',
     );
     assert.match(alert.body, /EMERGENCY/);
