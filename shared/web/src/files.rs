@@ -249,7 +249,7 @@ pub fn field(
 /// asks `data-upload` for a presigned form with the page's grant, posts each file with a fresh
 /// random id, adds the ids as `upload_id` fields, then sends the form. Runs once per page
 /// (every field includes it); on any failure it says so and leaves the form unsent.
-const UPLOAD_SCRIPT: &str = r#"
+pub(crate) const UPLOAD_SCRIPT: &str = r#"
 (function () {
   if (window.mendworkUploads) return;
   window.mendworkUploads = true;
