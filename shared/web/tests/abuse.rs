@@ -202,7 +202,7 @@ async fn the_policy_lets_exactly_the_pages_own_inline_scripts_run() {
         let after = &rest[at + "<script>".len()..];
         let end = after.find("</script>").unwrap();
         let hash = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(after[..end].as_bytes()));
+            .encode(Sha256::digest(&after.as_bytes()[..end]));
         assert!(
             csp.contains(&format!("'sha256-{hash}'")),
             "script not allowed: {csp}"
@@ -211,7 +211,6 @@ async fn the_policy_lets_exactly_the_pages_own_inline_scripts_run() {
         rest = &after[end..];
     }
     assert!(scripts >= 1, "the form has its safety script");
-    assert!(!csp.contains("'unsafe-inline'; img") || csp.contains("script-src 'sha256-"));
     assert!(
         !csp.split(';')
             .any(|d| d.trim().starts_with("script-src") && d.contains("unsafe"))

@@ -150,7 +150,7 @@ impl View<'_> {
                     dt { "Access" } dd {
                         (if wo.request.permission_to_enter { "Permission to enter" } else { "The tenant must be home" })
                         @if let Some(pets) = &wo.request.pets { "; pets: " (pets) }
-                        @if let Some(n) = access_notes_for(&wo, vendor) { "; " (n) }
+                        @if let Some(n) = access_notes_for(wo, vendor) { "; " (n) }
                     }
                     @if let Some(n) = p.and_then(|p| p.notes.as_ref()) { dt { "Building notes" } dd { (n) } }
                     @if let Some(nte) = nte { dt { "Not to exceed" } dd { (nte.to_string()) " without approval" } }
