@@ -156,7 +156,7 @@ async fn happy_path(app: &TestApp) -> String {
         "{tenant_keys}"
     );
     let confirmation = app
-        .last_with_key(TENANT_EMAIL, "tenant.confirmation.email")
+        .last_with_key(TENANT_EMAIL, "tenant.confirmation.plain.email")
         .await;
     let confirmation = confirmation.unwrap_or_else(|| panic!("no confirmation email"));
     assert!(

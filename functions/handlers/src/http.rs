@@ -65,9 +65,30 @@ pub fn stream_delivered(mut app: App) -> App {
 /// Answers one request. The router never fails: errors are pages or JSON bodies it renders and
 /// logs itself.
 pub async fn serve(router: &Router, request: lambda_http::Request) -> Result<Response, Infallible> {
+    let ip = client_ip(&request);
     let (parts, body) = request.into_parts();
-    let request = axum::http::Request::from_parts(parts, axum::body::Body::new(body));
+    let mut request = axum::http::Request::from_parts(parts, axum::body::Body::new(body));
+    if let Some(ip) = ip {
+        request.extensions_mut().insert(ip);
+    }
     router.clone().oneshot(request).await
+}
+
+/// The caller's address as API Gateway saw it (its request context, not a header a client
+/// could forge), for the stored per-IP rate limits.
+pub fn client_ip(request: &lambda_http::Request) -> Option<mendwork_web::ClientIp> {
+    use lambda_http::RequestExt as _;
+    use lambda_http::request::RequestContext;
+    match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx
+            .http
+            .source_ip
+            .as_deref()
+            .and_then(|ip| ip.parse().ok())
+            .map(mendwork_web::ClientIp),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }
 
 /// A store whose outbox is delivered elsewhere (by the table's stream).

@@ -185,7 +185,7 @@ async fn a_tenant_request_goes_from_the_form_to_closed_through_the_lambda_handle
     w.delivered(&wo, "tenant.confirmation.sms", TENANT_PHONE)
         .await;
     let confirmation = w
-        .delivered(&wo, "tenant.confirmation.email", TENANT_EMAIL)
+        .delivered(&wo, "tenant.confirmation.plain.email", TENANT_EMAIL)
         .await;
     let link = find_link(&confirmation, "/s/").unwrap_or_else(|| panic!("{confirmation}"));
     assert!(link.starts_with("https://mendwork.example/s/"), "{link}");

@@ -3,6 +3,7 @@
 //! harness API that end-to-end tests drive.
 
 mod harness;
+pub mod hosts;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -121,6 +122,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         directory: Arc::new(StaticDirectory(Arc::new(portfolio))),
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
+        limits: store.clone(),
     };
     app.drain()
         .await
@@ -144,7 +146,8 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         mendwork_web::router(app.clone()),
         Arc::new(DirFiles::new(files)),
     )
-    .merge(harness::router(local.clone()));
+    .merge(harness::router(local.clone()))
+    .layer(axum::middleware::from_fn(hosts::only_loopback));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {
@@ -172,15 +175,50 @@ fn sibling(db: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(path)
 }
 
-/// The secret that signs links, kept beside the store so links survive a restart.
-fn link_secret(db: &Path) -> std::io::Result<Vec<u8>> {
+/// The secret that signs links, kept beside the store so links survive a restart. Readable
+/// by its owner only (mode 0600, set as the file is created, and again on a file an older
+/// version left readable), as anyone who reads it can sign themselves into the dashboard.
+pub fn link_secret(db: &Path) -> std::io::Result<Vec<u8>> {
     let path = sibling(db, ".secret");
     match std::fs::read(&path) {
-        Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
+        Ok(bytes) if bytes.len() >= 32 => {
+            owner_only(&path)?;
+            Ok(bytes)
+        }
         _ => {
             let secret: [u8; 32] = rand::random();
-            std::fs::write(&path, secret)?;
+            let _ = std::fs::remove_file(&path);
+            write_owner_only(&path, &secret)?;
             Ok(secret.to_vec())
         }
     }
+}
+
+#[cfg(unix)]
+fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
+#[cfg(unix)]
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -213,14 +213,22 @@ pub enum Opened {
     Redirect(String),
 }
 
-/// What a browser needs to upload files straight to storage (an S3 presigned POST): post
-/// `multipart/form-data` to `url` with a `key` of `key_prefix` followed by an id of the
-/// browser's choosing (16 to 64 letters and digits), a `Content-Type`, then `fields` in any
-/// order, then the file last as `file`.
+/// The content type every direct upload is stored under until it is adopted: inert, so an
+/// upload can never be served as a page or a script, whatever the browser claims. Adopting a
+/// file gives it the type of what its bytes really are.
+pub const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
+
+/// What a browser needs to upload one file straight to storage (an S3 presigned POST): post
+/// `multipart/form-data` to `url` with a `key` of `key_prefix` followed by `id`, a
+/// `Content-Type` of [`UPLOAD_CONTENT_TYPE`], then `fields` in any order, then the file last as
+/// `file`. Invariant: the form uploads that one key and nothing else (a second file needs a
+/// second form, and the forms of one grant are counted), no larger than `max_bytes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DirectUpload {
     pub url: String,
     pub key_prefix: String,
+    /// The file's id, chosen here (16 to 64 letters and digits).
+    pub id: String,
     pub fields: Vec<(String, String)>,
     pub max_bytes: usize,
     pub expires: DateTime<Utc>,

@@ -64,6 +64,13 @@ pub struct App {
     pub directory: Arc<dyn Directory>,
     pub ids: Arc<dyn Ids>,
     pub links: Arc<LinkSigner>,
+    /// Stored rate limits for the public edges (the tenant form, the sign-in).
+    pub limits: Arc<dyn crate::limits::RateLimits>,
+}
+
+/// The idempotency key a submission token is recorded under (the work order it created).
+pub fn submission_key(token: &str) -> String {
+    format!("submit:{token}")
 }
 
 /// Extra things an execution writes with its transition.
@@ -90,7 +97,7 @@ impl App {
         request: NewWorkOrder,
         submission: Option<&str>,
     ) -> Result<Executed, AppError> {
-        let key = submission.map(|t| format!("submit:{t}"));
+        let key = submission.map(submission_key);
         if let Some(k) = &key
             && let Some(existing) = self.store.idempotent(k).await?
         {

@@ -71,6 +71,7 @@ impl Harness {
             directory: Arc::new(Fixed(Arc::new(portfolio))),
             ids: Arc::new(RandomIds),
             links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
+            limits: Arc::new(mendwork_app::Unlimited),
         };
         Harness {
             timers: store.timers(),

@@ -135,7 +135,7 @@ pub async fn store_portfolio(
             ])))
             .send()
             .await
-            .map_err(|e| sdk(format!("writing the vendor of {phone}"), e))?;
+            .map_err(|e| sdk("writing a vendor's phone lookup", e))?;
     }
     for phone in stored.keys().filter(|p| !wanted.contains_key(*p)) {
         client
@@ -144,7 +144,7 @@ pub async fn store_portfolio(
             .set_key(Some(key(vendor_phone_pk(phone), VENDOR_PHONE_SK)))
             .send()
             .await
-            .map_err(|e| sdk(format!("deleting the vendor of {phone}"), e))?;
+            .map_err(|e| sdk("deleting a vendor's phone lookup", e))?;
     }
 
     let version = current.as_ref().map_or(1, |c| c.version + 1);
@@ -186,7 +186,7 @@ pub async fn vendor_of_phone(
         .set_key(Some(key(vendor_phone_pk(phone), VENDOR_PHONE_SK)))
         .send()
         .await
-        .map_err(|e| sdk(format!("reading the vendor of {phone}"), e))?;
+        .map_err(|e| sdk("reading a vendor's phone lookup", e))?;
     Ok(got
         .item
         .as_ref()

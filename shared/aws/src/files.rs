@@ -20,7 +20,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, Duration, Utc};
 use mendwork_app::files::{
-    DirectUpload, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal, UploadId, UploadScope,
+    DirectUpload, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal, UPLOAD_CONTENT_TYPE,
+    UploadId, UploadScope,
 };
 use mendwork_app::ports::StoreError;
 use mendwork_app::ports::{Clock as _, SystemClock};
@@ -128,13 +129,15 @@ impl S3Files {
     }
 }
 
-/// A presigned POST for keys starting with `key_prefix`, at most `max_bytes` each, valid until
-/// `now` + 15 minutes, signed with these credentials. Pure: the same inputs give the same form.
+/// A presigned POST for the one key `key_prefix` + `id`, stored as [`UPLOAD_CONTENT_TYPE`], at
+/// most `max_bytes`, valid until `now` + 15 minutes, signed with these credentials. Pure: the
+/// same inputs give the same form.
 #[allow(clippy::too_many_arguments)]
 pub fn presign_post(
     post_url: &str,
     bucket: &str,
     key_prefix: &str,
+    id: &str,
     max_bytes: usize,
     region: &str,
     access_key: &str,
@@ -161,8 +164,8 @@ pub fn presign_post(
     }
     let mut conditions = vec![
         json!({ "bucket": bucket }),
-        json!(["starts-with", "$key", key_prefix]),
-        json!(["starts-with", "$Content-Type", ""]),
+        json!(["eq", "$key", format!("{key_prefix}{id}")]),
+        json!(["eq", "$Content-Type", UPLOAD_CONTENT_TYPE]),
         json!(["content-length-range", 1, max_bytes]),
     ];
     conditions.extend(fields.iter().map(|(k, v)| json!({ k: v })));
@@ -177,6 +180,7 @@ pub fn presign_post(
     DirectUpload {
         url: post_url.to_string(),
         key_prefix: key_prefix.to_string(),
+        id: id.to_string(),
         fields,
         max_bytes,
         expires,
@@ -251,6 +255,9 @@ impl Files for S3Files {
             &self.post_url,
             &self.bucket,
             &format!("{UPLOADS_PREFIX}{}/", scope.as_str()),
+            // A fresh id per form: the form uploads one file, under a name the browser did not
+            // choose.
+            UploadScope::random().as_str(),
             MAX_FILE_BYTES,
             &self.region,
             creds.access_key_id(),
@@ -335,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_limits_bucket_prefix_size_and_time_and_names_the_signing_fields() {
+    fn the_policy_limits_bucket_key_type_size_and_time_and_names_the_signing_fields() {
         let now = DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
@@ -343,6 +350,7 @@ mod tests {
             "https://b.s3.us-east-1.amazonaws.com",
             "b",
             "uploads/abc/",
+            "f1e2d3c4b5a6978812345678",
             1000,
             "us-east-1",
             "AKID",
@@ -363,7 +371,8 @@ mod tests {
         let conditions = policy["conditions"].as_array().unwrap();
         for c in [
             json!({"bucket": "b"}),
-            json!(["starts-with", "$key", "uploads/abc/"]),
+            json!(["eq", "$key", "uploads/abc/f1e2d3c4b5a6978812345678"]),
+            json!(["eq", "$Content-Type", "application/octet-stream"]),
             json!(["content-length-range", 1, 1000]),
             json!({"x-amz-algorithm": "AWS4-HMAC-SHA256"}),
             json!({"x-amz-credential": "AKID/20260304/us-east-1/s3/aws4_request"}),

@@ -63,6 +63,7 @@ pub const VISIT: &str = "VISIT#*";
 pub const OPT_OUTS: &str = "OPTOUTS";
 pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
+pub const LIMIT: &str = "LIMIT#*";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -201,11 +202,21 @@ pub const FILES: Operation = Operation {
     ],
 };
 
+/// Stored rate limits of the public edges (the tenant form, its single-use stamp, sign-in).
+pub const LIMITS: Operation = Operation {
+    name: "limits",
+    methods: "DynamoLimits::take",
+    needs: &[need("dynamodb:UpdateItem", On::Items(&[LIMIT]))],
+};
+
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
-    ("IntakeFunction", &[START, READ, COMMIT, FILES]),
+    ("IntakeFunction", &[START, READ, COMMIT, FILES, LIMITS]),
     ("ApprovalFunction", &[START, READ, COMMIT]),
-    ("PmFunction", &[START, READ, LIST, COMMIT, COMMIT_OUTBOX]),
+    (
+        "PmFunction",
+        &[START, READ, LIST, COMMIT, COMMIT_OUTBOX, LIMITS],
+    ),
     ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
     ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
     (
@@ -279,6 +290,7 @@ mod tests {
             (OPT_OUTS, schema::OPTOUTS.to_string()),
             (SENT, schema::sent_pk("wo-abc/1/0")),
             (CONFIG, schema::CONFIG.to_string()),
+            (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
         ];
         for (pattern, key) in &cases {
             assert!(key_matches(pattern, key), "{pattern} {key}");

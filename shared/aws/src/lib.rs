@@ -12,6 +12,7 @@ mod error;
 pub mod files;
 pub mod iam;
 mod item;
+pub mod limits;
 pub mod schema;
 pub mod senders;
 mod store;
@@ -25,6 +26,7 @@ pub use directory::{
 pub use error::AwsError;
 pub use files::S3Files;
 pub use item::item_size;
+pub use limits::DynamoLimits;
 pub use schema::create_table;
 pub use senders::{Claim, SentGuard, SesMailer, SnsTexter};
 pub use store::{DynamoStore, KindUsage, Usage};
@@ -243,6 +245,10 @@ impl Aws {
             directory: self.directory.clone(),
             ids: Arc::new(RandomIds),
             links: self.links.clone(),
+            limits: Arc::new(DynamoLimits::new(
+                self.dynamodb.clone(),
+                self.config.table.clone(),
+            )),
         }
     }
 

@@ -30,6 +30,7 @@
 //! | sent guard | `SENT#<outbox id>` | `SENT` | `state` (`sending`/`sent`), `at`, `channel`, `message_id`, `wo`, `expires_at` (+30 days) | | |
 //! | portfolio | `CONFIG` | `PORTFOLIO` | `version` (N), `digest`, `json`, `loaded_at` | | |
 //! | vendor by phone | `VENDORPHONE#<phone>` | `VENDORPHONE` | `vendor` | `VENDORPHONES` / `<phone>` | |
+//! | rate-limit window | `LIMIT#<kind>#<hashed key>#<window start>` | `LIMIT` | `count` (N), `expires_at` (window end + 1 h) | | |
 //!
 //! Rules that keep this sound:
 //! - Only outbox items carry an attribute named `kind`: the Streams consumers filter on it
@@ -133,6 +134,12 @@ pub fn sent_pk(id: &str) -> String {
 pub fn vendor_phone_pk(phone: &str) -> String {
     format!("VENDORPHONE#{phone}")
 }
+/// A rate-limit counter's window (`storage_key` is `<kind>#<hashed key>#<window start>`, so no
+/// phone, address or IP address is stored in the clear).
+pub fn limit_pk(storage_key: &str) -> String {
+    format!("LIMIT#{storage_key}")
+}
+pub const LIMIT_SK: &str = "LIMIT";
 
 /// A timestamp as stored: RFC 3339 UTC with nanoseconds, fixed width for years 1000–9999.
 pub fn ts(t: DateTime<Utc>) -> String {

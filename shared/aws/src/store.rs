@@ -1049,7 +1049,7 @@ impl WorkOrders for DynamoStore {
             .expression_attribute_values(":p", AttributeValue::Ss(vec![phone.to_string()]))
             .send()
             .await
-            .map_err(|e| store_err(sdk(format!("recording the opt-out of {phone}"), e)))?;
+            .map_err(|e| store_err(sdk("recording an opt-out or opt-in", e)))?;
         self.count_writes(&[&key(OPTOUTS, OPTOUTS)], false);
         Ok(())
     }

@@ -420,6 +420,16 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
     if p.team.name.trim().is_empty() {
         out.push("team.name", "the team name is empty");
     }
+    for (i, code) in p.allowed_calling_codes.iter().enumerate() {
+        if !crate::calling::is_calling_code(code) {
+            out.push(
+                format!("allowed_calling_codes[{i}]"),
+                format!(
+                    "{code:?} is not a country calling code: write its digits, e.g. \"1\" or \"44\""
+                ),
+            );
+        }
+    }
 
     // --- properties ---
     if p.properties.is_empty() {

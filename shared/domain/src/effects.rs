@@ -2,6 +2,7 @@
 //! timers to set or cancel. Pure: links come from a [`Links`] the caller provides.
 
 use crate::decide::Context;
+use crate::disclosure::{access_notes_for, unconfirmed_contact};
 use crate::localtime::{format_deadline, format_instant, format_window, format_window_in};
 use crate::messages::{for_sms, render_in};
 use crate::portfolio::{Vendor, VendorId};
@@ -68,21 +69,9 @@ impl Out<'_, '_> {
             .as_ref()
             .map(|t| t.diagnosis.clone())
             .unwrap_or_default();
-        let mut access = vec![];
-        access.push(if wo.request.permission_to_enter {
-            "permission to enter".to_string()
-        } else {
-            "tenant must be home".to_string()
-        });
-        if let Some(pets) = &wo.request.pets {
-            access.push(format!("pets: {pets}"));
-        }
-        if let Some(n) = &wo.request.access_notes {
-            access.push(n.clone());
-        }
-        if let Some(n) = &p.notes {
-            access.push(n.clone());
-        }
+        // The tenant's own access notes are added for the vendor holding the job only
+        // (`vendor_extra`).
+        let access = self.access(None);
         let nte = if wo.priority == Priority::Emergency {
             p.emergency_nte
         } else {
@@ -114,7 +103,7 @@ impl Out<'_, '_> {
             ("priority", wo.priority.as_str().to_string()),
             ("diagnosis", diagnosis),
             ("nte", nte.to_string()),
-            ("access", access.join("; ")),
+            ("access", access),
             (
                 "photos",
                 if wo.request.photos.is_empty() {
@@ -133,6 +122,27 @@ impl Out<'_, '_> {
             ("owner", p.owner.name.clone()),
             ("slots", slot_list(wo, tz)),
         ]
+    }
+    /// What a vendor needs to get in: entry permission, pets, the tenant's access notes when
+    /// given (`notes`), the building's notes.
+    fn access(&self, notes: Option<&str>) -> String {
+        let wo = self.wo;
+        let mut access = vec![];
+        access.push(if wo.request.permission_to_enter {
+            "permission to enter".to_string()
+        } else {
+            "tenant must be home".to_string()
+        });
+        if let Some(pets) = &wo.request.pets {
+            access.push(format!("pets: {pets}"));
+        }
+        if let Some(n) = notes {
+            access.push(n.to_string());
+        }
+        if let Some(n) = &self.ctx.property.notes {
+            access.push(n.clone());
+        }
+        access.join("; ")
     }
     pub(crate) fn sms(
         &mut self,
@@ -230,6 +240,9 @@ impl Out<'_, '_> {
             .vendor(id)
             .map(|v| vec![("vendor", v.name.clone())])
             .unwrap_or_default();
+        if let Some(notes) = access_notes_for(self.wo, id) {
+            v.push(("access", self.access(Some(notes))));
+        }
         v.extend(extra.iter().cloned());
         v
     }
@@ -397,8 +410,14 @@ pub fn effects(
         Event::Submitted { .. } => {
             let link = links.tenant_status(wo);
             o.tenant_sms("tenant.confirmation.sms", &[("link", link.clone())]);
+            // An unconfirmed address gets none of the submitter's words (see `disclosure`).
+            let plain = unconfirmed_contact(wo);
             o.tenant_email(
-                "tenant.confirmation.email",
+                if plain {
+                    "tenant.confirmation.plain.email"
+                } else {
+                    "tenant.confirmation.email"
+                },
                 "tenant.confirmation.subject",
                 &[("link", link)],
                 None,
@@ -419,7 +438,12 @@ pub fn effects(
                     .map(|t| format!("- {t}\n"))
                     .collect();
                 let extra = [("tips", tips), ("link", links.tenant_status(wo))];
-                o.tenant_email("tenant.tips.email", "tenant.tips.subject", &extra, None);
+                let key = if unconfirmed_contact(wo) {
+                    "tenant.tips.plain.email"
+                } else {
+                    "tenant.tips.email"
+                };
+                o.tenant_email(key, "tenant.tips.subject", &extra, None);
             }
             emergency_messages(&mut o, triage.emergency, *emergency_alert);
         }
@@ -797,7 +821,12 @@ pub(crate) fn emergency_messages(o: &mut Out, kind: Option<EmergencyKind>, alert
             ),
         ];
         o.tenant_sms("tenant.safety.sms", &extra);
-        o.tenant_email("tenant.safety.email", "tenant.safety.subject", &extra, None);
+        let key = if unconfirmed_contact(o.wo) {
+            "tenant.safety.plain.email"
+        } else {
+            "tenant.safety.email"
+        };
+        o.tenant_email(key, "tenant.safety.subject", &extra, None);
     }
     if alert {
         let kind = kind.map_or_else(|| "emergency".to_string(), |k| k.label().to_string());

@@ -2,9 +2,12 @@
 //! time-zone math. No async, no I/O, no AWS: time and ids come in as arguments.
 
 pub mod advice;
+pub mod calling;
 pub mod config;
 pub mod decide;
+pub mod disclosure;
 pub mod effects;
+pub mod limits;
 pub mod localtime;
 pub mod messages;
 pub mod overdue;
@@ -14,6 +17,7 @@ pub mod routing;
 pub mod safety;
 pub mod segments;
 pub mod sms;
+pub mod text;
 pub mod triage;
 pub mod types;
 pub mod visits;

@@ -19,6 +19,20 @@ const DEFAULTS: &[(&str, &str)] = &[
         "tenant.confirmation.email",
         "Hi {name},\n\nThanks for letting us know. Your request #{code} for {property}, unit {unit}, is in:\n\n  {description}\n\nWe'll find a vendor and let you know when the visit is booked. You can follow every step here:\n{link}\n\n— {team}",
     ),
+    // The same first messages for an address typed into the public form, which nobody has
+    // confirmed: none of the submitter's words (see `disclosure::unconfirmed_contact`).
+    (
+        "tenant.confirmation.plain.email",
+        "Hello,\n\nWe received maintenance request #{code} for {property}, which gave this address for updates. You can follow every step here:\n{link}\n\nIf you did not make this request, please ignore this email.\n\n— {team}",
+    ),
+    (
+        "tenant.tips.plain.email",
+        "Hello,\n\nWhile we line up a vendor for #{code}, these may fix it or make it safer. Only try what you're comfortable with:\n\n{tips}\nIf one of them fixes it, reply FIXED to our text or cancel the request from your status page: {link}\n\n— {team}",
+    ),
+    (
+        "tenant.safety.plain.email",
+        "Hello,\n\nThe report for request #{code} looks like an emergency ({kind}). Please do this now:\n\n{instructions}\n\nWe have alerted the property team and are sending a vendor at once.\n\n— {team}",
+    ),
     (
         "tenant.tips.subject",
         "While you wait: things you can safely try (#{code})",
@@ -395,6 +409,18 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     (
         "tenant.confirmation.email",
         "Hola, {name}:\n\nGracias por avisarnos. Recibimos su solicitud #{code} para {property}, unidad {unit}:\n\n  {description}\n\nBuscaremos un técnico y le avisaremos cuando la visita esté agendada. Puede seguir cada paso aquí:\n{link}\n\n— {team}",
+    ),
+    (
+        "tenant.confirmation.plain.email",
+        "Hola:\n\nRecibimos la solicitud de mantenimiento #{code} para {property}, que dio esta dirección para los avisos. Puede seguir cada paso aquí:\n{link}\n\nSi usted no hizo esta solicitud, ignore este correo.\n\n— {team}",
+    ),
+    (
+        "tenant.tips.plain.email",
+        "Hola:\n\nMientras buscamos un técnico para #{code}, esto podría resolverlo o hacerlo más seguro. Intente solo lo que le resulte cómodo:\n\n{tips}\nSi algo de esto lo resuelve, responda ARREGLADO a nuestro mensaje de texto o cancele la solicitud en su página de estado: {link}\n\n— {team}",
+    ),
+    (
+        "tenant.safety.plain.email",
+        "Hola:\n\nEl reporte de la solicitud #{code} parece una emergencia ({kind}). Por favor haga esto ahora:\n\n{instructions}\n\nYa avisamos al equipo de la propiedad y enviamos un técnico de inmediato.\n\n— {team}",
     ),
     (
         "tenant.tips.subject",

@@ -102,7 +102,15 @@ impl fmt::Display for Phone {
     }
 }
 
-/// An email address, checked for the shape `local@domain.tld` (no spaces, one `@`).
+/// An email address in the conservative shape browsers accept for `<input type="email">`
+/// (WHATWG HTML, "valid email address"): a dot-atom local part of ASCII letters, digits and
+/// ``!#$%&'*+/=?^_`{|}~-`` (no quoted strings, no comments, no commas, no spaces), one `@`,
+/// and a domain of dot-separated labels of letters, digits and inner hyphens, at least two.
+///
+/// Invariants: ASCII only (so no control, bidi or other invisible character), at most 254
+/// bytes, a local part of at most 64, no empty, leading, trailing or doubled dot. What it
+/// refuses is what mail servers and SES would refuse or read differently (`a,b@x.com` is two
+/// recipients to some of them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
@@ -110,18 +118,17 @@ pub struct Email(String);
 impl Email {
     pub fn parse(s: &str) -> Result<Email, String> {
         let s = s.trim();
-        let ok = s.len() <= 254
-            && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
-            && s.split('@').count() == 2
-            && s.split('@').all(|p| !p.is_empty())
-            && s.rsplit('@')
-                .next()
-                .is_some_and(|d| d.contains('.') && !d.ends_with('.'));
-        if ok {
+        if email_shape(s) {
             Ok(Email(s.to_string()))
         } else {
             Err(format!("{s:?} is not an email address"))
         }
+    }
+    /// The address as a key: lowercased. Mail providers treat the domain (and, in practice,
+    /// the local part) case-insensitively, so `Team@X.com` and `team@x.com` are one inbox and
+    /// must share one rate limit and one team membership.
+    pub fn normalised(&self) -> String {
+        self.0.to_ascii_lowercase()
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -138,6 +145,29 @@ impl From<Email> for String {
         e.0
     }
 }
+fn email_shape(s: &str) -> bool {
+    const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~-.";
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || LOCAL_SPECIALS.as_bytes().contains(&b))
+        && local.split('.').all(|part| !part.is_empty())
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(label_ok)
+}
+
 impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -245,6 +275,10 @@ pub struct Portfolio {
     pub tips: BTreeMap<Trade, Vec<String>>,
     #[serde(default)]
     pub recurring: Vec<RecurringTemplate>,
+    /// Country calling codes (`"1"`, `"44"`) of the numbers the public form may have us text;
+    /// empty: the country of the team's phone (see [`crate::calling::allowed_codes`]).
+    #[serde(default)]
+    pub allowed_calling_codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

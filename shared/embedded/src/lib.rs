@@ -9,6 +9,7 @@
 mod clock;
 mod db;
 mod files;
+mod limits;
 mod sent;
 mod store;
 mod timers;

@@ -549,7 +549,7 @@ impl WorkOrders for SqliteStore {
         } else {
             conn.execute("DELETE FROM opt_outs WHERE phone = ?1", [phone.as_str()])
         }
-        .with_ctx(|| format!("recording the opt-out of {phone}"))?;
+        .ctx("recording an opt-out or opt-in")?;
         Ok(())
     }
 }

@@ -14,17 +14,19 @@
 //! [`WorkOrders::commit_outbox`]: mendwork_app::ports::WorkOrders::commit_outbox
 
 use crate::error::{PageError, WebError, log_internal};
+use crate::guard::ClientIp;
+use crate::limits::admit_login;
 use crate::ops;
 use crate::pages::{Nav, PageForm, page};
 use crate::signing::{Signer, decode_part, encode_part};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use chrono::{DateTime, Duration, Utc};
 use maud::{Markup, html};
 use mendwork_app::ports::{Clock as _, SystemClock};
@@ -42,9 +44,10 @@ pub const COOKIE_NAME: &str = "mw_session";
 pub const SESSION_HOURS: i64 = 12;
 /// How long an emailed sign-in link works.
 pub const LINK_MINUTES: i64 = 15;
-/// Most sign-in emails one address gets in a clock hour: enough for a person who lost one,
-/// too few to flood an inbox (or the SES quota) from the public form.
-pub const LINKS_PER_HOUR: u32 = 5;
+/// Most sign-in emails one address (trimmed and lowercased) gets in a clock hour: enough for
+/// a person who lost one, too few to flood an inbox (or the SES quota) from the public form.
+/// Per-IP and team-wide caps come with it ([`mendwork_domain::limits`]).
+pub const LINKS_PER_HOUR: u32 = mendwork_domain::limits::LOGIN_PER_ADDRESS_HOUR;
 
 const SESSION_PURPOSE: &str = "web-session-v1";
 
@@ -258,6 +261,7 @@ struct LoginForm {
 
 async fn request_link(
     State(app): State<App>,
+    ip: Option<Extension<ClientIp>>,
     PageForm(f): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let portfolio = app.portfolio();
@@ -270,19 +274,31 @@ async fn request_link(
         );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    if allowed(&portfolio, &email) {
-        send_link(&app, &email, &portfolio.team.name).await?;
-    } else {
-        tracing::info!("sign-in link asked for an address that is not on the team");
+    // The same work whoever the address is: the same counters, one stored record, the same
+    // delivery pass — so the answer's timing does not tell who is on the team.
+    let on_team = allowed(&portfolio, &email);
+    match admit_login(&app, ip.map(|Extension(ip)| ip), &email, on_team).await? {
+        Err(()) => {
+            let page = login_page(
+                &portfolio.team.name,
+                f.email.trim(),
+                None,
+                Some(
+                    "Too many sign-in requests came from your network in the last hour. Please try again later.",
+                ),
+            );
+            return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        }
+        Ok(false) => {}
+        Ok(true) => record_link(&app, &email, on_team, &portfolio.team.name).await?,
     }
+    ops::settle(&app).await;
     Ok(check_email(&email).into_response())
 }
 
-/// Emails a fresh sign-in link through the outbox (so it is sent, and retried, like every
-/// other message), then delivers it — unless the address already had [`LINKS_PER_HOUR`] links
-/// this hour. The allowance is [`LINKS_PER_HOUR`] idempotency keys per address and hour, each
-/// taken atomically with its email's outbox record, so concurrent requests cannot exceed it.
-async fn send_link(app: &App, email: &Email, team: &str) -> Result<(), WebError> {
+/// Stores a fresh sign-in link's email in the outbox (so it is sent, and retried, like every
+/// other message) — for a team address; for any other, the same write with no email in it.
+async fn record_link(app: &App, email: &Email, on_team: bool, team: &str) -> Result<(), WebError> {
     let nonce = nonce();
     let now = app.now();
     let token = app.links.sign(
@@ -310,25 +326,16 @@ async fn send_link(app: &App, email: &Email, team: &str) -> Result<(), WebError>
         }),
         created_at: now,
     };
-    let hour = now.format("%Y%m%d%H");
-    for slot in 0..LINKS_PER_HOUR {
-        let key = format!("login-mail:{}:{hour}:{slot}", encode_part(email.as_str()));
-        match app
-            .store
-            .commit_outbox(&key, &nonce, vec![record.clone()])
-            .await
-        {
-            Ok(()) => {
-                ops::settle(app).await;
-                return Ok(());
-            }
-            Err(CommitError::Duplicate(_)) => continue,
-            Err(CommitError::Conflict(_)) => return Err(WebError::Internal),
-            Err(CommitError::Store(e)) => return Err(ops::store(e)),
-        }
+    let outbox = if on_team { vec![record] } else { vec![] };
+    match app
+        .store
+        .commit_outbox(&format!("login-mail:{nonce}"), &nonce, outbox)
+        .await
+    {
+        Ok(()) | Err(CommitError::Duplicate(_)) => Ok(()),
+        Err(CommitError::Conflict(_)) => Err(WebError::Internal),
+        Err(CommitError::Store(e)) => Err(ops::store(e)),
     }
-    tracing::warn!("sign-in links asked for too often for one address; none sent this time");
-    Ok(())
 }
 
 fn check_email(email: &Email) -> Markup {

@@ -142,13 +142,8 @@ impl From<LinkError> for WebError {
 
 /// Logs an internal failure with its whole cause chain, once.
 pub fn log_internal(e: &(dyn std::error::Error + 'static)) {
-    let mut chain = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        chain.push_str(": ");
-        chain.push_str(&s.to_string());
-        source = s.source();
-    }
+    // A store or service error may quote a recipient's address or number: logs get tags.
+    let chain = mendwork_app::redact::chain(e);
     tracing::error!(error = %chain, "request failed");
 }
 

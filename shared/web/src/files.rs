@@ -44,6 +44,9 @@ pub const MAX_BODY_BYTES: usize = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024;
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 /// How long a page's upload grant works: as long as the tenant form itself.
 pub const GRANT_HOURS: i64 = 24;
+/// Most upload forms (one file each) one grant gets in its day: a page's files a few times
+/// over (the person may retry), far from free storage.
+pub const UPLOAD_FORMS_PER_GRANT: u32 = 3 * MAX_FILES as u32;
 
 const GRANT_PURPOSE: &str = "upload-grant-v1";
 /// The signing purpose of the photo links made before files had names.
@@ -246,19 +249,13 @@ pub fn field(
 }
 
 /// Uploads the chosen files of each `form[data-upload]` to storage before the form is sent:
-/// asks `data-upload` for a presigned form with the page's grant, posts each file with a fresh
-/// random id, adds the ids as `upload_id` fields, then sends the form. Runs once per page
+/// asks `data-upload` for a presigned form per file with the page's grant, posts each file
+/// under the id its form names, adds the ids as `upload_id` fields, then sends the form. Runs once per page
 /// (every field includes it); on any failure it says so and leaves the form unsent.
-const UPLOAD_SCRIPT: &str = r#"
+pub(crate) const UPLOAD_SCRIPT: &str = r#"
 (function () {
   if (window.mendworkUploads) return;
   window.mendworkUploads = true;
-  function id() {
-    var a = new Uint8Array(18), s = '', c = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-    crypto.getRandomValues(a);
-    for (var i = 0; i < a.length; i++) s += c[a[i] % c.length];
-    return s;
-  }
   function wire(form) {
     var input = form.querySelector('input[type=file][data-direct]');
     if (!input) return;
@@ -278,19 +275,19 @@ const UPLOAD_SCRIPT: &str = r#"
       if (files.length > +input.dataset.maxFiles) return fail(status.dataset.tooMany);
       if (files.some(function (f) { return f.size > +input.dataset.maxBytes; })) return fail(status.dataset.tooBig);
       try {
-        var r = await fetch(form.dataset.upload, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: 'grant=' + encodeURIComponent(form.elements.upload.value)
-        });
-        if (r.status === 403) return fail(status.dataset.stale);
-        if (!r.ok) throw new Error('upload form ' + r.status);
-        var p = await r.json();
         for (var i = 0; i < files.length; i++) {
+          var r = await fetch(form.dataset.upload, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'grant=' + encodeURIComponent(form.elements.upload.value)
+          });
+          if (r.status === 403) return fail(status.dataset.stale);
+          if (!r.ok) throw new Error('upload form ' + r.status);
+          var p = await r.json();
           status.textContent = status.dataset.uploading + ' ' + (i + 1) + ' ' + status.dataset.of + ' ' + files.length + '…';
-          var name = id(), body = new FormData();
+          var name = p.id, body = new FormData();
           body.append('key', p.key_prefix + name);
-          body.append('Content-Type', files[i].type || 'application/octet-stream');
+          body.append('Content-Type', 'application/octet-stream');
           p.fields.forEach(function (f) { body.append(f[0], f[1]); });
           body.append('file', files[i]);
           var u = await fetch(p.url, { method: 'POST', body: body });
@@ -565,6 +562,30 @@ async fn upload_form(
         )
         .json();
     };
+    // Each form uploads one file; a grant gets a few pages' worth of forms a day, so an
+    // anonymous grant cannot become free storage.
+    let counter = mendwork_domain::limits::Counter::fixed(
+        "upload-grant",
+        scope.as_str(),
+        UPLOAD_FORMS_PER_GRANT,
+        Duration::hours(GRANT_HOURS),
+        app.now(),
+    );
+    match app.limits.take(&counter).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!("upload forms refused: too many for one grant");
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(serde_json::json!({ "error": "Too many files for this page. Please reload it and try again later." })),
+            )
+                .into_response();
+        }
+        Err(e) => {
+            log_internal(&e);
+            return WebError::Internal.json();
+        }
+    }
     match files.direct_upload(&scope).await {
         Ok(Some(form)) => {
             let mut res = Json(form).into_response();

@@ -268,6 +268,15 @@ pub fn field_message(lang: Lang, e: &FieldError) -> String {
     {
         return format!("Adjunte como máximo {n} fotos.");
     }
+    if let Some(codes) = m
+        .strip_prefix("We can only text numbers starting ")
+        .and_then(|r| r.strip_suffix(". Please give one of those, or just an email address."))
+    {
+        return format!(
+            "Solo podemos enviar mensajes a números que empiezan por {}. Indique uno de ellos o solo un correo electrónico.",
+            codes.replace(" or ", " o ")
+        );
+    }
     if m.starts_with("Unknown category") {
         return "Elija un tipo de problema de la lista.".into();
     }
@@ -336,6 +345,7 @@ mod tests {
             "Please keep this under 200 characters.",
             "Please give at most 10 times.",
             "Please give an email address or a mobile number so we can keep you updated.",
+            "We can only text numbers starting +1 or +52. Please give one of those, or just an email address.",
         ] {
             let es = field_message(Lang::Es, &FieldError::new("x", m));
             assert_ne!(es, m);

@@ -5,7 +5,9 @@ use crate::error::WebError;
 use crate::i18n::Lang;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
+use mendwork_domain::calling::{allowed_codes, may_text_from_form};
 use mendwork_domain::localtime::at_local;
+use mendwork_domain::text::strip_hidden_format;
 use mendwork_domain::{
     Contact, Email, Language, LocalTime, NewWorkOrder, Phone, Portfolio, Property, PropertyId,
     Source, Trade, Window,
@@ -51,13 +53,16 @@ impl From<FieldError> for WebError {
 // ---------------------------------------------------------------------------------------------
 // Field parsers shared by the JSON body and the form.
 
-/// Trimmed text of at most `max` characters; `None` when blank.
+/// Trimmed text of at most `max` characters; `None` when blank. Invisible format characters
+/// (bidi overrides and the like, see [`strip_hidden_format`]) are stripped first, so no
+/// stored text reads differently from what it says.
 pub fn optional_text(
     field: &str,
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    let stripped = value.map(strip_hidden_format);
+    let Some(v) = stripped.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     if v.chars().count() > max {
@@ -110,6 +115,22 @@ pub fn optional_phone(field: &str, value: Option<&str>) -> Result<Option<Phone>,
             )
         }),
     }
+}
+
+/// The form's answer to a number in a country the team does not text (SMS pumping sends
+/// confirmations to premium numbers abroad).
+pub fn country_error(portfolio: &Portfolio) -> FieldError {
+    let codes: Vec<String> = allowed_codes(portfolio)
+        .iter()
+        .map(|c| format!("+{c}"))
+        .collect();
+    FieldError::new(
+        "phone",
+        format!(
+            "We can only text numbers starting {}. Please give one of those, or just an email address.",
+            codes.join(" or ")
+        ),
+    )
 }
 
 /// A trade by its API spelling; blank means "let us decide".
@@ -507,7 +528,12 @@ impl ReportForm {
         let unit = take!(required_text("unit", &self.unit, MAX_NAME, "your unit"));
         let name = take!(required_text("name", &self.name, MAX_NAME, "your name"));
         let email = take!(optional_email("email", Some(&self.email)));
-        let phone = take!(optional_phone("phone", Some(&self.phone)));
+        let phone = take!(optional_phone("phone", Some(&self.phone)).and_then(|p| {
+            match p {
+                Some(p) if !may_text_from_form(portfolio, &p) => Err(country_error(portfolio)),
+                other => Ok(other),
+            }
+        }));
         if let (Some(None), Some(None)) = (&email, &phone) {
             errors.push(FieldError::new(
                 "contact",

@@ -10,8 +10,10 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod files;
+pub mod guard;
 pub mod i18n;
 pub mod intake;
+pub mod limits;
 pub mod ops;
 pub mod pages;
 pub mod safety;
@@ -20,6 +22,7 @@ pub mod sla;
 
 pub use error::{ApiError, PageError, WebError};
 pub use files::with_files;
+pub use guard::ClientIp;
 pub use pages::layout;
 pub use pages::timeline::describe;
 
@@ -60,6 +63,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .merge(auth::routes())
         .merge(files::routes())
         .merge(api)
+        .layer(from_fn_with_state(app.clone(), guard::guard))
         .layer(Extension(config))
         .with_state(app)
 }

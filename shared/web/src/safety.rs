@@ -169,7 +169,7 @@ fn hazard_key(k: EmergencyKind) -> &'static str {
 
 /// Progressive enhancement only: opens the guidance and marks the matching hazard while the
 /// tenant types; the page works the same without it.
-fn live_script() -> String {
+pub(crate) fn live_script() -> String {
     let lists: Vec<String> = WORDS
         .iter()
         .map(|(k, words)| {

@@ -537,6 +537,9 @@ impl Files for Direct {
         Ok(Some(DirectUpload {
             url: "https://bucket.example".into(),
             key_prefix: format!("uploads/{}/", scope.as_str()),
+            id: mendwork_app::files::UploadScope::random()
+                .as_str()
+                .to_string(),
             fields: vec![("policy".into(), "p".into())],
             max_bytes: MAX_FILE_BYTES,
             // The wall clock is harmless: a presigned form expires in real time.
@@ -743,4 +746,22 @@ async fn a_missing_forged_or_wrong_direct_upload_is_refused_beside_the_field() {
     assert!(a.body.contains("at most 5 photos"), "{}", a.body);
     assert_eq!(t.count().await, 0);
     assert!(store.stored.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_anonymous_upload_grant_gets_at_most_fifteen_one_file_forms_a_day() {
+    let (t, _store) = with_direct();
+    let (grant, _) = grant_and_prefix(&t, "/report/maple-court").await;
+    let mut ids = std::collections::BTreeSet::new();
+    // The helper took one form already.
+    for _ in 1..15 {
+        let a = t.post_form("/uploads", &[("grant", &grant)]).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        ids.insert(a.json()["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 14, "each form names its own file");
+    let over = t.post_form("/uploads", &[("grant", &grant)]).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "{}", over.body);
+    // Another page's grant is not held back.
+    let (_, _) = grant_and_prefix(&t, "/report/maple-court").await;
 }

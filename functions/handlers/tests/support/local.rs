@@ -43,6 +43,7 @@ pub fn local() -> (App, SqliteStore) {
         directory: Arc::new(Fixed(Arc::new(load_portfolio(&path).unwrap()))),
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
+        limits: Arc::new(store.clone()),
     };
     (app, store)
 }

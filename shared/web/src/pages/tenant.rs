@@ -14,16 +14,17 @@
 
 use super::timeline::tenant_timeline;
 use super::{Errors, Nav, Notice, PageForm, page, path_of, window_rows};
-use crate::WebConfig;
 use crate::error::WebError;
 use crate::files::{self, Attachments, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles};
 use crate::i18n::{self, Lang, status_label};
 use crate::intake::{
     FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
 };
+use crate::limits::Admitted;
 use crate::ops;
 use crate::safety;
 use crate::signing::Signer;
+use crate::{ClientIp, WebConfig};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -184,9 +185,10 @@ pub const MIN_FILL_SECONDS: i64 = 3;
 /// A form older than this is stale.
 pub const MAX_FORM_AGE_HOURS: i64 = 24;
 
-/// The signed stamp of a form handed out at `now`.
+/// The signed stamp of a form handed out at `now`, with a fresh nonce: the stamp is used up
+/// by the first submission that passes with it (see [`crate::limits::admit_form`]).
 pub fn stamp(app: &App, now: DateTime<Utc>) -> String {
-    Signer::new(app, STAMP_PURPOSE).sign(&format!("f|{}", now.timestamp()))
+    Signer::new(app, STAMP_PURPOSE).sign(&format!("f|{}|{}", now.timestamp(), new_token()))
 }
 
 /// What a form's stamp says.
@@ -196,21 +198,31 @@ pub enum Stamp {
     Missing,
     /// Sent sooner than a person could: the same stamp will do in a moment.
     TooFast,
-    /// Forged, unreadable or older than a day.
+    /// Forged, unreadable, without a nonce or older than a day.
     Stale,
+}
+
+/// A genuine stamp's issue time and nonce (whatever its age).
+pub fn open_stamp(app: &App, value: &str) -> Option<(DateTime<Utc>, String)> {
+    let payload = Signer::new(app, STAMP_PURPOSE).open(value.trim())?;
+    let mut parts = payload.split('|');
+    let (Some("f"), Some(t), Some(nonce), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let issued = DateTime::from_timestamp(t.parse().ok()?, 0)?;
+    Some((issued, nonce.to_string()))
 }
 
 pub fn check_stamp(app: &App, value: &str, now: DateTime<Utc>) -> Stamp {
     if value.trim().is_empty() {
         return Stamp::Missing;
     }
-    let Some(issued) = Signer::new(app, STAMP_PURPOSE)
-        .open(value)
-        .and_then(|p| p.strip_prefix("f|").and_then(|t| t.parse::<i64>().ok()))
-    else {
+    let Some((issued, _)) = open_stamp(app, value) else {
         return Stamp::Stale;
     };
-    let age = now.timestamp() - issued;
+    let age = now.timestamp() - issued.timestamp();
     if age < MIN_FILL_SECONDS {
         Stamp::TooFast
     } else if age > MAX_FORM_AGE_HOURS * 3600 {
@@ -464,6 +476,7 @@ async fn submit(
     State(app): State<App>,
     Extension(config): Extension<WebConfig>,
     files: Option<Extension<Attachments>>,
+    ip: Option<Extension<ClientIp>>,
     lang: Lang,
     body: WithFiles<ReportForm>,
 ) -> Result<Response, TenantError> {
@@ -484,17 +497,21 @@ async fn submit(
     let stamp_state = check_stamp(&app, &values.issued, now_real);
     // The form going back keeps the input; a new submission token only when it had none
     // usable, a new stamp only when the old one can never pass.
+    let again_with =
+        |status: StatusCode, errors: Vec<FieldError>, notice: Option<Notice>, renew: bool| {
+            let mut v = values.clone();
+            if submission_token(Some(&v.submission)).is_none() {
+                v.submission = new_token();
+            }
+            if renew || matches!(stamp_state, Stamp::Missing | Stamp::Stale) {
+                v.issued = stamp(&app, now_real);
+            }
+            let mode = Mode::of(&app, files.as_ref());
+            let page = report_page(&app, p, &v, &Errors(errors), lang, notice.as_ref(), &mode);
+            (status, page).into_response()
+        };
     let again = |errors: Vec<FieldError>, notice: Option<Notice>| {
-        let mut v = values.clone();
-        if submission_token(Some(&v.submission)).is_none() {
-            v.submission = new_token();
-        }
-        if matches!(stamp_state, Stamp::Missing | Stamp::Stale) {
-            v.issued = stamp(&app, now_real);
-        }
-        let mode = Mode::of(&app, files.as_ref());
-        let page = report_page(&app, p, &v, &Errors(errors), lang, notice.as_ref(), &mode);
-        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        again_with(StatusCode::UNPROCESSABLE_ENTITY, errors, notice, false)
     };
     // Files sent with a post where attachments are off are ignored, never stored.
     let file_errors: Vec<FieldError> = files
@@ -526,6 +543,51 @@ async fn submit(
         );
         return Ok(again(vec![], Some(notice)));
     }
+    // The stored limits and the stamp's single use (a repeated post of one submission is
+    // let through: it returns the work order the first one made).
+    let token = submission_token(Some(&values.submission));
+    match crate::limits::admit_form(
+        &app,
+        ip.map(|Extension(ip)| ip),
+        &request,
+        &values.issued,
+        token.as_deref(),
+    )
+    .await
+    {
+        Ok(Admitted::Yes) => {}
+        Ok(Admitted::StampUsed) => {
+            let notice = Notice::Problem(
+                lang.t(
+                    "This form was already sent once. Please check your answers and press \"Send request\" again.",
+                    "Este formulario ya se envió una vez. Revise sus respuestas y pulse \"Enviar solicitud\" otra vez.",
+                )
+                .into(),
+            );
+            return Ok(again_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![],
+                Some(notice),
+                true,
+            ));
+        }
+        Ok(Admitted::TooMany) => {
+            let notice = Notice::Problem(
+                lang.t(
+                    "We have received too many requests like this in a short time, so this one was not sent. Please try again later. In an emergency, call the property team.",
+                    "Recibimos demasiadas solicitudes como esta en poco tiempo, así que esta no se envió. Inténtelo más tarde. En una emergencia, llame al equipo de la propiedad.",
+                )
+                .into(),
+            );
+            return Ok(again_with(
+                StatusCode::TOO_MANY_REQUESTS,
+                vec![],
+                Some(notice),
+                true,
+            ));
+        }
+        Err(e) => return Err(TenantError(lang, e)),
+    }
     request.photos = match files::store(
         &app,
         files.as_ref(),
@@ -540,7 +602,6 @@ async fn submit(
         Err(NotStored::Field(e)) => return Ok(again(vec![e], None)),
         Err(NotStored::Failed(e)) => return Err(TenantError(lang, e)),
     };
-    let token = submission_token(Some(&values.submission));
     let created = app.submit(request, token.as_deref()).await;
     ops::settle(&app).await;
     let created = created.map_err(|e| TenantError(lang, e.into()))?;

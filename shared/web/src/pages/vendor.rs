@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use maud::html;
 use mendwork_app::{App, Claim};
+use mendwork_domain::disclosure::access_notes_for;
 use mendwork_domain::types::dollars;
 use mendwork_domain::{Actor, Command, Money, Priority, Status, VendorId, WorkOrder, WorkOrderId};
 use serde::Deserialize;
@@ -149,7 +150,7 @@ impl View<'_> {
                     dt { "Access" } dd {
                         (if wo.request.permission_to_enter { "Permission to enter" } else { "The tenant must be home" })
                         @if let Some(pets) = &wo.request.pets { "; pets: " (pets) }
-                        @if let Some(n) = &wo.request.access_notes { "; " (n) }
+                        @if let Some(n) = access_notes_for(wo, vendor) { "; " (n) }
                     }
                     @if let Some(n) = p.and_then(|p| p.notes.as_ref()) { dt { "Building notes" } dd { (n) } }
                     @if let Some(nte) = nte { dt { "Not to exceed" } dd { (nte.to_string()) " without approval" } }

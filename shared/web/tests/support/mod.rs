@@ -85,6 +85,7 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
         directory: Arc::new(Fixed(Arc::new(portfolio))),
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
+        limits: Arc::new(store.clone()),
     };
     let router = mendwork_web::router_with(app.clone(), config);
     TestApp {
