@@ -119,7 +119,8 @@ fn yes_makes_it_an_emergency_withdraws_the_routine_offer_and_offers_the_emergenc
         "{}",
         safety[0].body
     );
-    assert_eq!(t.emails("tenant.safety.email").len(), 1);
+    // The form's contact is not confirmed yet: the plain email, none of the tenant's words.
+    assert_eq!(t.emails("tenant.safety.plain.email").len(), 1);
     assert_eq!(t.sms("pm.emergency.sms").len(), 1);
     assert_eq!(t.emails("pm.emergency.email").len(), 1);
     // The question is settled and its timer cancelled.
