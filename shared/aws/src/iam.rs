@@ -61,6 +61,7 @@ pub const OUTBOX: &str = "OUTBOX#*";
 pub const IDEMPOTENCY: &str = "IDEM#*";
 pub const VISIT: &str = "VISIT#*";
 pub const OPT_OUTS: &str = "OPTOUTS";
+pub const CALENDAR: &str = "CAL#*";
 pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
 
@@ -78,7 +79,7 @@ pub const START: Operation = Operation {
 pub const READ: Operation = Operation {
     name: "read",
     methods: "DynamoStore::load, timeline, open_for_vendor, open_for_tenant_phone, open_by_code, \
-              vendor_appointments, idempotent, opted_out",
+              vendor_appointments, idempotent, opted_out, is_opted_out",
     needs: &[
         need(
             "dynamodb:GetItem",
@@ -86,7 +87,7 @@ pub const READ: Operation = Operation {
         ),
         need(
             "dynamodb:Query",
-            On::Items(&[WORK_ORDER, BY_VENDOR, BY_PHONE, BY_CODE]),
+            On::Items(&[WORK_ORDER, BY_VENDOR, BY_PHONE, BY_CODE, OPT_OUTS]),
         ),
         need("dynamodb:BatchGetItem", On::Items(&[WORK_ORDER])),
     ],
@@ -123,6 +124,19 @@ pub const COMMIT: Operation = Operation {
     ],
 };
 
+/// A commit that takes or gives up a vendor's booking reads that vendor's calendar and
+/// rewrites it in the same transaction. Any transition of an assigned work order may (a
+/// pick, a reschedule, a cancel, a close), so every function that runs transitions on
+/// existing work orders needs it; one that only creates work orders does not.
+pub const BOOK: Operation = Operation {
+    name: "book",
+    methods: "DynamoStore::commit (calendar::calendars)",
+    needs: &[
+        need("dynamodb:GetItem", On::Items(&[CALENDAR])),
+        need("dynamodb:PutItem", On::Items(&[CALENDAR])),
+    ],
+};
+
 /// Outbox records that belong to no work order (replies, sign-in links) with their key.
 pub const COMMIT_OUTBOX: Operation = Operation {
     name: "commit_outbox",
@@ -151,7 +165,10 @@ pub const VISITS: Operation = Operation {
 pub const OPT_OUT: Operation = Operation {
     name: "opt_out",
     methods: "DynamoStore::set_opted_out",
-    needs: &[need("dynamodb:UpdateItem", On::Items(&[OPT_OUTS]))],
+    needs: &[
+        need("dynamodb:PutItem", On::Items(&[OPT_OUTS])),
+        need("dynamodb:DeleteItem", On::Items(&[OPT_OUTS])),
+    ],
 };
 
 /// Email and SMS, each once per outbox id (the `SENT#` guard).
@@ -203,25 +220,31 @@ pub const FILES: Operation = Operation {
 
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
-    ("IntakeFunction", &[START, READ, COMMIT, FILES]),
-    ("ApprovalFunction", &[START, READ, COMMIT]),
-    ("PmFunction", &[START, READ, LIST, COMMIT, COMMIT_OUTBOX]),
-    ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
-    ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
+    ("IntakeFunction", &[START, READ, COMMIT, BOOK, FILES]),
+    ("ApprovalFunction", &[START, READ, COMMIT, BOOK]),
+    (
+        "PmFunction",
+        &[START, READ, LIST, COMMIT, BOOK, COMMIT_OUTBOX],
+    ),
+    ("DeskFunction", &[START, READ, LIST, COMMIT, BOOK, VISITS]),
+    (
+        "DispatchFunction",
+        &[START, READ, COMMIT, BOOK, OUTBOX_DONE],
+    ),
     (
         "OutboxFunction",
-        &[START, READ, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+        &[START, READ, COMMIT, BOOK, OUTBOX_DONE, SEND, TIMERS],
     ),
     (
         "SmsInboundFunction",
-        &[START, READ, COMMIT, COMMIT_OUTBOX, OPT_OUT],
+        &[START, READ, COMMIT, BOOK, COMMIT_OUTBOX, OPT_OUT],
     ),
-    ("AcceptTimeoutFunction", &[START, READ, COMMIT]),
-    ("FollowupsFunction", &[START, READ, COMMIT]),
+    ("AcceptTimeoutFunction", &[START, READ, COMMIT, BOOK]),
+    ("FollowupsFunction", &[START, READ, COMMIT, BOOK]),
     ("RecurringFunction", &[START, READ, COMMIT, RECURRING_TIMER]),
     (
         "SweeperFunction",
-        &[START, READ, LIST, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+        &[START, READ, LIST, COMMIT, BOOK, OUTBOX_DONE, SEND, TIMERS],
     ),
 ];
 
@@ -277,6 +300,7 @@ mod tests {
             (IDEMPOTENCY, schema::idem_pk("sms:1")),
             (VISIT, schema::visit_pk("v-abc-1")),
             (OPT_OUTS, schema::OPTOUTS.to_string()),
+            (CALENDAR, schema::calendar_pk("pat")),
             (SENT, schema::sent_pk("wo-abc/1/0")),
             (CONFIG, schema::CONFIG.to_string()),
         ];
@@ -311,8 +335,10 @@ mod tests {
         assert!(
             !intake
                 .iter()
-                .any(|(a, k)| a != "dynamodb:GetItem"
-                    && [SENT, OPT_OUTS, CONFIG].contains(&k.as_str())),
+                .any(
+                    |(a, k)| !["dynamodb:GetItem", "dynamodb:Query"].contains(&a.as_str())
+                        && [SENT, OPT_OUTS, CONFIG].contains(&k.as_str())
+                ),
             "{intake:?}"
         );
     }

@@ -53,6 +53,7 @@ fn timer(kind: TimerKind) -> &'static str {
         TimerKind::ApprovalReminder => "approval reminder",
         TimerKind::InvoiceFollowUp => "invoice follow-up",
         TimerKind::CloseAfterInvoice => "close after invoice",
+        TimerKind::SlotsUpdate => "new slots text",
     }
 }
 
