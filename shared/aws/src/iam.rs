@@ -125,9 +125,8 @@ pub const COMMIT: Operation = Operation {
 };
 
 /// A commit that takes or gives up a vendor's booking reads that vendor's calendar and
-/// rewrites it in the same transaction. Any transition of an assigned work order may (a
-/// pick, a reschedule, a cancel, a close), so every function that runs transitions on
-/// existing work orders needs it; one that only creates work orders does not.
+/// rewrites it in the same transaction: the functions whose transitions can pick, reschedule,
+/// cancel or close a booked job need it (see `FUNCTIONS`); the others do not.
 pub const BOOK: Operation = Operation {
     name: "book",
     methods: "DynamoStore::commit (calendar::calendars)",
@@ -221,30 +220,32 @@ pub const FILES: Operation = Operation {
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ("IntakeFunction", &[START, READ, COMMIT, BOOK, FILES]),
-    ("ApprovalFunction", &[START, READ, COMMIT, BOOK]),
+    // The owner's decision never takes or gives up a booking (asking for approval already
+    // gave it up), so the approval function has no calendar.
+    ("ApprovalFunction", &[START, READ, COMMIT]),
     (
         "PmFunction",
         &[START, READ, LIST, COMMIT, BOOK, COMMIT_OUTBOX],
     ),
-    ("DeskFunction", &[START, READ, LIST, COMMIT, BOOK, VISITS]),
-    (
-        "DispatchFunction",
-        &[START, READ, COMMIT, BOOK, OUTBOX_DONE],
-    ),
+    // A check-in keeps the booking; the rest have no transition that changes one (dispatch
+    // runs triage, outbox records a refused message, the accept timeout re-offers, the
+    // sweeper re-drives those and flags what is overdue).
+    ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
+    ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
     (
         "OutboxFunction",
-        &[START, READ, COMMIT, BOOK, OUTBOX_DONE, SEND, TIMERS],
+        &[START, READ, COMMIT, OUTBOX_DONE, SEND, TIMERS],
     ),
     (
         "SmsInboundFunction",
         &[START, READ, COMMIT, BOOK, COMMIT_OUTBOX, OPT_OUT],
     ),
-    ("AcceptTimeoutFunction", &[START, READ, COMMIT, BOOK]),
+    ("AcceptTimeoutFunction", &[START, READ, COMMIT]),
     ("FollowupsFunction", &[START, READ, COMMIT, BOOK]),
     ("RecurringFunction", &[START, READ, COMMIT, RECURRING_TIMER]),
     (
         "SweeperFunction",
-        &[START, READ, LIST, COMMIT, BOOK, OUTBOX_DONE, SEND, TIMERS],
+        &[START, READ, LIST, COMMIT, OUTBOX_DONE, SEND, TIMERS],
     ),
 ];
 
