@@ -142,7 +142,12 @@ async fn a_flood_of_windows_through_a_tenant_link_stays_within_every_budget() {
     }
 
     let (largest, meta) = item_sizes(&w, &id).await;
-    eprintln!("after the flood: work order item {meta} bytes, largest item {largest} bytes");
+    let longest = new.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    eprintln!(
+        "after the flood: {refused} of 30 posts refused, {} texts to the vendor (longest {longest} \
+         characters), work order item {meta} bytes, largest item {largest} bytes",
+        new.len()
+    );
     assert!(meta < 32 * 1024, "the work order item is {meta} bytes");
     assert!(
         largest < 32 * 1024,
