@@ -158,6 +158,9 @@ impl WorkOrders for StreamDelivered {
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
         self.0.opted_out().await
     }
+    async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
+        self.0.is_opted_out(phone).await
+    }
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
         self.0.set_opted_out(phone, out).await
     }

@@ -12,6 +12,7 @@ mod support;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use support::aws::{World, find_link, path_of, utc};
+use support::proxy::{Fault, FaultKind};
 
 const MAPLE: &str = "maple-court";
 const TENANT_NAME: &str = "Alex Rivera";
@@ -587,9 +588,10 @@ async fn a_pm_cancel_tells_everyone_and_deletes_every_schedule() {
     assert_eq!(w.work_order(&id).await["status"], "cancelled");
 }
 
-/// A text SNS will not carry (over its 1,600 characters: here a team's reworded text that
-/// repeats a long note) is not retried into the dead-letter queue: the outbox function puts it
-/// on the timeline as not delivered and the team gets an email saying who missed what.
+/// A text SNS will not carry (it refuses it for good, as it does a number it will not send to;
+/// a text over its 1,600 characters can no longer reach it: every text is fitted to 3
+/// segments) is not retried into the dead-letter queue: the outbox function puts it on the
+/// timeline as not delivered and the team gets an email saying who missed what.
 #[tokio::test]
 async fn a_text_sns_refuses_is_on_the_timeline_as_not_delivered_and_the_team_is_emailed() {
     let Some(w) = World::start_with("refused", start(), |p| {
@@ -607,6 +609,12 @@ async fn a_text_sns_refuses_is_on_the_timeline_as_not_delivered_and_the_team_is_
     let id = wo["id"].as_str().unwrap().to_string();
     let pat = w.vendor_phone(PAT).await;
     let note = "Ring twice; the buzzer is broken. ".repeat(28);
+    w.proxy.inject(Fault {
+        operation: "Publish",
+        key_prefix: None,
+        kind: FaultKind::Refuse,
+        times: 1,
+    });
     let r = w
         .post_json(
             &format!("/api/work-orders/{id}/instructions"),

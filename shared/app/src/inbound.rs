@@ -70,7 +70,7 @@ impl App {
         for wo in self.store.open_for_tenant_phone(&phone).await? {
             open.push((wo, Sender::Tenant));
         }
-        let opted_out = self.store.opted_out().await?.contains(&phone);
+        let opted_out = self.store.is_opted_out(&phone).await?;
         let inbound = Inbound {
             body: &sms.message_body,
             phone: &phone,

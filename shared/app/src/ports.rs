@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
     Effect, EmailMessage, JobCode, Phone, Portfolio, PropertyId, SmsMessage, Status, TemplateId,
@@ -102,7 +103,7 @@ pub struct OutboxRecord {
 
 /// Everything one transition writes, atomically: the work order (only if its stored version
 /// is still `expected_version`; 0 means "must not exist yet"), its timeline events, its outbox
-/// records, the visit projection and the idempotency record.
+/// records, the visit projection, the idempotency record and the vendor bookings it changes.
 #[derive(Debug, Clone)]
 pub struct Commit {
     pub wo: WorkOrder,
@@ -112,6 +113,13 @@ pub struct Commit {
     /// Written with the commit, with the work order's id as its value; a second commit with
     /// the same key fails with `Duplicate`.
     pub idempotency_key: Option<String>,
+    /// The booking this commit gives up and the one it takes
+    /// ([`CalendarChange::between`] the stored and the new work order). The store checks the
+    /// one it takes against the vendor's other bookings in the same atomic write: when it
+    /// clashes (another work order booked that time since `decide` looked), nothing is written
+    /// and the commit fails with `Conflict`, so the step reads and decides again — and the
+    /// loser of a race gets `decide`'s "already booked" answer instead of a double booking.
+    pub calendar: CalendarChange,
 }
 
 /// Which work orders to list.
@@ -138,7 +146,8 @@ pub trait WorkOrders: Send + Sync {
     async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError>;
     /// The open work order with this job code, if any.
     async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError>;
-    /// Appointments held by a vendor on open work orders (for double-booking checks).
+    /// The vendor's bookings (`mendwork_domain::booking::booking` of each of its work orders),
+    /// for `decide`'s double-booking check; the commit re-checks atomically.
     async fn vendor_appointments(
         &self,
         vendor: &VendorId,
@@ -170,7 +179,13 @@ pub trait WorkOrders: Send + Sync {
     /// Visits linked to a work order are written only by that work order's commits.
     async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError>;
 
+    /// Every phone that opted out (stored one item or row per phone, so no stored item grows
+    /// with their number).
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError>;
+    /// Whether this one phone opted out: the sender's last gate, one small read.
+    async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
+        Ok(self.opted_out().await?.contains(phone))
+    }
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError>;
 }
 

@@ -4,9 +4,12 @@
 use crate::links::LinkSigner;
 use crate::ports::*;
 use chrono::{DateTime, Utc};
+use mendwork_domain::booking::CalendarChange;
+use mendwork_domain::budget;
 use mendwork_domain::decide::{Context, Recorded, decide, decide_submit, evolve, start};
 use mendwork_domain::effects::effects;
 use mendwork_domain::routing::may_text;
+use mendwork_domain::segments::sms_segments;
 use mendwork_domain::{
     Channel, Command, Effect, Event, JobCode, NewWorkOrder, Portfolio, Property, Recipient,
     Rejection, Source, TemplateId, WorkOrder, WorkOrderId,
@@ -270,13 +273,13 @@ impl App {
             };
             recorded.push(Recorded {
                 at: now,
-                event: e.clone(),
+                event: budget::bounded(e.clone()),
             });
             for effect in effects(&state, &next, e, ctx, self.links.as_ref()) {
                 if let Some(sent) = sent_event(&effect) {
                     recorded.push(Recorded {
                         at: now,
-                        event: sent,
+                        event: budget::bounded(sent),
                     });
                 }
                 outbox.push(OutboxRecord {
@@ -288,7 +291,9 @@ impl App {
             }
             state = next;
         }
+        let stored = (version > 0).then_some(before);
         Commit {
+            calendar: CalendarChange::between(stored, &after),
             wo: after,
             expected_version: version,
             events: recorded,
@@ -335,8 +340,17 @@ impl App {
             Effect::Sms(m) => {
                 // The last gate: whatever queued this text, a number that opted out since
                 // gets nothing (the confirmation of its opt-out aside).
-                let opted_out = self.store.opted_out().await?.contains(&m.to);
-                let delivery = if may_text(opted_out, &m.key) {
+                let opted_out = self.store.is_opted_out(&m.to).await?;
+                let delivery = if sms_segments(&m.body) > budget::MAX_SMS_SEGMENTS {
+                    // The domain fits every text it makes; a record that does not fit was
+                    // made some other way, and no text goes out longer than its budget.
+                    Delivery::Refused {
+                        reason: format!(
+                            "not sent: the text is longer than {} SMS segments",
+                            budget::MAX_SMS_SEGMENTS
+                        ),
+                    }
+                } else if may_text(opted_out, &m.key) {
                     self.texter.send(&record.id, wo, m).await?
                 } else {
                     Delivery::Refused {

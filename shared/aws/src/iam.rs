@@ -61,6 +61,7 @@ pub const OUTBOX: &str = "OUTBOX#*";
 pub const IDEMPOTENCY: &str = "IDEM#*";
 pub const VISIT: &str = "VISIT#*";
 pub const OPT_OUTS: &str = "OPTOUTS";
+pub const CALENDAR: &str = "CAL#*";
 pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
 pub const LIMIT: &str = "LIMIT#*";
@@ -79,7 +80,7 @@ pub const START: Operation = Operation {
 pub const READ: Operation = Operation {
     name: "read",
     methods: "DynamoStore::load, timeline, open_for_vendor, open_for_tenant_phone, open_by_code, \
-              vendor_appointments, idempotent, opted_out",
+              vendor_appointments, idempotent, opted_out, is_opted_out",
     needs: &[
         need(
             "dynamodb:GetItem",
@@ -87,7 +88,7 @@ pub const READ: Operation = Operation {
         ),
         need(
             "dynamodb:Query",
-            On::Items(&[WORK_ORDER, BY_VENDOR, BY_PHONE, BY_CODE]),
+            On::Items(&[WORK_ORDER, BY_VENDOR, BY_PHONE, BY_CODE, OPT_OUTS]),
         ),
         need("dynamodb:BatchGetItem", On::Items(&[WORK_ORDER])),
     ],
@@ -124,6 +125,18 @@ pub const COMMIT: Operation = Operation {
     ],
 };
 
+/// A commit that takes or gives up a vendor's booking reads that vendor's calendar and
+/// rewrites it in the same transaction: the functions whose transitions can pick, reschedule,
+/// cancel or close a booked job need it (see `FUNCTIONS`); the others do not.
+pub const BOOK: Operation = Operation {
+    name: "book",
+    methods: "DynamoStore::commit (calendar::calendars)",
+    needs: &[
+        need("dynamodb:GetItem", On::Items(&[CALENDAR])),
+        need("dynamodb:PutItem", On::Items(&[CALENDAR])),
+    ],
+};
+
 /// Outbox records that belong to no work order (replies, sign-in links) with their key.
 pub const COMMIT_OUTBOX: Operation = Operation {
     name: "commit_outbox",
@@ -152,7 +165,10 @@ pub const VISITS: Operation = Operation {
 pub const OPT_OUT: Operation = Operation {
     name: "opt_out",
     methods: "DynamoStore::set_opted_out",
-    needs: &[need("dynamodb:UpdateItem", On::Items(&[OPT_OUTS]))],
+    needs: &[
+        need("dynamodb:PutItem", On::Items(&[OPT_OUTS])),
+        need("dynamodb:DeleteItem", On::Items(&[OPT_OUTS])),
+    ],
 };
 
 /// Email and SMS, each once per outbox id (the `SENT#` guard).
@@ -211,12 +227,20 @@ pub const LIMITS: Operation = Operation {
 
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
-    ("IntakeFunction", &[START, READ, COMMIT, FILES, LIMITS]),
+    (
+        "IntakeFunction",
+        &[START, READ, COMMIT, BOOK, FILES, LIMITS],
+    ),
+    // The owner's decision never takes or gives up a booking (asking for approval already
+    // gave it up), so the approval function has no calendar.
     ("ApprovalFunction", &[START, READ, COMMIT]),
     (
         "PmFunction",
-        &[START, READ, LIST, COMMIT, COMMIT_OUTBOX, LIMITS],
+        &[START, READ, LIST, COMMIT, BOOK, COMMIT_OUTBOX, LIMITS],
     ),
+    // A check-in keeps the booking; the rest have no transition that changes one (dispatch
+    // runs triage, outbox records a refused message, the accept timeout re-offers, the
+    // sweeper re-drives those and flags what is overdue).
     ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
     ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
     (
@@ -225,10 +249,10 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ),
     (
         "SmsInboundFunction",
-        &[START, READ, COMMIT, COMMIT_OUTBOX, OPT_OUT],
+        &[START, READ, COMMIT, BOOK, COMMIT_OUTBOX, OPT_OUT],
     ),
     ("AcceptTimeoutFunction", &[START, READ, COMMIT]),
-    ("FollowupsFunction", &[START, READ, COMMIT]),
+    ("FollowupsFunction", &[START, READ, COMMIT, BOOK]),
     ("RecurringFunction", &[START, READ, COMMIT, RECURRING_TIMER]),
     (
         "SweeperFunction",
@@ -288,6 +312,7 @@ mod tests {
             (IDEMPOTENCY, schema::idem_pk("sms:1")),
             (VISIT, schema::visit_pk("v-abc-1")),
             (OPT_OUTS, schema::OPTOUTS.to_string()),
+            (CALENDAR, schema::calendar_pk("pat")),
             (SENT, schema::sent_pk("wo-abc/1/0")),
             (CONFIG, schema::CONFIG.to_string()),
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
@@ -323,8 +348,10 @@ mod tests {
         assert!(
             !intake
                 .iter()
-                .any(|(a, k)| a != "dynamodb:GetItem"
-                    && [SENT, OPT_OUTS, CONFIG].contains(&k.as_str())),
+                .any(
+                    |(a, k)| !["dynamodb:GetItem", "dynamodb:Query"].contains(&a.as_str())
+                        && [SENT, OPT_OUTS, CONFIG].contains(&k.as_str())
+                ),
             "{intake:?}"
         );
     }

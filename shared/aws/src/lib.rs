@@ -7,6 +7,7 @@
 //! The table design is documented in [`schema`]; the delivery guarantees of the senders in
 //! [`senders`]; how timers map to schedules in [`timers`].
 
+mod calendar;
 pub mod directory;
 mod error;
 pub mod files;

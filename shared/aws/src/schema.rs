@@ -26,7 +26,8 @@
 //! | outbox record | `OUTBOX#<record id>` | `OUTBOX` | `kind` (the effect tag: `email`, `sms`, `set_timer`, `cancel_timer`, `run`), `record` (JSON), `wo`, `created_at` | `OUTBOX` / `<commit time>#<index:04>` | |
 //! | idempotency key | `IDEM#<key>` | `IDEM` | `value`, `at`, `expires_at` (+30 days) | | |
 //! | visit | `VISIT#<id>` | `VISIT` | `json`, `property`, `work_order`, `status`, `expected_start`, `expected_end` | `VISITS#<property>` / `<expected_end>#<id>` (only with a window) | `CHECKEDIN#<property>` / `<id>` (only while checked in) |
-//! | opt-outs | `OPTOUTS` | `OPTOUTS` | `phones` (SS) | | |
+//! | opt-out | `OPTOUTS` | `PHONE#<phone>` | `at` | | |
+//! | vendor calendar | `CAL#<vendor>` | `CAL` | `rev` (N), `bookings` (JSON: work order, window) | | |
 //! | sent guard | `SENT#<outbox id>` | `SENT` | `state` (`sending`/`sent`), `at`, `channel`, `message_id`, `wo`, `expires_at` (+30 days) | | |
 //! | portfolio | `CONFIG` | `PORTFOLIO` | `version` (N), `digest`, `json`, `loaded_at` | | |
 //! | vendor by phone | `VENDORPHONE#<phone>` | `VENDORPHONE` | `vendor` | `VENDORPHONES` / `<phone>` | |
@@ -42,8 +43,15 @@
 //!   transaction; readers still re-check the work order itself.
 //! - Outbox items are deleted when done (a `REMOVE` stream record has no `NewImage`, so the
 //!   consumers' filters drop it); until then they sit in the `OUTBOX` partition of `gsi1`.
-//! - Opt-outs are one item with a string set, so the per-command read is a single strongly
-//!   consistent `GetItem` and STOP/START are atomic `ADD`/`DELETE`s.
+//! - Opt-outs are one small item per phone in the `OPTOUTS` partition (no item grows with
+//!   their number, so no flood of STOPs can push one past DynamoDB's 400 KB): the sender's
+//!   last gate is one `GetItem`, the whole list one paged `Query`; STOP and START are a `Put`
+//!   and a `Delete`, idempotent.
+//! - A vendor's calendar item lists the bookings of its open work orders; every commit that
+//!   takes or gives up a booking rewrites it in the same transaction, conditioned on the
+//!   revision it read (see `calendar`), so two commits cannot book one vendor's time twice.
+//!   Bookings a day past their end are dropped on the next write, so the item stays as small
+//!   as the vendor's open appointments.
 
 use crate::error::{AwsError, build, sdk};
 use aws_sdk_dynamodb::Client;
@@ -131,6 +139,14 @@ pub fn checked_in_index(property: &str) -> String {
 pub fn sent_pk(id: &str) -> String {
     format!("SENT#{id}")
 }
+pub fn calendar_pk(vendor: &str) -> String {
+    format!("CAL#{vendor}")
+}
+pub const CAL_SK: &str = "CAL";
+pub fn opt_out_sk(phone: &str) -> String {
+    format!("PHONE#{phone}")
+}
+pub const OPT_OUT_PREFIX: &str = "PHONE#";
 pub fn vendor_phone_pk(phone: &str) -> String {
     format!("VENDORPHONE#{phone}")
 }

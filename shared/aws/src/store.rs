@@ -1,5 +1,6 @@
 //! [`DynamoStore`]: the work-order store on the single DynamoDB table (see [`crate::schema`]).
 
+use crate::calendar::{self, Calendars};
 use crate::error::{AwsError, build, sdk};
 use crate::item::{Item, doc, get_s, item, item_size, key, n, req_s, req_u64, s, to_json};
 use crate::schema::*;
@@ -406,6 +407,27 @@ impl DynamoStore {
         };
         let version = c.expected_version + 1;
         let current = lookups(&c.wo);
+        // The workflow's time (the commit's), not the wall clock: what has ended is the
+        // workflow's business.
+        let calendars = match calendar::calendars(
+            &self.client,
+            &self.table,
+            &c.calendar,
+            c.wo.updated_at,
+        )
+        .await?
+        {
+            Calendars::Writes(w) => w,
+            Calendars::Clash(taken) => {
+                if let Some(k) = &c.idempotency_key
+                    && self.idempotent(k).await?.is_some()
+                {
+                    return Err(CommitError::Duplicate(k.clone()));
+                }
+                tracing::info!(work_order = %id, holder = %taken.work_order, "slot taken meanwhile");
+                return Err(CommitError::Conflict(id));
+            }
+        };
 
         let mut puts: Vec<(Item, Option<&str>)> = Vec::new();
         let idem_at = c.idempotency_key.as_ref().map(|k| {
@@ -437,7 +459,7 @@ impl DynamoStore {
             puts.push((it, None));
         }
         let deletes: Vec<&(String, String)> = previous.difference(&current).collect();
-        let total = puts.len() + deletes.len();
+        let total = puts.len() + deletes.len() + calendars.len();
         if total > MAX_TRANSACTION_ITEMS {
             return Err(CommitError::Store(StoreError::msg(format!(
                 "the commit of {id} has {total} items; DynamoDB takes at most \
@@ -457,6 +479,10 @@ impl DynamoStore {
                 .map_err(|e| build("building a lookup delete", e))?;
             actions.push(TransactWriteItem::builder().delete(delete).build());
         }
+        let calendar_at = actions.len();
+        for (it, rev) in &calendars {
+            actions.push(calendar::put_action(&self.table, it.clone(), *rev)?);
+        }
         let sent = self
             .client
             .transact_write_items()
@@ -466,7 +492,11 @@ impl DynamoStore {
             .await;
         match sent {
             Ok(_) => {
-                let written: Vec<&Item> = puts.iter().map(|(it, _)| it).collect();
+                let written: Vec<&Item> = puts
+                    .iter()
+                    .map(|(it, _)| it)
+                    .chain(calendars.iter().map(|(it, _)| it))
+                    .collect();
                 self.count_writes(&written, true);
                 self.remember(&id, version, current);
                 Ok(())
@@ -482,7 +512,12 @@ impl DynamoStore {
                     {
                         return Err(CommitError::Duplicate(k.clone()));
                     }
+                    // A calendar changed since it was read: another commit booked or freed
+                    // this vendor's time; decide again on a fresh read.
+                    let calendar_moved = (calendar_at..calendar_at + calendars.len())
+                        .any(|i| code(i) == Some(CONDITION_FAILED));
                     if code(wo_at) == Some(CONDITION_FAILED)
+                        || calendar_moved
                         || reasons
                             .iter()
                             .any(|r| r.code() == Some("TransactionConflict"))
@@ -838,9 +873,10 @@ impl WorkOrders for DynamoStore {
     ) -> Result<Vec<(WorkOrderId, Window)>, StoreError> {
         let wos = self.by_lookup(by_vendor_pk(vendor.as_str())).await?;
         Ok(wos
-            .into_iter()
-            .filter(|wo| !wo.status.is_final() && wo.vendor.as_ref() == Some(vendor))
-            .filter_map(|wo| wo.appointment.map(|w| (wo.id, w)))
+            .iter()
+            .filter_map(mendwork_domain::booking::booking)
+            .filter(|b| &b.vendor == vendor)
+            .map(|b| (b.work_order, b.window))
             .collect())
     }
 
@@ -1016,41 +1052,65 @@ impl WorkOrders for DynamoStore {
     }
 
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
-        let Some(it) = self
-            .get(OPTOUTS.to_string(), OPTOUTS, "the opt-outs")
-            .await?
-        else {
-            return Ok(BTreeSet::new());
-        };
+        let items = self
+            .query_all(
+                None,
+                "#h = :h AND begins_with(#r, :p)",
+                vec![(":h", s(OPTOUTS)), (":p", s(OPT_OUT_PREFIX))],
+                true,
+                "the opt-outs",
+            )
+            .await?;
         let mut out = BTreeSet::new();
-        if let Some(AttributeValue::Ss(phones)) = it.get("phones") {
-            for raw in phones {
-                let phone = Phone::parse(raw).map_err(|e| {
-                    StoreError::msg(format!("the stored opt-out {raw:?} is not a phone: {e}"))
-                })?;
-                out.insert(phone);
-            }
+        for it in &items {
+            let raw = get_s(it, SK)
+                .and_then(|sk| sk.strip_prefix(OPT_OUT_PREFIX))
+                .unwrap_or_default();
+            let phone = Phone::parse(raw).map_err(|e| {
+                StoreError::msg(format!("the stored opt-out {raw:?} is not a phone: {e}"))
+            })?;
+            out.insert(phone);
         }
         Ok(out)
     }
 
+    async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
+        Ok(self
+            .get(
+                OPTOUTS.to_string(),
+                &opt_out_sk(phone.as_str()),
+                "an opt-out",
+            )
+            .await?
+            .is_some())
+    }
+
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
-        // ADD and DELETE on a set are idempotent: repeating STOP or START changes nothing.
-        let expression = if out {
-            "ADD phones :p"
+        // One item per phone: a Put and a Delete, each idempotent (repeating STOP or START
+        // changes nothing), and nothing that grows with the number of opt-outs.
+        let k = key(OPTOUTS, opt_out_sk(phone.as_str()));
+        let what = "recording an opt-out or opt-in";
+        if out {
+            let mut it = k.clone();
+            it.insert("at".into(), s(ts(SystemClock.now())));
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(it.clone()))
+                .send()
+                .await
+                .map_err(|e| store_err(sdk(what, e)))?;
+            self.count_writes(&[&it], false);
         } else {
-            "DELETE phones :p"
-        };
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(OPTOUTS, OPTOUTS)))
-            .update_expression(expression)
-            .expression_attribute_values(":p", AttributeValue::Ss(vec![phone.to_string()]))
-            .send()
-            .await
-            .map_err(|e| store_err(sdk("recording an opt-out or opt-in", e)))?;
-        self.count_writes(&[&key(OPTOUTS, OPTOUTS)], false);
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(k.clone()))
+                .send()
+                .await
+                .map_err(|e| store_err(sdk(what, e)))?;
+            self.count_writes(&[&k], false);
+        }
         Ok(())
     }
 }

@@ -66,6 +66,7 @@ store_contract!(
     open_queries_find_work_orders_by_vendor_code_phone_and_status,
     visits_between_finds_overlapping_and_checked_in_visits_of_the_property,
     opt_outs_are_recorded_and_withdrawn,
+    a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released,
 );
 
 // `cancelling_a_missing_timer_is_fine` is left out: it reads a recurring occurrence's timer
@@ -95,6 +96,21 @@ async fn cancelling_a_missing_work_order_timer_is_fine() {
     assert!(t.pending().await.unwrap().iter().all(|s| s.name != name));
 }
 
+/// The race on an unthreaded moto: moto's threaded server runs concurrent transactions
+/// without isolation (a failed one restores the table as it copied it, erasing a winner's
+/// writes), which DynamoDB never does. The steps still race here — all ten read the vendor's
+/// calendar before any of them writes — only moto applies each transaction whole.
+#[tokio::test]
+async fn concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one() {
+    let Some(server) = MotoServer::serialized(
+        "concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one",
+    ) else {
+        return;
+    };
+    let s = store(&server).await;
+    contract::concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one(&s).await;
+}
+
 /// The whole store contract on ONE table, as the functions share one in production: the rules
 /// that tolerate a shared store must hold with each other's items around.
 #[tokio::test]
@@ -111,6 +127,8 @@ async fn the_store_contract_holds_on_one_shared_table() {
     contract::open_queries_find_work_orders_by_vendor_code_phone_and_status(&s).await;
     contract::visits_between_finds_overlapping_and_checked_in_visits_of_the_property(&s).await;
     contract::opt_outs_are_recorded_and_withdrawn(&s).await;
+    contract::a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released(&s)
+        .await;
 }
 
 /// Beyond the shared contract: what only a store shared by many processes must get right.

@@ -1,6 +1,7 @@
 //! The workflow as two plain functions: `decide` turns a command into events (or a rejection,
 //! leaving the work order untouched) and `evolve` folds an event into the work order.
 
+use crate::budget;
 use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_allowed};
 use crate::portfolio::{Phone, Policy, Portfolio, Property, Vendor, VendorId};
 use crate::triage::{TriageInput, triage};
@@ -86,6 +87,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         offer: None,
         tried: vec![],
         slots: vec![],
+        slots_sent_at: None,
         appointment: None,
         proposal: None,
         estimate: None,
@@ -161,6 +163,7 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         Event::InstructionsAdded { text, .. } => wo.instructions.push(text.clone()),
         Event::SlotsOffered { slots } => {
             wo.slots = slots.clone();
+            wo.slots_sent_at = Some(at);
             set_status(&mut wo, Status::Accepted);
         }
         Event::ScheduleNudged { n, .. }
@@ -179,6 +182,9 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             set_status(&mut wo, Status::Accepted);
         }
         Event::AvailabilityAdded { windows } => {
+            // Windows over are no one's slots any more: dropping them here keeps the list as
+            // short as the open ones (`budget::MAX_OPEN_WINDOWS`) however often times are added.
+            wo.request.availability.retain(|w| w.end > at);
             wo.request.availability.extend(windows.iter().copied());
         }
         Event::Reminded { .. } | Event::RunningLate { .. } => {}
@@ -547,14 +553,13 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if matches!(phase, Status::Completed | Status::InProgress) {
                 return wrong();
             }
-            if windows.is_empty() || windows.iter().any(|w| w.end <= ctx.now || w.start >= w.end) {
-                return Err(Rejection::BadWindow);
+            let windows = budget::new_windows(&wo.request.availability, windows, ctx.now)?;
+            if windows.is_empty() {
+                return Ok(vec![]);
             }
-            tx.push(Event::AvailabilityAdded {
-                windows: windows.clone(),
-            });
-            if phase == Status::Accepted && wo.proposal.is_none() {
-                offer_slots(&mut tx);
+            tx.push(Event::AvailabilityAdded { windows });
+            if phase == Status::Accepted && wo.proposal.is_none() && wo.vendor.is_some() {
+                reoffer_slots(&mut tx);
             }
         }
         Command::Arrived { by } => {
@@ -1013,6 +1018,16 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
                 tx.push(Event::Closed { by: Actor::System });
             }
         }
+        TimerKind::SlotsUpdate => {
+            let changed = tx.wo.open_slots(now) != tx.wo.slots;
+            if tx.wo.phase() == Status::Accepted
+                && tx.wo.proposal.is_none()
+                && tx.wo.vendor.is_some()
+                && changed
+            {
+                offer_slots(tx);
+            }
+        }
     }
 }
 
@@ -1206,6 +1221,24 @@ fn offer_slots(tx: &mut Tx) {
     tx.set_timer_polite(TimerKind::ScheduleNudge, at);
 }
 
+/// The tenant's times changed while the vendor picks: the new slots go out at once, unless a
+/// slots text went out less than `budget::slots_text_gap` ago — then one text at the end of
+/// that gap carries every change made meanwhile (a flood of changes makes one text per gap).
+fn reoffer_slots(tx: &mut Tx) {
+    let next = tx.wo.slots_sent_at.map(|t| t + budget::slots_text_gap());
+    match next {
+        Some(at) if at > tx.now() => {
+            if !tx.wo.armed(TimerKind::SlotsUpdate) {
+                tx.set_timer_polite(TimerKind::SlotsUpdate, at);
+            }
+        }
+        _ => {
+            tx.cancel_timer(TimerKind::SlotsUpdate);
+            offer_slots(tx);
+        }
+    }
+}
+
 fn schedule(tx: &mut Tx, window: Window, by: Actor) {
     tx.cancel_timers(&[TimerKind::ScheduleNudge, TimerKind::ProposalTimeout]);
     tx.push(Event::Scheduled { window, by });
@@ -1327,7 +1360,7 @@ fn check_free(ctx: &Context, wo: &WorkOrder, w: &Window) -> Result<(), Rejection
     match ctx
         .vendor_busy
         .iter()
-        .find(|(id, b)| id != &wo.id && b.start < w.end && w.start < b.end)
+        .find(|(id, b)| id != &wo.id && crate::booking::overlaps(b, w))
     {
         Some(_) => Err(Rejection::Invalid(
             "you already have a job booked at that time: pick another slot or propose a time"

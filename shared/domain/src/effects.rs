@@ -168,7 +168,8 @@ impl Out<'_, '_> {
         let mut vars = self.vars_in(lang);
         vars.extend(extra.iter().cloned());
         let body = render_in(self.ctx.portfolio, key, lang, &vars);
-        let body = for_sms(body, lang);
+        // Whatever went into it (a tenant's words, a long list), no text passes its budget.
+        let body = crate::budget::fit_sms(for_sms(body, lang));
         self.effects.push(Effect::Sms(SmsMessage {
             to: to.clone(),
             recipient,

@@ -2,6 +2,8 @@
 //! time-zone math. No async, no I/O, no AWS: time and ids come in as arguments.
 
 pub mod advice;
+pub mod booking;
+pub mod budget;
 pub mod calling;
 pub mod config;
 pub mod decide;

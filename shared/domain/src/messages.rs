@@ -123,6 +123,10 @@ const DEFAULTS: &[(&str, &str)] = &[
         "Job {code} is yours. Pick a time, reply the number: {slots} Or reply TIME and a day and time.",
     ),
     (
+        "tenant.refusal.too_many_times",
+        "We can keep at most {max} of your times open. You can add more once some have passed.",
+    ),
+    (
         "vendor.noslots.sms",
         "Job {code} is yours. The tenant gave no open times: reply TIME and a day and time, e.g. TIME tue 9-11am.",
     ),
@@ -527,6 +531,10 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     (
         "sms.not_understood",
         "Disculpe, no le entendimos. {expected} Responda HELP para ver las opciones.",
+    ),
+    (
+        "tenant.refusal.too_many_times",
+        "Podemos guardar como máximo {max} de sus horarios abiertos. Puede agregar más cuando algunos hayan pasado.",
     ),
     (
         "sms.which_job",

@@ -68,7 +68,7 @@ impl Step {
         match kind {
             TimerKind::QuietHoursEnd => Step::Offer,
             TimerKind::AcceptTimeout => Step::OfferAnswer,
-            TimerKind::ScheduleNudge => Step::Scheduling,
+            TimerKind::ScheduleNudge | TimerKind::SlotsUpdate => Step::Scheduling,
             TimerKind::ProposalTimeout => Step::Proposal,
             TimerKind::ReminderDayBefore | TimerKind::ReminderMorning => Step::Reminder,
             TimerKind::OutcomeAsk => Step::Outcome,

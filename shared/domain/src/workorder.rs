@@ -183,6 +183,8 @@ pub enum TimerKind {
     /// The tenant's safety question goes unanswered for the policy's time: the routine path,
     /// which never waited for it, simply carries on ([`crate::safety`]).
     SafetyQuestion,
+    /// The tenant's times changed soon after the last slots text: the new list goes out now.
+    SlotsUpdate,
 }
 
 impl TimerKind {
@@ -199,6 +201,7 @@ impl TimerKind {
             TimerKind::InvoiceFollowUp => "invoice",
             TimerKind::CloseAfterInvoice => "close",
             TimerKind::SafetyQuestion => "safety-q",
+            TimerKind::SlotsUpdate => "slots",
         }
     }
     pub fn parse(s: &str) -> Option<TimerKind> {
@@ -215,6 +218,7 @@ impl TimerKind {
             InvoiceFollowUp,
             CloseAfterInvoice,
             SafetyQuestion,
+            SlotsUpdate,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -352,6 +356,10 @@ pub struct WorkOrder {
     pub tried: Vec<VendorId>,
     /// The numbered slots last sent to the vendor: "2" means `slots[1]`.
     pub slots: Vec<Window>,
+    /// When the slots were last sent, so that a burst of changes to the tenant's times makes
+    /// one text (see `budget::slots_text_gap`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots_sent_at: Option<DateTime<Utc>>,
     pub appointment: Option<Window>,
     pub proposal: Option<Window>,
     pub estimate: Option<Estimate>,
@@ -390,7 +398,8 @@ impl WorkOrder {
             s => s,
         }
     }
-    /// The tenant's availability windows that have not ended yet: the numbered slots.
+    /// The tenant's availability windows that have not ended yet, soonest first, at most
+    /// `budget::MAX_SLOTS` of them: the numbered slots one text offers.
     pub fn open_slots(&self, now: DateTime<Utc>) -> Vec<Window> {
         let mut v: Vec<Window> = self
             .request
@@ -401,6 +410,7 @@ impl WorkOrder {
             .collect();
         v.sort();
         v.dedup();
+        v.truncate(crate::budget::MAX_SLOTS);
         v
     }
     pub fn armed(&self, kind: TimerKind) -> bool {
@@ -580,8 +590,25 @@ pub enum Rejection {
     VisitCheckedOut,
     #[error("this visitor has not checked in yet")]
     VisitNotCheckedIn,
+    /// Too many of the tenant's times would be open at once (see `budget::new_windows`).
+    #[error("we can keep at most {max} of your times open: add more once some have passed")]
+    TooManyWindows { max: usize },
     #[error("{0}")]
     Invalid(String),
+}
+
+impl Rejection {
+    /// The message-catalogue key (and values) that says this rejection in the reader's
+    /// language, for the rejections that have one; the others are shown by their `Display`.
+    pub fn catalogue(&self) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+        match self {
+            Rejection::TooManyWindows { max } => Some((
+                "tenant.refusal.too_many_times",
+                vec![("max", max.to_string())],
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// What happened. Events are the timeline and the only way the aggregate changes.

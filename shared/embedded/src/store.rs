@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
 };
+use mendwork_domain::booking::{Booking, booking, clash};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
     JobCode, Phone, PropertyId, VendorId, Visit, VisitId, VisitStatus, Window, WorkOrder,
@@ -94,6 +95,13 @@ impl SqliteStore {
         let version = expected
             .checked_add(1)
             .ok_or_else(|| StoreError::msg(format!("{id} has run out of versions")))?;
+        if let Some(hold) = &c.calendar.hold
+            && let Some(taken) = clashing_booking(&tx, hold)?
+        {
+            // Booked by another work order since the step looked: decide again.
+            tracing::info!(work_order = %id, holder = %taken.work_order, "slot taken meanwhile");
+            return Err(CommitError::Conflict(id.clone()));
+        }
         write_work_order(&tx, &c.wo, version)?;
 
         let last_seq: i64 = tx
@@ -183,6 +191,18 @@ impl SqliteStore {
         tx.commit()
             .with_ctx(|| format!("saving visit {}", visit.id))
     }
+}
+
+/// The vendor's booking on another work order that `hold` would clash with, read inside the
+/// commit's write transaction (which no other commit can interleave with), so the check holds
+/// under races.
+fn clashing_booking(tx: &Transaction, hold: &Booking) -> Result<Option<Booking>, StoreError> {
+    let held = query_work_orders(
+        tx,
+        "SELECT json FROM work_orders WHERE open = 1 AND vendor = ?1 AND id <> ?2",
+        params![hold.vendor.as_str(), hold.work_order.as_str()],
+    )?;
+    Ok(held.iter().filter_map(booking).find(|b| clash(hold, b)))
 }
 
 /// Records `key → value`, or fails with `Duplicate` if the key was used before.
@@ -424,8 +444,9 @@ impl WorkOrders for SqliteStore {
             [vendor.as_str()],
         )?;
         Ok(wos
-            .into_iter()
-            .filter_map(|wo| wo.appointment.map(|w| (wo.id, w)))
+            .iter()
+            .filter_map(booking)
+            .map(|b| (b.work_order, b.window))
             .collect())
     }
 
@@ -535,6 +556,19 @@ impl WorkOrders for SqliteStore {
             out.insert(phone);
         }
         Ok(out)
+    }
+
+    async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
+        let conn = self.db.conn();
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM opt_outs WHERE phone = ?1",
+                [phone.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_ctx(|| format!("reading the opt-out of {phone}"))?;
+        Ok(found.is_some())
     }
 
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {

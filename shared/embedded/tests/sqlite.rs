@@ -87,6 +87,20 @@ async fn opt_outs_are_recorded_and_withdrawn() {
 }
 
 #[tokio::test]
+async fn concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one() {
+    contract::concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one(&memory())
+        .await;
+}
+
+#[tokio::test]
+async fn a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released() {
+    contract::a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released(
+        &memory(),
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn setting_a_timer_twice_keeps_one_timer() {
     let t = memory().timers();
     contract::setting_a_timer_twice_keeps_one_timer(&t, &t).await;
@@ -119,6 +133,9 @@ async fn the_shareable_contract_holds_on_one_shared_store_file() {
         contract::open_queries_find_work_orders_by_vendor_code_phone_and_status(s).await;
         contract::visits_between_finds_overlapping_and_checked_in_visits_of_the_property(s).await;
         contract::opt_outs_are_recorded_and_withdrawn(s).await;
+        contract::concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one(s).await;
+        contract::a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released(s)
+            .await;
         let t = store.timers();
         contract::setting_a_timer_twice_keeps_one_timer(&t, &t).await;
         contract::a_replaced_timer_has_a_new_name_and_the_old_one_is_cancelled(&t, &t).await;
@@ -403,6 +420,7 @@ async fn a_store_killed_with_sigkill_mid_commit_loop_reopens_consistent() {
     // And the store carries on.
     let any = stored(&store, &wos[0].id).await;
     let w = Wo {
+        stored: Some(any.wo.clone()),
         wo: any.wo,
         pending: vec![],
         version: any.version,

@@ -286,6 +286,22 @@ pub fn field_message(lang: Lang, e: &FieldError) -> String {
     e.message.clone()
 }
 
+/// A rejection in the tenant's language from the message catalogue (the portfolio's words,
+/// else the defaults), for rejections that have catalogue words; `None` for the others.
+pub fn rejection(
+    lang: Lang,
+    r: &mendwork_domain::Rejection,
+    portfolio: &mendwork_domain::Portfolio,
+) -> Option<String> {
+    let (key, vars) = r.catalogue()?;
+    Some(mendwork_domain::messages::render_in(
+        portfolio,
+        key,
+        lang.into(),
+        &vars,
+    ))
+}
+
 /// A refusal (the domain's sentence) in the tenant's language, for the few a tenant can meet.
 pub fn refusal(lang: Lang, m: &str) -> String {
     if lang == Lang::En {

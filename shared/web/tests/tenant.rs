@@ -286,3 +286,65 @@ async fn path_id(t: &support::TestApp) -> String {
     assert_eq!(list.len(), 1);
     list[0].id.to_string()
 }
+
+/// A flood of times through the status link: repeats change nothing, and past the cap the
+/// page says why in the tenant's language, from the message catalogue, adding nothing.
+#[tokio::test]
+async fn past_the_cap_of_open_times_the_status_page_refuses_in_the_tenants_language() {
+    let t = app();
+    let mut form = fields("tok-es-cap", "El inodoro está tapado desde ayer", "no");
+    form.push(("lang", "es"));
+    let a = t.post_form("/report?lang=es", &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let status = a.location();
+    let (base, query) = status.split_once('?').unwrap();
+    let action = format!("{base}/availability?{query}");
+    let times = |hour: u32| -> Vec<(String, String)> {
+        (0..10u32)
+            .flat_map(|day| {
+                [
+                    ("window_date".to_string(), format!("2026-04-{:02}", 1 + day)),
+                    ("window_start".to_string(), format!("{hour:02}:00")),
+                    ("window_end".to_string(), format!("{:02}:30", hour + 1)),
+                ]
+            })
+            .collect()
+    };
+    let post = |pairs: Vec<(String, String)>| {
+        let t = &t;
+        let action = action.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            t.post_form(&action, &borrowed).await
+        }
+    };
+    assert_eq!(post(times(9)).await.status, StatusCode::SEE_OTHER);
+    // The same ten again: nothing new, nothing refused.
+    assert_eq!(post(times(9)).await.status, StatusCode::SEE_OTHER);
+    let refused = post(times(14)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Podemos guardar como máximo 20 de sus horarios abiertos"),
+        "{}",
+        refused.body
+    );
+    let id = path_id(&t).await;
+    let wo = t
+        .app
+        .store
+        .load(&mendwork_domain::WorkOrderId(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .wo;
+    assert!(
+        wo.request.availability.len() <= 20,
+        "{:?}",
+        wo.request.availability
+    );
+}

@@ -10,6 +10,7 @@ use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, Stored, TimerSpec, TimerTarget, Timers,
     WorkOrders,
 };
+use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::decide::{Recorded, evolve, start};
 use mendwork_domain::{
     Actor, Contact, Effect, Event, JobCode, NewWorkOrder, Phone, PropertyId, Recipient, SmsMessage,
@@ -18,6 +19,9 @@ use mendwork_domain::{
 };
 use rand::Rng;
 use std::collections::BTreeSet;
+
+pub mod booking;
+pub use booking::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -61,6 +65,8 @@ pub struct Wo {
     pub pending: Vec<Recorded>,
     /// The version the next commit expects.
     pub version: u64,
+    /// The work order as the store holds it (`None` before its first commit).
+    pub stored: Option<WorkOrder>,
 }
 
 impl Wo {
@@ -107,6 +113,7 @@ impl Wo {
             wo,
             pending: vec![Recorded { at, event }],
             version: 0,
+            stored: None,
         }
     }
 
@@ -132,6 +139,7 @@ impl Wo {
                 .map(|i| sms_record(Some(&self.wo.id), self.version + 1, i, at))
                 .collect(),
             idempotency_key: key,
+            calendar: CalendarChange::between(self.stored.as_ref(), &self.wo),
         }
     }
 
@@ -139,6 +147,7 @@ impl Wo {
     pub fn committed(mut self) -> Wo {
         self.pending.clear();
         self.version += 1;
+        self.stored = Some(self.wo.clone());
         self
     }
 }
@@ -679,6 +688,8 @@ pub async fn opt_outs_are_recorded_and_withdrawn(s: &dyn WorkOrders) {
     s.set_opted_out(&phone, false).await.unwrap();
     let out = s.opted_out().await.unwrap();
     assert!(!out.contains(&phone) && out.contains(&other));
+    assert!(!s.is_opted_out(&phone).await.unwrap());
+    assert!(s.is_opted_out(&other).await.unwrap());
 }
 
 // ---------------------------------------------------------------------------------------------

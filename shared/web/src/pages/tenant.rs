@@ -877,10 +877,21 @@ pub(crate) async fn act(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    match ops::run(app, id, command).await {
+    let done = app
+        .execute(id, command, mendwork_app::Exec::default())
+        .await;
+    ops::settle(app).await;
+    // A rejection with words in the message catalogue is said in the tenant's language from
+    // there; the others as before.
+    let said = match &done {
+        Err(mendwork_app::AppError::Rejected(r)) => i18n::rejection(lang, r, &app.portfolio()),
+        _ => None,
+    };
+    match done.map_err(WebError::from) {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
-            let notice = Notice::Problem(capitalise(&i18n::refusal(lang, &e.message())));
+            let words = said.unwrap_or_else(|| capitalise(&i18n::refusal(lang, &e.message())));
+            let notice = Notice::Problem(words);
             let page = status_page(app, id, token, Some(&notice), &Errors::default(), lang)
                 .await
                 .map_err(|e| TenantError(lang, e))?;

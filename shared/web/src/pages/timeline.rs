@@ -54,6 +54,7 @@ fn timer(kind: TimerKind) -> &'static str {
         TimerKind::InvoiceFollowUp => "invoice follow-up",
         TimerKind::CloseAfterInvoice => "close after invoice",
         TimerKind::SafetyQuestion => "safety question expiry",
+        TimerKind::SlotsUpdate => "new slots text",
     }
 }
 
