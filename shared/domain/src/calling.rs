@@ -12,10 +12,26 @@ const TWO_DIGIT: &[&str] = &[
     "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
 ];
 
-/// The country calling code of a number (`"1"` for `+15551234567`, `"44"` for `+4420…`).
+/// The area codes of the countries that share `+1` with the United States and Canada (the
+/// Caribbean and Bermuda). Texts to them are international, priced as such, and a favourite of
+/// SMS pumping, so each is a country of its own here (`"1876"` for Jamaica) and `"1"` means the
+/// United States (with its territories) and Canada only.
+const NANP_ABROAD: &[&str] = &[
+    "242", "246", "264", "268", "284", "345", "441", "473", "649", "658", "664", "721", "758",
+    "767", "784", "809", "829", "849", "868", "869", "876",
+];
+
+/// The country calling code of a number (`"1"` for `+15551234567`, `"44"` for `+4420…`,
+/// `"1876"` for a Jamaican `+1876…`: see [`NANP_ABROAD`]).
 pub fn calling_code(phone: &Phone) -> &str {
     let digits = phone.as_str().trim_start_matches('+');
-    let len = if digits.starts_with('1') || digits.starts_with('7') {
+    let abroad = digits.starts_with('1')
+        && digits
+            .get(1..4)
+            .is_some_and(|area| NANP_ABROAD.contains(&area));
+    let len = if abroad {
+        4
+    } else if digits.starts_with('1') || digits.starts_with('7') {
         1
     } else if TWO_DIGIT.iter().any(|c| digits.starts_with(c)) {
         2
@@ -25,11 +41,18 @@ pub fn calling_code(phone: &Phone) -> &str {
     digits.get(..len).unwrap_or(digits)
 }
 
-/// True when `code` is written as a calling code: one to three digits, not starting with 0.
+/// True when `code` is written as a calling code: one to three digits, not starting with 0,
+/// or `1` and the area code of a country abroad that shares `+1` (`"1876"`).
 pub fn is_calling_code(code: &str) -> bool {
-    (1..=3).contains(&code.len())
+    let plain = (1..=3).contains(&code.len())
         && code.bytes().all(|b| b.is_ascii_digit())
-        && !code.starts_with('0')
+        && !code.starts_with('0');
+    let nanp = code.len() == 4
+        && code.starts_with('1')
+        && code
+            .get(1..)
+            .is_some_and(|area| NANP_ABROAD.contains(&area));
+    plain || nanp
 }
 
 /// The calling codes the form may text: the portfolio's `allowed_calling_codes`, else the
@@ -84,7 +107,18 @@ mod tests {
         assert!(is_calling_code("234"));
         assert!(!is_calling_code("0"));
         assert!(!is_calling_code("1234"));
+        assert!(is_calling_code("1876"));
         assert!(!is_calling_code("+1"));
         assert!(!is_calling_code(""));
+    }
+
+    #[test]
+    fn a_caribbean_number_on_the_north_american_plan_is_a_country_of_its_own() {
+        assert_eq!(calling_code(&p("+18765551234")), "1876");
+        assert_eq!(calling_code(&p("+18095551234")), "1809");
+        // The United States' territories and Canada stay `1`.
+        assert_eq!(calling_code(&p("+17875551234")), "1");
+        assert_eq!(calling_code(&p("+14165551234")), "1");
+        assert_eq!(calling_code(&p("+12125551234")), "1");
     }
 }

@@ -332,8 +332,9 @@ async fn case_variants_of_one_email_address_share_its_daily_limit() {
 async fn a_number_in_a_country_the_team_does_not_text_is_refused_beside_the_phone_field() {
     let t = deployed();
     let issued = human_stamp(&t);
-    // A premium-rate style number abroad (SMS pumping) and an ordinary UK mobile.
-    for phone in ["+882 1234 5678", "+44 7700 900123"] {
+    // A premium-rate style number abroad (SMS pumping), an ordinary UK mobile, and a Jamaican
+    // number that shares +1 with the team's country but is texted (and priced) abroad.
+    for phone in ["+882 1234 5678", "+44 7700 900123", "+1 876 555 0134"] {
         let f = tenant_fields("tok-c1", "", phone, &issued);
         let a = t.post_form("/report", &f).await;
         assert_eq!(
