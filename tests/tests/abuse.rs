@@ -7,6 +7,19 @@
 use mendwork_tests::{TestApp, clock_start, sample_portfolio};
 use serde_json::json;
 
+/// `GET /dev/messages` (it holds sign-in links) sent with the Host header `host`, as a page
+/// whose name was rebound to loopback would send it: the status and the body.
+async fn dev_messages_as(app: &TestApp, host: &str) -> (u16, String) {
+    let r = app
+        .client
+        .get(format!("{}/dev/messages", app.base_url))
+        .header("host", host)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 #[tokio::test]
 async fn a_page_that_rebinds_its_own_name_to_loopback_cannot_read_the_local_runner() {
     let app = TestApp::spawn().await;
@@ -16,29 +29,16 @@ async fn a_page_that_rebinds_its_own_name_to_loopback_cannot_read_the_local_runn
         "evil.example".into(),
         format!("127.0.0.1.nip.io:{port}"),
     ] {
-        let r = app
-            .client
-            .get(format!("{}/dev/messages", app.base_url))
-            .header("host", &host)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 421, "{host}");
-        assert!(!r.text().await.unwrap().contains("/login/"));
+        let (status, body) = dev_messages_as(&app, &host).await;
+        assert_eq!(status, 421, "{host}");
+        assert!(!body.contains("/login/"));
     }
     for host in [
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
     ] {
-        let r = app
-            .client
-            .get(format!("{}/dev/messages", app.base_url))
-            .header("host", &host)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200, "{host}");
+        assert_eq!(dev_messages_as(&app, &host).await.0, 200, "{host}");
     }
     app.shutdown().await;
 }
