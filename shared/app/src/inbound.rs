@@ -7,7 +7,7 @@ use crate::steps::{App, AppError, Exec};
 use mendwork_domain::replies::Sender;
 use mendwork_domain::routing::{
     AnswerReason, Inbound, OPT_OUT_CONFIRMATION, Route, SilenceReason, answer_allowed,
-    answer_budget_key, rejected_answer, route,
+    answer_budget_key, rejected_answer_in, route,
 };
 use mendwork_domain::{
     Channel, Effect, Event, Phone, Recipient, SmsMessage, WorkOrder, WorkOrderId,
@@ -106,7 +106,7 @@ impl App {
                 code,
                 command,
                 from,
-                ..
+                lang,
             } => {
                 let inbound = Event::MessageReceived {
                     from,
@@ -121,7 +121,7 @@ impl App {
                 match self.execute(&work_order, *command, exec).await {
                     Ok(_) => Ok(SmsOutcome::Executed { work_order }),
                     Err(AppError::Rejected(r)) => {
-                        match rejected_answer(&portfolio, &code, &r, opted_out) {
+                        match rejected_answer_in(&portfolio, &code, &r, opted_out, lang) {
                             Some(Route::Answer { reason, body, .. }) => {
                                 self.answer(&key, &phone, Some(&work_order), reason, body)
                                     .await

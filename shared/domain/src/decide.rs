@@ -484,7 +484,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if window.end <= ctx.now {
                 return Err(Rejection::BadWindow);
             }
-            check_free(ctx, wo, &window)?;
+            check_free(ctx, wo, &window, Rejection::VendorBusy)?;
             schedule(&mut tx, window, Actor::Vendor(vendor.clone()));
         }
         Command::ProposeTime { vendor, window } => {
@@ -495,7 +495,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if window.start <= ctx.now || window.start >= window.end {
                 return Err(Rejection::BadWindow);
             }
-            check_free(ctx, wo, window)?;
+            check_free(ctx, wo, window, Rejection::VendorBusy)?;
             if phase == Status::Scheduled {
                 unschedule(&mut tx, unscheduled::VENDOR_PROPOSED);
             }
@@ -511,9 +511,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         Command::AnswerProposal { accept } => {
             let Some(window) = wo.proposal else {
-                return Err(Rejection::Invalid(
-                    "there is no proposed time to answer".into(),
-                ));
+                return Err(Rejection::NoProposal);
             };
             if phase != Status::Accepted {
                 return wrong();
@@ -523,7 +521,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 if window.start <= ctx.now {
                     return Err(Rejection::BadWindow);
                 }
-                check_free(ctx, wo, &window)?;
+                check_free(ctx, wo, &window, Rejection::TimeTaken)?;
                 schedule(&mut tx, window, Actor::Tenant);
             } else {
                 tx.push(Event::ProposalDeclined { window });
@@ -772,7 +770,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         Command::Feedback { rating, comment } => {
             if phase != Status::Completed || !wo.feedback_requested || wo.feedback.is_some() {
-                return Err(Rejection::Invalid("no feedback was asked for".into()));
+                return Err(Rejection::NoFeedbackAsked);
             }
             if !(1..=5).contains(rating) {
                 return Err(Rejection::BadRating);
@@ -846,9 +844,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                     Status::Submitted | Status::Dispatching | Status::Accepted | Status::Scheduled
                 )
             {
-                return Err(Rejection::Invalid(
-                    "this request can no longer be cancelled online: please call the office".into(),
-                ));
+                return Err(Rejection::TooLateToCancel);
             }
             tx.cancel_all_timers();
             cancel_visit(&mut tx);
@@ -1356,16 +1352,20 @@ fn resend(message: &SentMessage, ctx: &Context) -> Result<Vec<Event>, Rejection>
     }])
 }
 
-fn check_free(ctx: &Context, wo: &WorkOrder, w: &Window) -> Result<(), Rejection> {
+/// `taken` is the refusal for who asked: the vendor is told they are busy, a tenant confirming
+/// a proposed time that it is no longer free.
+fn check_free(
+    ctx: &Context,
+    wo: &WorkOrder,
+    w: &Window,
+    taken: Rejection,
+) -> Result<(), Rejection> {
     match ctx
         .vendor_busy
         .iter()
         .find(|(id, b)| id != &wo.id && crate::booking::overlaps(b, w))
     {
-        Some(_) => Err(Rejection::Invalid(
-            "you already have a job booked at that time: pick another slot or propose a time"
-                .into(),
-        )),
+        Some(_) => Err(taken),
         None => Ok(()),
     }
 }

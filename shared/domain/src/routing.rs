@@ -307,29 +307,44 @@ fn safety_first<'a>(
 }
 
 /// The answer to a command the work order refused (e.g. a slot someone else took meanwhile),
-/// or `None` when the number must hear nothing (it opted out).
+/// or `None` when the number must hear nothing (it opted out). In English; see
+/// [`rejected_answer_in`].
 pub fn rejected_answer(
     portfolio: &Portfolio,
     code: &JobCode,
     rejection: &Rejection,
     opted_out: bool,
 ) -> Option<Route> {
+    rejected_answer_in(portfolio, code, rejection, opted_out, Language::En)
+}
+
+/// [`rejected_answer`] in the sender's language (the `lang` of [`Route::Execute`]): the reason
+/// is the rejection's catalogue text, never its English `Display`.
+pub fn rejected_answer_in(
+    portfolio: &Portfolio,
+    code: &JobCode,
+    rejection: &Rejection,
+    opted_out: bool,
+    lang: Language,
+) -> Option<Route> {
     if opted_out {
         return None;
     }
-    let body = render(
+    let reason = crate::messages::refusal(portfolio, rejection, lang);
+    let body = render_in(
         portfolio,
         "sms.rejected",
+        lang,
         &[
             ("team", portfolio.team.name.clone()),
             ("code", code.to_string()),
-            ("reason", rejection.to_string()),
+            ("reason", reason),
         ],
     );
     Some(Route::Answer {
         work_order: None,
         reason: AnswerReason::Rejected,
-        body,
+        body: for_sms(body, lang),
     })
 }
 

@@ -144,9 +144,7 @@ pub(crate) fn answer(tx: &mut Tx, yes: bool, by: &Actor) -> Result<(), Rejection
         ));
     }
     let Some(check) = tx.wo.safety.clone() else {
-        return Err(Rejection::Invalid(
-            "there is no safety question to answer".into(),
-        ));
+        return Err(Rejection::NoSafetyQuestion);
     };
     if !check.takes(yes) || tx.wo.priority == Priority::Emergency {
         return Ok(());

@@ -593,22 +593,24 @@ pub enum Rejection {
     /// Too many of the tenant's times would be open at once (see `budget::new_windows`).
     #[error("we can keep at most {max} of your times open: add more once some have passed")]
     TooManyWindows { max: usize },
+    /// The vendor's calendar has another job at that time (see `booking`).
+    #[error("you already have a job booked at that time: pick another slot or propose a time")]
+    VendorBusy,
+    /// The time the tenant is confirming was booked by another job of the vendor meanwhile.
+    #[error("that time is no longer free: we'll confirm another one with you")]
+    TimeTaken,
+    #[error("there is no proposed time to answer")]
+    NoProposal,
+    #[error("no feedback was asked for")]
+    NoFeedbackAsked,
+    #[error("this request can no longer be cancelled online: please call the office")]
+    TooLateToCancel,
+    #[error("there is no safety question to answer")]
+    NoSafetyQuestion,
+    /// Words for staff only (English); a reason a tenant or vendor can meet has its own variant,
+    /// said from the catalogue (`messages::refusal`).
     #[error("{0}")]
     Invalid(String),
-}
-
-impl Rejection {
-    /// The message-catalogue key (and values) that says this rejection in the reader's
-    /// language, for the rejections that have one; the others are shown by their `Display`.
-    pub fn catalogue(&self) -> Option<(&'static str, Vec<(&'static str, String)>)> {
-        match self {
-            Rejection::TooManyWindows { max } => Some((
-                "tenant.refusal.too_many_times",
-                vec![("max", max.to_string())],
-            )),
-            _ => None,
-        }
-    }
 }
 
 /// What happened. Events are the timeline and the only way the aggregate changes.

@@ -75,9 +75,8 @@ fn more_open_windows_than_the_cap_are_refused_and_nothing_is_added() {
     then.rejected_with(Rejection::TooManyWindows {
         max: MAX_OPEN_WINDOWS,
     });
-    let (key, vars) = then.rejected().catalogue().expect("catalogue words");
-    let en = messages::render_in(&PORTFOLIO, key, Language::En, &vars);
-    let es = messages::render_in(&PORTFOLIO, key, Language::Es, &vars);
+    let en = messages::refusal(&PORTFOLIO, &then.rejected(), Language::En);
+    let es = messages::refusal(&PORTFOLIO, &then.rejected(), Language::Es);
     assert!(en.contains(&MAX_OPEN_WINDOWS.to_string()), "{en}");
     assert!(es.contains("horarios") && es != en, "{es}");
 }

@@ -16,7 +16,7 @@
 
 use crate::error::{WebError, log_internal};
 use crate::i18n::Lang;
-use crate::intake::FieldError;
+use crate::intake::{FieldError, FieldReason};
 use crate::pages::Errors;
 use crate::signing::Signer;
 use axum::body::Body;
@@ -111,28 +111,28 @@ impl Accept {
             Words::Invoice => "image/*,application/pdf",
         }
     }
-    fn too_many(&self) -> String {
+    fn too_many(&self) -> FieldReason {
         match self.words {
-            Words::Photos => format!("Please attach at most {} photos.", self.max),
-            Words::Invoice => "Please attach one file.".into(),
+            Words::Photos => FieldReason::TooManyPhotos { max: self.max },
+            Words::Invoice => FieldReason::OneFile,
         }
     }
-    fn too_big(&self) -> &'static str {
+    fn too_big(&self) -> FieldReason {
         match self.words {
-            Words::Photos => "Each photo must be under 8 MB.",
-            Words::Invoice => "The file must be under 8 MB.",
+            Words::Photos => FieldReason::PhotoTooBig,
+            Words::Invoice => FieldReason::FileTooBig,
         }
     }
-    fn wrong_kind(&self) -> &'static str {
+    fn wrong_kind(&self) -> FieldReason {
         match self.words {
-            Words::Photos => "Only photos can be attached (JPEG, PNG, GIF, WebP or HEIC).",
-            Words::Invoice => "The invoice must be a PDF or a photo.",
+            Words::Photos => FieldReason::NotAPhoto,
+            Words::Invoice => FieldReason::NotAnInvoice,
         }
     }
-    fn missing(&self) -> &'static str {
+    fn missing(&self) -> FieldReason {
         match self.words {
-            Words::Photos => "We didn't receive your photos. Please choose them again.",
-            Words::Invoice => "We didn't receive the file. Please choose it again.",
+            Words::Photos => FieldReason::PhotosMissing,
+            Words::Invoice => FieldReason::FileMissing,
         }
     }
 }
@@ -213,7 +213,7 @@ pub fn field(
     };
     let multiple = accept.max > 1;
     let t = |en, es| lang.t(en, es);
-    let words = |m: String| crate::i18n::field_message(lang, &FieldError::new(id, m));
+    let words = |r: FieldReason| r.said_in(lang);
     html! {
         @match mode {
             Mode::Off => {},
@@ -236,7 +236,7 @@ pub fn field(
                         data-uploading=(t("Uploading", "Subiendo"))
                         data-of=(t("of", "de"))
                         data-too-many=(words(accept.too_many()))
-                        data-too-big=(words(accept.too_big().into()))
+                        data-too-big=(words(accept.too_big()))
                         data-stale=(t("This page is too old to upload files. Please reload it and choose them again.", "Esta página es demasiado antigua para subir archivos. Recárguela y vuelva a elegirlos."))
                         data-failed=(t("The upload didn't work. Check your connection and press the button again, or remove the files to send without them.", "No se pudo subir. Revise su conexión y pulse el botón otra vez, o quite los archivos para enviar sin ellos.")) {}
                     (errors.beside(id))
@@ -333,20 +333,20 @@ pub struct Sent {
 impl Sent {
     /// What is wrong with the files sent, as `accept` sees them.
     pub fn problem(&self, accept: &Accept) -> Option<FieldError> {
-        let message = if self.count > accept.max {
+        let reason = if self.count > accept.max {
             accept.too_many()
         } else if self.too_big {
-            accept.too_big().into()
+            accept.too_big()
         } else if self
             .files
             .iter()
             .any(|(k, _)| !k.is_some_and(|k| accept.kinds.contains(&k)))
         {
-            accept.wrong_kind().into()
+            accept.wrong_kind()
         } else {
             return None;
         };
-        Some(FieldError::new(accept.field, message))
+        Some(FieldError::new(accept.field, reason))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -508,7 +508,7 @@ pub async fn store(
         log_internal(&e);
         NotStored::Failed(WebError::Internal)
     };
-    let refused = |m: &str| NotStored::Field(FieldError::new(accept.field, m));
+    let refused = |r: FieldReason| NotStored::Field(FieldError::new(accept.field, r));
     let mut names = vec![];
     for (kind, bytes) in sent.files {
         let Some(kind) = kind else { continue };
@@ -719,15 +719,15 @@ mod tests {
         sent.count = 1;
         sent.files.push((Some(FileKind::Pdf), b"%PDF-1.7".to_vec()));
         assert_eq!(
-            sent.problem(&PHOTOS).map(|e| e.message),
-            Some("Only photos can be attached (JPEG, PNG, GIF, WebP or HEIC).".into())
+            sent.problem(&PHOTOS).map(|e| e.reason),
+            Some(FieldReason::NotAPhoto)
         );
         assert_eq!(sent.problem(&INVOICE), None, "an invoice may be a PDF");
         sent.files.push((None, b"<svg/>".to_vec()));
         sent.count = 2;
         assert_eq!(
-            sent.problem(&INVOICE).map(|e| e.message),
-            Some("Please attach one file.".into())
+            sent.problem(&INVOICE).map(|e| e.reason),
+            Some(FieldReason::OneFile)
         );
     }
 }

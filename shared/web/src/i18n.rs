@@ -1,13 +1,14 @@
 //! The tenant's language: English or Spanish, from `?lang=` and else the browser's
-//! `Accept-Language`, and the words the tenant pages need in both — including field errors,
-//! refusals, statuses and dates, which the lower layers write in English.
+//! `Accept-Language`, and the words the tenant pages need in both: refusals and statuses from
+//! the catalogue (field errors say themselves, see `intake::FieldReason`), and dates.
 
-use crate::intake::FieldError;
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
+use mendwork_domain::catalogue;
+use mendwork_domain::messages;
 use mendwork_domain::{Language, Status, Window};
 use std::convert::Infallible;
 
@@ -124,23 +125,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// A status in the tenant's words.
-pub fn status_label(lang: Lang, s: Status) -> &'static str {
-    match lang {
-        Lang::En => s.label(),
-        Lang::Es => match s {
-            Status::Submitted => "Recibida",
-            Status::Dispatching => "Buscando técnico",
-            Status::NeedsAttention => "En revisión",
-            Status::Accepted => "Técnico asignado",
-            Status::Scheduled => "Cita programada",
-            Status::InProgress => "Técnico en el lugar",
-            Status::AwaitingApproval => "Esperando aprobación",
-            Status::Completed => "Terminada",
-            Status::Closed => "Cerrada",
-            Status::Cancelled => "Cancelada",
-        },
-    }
+/// A status in the tenant's words, from the catalogue (`status.<status>`).
+pub fn status_label(lang: Lang, s: Status) -> String {
+    catalogue::render(messages::status_key(s), lang.into(), &[])
 }
 
 const ES_DAYS: [&str; 7] = ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"];
@@ -198,127 +185,14 @@ pub fn when(lang: Lang, tz: Tz, w: &Window) -> String {
     }
 }
 
-/// A field error in the tenant's language. The parsers speak English; their sentences are
-/// known, so each is matched here (an unknown one stays in English rather than vanish).
-pub fn field_message(lang: Lang, e: &FieldError) -> String {
-    if lang == Lang::En {
-        return e.message.clone();
-    }
-    let m = e.message.as_str();
-    let fixed = match m {
-        "Please enter your unit." => Some("Indique su unidad o apartamento."),
-        "Please enter your name." => Some("Indique su nombre."),
-        "Please enter what the problem is." => Some("Describa el problema."),
-        "This contains characters we can't accept." => {
-            Some("Contiene caracteres que no podemos aceptar.")
-        }
-        "This doesn't look like an email address, e.g. name@example.com." => {
-            Some("Esto no parece un correo electrónico, p. ej. nombre@ejemplo.com.")
-        }
-        "This doesn't look like a phone number: use a 10-digit US number or +country code." => {
-            Some(
-                "Esto no parece un número de teléfono: use 10 dígitos (EE. UU.) o + y el código del país.",
-            )
-        }
-        "Please give an email address or a mobile number so we can keep you updated." => {
-            Some("Indique un correo electrónico o un número de celular para poder informarle.")
-        }
-        "Please choose a property." => Some("Elija su edificio."),
-        "The end time must be after the start time." => {
-            Some("La hora final debe ser posterior a la inicial.")
-        }
-        "This time is already past: please choose a time in the future." => {
-            Some("Esa hora ya pasó: elija una hora futura.")
-        }
-        "Please enter a date, e.g. 2026-03-10." => Some("Indique una fecha, p. ej. 2026-03-10."),
-        "Please enter a time, e.g. 09:30." => Some("Indique una hora, p. ej. 09:30."),
-        "Please give the date, a start time and an end time."
-        | "Please give a date, a start time and an end time." => {
-            Some("Indique la fecha, una hora de inicio y una hora final.")
-        }
-        "Please choose yes or no." => Some("Elija sí o no."),
-        "Please choose a rating from 1 to 5." => Some("Elija una calificación del 1 al 5."),
-        "Each photo must be under 8 MB." => Some("Cada foto debe pesar menos de 8 MB."),
-        "Only photos can be attached (JPEG, PNG, GIF, WebP or HEIC)." => {
-            Some("Solo se pueden adjuntar fotos (JPEG, PNG, GIF, WebP o HEIC).")
-        }
-        "We didn't receive your photos. Please choose them again." => {
-            Some("No recibimos sus fotos. Vuelva a elegirlas.")
-        }
-        _ => None,
-    };
-    if let Some(f) = fixed {
-        return f.to_string();
-    }
-    if let Some(n) = m
-        .strip_prefix("Please keep this under ")
-        .and_then(|r| r.strip_suffix(" characters."))
-    {
-        return format!("Escriba menos de {n} caracteres.");
-    }
-    if let Some(n) = m
-        .strip_prefix("Please give at most ")
-        .and_then(|r| r.strip_suffix(" times."))
-    {
-        return format!("Indique como máximo {n} horarios.");
-    }
-    if let Some(n) = m
-        .strip_prefix("Please attach at most ")
-        .and_then(|r| r.strip_suffix(" photos."))
-    {
-        return format!("Adjunte como máximo {n} fotos.");
-    }
-    if let Some(codes) = m
-        .strip_prefix("We can only text numbers starting ")
-        .and_then(|r| r.strip_suffix(". Please give one of those, or just an email address."))
-    {
-        return format!(
-            "Solo podemos enviar mensajes a números que empiezan por {}. Indique uno de ellos o solo un correo electrónico.",
-            codes.replace(" or ", " o ")
-        );
-    }
-    if m.starts_with("Unknown category") {
-        return "Elija un tipo de problema de la lista.".into();
-    }
-    if m.starts_with("There is no property") {
-        return "Ese edificio no existe: elíjalo de la lista.".into();
-    }
-    e.message.clone()
-}
-
-/// A rejection in the tenant's language from the message catalogue (the portfolio's words,
-/// else the defaults), for rejections that have catalogue words; `None` for the others.
+/// A rejection in the tenant's language, from the catalogue (the portfolio's words, else the
+/// defaults), as a sentence fragment; see [`mendwork_domain::messages::refusal`].
 pub fn rejection(
     lang: Lang,
     r: &mendwork_domain::Rejection,
     portfolio: &mendwork_domain::Portfolio,
-) -> Option<String> {
-    let (key, vars) = r.catalogue()?;
-    Some(mendwork_domain::messages::render_in(
-        portfolio,
-        key,
-        lang.into(),
-        &vars,
-    ))
-}
-
-/// A refusal (the domain's sentence) in the tenant's language, for the few a tenant can meet.
-pub fn refusal(lang: Lang, m: &str) -> String {
-    if lang == Lang::En {
-        return m.to_string();
-    }
-    let lower = m.to_ascii_lowercase();
-    if lower.starts_with("this can't be done while the work order is") {
-        "Esto ya no se puede hacer en el estado actual de su solicitud.".into()
-    } else if lower.starts_with("the time must be in the future") {
-        "La hora debe ser futura y empezar antes de terminar.".into()
-    } else if lower.starts_with("the rating must be") {
-        "La calificación debe ser del 1 al 5.".into()
-    } else if lower.starts_with("there is no slot") {
-        "Ese horario no existe.".into()
-    } else {
-        "No se pudo hacer. Por favor, inténtelo de nuevo o llame al equipo de mantenimiento.".into()
-    }
+) -> String {
+    mendwork_domain::messages::refusal(portfolio, r, lang.into())
 }
 
 #[cfg(test)]
@@ -355,16 +229,18 @@ mod tests {
     }
 
     #[test]
-    fn every_form_error_has_spanish_words() {
-        for m in [
-            "Please enter your unit.",
-            "Please keep this under 200 characters.",
-            "Please give at most 10 times.",
-            "Please give an email address or a mobile number so we can keep you updated.",
-            "We can only text numbers starting +1 or +52. Please give one of those, or just an email address.",
-        ] {
-            let es = field_message(Lang::Es, &FieldError::new("x", m));
-            assert_ne!(es, m);
-        }
+    fn a_refusal_and_a_status_are_said_in_the_tenants_language() {
+        let sample = include_str!("../../../infra/sample-portfolio.yaml");
+        let portfolio = mendwork_domain::config::parse_portfolio(sample, "sample.yaml").unwrap();
+        let closed = mendwork_domain::Rejection::WrongStatus(Status::Closed.as_str());
+        let es = rejection(Lang::Es, &closed, &portfolio);
+        assert!(es.contains("Cerrada") && !es.contains("closed"), "{es}");
+        let en = rejection(Lang::En, &closed, &portfolio);
+        assert!(en.contains("Closed"), "{en}");
+        assert_eq!(status_label(Lang::Es, Status::Scheduled), "Cita programada");
+        assert_eq!(
+            status_label(Lang::En, Status::Scheduled),
+            Status::Scheduled.label()
+        );
     }
 }

@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use mendwork_domain::calling::{allowed_codes, may_text_from_form};
+use mendwork_domain::catalogue;
 use mendwork_domain::localtime::at_local;
 use mendwork_domain::text::strip_hidden_format;
 use mendwork_domain::{
@@ -25,27 +26,170 @@ pub const MAX_WINDOWS: usize = 10;
 /// Longest submission token accepted.
 const MAX_TOKEN: usize = 100;
 
-/// One field's problem, in words a person can act on.
+/// One field's problem, as a typed reason said in the reader's language from the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub reason: FieldReason,
+}
+
+/// Why a field was not accepted. Every reason a tenant or vendor can meet is a variant with a
+/// catalogue key (`form.*`) and the values its text needs; [`FieldReason::Words`] carries words
+/// already written for their reader — staff pages and the PM API, which are English by design,
+/// or a reason already rendered — and is never translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldReason {
+    TooLong {
+        max: usize,
+    },
+    BadCharacters,
+    MissingUnit,
+    MissingName,
+    MissingDescription,
+    BadEmail,
+    BadPhone,
+    /// The team texts only numbers starting with these country codes (`+1`, `+52`).
+    CountryNotTexted {
+        codes: Vec<String>,
+    },
+    ContactMissing,
+    UnknownCategory {
+        value: String,
+        options: Vec<String>,
+    },
+    ChooseProperty,
+    NoSuchProperty {
+        value: String,
+    },
+    EndBeforeStart,
+    TimePast,
+    BadDate,
+    BadTime,
+    IncompleteWindow,
+    TooManyWindows {
+        max: usize,
+    },
+    ChooseYesNo,
+    ChooseRating,
+    TooManyPhotos {
+        max: usize,
+    },
+    OneFile,
+    PhotoTooBig,
+    FileTooBig,
+    NotAPhoto,
+    NotAnInvoice,
+    PhotosMissing,
+    FileMissing,
+    BadAmount,
+    ChooseSlot,
+    ProposeFuture,
+    UseButtons,
+    Words(String),
+}
+
+impl FieldReason {
+    /// The catalogue key and the values its text needs, said in `lang`.
+    fn key(&self, lang: Language) -> (&'static str, Vec<(&'static str, String)>) {
+        use FieldReason as R;
+        let list = |items: &[String]| items.join(&catalogue::render("form.or", lang, &[]));
+        let quoted = |v: &str| format!("\"{v}\"");
+        let none = Vec::new;
+        match self {
+            R::TooLong { max } => ("form.too_long", vec![("max", max.to_string())]),
+            R::BadCharacters => ("form.bad_characters", none()),
+            R::MissingUnit => ("form.missing_unit", none()),
+            R::MissingName => ("form.missing_name", none()),
+            R::MissingDescription => ("form.missing_description", none()),
+            R::BadEmail => ("form.bad_email", none()),
+            R::BadPhone => ("form.bad_phone", none()),
+            R::CountryNotTexted { codes } => {
+                ("form.country_not_texted", vec![("codes", list(codes))])
+            }
+            R::ContactMissing => ("form.contact_missing", none()),
+            R::UnknownCategory { value, options } => (
+                "form.unknown_category",
+                vec![("value", quoted(value)), ("options", options.join(", "))],
+            ),
+            R::ChooseProperty => ("form.choose_property", none()),
+            R::NoSuchProperty { value } => {
+                ("form.no_such_property", vec![("value", quoted(value))])
+            }
+            R::EndBeforeStart => ("form.end_before_start", none()),
+            R::TimePast => ("form.time_past", none()),
+            R::BadDate => ("form.bad_date", none()),
+            R::BadTime => ("form.bad_time", none()),
+            R::IncompleteWindow => ("form.incomplete_window", none()),
+            R::TooManyWindows { max } => ("form.too_many_windows", vec![("max", max.to_string())]),
+            R::ChooseYesNo => ("form.choose_yes_no", none()),
+            R::ChooseRating => ("form.choose_rating", none()),
+            R::TooManyPhotos { max } => ("form.too_many_photos", vec![("max", max.to_string())]),
+            R::OneFile => ("form.one_file", none()),
+            R::PhotoTooBig => ("form.photo_too_big", none()),
+            R::FileTooBig => ("form.file_too_big", none()),
+            R::NotAPhoto => ("form.not_a_photo", none()),
+            R::NotAnInvoice => ("form.not_an_invoice", none()),
+            R::PhotosMissing => ("form.photos_missing", none()),
+            R::FileMissing => ("form.file_missing", none()),
+            R::BadAmount => ("form.bad_amount", none()),
+            R::ChooseSlot => ("form.choose_slot", none()),
+            R::ProposeFuture => ("form.propose_future", none()),
+            R::UseButtons => ("form.use_buttons", none()),
+            R::Words(_) => ("", none()),
+        }
+    }
+
+    /// The reason in `lang`'s words.
+    pub fn said_in(&self, lang: Lang) -> String {
+        match self {
+            FieldReason::Words(words) => words.clone(),
+            typed => {
+                let lang = Language::from(lang);
+                let (key, vars) = typed.key(lang);
+                catalogue::render(key, lang, &vars)
+            }
+        }
+    }
+}
+
+/// Staff pages and the PM API write their field errors in English words (see
+/// [`FieldReason::Words`]).
+impl From<String> for FieldReason {
+    fn from(words: String) -> FieldReason {
+        FieldReason::Words(words)
+    }
+}
+
+impl From<&str> for FieldReason {
+    fn from(words: &str) -> FieldReason {
+        FieldReason::Words(words.to_string())
+    }
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<FieldReason>) -> FieldError {
         FieldError {
             field: field.into(),
-            message: message.into(),
+            reason: reason.into(),
         }
+    }
+
+    /// The reason in English (the JSON API's and the staff pages' language).
+    pub fn message(&self) -> String {
+        self.reason.said_in(Lang::En)
+    }
+
+    /// The same error with its reason said in `lang`.
+    pub fn said_in(&self, lang: Lang) -> FieldError {
+        FieldError::new(self.field.clone(), self.reason.said_in(lang))
     }
 }
 
 impl From<FieldError> for WebError {
     fn from(e: FieldError) -> WebError {
         WebError::Field {
+            message: e.message(),
             field: e.field,
-            message: e.message,
         }
     }
 }
@@ -66,54 +210,57 @@ pub fn optional_text(
         return Ok(None);
     };
     if v.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("Please keep this under {max} characters."),
-        ));
+        return Err(FieldError::new(field, FieldReason::TooLong { max }));
     }
     if v.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(FieldError::new(
-            field,
-            "This contains characters we can't accept.",
-        ));
+        return Err(FieldError::new(field, FieldReason::BadCharacters));
     }
     Ok(Some(v.to_string()))
 }
 
-/// Trimmed, non-blank text of at most `max` characters.
+/// Trimmed, non-blank text of at most `max` characters; blank is "Please enter `what`." in
+/// English (staff pages and the PM API; see [`required`] for pages a tenant reads).
 pub fn required_text(
     field: &str,
     value: &str,
     max: usize,
     what: &str,
 ) -> Result<String, FieldError> {
-    optional_text(field, Some(value), max)?
-        .ok_or_else(|| FieldError::new(field, format!("Please enter {what}.")))
+    required(
+        field,
+        value,
+        max,
+        FieldReason::Words(format!("Please enter {what}.")),
+    )
+}
+
+/// Trimmed, non-blank text of at most `max` characters; blank is `missing`.
+pub fn required(
+    field: &str,
+    value: &str,
+    max: usize,
+    missing: FieldReason,
+) -> Result<String, FieldError> {
+    optional_text(field, Some(value), max)?.ok_or_else(|| FieldError::new(field, missing))
 }
 
 pub fn optional_email(field: &str, value: Option<&str>) -> Result<Option<Email>, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => Email::parse(v).map(Some).map_err(|_| {
-            FieldError::new(
-                field,
-                "This doesn't look like an email address, e.g. name@example.com.",
-            )
-        }),
+        Some(v) => Email::parse(v)
+            .map(Some)
+            .map_err(|_| FieldError::new(field, FieldReason::BadEmail)),
     }
 }
 
 pub fn optional_phone(field: &str, value: Option<&str>) -> Result<Option<Phone>, FieldError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => Phone::parse(v).map(Some).map_err(|_| {
-            FieldError::new(
-                field,
-                "This doesn't look like a phone number: use a 10-digit US number or +country code.",
-            )
-        }),
+        Some(v) => Phone::parse(v)
+            .map(Some)
+            .map_err(|_| FieldError::new(field, FieldReason::BadPhone)),
     }
 }
 
@@ -124,13 +271,7 @@ pub fn country_error(portfolio: &Portfolio) -> FieldError {
         .iter()
         .map(|c| format!("+{c}"))
         .collect();
-    FieldError::new(
-        "phone",
-        format!(
-            "We can only text numbers starting {}. Please give one of those, or just an email address.",
-            codes.join(" or ")
-        ),
-    )
+    FieldError::new("phone", FieldReason::CountryNotTexted { codes })
 }
 
 /// A trade by its API spelling; blank means "let us decide".
@@ -138,10 +279,13 @@ pub fn optional_trade(field: &str, value: Option<&str>) -> Result<Option<Trade>,
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => Trade::parse(v).map(Some).ok_or_else(|| {
-            let all: Vec<&str> = Trade::ALL.iter().map(|t| t.as_str()).collect();
+            let options = Trade::ALL.iter().map(|t| t.as_str().to_string()).collect();
             FieldError::new(
                 field,
-                format!("Unknown category {v:?}: use one of {}.", all.join(", ")),
+                FieldReason::UnknownCategory {
+                    value: v.to_string(),
+                    options,
+                },
             )
         }),
     }
@@ -155,11 +299,18 @@ pub fn property<'p>(
 ) -> Result<&'p Property, FieldError> {
     let id = id.trim();
     if id.is_empty() {
-        return Err(FieldError::new(field, "Please choose a property."));
+        return Err(FieldError::new(field, FieldReason::ChooseProperty));
     }
     portfolio
         .property(&PropertyId(id.to_string()))
-        .ok_or_else(|| FieldError::new(field, format!("There is no property {id:?}.")))
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                FieldReason::NoSuchProperty {
+                    value: id.to_string(),
+                },
+            )
+        })
 }
 
 /// A window that starts before it ends and has not ended yet.
@@ -170,12 +321,9 @@ pub fn window(
     now: DateTime<Utc>,
 ) -> Result<Window, FieldError> {
     let w = Window::new(start, end)
-        .ok_or_else(|| FieldError::new(field, "The end time must be after the start time."))?;
+        .ok_or_else(|| FieldError::new(field, FieldReason::EndBeforeStart))?;
     if w.end <= now {
-        return Err(FieldError::new(
-            field,
-            "This time is already past: please choose a time in the future.",
-        ));
+        return Err(FieldError::new(field, FieldReason::TimePast));
     }
     Ok(w)
 }
@@ -204,7 +352,7 @@ pub fn yes_no(value: Option<&str>, default: bool) -> bool {
 /// A local date as a form sends it (`YYYY-MM-DD`).
 pub fn local_date(field: &str, value: &str) -> Result<NaiveDate, FieldError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "Please enter a date, e.g. 2026-03-10."))
+        .map_err(|_| FieldError::new(field, FieldReason::BadDate))
 }
 
 /// A local time of day as a form sends it (`HH:MM`, seconds allowed).
@@ -213,7 +361,7 @@ pub fn local_time(field: &str, value: &str) -> Result<LocalTime, FieldError> {
     NaiveTime::parse_from_str(v, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(v, "%H:%M:%S"))
         .map(LocalTime)
-        .map_err(|_| FieldError::new(field, "Please enter a time, e.g. 09:30."))
+        .map_err(|_| FieldError::new(field, FieldReason::BadTime))
 }
 
 /// One window from local form fields, read in the property's zone.
@@ -253,10 +401,7 @@ pub fn local_windows(
         filled += 1;
         let field = format!("window-{}", i + 1);
         if d.is_empty() || s.is_empty() || e.is_empty() {
-            errors.push(FieldError::new(
-                field,
-                "Please give the date, a start time and an end time.",
-            ));
+            errors.push(FieldError::new(field, FieldReason::IncompleteWindow));
             continue;
         }
         match local_window(&field, tz, &d, &s, &e, now) {
@@ -267,7 +412,7 @@ pub fn local_windows(
     if filled > MAX_WINDOWS {
         errors.push(FieldError::new(
             "windows",
-            format!("Please give at most {MAX_WINDOWS} times."),
+            FieldReason::TooManyWindows { max: MAX_WINDOWS },
         ));
     }
     out
@@ -525,8 +670,18 @@ impl ReportForm {
             };
         }
         let prop = take!(property(portfolio, "property", &self.property));
-        let unit = take!(required_text("unit", &self.unit, MAX_NAME, "your unit"));
-        let name = take!(required_text("name", &self.name, MAX_NAME, "your name"));
+        let unit = take!(required(
+            "unit",
+            &self.unit,
+            MAX_NAME,
+            FieldReason::MissingUnit
+        ));
+        let name = take!(required(
+            "name",
+            &self.name,
+            MAX_NAME,
+            FieldReason::MissingName
+        ));
         let email = take!(optional_email("email", Some(&self.email)));
         let phone = take!(optional_phone("phone", Some(&self.phone)).and_then(|p| {
             match p {
@@ -535,16 +690,13 @@ impl ReportForm {
             }
         }));
         if let (Some(None), Some(None)) = (&email, &phone) {
-            errors.push(FieldError::new(
-                "contact",
-                "Please give an email address or a mobile number so we can keep you updated.",
-            ));
+            errors.push(FieldError::new("contact", FieldReason::ContactMissing));
         }
-        let description = take!(required_text(
+        let description = take!(required(
             "description",
             &self.description,
             MAX_DESCRIPTION,
-            "what the problem is"
+            FieldReason::MissingDescription
         ));
         let category = take!(optional_trade("category", Some(&self.category)));
         let pets = take!(optional_text("pets", Some(&self.pets), MAX_NAME));

@@ -252,11 +252,12 @@ where
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    pub fn get(&self, field: &str) -> Option<&str> {
+    /// The field's error in English; pages a tenant reads show [`Errors::translated`] ones.
+    pub fn get(&self, field: &str) -> Option<String> {
         self.0
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+            .map(FieldError::message)
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -278,12 +279,7 @@ impl Errors {
     }
     /// The same errors with their words in `lang`.
     pub fn translated(&self, lang: Lang) -> Errors {
-        Errors(
-            self.0
-                .iter()
-                .map(|e| FieldError::new(e.field.clone(), crate::i18n::field_message(lang, e)))
-                .collect(),
-        )
+        Errors(self.0.iter().map(|e| e.said_in(lang)).collect())
     }
     /// A summary at the top of a form, linking to each field.
     pub fn summary(&self) -> Markup {
@@ -297,7 +293,7 @@ impl Errors {
                     h2 id="error-summary" { (lang.t("Please correct the following", "Por favor, corrija lo siguiente")) }
                     ul {
                         @for e in &self.0 {
-                            li { a href=(format!("#{}", anchor(&e.field))) { (e.message) } }
+                            li { a href=(format!("#{}", anchor(&e.field))) { (e.message()) } }
                         }
                     }
                 }

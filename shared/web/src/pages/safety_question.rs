@@ -7,7 +7,7 @@
 use super::tenant::{act, claim};
 use super::{PageForm, tenant::TenantError};
 use crate::i18n::Lang;
-use crate::intake::FieldError;
+use crate::intake::{FieldError, FieldReason};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -86,7 +86,7 @@ async fn answer(
     let command = match f.answer.trim() {
         "yes" => Ok(true),
         "no" => Ok(false),
-        _ => Err(vec![FieldError::new("answer", "Please choose yes or no.")]),
+        _ => Err(vec![FieldError::new("answer", FieldReason::ChooseYesNo)]),
     }
     .map(|yes| Command::AnswerSafetyQuestion {
         yes,

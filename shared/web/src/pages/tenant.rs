@@ -18,7 +18,8 @@ use crate::error::WebError;
 use crate::files::{self, Attachments, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles};
 use crate::i18n::{self, Lang, status_label};
 use crate::intake::{
-    FieldError, MAX_WINDOWS, ReportForm, local_windows, optional_text, submission_token,
+    FieldError, FieldReason, MAX_WINDOWS, ReportForm, local_windows, optional_text,
+    submission_token,
 };
 use crate::limits::Admitted;
 use crate::ops;
@@ -881,16 +882,21 @@ pub(crate) async fn act(
         .execute(id, command, mendwork_app::Exec::default())
         .await;
     ops::settle(app).await;
-    // A rejection with words in the message catalogue is said in the tenant's language from
-    // there; the others as before.
+    // A rejection is said in the tenant's language from the catalogue; anything else the app
+    // refuses reads as the catalogue's "couldn't be done", never as an English sentence.
     let said = match &done {
-        Err(mendwork_app::AppError::Rejected(r)) => i18n::rejection(lang, r, &app.portfolio()),
+        Err(mendwork_app::AppError::Rejected(r)) => {
+            Some(i18n::rejection(lang, r, &app.portfolio()))
+        }
         _ => None,
     };
     match done.map_err(WebError::from) {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
-            let words = said.unwrap_or_else(|| capitalise(&i18n::refusal(lang, &e.message())));
+            let words = capitalise(&said.unwrap_or_else(|| {
+                let other = mendwork_domain::Rejection::Invalid(e.message());
+                i18n::rejection(lang, &other, &app.portfolio())
+            }));
             let notice = Notice::Problem(words);
             let page = status_page(app, id, token, Some(&notice), &Errors::default(), lang)
                 .await
@@ -945,10 +951,7 @@ async fn add_availability(
         &mut errors,
     );
     if windows.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new(
-            "window-1",
-            "Please give a date, a start time and an end time.",
-        ));
+        errors.push(FieldError::new("window-1", FieldReason::IncompleteWindow));
     }
     let command = if errors.is_empty() {
         Ok(Command::AddAvailability { windows })
@@ -1002,10 +1005,7 @@ async fn proposal(
     let command = match f.decision.trim() {
         "yes" => Ok(Command::AnswerProposal { accept: true }),
         "no" => Ok(Command::AnswerProposal { accept: false }),
-        _ => Err(vec![FieldError::new(
-            "decision",
-            "Please choose yes or no.",
-        )]),
+        _ => Err(vec![FieldError::new("decision", FieldReason::ChooseYesNo)]),
     };
     act(&app, "proposal", &token, &id, command, lang).await
 }
@@ -1031,7 +1031,7 @@ async fn feedback(
         .parse::<u8>()
         .ok()
         .filter(|r| (1..=5).contains(r))
-        .ok_or_else(|| FieldError::new("rating", "Please choose a rating from 1 to 5."));
+        .ok_or_else(|| FieldError::new("rating", FieldReason::ChooseRating));
     let comment = optional_text("comment", Some(&f.comment), 1000);
     let command = match (rating, comment) {
         (Ok(rating), Ok(comment)) => Ok(Command::Feedback { rating, comment }),

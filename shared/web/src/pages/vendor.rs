@@ -10,7 +10,7 @@ use crate::files::{
     self, Attachments, INVOICE, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles,
 };
 use crate::i18n::Lang;
-use crate::intake::{FieldError, MAX_NOTES, local_window, optional_text};
+use crate::intake::{FieldError, FieldReason, MAX_NOTES, local_window, optional_text};
 use crate::ops;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
@@ -329,12 +329,7 @@ struct ActionForm {
 fn amount(value: &str) -> Result<Money, FieldError> {
     dollars::parse(value)
         .filter(|m| m.cents() > 0)
-        .ok_or_else(|| {
-            FieldError::new(
-                "amount",
-                "Please enter an amount in dollars, e.g. 350 or 1250.50.",
-            )
-        })
+        .ok_or_else(|| FieldError::new("amount", FieldReason::BadAmount))
 }
 
 /// The command a form asks for, read in the property's zone.
@@ -356,22 +351,16 @@ fn command(
                 .slot
                 .trim()
                 .parse::<u32>()
-                .map_err(|_| FieldError::new("slot", "Please choose one of the times."))?;
+                .map_err(|_| FieldError::new("slot", FieldReason::ChooseSlot))?;
             Command::ChooseSlot { vendor: v, slot }
         }
         "propose" => {
             if f.date.trim().is_empty() || f.start.trim().is_empty() || f.end.trim().is_empty() {
-                return Err(FieldError::new(
-                    "window",
-                    "Please give the date, a start time and an end time.",
-                ));
+                return Err(FieldError::new("window", FieldReason::IncompleteWindow));
             }
             let window = local_window("window", tz, &f.date, &f.start, &f.end, now)?;
             if window.start <= now {
-                return Err(FieldError::new(
-                    "window",
-                    "Please propose a time in the future.",
-                ));
+                return Err(FieldError::new("window", FieldReason::ProposeFuture));
             }
             Command::ProposeTime { vendor: v, window }
         }
@@ -400,10 +389,7 @@ fn command(
             file: None,
         },
         _ => {
-            return Err(FieldError::new(
-                "action",
-                "Please use one of the buttons on the page.",
-            ));
+            return Err(FieldError::new("action", FieldReason::UseButtons));
         }
     })
 }
