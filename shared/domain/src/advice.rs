@@ -108,6 +108,30 @@ mod tests {
         assert!(safety_instructions(EmergencyKind::Lockout, Language::En).contains("911"));
     }
 
+    /// The digit runs of a text (911, 62, 1/4…): what must not be lost in translation.
+    fn numbers(text: &str) -> std::collections::BTreeSet<&str> {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn every_advice_text_carries_the_same_numbers_in_both_languages() {
+        for key in keys() {
+            let en = text(key, Language::En).unwrap_or_default();
+            let es = catalogue::exact(key, Language::Es).unwrap_or_default();
+            assert_eq!(numbers(en), numbers(es), "{key}\n  en: {en}\n  es: {es}");
+        }
+    }
+
+    #[test]
+    fn the_spanish_lockout_text_says_to_call_911_for_a_child_a_pet_or_a_stove_inside() {
+        let es = safety_instructions(EmergencyKind::Lockout, Language::Es);
+        for essential in ["niño", "mascota", "estufa", "911"] {
+            assert!(es.contains(essential), "{essential}: {es}");
+        }
+    }
+
     #[test]
     fn every_question_fits_one_sms_and_says_how_to_answer() {
         for q in SafetyQuestion::ALL {

@@ -63,6 +63,7 @@ fn count_segments(units: &[usize], single: usize, part: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Language;
 
     #[test]
     fn a_160_char_gsm_text_is_one_segment_and_161_is_two() {
@@ -107,6 +108,126 @@ mod tests {
     fn empty_text_takes_no_segment() {
         assert_eq!(sms_segments(""), 0);
         assert!(is_gsm7(""));
+    }
+
+    /// Realistic values for every placeholder an SMS text uses, on the long side of real ones
+    /// (a signed status link, a two-hour window with minutes, a vendor with a long name).
+    fn realistic(lang: Language) -> Vec<(&'static str, String)> {
+        use crate::Window;
+        use crate::localtime::{format_window, format_window_in};
+        use chrono::TimeZone;
+        let tz: chrono_tz::Tz = chrono_tz::America::New_York;
+        let at = |d: u32, h: u32, m: u32| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 3, d, h, m, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let window = |d: u32, h: u32, m: u32, hours: i64| {
+            Window::new(at(d, h, m), at(d, h, m) + chrono::Duration::hours(hours))
+                .unwrap_or_else(|| unreachable!("a window of hours"))
+        };
+        let slots: Vec<String> = [
+            window(5, 14, 30, 2),
+            window(6, 17, 0, 3),
+            window(9, 13, 0, 4),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{}) {}", i + 1, format_window(tz, w).replacen(',', "", 1)))
+        .collect();
+        let link = format!("https://maintenance.mapleproperty.com/s/{}", "x".repeat(86));
+        vec![
+            ("team", "Maple Property Management".into()),
+            ("code", "KP27".into()),
+            ("property", "Maple Court Apartments".into()),
+            ("street", "1412 Maple Avenue".into()),
+            ("address", "1412 Maple Avenue, Brooklyn, NY 11201".into()),
+            ("unit", "12B".into()),
+            ("vendor", "Pat's Plumbing & Heating".into()),
+            ("trade", "Plumbing".into()),
+            ("summary", format!("{}...", "w".repeat(56))),
+            ("description", "d".repeat(120)),
+            ("expires", "4:35 PM".into()),
+            ("when", format_window_in(tz, &window(5, 14, 30, 2), lang)),
+            ("slots", slots.join(" ")),
+            ("link", link),
+            ("amount", "$1,250.00".into()),
+            ("limit", "$500.00".into()),
+            ("minutes", " (about 30 min)".into()),
+            ("reason", "the vendor can't make it".into()),
+            ("text", "t".repeat(100)),
+            ("kind", "no heat".into()),
+            (
+                "instructions",
+                crate::advice::safety_instructions(crate::types::EmergencyKind::NoHeat, lang)
+                    .into(),
+            ),
+            ("expected", "Reply YES to confirm the time or NO.".into()),
+            (
+                "jobs",
+                "KP27 (1412 Maple Avenue #12B), KQ31 (88 Elm Street #3)".into(),
+            ),
+            ("example", "YES KP27".into()),
+        ]
+    }
+
+    /// The SMS texts of the catalogue: `*.sms`, `sms.*` and the safety questions.
+    fn sms_keys() -> Vec<&'static str> {
+        crate::catalogue::texts(Language::En)
+            .keys()
+            .iter()
+            .copied()
+            .filter(|k| k.ends_with(".sms") || k.starts_with("sms.") || k.starts_with("question."))
+            .collect()
+    }
+
+    /// Offers, slot lists and bookings must stay within 2 segments; any other text within the
+    /// budget every text is cut to (`budget::MAX_SMS_SEGMENTS`).
+    fn budget(key: &str) -> u32 {
+        const TIGHT: &[&str] = &[
+            "vendor.offer.sms",
+            "vendor.slots.sms",
+            "vendor.noslots.sms",
+            "vendor.nudge.sms",
+            "vendor.proposal_declined.sms",
+            "tenant.proposal.sms",
+            "tenant.scheduled.sms",
+            "vendor.scheduled.sms",
+        ];
+        if TIGHT.contains(&key) {
+            2
+        } else {
+            crate::budget::MAX_SMS_SEGMENTS
+        }
+    }
+
+    #[test]
+    fn every_sms_text_fits_its_budget_in_both_languages_with_realistic_values() {
+        let mut report = vec![];
+        for key in sms_keys() {
+            for lang in [Language::En, Language::Es] {
+                let Some(template) = crate::catalogue::exact(key, lang) else {
+                    continue;
+                };
+                let vars = realistic(lang);
+                let text = crate::messages::for_sms(crate::catalogue::fill(template, &vars), lang);
+                assert!(
+                    crate::catalogue::placeholders(&text).is_empty(),
+                    "{key} {lang:?} uses a placeholder no SMS supplies: {text}"
+                );
+                assert!(is_gsm7(&text), "{key} {lang:?} is not GSM-7: {text}");
+                let n = sms_segments(&text);
+                assert!(n <= budget(key), "{key} {lang:?}: {n} segments: {text}");
+                report.push(format!(
+                    "{key} {lang:?} {n} ({} chars)",
+                    text.chars().count()
+                ));
+            }
+        }
+        // Seen with `--nocapture`: the figures behind the budgets.
+        println!("{}", report.join("\n"));
+        assert!(report.len() > 60, "{}", report.len());
     }
 
     #[test]

@@ -80,10 +80,10 @@ fn a_request_with_no_open_danger_asks_nothing_and_has_nothing_to_answer() {
     assert!(!t.has(|e| matches!(e, Event::SafetyQuestionAsked { .. })));
     assert!(t.wo().safety.is_none());
     let given = Given::submitted(elm_drip()).did(Command::Triage);
-    assert!(matches!(
+    assert_eq!(
         given.when(answer(true)).rejected(),
-        Rejection::Invalid(_)
-    ));
+        Rejection::NoSafetyQuestion
+    );
 }
 
 #[test]
