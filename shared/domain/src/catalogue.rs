@@ -83,9 +83,10 @@ pub fn text(key: &str, lang: Language) -> Option<&'static str> {
     exact(key, lang).or_else(|| exact(key, Language::En))
 }
 
-/// Keys no portfolio may override: form errors are rendered where no portfolio is at hand
-/// (the page's field parsers), so an override would be accepted and then ignored.
-const FIXED_PREFIXES: &[&str] = &["form."];
+/// Keys no portfolio may override: form errors, statuses and reply hints are rendered where
+/// no portfolio is at hand (the page's field parsers, the status badge, the reply hints), so an
+/// override would be accepted and then ignored.
+const FIXED_PREFIXES: &[&str] = &["form.", "status.", "sms.expect."];
 
 /// Whether a portfolio may override `key` (it has an English text and is not fixed).
 pub fn is_overridable(key: &str) -> bool {
@@ -101,6 +102,11 @@ const ENGLISH_ONLY_KEYS: &[&str] = &[
     "sms.unknown_number",
     "sms.stopped",
     "sms.started",
+    "sms.expect.vendor_offer",
+    "sms.expect.vendor_slot",
+    "sms.expect.vendor_scheduled",
+    "sms.expect.vendor_on_site",
+    "sms.expect.vendor_invoice",
     "refusal.not_your_job",
     "refusal.no_slots",
     "refusal.visit_other_property",

@@ -191,39 +191,30 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
 
 /// A one-line hint of what the sender can reply about this work order, for "didn't get that".
 pub fn expected_replies(wo: &WorkOrder, sender: &Sender) -> &'static str {
-    match (sender, wo.phase()) {
-        (Sender::Vendor(_), Status::Dispatching) => "Reply YES to take the job or NO to pass.",
-        (Sender::Vendor(_), Status::Accepted) => "Reply a slot number, or TIME and a day and time.",
-        (Sender::Vendor(_), Status::Scheduled) => "Reply ARRIVED, DONE, or NOT DONE and why.",
-        (Sender::Vendor(_), Status::InProgress) => "Reply DONE, or NOT DONE and why.",
-        (Sender::Vendor(_), Status::Completed) => "Reply INVOICE and the amount.",
-        (Sender::Tenant, _) if wo.safety_question_pending().is_some_and(|c| c.is_open()) => {
-            "Reply YES or NO to our safety question."
-        }
-        (Sender::Tenant, _) if wo.proposal.is_some() => "Reply YES to confirm the time or NO.",
-        (Sender::Tenant, Status::Completed) => "Reply 1 to 5 to rate the repair.",
-        // Not CANCEL: carriers read it alone as an opt-out from every text.
-        (Sender::Tenant, _) => "Reply RESCHEDULE or WITHDRAW.",
-        _ => "",
-    }
+    expected_replies_in(wo, sender, Language::En)
 }
 
-/// [`expected_replies`] for a reader of `lang`: a Spanish tenant reads the Spanish words our
-/// parser also understands (vendors are answered in English).
+/// [`expected_replies`] for a reader of `lang`, from the catalogue (`sms.expect.*`): a Spanish
+/// tenant reads the Spanish words our parser also understands (vendors are answered in English).
 pub fn expected_replies_in(wo: &WorkOrder, sender: &Sender, lang: Language) -> &'static str {
-    match (lang, sender) {
-        (Language::Es, Sender::Tenant)
-            if wo.safety_question_pending().is_some_and(|c| c.is_open()) =>
-        {
-            "Responda SI o NO a nuestra pregunta de seguridad."
+    let key = match (sender, wo.phase()) {
+        (Sender::Vendor(_), Status::Dispatching) => "sms.expect.vendor_offer",
+        (Sender::Vendor(_), Status::Accepted) => "sms.expect.vendor_slot",
+        (Sender::Vendor(_), Status::Scheduled) => "sms.expect.vendor_scheduled",
+        (Sender::Vendor(_), Status::InProgress) => "sms.expect.vendor_on_site",
+        (Sender::Vendor(_), Status::Completed) => "sms.expect.vendor_invoice",
+        (Sender::Tenant, _) if wo.safety_question_pending().is_some_and(|c| c.is_open()) => {
+            "sms.expect.tenant_safety"
         }
-        (Language::Es, Sender::Tenant) if wo.proposal.is_some() => {
-            "Responda SI para confirmar la hora o NO."
-        }
-        (Language::Es, Sender::Tenant) if wo.phase() == Status::Completed => {
-            "Responda de 1 a 5 para calificar la reparacion."
-        }
-        (Language::Es, Sender::Tenant) => "Responda REPROGRAMAR o ANULAR.",
-        _ => expected_replies(wo, sender),
-    }
+        (Sender::Tenant, _) if wo.proposal.is_some() => "sms.expect.tenant_proposal",
+        (Sender::Tenant, Status::Completed) => "sms.expect.tenant_rating",
+        // Not CANCEL: carriers read it alone as an opt-out from every text.
+        (Sender::Tenant, _) => "sms.expect.tenant_other",
+        _ => return "",
+    };
+    let lang = match sender {
+        Sender::Vendor(_) => Language::En,
+        Sender::Tenant => lang,
+    };
+    crate::catalogue::text(key, lang).unwrap_or_default()
 }

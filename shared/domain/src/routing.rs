@@ -186,10 +186,24 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
     };
     let mine: Vec<&(WorkOrder, Sender)> = inbound.open.iter().collect();
     if let Intent::Unclear { question } = &parsed.intent {
+        let about = single(&mine, parsed.job_code.as_ref());
+        // The reply engine asks its questions in English; a Spanish reader gets the catalogue's
+        // "didn't get that" with what they can reply, in Spanish, never an English question.
+        let body = match lang {
+            Language::En => question.clone(),
+            Language::Es => {
+                let expected = mine
+                    .iter()
+                    .find(|(wo, _)| about.is_some_and(|a| a.id == wo.id))
+                    .map(|(wo, s)| expected_replies_in(wo, s, lang).to_string())
+                    .unwrap_or_default();
+                say("sms.not_understood", vec![("expected", expected)])
+            }
+        };
         return quiet(Route::Answer {
-            work_order: single(&mine, parsed.job_code.as_ref()).map(|w| w.id.clone()),
+            work_order: about.map(|w| w.id.clone()),
             reason: AnswerReason::Unclear,
-            body: question.clone(),
+            body,
         });
     }
     // Narrowed by job code when given: it must be one of this phone's own work orders.
@@ -200,10 +214,7 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
                 .filter(|(wo, _)| &wo.code == code)
                 .collect();
             if theirs.is_empty() {
-                let expected = match lang {
-                    Language::En => format!("We can't match job {code} to this number."),
-                    Language::Es => format!("No encontramos la solicitud {code} de este numero."),
-                };
+                let expected = say("sms.code_not_theirs", vec![("code", code.to_string())]);
                 return quiet(Route::Answer {
                     work_order: None,
                     reason: AnswerReason::CodeNotTheirs,

@@ -8,7 +8,7 @@ mod support;
 use mendwork_domain::replies::Sender;
 use mendwork_domain::routing::{
     ANSWERS_PER_HOUR, AnswerReason, Inbound, OPT_OUT_CONFIRMATION, Route, SilenceReason,
-    answer_allowed, answer_budget_key, may_text, rejected_answer, route,
+    answer_allowed, answer_budget_key, may_text, rejected_answer, rejected_answer_in, route,
 };
 use mendwork_domain::*;
 use support::*;
@@ -133,6 +133,54 @@ fn a_stranger_learns_nothing_and_a_tenant_is_answered_in_their_language() {
             body,
             ..
         } => assert!(body.starts_with("Disculpe"), "{body}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_spanish_tenant_whose_text_is_unclear_is_answered_in_spanish_not_with_an_english_question() {
+    let mut spanish = Given::offered_to_pat().wo;
+    spanish.request.language = Language::Es;
+    let open = vec![(spanish, Sender::Tenant)];
+    match text("4 or 5", TENANT, &open, false) {
+        Route::Answer {
+            reason: AnswerReason::Unclear,
+            body,
+            ..
+        } => {
+            assert!(body.starts_with("Disculpe"), "{body}");
+            assert!(!body.contains("Which") && !body.contains("mean"), "{body}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_spanish_tenant_is_told_why_a_command_was_refused_in_spanish() {
+    for (refused, words) in [
+        (Rejection::WrongStatus(Status::Closed.as_str()), "Cerrada"),
+        (Rejection::TimeTaken, "ya no esta libre"),
+        (Rejection::NoFeedbackAsked, "calificacion"),
+    ] {
+        match rejected_answer_in(&PORTFOLIO, &code(), &refused, false, Language::Es) {
+            Some(Route::Answer { body, .. }) => {
+                assert!(
+                    body.starts_with("Solicitud") && body.contains(words),
+                    "{body}"
+                );
+                assert!(mendwork_domain::segments::is_gsm7(&body), "{body}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    match rejected_answer_in(
+        &PORTFOLIO,
+        &code(),
+        &Rejection::TimeTaken,
+        false,
+        Language::En,
+    ) {
+        Some(Route::Answer { body, .. }) => assert!(body.contains("no longer free"), "{body}"),
         other => panic!("{other:?}"),
     }
 }

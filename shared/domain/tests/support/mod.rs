@@ -389,6 +389,7 @@ impl Given {
                 effects_out.extend(effects(&b, &after.wo, e, &after.ctx(), &FakeLinks));
             }
         }
+        every_placeholder_is_filled(&effects_out);
         Then {
             cmd,
             result,
@@ -531,6 +532,25 @@ impl Then {
 
     pub fn emails(&self, key: &str) -> Vec<&EmailMessage> {
         emails_of(&self.effects, key)
+    }
+}
+
+/// Every text the renderer made has each of its catalogue placeholders filled: a text that
+/// names one the message's maker does not supply fails every scenario that sends it.
+fn every_placeholder_is_filled(effects: &[Effect]) {
+    use mendwork_domain::catalogue::placeholders;
+    for e in effects {
+        let (key, texts) = match e {
+            Effect::Sms(m) => (&m.key, vec![&m.body]),
+            Effect::Email(m) => (&m.key, vec![&m.subject, &m.text]),
+            _ => continue,
+        };
+        for text in texts {
+            assert!(
+                placeholders(text).is_empty(),
+                "{key} has an unfilled placeholder: {text}"
+            );
+        }
     }
 }
 
