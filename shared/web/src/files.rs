@@ -212,7 +212,6 @@ pub fn field(
         None => hint_id.clone(),
     };
     let multiple = accept.max > 1;
-    let t = |en, es| lang.t(en, es);
     let words = |r: FieldReason| r.said_in(lang);
     html! {
         @match mode {
@@ -233,15 +232,15 @@ pub fn field(
                         data-max-files=(accept.max) data-max-bytes=(MAX_FILE_BYTES)
                         aria-invalid=[errors.invalid(id)] aria-describedby=(described);
                     p.hint data-upload-status aria-live="polite"
-                        data-uploading=(t("Uploading", "Subiendo"))
-                        data-of=(t("of", "de"))
+                        data-uploading=(lang.w("page.uploading"))
+                        data-of=(lang.w("page.of"))
                         data-too-many=(words(accept.too_many()))
                         data-too-big=(words(accept.too_big()))
-                        data-stale=(t("This page is too old to upload files. Please reload it and choose them again.", "Esta página es demasiado antigua para subir archivos. Recárguela y vuelva a elegirlos."))
-                        data-failed=(t("The upload didn't work. Check your connection and press the button again, or remove the files to send without them.", "No se pudo subir. Revise su conexión y pulse el botón otra vez, o quite los archivos para enviar sin ellos.")) {}
+                        data-stale=(lang.w("page.this_page_is_too_old_to"))
+                        data-failed=(lang.w("page.the_upload_didnt_work_check_your")) {}
                     (errors.beside(id))
                 }
-                noscript { p.hint { (t("Attaching files needs JavaScript, which is off in this browser. You can send this without them.", "Para adjuntar archivos se necesita JavaScript, que está desactivado en este navegador. Puede enviar esto sin ellos.")) } }
+                noscript { p.hint { (lang.w("page.attaching_files_needs_javascript_which_is")) } }
                 script { (PreEscaped(UPLOAD_SCRIPT)) }
             },
         }

@@ -66,24 +66,10 @@ pub async fn guard(State(app): State<App>, req: Request, next: Next) -> Response
     if changes_state(req.method()) {
         if cross_site(req.headers(), app.links.base_url()) {
             tracing::info!(path = %req.uri().path(), "cross-site request refused");
-            return refusal(
-                &req,
-                StatusCode::FORBIDDEN,
-                (
-                    "This request came from another website, so it was not carried out. Please use our page directly.",
-                    "Esta solicitud vino de otro sitio web, así que no se realizó. Use nuestra página directamente.",
-                ),
-            );
+            return refusal(&req, StatusCode::FORBIDDEN, "guard.cross_site");
         }
         if req.uri().path().starts_with("/api/") && !json_body(&req) {
-            return refusal(
-                &req,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                (
-                    "Send the body as JSON with Content-Type: application/json.",
-                    "Envíe el cuerpo como JSON con Content-Type: application/json.",
-                ),
-            );
+            return refusal(&req, StatusCode::UNSUPPORTED_MEDIA_TYPE, "guard.not_json");
         }
     }
     let mut res = next.run(req).await;
@@ -147,9 +133,10 @@ fn json_body(req: &Request) -> bool {
     }
 }
 
-fn refusal(req: &Request, status: StatusCode, (en, es): (&'static str, &'static str)) -> Response {
+/// `key` names the reason in the catalogue: in English for the API, else in the reader's language.
+fn refusal(req: &Request, status: StatusCode, key: &'static str) -> Response {
     let mut res = if req.uri().path().starts_with("/api/") {
-        (status, Json(json!({ "error": en }))).into_response()
+        (status, Json(json!({ "error": Lang::En.w(key) }))).into_response()
     } else {
         let accept = req
             .headers()
@@ -157,14 +144,10 @@ fn refusal(req: &Request, status: StatusCode, (en, es): (&'static str, &'static 
             .and_then(|v| v.to_str().ok());
         let lang = Lang::negotiate(req.uri().query(), accept);
         let body = html! {
-            h1 { (lang.t("Not carried out", "No se realizó")) }
-            p.notice role="alert" { (lang.t(en, es)) }
+            h1 { (lang.w("page.not_carried_out")) }
+            p.notice role="alert" { (lang.w(key)) }
         };
-        (
-            status,
-            guest_layout(lang.t("Not carried out", "No se realizó"), body),
-        )
-            .into_response()
+        (status, guest_layout(lang.w("page.not_carried_out"), body)).into_response()
     };
     secure_headers(res.headers_mut());
     res

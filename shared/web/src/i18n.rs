@@ -50,12 +50,10 @@ impl Lang {
         Language::parse(s).map(Lang::from)
     }
 
-    /// The English or the Spanish words.
-    pub fn t(self, en: &'static str, es: &'static str) -> &'static str {
-        match self {
-            Lang::En => en,
-            Lang::Es => es,
-        }
+    /// The catalogue's words for `key` in this language (else English; else the key itself,
+    /// so a missing key shows on the page instead of vanishing — and fails the page tests).
+    pub fn w(self, key: &'static str) -> &'static str {
+        catalogue::text(key, self.into()).unwrap_or(key)
     }
 
     /// `?lang=es` for links that must keep Spanish; nothing for English (the default).

@@ -106,10 +106,7 @@ pub fn instructions(lang: Lang, k: EmergencyKind) -> &'static str {
 
 /// Guidance for any emergency, before we know which.
 pub fn general(lang: Lang) -> &'static str {
-    lang.t(
-        "If anyone is in danger, or you smell gas or see fire or smoke, leave the building now and call 911 from outside. Then send this form: we alert the property team at once.",
-        "Si alguien corre peligro, o huele a gas o ve fuego o humo, salga del edificio ahora y llame al 911 desde afuera. Después envíe este formulario: avisamos al equipo de mantenimiento de inmediato.",
-    )
+    lang.w("page.if_anyone_is_in_danger_or")
 }
 
 /// The "what to do now" block of the confirmation page; nothing when there is no hazard and
@@ -120,7 +117,7 @@ pub fn now_block(lang: Lang, emergency: bool, hazards: &[EmergencyKind]) -> Mark
     }
     html! {
         section.notice.alert #safety role="alert" aria-labelledby="safety-heading" {
-            h2 #safety-heading { (lang.t("Your safety first: do this now", "Primero su seguridad: haga esto ahora")) }
+            h2 #safety-heading { (lang.w("page.your_safety_first_do_this_now")) }
             @if hazards.is_empty() {
                 p { (general(lang)) }
             }
@@ -144,7 +141,7 @@ pub fn form_block(lang: Lang, open: bool, hazards: &[EmergencyKind]) -> Markup {
     ];
     html! {
         details #safety-guidance open[open] {
-            summary { (lang.t("Emergency? What to do right now", "¿Emergencia? Qué hacer ahora mismo")) }
+            summary { (lang.w("page.emergency_what_to_do_right_now")) }
             p { strong { (general(lang)) } }
             @for k in kinds {
                 div data-hazard=(hazard_key(k)) class=(if hazards.contains(&k) { "hazard match" } else { "hazard" }) {

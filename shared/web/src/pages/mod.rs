@@ -150,7 +150,7 @@ pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
                 style { (PreEscaped(CSS)) }
             }
             body {
-                a.skip href="#main" { (lang.t("Skip to main content", "Saltar al contenido principal")) }
+                a.skip href="#main" { (lang.w("page.skip_to_main_content")) }
                 header {
                     @match nav {
                         Nav::Public => nav aria-label="Main" {
@@ -175,14 +175,14 @@ pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
                                 form method="post" action="/logout" { button type="submit" { "Sign out" } }
                             }
                         },
-                        Nav::Tenant { switch } => nav aria-label=(lang.t("Main", "Principal")) {
+                        Nav::Tenant { switch } => nav aria-label=(lang.w("page.main")) {
                             a href=(format!("/report{}", lang.query())) { "Mendwork" }
                             a href=(switch) lang=(lang.other().code()) hreflang=(lang.other().code()) { (lang.other_name()) }
                         },
                     }
                 }
                 main #main tabindex="-1" { (body) }
-                footer { (lang.t("Mendwork — maintenance work orders, automated.", "Mendwork — órdenes de mantenimiento, automatizadas.")) }
+                footer { (lang.w("page.mendwork_maintenance_work_orders_automated")) }
             }
         }
     }
@@ -290,7 +290,7 @@ impl Errors {
         html! {
             @if !self.0.is_empty() {
                 section.notice.alert role="alert" aria-labelledby="error-summary" {
-                    h2 id="error-summary" { (lang.t("Please correct the following", "Por favor, corrija lo siguiente")) }
+                    h2 id="error-summary" { (lang.w("page.please_correct_the_following")) }
                     ul {
                         @for e in &self.0 {
                             li { a href=(format!("#{}", anchor(&e.field))) { (e.message()) } }
@@ -362,22 +362,22 @@ pub fn window_rows(
             @let n = i + 1;
             @let key = format!("window-{n}");
             fieldset {
-                legend { (lang.t("Time", "Horario")) " " (n) }
+                legend { (lang.w("page.time")) " " (n) }
                 div.row {
                     div {
-                        label for=(format!("{key}-date")) { (lang.t("Date", "Fecha")) }
+                        label for=(format!("{key}-date")) { (lang.w("page.date")) }
                         input type="date" id=(format!("{key}-date")) name="window_date" min=(min_date)
                             value=(cell(dates, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];
                     }
                     div {
-                        label for=(format!("{key}-start")) { (lang.t("From", "Desde")) }
+                        label for=(format!("{key}-start")) { (lang.w("page.from")) }
                         input type="time" id=(format!("{key}-start")) name="window_start"
                             value=(cell(starts, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];
                     }
                     div {
-                        label for=(format!("{key}-end")) { (lang.t("To", "Hasta")) }
+                        label for=(format!("{key}-end")) { (lang.w("page.to")) }
                         input type="time" id=(format!("{key}-end")) name="window_end"
                             value=(cell(ends, i)) aria-invalid=[errors.invalid(&key)]
                             aria-describedby=[errors.described_by(&key)];

@@ -25,7 +25,6 @@ pub fn routes() -> Router<App> {
 /// The question with its buttons while an answer would still change something, or the
 /// banner once a YES made the request an emergency; nothing otherwise.
 pub fn section(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang, action: &str) -> Markup {
-    let t = |en, es| lang.t(en, es);
     let live = !wo.status.is_final() && wo.phase() != Status::Completed;
     let said_yes = wo
         .safety
@@ -34,11 +33,8 @@ pub fn section(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang, action: &str) 
     if said_yes && live {
         return html! {
             section.notice.alert #emergency-now role="alert" {
-                h2 { (t("This is now an emergency", "Ahora es una emergencia")) }
-                p { (t(
-                    "You told us someone may be in danger. We have alerted the property team and are sending an emergency vendor. Follow the safety steps above; if anyone is hurt or in danger, call 911.",
-                    "Nos dijo que alguien podría correr peligro. Avisamos al equipo de la propiedad y enviamos un técnico de emergencia. Siga los pasos de seguridad de arriba; si alguien está herido o en peligro, llame al 911.",
-                )) }
+                h2 { (lang.w("page.this_is_now_an_emergency")) }
+                p { (lang.w("page.you_told_us_someone_may_be")) }
             }
         };
     }
@@ -48,21 +44,18 @@ pub fn section(portfolio: &Portfolio, wo: &WorkOrder, lang: Lang, action: &str) 
     let question = question_asked(portfolio, check.question, lang.into(), &wo.code);
     html! {
         section.notice #safety-question aria-labelledby="safety-question-heading" {
-            h2 #safety-question-heading { (t("Safety check", "Pregunta de seguridad")) }
+            h2 #safety-question-heading { (lang.w("page.safety_check")) }
             p #safety-question-text { strong { (question) } }
             @if check.answer == Some(SafetyAnswer::No) || check.expired {
-                p.hint { (t(
-                    "If this changes, answer YES and we will treat it as an emergency.",
-                    "Si esto cambia, responda SÍ y lo trataremos como una emergencia.",
-                )) }
+                p.hint { (lang.w("page.if_this_changes_answer_yes_and")) }
             }
             form method="post" action=(action) {
                 button.danger type="submit" name="answer" value="yes" aria-describedby="safety-question-text" {
-                    (t("Yes", "Sí"))
+                    (lang.w("page.yes"))
                 }
                 @if check.answer.is_none() {
                     button.secondary type="submit" name="answer" value="no" aria-describedby="safety-question-text" {
-                        (t("No", "No"))
+                        (lang.w("page.no"))
                     }
                 }
             }

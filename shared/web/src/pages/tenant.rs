@@ -142,12 +142,12 @@ fn keep(lang: Lang, path: &str) -> String {
 async fn chooser(State(app): State<App>, lang: Lang) -> Markup {
     let portfolio = app.portfolio();
     tenant_page(
-        lang.t("Report a problem", "Reportar un problema"),
+        lang.w("page.report_a_problem"),
         lang,
         "/report",
         html! {
-            h1 { (lang.t("Report a maintenance problem", "Reportar un problema de mantenimiento")) }
-            p #chooser-hint { (lang.t("Choose your building:", "Elija su edificio:")) }
+            h1 { (lang.w("page.report_a_maintenance_problem")) }
+            p #chooser-hint { (lang.w("page.choose_your_building")) }
             ul aria-describedby="chooser-hint" {
                 @for p in &portfolio.properties {
                     li { a href=(keep(lang, &format!("/report/{}", p.id))) { (p.name) } " — " (p.address) }
@@ -297,28 +297,21 @@ fn report_page(
         (errors.get(field).is_some() || (contact_err && (field == "email" || field == "phone")))
             .then_some("true")
     };
-    let t = |en, es| lang.t(en, es);
     let mut photo_hint = format!(
         "{} {MAX_FILES} {}",
-        t("Up to", "Hasta"),
-        t(
-            "photos, 8 MB each. A photo helps the vendor bring the right parts.",
-            "fotos, de 8 MB cada una. Una foto ayuda al técnico a traer las piezas correctas."
-        )
+        lang.w("page.up_to"),
+        lang.w("page.photos_8_mb_each_a_photo")
     );
     if !errors.is_empty() {
         photo_hint.push(' ');
-        photo_hint.push_str(t(
-            "If you had chosen photos, please choose them again.",
-            "Si había elegido fotos, vuelva a elegirlas.",
-        ));
+        photo_hint.push_str(lang.w("page.if_you_had_chosen_photos_please"));
     }
     tenant_page(
-        t("Report a problem", "Reportar un problema"),
+        lang.w("page.report_a_problem"),
         lang,
         &format!("/report/{}", p.id),
         html! {
-            h1 { (t("Report a problem at", "Reportar un problema en")) " " (p.name) }
+            h1 { (lang.w("page.report_a_problem_at")) " " (p.name) }
             p.hint { (p.address) }
             (Notice::render(notice))
             (errors.summary_in(lang))
@@ -328,74 +321,74 @@ fn report_page(
                 input type="hidden" name="issued" value=(values.issued);
                 input type="hidden" name="lang" value=(lang.code());
                 div.visually-hidden aria-hidden="true" {
-                    label for="website" { (t("Leave this field empty", "Deje este campo vacío")) }
+                    label for="website" { (lang.w("page.leave_this_field_empty")) }
                     input type="text" id="website" name="website" tabindex="-1" autocomplete="off" value="";
                 }
                 fieldset #about {
-                    legend { (t("About you", "Sus datos")) }
-                    label for="unit" { (t("Unit", "Unidad o apartamento")) }
+                    legend { (lang.w("page.about_you")) }
+                    label for="unit" { (lang.w("page.unit")) }
                     input type="text" id="unit" name="unit" value=(values.unit) required
                         autocomplete="address-line2" aria-invalid=[invalid("unit")] aria-describedby=[described("unit")];
                     (errors.beside("unit"))
-                    label for="name" { (t("Your name", "Su nombre")) }
+                    label for="name" { (lang.w("page.your_name")) }
                     input type="text" id="name" name="name" value=(values.name) required
                         autocomplete="name" aria-invalid=[invalid("name")] aria-describedby=[described("name")];
                     (errors.beside("name"))
-                    p.hint id="contact-hint" { (t("Give an email address, a mobile number, or both: we'll send updates there.", "Indique un correo electrónico, un número de celular o ambos: ahí le enviaremos novedades.")) }
-                    label for="phone" { (t("Mobile number", "Número de celular")) }
+                    p.hint id="contact-hint" { (lang.w("page.give_an_email_address_a_mobile")) }
+                    label for="phone" { (lang.w("page.mobile_number")) }
                     input type="tel" id="phone" name="phone" value=(values.phone) autocomplete="tel" inputmode="tel"
                         aria-invalid=[invalid("phone")] aria-describedby=[described("phone")];
                     (errors.beside("phone"))
-                    label for="email" { (t("Email", "Correo electrónico")) }
+                    label for="email" { (lang.w("page.email")) }
                     input type="email" id="email" name="email" value=(values.email) autocomplete="email" inputmode="email"
                         aria-invalid=[invalid("email")] aria-describedby=[described("email")];
                     (errors.beside("email"))
                     (errors.beside("contact"))
                 }
                 fieldset #problem {
-                    legend { (t("The problem", "El problema")) }
-                    label for="description" { (t("What's wrong?", "¿Qué pasa?")) }
-                    p.hint #description-hint { (t("Where it is, what you see, since when.", "Dónde está, qué ve, desde cuándo.")) }
+                    legend { (lang.w("page.the_problem")) }
+                    label for="description" { (lang.w("page.whats_wrong")) }
+                    p.hint #description-hint { (lang.w("page.where_it_is_what_you_see")) }
                     textarea id="description" name="description" required maxlength="4000"
                         aria-invalid=[invalid("description")]
                         aria-describedby=(match described("description") { Some(d) => format!("{d} description-hint"), None => "description-hint".into() }) {
                         (values.description)
                     }
                     (errors.beside("description"))
-                    label for="category" { (t("Kind of problem", "Tipo de problema")) }
+                    label for="category" { (lang.w("page.kind_of_problem")) }
                     select id="category" name="category" aria-invalid=[invalid("category")]
                         aria-describedby=[described("category")] {
-                        option value="" { (t("Not sure — let us decide", "No estoy seguro — decidan ustedes")) }
+                        option value="" { (lang.w("page.not_sure_let_us_decide")) }
                         @for tr in Trade::ALL {
                             option value=(tr.as_str()) selected[values.category == tr.as_str()] { (trade_label(lang, tr)) }
                         }
                     }
                     (errors.beside("category"))
                     fieldset #emergency-question {
-                        legend { (t("Is this an emergency? (gas smell, flooding, sparks, no heat, sewage, locked out)", "¿Es una emergencia? (olor a gas, inundación, chispas, sin calefacción, aguas negras, se quedó fuera)")) }
+                        legend { (lang.w("page.is_this_an_emergency_gas_smell")) }
                         input type="radio" id="emergency-no" name="emergency" value="no" checked[!emergency];
-                        label.inline for="emergency-no" { (t("No", "No")) }
+                        label.inline for="emergency-no" { (lang.w("page.no")) }
                         input type="radio" id="emergency-yes" name="emergency" value="yes" checked[emergency];
-                        label.inline for="emergency-yes" { (t("Yes", "Sí")) }
-                        p.hint { (t("If you smell gas or see fire, leave the building and call 911 first.", "Si huele a gas o ve fuego, salga del edificio y llame primero al 911.")) }
+                        label.inline for="emergency-yes" { (lang.w("page.yes")) }
+                        p.hint { (lang.w("page.if_you_smell_gas_or_see")) }
                     }
                     (safety::form_block(lang, emergency || !hazards.is_empty(), &hazards))
-                    (files::field(mode, &PHOTOS, t("Photos (optional)", "Fotos (opcional)"), &photo_hint, errors, lang))
+                    (files::field(mode, &PHOTOS, lang.w("page.photos_optional"), &photo_hint, errors, lang))
                 }
                 fieldset #access {
-                    legend { (t("Access", "Acceso")) }
+                    legend { (lang.w("page.access")) }
                     fieldset {
-                        legend { (t("May the vendor enter if you're not home?", "¿Puede entrar el técnico si usted no está?")) }
+                        legend { (lang.w("page.may_the_vendor_enter_if_youre")) }
                         input type="radio" id="pte-yes" name="permission_to_enter" value="yes" checked[!no_entry];
-                        label.inline for="pte-yes" { (t("Yes", "Sí")) }
+                        label.inline for="pte-yes" { (lang.w("page.yes")) }
                         input type="radio" id="pte-no" name="permission_to_enter" value="no" checked[no_entry];
-                        label.inline for="pte-no" { (t("No, I must be home", "No, debo estar en casa")) }
+                        label.inline for="pte-no" { (lang.w("page.no_i_must_be_home")) }
                     }
-                    label for="pets" { (t("Pets", "Mascotas")) }
-                    input type="text" id="pets" name="pets" value=(values.pets) placeholder=(t("e.g. a friendly dog", "p. ej. un perro amigable"))
+                    label for="pets" { (lang.w("page.pets")) }
+                    input type="text" id="pets" name="pets" value=(values.pets) placeholder=(lang.w("page.e_g_a_friendly_dog"))
                         aria-invalid=[invalid("pets")] aria-describedby=[described("pets")];
                     (errors.beside("pets"))
-                    label for="access_notes" { (t("Access notes", "Notas de acceso")) }
+                    label for="access_notes" { (lang.w("page.access_notes")) }
                     textarea id="access_notes" name="access_notes" maxlength="1000"
                         aria-invalid=[invalid("access_notes")] aria-describedby=[described("access_notes")] {
                         (values.access_notes)
@@ -403,12 +396,12 @@ fn report_page(
                     (errors.beside("access_notes"))
                 }
                 fieldset #availability {
-                    legend { (t("When can someone come?", "¿Cuándo puede venir alguien?")) }
-                    p.hint { (t("Give up to", "Indique hasta")) " " (MAX_WINDOWS) " " (t("times that suit you, in the building's local time. Leave unused rows empty.", "horarios que le convengan, en la hora local del edificio. Deje vacías las filas que no use.")) }
+                    legend { (lang.w("page.when_can_someone_come")) }
+                    p.hint { (lang.w("page.give_up_to")) " " (MAX_WINDOWS) " " (lang.w("page.times_that_suit_you_in_the")) }
                     (window_rows(lang, rows, &values.window_date, &values.window_start, &values.window_end, errors, &min_date))
                     (errors.beside("windows"))
                 }
-                button type="submit" { (t("Send request", "Enviar solicitud")) }
+                button type="submit" { (lang.w("page.send_request")) }
             }
         },
     )
@@ -535,13 +528,7 @@ async fn submit(
     };
     if suspicious {
         tracing::info!(stamp = ?stamp_state, "tenant form sent back for a second submission");
-        let notice = Notice::Problem(
-            lang.t(
-                "Sorry, we couldn't take that submission. Please check your answers and press \"Send request\" again.",
-                "Lo sentimos, no pudimos recibir el envío. Revise sus respuestas y pulse \"Enviar solicitud\" otra vez.",
-            )
-            .into(),
-        );
+        let notice = Notice::Problem(lang.w("page.sorry_we_couldnt_take_that_submission").into());
         return Ok(again(vec![], Some(notice)));
     }
     // The stored limits and the stamp's single use (a repeated post of one submission is
@@ -558,13 +545,7 @@ async fn submit(
     {
         Ok(Admitted::Yes) => {}
         Ok(Admitted::StampUsed) => {
-            let notice = Notice::Problem(
-                lang.t(
-                    "This form was already sent once. Please check your answers and press \"Send request\" again.",
-                    "Este formulario ya se envió una vez. Revise sus respuestas y pulse \"Enviar solicitud\" otra vez.",
-                )
-                .into(),
-            );
+            let notice = Notice::Problem(lang.w("page.this_form_was_already_sent_once").into());
             return Ok(again_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 vec![],
@@ -573,13 +554,7 @@ async fn submit(
             ));
         }
         Ok(Admitted::TooMany) => {
-            let notice = Notice::Problem(
-                lang.t(
-                    "We have received too many requests like this in a short time, so this one was not sent. Please try again later. In an emergency, call the property team.",
-                    "Recibimos demasiadas solicitudes como esta en poco tiempo, así que esta no se envió. Inténtelo más tarde. En una emergencia, llame al equipo de la propiedad.",
-                )
-                .into(),
-            );
+            let notice = Notice::Problem(lang.w("page.we_have_received_too_many_requests").into());
             return Ok(again_with(
                 StatusCode::TOO_MANY_REQUESTS,
                 vec![],
@@ -613,12 +588,12 @@ async fn submit(
 
 async fn thanks(lang: Lang) -> Markup {
     tenant_page(
-        lang.t("Thank you", "Gracias"),
+        lang.w("page.thank_you"),
         lang,
         "/thanks",
         html! {
-            h1 { (lang.t("Thank you", "Gracias")) }
-            p { (lang.t("We received your message.", "Recibimos su mensaje.")) }
+            h1 { (lang.w("page.thank_you")) }
+            p { (lang.w("page.we_received_your_message")) }
         },
     )
 }
@@ -645,20 +620,11 @@ struct StatusQuery {
 /// Fixed thank-you lines after an action (never text from the request).
 fn done_line(lang: Lang, action: &str) -> Option<&'static str> {
     Some(match action {
-        "availability" => lang.t(
-            "Thanks — we've added your times.",
-            "Gracias: agregamos sus horarios.",
-        ),
-        "cancel" => lang.t("Your request is cancelled.", "Su solicitud está cancelada."),
-        "proposal" => lang.t(
-            "Thanks — we've passed on your answer.",
-            "Gracias: ya avisamos su respuesta.",
-        ),
-        "feedback" => lang.t("Thank you for your feedback!", "¡Gracias por su opinión!"),
-        "safety" => lang.t(
-            "Thanks — we've got your answer to the safety question.",
-            "Gracias: recibimos su respuesta a la pregunta de seguridad.",
-        ),
+        "availability" => lang.w("page.thanks_weve_added_your_times"),
+        "cancel" => lang.w("page.your_request_is_cancelled"),
+        "proposal" => lang.w("page.thanks_weve_passed_on_your_answer"),
+        "feedback" => lang.w("page.thank_you_for_your_feedback"),
+        "safety" => lang.w("page.thanks_weve_got_your_answer_to"),
         _ => return None,
     })
 }
@@ -681,39 +647,17 @@ async fn status(
 
 /// A sentence on where things stand.
 fn explain(lang: Lang, wo: &WorkOrder) -> &'static str {
-    let t = |en, es| lang.t(en, es);
     match wo.status {
-        Status::Submitted => t(
-            "We have your request and are reviewing it.",
-            "Tenemos su solicitud y la estamos revisando.",
-        ),
-        Status::Dispatching => t(
-            "We're finding a vendor for the job.",
-            "Estamos buscando un técnico para el trabajo.",
-        ),
-        Status::NeedsAttention => t(
-            "Our team is handling your request personally.",
-            "Nuestro equipo está atendiendo su solicitud personalmente.",
-        ),
-        Status::Accepted => t(
-            "A vendor has taken the job and is arranging a time.",
-            "Un técnico aceptó el trabajo y está acordando un horario.",
-        ),
-        Status::Scheduled => t("Your appointment is set.", "Su cita está programada."),
-        Status::InProgress => t(
-            "The vendor is working on it.",
-            "El técnico está trabajando.",
-        ),
-        Status::AwaitingApproval => t(
-            "The repair is waiting for the owner's approval.",
-            "La reparación espera la aprobación del propietario.",
-        ),
-        Status::Completed => t("The repair is done.", "La reparación está hecha."),
-        Status::Closed => t("This request is closed.", "Esta solicitud está cerrada."),
-        Status::Cancelled => t(
-            "This request was cancelled.",
-            "Esta solicitud fue cancelada.",
-        ),
+        Status::Submitted => lang.w("page.we_have_your_request_and_are"),
+        Status::Dispatching => lang.w("page.were_finding_a_vendor_for_the"),
+        Status::NeedsAttention => lang.w("page.our_team_is_handling_your_request"),
+        Status::Accepted => lang.w("page.a_vendor_has_taken_the_job"),
+        Status::Scheduled => lang.w("page.your_appointment_is_set"),
+        Status::InProgress => lang.w("page.the_vendor_is_working_on_it"),
+        Status::AwaitingApproval => lang.w("page.the_repair_is_waiting_for_the"),
+        Status::Completed => lang.w("page.the_repair_is_done"),
+        Status::Closed => lang.w("page.this_request_is_closed"),
+        Status::Cancelled => lang.w("page.this_request_was_cancelled"),
     }
 }
 
@@ -752,32 +696,31 @@ async fn status_page(
         wo.triage.as_ref().and_then(|t| t.emergency),
     );
     let urgent_now = !wo.status.is_final() && !matches!(phase, Status::Completed);
-    let t = |en, es| lang.t(en, es);
     Ok(tenant_page(
-        t("Your request", "Su solicitud"),
+        lang.w("page.your_request"),
         lang,
         &base,
         html! {
-            h1 { (t("Request", "Solicitud")) " " (wo.code) }
+            h1 { (lang.w("page.request")) " " (wo.code) }
             (Notice::render(notice))
             (errors.summary_in(lang))
             @if urgent_now {
                 (safety::now_block(lang, wo.request.emergency, &hazards))
             }
             (super::safety_question::section(&portfolio, &wo, lang, &action("safety")))
-            section aria-label=(t("Status", "Estado")) {
+            section aria-label=(lang.w("page.status")) {
                 p { span class=(format!("badge {}", wo.status.as_str())) { (status_label(lang, wo.status)) } " " (explain(lang, &wo)) }
                 dl {
-                    dt { (t("Where", "Dónde")) } dd { (p.name) ", " (t("unit", "unidad")) " " (wo.request.unit) }
-                    dt { (t("Problem", "Problema")) } dd { (wo.request.description) }
+                    dt { (lang.w("page.where")) } dd { (p.name) ", " (lang.w("page.unit_2")) " " (wo.request.unit) }
+                    dt { (lang.w("page.problem")) } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
-                        dt { (t("Photos", "Fotos")) } dd { (photo_links(lang, &files::links(app, &wo.request.photos))) }
+                        dt { (lang.w("page.photos")) } dd { (photo_links(lang, &files::links(app, &wo.request.photos))) }
                     }
                     @if let Some(v) = wo.vendor.as_ref().and_then(|v| portfolio.vendor(v)) {
-                        dt { (t("Vendor", "Técnico")) } dd { (v.name) }
+                        dt { (lang.w("page.vendor")) } dd { (v.name) }
                     }
                     @if let Some(a) = &wo.appointment {
-                        dt { (t("Appointment", "Cita")) } dd { strong { (i18n::when(lang, tz, a)) } }
+                        dt { (lang.w("page.appointment")) } dd { strong { (i18n::when(lang, tz, a)) } }
                     }
                 }
             }
@@ -789,57 +732,57 @@ async fn status_page(
             }
             @if let (Some(w), Status::Accepted) = (&wo.proposal, phase) {
                 section aria-labelledby="proposal-heading" {
-                    h2 #proposal-heading { (t("Does this time work for you?", "¿Le sirve este horario?")) }
-                    p { (t("The vendor proposed", "El técnico propuso")) " " strong { (i18n::when(lang, tz, w)) } "." }
+                    h2 #proposal-heading { (lang.w("page.does_this_time_work_for_you")) }
+                    p { (lang.w("page.the_vendor_proposed")) " " strong { (i18n::when(lang, tz, w)) } "." }
                     form method="post" action=(action("proposal")) {
-                        button type="submit" name="decision" value="yes" { (t("Yes, that works", "Sí, me sirve")) }
-                        button.secondary type="submit" name="decision" value="no" { (t("No, it doesn't", "No, no me sirve")) }
+                        button type="submit" name="decision" value="yes" { (lang.w("page.yes_that_works")) }
+                        button.secondary type="submit" name="decision" value="no" { (lang.w("page.no_it_doesnt")) }
                     }
                 }
             }
             @if wants_feedback {
                 section aria-labelledby="feedback-heading" {
-                    h2 #feedback-heading { (t("How did it go?", "¿Cómo le fue?")) }
+                    h2 #feedback-heading { (lang.w("page.how_did_it_go")) }
                     form method="post" action=(action("feedback")) {
                         fieldset {
-                            legend { (t("Your rating", "Su calificación")) }
+                            legend { (lang.w("page.your_rating")) }
                             @for r in 1..=5u8 {
                                 input type="radio" id=(format!("rating-{r}")) name="rating" value=(r) required
                                     aria-describedby=[errors.described_by("rating")];
-                                label.inline for=(format!("rating-{r}")) { (r) @if r == 1 { " (" (t("poor", "mal")) ")" } @if r == 5 { " (" (t("great", "excelente")) ")" } }
+                                label.inline for=(format!("rating-{r}")) { (r) @if r == 1 { " (" (lang.w("page.poor")) ")" } @if r == 5 { " (" (lang.w("page.great")) ")" } }
                             }
                             (errors.beside("rating"))
                         }
-                        label for="comment" { (t("Anything to add? (optional)", "¿Algo más? (opcional)")) }
+                        label for="comment" { (lang.w("page.anything_to_add_optional")) }
                         textarea id="comment" name="comment" maxlength="1000" aria-describedby=[errors.described_by("comment")] {}
                         (errors.beside("comment"))
-                        button type="submit" { (t("Send feedback", "Enviar opinión")) }
+                        button type="submit" { (lang.w("page.send_feedback")) }
                     }
                 }
             }
             @if can_add {
                 section aria-labelledby="add-heading" {
-                    h2 #add-heading { (t("Add times when you're available", "Agregar horarios en que está disponible")) }
+                    h2 #add-heading { (lang.w("page.add_times_when_youre_available")) }
                     form method="post" action=(action("availability")) {
                         (window_rows(lang, 2, &[], &[], &[], errors, &min_date))
                         (errors.beside("windows"))
-                        button type="submit" { (t("Add these times", "Agregar estos horarios")) }
+                        button type="submit" { (lang.w("page.add_these_times")) }
                     }
                 }
             }
             section aria-labelledby="history-heading" {
-                h2 #history-heading { (t("What has happened", "Qué ha pasado")) }
+                h2 #history-heading { (lang.w("page.what_has_happened")) }
                 (tenant_timeline(lang, &timeline, &portfolio, tz))
             }
             @if can_cancel {
                 section aria-labelledby="cancel-heading" {
-                    h2 #cancel-heading { (t("Cancel this request", "Cancelar esta solicitud")) }
+                    h2 #cancel-heading { (lang.w("page.cancel_this_request")) }
                     form method="post" action=(action("cancel")) {
-                        label for="reason" { (t("Why? (optional)", "¿Por qué? (opcional)")) }
+                        label for="reason" { (lang.w("page.why_optional")) }
                         input type="text" id="reason" name="reason" maxlength="200"
                             aria-describedby=[errors.described_by("reason")];
                         (errors.beside("reason"))
-                        button.danger type="submit" { (t("Cancel the request", "Cancelar la solicitud")) }
+                        button.danger type="submit" { (lang.w("page.cancel_the_request")) }
                     }
                 }
             }
@@ -852,7 +795,7 @@ pub fn photo_links(lang: Lang, urls: &[String]) -> Markup {
     html! {
         ul.photos {
             @for (i, u) in urls.iter().enumerate() {
-                li { a href=(u) { img src=(u) alt=(format!("{} {}", lang.t("Photo", "Foto"), i + 1)) loading="lazy" width="120"; } }
+                li { a href=(u) { img src=(u) alt=(format!("{} {}", lang.w("page.photo"), i + 1)) loading="lazy" width="120"; } }
             }
         }
     }
