@@ -236,17 +236,13 @@ pub fn check_stamp(app: &App, value: &str, now: DateTime<Utc>) -> Stamp {
 // ---------------------------------------------------------------------------------------------
 // The form.
 
+/// A trade as the form's list shows it: the catalogue's word, capitalised.
 fn trade_label(lang: Lang, t: Trade) -> String {
-    match lang {
-        Lang::En => t.label().to_string(),
-        Lang::Es => {
-            let s = super::timeline::trade_es(t);
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-    }
+    let s = lang.w(super::timeline::trade_key(t));
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The form, filled with `values`, each error beside its field; with a file field when

@@ -1,13 +1,16 @@
-//! The timeline in words: [`describe`] for the tenant (plain words, internal bookkeeping hidden)
-//! and [`describe_pm`] for the property team (everything, messages with their text).
+//! The timeline in words: [`describe_in`] for the tenant (plain words from the catalogue,
+//! internal bookkeeping hidden) and [`describe_pm`] for the property team (everything, messages
+//! with their text; English).
 
 use super::when;
+use crate::i18n::Lang;
 use chrono_tz::Tz;
 use maud::{Markup, html};
 use mendwork_app::steps::recipient_label;
+use mendwork_domain::catalogue;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
-    Actor, Channel, Event, Portfolio, Recipient, TimerKind, VendorId, VisitChange,
+    Actor, Channel, Event, Portfolio, Priority, Recipient, TimerKind, Trade, VendorId, VisitChange,
 };
 
 fn vendor_name(portfolio: &Portfolio, id: &VendorId) -> String {
@@ -58,88 +61,91 @@ fn timer(kind: TimerKind) -> &'static str {
     }
 }
 
-/// What a tenant reads about an event, or `None` for what is not theirs to see (timers, other
-/// people's messages, vendors declining, money).
+/// What a tenant reads about an event, in English; see [`describe_in`].
 pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> {
+    describe_in(Lang::En, event, portfolio, tz)
+}
+
+/// What a tenant reads about an event in `lang`, from the catalogue (`timeline.*`), or `None`
+/// for what is not theirs to see (timers, other people's messages, vendors declining, money).
+pub fn describe_in(lang: Lang, event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> {
+    let (key, vars) = tenant_entry(lang, event, portfolio, tz)?;
+    Some(catalogue::render(key, lang.into(), &vars))
+}
+
+/// The catalogue key of a tenant's timeline entry and the values it needs, said in `lang`.
+fn tenant_entry(
+    lang: Lang,
+    event: &Event,
+    portfolio: &Portfolio,
+    tz: Tz,
+) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    let word = |key: &'static str| lang.w(key).to_string();
+    let when = |w| crate::i18n::when(lang, tz, w);
+    let none = Vec::new;
     Some(match event {
-        Event::Submitted { code, .. } => format!("We received your request (job {code})."),
-        Event::Triaged { triage, .. } => format!(
-            "We reviewed your request: {} repair, {} priority.",
-            triage.trade.label().to_lowercase(),
-            triage.priority.as_str()
+        Event::Submitted { code, .. } => ("timeline.submitted", vec![("code", code.to_string())]),
+        Event::Triaged { triage, .. } => (
+            "timeline.triaged",
+            vec![
+                ("trade", word(trade_key(triage.trade))),
+                ("priority", word(priority_key(triage.priority))),
+            ],
         ),
-        Event::OfferHeld { until } => format!(
-            "We'll contact a vendor at {} (we don't text vendors at night for non-emergencies).",
-            super::at(tz, *until)
+        Event::OfferHeld { until } => (
+            "timeline.offer_held",
+            vec![("at", crate::i18n::at(lang, tz, *until))],
         ),
-        Event::Offered { .. } => "We asked a vendor to take the job.".into(),
-        Event::NeedsAttention { .. } => "Our team is looking into your request personally.".into(),
-        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
-            format!("{} will do the repair.", vendor_name(portfolio, vendor))
-        }
-        Event::Unassigned { .. } => "The vendor was changed.".into(),
-        Event::SlotsOffered { .. } => "The vendor is choosing one of your available times.".into(),
-        Event::TimeProposed { window } => format!(
-            "The vendor proposed {}: please confirm or decline below.",
-            when(tz, window)
+        Event::Offered { .. } => ("timeline.offered", none()),
+        Event::NeedsAttention { .. } => ("timeline.needs_attention", none()),
+        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => (
+            "timeline.assigned",
+            vec![("vendor", vendor_name(portfolio, vendor))],
         ),
+        Event::Unassigned { .. } => ("timeline.unassigned", none()),
+        Event::SlotsOffered { .. } => ("timeline.slots_offered", none()),
+        Event::TimeProposed { window } => ("timeline.time_proposed", vec![("when", when(window))]),
         Event::ProposalDeclined { window } => {
-            format!("The time {} was declined.", when(tz, window))
+            ("timeline.proposal_declined", vec![("when", when(window))])
         }
-        Event::Scheduled { window, .. } => format!("Appointment set: {}.", when(tz, window)),
-        Event::Unscheduled { .. } => {
-            "The appointment was called off; a new time will be arranged.".into()
-        }
+        Event::Scheduled { window, .. } => ("timeline.scheduled", vec![("when", when(window))]),
+        Event::Unscheduled { .. } => ("timeline.unscheduled", none()),
         Event::AvailabilityAdded { windows } => match windows.len() {
-            1 => "You added a time when you're available.".into(),
-            n => format!("You added {n} times when you're available."),
+            1 => ("timeline.availability_added_one", none()),
+            n => ("timeline.availability_added", vec![("n", n.to_string())]),
         },
-        Event::Arrived { .. } => "The vendor arrived.".into(),
+        Event::Arrived { .. } => ("timeline.arrived", none()),
         Event::RunningLate { minutes } => match minutes {
-            Some(m) => format!("The vendor is running about {m} minutes late."),
-            None => "The vendor is running late.".into(),
+            Some(m) => (
+                "timeline.running_late_minutes",
+                vec![("minutes", m.to_string())],
+            ),
+            None => ("timeline.running_late", none()),
         },
-        Event::Completed { .. } => "The repair is done.".into(),
-        Event::NotDone { .. } => {
-            "The vendor could not finish the repair; a return visit will be arranged.".into()
-        }
-        Event::ApprovalRequested { .. } => "The repair needs the owner's approval.".into(),
-        Event::Approved { .. } => "The repair was approved.".into(),
-        Event::ApprovalDeclined { .. } => {
-            "The repair was not approved as quoted; our team will be in touch.".into()
-        }
-        Event::FeedbackRequested => "We'd love to hear how it went: see below.".into(),
-        Event::FeedbackReceived { .. } => "Thank you for your feedback.".into(),
-        Event::Closed { .. } => "Your request is closed.".into(),
+        Event::Completed { .. } => ("timeline.completed", none()),
+        Event::NotDone { .. } => ("timeline.not_done", none()),
+        Event::ApprovalRequested { .. } => ("timeline.approval_requested", none()),
+        Event::Approved { .. } => ("timeline.approved", none()),
+        Event::ApprovalDeclined { .. } => ("timeline.approval_declined", none()),
+        Event::FeedbackRequested => ("timeline.feedback_requested", none()),
+        Event::FeedbackReceived { .. } => ("timeline.feedback_received", none()),
+        Event::Closed { .. } => ("timeline.closed", none()),
         Event::Cancelled { by, .. } => match by {
-            Actor::Tenant => "You cancelled this request.".into(),
-            _ => "This request was cancelled by the property team.".into(),
+            Actor::Tenant => ("timeline.cancelled_by_tenant", none()),
+            _ => ("timeline.cancelled", none()),
         },
         Event::MessageSent {
             to: Recipient::Tenant,
             channel: c,
             ..
-        } => {
-            if *c == Channel::Email {
-                "We sent you an email.".into()
-            } else {
-                "We sent you a text message.".into()
-            }
-        }
-        Event::SafetyQuestionAsked { .. } => {
-            "We asked you a safety question, by text and on this page.".into()
-        }
-        Event::SafetyQuestionAnswered { yes: true, .. } => {
-            "The answer to the safety question was YES: we are treating this as an emergency."
-                .into()
-        }
-        Event::SafetyQuestionAnswered { yes: false, .. } => {
-            "The answer to the safety question was NO: it stays a regular repair.".into()
-        }
-        Event::SafetyQuestionExpired { .. } => {
-            "The safety question got no answer in time, so it stays a regular repair. If anyone is in danger, answer YES or call 911."
-                .into()
-        }
+        } => match c {
+            Channel::Email => ("timeline.emailed", none()),
+            Channel::Sms => ("timeline.texted", none()),
+        },
+        Event::SafetyQuestionAsked { .. } => ("timeline.question_asked", none()),
+        Event::SafetyQuestionAnswered { yes: true, .. } => ("timeline.question_yes", none()),
+        Event::SafetyQuestionAnswered { yes: false, .. } => ("timeline.question_no", none()),
+        Event::SafetyQuestionExpired { .. } => ("timeline.question_expired", none()),
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::OfferWithdrawn { .. }
@@ -165,115 +171,25 @@ pub fn describe(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> 
     })
 }
 
-/// What a tenant reads about an event in Spanish; the same entries as [`describe`].
-pub fn describe_es(event: &Event, portfolio: &Portfolio, tz: Tz) -> Option<String> {
-    use crate::i18n::{Lang, at, when};
-    let es = Lang::Es;
-    Some(match event {
-        Event::Submitted { code, .. } => format!("Recibimos su solicitud (n.º {code})."),
-        Event::Triaged { triage, .. } => format!(
-            "Revisamos su solicitud: reparación de {}, prioridad {}.",
-            trade_es(triage.trade),
-            match triage.priority {
-                mendwork_domain::Priority::Emergency => "de emergencia",
-                mendwork_domain::Priority::Urgent => "urgente",
-                mendwork_domain::Priority::Routine => "normal",
-            }
-        ),
-        Event::OfferHeld { until } => format!(
-            "Contactaremos a un técnico a las {} (de noche no enviamos mensajes por asuntos que no son emergencias).",
-            at(es, tz, *until)
-        ),
-        Event::Offered { .. } => "Pedimos a un técnico que acepte el trabajo.".into(),
-        Event::NeedsAttention { .. } => {
-            "Nuestro equipo está atendiendo su solicitud personalmente.".into()
-        }
-        Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
-            format!("{} hará la reparación.", vendor_name(portfolio, vendor))
-        }
-        Event::Unassigned { .. } => "Se cambió el técnico.".into(),
-        Event::SlotsOffered { .. } => {
-            "El técnico está eligiendo uno de sus horarios disponibles.".into()
-        }
-        Event::TimeProposed { window } => format!(
-            "El técnico propuso {}: confirme o rechace abajo.",
-            when(es, tz, window)
-        ),
-        Event::ProposalDeclined { window } => {
-            format!("Se rechazó el horario {}.", when(es, tz, window))
-        }
-        Event::Scheduled { window, .. } => format!("Cita programada: {}.", when(es, tz, window)),
-        Event::Unscheduled { .. } => "Se canceló la cita; se acordará un nuevo horario.".into(),
-        Event::AvailabilityAdded { windows } => match windows.len() {
-            1 => "Agregó un horario en que está disponible.".into(),
-            n => format!("Agregó {n} horarios en que está disponible."),
-        },
-        Event::Arrived { .. } => "El técnico llegó.".into(),
-        Event::RunningLate { minutes } => match minutes {
-            Some(m) => format!("El técnico llegará unos {m} minutos tarde."),
-            None => "El técnico llegará tarde.".into(),
-        },
-        Event::Completed { .. } => "La reparación está hecha.".into(),
-        Event::NotDone { .. } => {
-            "El técnico no pudo terminar la reparación; se acordará otra visita.".into()
-        }
-        Event::ApprovalRequested { .. } => {
-            "La reparación necesita la aprobación del propietario.".into()
-        }
-        Event::Approved { .. } => "La reparación fue aprobada.".into(),
-        Event::ApprovalDeclined { .. } => {
-            "La reparación no se aprobó tal como se cotizó; nuestro equipo se comunicará con usted."
-                .into()
-        }
-        Event::FeedbackRequested => "Nos gustaría saber cómo le fue: vea abajo.".into(),
-        Event::FeedbackReceived { .. } => "Gracias por su opinión.".into(),
-        Event::Closed { .. } => "Su solicitud está cerrada.".into(),
-        Event::Cancelled { by, .. } => match by {
-            Actor::Tenant => "Usted canceló esta solicitud.".into(),
-            _ => "El equipo de mantenimiento canceló esta solicitud.".into(),
-        },
-        Event::MessageSent {
-            to: Recipient::Tenant,
-            channel: c,
-            ..
-        } => if *c == Channel::Email {
-            "Le enviamos un correo electrónico."
-        } else {
-            "Le enviamos un mensaje de texto."
-        }
-        .into(),
-        Event::SafetyQuestionAsked { .. } => {
-            "Le hicimos una pregunta de seguridad, por mensaje de texto y en esta página.".into()
-        }
-        Event::SafetyQuestionAnswered { yes: true, .. } => {
-            "La respuesta a la pregunta de seguridad fue SÍ: lo tratamos como una emergencia."
-                .into()
-        }
-        Event::SafetyQuestionAnswered { yes: false, .. } => {
-            "La respuesta a la pregunta de seguridad fue NO: sigue como una reparación normal."
-                .into()
-        }
-        Event::SafetyQuestionExpired { .. } => {
-            "La pregunta de seguridad no tuvo respuesta a tiempo, así que sigue como una reparación normal. Si alguien corre peligro, responda SÍ o llame al 911."
-                .into()
-        }
-        // The rest is not the tenant's to see (as in `describe`).
-        _ => return None,
-    })
+/// The catalogue key of a trade as a tenant reads it, lowercase (`trade.<trade>`).
+pub fn trade_key(t: Trade) -> &'static str {
+    match t {
+        Trade::Plumbing => "trade.plumbing",
+        Trade::Electrical => "trade.electrical",
+        Trade::Hvac => "trade.hvac",
+        Trade::Appliance => "trade.appliance",
+        Trade::Locksmith => "trade.locksmith",
+        Trade::Pest => "trade.pest",
+        Trade::Roofing => "trade.roofing",
+        Trade::General => "trade.general",
+    }
 }
 
-/// A trade in Spanish, lowercase.
-pub fn trade_es(t: mendwork_domain::Trade) -> &'static str {
-    use mendwork_domain::Trade;
-    match t {
-        Trade::Plumbing => "plomería",
-        Trade::Electrical => "electricidad",
-        Trade::Hvac => "calefacción y aire acondicionado",
-        Trade::Appliance => "electrodomésticos",
-        Trade::Locksmith => "cerrajería",
-        Trade::Pest => "control de plagas",
-        Trade::Roofing => "techos",
-        Trade::General => "mantenimiento general",
+fn priority_key(p: Priority) -> &'static str {
+    match p {
+        Priority::Emergency => "priority.emergency",
+        Priority::Urgent => "priority.urgent",
+        Priority::Routine => "priority.routine",
     }
 }
 
@@ -284,10 +200,7 @@ pub fn tenant_timeline(
     portfolio: &Portfolio,
     tz: Tz,
 ) -> Markup {
-    let text = |e: &Event| match lang {
-        crate::i18n::Lang::En => describe(e, portfolio, tz),
-        crate::i18n::Lang::Es => describe_es(e, portfolio, tz),
-    };
+    let text = |e: &Event| describe_in(lang, e, portfolio, tz);
     html! {
         ol.timeline {
             @for r in events {
