@@ -83,10 +83,19 @@ pub fn text(key: &str, lang: Language) -> Option<&'static str> {
     exact(key, lang).or_else(|| exact(key, Language::En))
 }
 
-/// Keys no portfolio may override: form errors, statuses and reply hints are rendered where
-/// no portfolio is at hand (the page's field parsers, the status badge, the reply hints), so an
-/// override would be accepted and then ignored.
-const FIXED_PREFIXES: &[&str] = &["form.", "status.", "sms.expect."];
+/// Keys no portfolio may override: the pages' words (form errors, statuses, the timeline, page
+/// text) and the reply hints are rendered where no portfolio is at hand, so an override would
+/// be accepted and then ignored.
+const FIXED_PREFIXES: &[&str] = &[
+    "form.",
+    "status.",
+    "sms.expect.",
+    "page.",
+    "timeline.",
+    "trade.",
+    "priority.",
+    "guard.",
+];
 
 /// Whether a portfolio may override `key` (it has an English text and is not fixed).
 pub fn is_overridable(key: &str) -> bool {

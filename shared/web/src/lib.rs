@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod field_error;
 pub mod files;
 pub mod guard;
 pub mod i18n;
