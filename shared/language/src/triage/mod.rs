@@ -130,9 +130,68 @@ fn pick_primary<'h>(e: &Engine, hits: &'h [Hit], home_cold: bool) -> Option<&'h 
         .or_else(|| active().next())
 }
 
+/// How many words naming the kind are checked for scope: enough for any real description, and
+/// a bound on the work for a text that repeats one word.
+const GATE_WORDS: usize = 16;
+
+/// Whether the words name something of `kind` (`rules/model.yaml`) where it counts: not
+/// negated, hypothetical or over. The model reads a bag of words and cannot tell "what if the
+/// heating goes out?" from "the heating is out"; scope can.
+fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
+    // Stricter than for a rule: a question or a worry anywhere in the sentence ("si se va la
+    // calefacción, ¿a quién llamo?") voids the model's reading of it.
+    let hypothetical: std::collections::HashSet<usize> =
+        e.q.hypothetical
+            .iter()
+            .flat_map(|&p| text.found.all(p))
+            .filter_map(|m| text.toks.get(m.start).map(|t| t.sentence))
+            .collect();
+    (0..text.toks.len())
+        .filter(|&i| crate::model::word_names_kind(text.word(i), kind))
+        .take(GATE_WORDS)
+        .any(|i| {
+            // As for the rules' own reading of a door or window: inside the home, or out of
+            // reach upstairs, it does not leave the home open.
+            let inside = kind == EmergencyKind::SecurityBreach
+                && (text.has(e.q.interior, text.clause_of(i))
+                    || text.has(e.q.upper_floor, text.all()));
+            !inside
+                && !hypothetical.contains(&text.toks[i].sentence)
+                && scope::negation_before(e, text, i, false).is_none()
+                && scope::over(e, text, i..i + 1).is_none()
+        })
+}
+
 /// Triages one description. Deterministic: the same input always gives the same output; the work
 /// grows with the length of the description, never with its square.
 pub fn triage(input: &TriageInput) -> Assessment {
+    triage_with(input, |text, cold| {
+        Some(crate::model::second_opinion(text, cold))
+            .filter(|o| o.emergency >= crate::model::THRESHOLD)
+    })
+}
+
+/// The rules alone, without the model's second opinion: for measuring what the opinion adds.
+pub fn triage_by_rules(input: &TriageInput) -> Assessment {
+    triage_with(input, |_, _| None)
+}
+
+/// The question that settles the emergency of `kind` when the rules did not see it but the
+/// model did: the one whose YES is that emergency, where its words fit the kind. None for kinds
+/// no question asks about yet (carbon monoxide, sewage, lockout).
+pub fn question_for(kind: EmergencyKind) -> Option<SafetyQuestion> {
+    SafetyQuestion::ALL
+        .into_iter()
+        .find(|q| q.emergency_if_yes() == kind)
+}
+
+/// Triage with a second opinion: `second(description, cold_weather)` names the emergency a model
+/// sees, if any. It never makes an emergency: when the rules see none and leave no danger open,
+/// it makes the request urgent and asks the question of that kind ([`question_for`]).
+pub fn triage_with(
+    input: &TriageInput,
+    second: impl Fn(&str, bool) -> Option<crate::model::Opinion>,
+) -> Assessment {
     let e = engine();
     let text = text::Text::new(e, input.description);
     let mut hits = settle::scan(e, &text);
@@ -154,10 +213,28 @@ pub fn triage(input: &TriageInput) -> Assessment {
     } else {
         None
     };
+    // The model is heard only where the rules are silent on danger, and only as a question;
+    // never against scope (a danger of that kind the rules read as negated, hypothetical or over,
+    // "no smell of gas", "it sparked once last year", stays void), nor against a fact that reads
+    // the same words as something less ("bathroom door won't lock").
+    let opinion = if emergency.is_none() && open.is_none() {
+        second(input.description, input.cold_weather)
+            .filter(|o| named_in_scope(e, &text, o.kind))
+            .filter(|o| {
+                !hits.iter().any(|h| {
+                    let info = e.facts.of(h.fact);
+                    (!h.active() && explain::emergency_of(e, h.fact, true) == Some(o.kind))
+                        || info.settles == Some(o.kind)
+                })
+            })
+            .and_then(|o| Some((question_for(o.kind)?, o)))
+    } else {
+        None
+    };
     let urgent_fact = primary.is_some_and(|h| e.facts.of(h.fact).level() == Priority::Urgent);
     let priority = if emergency.is_some() {
         Priority::Emergency
-    } else if input.tenant_says_emergency || urgent_fact || open.is_some() {
+    } else if input.tenant_says_emergency || urgent_fact || open.is_some() || opinion.is_some() {
         Priority::Urgent
     } else {
         Priority::Routine
@@ -169,6 +246,14 @@ pub fn triage(input: &TriageInput) -> Assessment {
         drivers.push(format!(
             "\"{}\" leaves a danger open, so the tenant is asked: {}",
             text.quote(words.clone()),
+            q.label()
+        ));
+    }
+    if let Some((q, o)) = &opinion {
+        drivers.push(format!(
+            "the words read like a {} emergency to the model ({:.0}%), so the tenant is asked: {}",
+            o.kind.label(),
+            100.0 * o.emergency,
             q.label()
         ));
     }
@@ -206,7 +291,7 @@ pub fn triage(input: &TriageInput) -> Assessment {
         trade,
         priority,
         emergency,
-        question: open.map(|(q, _, _)| q),
+        question: open.map(|(q, _, _)| q).or(opinion.map(|(q, _)| q)),
         diagnosis: explain::diagnosis(e, &text, primary, trade, home_cold),
         drivers,
         tips: explain::tips(e, &text, &hits, primary, emergency),
