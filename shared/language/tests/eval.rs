@@ -49,8 +49,9 @@ const FRESH_INTENT_PERCENT: usize = 97; // 97.3% (107/110)
 /// The smallest data sets the figures are allowed to rest on.
 /// Levels on the held-back set (`heldback_descriptions.csv`: written before the model's second
 /// opinion, never tuned on, figures only).
-const HELDBACK_TRADE_PERCENT: usize = 95; // 95.0% (115/121)
-const HELDBACK_PRIORITY_PERCENT: usize = 95; // 95.0% (115/121)
+const HELDBACK_TRADE_PERCENT: usize = 95; // 95.9% (116/121)
+const HELDBACK_PRIORITY_PERCENT: usize = 95; // 95.9% (116/121)
+const HELDBACK_EMERGENCY_RECALL_PERCENT: usize = 95; // 95.5% (64/67)
 /// Emergencies flagged, or asked the question whose YES is their kind.
 const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
 
@@ -119,6 +120,7 @@ fn the_data_sets_are_large_enough_and_well_formed() {
     load_descriptions(FRESH_DESCRIPTIONS).unwrap();
     load_replies(FRESH_REPLIES).unwrap();
     load_descriptions(HOLDOUT_DESCRIPTIONS).unwrap();
+    load_descriptions(HELDBACK_DESCRIPTIONS).unwrap();
     load_replies(HOLDOUT_REPLIES).unwrap();
     // This round's new data: the more_ sets and the blind ones.
     let new_d = d.iter().filter(|c| c.file != "descriptions.csv").count() + blind_d.len();
@@ -235,6 +237,12 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         k.priority_ok,
         k.total,
         HELDBACK_PRIORITY_PERCENT,
+    );
+    at_least(
+        "held-back emergency recall",
+        k.emergencies_found,
+        k.emergencies,
+        HELDBACK_EMERGENCY_RECALL_PERCENT,
     );
     at_least(
         "held-back emergencies flagged or asked",

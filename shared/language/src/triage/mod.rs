@@ -1,9 +1,11 @@
 //! Triage of a tenant's description: trade, priority, emergency kind, the one safety question
 //! that would settle a danger the words leave open, the reasons, a diagnosis and safe tips.
 //!
-//! Explainable rules rather than a model, because a property manager must see why (every
-//! decision comes with the tenant's own words that drove it) and an emergency must never be
-//! missed; `docs/understanding.md` gives the measured figures and why this method was chosen.
+//! Explainable rules decide, because a property manager must see why (every decision comes with
+//! the tenant's own words that drove it); a model trained on the labelled descriptions
+//! ([`crate::model`]) is a second opinion that can only ask: where the rules see no danger and
+//! it sees one, the tenant gets the safety question of that kind. `docs/understanding.md` gives
+//! the measured figures and why this method was chosen.
 //!
 //! The pipeline:
 //!
@@ -17,6 +19,8 @@
 //! 4. The most dangerous emergency wins, then the first urgent fact, then the first routine one;
 //!    an open danger makes it urgent at least and names its question. [`trade`] picks the trade
 //!    around the deciding fact; [`explain`] words it.
+//! 5. With no emergency and no open danger, the model's second opinion, when it names a kind
+//!    the words name in scope and no rule read them as something less, asks that kind's question.
 
 mod engine;
 mod explain;
