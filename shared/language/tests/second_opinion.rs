@@ -143,3 +143,25 @@ fn every_gate_stem_is_written_as_the_normaliser_writes_it() {
         assert_eq!(fold(&s), s, "not normalised: {s:?}");
     }
 }
+
+#[test]
+fn the_model_is_not_heard_about_a_compound_noun_or_a_word_its_clause_excepts() {
+    // A fire escape is not fire, a water heater not water; a water bill, a faucet, the gutters
+    // or a window crank make the words routine.
+    for (text, kind) in [
+        ("fire escape ladder is rusty", EmergencyKind::FireOrSparks),
+        ("the water heater is making noise", EmergencyKind::Flooding),
+        (
+            "our water bill keeps rising every month",
+            EmergencyKind::Flooding,
+        ),
+        (
+            "bathtub faucet won't stop dripping",
+            EmergencyKind::Flooding,
+        ),
+        ("window crank broke", EmergencyKind::SecurityBreach),
+    ] {
+        let a = with_sure_model(text, kind);
+        assert_eq!(a.question, None, "{text:?}: {a:#?}");
+    }
+}

@@ -21,7 +21,7 @@ use mendwork_language::{EmergencyKind, Priority};
 use sets::*;
 
 const FOLDS: usize = 10;
-const THRESHOLDS: [f64; 6] = [0.3, 0.5, 0.7, 0.8, 0.9, 0.95];
+const THRESHOLDS: [f64; 7] = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95];
 
 fn label(c: &DescriptionCase) -> Label {
     match (c.priority, c.emergency) {

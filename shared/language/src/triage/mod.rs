@@ -150,8 +150,16 @@ fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
             .flat_map(|&p| text.found.all(p))
             .filter_map(|m| text.toks.get(m.start).map(|t| t.sentence))
             .collect();
+    // A compound noun means the compound, not its parts: a water heater is not water, a smoke
+    // alarm not smoke, a fire escape not fire (`rules/reading.yaml`).
+    let compound = |i: usize| {
+        text.toks
+            .get(i)
+            .and_then(|t| text.src.get(t.span.clone()))
+            .is_some_and(|s| s.contains(char::is_whitespace))
+    };
     (0..text.toks.len())
-        .filter(|&i| crate::model::word_names_kind(text.word(i), kind))
+        .filter(|&i| !compound(i) && crate::model::word_names_kind(text.word(i), kind))
         .take(GATE_WORDS)
         .any(|i| {
             // As for the rules' own reading of a door or window: inside the home, or out of
@@ -159,7 +167,11 @@ fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
             let inside = kind == EmergencyKind::SecurityBreach
                 && (text.has(e.q.interior, text.clause_of(i))
                     || text.has(e.q.upper_floor, text.all()));
+            let excepted = text
+                .clause_of(i)
+                .any(|j| crate::model::word_excepts_kind(text.word(j), kind));
             !inside
+                && !excepted
                 && !hypothetical.contains(&text.toks[i].sentence)
                 && scope::negation_before(e, text, i, false).is_none()
                 && scope::over(e, text, i..i + 1).is_none()
