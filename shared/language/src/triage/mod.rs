@@ -137,6 +137,8 @@ fn pick_primary<'h>(e: &Engine, hits: &'h [Hit], home_cold: bool) -> Option<&'h 
 /// How many words naming the kind are checked for scope: enough for any real description, and
 /// a bound on the work for a text that repeats one word.
 const GATE_WORDS: usize = 16;
+/// How far, in words within its clause, a word excepting a kind reaches ("the water bill").
+const EXCEPT_REACH: usize = 8;
 
 /// Whether the words name something of `kind` (`rules/model.yaml`) where it counts: not
 /// negated, hypothetical or over. The model reads a bag of words and cannot tell "what if the
@@ -167,8 +169,11 @@ fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
             let inside = kind == EmergencyKind::SecurityBreach
                 && (text.has(e.q.interior, text.clause_of(i))
                     || text.has(e.q.upper_floor, text.all()));
-            let excepted = text
-                .clause_of(i)
+            let clause = text.clause_of(i);
+            let near = clause.start.max(i.saturating_sub(EXCEPT_REACH))
+                ..clause.end.min(i + EXCEPT_REACH + 1);
+            let excepted = near
+                .into_iter()
                 .any(|j| crate::model::word_excepts_kind(text.word(j), kind));
             !inside
                 && !excepted
