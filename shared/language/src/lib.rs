@@ -8,6 +8,7 @@
 //! and deterministic: no I/O, no clock, no randomness.
 
 pub mod data;
+pub mod model;
 pub mod normalise;
 pub mod phrases;
 pub mod replies;

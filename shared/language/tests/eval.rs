@@ -47,6 +47,14 @@ const FRESH_EMERGENCY_RECALL_PERCENT: usize = 89; // 89.6% (69/77)
 const FRESH_INTENT_PERCENT: usize = 97; // 97.3% (107/110)
 
 /// The smallest data sets the figures are allowed to rest on.
+/// Levels on the held-back set (`heldback_descriptions.csv`: written before the model's second
+/// opinion, never tuned on, figures only).
+const HELDBACK_TRADE_PERCENT: usize = 95; // 95.9% (116/121)
+const HELDBACK_PRIORITY_PERCENT: usize = 95; // 95.9% (116/121)
+const HELDBACK_EMERGENCY_RECALL_PERCENT: usize = 95; // 95.5% (64/67)
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -112,6 +120,7 @@ fn the_data_sets_are_large_enough_and_well_formed() {
     load_descriptions(FRESH_DESCRIPTIONS).unwrap();
     load_replies(FRESH_REPLIES).unwrap();
     load_descriptions(HOLDOUT_DESCRIPTIONS).unwrap();
+    load_descriptions(HELDBACK_DESCRIPTIONS).unwrap();
     load_replies(HOLDOUT_REPLIES).unwrap();
     // This round's new data: the more_ sets and the blind ones.
     let new_d = d.iter().filter(|c| c.file != "descriptions.csv").count() + blind_d.len();
@@ -215,6 +224,35 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         h.priority_ok,
         h.total,
         HOLDOUT_PRIORITY_PERCENT,
+    );
+    let k = descriptions(&[HELDBACK_DESCRIPTIONS]);
+    at_least(
+        "held-back trade",
+        k.trade_ok,
+        k.total,
+        HELDBACK_TRADE_PERCENT,
+    );
+    at_least(
+        "held-back priority",
+        k.priority_ok,
+        k.total,
+        HELDBACK_PRIORITY_PERCENT,
+    );
+    at_least(
+        "held-back emergency recall",
+        k.emergencies_found,
+        k.emergencies,
+        HELDBACK_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "held-back emergencies flagged or asked",
+        k.emergencies_caught_or_asked,
+        k.emergencies,
+        HELDBACK_FLAGGED_OR_ASKED_PERCENT,
+    );
+    assert_eq!(
+        k.routine_flagged, 0,
+        "held back: a routine request was flagged an emergency"
     );
     let b = descriptions(&[BLIND_DESCRIPTIONS]);
     at_least("blind trade", b.trade_ok, b.total, BLIND_TRADE_PERCENT);

@@ -54,14 +54,15 @@ fn main() -> Result<(), String> {
         if !summary {
             print!("{}", triage_misses("the old held-out set", &held));
         }
-        // Figures only: the misses of a blind set are never printed.
+        // Figures only: the misses of a held-back or blind set are never printed.
         let blind_sets: &[(Set, &str)] = if blind_too {
             &[
+                (HELDBACK_DESCRIPTIONS, "Triage, HELD BACK"),
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
             ]
         } else {
-            &[]
+            &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
         };
         for &(set, title) in blind_sets {
             let blind = run_triage(&load_descriptions(set)?);

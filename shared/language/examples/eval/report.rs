@@ -115,6 +115,16 @@ pub fn triage_summary(title: &str, f: &TriageFigures) -> String {
     );
     let _ = writeln!(
         out,
+        "  emergency flagged or asked {}",
+        pct(f.emergencies_caught_or_asked, f.emergencies)
+    );
+    let _ = writeln!(
+        out,
+        "  routine asked a question  {}",
+        pct(f.routine_asked, f.routine)
+    );
+    let _ = writeln!(
+        out,
         "  emergency precision       {}",
         pct(f.flagged_right, f.flagged)
     );

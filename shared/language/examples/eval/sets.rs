@@ -34,6 +34,9 @@ pub const BLIND_DESCRIPTIONS: Set = set!("blind_descriptions.csv");
 /// Written in one go at the end of this round, after the engine was tuned, without looking at
 /// any of its misses, and frozen: the real estimate. Figures only, like the blind set.
 pub const FRESH_DESCRIPTIONS: Set = set!("fresh_descriptions.csv");
+/// Held back from tuning (Understanding v3): written in one go before the method change, before
+/// looking at the engine's output. Figures only; not blind (its writer changed the engine).
+pub const HELDBACK_DESCRIPTIONS: Set = set!("heldback_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];
 pub const HOLDOUT_REPLIES: Set = set!("holdout_replies.csv");
@@ -363,6 +366,11 @@ pub struct TriageFigures {
     /// Descriptions labelled with a safety question (or none), and those asked the right one.
     pub asks: usize,
     pub asks_ok: usize,
+    /// Emergencies flagged, or asked the question whose YES is their kind (caught if the tenant
+    /// says yes).
+    pub emergencies_caught_or_asked: usize,
+    /// Routine requests asked a safety question (made urgent, the tenant bothered once).
+    pub routine_asked: usize,
 }
 
 pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
@@ -385,6 +393,10 @@ pub fn triage_figures(results: &[TriageResult]) -> TriageFigures {
         let routine = r.case.priority == Priority::Routine;
         f.routine += usize::from(routine);
         f.routine_flagged += usize::from(routine && flagged);
+        f.routine_asked += usize::from(routine && r.got.question.is_some());
+        let asked_kind = r.got.question.map(|q| q.emergency_if_yes());
+        f.emergencies_caught_or_asked +=
+            usize::from(labelled && (flagged || asked_kind == r.case.emergency));
         f.trade_and_priority_ok += usize::from(r.trade_ok() && r.priority_ok());
         if let Some(ok) = r.ask_ok() {
             f.asks += 1;

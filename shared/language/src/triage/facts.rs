@@ -324,6 +324,11 @@ pub struct FactInfo {
     /// Whatever words surround it, this fact goes to its trade (gas to plumbing, CO to hvac).
     #[serde(default)]
     pub fixed_trade: bool,
+    /// The danger whose words this fact reads as something less (an inside door that won't
+    /// lock, a chirping detector, a sewer smell): when it is said, the rules have read that
+    /// danger, and the model's second opinion on it is not heard.
+    #[serde(default)]
+    pub settles: Option<EmergencyKind>,
 }
 
 impl FactInfo {
@@ -393,6 +398,7 @@ impl Facts {
             stops: false,
             cold_only: false,
             fixed_trade: false,
+            settles: None,
         };
         self.info.get(&fact).unwrap_or(&FALLBACK)
     }

@@ -1,9 +1,11 @@
 //! Triage of a tenant's description: trade, priority, emergency kind, the one safety question
 //! that would settle a danger the words leave open, the reasons, a diagnosis and safe tips.
 //!
-//! Explainable rules rather than a model, because a property manager must see why (every
-//! decision comes with the tenant's own words that drove it) and an emergency must never be
-//! missed; `docs/understanding.md` gives the measured figures and why this method was chosen.
+//! Explainable rules decide, because a property manager must see why (every decision comes with
+//! the tenant's own words that drove it); a model trained on the labelled descriptions
+//! ([`crate::model`]) is a second opinion that can only ask: where the rules see no danger and
+//! it sees one, the tenant gets the safety question of that kind. `docs/understanding.md` gives
+//! the measured figures and why this method was chosen.
 //!
 //! The pipeline:
 //!
@@ -17,6 +19,8 @@
 //! 4. The most dangerous emergency wins, then the first urgent fact, then the first routine one;
 //!    an open danger makes it urgent at least and names its question. [`trade`] picks the trade
 //!    around the deciding fact; [`explain`] words it.
+//! 5. With no emergency and no open danger, the model's second opinion, when it names a kind
+//!    the words name in scope and no rule read them as something less, asks that kind's question.
 
 mod engine;
 mod explain;
@@ -130,9 +134,85 @@ fn pick_primary<'h>(e: &Engine, hits: &'h [Hit], home_cold: bool) -> Option<&'h 
         .or_else(|| active().next())
 }
 
+/// How many words naming the kind are checked for scope: enough for any real description, and
+/// a bound on the work for a text that repeats one word.
+const GATE_WORDS: usize = 16;
+/// How far, in words within its clause, a word excepting a kind reaches ("the water bill").
+const EXCEPT_REACH: usize = 8;
+
+/// Whether the words name something of `kind` (`rules/model.yaml`) where it counts: not
+/// negated, hypothetical or over. The model reads a bag of words and cannot tell "what if the
+/// heating goes out?" from "the heating is out"; scope can.
+fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
+    // Stricter than for a rule: a question or a worry anywhere in the sentence ("si se va la
+    // calefacción, ¿a quién llamo?") voids the model's reading of it.
+    let hypothetical: std::collections::HashSet<usize> =
+        e.q.hypothetical
+            .iter()
+            .flat_map(|&p| text.found.all(p))
+            .filter_map(|m| text.toks.get(m.start).map(|t| t.sentence))
+            .collect();
+    // A compound noun means the compound, not its parts: a water heater is not water, a smoke
+    // alarm not smoke, a fire escape not fire (`rules/reading.yaml`).
+    let compound = |i: usize| {
+        text.toks
+            .get(i)
+            .and_then(|t| text.src.get(t.span.clone()))
+            .is_some_and(|s| s.contains(char::is_whitespace))
+    };
+    (0..text.toks.len())
+        .filter(|&i| !compound(i) && crate::model::word_names_kind(text.word(i), kind))
+        .take(GATE_WORDS)
+        .any(|i| {
+            // As for the rules' own reading of a door or window: inside the home, or out of
+            // reach upstairs, it does not leave the home open.
+            let inside = kind == EmergencyKind::SecurityBreach
+                && (text.has(e.q.interior, text.clause_of(i))
+                    || text.has(e.q.upper_floor, text.all()));
+            let clause = text.clause_of(i);
+            let near = clause.start.max(i.saturating_sub(EXCEPT_REACH))
+                ..clause.end.min(i + EXCEPT_REACH + 1);
+            let excepted = near
+                .into_iter()
+                .any(|j| crate::model::word_excepts_kind(text.word(j), kind));
+            !inside
+                && !excepted
+                && !hypothetical.contains(&text.toks[i].sentence)
+                && scope::negation_before(e, text, i, false).is_none()
+                && scope::over(e, text, i..i + 1).is_none()
+        })
+}
+
 /// Triages one description. Deterministic: the same input always gives the same output; the work
 /// grows with the length of the description, never with its square.
 pub fn triage(input: &TriageInput) -> Assessment {
+    triage_with(input, |text, cold| {
+        Some(crate::model::second_opinion(text, cold))
+            .filter(|o| o.emergency >= crate::model::THRESHOLD)
+    })
+}
+
+/// The rules alone, without the model's second opinion: for measuring what the opinion adds.
+pub fn triage_by_rules(input: &TriageInput) -> Assessment {
+    triage_with(input, |_, _| None)
+}
+
+/// The question that settles the emergency of `kind` when the rules did not see it but the
+/// model did: the one whose YES is that emergency, where its words fit the kind. None for kinds
+/// no question asks about yet (carbon monoxide, sewage, lockout).
+pub fn question_for(kind: EmergencyKind) -> Option<SafetyQuestion> {
+    SafetyQuestion::ALL
+        .into_iter()
+        .find(|q| q.emergency_if_yes() == kind)
+}
+
+/// Triage with a second opinion: `second(description, cold_weather)` names the emergency a model
+/// sees, if any. It never makes an emergency: when the rules see none and leave no danger open,
+/// it makes the request urgent and asks the question of that kind ([`question_for`]).
+pub fn triage_with(
+    input: &TriageInput,
+    second: impl Fn(&str, bool) -> Option<crate::model::Opinion>,
+) -> Assessment {
     let e = engine();
     let text = text::Text::new(e, input.description);
     let mut hits = settle::scan(e, &text);
@@ -154,10 +234,28 @@ pub fn triage(input: &TriageInput) -> Assessment {
     } else {
         None
     };
+    // The model is heard only where the rules are silent on danger, and only as a question;
+    // never against scope (a danger of that kind the rules read as negated, hypothetical or over,
+    // "no smell of gas", "it sparked once last year", stays void), nor against a fact that reads
+    // the same words as something less ("bathroom door won't lock").
+    let opinion = if emergency.is_none() && open.is_none() {
+        second(input.description, input.cold_weather)
+            .filter(|o| named_in_scope(e, &text, o.kind))
+            .filter(|o| {
+                !hits.iter().any(|h| {
+                    let info = e.facts.of(h.fact);
+                    (!h.active() && explain::emergency_of(e, h.fact, true) == Some(o.kind))
+                        || info.settles == Some(o.kind)
+                })
+            })
+            .and_then(|o| Some((question_for(o.kind)?, o)))
+    } else {
+        None
+    };
     let urgent_fact = primary.is_some_and(|h| e.facts.of(h.fact).level() == Priority::Urgent);
     let priority = if emergency.is_some() {
         Priority::Emergency
-    } else if input.tenant_says_emergency || urgent_fact || open.is_some() {
+    } else if input.tenant_says_emergency || urgent_fact || open.is_some() || opinion.is_some() {
         Priority::Urgent
     } else {
         Priority::Routine
@@ -169,6 +267,14 @@ pub fn triage(input: &TriageInput) -> Assessment {
         drivers.push(format!(
             "\"{}\" leaves a danger open, so the tenant is asked: {}",
             text.quote(words.clone()),
+            q.label()
+        ));
+    }
+    if let Some((q, o)) = &opinion {
+        drivers.push(format!(
+            "the words read like a {} emergency to the model ({:.0}%), so the tenant is asked: {}",
+            o.kind.label(),
+            100.0 * o.emergency,
             q.label()
         ));
     }
@@ -206,7 +312,7 @@ pub fn triage(input: &TriageInput) -> Assessment {
         trade,
         priority,
         emergency,
-        question: open.map(|(q, _, _)| q),
+        question: open.map(|(q, _, _)| q).or(opinion.map(|(q, _)| q)),
         diagnosis: explain::diagnosis(e, &text, primary, trade, home_cold),
         drivers,
         tips: explain::tips(e, &text, &hits, primary, emergency),
