@@ -395,6 +395,11 @@ const DEFAULTS: &[(&str, &str)] = &[
         "You won't get more texts from {team}. Reply START to receive job offers again.",
     ),
     ("sms.started", "You will get texts from {team} again."),
+    // tenant texts a new problem
+    (
+        "sms.new_request",
+        "{team}: to report this new problem, check and send the form we filled in from your text: {link} Nothing is sent until you do. Danger? Call 911.",
+    ),
 ];
 
 /// (key, Spanish text) for every message a tenant gets (and the answers to a Spanish tenant's
@@ -539,6 +544,11 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     (
         "sms.which_job",
         "Tiene varias solicitudes abiertas: {jobs}. Agregue el numero de la solicitud, p. ej. {example}.",
+    ),
+    // tenant texts a new problem
+    (
+        "sms.new_request",
+        "{team}: para reportar este problema nuevo, revise y envie el formulario que llenamos con su mensaje: {link} No se envia nada hasta que lo haga. Peligro? Llame al 911.",
     ),
 ];
 
