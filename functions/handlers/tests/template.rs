@@ -550,6 +550,10 @@ fn every_function_is_granted_exactly_what_its_adapter_calls_need_and_nothing_mor
                 On::Indexes => {
                     want.indexes.insert(n.action.to_string());
                 }
+                On::Index(name) => {
+                    want.one_index
+                        .insert((n.action.to_string(), name.to_string()));
+                }
                 _ => {
                     want.other.insert(n.action.to_string());
                 }
@@ -559,6 +563,7 @@ fn every_function_is_granted_exactly_what_its_adapter_calls_need_and_nothing_mor
         other.retain(|a| !PLATFORM.contains(&a.as_str()));
         assert_eq!(got.items, want.items, "{name}: the table's items");
         assert_eq!(got.indexes, want.indexes, "{name}: the indexes");
+        assert_eq!(got.one_index, want.one_index, "{name}: single indexes");
         assert_eq!(other, want.other, "{name}: other services");
         // No managed policy of SAM's: they grant the whole table.
         let policies = f["Properties"]["Policies"].as_array().unwrap();

@@ -37,6 +37,8 @@ pub enum AnswerReason {
     NotUnderstood,
     WhichJob,
     Rejected,
+    /// A known tenant's new problem: the link to the pre-filled form.
+    NewProblemLink,
 }
 
 impl AnswerReason {
@@ -49,6 +51,7 @@ impl AnswerReason {
             AnswerReason::NotUnderstood => "not understood",
             AnswerReason::WhichJob => "which job",
             AnswerReason::Rejected => "rejected",
+            AnswerReason::NewProblemLink => "new problem: form link",
         }
     }
 }
