@@ -398,7 +398,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     // tenant texts a new problem
     (
         "sms.new_request",
-        "{team}: to report this new problem, check and send the form we filled in from your text: {link} Nothing is sent until you do. Danger? Call 911.",
+        "{team}: to report this new problem, check and send the form with your text: {link} Nothing is sent until you do. Danger? Call 911.",
     ),
 ];
 
@@ -548,7 +548,7 @@ const DEFAULTS_ES: &[(&str, &str)] = &[
     // tenant texts a new problem
     (
         "sms.new_request",
-        "{team}: para reportar este problema nuevo, revise y envie el formulario que llenamos con su mensaje: {link} No se envia nada hasta que lo haga. Peligro? Llame al 911.",
+        "{team}: para reportar este problema nuevo, revise y envie el formulario con su mensaje: {link} Nada se envia hasta que lo haga. Peligro? Llame al 911.",
     ),
 ];
 

@@ -186,8 +186,9 @@ pub fn work_order(r: TextedRequest) -> NewWorkOrder {
 /// The key of the SMS that carries the pre-filled link.
 pub const LINK_MESSAGE: &str = "sms.new_request";
 
-/// The SMS that carries the pre-filled link, in the tenant's language (GSM-7: within two
-/// segments with a link of up to ~150 characters).
+/// The SMS that carries the pre-filled link, in the tenant's language. GSM-7, and within two
+/// segments for a team name of up to 25 characters and a link of up to 140 (a deployed link,
+/// API Gateway's address and `?lang=es` included, is about 132).
 pub fn link_text(portfolio: &Portfolio, lang: Language, link: &str) -> String {
     crate::messages::for_sms(
         crate::messages::render_in(

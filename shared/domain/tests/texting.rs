@@ -294,16 +294,24 @@ fn a_vendor_describing_a_problem_is_not_taken_for_a_tenant() {
 }
 
 #[test]
-fn the_link_text_fits_two_segments_in_both_languages_with_a_real_link() {
-    // A link as long as a deployed one: an API Gateway address and a signed token.
+fn the_link_text_fits_two_segments_in_both_languages_with_a_long_link_and_team_name() {
+    // Given a 25-character team name and a link longer than a deployed one (API Gateway's
+    // address, a signed token of 67 characters and the language)
+    let mut portfolio = PORTFOLIO.clone();
+    portfolio.team.name = "Riverside Property Mgmt 2".into();
     let link = format!(
-        "https://abcdefghij.execute-api.us-east-1.amazonaws.com/n/{}.{}",
-        "x".repeat(48),
-        "y".repeat(22)
+        "https://abcdefghij.execute-api.us-east-1.amazonaws.com/n/{}.{}?lang=es{}",
+        "x".repeat(44),
+        "y".repeat(22),
+        "z".repeat(8)
     );
+    assert_eq!(link.len(), 140);
     for lang in [Language::En, Language::Es] {
-        let body = link_text(&PORTFOLIO, lang, &link);
+        // When the text is worded
+        let body = link_text(&portfolio, lang, &link);
+        // Then it carries the link whole, in GSM-7, within two segments
         assert!(body.contains(&link));
-        assert!(sms_segments(&body) <= 2, "{lang:?}: {body}");
+        assert!(mendwork_domain::segments::is_gsm7(&body), "{body}");
+        assert!(sms_segments(&body) <= 2, "{lang:?}: {} {body}", body.len());
     }
 }
