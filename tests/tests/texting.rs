@@ -21,8 +21,14 @@ fn outcome(v: &Value) -> &str {
 
 /// Sam reported a problem on the form once; the PM cancelled it since.
 async fn known_tenant(app: &TestApp) -> WorkOrder {
+    known_tenant_in(app, "en").await
+}
+
+/// [`known_tenant`], with the form read in `lang`.
+async fn known_tenant_in(app: &TestApp, lang: &str) -> WorkOrder {
     let page = app
         .submit_form(&[
+            ("lang", lang),
             ("property", MAPLE),
             ("unit", "2A"),
             ("name", "Sam Okafor"),
@@ -247,6 +253,44 @@ async fn a_flood_of_texts_from_a_known_tenant_brings_at_most_three_links_an_hour
     let r = app.sms(TENANT_PHONE, LEAK_AGAIN).await;
     assert_eq!(r["reason"], "opted out: no answer", "{r}");
     assert_eq!(form_links(&app, TENANT_PHONE).await.len(), 3);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_tenant_who_wrote_in_spanish_gets_the_text_and_the_form_in_spanish() {
+    // Given Sam, whose earlier request was made on the Spanish form
+    let app = TestApp::spawn().await;
+    known_tenant_in(&app, "es").await;
+
+    // When Sam texts a new problem in Spanish
+    let r = app
+        .sms(TENANT_PHONE, "se sale el agua del lavabo de la cocina")
+        .await;
+    assert_eq!(r["reason"], "new problem: form link", "{r}");
+
+    // Then the text is in Spanish, in GSM-7 within two segments
+    let text = app
+        .sms_to(TENANT_PHONE)
+        .await
+        .into_iter()
+        .find(|m| m.link("/n/").is_some())
+        .unwrap();
+    assert!(text.body.contains("formulario"), "{}", text.body);
+    assert!(is_gsm7(&text.body), "{}", text.body);
+    assert!(sms_segments(&text.body) <= 2, "{}", text.body);
+    // And the form opens in Spanish, filled in
+    let page = app.get_page(&text.link("/n/").unwrap()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("lang=\"es\""), "{}", page.body);
+    assert!(
+        page.body.contains("Llenamos el formulario"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        field(&page.body, "description").as_deref(),
+        Some("se sale el agua del lavabo de la cocina")
+    );
     app.shutdown().await;
 }
 

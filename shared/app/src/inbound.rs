@@ -183,11 +183,11 @@ impl App {
                 // The work order's own effects carry the emergency: the safety instructions
                 // to the tenant and the team's alert (`effects::emergency_messages`).
                 let created = self.submit(*request, Some(&submission)).await?;
-                let reason = if created.duplicate {
-                    "new problem: emergency already reported this hour"
-                } else {
-                    "new problem: emergency work order"
-                };
+                if created.duplicate {
+                    let reason = "new problem: emergency already reported this hour";
+                    return self.reply(key, None, None, reason, vec![]).await;
+                }
+                let reason = "new problem: emergency work order";
                 match self.reply(key, None, None, reason, vec![]).await? {
                     SmsOutcome::Duplicate => Ok(SmsOutcome::Duplicate),
                     _ => Ok(SmsOutcome::Executed {
