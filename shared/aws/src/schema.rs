@@ -287,3 +287,17 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
         .map_err(|e| sdk(format!("turning on TTL for table {table}"), e))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenant_index_key_is_one_per_phone_and_does_not_show_it() {
+        let a = tenant_index("+13475550188");
+        assert_eq!(a, tenant_index("+13475550188"));
+        assert_ne!(a, tenant_index("+13475550189"));
+        assert!(!a.contains("3475550188"), "{a}");
+        assert_eq!(a.len(), "TENANT#".len() + 64);
+    }
+}
