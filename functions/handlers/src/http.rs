@@ -14,7 +14,7 @@ use axum::Router;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
+    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
 };
 use mendwork_app::{App, Files};
 use mendwork_domain::decide::Recorded;
@@ -93,6 +93,17 @@ pub fn client_ip(request: &lambda_http::Request) -> Option<mendwork_web::ClientI
 
 /// A store whose outbox is delivered elsewhere (by the table's stream).
 struct StreamDelivered(Arc<dyn WorkOrders>);
+
+#[async_trait]
+impl TenantHistory for StreamDelivered {
+    async fn latest_for_tenant_phone(
+        &self,
+        phone: &Phone,
+        limit: usize,
+    ) -> Result<Vec<WorkOrder>, StoreError> {
+        self.0.latest_for_tenant_phone(phone, limit).await
+    }
+}
 
 #[async_trait]
 impl WorkOrders for StreamDelivered {

@@ -196,6 +196,7 @@ async fn a_run_through_every_function_reaches_every_granted_operation_and_no_cal
                     c.action == need.action
                         && match need.on {
                             On::Indexes => c.index,
+                            On::Index(name) => c.index && c.key.as_deref() == Some(name),
                             On::Items(keys) => {
                                 !c.index
                                     && c.key

@@ -113,10 +113,11 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
             )
         })
         .collect();
-    let expected: BTreeSet<(String, String)> = [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK]
-        .iter()
-        .map(|a| (a.to_string(), "S".to_string()))
-        .collect();
+    let expected: BTreeSet<(String, String)> =
+        [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK]
+            .iter()
+            .map(|a| (a.to_string(), "S".to_string()))
+            .collect();
     assert_eq!(defined, expected);
     assert_eq!(
         p["GlobalSecondaryIndexes"],
@@ -128,6 +129,10 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
             {"IndexName": GSI2, "KeySchema": [
                 {"AttributeName": GSI2PK, "KeyType": "HASH"},
                 {"AttributeName": GSI2SK, "KeyType": "RANGE"}],
+             "Projection": {"ProjectionType": "ALL"}},
+            {"IndexName": GSI3, "KeySchema": [
+                {"AttributeName": GSI3PK, "KeyType": "HASH"},
+                {"AttributeName": GSI3SK, "KeyType": "RANGE"}],
              "Projection": {"ProjectionType": "ALL"}},
         ])
     );
@@ -406,7 +411,7 @@ fn api_routes_go_to_the_function_that_owns_their_path() {
     let owner = |path: &str| -> &str {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         match first {
-            "" | "report" | "thanks" | "s" | "v" | "files" | "photos" | "uploads" => {
+            "" | "report" | "thanks" | "n" | "s" | "v" | "files" | "photos" | "uploads" => {
                 "IntakeIntegration"
             }
             "approve" => "ApprovalIntegration",
@@ -550,6 +555,10 @@ fn every_function_is_granted_exactly_what_its_adapter_calls_need_and_nothing_mor
                 On::Indexes => {
                     want.indexes.insert(n.action.to_string());
                 }
+                On::Index(name) => {
+                    want.one_index
+                        .insert((n.action.to_string(), name.to_string()));
+                }
                 _ => {
                     want.other.insert(n.action.to_string());
                 }
@@ -559,6 +568,7 @@ fn every_function_is_granted_exactly_what_its_adapter_calls_need_and_nothing_mor
         other.retain(|a| !PLATFORM.contains(&a.as_str()));
         assert_eq!(got.items, want.items, "{name}: the table's items");
         assert_eq!(got.indexes, want.indexes, "{name}: the indexes");
+        assert_eq!(got.one_index, want.one_index, "{name}: single indexes");
         assert_eq!(other, want.other, "{name}: other services");
         // No managed policy of SAM's: they grant the whole table.
         let policies = f["Properties"]["Policies"].as_array().unwrap();

@@ -1,14 +1,18 @@
 //! Inbound SMS (AWS End User Messaging two-way SMS JSON): gathers who sent it and what they
 //! have open, lets the domain's [`route`] decide where it goes, and carries that out — the
 //! command runs, or a short answer goes back, or nothing. Idempotent by `inboundMessageId`.
+//! A known tenant's new problem gets the pre-filled form's link (the pre-fill stored under
+//! [`draft_key`]) or, for an emergency, its work order at once.
 
+use crate::links::{draft_id, draft_key};
 use crate::ports::{CommitError, OutboxRecord};
 use crate::steps::{App, AppError, Exec};
 use mendwork_domain::replies::Sender;
 use mendwork_domain::routing::{
     AnswerReason, Inbound, OPT_OUT_CONFIRMATION, Route, SilenceReason, answer_allowed,
-    answer_budget_key, rejected_answer_in, route,
+    answer_budget_key, rejected_answer_in, route_known,
 };
+use mendwork_domain::texting::{HISTORY, NewProblem, link_text};
 use mendwork_domain::{
     Channel, Effect, Event, Phone, Recipient, SmsMessage, WorkOrder, WorkOrderId,
 };
@@ -70,6 +74,12 @@ impl App {
         for wo in self.store.open_for_tenant_phone(&phone).await? {
             open.push((wo, Sender::Tenant));
         }
+        // The phone's latest work orders as tenant, open or closed: whether it is a known
+        // tenant (a vendor's texts are about jobs, so a vendor's are not read).
+        let history = match portfolio.vendor_by_phone(&phone) {
+            Some(_) => vec![],
+            None => self.store.latest_for_tenant_phone(&phone, HISTORY).await?,
+        };
         let opted_out = self.store.is_opted_out(&phone).await?;
         let inbound = Inbound {
             body: &sms.message_body,
@@ -79,7 +89,8 @@ impl App {
             replying_to: sms.previous_published_message_id.as_deref(),
             now: self.now(),
         };
-        match route(&portfolio, &inbound) {
+        match route_known(&portfolio, &inbound, &history) {
+            Route::NewProblem(problem) => self.new_problem(&key, &phone, *problem).await,
             Route::OptOut { confirmation } => {
                 self.store.set_opted_out(&phone, true).await?;
                 let text = (OPT_OUT_CONFIRMATION, confirmation);
@@ -133,6 +144,55 @@ impl App {
                         }
                     }
                     Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// A known tenant's new problem, as the domain decided it.
+    async fn new_problem(
+        &self,
+        key: &str,
+        phone: &Phone,
+        problem: NewProblem,
+    ) -> Result<SmsOutcome, AppError> {
+        match problem {
+            NewProblem::Link(request) => {
+                // The pre-fill is stored first; the link names it. A redelivered text makes
+                // the same draft, and a draft whose answer the budget holds back is harmless.
+                let draft = draft_id(key);
+                let json = serde_json::to_string(&request)
+                    .map_err(|e| AppError::Invalid(format!("encoding a pre-fill: {e}")))?;
+                match self
+                    .store
+                    .commit_outbox(&draft_key(&draft), &json, vec![])
+                    .await
+                {
+                    Ok(()) | Err(CommitError::Duplicate(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                let link = self.links.texted_form(&draft, request.language);
+                let body = link_text(&self.portfolio(), request.language, &link);
+                self.answer(key, phone, None, AnswerReason::NewProblemLink, body)
+                    .await
+            }
+            NewProblem::Emergency {
+                request,
+                submission,
+            } => {
+                // The work order's own effects carry the emergency: the safety instructions
+                // to the tenant and the team's alert (`effects::emergency_messages`).
+                let created = self.submit(*request, Some(&submission)).await?;
+                if created.duplicate {
+                    let reason = "new problem: emergency already reported this hour";
+                    return self.reply(key, None, None, reason, vec![]).await;
+                }
+                let reason = "new problem: emergency work order";
+                match self.reply(key, None, None, reason, vec![]).await? {
+                    SmsOutcome::Duplicate => Ok(SmsOutcome::Duplicate),
+                    _ => Ok(SmsOutcome::Executed {
+                        work_order: created.wo.id,
+                    }),
                 }
             }
         }

@@ -31,6 +31,9 @@ pub enum Claim {
     Login { email: Email, nonce: String },
     /// Read a stored file (a photo, an invoice).
     File { name: FileName },
+    /// Open the tenant form pre-filled from a text (`mendwork_domain::texting`): `draft` names
+    /// the stored pre-fill (lowercase hex, see [`draft_id`]), so the link carries no words.
+    Texted { draft: String },
 }
 
 /// Why a token was refused.
@@ -62,6 +65,27 @@ const VENDOR_DAYS: i64 = 90;
 /// Pages sign file links afresh each time they are shown; this is how long the ones in
 /// messages work.
 const FILE_DAYS: i64 = 90;
+
+/// The id of the pre-fill a text made: a digest of its idempotency key, so a redelivered text
+/// names the same draft, and short enough for an SMS link.
+pub fn draft_id(inbound_key: &str) -> String {
+    use sha2::Digest as _;
+    Sha256::digest(inbound_key.as_bytes())
+        .iter()
+        .take(10)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a draft's pre-fill is stored (an idempotency record, kept 30 days; the link that
+/// names it works [`mendwork_domain::texting::LINK_DAYS`]).
+pub fn draft_key(draft: &str) -> String {
+    format!("texted:{draft}")
+}
+
+fn is_draft_id(s: &str) -> bool {
+    s.len() == 20 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
 
 impl LinkSigner {
     /// `base_url` without a trailing slash, e.g. `http://127.0.0.1:8080`. The secret must be
@@ -116,6 +140,7 @@ impl LinkSigner {
                 expires.timestamp()
             ),
             Claim::File { name } => format!("f|{name}|{}", expires.timestamp()),
+            Claim::Texted { draft } => format!("n|{draft}|{}", expires.timestamp()),
         };
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
@@ -171,6 +196,9 @@ impl LinkSigner {
             ["f", name, _] => Ok(Claim::File {
                 name: FileName::parse(name).ok_or(LinkError::Forged)?,
             }),
+            ["n", draft, _] if is_draft_id(draft) => Ok(Claim::Texted {
+                draft: draft.to_string(),
+            }),
             _ => Err(LinkError::Forged),
         }
     }
@@ -183,6 +211,21 @@ impl LinkSigner {
         mac.update(b"subkey|");
         mac.update(purpose.as_bytes());
         mac.finalize().into_bytes().to_vec()
+    }
+
+    /// The link to the tenant form pre-filled from draft `draft`, in the tenant's language.
+    pub fn texted_form(&self, draft: &str, lang: Language) -> String {
+        let url = self.url(
+            "n",
+            Claim::Texted {
+                draft: draft.to_string(),
+            },
+            mendwork_domain::texting::LINK_DAYS,
+        );
+        match lang {
+            Language::En => url,
+            Language::Es => format!("{url}?lang=es"),
+        }
     }
 
     fn url(&self, path: &str, claim: Claim, days: i64) -> String {
@@ -288,6 +331,38 @@ mod tests {
             Fixed.now() + Duration::days(1),
         );
         assert!(!matches!(s.verify(&forged), Ok(Claim::File { .. })));
+    }
+
+    #[test]
+    fn a_texted_form_link_works_a_week_and_refuses_a_tampered_draft() {
+        let s = signer();
+        let draft = draft_id("sms:abc");
+        let link = s.texted_form(&draft, Language::Es);
+        let token = link
+            .strip_prefix("http://x/n/")
+            .and_then(|t| t.strip_suffix("?lang=es"))
+            .unwrap();
+        assert_eq!(
+            s.verify(token),
+            Ok(Claim::Texted {
+                draft: draft.clone()
+            })
+        );
+        // A week and a day later it has expired.
+        let later = s.with_clock(Arc::new(Later));
+        assert_eq!(later.verify(token), Err(LinkError::Expired));
+        // Another draft id in the same token breaks the signature.
+        let (p, sig) = token.split_once('.').unwrap();
+        let payload = String::from_utf8(B64.decode(p).unwrap()).unwrap();
+        let forged = B64.encode(payload.replace(&draft, &draft_id("sms:other")));
+        assert_eq!(s.verify(&format!("{forged}.{sig}")), Err(LinkError::Forged));
+    }
+
+    struct Later;
+    impl Clock for Later {
+        fn now(&self) -> DateTime<Utc> {
+            Fixed.now() + Duration::days(8)
+        }
     }
 
     #[test]

@@ -132,9 +132,22 @@ pub struct ListFilter {
     pub limit: Option<usize>,
 }
 
+/// A tenant's past work orders, found by phone: how a text from a known tenant is recognised.
+/// Narrow on purpose: the SMS step needs nothing else of a tenant's history.
+#[async_trait]
+pub trait TenantHistory: Send + Sync {
+    /// The `limit` newest work orders, open or closed, whose tenant phone is `phone` (E.164, as
+    /// [`Phone::parse`] normalises it), newest first (`created_at` descending, then id).
+    async fn latest_for_tenant_phone(
+        &self,
+        phone: &Phone,
+        limit: usize,
+    ) -> Result<Vec<WorkOrder>, StoreError>;
+}
+
 /// The work-order store: work orders, timelines, outbox, visits, idempotency, opt-outs.
 #[async_trait]
-pub trait WorkOrders: Send + Sync {
+pub trait WorkOrders: TenantHistory + Send + Sync {
     async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError>;
     async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError>;
     async fn commit(&self, commit: Commit) -> Result<(), CommitError>;

@@ -16,6 +16,8 @@ pub enum On {
     Items(&'static [&'static str]),
     /// The table's global secondary indexes (queries).
     Indexes,
+    /// One global secondary index of the table, by name (queries).
+    Index(&'static str),
     /// The link-signing secret.
     LinkSecret,
     /// The SES identity of the sender (`ses:FromAddress` condition).
@@ -99,6 +101,13 @@ pub const LIST: Operation = Operation {
     name: "list",
     methods: "DynamoStore::list, visits_between, pending_outbox",
     needs: &[need("dynamodb:Query", On::Indexes)],
+};
+
+/// A texting tenant's earlier work orders, open or closed: one index, nothing else.
+pub const TENANT_HISTORY: Operation = Operation {
+    name: "tenant history",
+    methods: "DynamoStore::latest_for_tenant_phone",
+    needs: &[need("dynamodb:Query", On::Index(crate::schema::GSI3))],
 };
 
 /// One transition's transaction (`TransactWriteItems` is authorized item by item).
@@ -249,7 +258,15 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ),
     (
         "SmsInboundFunction",
-        &[START, READ, COMMIT, BOOK, COMMIT_OUTBOX, OPT_OUT],
+        &[
+            START,
+            READ,
+            TENANT_HISTORY,
+            COMMIT,
+            BOOK,
+            COMMIT_OUTBOX,
+            OPT_OUT,
+        ],
     ),
     ("AcceptTimeoutFunction", &[START, READ, COMMIT]),
     ("FollowupsFunction", &[START, READ, COMMIT, BOOK]),

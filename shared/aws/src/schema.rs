@@ -8,11 +8,12 @@
 //! | key | `pk` (S, hash), `sk` (S, range) |
 //! | `gsi1` | `gsi1pk` (S, hash), `gsi1sk` (S, range), projection ALL |
 //! | `gsi2` | `gsi2pk` (S, hash), `gsi2sk` (S, range), projection ALL |
+//! | `gsi3` | `gsi3pk` (S, hash), `gsi3sk` (S, range), projection ALL |
 //! | stream | `NEW_IMAGE` |
 //! | TTL | `expires_at` (number, epoch seconds) |
 //! | billing | on demand |
 //!
-//! The adapters read whole items from the indexes, so both GSIs must project ALL.
+//! The adapters read whole items from the indexes, so every GSI must project ALL.
 //!
 //! # Items
 //!
@@ -21,6 +22,11 @@
 //! | item | `pk` | `sk` | other attributes | `gsi1` | `gsi2` |
 //! |---|---|---|---|---|---|
 //! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at` | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
+//!
+//! A work order with a tenant phone is also in `gsi3`: `TENANT#<hex SHA-256 of the E.164
+//! phone>` / `<created_at>#<id>`, open or closed, so a text from a tenant of an earlier work
+//! order finds it with one query (the phone itself is not an index key). Work orders last
+//! written before this index existed are in it from their next commit.
 //! | timeline event | `WO#<id>` | `EV#<version:010>#<index:04>` | `at`, `event` (JSON), `version` | | |
 //! | open-WO lookup | `BYVENDOR#<vendor>`, `BYPHONE#<phone>`, `BYCODE#<code>` | `WO#<id>` | `wo` | | |
 //! | outbox record | `OUTBOX#<record id>` | `OUTBOX` | `kind` (the effect tag: `email`, `sms`, `set_timer`, `cancel_timer`, `run`), `record` (JSON), `wo`, `created_at` | `OUTBOX` / `<commit time>#<index:04>` | |
@@ -70,6 +76,9 @@ pub const GSI1SK: &str = "gsi1sk";
 pub const GSI2: &str = "gsi2";
 pub const GSI2PK: &str = "gsi2pk";
 pub const GSI2SK: &str = "gsi2sk";
+pub const GSI3: &str = "gsi3";
+pub const GSI3PK: &str = "gsi3pk";
+pub const GSI3SK: &str = "gsi3sk";
 /// The TTL attribute (epoch seconds).
 pub const TTL: &str = "expires_at";
 /// The attribute the Streams consumers filter on; only outbox items have it.
@@ -114,6 +123,16 @@ pub fn status_index(status: &str) -> String {
 }
 pub fn property_index(property: &str) -> String {
     format!("PROPERTY#{property}")
+}
+/// The `gsi3` partition of a tenant phone's work orders: a hash, so the index keys hold no
+/// phone number.
+pub fn tenant_index(phone: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hex: String = Sha256::digest(phone.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("TENANT#{hex}")
 }
 pub fn newest_sk(created_at: DateTime<Utc>, id: &str) -> String {
     format!("{}#{id}", ts(created_at))
@@ -216,6 +235,7 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
         .key_schema(key(SK, KeyType::Range)?)
         .global_secondary_indexes(gsi(GSI1, GSI1PK, GSI1SK)?)
         .global_secondary_indexes(gsi(GSI2, GSI2PK, GSI2SK)?)
+        .global_secondary_indexes(gsi(GSI3, GSI3PK, GSI3SK)?)
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -223,7 +243,7 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
                 .build()
                 .map_err(|e| build("building the stream specification", e))?,
         );
-    for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
+    for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK] {
         create = create.attribute_definitions(string_attribute(name)?);
     }
     match create.send().await {
@@ -266,4 +286,18 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
         .await
         .map_err(|e| sdk(format!("turning on TTL for table {table}"), e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenant_index_key_is_one_per_phone_and_does_not_show_it() {
+        let a = tenant_index("+13475550188");
+        assert_eq!(a, tenant_index("+13475550188"));
+        assert_ne!(a, tenant_index("+13475550189"));
+        assert!(!a.contains("3475550188"), "{a}");
+        assert_eq!(a.len(), "TENANT#".len() + 64);
+    }
 }

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::{
 use chrono::{DateTime, Utc};
 use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
+    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
 };
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
@@ -128,7 +128,7 @@ impl DynamoStore {
         for it in items {
             let size = item_size(it);
             let units = size.div_ceil(1024).max(1) as f64;
-            let indexes = [GSI1PK, GSI2PK]
+            let indexes = [GSI1PK, GSI2PK, GSI3PK]
                 .iter()
                 .filter(|a| it.contains_key(**a))
                 .count() as f64;
@@ -240,6 +240,7 @@ impl DynamoStore {
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let (hash, range) = match index {
             Some(GSI1) => (GSI1PK, GSI1SK),
+            Some(GSI3) => (GSI3PK, GSI3SK),
             Some(_) => (GSI2PK, GSI2SK),
             None => (PK, SK),
         };
@@ -673,6 +674,8 @@ fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     }
     if let Some(p) = &wo.request.tenant.phone {
         it.insert("tenant_phone".into(), s(p.as_str()));
+        it.insert(GSI3PK.into(), s(tenant_index(p.as_str())));
+        it.insert(GSI3SK.into(), s(newest_sk(wo.created_at, wo.id.as_str())));
     }
     Ok(it)
 }
@@ -765,6 +768,23 @@ fn visit_item(v: &Visit) -> Result<Item, AwsError> {
 
 fn store_err(e: AwsError) -> StoreError {
     e.into()
+}
+
+#[async_trait]
+impl TenantHistory for DynamoStore {
+    async fn latest_for_tenant_phone(
+        &self,
+        phone: &Phone,
+        limit: usize,
+    ) -> Result<Vec<WorkOrder>, StoreError> {
+        // Hash collisions and stale index entries are dropped by reading the phone back.
+        let keep = |wo: &WorkOrder| wo.request.tenant.phone.as_ref() == Some(phone);
+        let mut wos = self
+            .newest(GSI3, tenant_index(phone.as_str()), &keep, Some(limit))
+            .await?;
+        wos.truncate(limit);
+        Ok(wos)
+    }
 }
 
 #[async_trait]

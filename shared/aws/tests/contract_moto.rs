@@ -66,6 +66,7 @@ store_contract!(
     open_queries_find_work_orders_by_vendor_code_phone_and_status,
     visits_between_finds_overlapping_and_checked_in_visits_of_the_property,
     opt_outs_are_recorded_and_withdrawn,
+    latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first,
     a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released,
 );
 

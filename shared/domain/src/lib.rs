@@ -21,6 +21,7 @@ pub mod safety;
 pub mod segments;
 pub mod sms;
 pub mod text;
+pub mod texting;
 pub mod triage;
 pub mod types;
 pub mod visits;

@@ -1,12 +1,14 @@
 //! Where an inbound SMS goes: opt-out, opt-in, a command on one work order, an answer that
 //! changes nothing, or silence. Pure: the SMS step gathers the facts (who the phone is, its open
 //! work orders, whether it opted out) and carries the route out, so every path a text can take
-//! is decided here once — opt-out and the answer budget included.
+//! is decided here once — opt-out and the answer budget included. A known tenant's text about
+//! a new problem is read by [`crate::texting`].
 
 use crate::messages::{for_sms, render, render_in};
 use crate::portfolio::{Phone, Portfolio};
 use crate::replies::{Sender, command_for, expected_replies_in};
 use crate::sms::{Intent, parse_reply};
+use crate::texting::{NewProblem, new_problem};
 use crate::types::{JobCode, Language};
 use crate::workorder::{Command, Recipient, Rejection, WorkOrder, WorkOrderId};
 use chrono::{DateTime, Utc};
@@ -35,6 +37,8 @@ pub enum AnswerReason {
     NotUnderstood,
     WhichJob,
     Rejected,
+    /// A known tenant's new problem: the link to the pre-filled form.
+    NewProblemLink,
 }
 
 impl AnswerReason {
@@ -47,6 +51,7 @@ impl AnswerReason {
             AnswerReason::NotUnderstood => "not understood",
             AnswerReason::WhichJob => "which job",
             AnswerReason::Rejected => "rejected",
+            AnswerReason::NewProblemLink => "new problem: form link",
         }
     }
 }
@@ -99,6 +104,11 @@ pub enum Route {
     },
     /// Say nothing, change nothing.
     Silent { reason: SilenceReason },
+    /// A known tenant described a new problem (see [`crate::texting::new_problem`]). A link is
+    /// an answer, bound by the same budget and opt-out rule as every answer; an emergency
+    /// creates its work order (one per phone and hour) and is never silenced here: the team
+    /// must hear of it, and the opt-out gate of the sender still keeps texts from the number.
+    NewProblem(Box<NewProblem>),
 }
 
 /// The key of the text that confirms an opt-out: the one text a number gets after STOP.
@@ -130,6 +140,15 @@ pub fn answer_budget_key(phone: &Phone, now: DateTime<Utc>) -> String {
 /// its work orders; anything else is read against each open work order of the phone, and acts
 /// only when exactly one work order takes it.
 pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
+    route_known(portfolio, inbound, &[])
+}
+
+/// [`route`], knowing the phone's latest work orders as tenant, open or closed, newest first
+/// (at most [`crate::texting::HISTORY`]). A text that no open work order takes as a reply, from
+/// a phone that is no vendor and was the tenant of one of them, and that reads as a new problem,
+/// becomes [`Route::NewProblem`]; anything else is routed as by [`route`], so an unknown number
+/// gets the same answer as ever and learns nothing.
+pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrder]) -> Route {
     let today = inbound.now.date_naive();
     let parsed = parse_reply(inbound.body, today);
     let team = portfolio.team.name.clone();
@@ -173,7 +192,29 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
             other => other,
         }
     };
+    let new = || {
+        if is_vendor {
+            return None;
+        }
+        let problem = new_problem(
+            portfolio,
+            inbound.phone,
+            inbound.body,
+            inbound.open,
+            history,
+            inbound.now,
+        )?;
+        Some(match problem {
+            NewProblem::Link(_) if inbound.opted_out => Route::Silent {
+                reason: SilenceReason::OptedOut,
+            },
+            p => Route::NewProblem(Box::new(p)),
+        })
+    };
     if !is_vendor && inbound.open.is_empty() {
+        if let Some(r) = new() {
+            return r;
+        }
         return quiet(Route::Answer {
             work_order: None,
             reason: AnswerReason::UnknownNumber,
@@ -258,6 +299,13 @@ pub fn route(portfolio: &Portfolio, inbound: &Inbound) -> Route {
     let candidates = safety_first(candidates);
     match candidates.as_slice() {
         [] => {
+            // No open work order takes it as a reply: it may be a new problem (a text naming a
+            // job code is about that job).
+            if parsed.job_code.is_none()
+                && let Some(r) = new()
+            {
+                return r;
+            }
             let expected = match mine.as_slice() {
                 [(wo, s)] => expected_replies_in(wo, s, lang).to_string(),
                 _ => String::new(),

@@ -6,7 +6,7 @@ use crate::timers::SqliteTimers;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, WorkOrders,
+    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
 };
 use mendwork_domain::booking::{Booking, booking, clash};
 use mendwork_domain::decide::Recorded;
@@ -339,6 +339,21 @@ fn query_visits<P: Params>(conn: &Connection, sql: &str, p: P) -> Result<Vec<Vis
         out.push(from_json(&json.ctx("reading a visit")?, "a visit")?);
     }
     Ok(out)
+}
+
+#[async_trait]
+impl TenantHistory for SqliteStore {
+    async fn latest_for_tenant_phone(
+        &self,
+        phone: &Phone,
+        limit: usize,
+    ) -> Result<Vec<WorkOrder>, StoreError> {
+        self.work_orders(
+            "SELECT json FROM work_orders WHERE tenant_phone = ?1 \
+             ORDER BY created_at DESC, id LIMIT ?2",
+            params![phone.as_str(), i64::try_from(limit).unwrap_or(i64::MAX)],
+        )
+    }
 }
 
 #[async_trait]

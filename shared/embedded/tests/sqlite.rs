@@ -46,6 +46,12 @@ async fn a_stale_expected_version_is_a_conflict_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first() {
+    contract::latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first(&memory())
+        .await;
+}
+
+#[tokio::test]
 async fn creating_a_work_order_that_exists_is_a_conflict() {
     contract::creating_a_work_order_that_exists_is_a_conflict(&memory()).await;
 }

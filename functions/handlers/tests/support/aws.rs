@@ -354,6 +354,11 @@ impl World {
                 let grants = self.template.grants(self.template.resource(&r));
                 let allowed = if call.index {
                     grants.indexes.contains(&call.action)
+                        || call.key.as_ref().is_some_and(|name| {
+                            grants
+                                .one_index
+                                .contains(&(call.action.clone(), name.clone()))
+                        })
                 } else if call.action.starts_with("dynamodb:") {
                     let key = call.key.as_deref().unwrap_or("");
                     grants.items.iter().any(|(a, pattern)| {

@@ -17,7 +17,7 @@ pub struct Call {
     pub function: String,
     /// The IAM action, e.g. `dynamodb:PutItem`.
     pub action: String,
-    /// The table item's partition key, for item actions.
+    /// The table item's partition key, for item actions; the index's name, for index queries.
     pub key: Option<String>,
     /// A query of one of the table's indexes.
     pub index: bool,
@@ -276,11 +276,12 @@ fn classify(
                 "GetItem" | "DeleteItem" | "UpdateItem" => one(&op, pk_of(&json["Key"]), false),
                 "PutItem" => one(&op, pk_of(&json["Item"]), false),
                 "Query" => {
-                    let index = json.get("IndexName").is_some();
+                    let index = json["IndexName"].as_str().map(str::to_string);
                     let key = json["ExpressionAttributeValues"][":h"]["S"]
                         .as_str()
                         .map(str::to_string);
-                    one("Query", if index { None } else { key }, index)
+                    let on_index = index.is_some();
+                    one("Query", if on_index { index } else { key }, on_index)
                 }
                 "BatchGetItem" => json["RequestItems"]
                     .as_object()

@@ -57,6 +57,8 @@ pub struct Template(pub Value);
 pub struct Grants {
     pub items: BTreeSet<(String, String)>,
     pub indexes: BTreeSet<String>,
+    /// (action, index name) granted on one index only (`${Table.Arn}/index/<name>`).
+    pub one_index: BTreeSet<(String, String)>,
     pub other: BTreeSet<String>,
 }
 
@@ -201,7 +203,15 @@ impl Template {
             };
             let table = st["Resource"] == json!({"Fn::GetAtt": "Table.Arn"});
             let index = st["Resource"] == json!({"Fn::Sub": "${Table.Arn}/index/*"});
-            if table {
+            let one_index = st["Resource"]["Fn::Sub"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("${Table.Arn}/index/"))
+                .filter(|name| *name != "*");
+            if let Some(name) = one_index {
+                for a in &actions {
+                    g.one_index.insert((a.clone(), name.to_string()));
+                }
+            } else if table {
                 let keys = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
                     .as_array()
                     .unwrap_or_else(|| panic!("a table statement without LeadingKeys: {st}"));

@@ -22,6 +22,8 @@ use std::collections::BTreeSet;
 
 pub mod booking;
 pub use booking::*;
+pub mod texting;
+pub use texting::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

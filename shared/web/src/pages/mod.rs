@@ -10,6 +10,7 @@ pub mod pm;
 pub mod portfolio;
 pub mod safety_question;
 pub mod tenant;
+pub mod texted;
 pub mod timeline;
 pub mod vendor;
 
@@ -46,6 +47,7 @@ pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
     Router::new()
         .route("/", get(home))
         .merge(tenant::routes())
+        .merge(texted::routes())
         .merge(safety_question::routes())
         .merge(approval::routes())
         .merge(vendor::routes())

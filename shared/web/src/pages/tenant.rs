@@ -247,7 +247,7 @@ fn trade_label(lang: Lang, t: Trade) -> String {
 
 /// The form, filled with `values`, each error beside its field; with a file field when
 /// attachments are on (`mode`).
-fn report_page(
+pub(crate) fn report_page(
     app: &App,
     p: &Property,
     values: &ReportForm,
@@ -404,7 +404,7 @@ fn report_page(
 }
 
 /// The property a tenant URL names, or the page saying there is none.
-fn known_property<'p>(
+pub(crate) fn known_property<'p>(
     portfolio: &'p Portfolio,
     property: &str,
     lang: Lang,
