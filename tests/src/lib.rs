@@ -14,6 +14,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod driver;
+mod local;
+pub mod scenarios;
+
+pub use driver::{Driver, Fired, PendingTimer};
+pub use local::Local;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
