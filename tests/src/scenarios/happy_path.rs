@@ -1,4 +1,5 @@
-//! The happy path, from the tenant form to the closed invoice, and what its texts cost.
+//! The happy path, from the tenant form to the closed invoice, and what its texts cost (one
+//! scenario: the texts are checked on the work order the happy path closed).
 
 use super::*;
 use crate::{clock_start, in_order, is_gsm7, sms_segments};
@@ -241,13 +242,14 @@ async fn happy_path<D: Driver>(d: &D) -> String {
 
 pub async fn a_tenant_request_goes_from_the_form_to_closed_with_every_message_on_time<D: Driver>() {
     let Some(d) = start::<D>().await else { return };
-    happy_path(&d).await;
+    let id = happy_path(&d).await;
+    every_sms_fits_one_segment_where_it_can(&d, &id).await;
 }
 
-pub async fn every_sms_of_the_happy_path_fits_one_segment_where_it_can<D: Driver>() {
-    let Some(d) = start::<D>().await else { return };
-    let id = happy_path(&d).await;
-    let all = d.messages_for(&id).await;
+/// Every SMS of the happy path is in the GSM-7 alphabet, and every one without a link fits
+/// one segment.
+async fn every_sms_fits_one_segment_where_it_can<D: Driver>(d: &D, id: &str) {
+    let all = d.messages_for(id).await;
     let sms: Vec<Message> = all.into_iter().filter(Message::is_sms).collect();
     assert!(sms.len() >= 10, "{:?}", keys(&sms));
     for m in &sms {

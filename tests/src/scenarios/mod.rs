@@ -125,7 +125,6 @@ macro_rules! shared_scenarios {
     ($driver:ty) => {
         $crate::shared_scenarios!(@each $driver;
             happy_path::a_tenant_request_goes_from_the_form_to_closed_with_every_message_on_time,
-            happy_path::every_sms_of_the_happy_path_fits_one_segment_where_it_can,
             offers::a_declined_offer_goes_to_the_next_vendor_at_once,
             offers::unanswered_offers_lapse_vendor_after_vendor_until_the_pm_is_asked,
             offers::when_nobody_accepts_the_work_order_needs_attention_and_the_pm_is_emailed,
