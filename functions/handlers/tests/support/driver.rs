@@ -196,6 +196,9 @@ impl Driver for Aws {
     }
 
     async fn clock_to(&self, to: DateTime<Utc>) -> Vec<Fired> {
+        // Each schedule is checked to target the function of its timer's kind (the world then
+        // fires it into the function its target names).
+        self.pending_timers().await;
         let fired = self.world.clock_to(to).await;
         fired
             .into_iter()
