@@ -1,5 +1,8 @@
 //! End-to-end test harness: [`TestApp`] starts the real local runner in-process and speaks to it
 //! only over HTTP, as an outside client (a tenant's browser, a carrier, a PM script) would.
+//! The shared scenarios ([`scenarios`]) are written once against the [`Driver`] port and run
+//! by the local runner ([`Local`], over a [`TestApp`]) and by the Lambda handlers on moto (the
+//! handlers' tests implement the port there).
 //!
 //! Every [`TestApp`] has its own temporary store, the sample portfolio
 //! (`infra/sample-portfolio.yaml`) and a frozen virtual clock starting at [`CLOCK_START`]:
@@ -13,6 +16,13 @@
 //! (a 500, a body that is not JSON); the status codes scenarios assert on are returned instead.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod driver;
+mod local;
+pub mod scenarios;
+
+pub use driver::{Driver, Fired, PendingTimer};
+pub use local::Local;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -588,29 +598,6 @@ impl TestApp {
         self.work_order(&hits[0].id()).await
     }
 
-    /// `POST /api/work-orders/{id}/{action}` as the PM.
-    pub async fn pm_action(&self, id: &str, action: &str, body: Value) -> ApiReply {
-        self.post_json(&format!("/api/work-orders/{id}/{action}"), &body)
-            .await
-    }
-
-    /// The PM assigns `vendor` by hand.
-    pub async fn pm_assign(&self, id: &str, vendor: &str) -> ApiReply {
-        self.pm_action(id, "assign", json!({ "vendor": vendor }))
-            .await
-    }
-
-    /// The PM cancels, with a reason.
-    pub async fn pm_cancel(&self, id: &str, reason: &str) -> ApiReply {
-        self.pm_action(id, "cancel", json!({ "reason": reason }))
-            .await
-    }
-
-    /// The PM asks for a new appointment time.
-    pub async fn pm_reschedule(&self, id: &str) -> ApiReply {
-        self.pm_action(id, "reschedule", json!({})).await
-    }
-
     // ---- directory ---------------------------------------------------------------------
 
     /// `GET /api/vendors`.
@@ -625,11 +612,6 @@ impl TestApp {
         self.vendor_field(vendor, "phone").await
     }
 
-    /// A vendor's email, from `GET /api/vendors`.
-    pub async fn vendor_email(&self, vendor: &str) -> String {
-        self.vendor_field(vendor, "email").await
-    }
-
     async fn vendor_field(&self, vendor: &str, field: &str) -> String {
         let all = self.vendors().await;
         let v = all.iter().find(|v| v["id"].as_str() == Some(vendor));
@@ -637,21 +619,6 @@ impl TestApp {
             Some(x) => x.to_string(),
             None => panic!("vendor {vendor} has no {field} in GET /api/vendors"),
         }
-    }
-
-    /// The vendor the work order's open offer went to, and their phone.
-    pub async fn offered_vendor(&self, id: &str) -> Option<(String, String)> {
-        let wo = self.work_order(id).await;
-        let vendor = wo.offer_vendor()?;
-        let phone = self.vendor_phone(&vendor).await;
-        Some((vendor, phone))
-    }
-
-    /// `GET /api/properties`.
-    pub async fn properties(&self) -> Vec<Value> {
-        let r = self.get_json("/api/properties").await;
-        assert_eq!(r.status, 200, "GET /api/properties: {:?}", r.body);
-        r.body["properties"].as_array().cloned().unwrap_or_default()
     }
 
     // ---- SMS ---------------------------------------------------------------------------
@@ -699,15 +666,6 @@ impl TestApp {
         }
     }
 
-    /// Virtual now (`GET /dev/clock`).
-    pub async fn now(&self) -> DateTime<Utc> {
-        let r = self.get_json("/dev/clock").await;
-        match r.body["now"].as_str() {
-            Some(t) => utc(t),
-            None => panic!("GET /dev/clock answered {:?}", r.body),
-        }
-    }
-
     /// Every pending timer (`GET /dev/timers`).
     pub async fn pending_timers(&self) -> Vec<Value> {
         let r = self.get_json("/dev/timers").await;
@@ -740,15 +698,6 @@ impl TestApp {
             .collect()
     }
 
-    /// Every message sent about one work order, oldest first.
-    pub async fn messages_for(&self, work_order: &str) -> Vec<Message> {
-        self.outbox()
-            .await
-            .into_iter()
-            .filter(|m| m.work_order.as_deref() == Some(work_order))
-            .collect()
-    }
-
     /// The SMS messages sent to `phone`, oldest first.
     pub async fn sms_to(&self, phone: &str) -> Vec<Message> {
         self.messages_to(phone)
@@ -758,64 +707,12 @@ impl TestApp {
             .collect()
     }
 
-    /// The newest SMS sent to `phone`.
-    pub async fn last_sms_to(&self, phone: &str) -> Option<Message> {
-        self.sms_to(phone).await.pop()
-    }
-
     /// The newest message to `address` with this key.
     pub async fn last_with_key(&self, address: &str, key: &str) -> Option<Message> {
         self.messages_to(address)
             .await
             .into_iter()
             .rfind(|m| m.key == key)
-    }
-
-    // ---- owner approval ----------------------------------------------------------------
-
-    /// The owner follows the link from their email: GET shows the page, then the form is
-    /// posted with `decision` (`approve` or `decline`). Returns (the page, the result).
-    pub async fn decide_via_link(&self, url: &str, decision: &str) -> (Page, Page) {
-        let page = self.get_page(url).await;
-        let result = self.post_form(url, &[("decision", decision)]).await;
-        (page, result)
-    }
-
-    /// [`TestApp::decide_via_link`] with `approve`.
-    pub async fn approve_via_link(&self, url: &str) -> (Page, Page) {
-        self.decide_via_link(url, "approve").await
-    }
-
-    // ---- visitor desk ------------------------------------------------------------------
-
-    /// `GET /api/visits?property=…&date=YYYY-MM-DD`.
-    pub async fn visits(&self, property: &str, date: &str) -> Vec<Value> {
-        let r = self
-            .get_json(&format!("/api/visits?property={property}&date={date}"))
-            .await;
-        assert_eq!(
-            r.status, 200,
-            "GET visits of {property} on {date}: {:?}",
-            r.body
-        );
-        r.body["visits"].as_array().cloned().unwrap_or_default()
-    }
-
-    /// `POST /api/visits` (a visit created by hand at the desk).
-    pub async fn create_visit(&self, body: Value) -> ApiReply {
-        self.post_json("/api/visits", &body).await
-    }
-
-    /// The desk checks the visitor in.
-    pub async fn desk_check_in(&self, visit: &str) -> ApiReply {
-        self.post_json(&format!("/api/visits/{visit}/check-in"), &json!({}))
-            .await
-    }
-
-    /// The desk checks the visitor out.
-    pub async fn desk_check_out(&self, visit: &str) -> ApiReply {
-        self.post_json(&format!("/api/visits/{visit}/check-out"), &json!({}))
-            .await
     }
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod aws;
+pub mod driver;
 pub mod local;
 pub mod moto;
 pub mod proxy;
