@@ -49,7 +49,12 @@ async fn known_tenant_in(app: &TestApp, lang: &str) -> WorkOrder {
     let wo = app
         .find_by_description("The closet door is off its hinges")
         .await;
-    let r = app.pm_cancel(&wo.id(), "tenant fixed it").await;
+    let r = app
+        .post_json(
+            &format!("/api/work-orders/{}/cancel", wo.id()),
+            &serde_json::json!({ "reason": "tenant fixed it" }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     app.work_order(&wo.id()).await
 }
