@@ -114,7 +114,7 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
         })
         .collect();
     let expected: BTreeSet<(String, String)> =
-        [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK]
+        [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI6PK, GSI6SK]
             .iter()
             .map(|a| (a.to_string(), "S".to_string()))
             .collect();
@@ -130,9 +130,9 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
                 {"AttributeName": GSI2PK, "KeyType": "HASH"},
                 {"AttributeName": GSI2SK, "KeyType": "RANGE"}],
              "Projection": {"ProjectionType": "ALL"}},
-            {"IndexName": GSI3, "KeySchema": [
-                {"AttributeName": GSI3PK, "KeyType": "HASH"},
-                {"AttributeName": GSI3SK, "KeyType": "RANGE"}],
+            {"IndexName": GSI6, "KeySchema": [
+                {"AttributeName": GSI6PK, "KeyType": "HASH"},
+                {"AttributeName": GSI6SK, "KeyType": "RANGE"}],
              "Projection": {"ProjectionType": "ALL"}},
         ])
     );

@@ -107,7 +107,7 @@ pub const LIST: Operation = Operation {
 pub const TENANT_HISTORY: Operation = Operation {
     name: "tenant history",
     methods: "DynamoStore::latest_for_tenant_phone",
-    needs: &[need("dynamodb:Query", On::Index(crate::schema::GSI3))],
+    needs: &[need("dynamodb:Query", On::Index(crate::schema::GSI6))],
 };
 
 /// One transition's transaction (`TransactWriteItems` is authorized item by item).

@@ -8,7 +8,7 @@
 //! | key | `pk` (S, hash), `sk` (S, range) |
 //! | `gsi1` | `gsi1pk` (S, hash), `gsi1sk` (S, range), projection ALL |
 //! | `gsi2` | `gsi2pk` (S, hash), `gsi2sk` (S, range), projection ALL |
-//! | `gsi3` | `gsi3pk` (S, hash), `gsi3sk` (S, range), projection ALL |
+//! | `gsi6` | `gsi6pk` (S, hash), `gsi6sk` (S, range), projection ALL |
 //! | stream | `NEW_IMAGE` |
 //! | TTL | `expires_at` (number, epoch seconds) |
 //! | billing | on demand |
@@ -23,7 +23,7 @@
 //! |---|---|---|---|---|---|
 //! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at` | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
 //!
-//! A work order with a tenant phone is also in `gsi3`: `TENANT#<hex SHA-256 of the E.164
+//! A work order with a tenant phone is also in `gsi6`: `TENANT#<hex SHA-256 of the E.164
 //! phone>` / `<created_at>#<id>`, open or closed, so a text from a tenant of an earlier work
 //! order finds it with one query (the phone itself is not an index key). Work orders last
 //! written before this index existed are in it from their next commit.
@@ -76,9 +76,9 @@ pub const GSI1SK: &str = "gsi1sk";
 pub const GSI2: &str = "gsi2";
 pub const GSI2PK: &str = "gsi2pk";
 pub const GSI2SK: &str = "gsi2sk";
-pub const GSI3: &str = "gsi3";
-pub const GSI3PK: &str = "gsi3pk";
-pub const GSI3SK: &str = "gsi3sk";
+pub const GSI6: &str = "gsi6";
+pub const GSI6PK: &str = "gsi6pk";
+pub const GSI6SK: &str = "gsi6sk";
 /// The TTL attribute (epoch seconds).
 pub const TTL: &str = "expires_at";
 /// The attribute the Streams consumers filter on; only outbox items have it.
@@ -124,7 +124,7 @@ pub fn status_index(status: &str) -> String {
 pub fn property_index(property: &str) -> String {
     format!("PROPERTY#{property}")
 }
-/// The `gsi3` partition of a tenant phone's work orders: a hash, so the index keys hold no
+/// The `gsi6` partition of a tenant phone's work orders: a hash, so the index keys hold no
 /// phone number.
 pub fn tenant_index(phone: &str) -> String {
     use sha2::{Digest, Sha256};
@@ -235,7 +235,7 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
         .key_schema(key(SK, KeyType::Range)?)
         .global_secondary_indexes(gsi(GSI1, GSI1PK, GSI1SK)?)
         .global_secondary_indexes(gsi(GSI2, GSI2PK, GSI2SK)?)
-        .global_secondary_indexes(gsi(GSI3, GSI3PK, GSI3SK)?)
+        .global_secondary_indexes(gsi(GSI6, GSI6PK, GSI6SK)?)
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -243,7 +243,7 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
                 .build()
                 .map_err(|e| build("building the stream specification", e))?,
         );
-    for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK] {
+    for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI6PK, GSI6SK] {
         create = create.attribute_definitions(string_attribute(name)?);
     }
     match create.send().await {

@@ -128,7 +128,7 @@ impl DynamoStore {
         for it in items {
             let size = item_size(it);
             let units = size.div_ceil(1024).max(1) as f64;
-            let indexes = [GSI1PK, GSI2PK, GSI3PK]
+            let indexes = [GSI1PK, GSI2PK, GSI6PK]
                 .iter()
                 .filter(|a| it.contains_key(**a))
                 .count() as f64;
@@ -240,7 +240,7 @@ impl DynamoStore {
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let (hash, range) = match index {
             Some(GSI1) => (GSI1PK, GSI1SK),
-            Some(GSI3) => (GSI3PK, GSI3SK),
+            Some(GSI6) => (GSI6PK, GSI6SK),
             Some(_) => (GSI2PK, GSI2SK),
             None => (PK, SK),
         };
@@ -674,8 +674,8 @@ fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     }
     if let Some(p) = &wo.request.tenant.phone {
         it.insert("tenant_phone".into(), s(p.as_str()));
-        it.insert(GSI3PK.into(), s(tenant_index(p.as_str())));
-        it.insert(GSI3SK.into(), s(newest_sk(wo.created_at, wo.id.as_str())));
+        it.insert(GSI6PK.into(), s(tenant_index(p.as_str())));
+        it.insert(GSI6SK.into(), s(newest_sk(wo.created_at, wo.id.as_str())));
     }
     Ok(it)
 }
@@ -780,7 +780,7 @@ impl TenantHistory for DynamoStore {
         // Hash collisions and stale index entries are dropped by reading the phone back.
         let keep = |wo: &WorkOrder| wo.request.tenant.phone.as_ref() == Some(phone);
         let mut wos = self
-            .newest(GSI3, tenant_index(phone.as_str()), &keep, Some(limit))
+            .newest(GSI6, tenant_index(phone.as_str()), &keep, Some(limit))
             .await?;
         wos.truncate(limit);
         Ok(wos)
