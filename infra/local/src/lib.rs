@@ -115,6 +115,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = App {
         store: store.clone(),
+        queries: store.clone(),
         timers: timers.clone(),
         mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),

@@ -22,6 +22,10 @@ use std::collections::BTreeSet;
 
 pub mod booking;
 pub use booking::*;
+pub mod pages;
+// Only the test binaries that run the pages contract use it.
+#[allow(unused_imports)]
+pub use pages::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
