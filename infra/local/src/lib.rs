@@ -4,6 +4,7 @@
 
 mod harness;
 pub mod hosts;
+pub mod seed;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};

@@ -12,6 +12,7 @@ pub mod directory;
 mod error;
 pub mod files;
 pub mod iam;
+mod import;
 mod item;
 pub mod limits;
 mod pages;

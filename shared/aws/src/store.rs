@@ -45,6 +45,8 @@ pub struct Usage {
     pub items_written: u64,
     pub write_units: f64,
     pub read_units: f64,
+    /// Read requests sent (each `GetItem`, `Query` page and `BatchGetItem` call).
+    pub read_requests: u64,
     pub bytes_written: u64,
     /// Per kind of item written (`WO/META`, `WO/EV`, `OUTBOX`, `IDEM`, `BYVENDOR`, …).
     pub by_kind: std::collections::BTreeMap<String, KindUsage>,
@@ -149,6 +151,7 @@ impl DynamoStore {
         let units = bytes.div_ceil(4096).max(1) as f64;
         let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
         u.read_units += if consistent { units } else { units / 2.0 };
+        u.read_requests += 1;
     }
 
     fn remember(&self, id: &WorkOrderId, version: u64, lookups: Lookups) {
@@ -648,7 +651,7 @@ fn lookups(wo: &WorkOrder) -> Lookups {
     out
 }
 
-fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
+pub(crate) fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     let newest = newest_sk(wo.created_at, wo.id.as_str());
     let mut it = item([
         (PK, s(wo_pk(wo.id.as_str()))),
@@ -689,7 +692,7 @@ fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     Ok(it)
 }
 
-fn event_item(
+pub(crate) fn event_item(
     id: &WorkOrderId,
     version: u64,
     index: usize,
