@@ -13,7 +13,7 @@
 //! | TTL | `expires_at` (number, epoch seconds) |
 //! | billing | on demand |
 //!
-//! The adapters read whole items from the indexes, so both GSIs must project ALL.
+//! The adapters read whole items from the indexes, so every GSI must project ALL.
 //!
 //! # Items
 //!
