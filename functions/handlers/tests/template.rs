@@ -113,27 +113,29 @@ fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
             )
         })
         .collect();
-    let expected: BTreeSet<(String, String)> =
-        [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI6PK, GSI6SK]
-            .iter()
-            .map(|a| (a.to_string(), "S".to_string()))
-            .collect();
+    let expected: BTreeSet<(String, String)> = [
+        PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK,
+        GSI6PK, GSI6SK,
+    ]
+    .iter()
+    .map(|a| (a.to_string(), "S".to_string()))
+    .collect();
     assert_eq!(defined, expected);
+    let index = |name: &str, hash: &str, range: &str| {
+        json!({"IndexName": name, "KeySchema": [
+            {"AttributeName": hash, "KeyType": "HASH"},
+            {"AttributeName": range, "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "ALL"}})
+    };
     assert_eq!(
         p["GlobalSecondaryIndexes"],
         json!([
-            {"IndexName": GSI1, "KeySchema": [
-                {"AttributeName": GSI1PK, "KeyType": "HASH"},
-                {"AttributeName": GSI1SK, "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "ALL"}},
-            {"IndexName": GSI2, "KeySchema": [
-                {"AttributeName": GSI2PK, "KeyType": "HASH"},
-                {"AttributeName": GSI2SK, "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "ALL"}},
-            {"IndexName": GSI6, "KeySchema": [
-                {"AttributeName": GSI6PK, "KeyType": "HASH"},
-                {"AttributeName": GSI6SK, "KeyType": "RANGE"}],
-             "Projection": {"ProjectionType": "ALL"}},
+            index(GSI1, GSI1PK, GSI1SK),
+            index(GSI2, GSI2PK, GSI2SK),
+            index(GSI3, GSI3PK, GSI3SK),
+            index(GSI4, GSI4PK, GSI4SK),
+            index(GSI5, GSI5PK, GSI5SK),
+            index(GSI6, GSI6PK, GSI6SK),
         ])
     );
     assert_eq!(p["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");

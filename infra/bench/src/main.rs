@@ -9,7 +9,10 @@
 //!   slot choice, against the 10 ms target;
 //! - cold start: the deployed `pm` function started as Lambda starts it, reading its secret
 //!   and portfolio from moto's server, against `bare-function` (the same runtime crate, no
-//!   work): time to the first answer, CPU time and peak memory.
+//!   work): time to the first answer, CPU time and peak memory;
+//! - pages: DynamoDB read requests and read units of a PM queue page and work-order list
+//!   pages on moto, with 1,000 work orders of a generated five-year history stored and then
+//!   with all of it (`--history`, 5,000 by default): equal within 10%.
 //!
 //! Run with `cargo run -p mendwork-bench` (debug, as CI does) or `--release` for the figures of
 //! the binaries Lambda runs; build the `pm` function in the same profile first
@@ -17,6 +20,7 @@
 
 mod cold;
 mod local;
+mod pages;
 mod runtime_api;
 
 use anyhow::{Context, bail};
@@ -41,6 +45,12 @@ struct Args {
     /// The baseline binary. Default: `bare-function` beside this program.
     #[arg(long)]
     bare: Option<PathBuf>,
+    /// Work orders of the whole history the page figures are measured at (against 1,000).
+    #[arg(long, default_value_t = 5_000)]
+    history: usize,
+    /// Measure only the page figures (no local requests, no cold starts).
+    #[arg(long)]
+    pages_only: bool,
     /// Also write the results here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -48,7 +58,7 @@ struct Args {
 
 /// One figure: what was measured, what it is held against, and the limit of their ratio.
 struct Figure {
-    name: &'static str,
+    name: String,
     measured: f64,
     against: f64,
     against_is: &'static str,
@@ -101,6 +111,13 @@ async fn main() -> anyhow::Result<()> {
         bail!("--starts must be at least 2 and --requests at least 1");
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if args.pages_only {
+        let moto = Moto::start(&root).await?;
+        let figures = page_figures(&moto.endpoint, args.history).await?;
+        drop(moto);
+        print_table(&figures);
+        return report(&figures, args.json.as_deref());
+    }
     let function = match args.function {
         Some(p) => p,
         None => beside_me("mendwork-pm")?,
@@ -164,6 +181,8 @@ async fn main() -> anyhow::Result<()> {
             ours_starts.push(o);
         }
     }
+    eprintln!("pages: 1,000 and {} work orders on moto…", args.history);
+    let pages = page_figures(&moto.endpoint, args.history).await?;
     drop(moto);
 
     let (o_wall, o_cpu, o_peak) = median_start(&ours_starts);
@@ -175,9 +194,9 @@ async fn main() -> anyhow::Result<()> {
     // two moto round trips (to a Python server) and for what a real function sets up that the
     // baseline does not — the SDK's TLS stack and clients, the link key, the portfolio, the
     // router. Release figures are in the README.
-    let figures = [
+    let mut figures = vec![
         Figure {
-            name: "tenant submit -> offer sent (p95)",
+            name: "tenant submit -> offer sent (p95)".into(),
             measured: ms(submit),
             against: 1000.0,
             against_is: "target",
@@ -185,7 +204,7 @@ async fn main() -> anyhow::Result<()> {
             limit: 1.0,
         },
         Figure {
-            name: "transition CPU, accept / slot (median)",
+            name: "transition CPU, accept / slot (median)".into(),
             measured: ms(transition),
             against: 10.0,
             against_is: "target",
@@ -193,7 +212,7 @@ async fn main() -> anyhow::Result<()> {
             limit: 1.0,
         },
         Figure {
-            name: "cold start to first answer (median)",
+            name: "cold start to first answer (median)".into(),
             measured: ms(o_wall),
             against: ms(b_wall),
             against_is: "bare runtime",
@@ -201,7 +220,7 @@ async fn main() -> anyhow::Result<()> {
             limit: 20.0,
         },
         Figure {
-            name: "cold start CPU time (median)",
+            name: "cold start CPU time (median)".into(),
             measured: ms(o_cpu),
             against: ms(b_cpu).max(0.1),
             against_is: "bare runtime",
@@ -209,7 +228,7 @@ async fn main() -> anyhow::Result<()> {
             limit: 15.0,
         },
         Figure {
-            name: "cold start peak memory (median)",
+            name: "cold start peak memory (median)".into(),
             measured: o_peak as f64 / 1024.0,
             against: b_peak as f64 / 1024.0,
             against_is: "bare runtime",
@@ -218,28 +237,8 @@ async fn main() -> anyhow::Result<()> {
         },
     ];
 
-    println!(
-        "{:<38} {:>10} {:>16} {:>9} {:>7}  ",
-        "figure", "measured", "held against", "ratio", "limit"
-    );
-    for f in &figures {
-        println!(
-            "{:<38} {:>7.2} {:<2} {:>9.2} {:<2} {:<4} {:>8.3} {:>7.1}  {}",
-            f.name,
-            f.measured,
-            f.unit,
-            f.against,
-            f.unit,
-            if f.against_is == "target" {
-                "tgt"
-            } else {
-                "bare"
-            },
-            f.ratio(),
-            f.limit,
-            if f.ok() { "ok" } else { "OVER" }
-        );
-    }
+    figures.extend(pages);
+    print_table(&figures);
     println!(
         "submit -> offer: median {:.2} ms, max {:.2} ms; transition CPU: p95 {:.2} ms, max {:.2} ms",
         ms(quantile(&local.submit_to_offer, 0.5)),
@@ -258,7 +257,37 @@ async fn main() -> anyhow::Result<()> {
             "release"
         }
     );
-    if let Some(path) = &args.json {
+    report(&figures, args.json.as_deref())
+}
+
+fn print_table(figures: &[Figure]) {
+    println!(
+        "{:<38} {:>10} {:>16} {:>9} {:>7}  ",
+        "figure", "measured", "held against", "ratio", "limit"
+    );
+    for f in figures {
+        println!(
+            "{:<38} {:>7.2} {:<2} {:>9.2} {:<2} {:<4} {:>8.3} {:>7.1}  {}",
+            f.name,
+            f.measured,
+            f.unit,
+            f.against,
+            f.unit,
+            match f.against_is {
+                "target" => "tgt",
+                "bare runtime" => "bare",
+                _ => "1k",
+            },
+            f.ratio(),
+            f.limit,
+            if f.ok() { "ok" } else { "OVER" }
+        );
+    }
+}
+
+/// Writes the JSON if asked, and fails when a figure is over its limit.
+fn report(figures: &[Figure], json_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if let Some(path) = json_path {
         let out = json!({
             "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
             "figures": figures.iter().map(|f| json!({
@@ -269,9 +298,43 @@ async fn main() -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&out)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let over: Vec<&str> = figures.iter().filter(|f| !f.ok()).map(|f| f.name).collect();
+    let over: Vec<&str> = figures
+        .iter()
+        .filter(|f| !f.ok())
+        .map(|f| f.name.as_str())
+        .collect();
     if !over.is_empty() {
         bail!("over the limit: {}", over.join("; "));
     }
     Ok(())
+}
+
+/// The page figures: each view's read requests and read units with the whole history, held
+/// against the same view with 1,000 work orders stored (limit: 10% more).
+async fn page_figures(endpoint: &str, history: usize) -> anyhow::Result<Vec<Figure>> {
+    let m = pages::measure(endpoint, 1_000, history.max(1_000)).await?;
+    eprintln!(
+        "pages: {} work orders against {} (the newest of the same history)",
+        m.whole, m.small
+    );
+    let mut out = Vec::new();
+    for (view, small, whole) in m.views {
+        out.push(Figure {
+            name: format!("{view}: read requests"),
+            measured: whole.requests,
+            against: small.requests.max(1.0),
+            against_is: "1,000 work orders",
+            unit: "rq",
+            limit: 1.1,
+        });
+        out.push(Figure {
+            name: format!("{view}: read units"),
+            measured: whole.units,
+            against: small.units.max(0.5),
+            against_is: "1,000 work orders",
+            unit: "RU",
+            limit: 1.1,
+        });
+    }
+    Ok(out)
 }

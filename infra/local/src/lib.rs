@@ -4,6 +4,7 @@
 
 mod harness;
 pub mod hosts;
+pub mod seed;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -115,6 +116,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = App {
         store: store.clone(),
+        queries: store.clone(),
         timers: timers.clone(),
         mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),

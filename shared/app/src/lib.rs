@@ -8,6 +8,7 @@ pub mod inbound;
 pub mod limits;
 pub mod links;
 pub mod ports;
+pub mod queries;
 pub mod recurring;
 pub mod redact;
 pub mod steps;

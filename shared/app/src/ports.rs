@@ -1,6 +1,7 @@
 //! Ports: what the workflow steps need from the world, in domain words. AWS adapters and
 //! embedded adapters implement the same traits; the steps never know which.
 
+use crate::queries::{Listing, Page, PageKey};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mendwork_domain::booking::CalendarChange;
@@ -200,6 +201,21 @@ pub trait WorkOrders: TenantHistory + Send + Sync {
         Ok(self.opted_out().await?.contains(phone))
     }
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError>;
+}
+
+/// Pages of work orders: the lists people browse. Kept apart from [`WorkOrders`] (which loads
+/// and commits) because callers that show lists need nothing else.
+#[async_trait]
+pub trait WorkOrderQueries: Send + Sync {
+    /// Up to `limit` work orders of `listing`, in its order, strictly after `after` (from the
+    /// start when `None`), and where the next page starts. Reads only this page (and one item
+    /// more, to know whether another page follows): its cost does not grow with history.
+    async fn page(
+        &self,
+        listing: &Listing,
+        after: Option<&PageKey>,
+        limit: usize,
+    ) -> Result<Page, StoreError>;
 }
 
 /// What a timer does when it fires.

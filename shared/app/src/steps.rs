@@ -60,6 +60,8 @@ pub struct Executed {
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn WorkOrders>,
+    /// The lists people browse, a page at a time.
+    pub queries: Arc<dyn crate::ports::WorkOrderQueries>,
     pub timers: Arc<dyn Timers>,
     pub mailer: Arc<dyn Mailer>,
     pub texter: Arc<dyn Texter>,

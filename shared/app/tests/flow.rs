@@ -64,6 +64,7 @@ impl Harness {
         let clock_arc: Arc<dyn Clock> = Arc::new(clock.clone());
         let app = App {
             store: store.clone(),
+            queries: store.clone(),
             timers: Arc::new(store.timers()),
             mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
             texter: texter(RecordingTexter::new(&store, clock_arc.clone())),

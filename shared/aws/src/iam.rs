@@ -99,7 +99,7 @@ pub const READ: Operation = Operation {
 /// Lists through the indexes: work orders by status or property, visits, the outbox.
 pub const LIST: Operation = Operation {
     name: "list",
-    methods: "DynamoStore::list, visits_between, pending_outbox",
+    methods: "DynamoStore::list, page, visits_between, pending_outbox",
     needs: &[need("dynamodb:Query", On::Indexes)],
 };
 

@@ -12,8 +12,10 @@ pub mod directory;
 mod error;
 pub mod files;
 pub mod iam;
+mod import;
 mod item;
 pub mod limits;
+mod pages;
 pub mod schema;
 pub mod senders;
 mod store;
@@ -239,6 +241,7 @@ impl Aws {
     pub fn app(&self) -> App {
         App {
             store: self.store.clone(),
+            queries: self.store.clone(),
             timers: self.timers.clone(),
             mailer: self.mailer.clone(),
             texter: self.texter.clone(),

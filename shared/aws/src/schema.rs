@@ -8,7 +8,8 @@
 //! | key | `pk` (S, hash), `sk` (S, range) |
 //! | `gsi1` | `gsi1pk` (S, hash), `gsi1sk` (S, range), projection ALL |
 //! | `gsi2` | `gsi2pk` (S, hash), `gsi2sk` (S, range), projection ALL |
-//! | `gsi6` | `gsi6pk` (S, hash), `gsi6sk` (S, range), projection ALL |
+//! | `gsi3`, `gsi4`, `gsi5` | `gsiNpk` (S, hash), `gsiNsk` (S, range), projection ALL: pages |
+//! | `gsi6` | `gsi6pk` (S, hash), `gsi6sk` (S, range), projection ALL: tenant phones |
 //! | stream | `NEW_IMAGE` |
 //! | TTL | `expires_at` (number, epoch seconds) |
 //! | billing | on demand |
@@ -38,6 +39,13 @@
 //! | portfolio | `CONFIG` | `PORTFOLIO` | `version` (N), `digest`, `json`, `loaded_at` | | |
 //! | vendor by phone | `VENDORPHONE#<phone>` | `VENDORPHONE` | `vendor` | `VENDORPHONES` / `<phone>` | |
 //! | rate-limit window | `LIMIT#<kind>#<hashed key>#<window start>` | `LIMIT` | `count` (N), `expires_at` (window end + 1 h) | | |
+//!
+//! A work order is also in the page indexes: `gsi3` `WORKORDERS` / `<created_at>#<id>` (every
+//! work order, newest first); while open, `gsi4` `QUEUE` / queue key and `gsi5`
+//! `QUEUE#<property>` / queue key (the queue key is `mendwork_app::queries::queue_key`). The
+//! queue indexes are sparse: a closed or cancelled work order leaves them, so the queue never
+//! reads one. `WORKORDERS` is one partition: a small team writes a few work orders an hour,
+//! far below a partition's 1,000 writes a second.
 //!
 //! Rules that keep this sound:
 //! - Only outbox items carry an attribute named `kind`: the Streams consumers filter on it
@@ -76,6 +84,19 @@ pub const GSI1SK: &str = "gsi1sk";
 pub const GSI2: &str = "gsi2";
 pub const GSI2PK: &str = "gsi2pk";
 pub const GSI2SK: &str = "gsi2sk";
+pub const GSI3: &str = "gsi3";
+pub const GSI3PK: &str = "gsi3pk";
+pub const GSI3SK: &str = "gsi3sk";
+pub const GSI4: &str = "gsi4";
+pub const GSI4PK: &str = "gsi4pk";
+pub const GSI4SK: &str = "gsi4sk";
+pub const GSI5: &str = "gsi5";
+pub const GSI5PK: &str = "gsi5pk";
+pub const GSI5SK: &str = "gsi5sk";
+/// Every work order, in `gsi3`.
+pub const WORK_ORDERS_INDEX: &str = "WORKORDERS";
+/// Open work orders in queue order, in `gsi4`.
+pub const QUEUE_INDEX: &str = "QUEUE";
 pub const GSI6: &str = "gsi6";
 pub const GSI6PK: &str = "gsi6pk";
 pub const GSI6SK: &str = "gsi6sk";
@@ -133,6 +154,11 @@ pub fn tenant_index(phone: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("TENANT#{hex}")
+}
+
+/// Open work orders of one property in queue order, in `gsi5`.
+pub fn property_queue_index(property: &str) -> String {
+    format!("QUEUE#{property}")
 }
 pub fn newest_sk(created_at: DateTime<Utc>, id: &str) -> String {
     format!("{}#{id}", ts(created_at))
@@ -235,6 +261,9 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
         .key_schema(key(SK, KeyType::Range)?)
         .global_secondary_indexes(gsi(GSI1, GSI1PK, GSI1SK)?)
         .global_secondary_indexes(gsi(GSI2, GSI2PK, GSI2SK)?)
+        .global_secondary_indexes(gsi(GSI3, GSI3PK, GSI3SK)?)
+        .global_secondary_indexes(gsi(GSI4, GSI4PK, GSI4SK)?)
+        .global_secondary_indexes(gsi(GSI5, GSI5PK, GSI5SK)?)
         .global_secondary_indexes(gsi(GSI6, GSI6PK, GSI6SK)?)
         .stream_specification(
             StreamSpecification::builder()
@@ -243,7 +272,10 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), AwsError> 
                 .build()
                 .map_err(|e| build("building the stream specification", e))?,
         );
-    for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI6PK, GSI6SK] {
+    for name in [
+        PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK,
+        GSI6PK, GSI6SK,
+    ] {
         create = create.attribute_definitions(string_attribute(name)?);
     }
     match create.send().await {

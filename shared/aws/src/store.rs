@@ -17,6 +17,7 @@ use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
 };
+use mendwork_app::queries::{newest_key, queue_key};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
     JobCode, Phone, PropertyId, Status, VendorId, Visit, VisitId, VisitStatus, Window, WorkOrder,
@@ -44,6 +45,8 @@ pub struct Usage {
     pub items_written: u64,
     pub write_units: f64,
     pub read_units: f64,
+    /// Read requests sent (each `GetItem`, `Query` page and `BatchGetItem` call).
+    pub read_requests: u64,
     pub bytes_written: u64,
     /// Per kind of item written (`WO/META`, `WO/EV`, `OUTBOX`, `IDEM`, `BYVENDOR`, …).
     pub by_kind: std::collections::BTreeMap<String, KindUsage>,
@@ -128,7 +131,7 @@ impl DynamoStore {
         for it in items {
             let size = item_size(it);
             let units = size.div_ceil(1024).max(1) as f64;
-            let indexes = [GSI1PK, GSI2PK, GSI6PK]
+            let indexes = [GSI1PK, GSI2PK, GSI3PK, GSI4PK, GSI5PK, GSI6PK]
                 .iter()
                 .filter(|a| it.contains_key(**a))
                 .count() as f64;
@@ -143,11 +146,12 @@ impl DynamoStore {
         }
     }
 
-    fn count_reads(&self, items: &[Item], consistent: bool) {
+    pub(crate) fn count_reads(&self, items: &[Item], consistent: bool) {
         let bytes: usize = items.iter().map(item_size).sum();
         let units = bytes.div_ceil(4096).max(1) as f64;
         let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
         u.read_units += if consistent { units } else { units / 2.0 };
+        u.read_requests += 1;
     }
 
     fn remember(&self, id: &WorkOrderId, version: u64, lookups: Lookups) {
@@ -648,7 +652,7 @@ fn lookups(wo: &WorkOrder) -> Lookups {
     out
 }
 
-fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
+pub(crate) fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     let newest = newest_sk(wo.created_at, wo.id.as_str());
     let mut it = item([
         (PK, s(wo_pk(wo.id.as_str()))),
@@ -665,7 +669,18 @@ fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
         (GSI1SK, s(newest.clone())),
         (GSI2PK, s(property_index(wo.request.property.as_str()))),
         (GSI2SK, s(newest)),
+        (GSI3PK, s(WORK_ORDERS_INDEX)),
+        (GSI3SK, s(newest_key(wo))),
     ]);
+    if !wo.status.is_final() {
+        // Sparse: a closed or cancelled work order leaves the queue indexes.
+        let queue = queue_key(wo);
+        it.insert(GSI4PK.into(), s(QUEUE_INDEX));
+        it.insert(GSI4SK.into(), s(queue.clone()));
+        let property = property_queue_index(wo.request.property.as_str());
+        it.insert(GSI5PK.into(), s(property));
+        it.insert(GSI5SK.into(), s(queue));
+    }
     if let Some(v) = &wo.vendor {
         it.insert("vendor".into(), s(v.as_str()));
     }
@@ -680,7 +695,7 @@ fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
     Ok(it)
 }
 
-fn event_item(
+pub(crate) fn event_item(
     id: &WorkOrderId,
     version: u64,
     index: usize,
@@ -766,7 +781,7 @@ fn visit_item(v: &Visit) -> Result<Item, AwsError> {
     Ok(it)
 }
 
-fn store_err(e: AwsError) -> StoreError {
+pub(crate) fn store_err(e: AwsError) -> StoreError {
     e.into()
 }
 

@@ -68,6 +68,9 @@ store_contract!(
     opt_outs_are_recorded_and_withdrawn,
     latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first,
     a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released,
+    paging_through_a_listing_yields_each_work_order_once_in_its_order,
+    the_whole_portfolio_listings_page_through_every_work_order_once,
+    work_orders_committed_between_pages_never_make_one_show_twice,
 );
 
 // `cancelling_a_missing_timer_is_fine` is left out: it reads a recurring occurrence's timer
@@ -256,5 +259,140 @@ mod dynamo_only {
             assert_eq!(lookup_items(&a, &pk).await, 0, "{pk}");
         }
         assert!(a.open_for_tenant_phone(&phone).await.unwrap().is_empty());
+    }
+}
+
+/// What a page costs: DynamoDB requests (counted by an SDK interceptor on the store's client)
+/// and read units (the store's own count), at two sizes of history.
+mod page_cost {
+    use super::*;
+    use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+    use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+    use aws_sdk_dynamodb::error::BoxError;
+    use contract::{Wo, commit_ok, mins, t0, unique};
+    use mendwork_app::ports::WorkOrderQueries;
+    use mendwork_app::queries::{Listing, PageKey};
+    use mendwork_domain::{PropertyId, Status};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Debug, Clone, Default)]
+    struct Requests(Arc<AtomicUsize>);
+
+    impl Intercept for Requests {
+        fn name(&self) -> &'static str {
+            "Requests"
+        }
+        fn read_before_transmit(
+            &self,
+            _: &BeforeTransmitInterceptorContextRef<'_>,
+            _: &RuntimeComponents,
+            _: &mut ConfigBag,
+        ) -> Result<(), BoxError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    /// Requests and read units of the first two pages of each listing.
+    async fn cost(s: &DynamoStore, counter: &Requests, listings: &[Listing]) -> Vec<(usize, f64)> {
+        let mut out = Vec::new();
+        for listing in listings {
+            let requests = counter.0.load(Ordering::SeqCst);
+            let units = s.usage().read_units;
+            let first = s.page(listing, None, 10).await.unwrap();
+            let after: Option<PageKey> = first.next.clone();
+            assert!(after.is_some(), "{listing:?} has a second page");
+            s.page(listing, after.as_ref(), 10).await.unwrap();
+            out.push((
+                counter.0.load(Ordering::SeqCst) - requests,
+                s.usage().read_units - units,
+            ));
+        }
+        out
+    }
+
+    async fn commit_many(
+        s: &DynamoStore,
+        p: &PropertyId,
+        n: usize,
+        status: Option<Status>,
+        from: chrono::DateTime<chrono::Utc>,
+    ) {
+        for i in 0..n {
+            let mut w = Wo::submit(p, None, from + mins(i as i64 * 7));
+            if let Some(st) = status {
+                w.wo.status = st;
+            }
+            commit_ok(s, w, 0).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pages_requests_and_read_units_do_not_grow_with_history() {
+        let Some(server) = MotoServer::shared("a_pages_requests_and_read_units") else {
+            return;
+        };
+        // Given a store whose client counts every request it sends, and 25 recent open work
+        // orders of a property (and 25 recent closed ones)
+        let sdk = server.sdk().await;
+        let (_, table) = support::table(&sdk).await;
+        let counter = Requests::default();
+        let config = aws_sdk_dynamodb::config::Builder::from(&sdk)
+            .interceptor(counter.clone())
+            .build();
+        let s = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), table);
+        let p = PropertyId(unique("p-"));
+        let recent = t0() + chrono::Duration::days(5 * 365);
+        commit_many(&s, &p, 25, None, recent).await;
+        commit_many(&s, &p, 25, Some(Status::Closed), recent + mins(1)).await;
+        let listings = [
+            Listing::Queue { property: None },
+            Listing::Queue {
+                property: Some(p.clone()),
+            },
+            Listing::Newest {
+                status: None,
+                property: None,
+            },
+            Listing::Newest {
+                status: Some(Status::Submitted),
+                property: None,
+            },
+            Listing::Newest {
+                status: Some(Status::Closed),
+                property: None,
+            },
+            Listing::Newest {
+                status: None,
+                property: Some(p.clone()),
+            },
+        ];
+        let small = cost(&s, &counter, &listings).await;
+        // When years of closed and cancelled work orders are added before them (imported as
+        // a history is; an open one is refused)
+        let other = PropertyId(unique("p-"));
+        let old = |p: &PropertyId, i: usize, st: Status| {
+            let mut w = Wo::submit(p, None, t0() + mins(i as i64 * 600));
+            w.wo.status = st;
+            (w.wo, w.pending)
+        };
+        let history: Vec<_> = (0..600)
+            .map(|i| match i % 3 {
+                0 => old(&other, i, Status::Cancelled),
+                _ => old(&p, i, Status::Closed),
+            })
+            .collect();
+        let open = old(&p, 0, Status::Scheduled);
+        assert!(s.import_closed(&[open]).await.is_err());
+        s.import_closed(&history).await.unwrap();
+        let big = cost(&s, &counter, &listings).await;
+        // Then every page costs what it cost before: one request, the same read units
+        for ((listing, (r0, u0)), (r1, u1)) in listings.iter().zip(&small).zip(&big) {
+            eprintln!("{listing:?}: {r0} → {r1} requests, {u0} → {u1} read units");
+            assert_eq!(r0, r1, "{listing:?}");
+            assert_eq!(*r0, 2, "{listing:?}: one request a page");
+            assert!((u1 - u0).abs() <= u0 * 0.1, "{listing:?}: {u0} → {u1}");
+        }
     }
 }

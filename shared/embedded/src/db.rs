@@ -14,11 +14,11 @@ use std::time::Duration;
 
 /// The schema version this build writes. Opening a file with a newer version is refused, so an
 /// old binary never half-understands a newer store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -116,6 +116,19 @@ CREATE TABLE sent (
 CREATE INDEX sent_at ON sent (at);
 CREATE INDEX sent_work_order ON sent (work_order, at) WHERE work_order IS NOT NULL;
 CREATE INDEX sent_to ON sent (to_address, at);
+"#;
+
+/// Pages by key: each list's order has an index whose leading columns are that order, so a
+/// page is one index range read, whatever the history. `queue_key` is the app's queue order
+/// (`mendwork_app::queries::queue_key`), written with every commit; rows written before this
+/// version get theirs when the store opens (see `SqliteStore::open`).
+const V2: &str = r#"
+ALTER TABLE work_orders ADD COLUMN queue_key TEXT;
+CREATE INDEX work_orders_newest ON work_orders (created_at, id);
+CREATE INDEX work_orders_status_newest ON work_orders (status, created_at, id);
+CREATE INDEX work_orders_property_newest ON work_orders (property, created_at, id);
+CREATE INDEX work_orders_queue ON work_orders (queue_key) WHERE open = 1;
+CREATE INDEX work_orders_property_queue ON work_orders (property, queue_key) WHERE open = 1;
 "#;
 
 /// The shared state behind every handle: the connection and the virtual clock's cached mode.

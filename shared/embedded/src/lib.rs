@@ -10,6 +10,7 @@ mod clock;
 mod db;
 mod files;
 mod limits;
+mod pages;
 mod sent;
 mod store;
 mod timers;

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use mendwork_app::ports::{
     Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
 };
+use mendwork_app::queries::queue_key;
 use mendwork_domain::booking::{Booking, booking, clash};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
@@ -39,9 +40,11 @@ impl SqliteStore {
     /// Opens (creating if needed) the store file at `path`. Refuses a file written by a newer
     /// schema version.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        Ok(SqliteStore {
+        let store = SqliteStore {
             db: Arc::new(Db::open(path)?),
-        })
+        };
+        crate::pages::backfill_queue_keys(&store.db)?;
+        Ok(store)
     }
 
     /// A private store that vanishes when the last handle is dropped (for tests).
@@ -222,13 +225,14 @@ fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), 
 fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
-             created_at, updated_at, version, open, json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             created_at, updated_at, version, open, json, queue_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status, \
              property = excluded.property, vendor = excluded.vendor, \
              offer_vendor = excluded.offer_vendor, tenant_phone = excluded.tenant_phone, \
              created_at = excluded.created_at, updated_at = excluded.updated_at, \
-             version = excluded.version, open = excluded.open, json = excluded.json",
+             version = excluded.version, open = excluded.open, json = excluded.json, \
+             queue_key = excluded.queue_key",
         params![
             wo.id.as_str(),
             wo.code.as_str(),
@@ -242,6 +246,7 @@ fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<()
             version,
             !wo.status.is_final(),
             to_json(wo, "a work order")?,
+            queue_key(wo),
         ],
     )
     .with_ctx(|| format!("writing work order {}", wo.id))?;
@@ -308,7 +313,7 @@ fn visit_status(s: VisitStatus) -> &'static str {
     }
 }
 
-fn query_work_orders<P: Params>(
+pub(crate) fn query_work_orders<P: Params>(
     conn: &Connection,
     sql: &str,
     p: P,

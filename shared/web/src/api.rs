@@ -7,6 +7,7 @@ use crate::intake::{
     CreateWorkOrder, FieldError, MAX_NAME, MAX_NOTES, json_body, optional_text, required_text,
 };
 use crate::ops;
+use crate::paging;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -15,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use mendwork_app::App;
-use mendwork_app::ports::ListFilter;
+use mendwork_app::queries::Listing;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
@@ -38,6 +39,10 @@ pub fn routes() -> Router<App> {
         .route("/api/visits", get(list_visits).post(create_visit))
         .route("/api/visits/{id}/{action}", post(act_on_visit))
 }
+
+/// What a list's items may take of an answer: [`paging::MAX_RESPONSE`] less room for the
+/// envelope and the cursor.
+const LIST_BUDGET: usize = paging::MAX_RESPONSE - 4 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // JSON shapes.
@@ -220,6 +225,8 @@ async fn get_work_order(
 struct ListQuery {
     status: Option<String>,
     property: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
 }
 
 async fn list_work_orders(
@@ -250,18 +257,38 @@ async fn list_work_orders(
                 .clone(),
         ),
     };
-    let filter = ListFilter {
-        status,
-        property,
-        open_only: false,
-        limit: None,
+    let listing = Listing::Newest { status, property };
+    let asked = paging::params(&listing, q.limit.as_deref(), q.cursor.as_deref())?;
+    let page = app
+        .page(&listing, asked.after.as_ref(), asked.limit)
+        .await
+        .map_err(ops::store)?;
+    // Items are added while the answer stays within its budget; a page cut short says where
+    // the rest starts, like any other page.
+    let mut list: Vec<Value> = Vec::new();
+    let mut size = 0usize;
+    let mut shown = 0usize;
+    for wo in &page.items {
+        let item = work_order_json(wo, None, &portfolio, app.links.as_ref());
+        let len = item.to_string().len() + 1;
+        if shown > 0 && size + len > LIST_BUDGET {
+            break;
+        }
+        size += len;
+        shown += 1;
+        list.push(item);
+    }
+    let next = if shown < page.items.len() {
+        page.items
+            .get(shown.wrapping_sub(1))
+            .map(|wo| listing.key(wo))
+    } else {
+        page.next
     };
-    let wos = app.store.list(&filter).await.map_err(ops::store)?;
-    let list: Vec<Value> = wos
-        .iter()
-        .map(|wo| work_order_json(wo, None, &portfolio, app.links.as_ref()))
-        .collect();
-    Ok(Json(json!({ "work_orders": list })))
+    let next_cursor = next.map(|k| paging::cursor(&listing, &k));
+    Ok(Json(
+        json!({ "work_orders": list, "next_cursor": next_cursor }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -361,17 +388,47 @@ async fn act_on_work_order(
 // ---------------------------------------------------------------------------------------------
 // Portfolio.
 
-async fn list_properties(State(app): State<App>) -> Json<Value> {
-    let portfolio = app.portfolio();
-    let list: Vec<Value> = portfolio.properties.iter().map(property_json).collect();
-    Json(json!({ "properties": list }))
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
 }
 
-async fn list_vendors(State(app): State<App>) -> Json<Value> {
+async fn list_properties(
+    State(app): State<App>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
     let portfolio = app.portfolio();
-    let list: Vec<Value> = portfolio
-        .vendors
-        .iter()
+    let all: Vec<&Property> = portfolio.properties.iter().collect();
+    let page = paging::list_page(
+        "properties",
+        &all,
+        |p| p.id.to_string(),
+        q.limit.as_deref(),
+        q.cursor.as_deref(),
+    )?;
+    let list: Vec<Value> = page.items.into_iter().map(property_json).collect();
+    Ok(Json(
+        json!({ "properties": list, "next_cursor": page.next_cursor }),
+    ))
+}
+
+async fn list_vendors(
+    State(app): State<App>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let portfolio = app.portfolio();
+    let all: Vec<&mendwork_domain::Vendor> = portfolio.vendors.iter().collect();
+    let page = paging::list_page(
+        "vendors",
+        &all,
+        |v| v.id.to_string(),
+        q.limit.as_deref(),
+        q.cursor.as_deref(),
+    )?;
+    let list: Vec<Value> = page
+        .items
+        .into_iter()
         .map(|v| {
             let company = v.company.as_ref().and_then(|c| portfolio.company(c));
             json!({
@@ -388,7 +445,9 @@ async fn list_vendors(State(app): State<App>) -> Json<Value> {
             })
         })
         .collect();
-    Json(json!({ "vendors": list }))
+    Ok(Json(
+        json!({ "vendors": list, "next_cursor": page.next_cursor }),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod limits;
 pub mod ops;
 pub mod pages;
+pub mod paging;
 pub mod safety;
 pub mod signing;
 pub mod sla;

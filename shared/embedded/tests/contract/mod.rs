@@ -24,6 +24,10 @@ pub mod booking;
 pub use booking::*;
 pub mod texting;
 pub use texting::*;
+pub mod pages;
+// Only the test binaries that run the pages contract use it.
+#[allow(unused_imports)]
+pub use pages::*;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

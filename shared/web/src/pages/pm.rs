@@ -12,6 +12,7 @@ use crate::error::{PageError, WebError};
 use crate::i18n::Lang;
 use crate::intake::{FieldError, MAX_NOTES, optional_text, required_text, submission_token};
 use crate::ops;
+use crate::paging;
 use crate::sla;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
@@ -23,12 +24,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 use mendwork_app::email_html::render_html;
-use mendwork_app::ports::ListFilter;
+use mendwork_app::queries::{DEFAULT_PAGE, Listing, QUEUE_ORDER, queue_key};
 use mendwork_app::{App, Exec};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
 use mendwork_domain::{
-    Channel, Command, Email, EmailMessage, EstimateDecision, Event, Language, Portfolio, Priority,
+    Channel, Command, Email, EmailMessage, EstimateDecision, Event, Language, Portfolio,
     PropertyId, Recipient, SentMessage, Status, VendorId, WorkOrder,
 };
 use serde::Deserialize;
@@ -41,20 +42,6 @@ pub fn routes() -> Router<App> {
         .route("/pm/wo/{id}/{action}", post(act))
 }
 
-/// The order the queue shows statuses in: what needs the team first.
-const QUEUE_ORDER: [Status; 10] = [
-    Status::NeedsAttention,
-    Status::AwaitingApproval,
-    Status::Submitted,
-    Status::Dispatching,
-    Status::Accepted,
-    Status::Scheduled,
-    Status::InProgress,
-    Status::Completed,
-    Status::Closed,
-    Status::Cancelled,
-];
-
 /// How long ago, briefly: `5m`, `3h`, `2d`.
 pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let m = (now - then).num_minutes().max(0);
@@ -64,14 +51,6 @@ pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
         format!("{}h", m / 60)
     } else {
         format!("{}d", m / (24 * 60))
-    }
-}
-
-fn priority_rank(p: Priority) -> u8 {
-    match p {
-        Priority::Emergency => 0,
-        Priority::Urgent => 1,
-        Priority::Routine => 2,
     }
 }
 
@@ -98,6 +77,10 @@ struct QueueQuery {
     all: Option<String>,
     #[serde(default)]
     property: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 async fn queue(
@@ -116,19 +99,49 @@ async fn queue(
         .filter(|p| !p.is_empty())
         .map(|p| PropertyId(p.to_string()))
         .filter(|p| portfolio.property(p).is_some());
-    let filter = ListFilter {
-        status,
-        property: property.clone(),
-        open_only: !all,
-        limit: None,
+    // The open queue pages in queue order; a status or "all" shows the newest first.
+    let listing = if all || status.is_some() {
+        Listing::Newest {
+            status,
+            property: property.clone(),
+        }
+    } else {
+        Listing::Queue {
+            property: property.clone(),
+        }
     };
-    let wos = app.store.list(&filter).await.map_err(ops::store)?;
+    let asked = paging::params(&listing, q.limit.as_deref(), q.cursor.as_deref())
+        .map_err(PageError::from)?;
+    let found = app
+        .page(&listing, asked.after.as_ref(), asked.limit)
+        .await
+        .map_err(ops::store)?;
+    let next_link = found.next.as_ref().map(|k| {
+        let cursor = paging::cursor(&listing, k);
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if let Some(st) = status {
+            pairs.push(("status", st.as_str()));
+        }
+        if all {
+            pairs.push(("all", "1"));
+        }
+        if let Some(p) = &property {
+            pairs.push(("property", p.as_str()));
+        }
+        let limit = asked.limit.to_string();
+        if asked.limit != DEFAULT_PAGE {
+            pairs.push(("limit", &limit));
+        }
+        pairs.push(("cursor", &cursor));
+        format!("/pm?{}", paging::query_string(&pairs))
+    });
+    let wos = found.items;
     let now = app.now();
     let groups: Vec<(Status, Vec<&WorkOrder>)> = QUEUE_ORDER
         .iter()
         .map(|s| {
             let mut g: Vec<&WorkOrder> = wos.iter().filter(|w| w.status == *s).collect();
-            g.sort_by_key(|w| (priority_rank(w.priority), w.created_at));
+            g.sort_by_key(|w| queue_key(w));
             (*s, g)
         })
         .filter(|(_, g)| !g.is_empty())
@@ -158,6 +171,7 @@ async fn queue(
             p #queue-summary role="status" {
                 strong { (attention) } " need attention · " strong { (overdue) } " overdue · "
                 (wos.len()) " shown"
+                @if asked.after.is_some() { " (a later page)" }
             }
             form.noprint method="get" action="/pm" aria-label="Filter the queue" {
                 div.row {
@@ -208,6 +222,11 @@ async fn queue(
                             }
                         }
                     }
+                }
+            }
+            @if let Some(href) = &next_link {
+                nav.noprint aria-label="More work orders" {
+                    a #next-page rel="next" href=(href) { "Next page" }
                 }
             }
         },

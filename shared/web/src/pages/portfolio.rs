@@ -4,14 +4,17 @@
 
 use super::{Nav, page};
 use crate::auth::Session;
+use crate::error::PageError;
 use crate::i18n::Lang;
+use crate::paging;
 use crate::sla;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Router};
 use maud::{Markup, html};
 use mendwork_app::App;
-use mendwork_domain::{Policy, Portfolio, Trade, VendorId};
+use mendwork_domain::{Policy, Portfolio, Property, Trade, Vendor, VendorId};
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -37,16 +40,52 @@ fn readonly_note() -> Markup {
     }
 }
 
-async fn properties(State(app): State<App>, Extension(session): Extension<Session>) -> Markup {
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// The "next page" link of a list page, keeping its page size.
+fn next_link(path: &str, limit: Option<&str>, cursor: Option<&String>) -> Markup {
+    let Some(cursor) = cursor else {
+        return html! {};
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    if let Some(l) = limit.map(str::trim).filter(|l| !l.is_empty()) {
+        pairs.push(("limit", l));
+    }
+    pairs.push(("cursor", cursor));
+    let href = format!("{path}?{}", paging::query_string(&pairs));
+    html! {
+        nav.noprint aria-label="More" { a #next-page rel="next" href=(href) { "Next page" } }
+    }
+}
+
+async fn properties(
+    State(app): State<App>,
+    Extension(session): Extension<Session>,
+    Query(q): Query<PageQuery>,
+) -> Result<Markup, PageError> {
     let portfolio = app.portfolio();
-    page(
+    let all: Vec<&Property> = portfolio.properties.iter().collect();
+    let shown = paging::list_page(
+        "properties",
+        &all,
+        |p| p.id.to_string(),
+        q.limit.as_deref(),
+        q.cursor.as_deref(),
+    )?;
+    Ok(page(
         "Properties",
         Lang::En,
         Nav::Staff(&session),
         html! {
             h1 { "Properties" }
             (readonly_note())
-            @for p in &portfolio.properties {
+            @for p in &shown.items {
                 section id=(format!("property-{}", p.id)) aria-labelledby=(format!("property-{}-name", p.id)) {
                     h2 id=(format!("property-{}-name", p.id)) { (p.name) }
                     dl {
@@ -72,15 +111,28 @@ async fn properties(State(app): State<App>, Extension(session): Extension<Sessio
                     }
                 }
             }
+            (next_link("/pm/properties", q.limit.as_deref(), shown.next_cursor.as_ref()))
         },
-    )
+    ))
 }
 
-async fn vendors(State(app): State<App>, Extension(session): Extension<Session>) -> Markup {
+async fn vendors(
+    State(app): State<App>,
+    Extension(session): Extension<Session>,
+    Query(q): Query<PageQuery>,
+) -> Result<Markup, PageError> {
     let portfolio = app.portfolio();
-    let mut list: Vec<_> = portfolio.vendors.iter().collect();
-    list.sort_by_key(|v| (!v.active, v.rank, v.name.clone()));
-    page(
+    let mut all: Vec<&Vendor> = portfolio.vendors.iter().collect();
+    all.sort_by_key(|v| (!v.active, v.rank, v.name.clone()));
+    let shown = paging::list_page(
+        "vendors",
+        &all,
+        |v| v.id.to_string(),
+        q.limit.as_deref(),
+        q.cursor.as_deref(),
+    )?;
+    let list = shown.items;
+    Ok(page(
         "Vendors",
         Lang::En,
         Nav::Staff(&session),
@@ -108,9 +160,10 @@ async fn vendors(State(app): State<App>, Extension(session): Extension<Session>)
                     }
                 }
             }
+            (next_link("/pm/vendors", q.limit.as_deref(), shown.next_cursor.as_ref()))
             p { a href="/pm/metrics#vendors" { "Acceptance rates and no-shows by vendor" } }
         },
-    )
+    ))
 }
 
 fn policy_rows(p: &Policy) -> Vec<(&'static str, String)> {

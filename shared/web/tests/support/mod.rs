@@ -78,6 +78,7 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
     let links = LinkSigner::new(SECRET, base_url, clock.clone()).unwrap();
     let app = App {
         store: Arc::new(store.clone()),
+        queries: Arc::new(store.clone()),
         timers: Arc::new(store.timers()),
         mailer: Arc::new(RecordingMailer::new(&store, clock.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock.clone())),
