@@ -12,6 +12,7 @@ pub mod recurring;
 pub mod redact;
 pub mod steps;
 pub mod sweep;
+pub mod webhooks;
 
 pub use files::{FileKind, FileName, Files};
 pub use ids::RandomIds;
