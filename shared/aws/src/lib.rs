@@ -250,6 +250,7 @@ impl Aws {
                 self.dynamodb.clone(),
                 self.config.table.clone(),
             )),
+            webhooks: mendwork_app::deliveries::Webhooks::off(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod decide;
 pub mod delivery;
 pub mod disclosure;
 pub mod effects;
+pub mod endpoints;
 pub mod limits;
 pub mod localtime;
 pub mod messages;

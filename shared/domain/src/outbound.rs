@@ -12,7 +12,7 @@ use crate::workorder::{
     Actor, Channel, Event, Recipient, Status, TimerKind, VisitChange, Window, WorkOrder,
 };
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// The version of every event's shape. A change that removes or renames a field makes a new
@@ -167,6 +167,44 @@ pub struct OutboundEvent {
     pub timestamp: DateTime<Utc>,
     pub work_order: WorkOrderRef,
     pub data: Value,
+}
+
+/// An event ready to go out: its id, its `type` (for endpoint filters and the delivery log)
+/// and the exact JSON body every attempt sends (the signature covers these bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub body: String,
+}
+
+impl OutboundEvent {
+    /// The event as sent: `None` only if it cannot be written as JSON (it always can).
+    pub fn published(&self) -> Option<Published> {
+        Some(Published {
+            id: self.id.clone(),
+            kind: self.kind.as_str().to_string(),
+            body: serde_json::to_string(self).ok()?,
+        })
+    }
+}
+
+/// The `mendwork.test` event the PM pages send to one endpoint on demand: the same envelope as
+/// every event, with no work order, so a receiver can check its verification end to end.
+pub fn test_event(id: String, at: DateTime<Utc>, team: &str) -> Published {
+    let body = json!({
+        "id": id,
+        "type": crate::endpoints::TEST_EVENT_TYPE,
+        "version": VERSION,
+        "timestamp": at,
+        "data": {"team": team, "message": "a test event sent from the Mendwork PM pages"},
+    });
+    Published {
+        id,
+        kind: crate::endpoints::TEST_EVENT_TYPE.to_string(),
+        body: body.to_string(),
+    }
 }
 
 /// The stable id of the `index`-th event of the commit that took `wo` to `version`.
