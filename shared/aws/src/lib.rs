@@ -8,6 +8,7 @@
 //! [`senders`]; how timers map to schedules in [`timers`].
 
 mod calendar;
+pub mod deliveries;
 pub mod directory;
 mod error;
 pub mod files;
@@ -20,6 +21,7 @@ mod store;
 pub mod streams;
 pub mod timers;
 
+pub use deliveries::DynamoDeliveries;
 pub use directory::{
     StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
     vendor_of_phone,
