@@ -192,6 +192,10 @@ pub struct Webhooks {
     /// The real clock, for the signature's timestamp only: receivers compare it with theirs
     /// (the schedule of retries runs on the workflow's clock).
     pub signing_clock: Arc<dyn Clock>,
+    /// Whether publishing makes each delivery's first attempt at once (the local runner), or
+    /// leaves it due for the next sweep (AWS: a slow receiver must not hold up the outbox's
+    /// emails and texts).
+    pub attempt_at_once: bool,
 }
 
 impl Webhooks {
@@ -206,6 +210,7 @@ impl Webhooks {
             sender,
             secrets: Arc::new(secrets),
             signing_clock: Arc::new(SystemClock),
+            attempt_at_once: true,
         }
     }
 
@@ -246,8 +251,8 @@ impl HttpSender for Off {
 }
 
 impl App {
-    /// Carries out a publish: one delivery per endpoint that wants each event, then a first
-    /// attempt of each new one. Storing is what must succeed (the outbox retries it); an
+    /// Carries out a publish: one delivery per endpoint that wants each event, then (with
+    /// `attempt_at_once`) a first attempt of each new one. Storing is what must succeed (the outbox retries it); an
     /// attempt that fails is the schedule's to retry.
     pub async fn publish(
         &self,
@@ -259,8 +264,13 @@ impl App {
         let mut fresh = vec![];
         for event in events {
             for endpoint in portfolio.webhooks.iter().filter(|e| e.wants(&event.kind)) {
-                let d = WebhookDelivery::new(&endpoint.name, event, published_at, now + LEASE);
-                if self.webhooks.deliveries.put(&d).await? {
+                let due = if self.webhooks.attempt_at_once {
+                    now + LEASE
+                } else {
+                    now
+                };
+                let d = WebhookDelivery::new(&endpoint.name, event, published_at, due);
+                if self.webhooks.deliveries.put(&d).await? && self.webhooks.attempt_at_once {
                     fresh.push(d);
                 }
             }
@@ -288,14 +298,31 @@ impl App {
         self.attempt(d).await
     }
 
-    /// Attempts every due delivery (at most `limit`); returns how many were attempted.
+    /// Attempts every due delivery (at most `limit`), side by side, so one slow receiver does
+    /// not hold up the others; returns how many were attempted. The first failure to record
+    /// one is returned after all have run (an unrecorded attempt is made again later).
     pub async fn send_due_webhooks(&self, limit: usize) -> Result<usize, AppError> {
         let due = self.webhooks.deliveries.due(self.now(), limit).await?;
         let n = due.len();
+        let mut running = tokio::task::JoinSet::new();
         for d in due {
-            self.attempt(d).await?;
+            let app = self.clone();
+            running.spawn(async move { app.attempt(d).await });
         }
-        Ok(n)
+        let mut failed = None;
+        while let Some(done) = running.join_next().await {
+            match done {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    failed.get_or_insert(e);
+                }
+                Err(e) => tracing::error!(error = %e, "a webhook attempt stopped"),
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(n),
+        }
     }
 
     /// One attempt of `d`, recorded with what comes of it (`delivery::after_attempt`).
