@@ -93,6 +93,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         None => parse_portfolio(SAMPLE_PORTFOLIO, "sample-portfolio.yaml")
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     };
+    // An endpoint without a secret is sent nothing (its log says so); say it at start too.
+    for e in &portfolio.webhooks {
+        if opts.webhook_secrets.of(&e.name).is_empty() {
+            tracing::warn!(endpoint = %e.name, "this webhook endpoint has no secret (--webhook-secrets): nothing is sent to it");
+        }
+    }
     let store = Arc::new(
         SqliteStore::open(&opts.db)
             .with_context(|| format!("opening the store {}", opts.db.display()))?,

@@ -73,6 +73,26 @@ pub fn url_problem(url: &str) -> Option<String> {
     }
 }
 
+/// The problems of endpoints in a deployment, where nothing listens on loopback: every URL
+/// must be `https://`. As `(path, message)`, like [`problems`], which these come on top of.
+pub fn deployed_problems(endpoints: &[Endpoint]) -> Vec<(String, String)> {
+    endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.url.starts_with("https://"))
+        .map(|(i, e)| {
+            (
+                format!("webhooks[{i}].url"),
+                format!(
+                    "{:?}: a deployment sends events to https:// URLs only (http:// to this \
+                     machine is for the local runner)",
+                    e.url
+                ),
+            )
+        })
+        .collect()
+}
+
 fn is_loopback(host: &str) -> bool {
     host == "localhost" || host == "[::1]" || host.starts_with("127.")
 }
@@ -200,6 +220,19 @@ mod tests {
                 &["work_order.closed"]
             )])
         );
+    }
+
+    #[test]
+    fn a_deployment_refuses_the_loopback_http_that_local_mode_allows() {
+        let list = [
+            endpoint("a", "https://a.example/h", &[]),
+            endpoint("b", "http://127.0.0.1:9000/h", &[]),
+        ];
+        assert!(problems(&list).is_empty());
+        let found = deployed_problems(&list);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "webhooks[1].url");
+        assert!(found[0].1.contains("https://"), "{}", found[0].1);
     }
 
     #[test]
