@@ -410,6 +410,7 @@ impl TestApp {
             db: dir.path().join("mendwork.db"),
             port: 0,
             clock_start: Some(start),
+            webhook_secrets: Default::default(),
         })
         .await?;
         let client = reqwest::Client::builder()

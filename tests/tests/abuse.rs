@@ -92,6 +92,7 @@ async fn the_link_signing_secret_on_disk_is_readable_by_its_owner_only() {
             db,
             port: 0,
             clock_start: Some(clock_start()),
+            webhook_secrets: Default::default(),
         })
     };
     start(db.clone()).await.unwrap().shutdown().await;

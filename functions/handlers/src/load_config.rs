@@ -73,7 +73,18 @@ pub enum LoadError {
 
 /// Reads and checks the portfolio file.
 pub fn read(args: &Args) -> Result<Portfolio, LoadError> {
-    load_portfolio(&args.portfolio).map_err(|e| LoadError::Config(e.to_string()))
+    let portfolio =
+        load_portfolio(&args.portfolio).map_err(|e| LoadError::Config(e.to_string()))?;
+    // What only a deployment refuses: a webhook endpoint it could not reach.
+    let file = args.portfolio.display();
+    let problems: Vec<String> = mendwork_domain::endpoints::deployed_problems(&portfolio.webhooks)
+        .into_iter()
+        .map(|(path, message)| format!("{file}: {path}: {message}"))
+        .collect();
+    if !problems.is_empty() {
+        return Err(LoadError::Config(problems.join("\n")));
+    }
+    Ok(portfolio)
 }
 
 /// The schedule target the flags give, if all three are there.

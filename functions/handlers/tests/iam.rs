@@ -32,6 +32,16 @@ const ONLY_ON_FAILURE: &[(&str, &str)] = &[
     ("FollowupsFunction", "book"),
     // Attached files have their own scenario (photos_and_the_invoice_…), checked as it runs.
     ("IntakeFunction", "files"),
+    // Webhooks have their own scenario (webhooks.rs: the outbox stores deliveries, the sweeper
+    // sends and records them, the PM pages' test button), checked as it runs.
+    ("OutboxFunction", "deliver"),
+    ("SweeperFunction", "deliver"),
+    ("PmFunction", "deliver"),
+    // The webhook secrets are read at start only where the stack sets their ARN; the AWS
+    // adapters' webhook_secrets_moto test reads them.
+    ("OutboxFunction", "webhook_secrets"),
+    ("SweeperFunction", "webhook_secrets"),
+    ("PmFunction", "webhook_secrets"),
 ];
 
 #[tokio::test]

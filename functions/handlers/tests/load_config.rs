@@ -42,6 +42,32 @@ async fn a_portfolio_with_recurring_templates_needs_the_schedule_flags_and_nothi
 }
 
 #[tokio::test]
+async fn a_webhook_endpoint_a_deployment_cannot_reach_is_refused_with_where_it_is() {
+    // Given a portfolio whose endpoint is plain http to this machine (fine locally)
+    let dir = tempfile_dir("webhook");
+    let file = dir.join("portfolio.yaml");
+    let sample = std::fs::read_to_string(repo_root().join("infra/sample-portfolio.yaml")).unwrap();
+    std::fs::write(
+        &file,
+        format!("{sample}\nwebhooks:\n  - name: pms\n    url: http://127.0.0.1:9000/hook\n"),
+    )
+    .unwrap();
+    let mut a = args("infra/sample-portfolio.yaml");
+    a.portfolio = file.clone();
+    // When the loader reads it, then it refuses, naming the file and the field
+    let e = load_config::read(&a).unwrap_err().to_string();
+    assert!(e.contains("portfolio.yaml: webhooks[0].url"), "{e}");
+    assert!(e.contains("https://"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir(what: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mendwork-load-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
 async fn a_mistake_in_the_file_is_reported_with_where_it_is() {
     let dir = std::env::temp_dir().join(format!("mendwork-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -47,6 +47,7 @@ pub async fn measure(runs: usize) -> anyhow::Result<Local> {
         db: dir.path().join("bench.db"),
         port: 0,
         clock_start: Some(clock),
+        webhook_secrets: Default::default(),
     })
     .await?;
     let base = running.base_url.clone();

@@ -229,6 +229,10 @@ pub(crate) async fn tick(local: Local, follow_wall_clock: bool) {
         if let Err(HarnessError::Internal(chain)) = result {
             tracing::error!(cause = %chain, "background tick failed; will retry");
         }
+        // Webhook retries that are due (by the virtual clock): the sweeper's job in AWS.
+        if let Err(e) = local.app.send_due_webhooks(50).await {
+            tracing::error!(cause = %mendwork_app::redact::chain(&e), "webhook retries failed; will retry");
+        }
     }
 }
 

@@ -8,7 +8,9 @@ pub mod seed;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
+use mendwork_app::deliveries::{Secrets, Webhooks};
 use mendwork_app::ports::{Clock, Directory};
+use mendwork_app::webhooks_http::ReqwestSender;
 use mendwork_app::{App, LinkSigner};
 use mendwork_domain::Portfolio;
 use mendwork_domain::config::{load_portfolio, parse_portfolio};
@@ -37,6 +39,8 @@ pub struct Options {
     /// harness). `None`: virtual time follows the wall clock (with any offset the harness
     /// added), and due timers fire by themselves.
     pub clock_start: Option<DateTime<Utc>>,
+    /// The signing secrets of the portfolio's webhook endpoints (`--webhook-secrets FILE`).
+    pub webhook_secrets: Secrets,
 }
 
 /// A running local instance.
@@ -90,6 +94,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         None => parse_portfolio(SAMPLE_PORTFOLIO, "sample-portfolio.yaml")
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     };
+    // An endpoint without a secret is sent nothing (its log says so); say it at start too.
+    for e in &portfolio.webhooks {
+        if opts.webhook_secrets.of(&e.name).is_empty() {
+            tracing::warn!(endpoint = %e.name, "this webhook endpoint has no secret (--webhook-secrets): nothing is sent to it");
+        }
+    }
     let store = Arc::new(
         SqliteStore::open(&opts.db)
             .with_context(|| format!("opening the store {}", opts.db.display()))?,
@@ -125,6 +135,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
         limits: store.clone(),
+        webhooks: Webhooks::new(
+            store.clone(),
+            // http:// is allowed here, to the loopback receivers the configuration allows.
+            Arc::new(ReqwestSender::new(false).context("building the webhook sender")?),
+            opts.webhook_secrets.clone(),
+        ),
     };
     app.drain()
         .await

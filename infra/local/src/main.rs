@@ -1,7 +1,9 @@
 //! `mendwork-local`: runs Mendwork on 127.0.0.1 in one process and prints where to go.
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::Parser;
+use mendwork_app::deliveries::Secrets;
 use mendwork_local::{Options, start};
 use std::path::PathBuf;
 
@@ -24,6 +26,11 @@ struct Args {
     /// only through POST /dev/clock. Without it, virtual time follows the wall clock.
     #[arg(long)]
     clock_start: Option<DateTime<Utc>>,
+    /// A JSON file of the webhook endpoints' signing secrets, by endpoint name:
+    /// `{"pms": "whsec_…"}`, or two during a rotation `{"pms": ["whsec_new", "whsec_old"]}`.
+    /// Kept out of the portfolio file, which is shared.
+    #[arg(long)]
+    webhook_secrets: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -35,11 +42,21 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
+    let webhook_secrets = match &args.webhook_secrets {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the webhook secrets {}", path.display()))?;
+            Secrets::parse(&text)
+                .with_context(|| format!("reading the webhook secrets {}", path.display()))?
+        }
+        None => Secrets::default(),
+    };
     let running = start(Options {
         config: args.config,
         db: args.db.clone(),
         port: args.port,
         clock_start: args.clock_start,
+        webhook_secrets,
     })
     .await?;
     let u = &running.base_url;

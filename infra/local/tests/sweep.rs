@@ -20,6 +20,7 @@ async fn a_work_order_whose_timer_was_lost_is_flagged_once_when_the_clock_moves(
                 .unwrap()
                 .with_timezone(&Utc),
         ),
+        webhook_secrets: Default::default(),
     })
     .await
     .unwrap();

@@ -1,6 +1,7 @@
 //! Mendwork's application layer: ports (traits in domain words) and the workflow steps that
 //! run on them — the same code behind the local runner and every Lambda function.
 
+pub mod deliveries;
 pub mod email_html;
 pub mod files;
 pub mod ids;
@@ -13,6 +14,8 @@ pub mod recurring;
 pub mod redact;
 pub mod steps;
 pub mod sweep;
+pub mod webhooks;
+pub mod webhooks_http;
 
 pub use files::{FileKind, FileName, Files};
 pub use ids::RandomIds;

@@ -8,6 +8,7 @@ use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::budget;
 use mendwork_domain::decide::{Context, Recorded, decide, decide_submit, evolve, start};
 use mendwork_domain::effects::effects;
+use mendwork_domain::outbound::{event_id, outbound};
 use mendwork_domain::routing::may_text;
 use mendwork_domain::segments::sms_segments;
 use mendwork_domain::{
@@ -71,6 +72,8 @@ pub struct App {
     pub links: Arc<LinkSigner>,
     /// Stored rate limits for the public edges (the tenant form, the sign-in).
     pub limits: Arc<dyn crate::limits::RateLimits>,
+    /// Where published events are delivered (the team's webhook endpoints).
+    pub webhooks: crate::deliveries::Webhooks,
 }
 
 /// The idempotency key a submission token is recorded under (the work order it created).
@@ -293,6 +296,14 @@ impl App {
             }
             state = next;
         }
+        if let Some(effect) = publish(&after, version + 1, &recorded, ctx) {
+            outbox.push(OutboxRecord {
+                id: format!("{}/{}/{}", after.id, version + 1, outbox.len()),
+                work_order: Some(after.id.clone()),
+                effect,
+                created_at: now,
+            });
+        }
         let stored = (version > 0).then_some(before);
         Commit {
             calendar: CalendarChange::between(stored, &after),
@@ -385,6 +396,7 @@ impl App {
                 }
             }
             Effect::CancelTimer { name } => self.timers.cancel(name).await?,
+            Effect::Publish { events } => self.publish(events, record.created_at).await?,
             Effect::Run { command } => {
                 if let Some(wo) = wo {
                     let key = format!("run:{}", record.id);
@@ -478,6 +490,30 @@ impl App {
             }
         }
     }
+}
+
+/// The publish effect of a commit: its timeline events that go out (`outbound`) and that some
+/// configured endpoint wants, in one outbox record (however many endpoints there are, so a
+/// commit's atomic write stays small). Ids are the events' places in the commit, stable on
+/// every retry. `None` when no endpoint wants any of them.
+fn publish(
+    after: &WorkOrder,
+    version: u64,
+    recorded: &[Recorded],
+    ctx: &Context,
+) -> Option<Effect> {
+    let endpoints = &ctx.portfolio.webhooks;
+    if endpoints.is_empty() {
+        return None;
+    }
+    let events: Vec<_> = recorded
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| outbound(after, event_id(after, version, i), r.at, &r.event))
+        .filter(|e| endpoints.iter().any(|x| x.wants(e.kind.as_str())))
+        .filter_map(|e| e.published())
+        .collect();
+    (!events.is_empty()).then_some(Effect::Publish { events })
 }
 
 fn property_of<'p>(portfolio: &'p Portfolio, wo: &WorkOrder) -> Result<&'p Property, AppError> {

@@ -73,6 +73,7 @@ impl Harness {
             ids: Arc::new(RandomIds),
             links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
             limits: Arc::new(mendwork_app::Unlimited),
+            webhooks: mendwork_app::deliveries::Webhooks::off(),
         };
         Harness {
             timers: store.timers(),

@@ -20,6 +20,8 @@ pub enum On {
     Index(&'static str),
     /// The link-signing secret.
     LinkSecret,
+    /// The webhook endpoints' signing secrets.
+    WebhookSecrets,
     /// The SES identity of the sender (`ses:FromAddress` condition).
     Sender,
     /// Phone numbers (SNS publishes to a number; no topic).
@@ -67,6 +69,7 @@ pub const CALENDAR: &str = "CAL#*";
 pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
 pub const LIMIT: &str = "LIMIT#*";
+pub const WEBHOOK: &str = "WEBHOOK#*";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -234,6 +237,21 @@ pub const LIMITS: Operation = Operation {
     needs: &[need("dynamodb:UpdateItem", On::Items(&[LIMIT]))],
 };
 
+/// The webhook endpoints' secrets, read at start by the functions that send webhooks.
+pub const WEBHOOK_SECRETS: Operation = Operation {
+    name: "webhook_secrets",
+    methods: "Aws::connect (webhook_secrets)",
+    needs: &[need("secretsmanager:GetSecretValue", On::WebhookSecrets)],
+};
+
+/// Webhook deliveries stored and their attempts recorded (their due query and log are index
+/// queries: `LIST`).
+pub const DELIVER: Operation = Operation {
+    name: "deliver",
+    methods: "DynamoDeliveries::put, record",
+    needs: &[need("dynamodb:PutItem", On::Items(&[WEBHOOK]))],
+};
+
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     (
@@ -245,7 +263,17 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ("ApprovalFunction", &[START, READ, COMMIT]),
     (
         "PmFunction",
-        &[START, READ, LIST, COMMIT, BOOK, COMMIT_OUTBOX, LIMITS],
+        &[
+            START,
+            READ,
+            LIST,
+            COMMIT,
+            BOOK,
+            COMMIT_OUTBOX,
+            LIMITS,
+            WEBHOOK_SECRETS,
+            DELIVER,
+        ],
     ),
     // A check-in keeps the booking; the rest have no transition that changes one (dispatch
     // runs triage, outbox records a refused message, the accept timeout re-offers, the
@@ -254,7 +282,16 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
     (
         "OutboxFunction",
-        &[START, READ, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+        &[
+            START,
+            READ,
+            COMMIT,
+            OUTBOX_DONE,
+            SEND,
+            TIMERS,
+            WEBHOOK_SECRETS,
+            DELIVER,
+        ],
     ),
     (
         "SmsInboundFunction",
@@ -273,7 +310,17 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     ("RecurringFunction", &[START, READ, COMMIT, RECURRING_TIMER]),
     (
         "SweeperFunction",
-        &[START, READ, LIST, COMMIT, OUTBOX_DONE, SEND, TIMERS],
+        &[
+            START,
+            READ,
+            LIST,
+            COMMIT,
+            OUTBOX_DONE,
+            SEND,
+            TIMERS,
+            WEBHOOK_SECRETS,
+            DELIVER,
+        ],
     ),
 ];
 
@@ -333,6 +380,7 @@ mod tests {
             (SENT, schema::sent_pk("wo-abc/1/0")),
             (CONFIG, schema::CONFIG.to_string()),
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
+            (WEBHOOK, crate::deliveries::delivery_pk("pms")),
         ];
         for (pattern, key) in &cases {
             assert!(key_matches(pattern, key), "{pattern} {key}");

@@ -8,6 +8,7 @@
 //! [`senders`]; how timers map to schedules in [`timers`].
 
 mod calendar;
+pub mod deliveries;
 pub mod directory;
 mod error;
 pub mod files;
@@ -22,6 +23,7 @@ mod store;
 pub mod streams;
 pub mod timers;
 
+pub use deliveries::DynamoDeliveries;
 pub use directory::{
     StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
     vendor_of_phone,
@@ -40,8 +42,10 @@ pub use timers::{
     schedule_name, schedule_name_of, timer_input, timer_target,
 };
 
+use mendwork_app::deliveries::{HttpSender, Secrets, Webhooks};
 use mendwork_app::ports::Clock;
 pub use mendwork_app::ports::SystemClock;
+use mendwork_app::webhooks_http::ReqwestSender;
 use mendwork_app::{App, LinkSigner, RandomIds};
 use mendwork_domain::Portfolio;
 use std::sync::Arc;
@@ -65,6 +69,10 @@ pub struct AwsConfig {
     pub base_url: String,
     /// The bucket of attached files (photos, invoices); `None` turns attachments off.
     pub file_bucket: Option<String>,
+    /// The Secrets Manager secret holding the webhook endpoints' signing secrets (JSON, see
+    /// `mendwork_app::deliveries::Secrets::parse`); only the functions that send webhooks
+    /// have it. `None`: no endpoint has a secret, and nothing is signed or sent.
+    pub webhook_secrets_arn: Option<String>,
 }
 
 impl AwsConfig {
@@ -72,7 +80,8 @@ impl AwsConfig {
     /// `MENDWORK_ACCEPT_TARGET_ARN`, `MENDWORK_FOLLOWUP_TARGET_ARN`,
     /// `MENDWORK_RECURRING_TARGET_ARN`, `MENDWORK_SENDER`, `MENDWORK_LINK_SECRET_ARN`,
     /// `MENDWORK_BASE_URL` (all required: the first missing or empty one is named in the error)
-    /// and `MENDWORK_ORIGINATION_NUMBER` and `MENDWORK_FILE_BUCKET` (optional).
+    /// and `MENDWORK_ORIGINATION_NUMBER`, `MENDWORK_FILE_BUCKET` and
+    /// `MENDWORK_WEBHOOK_SECRETS_ARN` (optional).
     pub fn from_env() -> Result<AwsConfig, AwsError> {
         AwsConfig::from_lookup(|k| std::env::var(k).ok())
     }
@@ -97,6 +106,7 @@ impl AwsConfig {
             link_secret_arn: need("MENDWORK_LINK_SECRET_ARN")?,
             base_url: need("MENDWORK_BASE_URL")?.trim_end_matches('/').to_string(),
             file_bucket: get("MENDWORK_FILE_BUCKET"),
+            webhook_secrets_arn: get("MENDWORK_WEBHOOK_SECRETS_ARN"),
         })
     }
 
@@ -129,6 +139,9 @@ impl AwsConfig {
         if let Some(b) = &self.file_bucket {
             v.push(("MENDWORK_FILE_BUCKET", b.clone()));
         }
+        if let Some(w) = &self.webhook_secrets_arn {
+            v.push(("MENDWORK_WEBHOOK_SECRETS_ARN", w.clone()));
+        }
         v
     }
 
@@ -157,6 +170,7 @@ pub struct Aws {
     links: Arc<LinkSigner>,
     files: Option<Arc<S3Files>>,
     clock: Arc<dyn Clock>,
+    webhooks: Webhooks,
 }
 
 impl Aws {
@@ -185,7 +199,27 @@ impl Aws {
                 cfg.table
             ))
         })?;
-        Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)
+        let aws = Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)?;
+        match aws.config.webhook_secrets_arn.clone() {
+            Some(arn) => {
+                let secrets = webhook_secrets(&secrets, &arn).await?;
+                Ok(aws.with_webhook_secrets(secrets))
+            }
+            None => Ok(aws),
+        }
+    }
+
+    /// The same adapters signing webhooks with `secrets`.
+    pub fn with_webhook_secrets(mut self, secrets: Secrets) -> Aws {
+        self.webhooks.secrets = Arc::new(secrets);
+        self
+    }
+
+    /// The same adapters posting webhooks through `sender` (tests: a receiver on loopback,
+    /// which the deployed sender, `https://` only, refuses).
+    pub fn with_webhook_sender(mut self, sender: Arc<dyn HttpSender>) -> Aws {
+        self.webhooks.sender = sender;
+        self
     }
 
     /// Builds the adapters from parts already read.
@@ -204,7 +238,18 @@ impl Aws {
             Some(bucket) => Some(Arc::new(S3Files::new(sdk, bucket)?)),
             None => None,
         };
+        let sender = ReqwestSender::new(true)
+            .map_err(|e| AwsError::Invalid(format!("building the webhook sender: {e}")))?;
+        let mut webhooks = Webhooks::new(
+            Arc::new(DynamoDeliveries::new(dynamodb.clone(), cfg.table.clone())),
+            Arc::new(sender),
+            Secrets::default(),
+        );
+        // The sweeper sends them (within its five minutes): the outbox function's batch of
+        // emails and texts never waits for a receiver.
+        webhooks.attempt_at_once = false;
         Ok(Aws {
+            webhooks,
             files,
             store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
             timers: Arc::new(
@@ -253,6 +298,7 @@ impl Aws {
                 self.dynamodb.clone(),
                 self.config.table.clone(),
             )),
+            webhooks: self.webhooks.clone(),
         }
     }
 
@@ -280,6 +326,27 @@ impl Aws {
     /// The portfolio read at cold start.
     pub fn portfolio(&self) -> Arc<Portfolio> {
         mendwork_app::ports::Directory::portfolio(self.directory.as_ref())
+    }
+}
+
+/// The webhook endpoints' signing secrets. A value that cannot be read as secrets is logged
+/// (never quoted) and taken as none, so a mistake in it stops webhooks, not the function.
+async fn webhook_secrets(
+    client: &aws_sdk_secretsmanager::Client,
+    arn: &str,
+) -> Result<Secrets, AwsError> {
+    let got = client
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| error::sdk(format!("reading the webhook secrets {arn}"), e))?;
+    match Secrets::parse(got.secret_string().unwrap_or("{}")) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            tracing::error!(secret = %arn, error = %e, "the webhook secrets cannot be read: nothing is signed or sent");
+            Ok(Secrets::default())
+        }
     }
 }
 

@@ -68,6 +68,7 @@ async fn deploy(server: std::sync::Arc<MotoServer>, portfolio: &Portfolio) -> De
         link_secret_arn: secret.arn().unwrap().to_string(),
         base_url: "https://mendwork.example.com".into(),
         file_bucket: None,
+        webhook_secrets_arn: None,
     };
     Deployment { server, sdk, cfg }
 }

@@ -431,6 +431,10 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
         }
     }
 
+    for (path, message) in crate::endpoints::problems(&p.webhooks) {
+        out.push(path, message);
+    }
+
     // --- properties ---
     if p.properties.is_empty() {
         out.push("properties", "list at least one property");

@@ -279,6 +279,10 @@ pub struct Portfolio {
     /// empty: the country of the team's phone (see [`crate::calling::allowed_codes`]).
     #[serde(default)]
     pub allowed_calling_codes: Vec<String>,
+    /// Where the team's other systems receive events (see `endpoints`); their secrets are
+    /// the deployment's, not the file's.
+    #[serde(default)]
+    pub webhooks: Vec<crate::endpoints::Endpoint>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

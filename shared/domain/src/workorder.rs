@@ -851,6 +851,11 @@ pub enum Effect {
     Run {
         command: Command,
     },
+    /// Hand these events to the team's webhook endpoints (one delivery per endpoint that
+    /// wants each): the bodies are final, so every attempt sends the same bytes.
+    Publish {
+        events: Vec<crate::outbound::Published>,
+    },
 }
 
 /// Who a message is for, so the timeline and pages can say it in words.

@@ -8,6 +8,7 @@
 
 mod clock;
 mod db;
+mod deliveries;
 mod files;
 mod limits;
 mod pages;

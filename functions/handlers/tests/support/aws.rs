@@ -220,6 +220,7 @@ impl World {
             link_secret_arn: secret_arn,
             base_url: BASE_URL.into(),
             file_bucket: Some(BUCKET.into()),
+            webhook_secrets_arn: None,
         };
 
         // The documented command's code loads the sample portfolio.

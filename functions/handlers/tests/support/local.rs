@@ -45,6 +45,7 @@ pub fn local() -> (App, SqliteStore) {
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
         limits: Arc::new(store.clone()),
+        webhooks: mendwork_app::deliveries::Webhooks::off(),
     };
     (app, store)
 }

@@ -13,6 +13,7 @@ pub mod tenant;
 pub mod texted;
 pub mod timeline;
 pub mod vendor;
+pub mod webhooks;
 
 use crate::auth::Session;
 use crate::error::{PageError, WebError};
@@ -38,6 +39,7 @@ pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
         .merge(pm::routes())
         .merge(portfolio::routes())
         .merge(metrics::routes())
+        .merge(webhooks::routes())
         .route_layer(signed_in());
     let desk = if desk_requires_session {
         desk::routes().route_layer(signed_in())
@@ -171,6 +173,7 @@ pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
                             a href="/pm/properties" { "Properties" }
                             a href="/pm/vendors" { "Vendors" }
                             a href="/pm/rules" { "Rules" }
+                            a href="/pm/webhooks" { "Webhooks" }
                             a href="/desk" { "Front desk" }
                             span.who {
                                 span { "Signed in as " (s.email) }

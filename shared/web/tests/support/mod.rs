@@ -87,6 +87,7 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
         limits: Arc::new(store.clone()),
+        webhooks: mendwork_app::deliveries::Webhooks::off(),
     };
     let router = mendwork_web::router_with(app.clone(), config);
     TestApp {
