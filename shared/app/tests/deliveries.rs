@@ -61,6 +61,7 @@ fn harness(webhooks: &str, script: Vec<Answer>) -> Harness {
     webhooks.signing_clock = clock_arc.clone();
     let app = App {
         store: store.clone(),
+        queries: store.clone(),
         timers: Arc::new(store.timers()),
         mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),
