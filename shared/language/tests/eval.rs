@@ -55,6 +55,16 @@ const HELDBACK_EMERGENCY_RECALL_PERCENT: usize = 95; // 95.5% (64/67)
 /// Emergencies flagged, or asked the question whose YES is their kind.
 const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
 
+/// Levels on the round-3 blind sets, measured once on the engine of Understanding v3 (before
+/// any change; see docs/understanding.md).
+const ROUND3_TRADE_PERCENT: usize = 94; // 95.0% (339/357)
+const ROUND3_PRIORITY_PERCENT: usize = 93; // 93.3% (333/357)
+const ROUND3_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.3% (125/134)
+const ROUND3_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.3% (129/134)
+/// At most this many of its 114 routine requests flagged an emergency (1 when measured).
+const ROUND3_ROUTINE_FLAGGED_MAX: usize = 1;
+const ROUND3_INTENT_PERCENT: usize = 96; // 96.9% (190/196) when measured
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -68,6 +78,13 @@ const FRESH_DESCRIPTIONS_SHA256: &str =
     "49e813ca37dda5d1807b697345574dd93159381a52c7188b20a02c2b47090df7";
 const FRESH_REPLIES_SHA256: &str =
     "6f4c89d055233d905dc4e1ff4dfe8d6abfc12967038b38f2bbb3d8ae90bfc2d4";
+
+/// SHA-256 of the round-3 blind sets (Understanding v3), written by someone who had seen
+/// neither the engine nor its data, and measured once.
+const ROUND3_DESCRIPTIONS_SHA256: &str =
+    "83a36d30d2d88a1d8a23a0b9ce9847d2fb4ccba733aad9a3af97d2ddd5818bb1";
+const ROUND3_REPLIES_SHA256: &str =
+    "4d6450e5048a4d489e362cffd684d28a997e06ee192ec55727a24e3f2ae35462";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -97,6 +114,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (BLIND_REPLIES, BLIND_REPLIES_SHA256),
         (FRESH_DESCRIPTIONS, FRESH_DESCRIPTIONS_SHA256),
         (FRESH_REPLIES, FRESH_REPLIES_SHA256),
+        (ROUND3_DESCRIPTIONS, ROUND3_DESCRIPTIONS_SHA256),
+        (ROUND3_REPLIES, ROUND3_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -254,6 +273,31 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         k.routine_flagged, 0,
         "held back: a routine request was flagged an emergency"
     );
+    let r = descriptions(&[ROUND3_DESCRIPTIONS]);
+    at_least("round-3 trade", r.trade_ok, r.total, ROUND3_TRADE_PERCENT);
+    at_least(
+        "round-3 priority",
+        r.priority_ok,
+        r.total,
+        ROUND3_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round-3 emergency recall",
+        r.emergencies_found,
+        r.emergencies,
+        ROUND3_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round-3 emergencies flagged or asked",
+        r.emergencies_caught_or_asked,
+        r.emergencies,
+        ROUND3_FLAGGED_OR_ASKED_PERCENT,
+    );
+    assert!(
+        r.routine_flagged <= ROUND3_ROUTINE_FLAGGED_MAX,
+        "round 3: {} routine requests flagged an emergency",
+        r.routine_flagged
+    );
     let b = descriptions(&[BLIND_DESCRIPTIONS]);
     at_least("blind trade", b.trade_ok, b.total, BLIND_TRADE_PERCENT);
     at_least(
@@ -291,18 +335,28 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
 
 #[test]
 fn money_is_never_recorded_wrongly() {
+    // Every set, blind ones included: a wrong amount is the one mistake that is never allowed,
+    // so the gate names it (its line and words), whatever set it is in.
     for sets in [
         &MAIN_REPLIES[..],
         &[HOLDOUT_REPLIES],
         &[BLIND_REPLIES],
         &[FRESH_REPLIES],
+        &[ROUND3_REPLIES],
     ] {
-        let f = replies(sets);
-        assert_eq!(
-            f.wrong_money,
-            0,
-            "{}: an estimate or invoice was read with an amount its label does not have",
-            sets.iter().map(|s| s.file).collect::<Vec<_>>().join(", ")
+        let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
+            .iter()
+            .filter(|r| r.wrong_money())
+            .map(|r| {
+                format!(
+                    "{}:{} {:?} read as {:?}",
+                    r.case.file, r.case.line, r.case.text, r.got.intent
+                )
+            })
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "an estimate or invoice was read with an amount its label does not have: {wrong:#?}"
         );
     }
 }
@@ -326,6 +380,13 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
     );
     let b = replies(&[BLIND_REPLIES]);
     at_least("blind intent", b.intent_ok, b.total, BLIND_INTENT_PERCENT);
+    let r3 = replies(&[ROUND3_REPLIES]);
+    at_least(
+        "round-3 intent",
+        r3.intent_ok,
+        r3.total,
+        ROUND3_INTENT_PERCENT,
+    );
     let fresh = replies(&[FRESH_REPLIES]);
     at_least(
         "fresh intent",

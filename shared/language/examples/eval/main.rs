@@ -60,6 +60,7 @@ fn main() -> Result<(), String> {
                 (HELDBACK_DESCRIPTIONS, "Triage, HELD BACK"),
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
+                (ROUND3_DESCRIPTIONS, "Triage, ROUND 3 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -100,6 +101,7 @@ fn main() -> Result<(), String> {
             &[
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
+                (ROUND3_REPLIES, "SMS replies, ROUND 3 BLIND"),
             ]
         } else {
             &[]

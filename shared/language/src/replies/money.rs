@@ -242,7 +242,12 @@ pub(super) fn is_time_zone(ctx: &Ctx, m: &Match) -> bool {
 
 pub(super) fn is_amount_joiner(t: &Token) -> bool {
     t.norm.is_empty()
-        || ["or", "to", "and", "maybe", "plus", "between", "then"].contains(&t.norm.as_str())
+        // English, then Spanish ("entre 600 y 800", "600 o 800", "hasta 900").
+        || [
+            "or", "to", "and", "maybe", "plus", "between", "then", "o", "u", "y", "entre",
+            "hasta", "mas",
+        ]
+        .contains(&t.norm.as_str())
 }
 
 /// A vendor's own invoice number: letters and digits mixed (`A-77`, `INV2231`).
