@@ -275,6 +275,11 @@ fn a_yes_to_each_question_is_the_emergency_the_question_names() {
             "the elevator is stuck on the third floor",
             "the elevator is stuck on the third floor with my son inside",
         ),
+        // New wording of water getting out of hand, heard by the model's second opinion.
+        (
+            "water is running down the wall from upstairs",
+            "water is pouring down the wall from upstairs and flooding the floor",
+        ),
     ];
     let mut asked = Vec::new();
     for (open, settled) in pairs {

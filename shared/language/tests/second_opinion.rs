@@ -69,6 +69,21 @@ fn where_the_rules_are_silent_the_model_makes_it_urgent_and_asks_the_question_of
 }
 
 #[test]
+fn water_the_rules_miss_is_asked_whether_it_is_spreading_unless_wiring_is_named() {
+    let a = with_sure_model(
+        "water coming in under the back door, the carpet is soaked",
+        EmergencyKind::Flooding,
+    );
+    assert_eq!(a.emergency, None);
+    assert_eq!(a.priority, Priority::Urgent);
+    assert_eq!(a.question, Some(SafetyQuestion::WaterSpreading));
+    assert_eq!(
+        SafetyQuestion::WaterSpreading.emergency_if_yes(),
+        EmergencyKind::Flooding
+    );
+}
+
+#[test]
 fn the_model_is_not_heard_where_no_word_names_its_kind() {
     // Given a model that says gas about a text with no smell, gas or hiss in it.
     let a = with_sure_model(

@@ -246,16 +246,20 @@ pub enum SafetyQuestion {
     EntryUnsecured,
     /// A stuck elevator: is anyone inside?
     PersonTrapped,
+    /// Water the rules did not read as a flood, though the words sound like one (the model's
+    /// second opinion): is it pouring or spreading, past what the tenant can stop?
+    WaterSpreading,
 }
 
 impl SafetyQuestion {
-    pub const ALL: [SafetyQuestion; 6] = [
+    pub const ALL: [SafetyQuestion; 7] = [
         SafetyQuestion::WaterNearElectricity,
         SafetyQuestion::GasSmell,
         SafetyQuestion::BurningSmell,
         SafetyQuestion::IndoorCold,
         SafetyQuestion::EntryUnsecured,
         SafetyQuestion::PersonTrapped,
+        SafetyQuestion::WaterSpreading,
     ];
 
     /// The emergency a YES makes it.
@@ -267,6 +271,7 @@ impl SafetyQuestion {
             SafetyQuestion::IndoorCold => EmergencyKind::NoHeat,
             SafetyQuestion::EntryUnsecured => EmergencyKind::SecurityBreach,
             SafetyQuestion::PersonTrapped => EmergencyKind::PersonTrapped,
+            SafetyQuestion::WaterSpreading => EmergencyKind::Flooding,
         }
     }
 
@@ -279,6 +284,7 @@ impl SafetyQuestion {
             SafetyQuestion::IndoorCold => "question.indoor_cold",
             SafetyQuestion::EntryUnsecured => "question.entry_unsecured",
             SafetyQuestion::PersonTrapped => "question.person_trapped",
+            SafetyQuestion::WaterSpreading => "question.water_spreading",
         }
     }
 
@@ -291,6 +297,7 @@ impl SafetyQuestion {
             SafetyQuestion::IndoorCold => "cold_inside",
             SafetyQuestion::EntryUnsecured => "entry_unsecured",
             SafetyQuestion::PersonTrapped => "person_trapped",
+            SafetyQuestion::WaterSpreading => "water_spreading",
         }
     }
 }

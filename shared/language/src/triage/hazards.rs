@@ -151,7 +151,7 @@ pub fn settle_heat(e: &Engine, text: &Text, hits: &mut [Hit], cold: &Cold) {
 }
 
 /// The electrical thing in `within` that water is near: not negated, not said absent.
-fn electric_in(e: &Engine, text: &Text, within: Range<usize>) -> Option<Range<usize>> {
+pub(super) fn electric_in(e: &Engine, text: &Text, within: Range<usize>) -> Option<Range<usize>> {
     text.found.within(e.q.electric, within).find(|m| {
         // "No water near any outlets", "nowhere near the light": a negation anywhere just before
         // it in its clause.

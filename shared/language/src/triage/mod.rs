@@ -200,10 +200,18 @@ pub fn triage_by_rules(input: &TriageInput) -> Assessment {
 /// The question that settles the emergency of `kind` when the rules did not see it but the
 /// model did: the one whose YES is that emergency, where its words fit the kind. None for kinds
 /// no question asks about yet (carbon monoxide, sewage, lockout).
+///
+/// For a flood it is whether the water is spreading (triage asks about the wiring instead when
+/// the words name a light, an outlet or wiring): what the model adds is mostly new wording of
+/// water getting out of hand, where asking about wiring would get an honest NO.
 pub fn question_for(kind: EmergencyKind) -> Option<SafetyQuestion> {
-    SafetyQuestion::ALL
-        .into_iter()
-        .find(|q| q.emergency_if_yes() == kind)
+    match kind {
+        EmergencyKind::Flooding => Some(SafetyQuestion::WaterSpreading),
+        _ => SafetyQuestion::ALL
+            .into_iter()
+            .filter(|q| *q != SafetyQuestion::WaterSpreading)
+            .find(|q| q.emergency_if_yes() == kind),
+    }
 }
 
 /// Triage with a second opinion: `second(description, cold_weather)` names the emergency a model
@@ -248,7 +256,18 @@ pub fn triage_with(
                         || info.settles == Some(o.kind)
                 })
             })
-            .and_then(|o| Some((question_for(o.kind)?, o)))
+            .and_then(|o| {
+                // Water with a light, an outlet or wiring named anywhere: ask about the wiring.
+                let q = match question_for(o.kind)? {
+                    SafetyQuestion::WaterSpreading
+                        if hazards::electric_in(e, &text, text.all()).is_some() =>
+                    {
+                        SafetyQuestion::WaterNearElectricity
+                    }
+                    q => q,
+                };
+                Some((q, o))
+            })
     } else {
         None
     };
