@@ -169,7 +169,9 @@ async fn queue(
         html! {
             h1 { "Work orders" }
             p #queue-summary role="status" {
-                strong { (attention) } " need attention · " strong { (overdue) } " overdue · "
+                // Counts of the page shown: the queue puts what needs attention first, so the
+                // first page holds it unless it is longer than a page.
+                "On this page: " strong { (attention) } " need attention · " strong { (overdue) } " overdue · "
                 (wos.len()) " shown"
                 @if asked.after.is_some() { " (a later page)" }
             }
