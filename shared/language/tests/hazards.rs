@@ -275,7 +275,12 @@ fn a_yes_to_each_question_is_the_emergency_the_question_names() {
             "the elevator is stuck on the third floor",
             "the elevator is stuck on the third floor with my son inside",
         ),
-        // New wording of water getting out of hand, heard by the model's second opinion.
+        // Heard by the model's second opinion: symptoms with nothing said of fuel or an alarm,
+        // and new wording of water getting out of hand.
+        (
+            "everyone has headaches and feels nauseous at home",
+            "the co alarm is going off and we all have headaches",
+        ),
         (
             "water is running down the wall from upstairs",
             "water is pouring down the wall from upstairs and flooding the floor",

@@ -133,15 +133,29 @@ fn the_model_is_not_heard_where_a_rule_reads_the_same_words_as_something_less() 
 
 #[test]
 fn kinds_without_a_question_are_never_asked_about() {
-    for kind in [
-        EmergencyKind::CarbonMonoxide,
-        EmergencyKind::Sewage,
-        EmergencyKind::Lockout,
-    ] {
+    for kind in [EmergencyKind::Sewage, EmergencyKind::Lockout] {
         assert_eq!(question_for(kind), None);
         let a = with_sure_model("something is wrong in the apartment", kind);
         assert_eq!(a.question, None);
     }
+}
+
+#[test]
+fn carbon_monoxide_the_rules_miss_is_asked_about_symptoms_but_never_about_a_chirp() {
+    let a = with_sure_model(
+        "everyone has headaches and feels nauseous at home",
+        EmergencyKind::CarbonMonoxide,
+    );
+    assert_eq!(a.emergency, None);
+    assert_eq!(a.priority, Priority::Urgent);
+    assert_eq!(a.question, Some(SafetyQuestion::CoSymptoms));
+    // A detector's low battery is a chore, whatever the model says.
+    let b = with_sure_model(
+        "the co detector keeps chirping, I think the battery is low",
+        EmergencyKind::CarbonMonoxide,
+    );
+    assert_eq!(b.question, None, "{b:#?}");
+    assert_ne!(b.priority, Priority::Emergency);
 }
 
 #[test]

@@ -249,10 +249,13 @@ pub enum SafetyQuestion {
     /// Water the rules did not read as a flood, though the words sound like one (the model's
     /// second opinion): is it pouring or spreading, past what the tenant can stop?
     WaterSpreading,
+    /// Carbon monoxide in the words but not as the rules read it (the model's second opinion):
+    /// is a CO alarm sounding, or is anyone dizzy, sick or with a headache?
+    CoSymptoms,
 }
 
 impl SafetyQuestion {
-    pub const ALL: [SafetyQuestion; 7] = [
+    pub const ALL: [SafetyQuestion; 8] = [
         SafetyQuestion::WaterNearElectricity,
         SafetyQuestion::GasSmell,
         SafetyQuestion::BurningSmell,
@@ -260,6 +263,7 @@ impl SafetyQuestion {
         SafetyQuestion::EntryUnsecured,
         SafetyQuestion::PersonTrapped,
         SafetyQuestion::WaterSpreading,
+        SafetyQuestion::CoSymptoms,
     ];
 
     /// The emergency a YES makes it.
@@ -272,6 +276,7 @@ impl SafetyQuestion {
             SafetyQuestion::EntryUnsecured => EmergencyKind::SecurityBreach,
             SafetyQuestion::PersonTrapped => EmergencyKind::PersonTrapped,
             SafetyQuestion::WaterSpreading => EmergencyKind::Flooding,
+            SafetyQuestion::CoSymptoms => EmergencyKind::CarbonMonoxide,
         }
     }
 
@@ -285,6 +290,7 @@ impl SafetyQuestion {
             SafetyQuestion::EntryUnsecured => "question.entry_unsecured",
             SafetyQuestion::PersonTrapped => "question.person_trapped",
             SafetyQuestion::WaterSpreading => "question.water_spreading",
+            SafetyQuestion::CoSymptoms => "question.co_symptoms",
         }
     }
 
@@ -298,6 +304,7 @@ impl SafetyQuestion {
             SafetyQuestion::EntryUnsecured => "entry_unsecured",
             SafetyQuestion::PersonTrapped => "person_trapped",
             SafetyQuestion::WaterSpreading => "water_spreading",
+            SafetyQuestion::CoSymptoms => "co_symptoms",
         }
     }
 }
