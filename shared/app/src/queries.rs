@@ -56,6 +56,22 @@ pub struct Page {
     pub next: Option<PageKey>,
 }
 
+impl Page {
+    /// The page of `limit` items from `items` read one past the page (the extra item, if
+    /// any, says that another page follows and is dropped); `next` is the key of the last
+    /// item kept, in `listing`'s order.
+    pub fn from_overfetch(mut items: Vec<WorkOrder>, limit: usize, listing: &Listing) -> Page {
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = if more {
+            items.last().map(|wo| listing.key(wo))
+        } else {
+            None
+        };
+        Page { items, next }
+    }
+}
+
 /// The order the queue shows statuses in: what needs the team first.
 pub const QUEUE_ORDER: [Status; 10] = [
     Status::NeedsAttention,

@@ -122,14 +122,7 @@ impl DynamoStore {
                 _ => break,
             }
         }
-        let more = items.len() > limit;
-        items.truncate(limit);
-        let next = if more {
-            items.last().map(|wo| listing.key(wo))
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Ok(Page::from_overfetch(items, limit, listing))
     }
 }
 

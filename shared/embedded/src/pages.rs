@@ -92,18 +92,11 @@ impl WorkOrderQueries for SqliteStore {
     ) -> Result<Page, StoreError> {
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         let (sql, values) = page_query(listing, after, fetch);
-        let mut items = {
+        let items = {
             let conn = self.db().conn();
             query_work_orders(&conn, &sql, params_from_iter(values))?
         };
         // The one row past the page says that another page follows.
-        let more = items.len() > limit;
-        items.truncate(limit);
-        let next = if more {
-            items.last().map(|wo| listing.key(wo))
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Ok(Page::from_overfetch(items, limit, listing))
     }
 }
