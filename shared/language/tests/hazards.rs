@@ -285,6 +285,11 @@ fn a_yes_to_each_question_is_the_emergency_the_question_names() {
             "water is running down the wall from upstairs",
             "water is pouring down the wall from upstairs and flooding the floor",
         ),
+        // A toilet backing up as the tenant writes, the water not named.
+        (
+            "the toilet is backing up and won't stop",
+            "the toilet is backing up with sewage and won't stop",
+        ),
     ];
     let mut asked = Vec::new();
     for (open, settled) in pairs {

@@ -133,11 +133,28 @@ fn the_model_is_not_heard_where_a_rule_reads_the_same_words_as_something_less() 
 
 #[test]
 fn kinds_without_a_question_are_never_asked_about() {
-    for kind in [EmergencyKind::Sewage, EmergencyKind::Lockout] {
-        assert_eq!(question_for(kind), None);
-        let a = with_sure_model("something is wrong in the apartment", kind);
-        assert_eq!(a.question, None);
-    }
+    let kind = EmergencyKind::Lockout;
+    assert_eq!(question_for(kind), None);
+    let a = with_sure_model("something is wrong in the apartment", kind);
+    assert_eq!(a.question, None);
+}
+
+#[test]
+fn sewage_the_rules_miss_is_asked_about_but_never_for_a_smell() {
+    let a = with_sure_model(
+        "something is wrong with the sewer line in the basement, there is water on the floor by the washer",
+        EmergencyKind::Sewage,
+    );
+    assert_eq!(a.emergency, None, "{a:#?}");
+    assert_eq!(a.priority, Priority::Urgent);
+    assert_eq!(a.question, Some(SafetyQuestion::SewageBackup));
+    // A smell from the sewer is a dry trap, whatever the model says.
+    let b = with_sure_model(
+        "theres a sewer smell in the hall bathroom",
+        EmergencyKind::Sewage,
+    );
+    assert_eq!(b.question, None, "{b:#?}");
+    assert_ne!(b.priority, Priority::Emergency);
 }
 
 #[test]

@@ -186,7 +186,7 @@ pub const EMERGENCY_KINDS: [EmergencyKind; 9] = [
 ];
 
 /// The labels of the `ask` column.
-pub const ASKS: [&str; 7] = [
+pub const ASKS: [&str; 8] = [
     "none",
     "water_electric",
     "gas_smell",
@@ -194,6 +194,7 @@ pub const ASKS: [&str; 7] = [
     "cold_inside",
     "entry_unsecured",
     "person_trapped",
+    "sewage_backup",
 ];
 
 pub const PRIORITIES: [Priority; 3] = [Priority::Emergency, Priority::Urgent, Priority::Routine];

@@ -49,6 +49,7 @@ pub enum Fact {
     WindowUnclear,
     TapStuck,
     ElevatorStuck,
+    DrainBackup,
     OddSmell,
     ElevatorOut,
     CeilingFell,
@@ -73,7 +74,7 @@ pub enum Fact {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 58] = [
+    pub const ALL: [Fact; 59] = [
         Fact::Gas,
         Fact::CarbonMonoxide,
         Fact::Flooding,
@@ -111,6 +112,7 @@ impl Fact {
         Fact::WindowUnclear,
         Fact::TapStuck,
         Fact::ElevatorStuck,
+        Fact::DrainBackup,
         Fact::OddSmell,
         Fact::ElevatorOut,
         Fact::CeilingFell,
@@ -252,10 +254,13 @@ pub enum SafetyQuestion {
     /// Carbon monoxide in the words but not as the rules read it (the model's second opinion):
     /// is a CO alarm sounding, or is anyone dizzy, sick or with a headache?
     CoSymptoms,
+    /// A toilet or drain backing up or overflowing now, or water coming up out of a drain,
+    /// without saying what the water is: is it sewage?
+    SewageBackup,
 }
 
 impl SafetyQuestion {
-    pub const ALL: [SafetyQuestion; 8] = [
+    pub const ALL: [SafetyQuestion; 9] = [
         SafetyQuestion::WaterNearElectricity,
         SafetyQuestion::GasSmell,
         SafetyQuestion::BurningSmell,
@@ -264,6 +269,7 @@ impl SafetyQuestion {
         SafetyQuestion::PersonTrapped,
         SafetyQuestion::WaterSpreading,
         SafetyQuestion::CoSymptoms,
+        SafetyQuestion::SewageBackup,
     ];
 
     /// The emergency a YES makes it.
@@ -277,6 +283,7 @@ impl SafetyQuestion {
             SafetyQuestion::PersonTrapped => EmergencyKind::PersonTrapped,
             SafetyQuestion::WaterSpreading => EmergencyKind::Flooding,
             SafetyQuestion::CoSymptoms => EmergencyKind::CarbonMonoxide,
+            SafetyQuestion::SewageBackup => EmergencyKind::Sewage,
         }
     }
 
@@ -291,6 +298,7 @@ impl SafetyQuestion {
             SafetyQuestion::PersonTrapped => "question.person_trapped",
             SafetyQuestion::WaterSpreading => "question.water_spreading",
             SafetyQuestion::CoSymptoms => "question.co_symptoms",
+            SafetyQuestion::SewageBackup => "question.sewage_backup",
         }
     }
 
@@ -305,6 +313,7 @@ impl SafetyQuestion {
             SafetyQuestion::PersonTrapped => "person_trapped",
             SafetyQuestion::WaterSpreading => "water_spreading",
             SafetyQuestion::CoSymptoms => "co_symptoms",
+            SafetyQuestion::SewageBackup => "sewage_backup",
         }
     }
 }

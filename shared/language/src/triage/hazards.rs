@@ -199,6 +199,7 @@ pub fn open_dangers(
                 Some((SafetyQuestion::EntryUnsecured, h.start..h.end))
             }
             Fact::ElevatorStuck => Some((SafetyQuestion::PersonTrapped, h.start..h.end)),
+            Fact::DrainBackup => Some((SafetyQuestion::SewageBackup, h.start..h.end)),
             Fact::NoHeat if !season && *cold == Cold::Unsaid => {
                 Some((SafetyQuestion::IndoorCold, h.start..h.end))
             }

@@ -199,7 +199,7 @@ pub fn triage_by_rules(input: &TriageInput) -> Assessment {
 
 /// The question that settles the emergency of `kind` when the rules did not see it but the
 /// model did: the one whose YES is that emergency, where its words fit the kind. None for kinds
-/// no question asks about yet (sewage, lockout).
+/// no question asks about yet (lockout).
 ///
 /// For a flood it is whether the water is spreading (triage asks about the wiring instead when
 /// the words name a light, an outlet or wiring): what the model adds is mostly new wording of
