@@ -65,6 +65,16 @@ const ROUND3_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.3% (129/134)
 const ROUND3_ROUTINE_FLAGGED_MAX: usize = 1;
 const ROUND3_INTENT_PERCENT: usize = 96; // 96.9% (190/196) when measured
 
+/// Levels on the round-4 blind sets, measured once on the engine of that day (after the sewage
+/// question, before any change made with them; see docs/understanding.md).
+const ROUND4_TRADE_PERCENT: usize = 93; // 93.1% (242/260)
+const ROUND4_PRIORITY_PERCENT: usize = 90; // 90.0% (234/260)
+const ROUND4_EMERGENCY_RECALL_PERCENT: usize = 92; // 92.2% (83/90)
+const ROUND4_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.9% (89/90)
+/// At most this many of its 90 routine requests flagged an emergency (1 when measured).
+const ROUND4_ROUTINE_FLAGGED_MAX: usize = 1;
+const ROUND4_INTENT_PERCENT: usize = 85; // 85.0% (119/140) when measured
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -85,6 +95,13 @@ const ROUND3_DESCRIPTIONS_SHA256: &str =
     "83a36d30d2d88a1d8a23a0b9ce9847d2fb4ccba733aad9a3af97d2ddd5818bb1";
 const ROUND3_REPLIES_SHA256: &str =
     "4d6450e5048a4d489e362cffd684d28a997e06ee192ec55727a24e3f2ae35462";
+
+/// SHA-256 of the round-4 blind sets (issue 12), written by someone who had seen neither the
+/// engine nor its data, and measured once.
+const ROUND4_DESCRIPTIONS_SHA256: &str =
+    "ce9ccad3a6454aa3072575108ddead0361a4b1c73909ef763a299b1cc3db1f98";
+const ROUND4_REPLIES_SHA256: &str =
+    "e6f39c9978813f77e832518e833221b10f833addef59ca73eb392cdc71fec063";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -116,6 +133,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (FRESH_REPLIES, FRESH_REPLIES_SHA256),
         (ROUND3_DESCRIPTIONS, ROUND3_DESCRIPTIONS_SHA256),
         (ROUND3_REPLIES, ROUND3_REPLIES_SHA256),
+        (ROUND4_DESCRIPTIONS, ROUND4_DESCRIPTIONS_SHA256),
+        (ROUND4_REPLIES, ROUND4_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -298,6 +317,31 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         "round 3: {} routine requests flagged an emergency",
         r.routine_flagged
     );
+    let r = descriptions(&[ROUND4_DESCRIPTIONS]);
+    at_least("round-4 trade", r.trade_ok, r.total, ROUND4_TRADE_PERCENT);
+    at_least(
+        "round-4 priority",
+        r.priority_ok,
+        r.total,
+        ROUND4_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round-4 emergency recall",
+        r.emergencies_found,
+        r.emergencies,
+        ROUND4_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round-4 emergencies flagged or asked",
+        r.emergencies_caught_or_asked,
+        r.emergencies,
+        ROUND4_FLAGGED_OR_ASKED_PERCENT,
+    );
+    assert!(
+        r.routine_flagged <= ROUND4_ROUTINE_FLAGGED_MAX,
+        "round 4: {} routine requests flagged an emergency",
+        r.routine_flagged
+    );
     let b = descriptions(&[BLIND_DESCRIPTIONS]);
     at_least("blind trade", b.trade_ok, b.total, BLIND_TRADE_PERCENT);
     at_least(
@@ -343,6 +387,7 @@ fn money_is_never_recorded_wrongly() {
         &[BLIND_REPLIES],
         &[FRESH_REPLIES],
         &[ROUND3_REPLIES],
+        &[ROUND4_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -386,6 +431,13 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r3.intent_ok,
         r3.total,
         ROUND3_INTENT_PERCENT,
+    );
+    let r4 = replies(&[ROUND4_REPLIES]);
+    at_least(
+        "round-4 intent",
+        r4.intent_ok,
+        r4.total,
+        ROUND4_INTENT_PERCENT,
     );
     let fresh = replies(&[FRESH_REPLIES]);
     at_least(

@@ -61,6 +61,7 @@ fn main() -> Result<(), String> {
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
                 (ROUND3_DESCRIPTIONS, "Triage, ROUND 3 BLIND"),
+                (ROUND4_DESCRIPTIONS, "Triage, ROUND 4 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -102,6 +103,7 @@ fn main() -> Result<(), String> {
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
                 (ROUND3_REPLIES, "SMS replies, ROUND 3 BLIND"),
+                (ROUND4_REPLIES, "SMS replies, ROUND 4 BLIND"),
             ]
         } else {
             &[]

@@ -40,12 +40,16 @@ pub const HELDBACK_DESCRIPTIONS: Set = set!("heldback_descriptions.csv");
 /// Written in one go (Understanding v3) by someone who had seen neither the engine, its rules
 /// nor its labelled data, frozen, and measured once on the engine of that round: blind.
 pub const ROUND3_DESCRIPTIONS: Set = set!("round3_descriptions.csv");
+/// Written in one go (issue 12, round 4) by someone who had seen neither the engine, its rules
+/// nor its labelled data, frozen, and measured once on the engine of that day: blind.
+pub const ROUND4_DESCRIPTIONS: Set = set!("round4_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];
 pub const HOLDOUT_REPLIES: Set = set!("holdout_replies.csv");
 pub const BLIND_REPLIES: Set = set!("blind_replies.csv");
 pub const FRESH_REPLIES: Set = set!("fresh_replies.csv");
 pub const ROUND3_REPLIES: Set = set!("round3_replies.csv");
+pub const ROUND4_REPLIES: Set = set!("round4_replies.csv");
 
 /// The sender's local date every reply of the data sets is read against (a Tuesday).
 pub fn replies_today() -> NaiveDate {

@@ -199,6 +199,9 @@ pub(super) fn money(ctx: &Ctx) -> Option<Intent> {
         let stop = keywords
             .get(n + 1)
             .map_or(ctx.tokens.len(), |(next, _)| next.start);
+        if let Some(intent) = numbered_then_amount(ctx, &keywords, n, stop) {
+            return Some(intent);
+        }
         if let Some(intent) = read_money(ctx, m, stop, *kind) {
             return Some(match intent {
                 Intent::Invoice {
@@ -218,6 +221,53 @@ pub(super) fn money(ctx: &Ctx) -> Option<Intent> {
         }
     }
     None
+}
+
+/// "invoice 88213 amount due 1,080.50": one bare number after an invoice keyword, then a second
+/// invoice keyword ("amount due", "total due") with the amount: the first number is the
+/// invoice's reference, not its amount. `None` when the words are not shaped so.
+fn numbered_then_amount(
+    ctx: &Ctx,
+    keywords: &[(Match, MoneyKind)],
+    n: usize,
+    stop: usize,
+) -> Option<Intent> {
+    let (m, kind) = keywords.get(n)?;
+    let (next, next_kind) = keywords.get(n + 1)?;
+    if *kind != MoneyKind::Invoice || *next_kind != MoneyKind::Invoice {
+        return None;
+    }
+    let between: Vec<usize> = (m.end..stop).filter(|&i| !ctx.norm(i).is_empty()).collect();
+    let [number] = between.as_slice() else {
+        return None;
+    };
+    let bare = matches!(
+        amount_at(ctx, *number),
+        Some(AmountSeen {
+            amount: Amount::Exact {
+                formatted: false,
+                ..
+            },
+            dollar: false,
+            ..
+        })
+    );
+    if !bare {
+        return None;
+    }
+    let next_stop = keywords
+        .get(n + 2)
+        .map_or(ctx.tokens.len(), |(after, _)| after.start);
+    match read_money(ctx, next, next_stop, MoneyKind::Invoice)? {
+        Intent::Invoice {
+            amount,
+            reference: None,
+        } => Some(Intent::Invoice {
+            amount,
+            reference: Some(clean_reference(&ctx.tokens[*number].raw)),
+        }),
+        other => Some(other),
+    }
 }
 
 /// `inv-1042`, `inv#88`, `inv2231`: an invoice number with its prefix.
@@ -378,6 +428,10 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
         }
     };
     let amount_idx = picked.first().map_or(m.end, |a| a.idx);
+    // "$12 50": dollars and cents with a space between, or two numbers? Ask.
+    if cents_apart(ctx, &picked, stop) {
+        return Some(unclear(kind.ask_amount()));
+    }
     // "quote is around 500": a guess, to ask about.
     let guessed = (amount_idx.saturating_sub(2)..amount_idx)
         .any(|i| i >= m.end && w().approximate.contains(ctx.norm(i)));
@@ -428,6 +482,25 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
             Some(Intent::Estimate { amount, note })
         }
     }
+}
+
+/// Whole dollars followed at once by a bare two-digit number that is no unit's count ("$12 50",
+/// not "$120 45 minutes"): a careful reader would ask whether that is $12.50.
+fn cents_apart(ctx: &Ctx, picked: &[AmountSeen], stop: usize) -> bool {
+    let [a] = picked else {
+        return false;
+    };
+    let whole = matches!(a.amount, Amount::Exact { cents, formatted: false } if cents % 100 == 0);
+    let next = a.idx + 1;
+    let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    whole
+        && next < stop
+        && two_digits(ctx.norm(next))
+        && !w()
+            .minute_units
+            .iter()
+            .chain(&w().hour_units)
+            .any(|u| u == ctx.norm(next + 1))
 }
 
 /// Whether the amount at `amount_idx` is only part of the total: another amount stands next to a

@@ -274,6 +274,32 @@ fn an_invoice_reads_its_amount_and_reference() {
 }
 
 #[test]
+fn an_invoice_number_before_an_amount_due_is_the_reference() {
+    assert_eq!(
+        intent("invoice 4417 amount due 1,080.50"),
+        invoice(108_050, Some("4417"))
+    );
+    assert_eq!(
+        intent("invoice 902 total due $75"),
+        invoice(7_500, Some("902"))
+    );
+}
+
+#[test]
+fn dollars_and_cents_split_by_a_space_are_asked_about() {
+    assert!(question("quote $45 99").contains("estimate amount"));
+    assert!(question("invoice 120 35").contains("$120"));
+    // A count of minutes after the amount is no cents.
+    assert_eq!(
+        intent("estimate $120 45 minutes of work"),
+        Intent::Estimate {
+            amount: Money(12_000),
+            note: Some("45 minutes of work".into())
+        }
+    );
+}
+
+#[test]
 fn an_invoice_with_two_bare_numbers_asks_which_is_the_amount() {
     let q = question("invoice 2231 385");
     assert!(q.contains("$2,231") && q.contains("$385"), "{q}");
