@@ -3,9 +3,9 @@
 //! replaced, expired or forged link gets a page that says so.
 
 use super::tenant::photo_links;
-use super::{PageForm, guest_layout, when};
+use super::{Nav, PageForm, page as chrome};
 use crate::error::{PageError, WebError};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::ops;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 use mendwork_app::{App, AppError, Claim, Exec};
+use mendwork_domain::catalogue;
 use mendwork_domain::{
     Actor, Command, EstimateDecision, Rejection, Status, WorkOrder, WorkOrderId,
 };
@@ -43,35 +44,59 @@ fn open(wo: &WorkOrder, round: u32) -> bool {
             .is_some_and(|e| e.decision == EstimateDecision::Pending)
 }
 
+/// The catalogue's words for `key` in `lang`, with `vars` filled in.
+fn say(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
+    catalogue::render(key, lang.into(), vars)
+}
+
+/// The page chrome for an owner, in the language their browser asks for.
+fn layout(title: &str, lang: Lang, body: Markup) -> Markup {
+    chrome(title, lang, Nav::Guest, body)
+}
+
 /// The page for a link whose decision is made (or no longer needed): 410.
-fn already_decided(wo: &WorkOrder, round: u32) -> Response {
+fn already_decided(wo: &WorkOrder, round: u32, lang: Lang) -> Response {
     let what = if round != wo.approval_round {
-        "A newer approval request replaced this one: please use the most recent email.".to_string()
+        lang.w("owner.replaced")
     } else {
         match wo.estimate.as_ref().map(|e| &e.decision) {
-            Some(EstimateDecision::Approved) => "This estimate was already approved.".into(),
-            Some(EstimateDecision::Declined) => "This estimate was already declined.".into(),
-            _ => "This approval request is no longer open.".into(),
+            Some(EstimateDecision::Approved) => lang.w("owner.already_approved"),
+            Some(EstimateDecision::Declined) => lang.w("owner.already_declined"),
+            _ => lang.w("owner.not_open"),
         }
     };
     let body = html! {
-        h1 { "Already decided" }
+        h1 { (lang.w("owner.already_decided")) }
         p.notice role="status" { (what) }
-        p { "Job " (wo.code) ": nothing more is needed from you. The property team has the details." }
+        p { (say(lang, "owner.nothing_more", &[("code", wo.code.to_string())])) }
     };
-    (StatusCode::GONE, guest_layout("Already decided", body)).into_response()
+    (
+        StatusCode::GONE,
+        layout(lang.w("owner.already_decided"), lang, body),
+    )
+        .into_response()
 }
 
-async fn show(State(app): State<App>, Path(token): Path<String>) -> Result<Response, PageError> {
+async fn show(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    lang: Lang,
+) -> Result<Response, PageError> {
     let (id, round) = claim(&app, &token)?;
     let wo = ops::get(&app, id.as_str()).await?;
     if !open(&wo, round) {
-        return Ok(already_decided(&wo, round));
+        return Ok(already_decided(&wo, round, lang));
     }
-    Ok(approval_page(&app, &wo, &token, None).into_response())
+    Ok(approval_page(&app, &wo, &token, None, lang).into_response())
 }
 
-fn approval_page(app: &App, wo: &WorkOrder, token: &str, error: Option<&str>) -> Markup {
+fn approval_page(
+    app: &App,
+    wo: &WorkOrder,
+    token: &str,
+    error: Option<&str>,
+    lang: Lang,
+) -> Markup {
     let portfolio = app.portfolio();
     let property = portfolio.property(&wo.request.property);
     let tz = property.map_or(chrono_tz::UTC, |p| p.timezone);
@@ -79,51 +104,52 @@ fn approval_page(app: &App, wo: &WorkOrder, token: &str, error: Option<&str>) ->
     let company = vendor
         .and_then(|v| v.company.as_ref())
         .and_then(|c| portfolio.company(c));
-    guest_layout(
-        "Approve a repair",
+    layout(
+        lang.w("owner.title"),
+        lang,
         html! {
-            h1 { "Approve a repair?" }
+            h1 { (lang.w("owner.heading")) }
             section {
                 dl {
                     @if let Some(p) = property {
-                        dt { "Property" } dd { (p.name) br; (p.address) }
+                        dt { (lang.w("owner.property")) } dd { (p.name) br; (p.address) }
                     }
-                    dt { "Unit" } dd { (wo.request.unit) }
-                    dt { "Job" } dd { (wo.code) " — " (wo.trade.label()) }
-                    dt { "Problem" } dd { (wo.request.description) }
+                    dt { (lang.w("owner.unit")) } dd { (wo.request.unit) }
+                    dt { (lang.w("owner.job")) } dd { (wo.code) " — " (lang.w(super::timeline::trade_key(wo.trade))) }
+                    dt { (lang.w("owner.problem")) } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
-                        dt { "Photos" } dd { (photo_links(Lang::En, &crate::files::links(app, &wo.request.photos))) }
+                        dt { (lang.w("owner.photos")) } dd { (photo_links(lang, &crate::files::links(app, &wo.request.photos))) }
                     }
                     @if let Some(t) = &wo.triage {
-                        dt { "Diagnosis" } dd { (t.diagnosis) }
+                        dt { (lang.w("owner.diagnosis")) } dd { (t.diagnosis) }
                     }
                     @if let Some(v) = vendor {
-                        dt { "Vendor" } dd { (v.name) @if let Some(c) = company { " (" (c.name) ")" } }
+                        dt { (lang.w("owner.vendor")) } dd { (v.name) @if let Some(c) = company { " (" (c.name) ")" } }
                     }
                     @if let Some(e) = &wo.estimate {
-                        dt { "Estimate" } dd { strong { (e.amount.to_string()) } }
-                        dt { "Your limit" } dd { (e.limit.to_string()) " without approval" }
+                        dt { (lang.w("owner.estimate")) } dd { strong { (e.amount.to_string()) } }
+                        dt { (lang.w("owner.your_limit")) } dd { (say(lang, "owner.without_approval", &[("amount", e.limit.to_string())])) }
                         @if let Some(n) = &e.note {
-                            dt { "Scope" } dd { (n) }
+                            dt { (lang.w("owner.scope")) } dd { (n) }
                         }
-                        dt { "Sent" } dd { (super::at(tz, e.at)) }
+                        dt { (lang.w("owner.sent")) } dd { (i18n::at(lang, tz, e.at)) }
                     }
                     @if let Some(a) = &wo.appointment {
-                        dt { "Appointment" } dd { (when(tz, a)) }
+                        dt { (lang.w("owner.appointment")) } dd { (i18n::when(lang, tz, a)) }
                     }
                 }
             }
-            form method="post" action=(format!("/approve/{token}")) {
+            form method="post" action=(format!("/approve/{token}{}", lang.query())) {
                 @if let Some(m) = error {
                     p.error id="decision-error" role="alert" { (m) }
                 }
                 fieldset {
-                    legend { "Your decision" }
-                    p.hint { "Approving lets the vendor go ahead at this price. Declining tells the vendor and the property team." }
+                    legend { (lang.w("owner.your_decision")) }
+                    p.hint { (lang.w("owner.decision_hint")) }
                     button type="submit" name="decision" value="approve"
-                        aria-describedby=[error.map(|_| "decision-error")] { "Approve " (wo.estimate.as_ref().map(|e| e.amount.to_string()).unwrap_or_default()) }
+                        aria-describedby=[error.map(|_| "decision-error")] { (say(lang, "owner.approve", &[("amount", wo.estimate.as_ref().map(|e| e.amount.to_string()).unwrap_or_default())])) }
                     button.danger type="submit" name="decision" value="decline"
-                        aria-describedby=[error.map(|_| "decision-error")] { "Decline" }
+                        aria-describedby=[error.map(|_| "decision-error")] { (lang.w("owner.decline")) }
                 }
             }
         },
@@ -139,6 +165,7 @@ struct DecisionForm {
 async fn decide(
     State(app): State<App>,
     Path(token): Path<String>,
+    lang: Lang,
     PageForm(f): PageForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     let (id, round) = claim(&app, &token)?;
@@ -148,9 +175,9 @@ async fn decide(
         _ => {
             let wo = ops::get(&app, id.as_str()).await?;
             if !open(&wo, round) {
-                return Ok(already_decided(&wo, round));
+                return Ok(already_decided(&wo, round, lang));
             }
-            let page = approval_page(&app, &wo, &token, Some("Please choose Approve or Decline."));
+            let page = approval_page(&app, &wo, &token, Some(lang.w("owner.choose")), lang);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -170,20 +197,20 @@ async fn decide(
                 .map(|e| e.amount.to_string())
                 .unwrap_or_default();
             let body = html! {
-                h1 { "Thank you" }
+                h1 { (lang.w("owner.thank_you")) }
                 @if approve {
-                    p.notice.ok role="status" { "You approved " (amount) " for job " (done.wo.code) "." }
-                    p { "We've told the vendor, who will now arrange a time with the tenant." }
+                    p.notice.ok role="status" { (say(lang, "owner.you_approved", &[("amount", amount.clone()), ("code", done.wo.code.to_string())])) }
+                    p { (lang.w("owner.approved_next")) }
                 } @else {
-                    p.notice role="status" { "You declined " (amount) " for job " (done.wo.code) "." }
-                    p { "We've told the vendor and the property team, who will be in touch about next steps." }
+                    p.notice role="status" { (say(lang, "owner.you_declined", &[("amount", amount.clone()), ("code", done.wo.code.to_string())])) }
+                    p { (lang.w("owner.declined_next")) }
                 }
             };
-            Ok(guest_layout("Decision recorded", body).into_response())
+            Ok(layout(lang.w("owner.recorded"), lang, body).into_response())
         }
         Err(AppError::Rejected(Rejection::ApprovalNotOpen)) => {
             let wo = ops::get(&app, id.as_str()).await?;
-            Ok(already_decided(&wo, round))
+            Ok(already_decided(&wo, round, lang))
         }
         Err(e) => Err(WebError::from(e).into()),
     }

@@ -87,33 +87,21 @@ impl IntoResponse for TenantError {
         if lang == Lang::En {
             return e.page();
         }
-        let (heading, message) = match &e {
-            WebError::Forbidden(_) => (
-                "Este enlace no es válido",
-                "Este enlace no es uno de los que enviamos. Use el enlace de su mensaje tal como llegó.",
-            ),
-            WebError::Gone(_) => (
-                "Este enlace ya no se puede usar",
-                "Este enlace venció. Pida uno nuevo al equipo de mantenimiento.",
-            ),
-            WebError::NotFound(_) => ("No encontrado", "No encontramos lo que busca."),
-            WebError::BadRequest(_) | WebError::Field { .. } | WebError::Invalid(_) => (
-                "Revise lo que escribió",
-                "No pudimos leer lo que envió su navegador. Vuelva atrás, recargue la página e inténtelo de nuevo.",
-            ),
-            WebError::Rejected(_) => (
-                "Ahora no se puede hacer",
-                "Esto ya no se puede hacer en el estado actual de su solicitud.",
-            ),
-            WebError::Busy(_) | WebError::Internal => (
-                "Lo sentimos",
-                "Algo falló de nuestro lado; no se perdió nada. Inténtelo de nuevo.",
-            ),
+        // Every word from the catalogue (`tenant_error.*`), in the tenant's language.
+        let kind = match &e {
+            WebError::Forbidden(_) => "forged",
+            WebError::Gone(_) => "expired",
+            WebError::NotFound(_) => "not_found",
+            WebError::BadRequest(_) | WebError::Field { .. } | WebError::Invalid(_) => "unreadable",
+            WebError::Rejected(_) => "refused",
+            WebError::Busy(_) | WebError::Internal => "failed",
         };
+        let heading = lang.w(tenant_error_key(kind, false));
+        let message = lang.w(tenant_error_key(kind, true));
         let body = html! {
             h1 { (heading) }
             p.notice role="alert" { (message) }
-            p { a href="/report?lang=es" { "Volver al inicio" } }
+            p { a href=(format!("/report{}", lang.query())) { (lang.w("tenant_error.back")) } }
         };
         let switch = "/report".to_string();
         (
@@ -121,6 +109,24 @@ impl IntoResponse for TenantError {
             page(heading, lang, Nav::Tenant { switch }, body),
         )
             .into_response()
+    }
+}
+
+/// The catalogue key of a tenant error page's heading or message.
+fn tenant_error_key(kind: &str, message: bool) -> &'static str {
+    match (kind, message) {
+        ("forged", false) => "tenant_error.forged",
+        ("forged", true) => "tenant_error.forged_message",
+        ("expired", false) => "tenant_error.expired",
+        ("expired", true) => "tenant_error.expired_message",
+        ("not_found", false) => "tenant_error.not_found",
+        ("not_found", true) => "tenant_error.not_found_message",
+        ("unreadable", false) => "tenant_error.unreadable",
+        ("unreadable", true) => "tenant_error.unreadable_message",
+        ("refused", false) => "tenant_error.refused",
+        ("refused", true) => "tenant_error.refused_message",
+        (_, false) => "tenant_error.failed",
+        (_, true) => "tenant_error.failed_message",
     }
 }
 

@@ -185,7 +185,8 @@ pub fn trade_key(t: Trade) -> &'static str {
     }
 }
 
-fn priority_key(p: Priority) -> &'static str {
+/// The catalogue key of a priority as people read it (`priority.<priority>`).
+pub fn priority_key(p: Priority) -> &'static str {
     match p {
         Priority::Emergency => "priority.emergency",
         Priority::Urgent => "priority.urgent",

@@ -4,12 +4,13 @@
 //! invoice (with the document). The tenant's photos are shown with the job.
 
 use super::tenant::{capitalise, photo_links};
-use super::{Errors, Notice, guest_layout, when};
+use super::timeline::{priority_key, trade_key};
+use super::{Errors, Nav, Notice, page as chrome};
 use crate::error::{PageError, WebError};
 use crate::files::{
     self, Attachments, INVOICE, MAX_BODY_BYTES, Mode, NotStored, PHOTOS, WithFiles,
 };
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::intake::{FieldError, FieldReason, MAX_NOTES, local_window, optional_text};
 use crate::ops;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -17,8 +18,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use maud::html;
-use mendwork_app::{App, Claim};
+use maud::{Markup, html};
+use mendwork_app::{App, AppError, Claim, Exec};
+use mendwork_domain::catalogue;
 use mendwork_domain::disclosure::access_notes_for;
 use mendwork_domain::types::dollars;
 use mendwork_domain::{Actor, Command, Money, Priority, Status, VendorId, WorkOrder, WorkOrderId};
@@ -48,20 +50,30 @@ struct ShowQuery {
     ok: Option<String>,
 }
 
-/// Fixed thank-you lines after an action (never text from the request).
+/// The catalogue key of the fixed thank-you line after an action (never text from the request).
 fn done_line(action: &str) -> Option<&'static str> {
     Some(match action {
-        "accept" => "Thanks — the job is yours. Now choose a time.",
-        "decline" => "Thanks for letting us know.",
-        "slot" => "The appointment is set; the tenant has been told.",
-        "propose" => "We've asked the tenant to confirm your proposed time.",
-        "arrived" => "Checked in. Tell us when the job is done.",
-        "done" => "Marked done. Please send your invoice when it's ready.",
-        "not_done" => "Noted. We'll arrange the next step.",
-        "estimate" => "Estimate received.",
-        "invoice" => "Invoice received. Thank you!",
+        "accept" => "vendor.done.accept",
+        "decline" => "vendor.done.decline",
+        "slot" => "vendor.done.slot",
+        "propose" => "vendor.done.propose",
+        "arrived" => "vendor.done.arrived",
+        "done" => "vendor.done.done",
+        "not_done" => "vendor.done.not_done",
+        "estimate" => "vendor.done.estimate",
+        "invoice" => "vendor.done.invoice",
         _ => return None,
     })
+}
+
+/// The catalogue's words for `key` in `lang`, with `vars` filled in.
+fn say(lang: Lang, key: &str, vars: &[(&str, String)]) -> String {
+    catalogue::render(key, lang.into(), vars)
+}
+
+/// The page chrome for a vendor, in the language their browser asks for.
+fn layout(title: &str, lang: Lang, body: Markup) -> Markup {
+    chrome(title, lang, Nav::Guest, body)
 }
 
 async fn show(
@@ -69,28 +81,32 @@ async fn show(
     files: Option<Extension<Attachments>>,
     Path(token): Path<String>,
     Query(q): Query<ShowQuery>,
+    lang: Lang,
 ) -> Result<Response, PageError> {
     let (id, vendor) = claim(&app, &token)?;
     let wo = ops::get(&app, id.as_str()).await?;
     let notice =
         q.ok.as_deref()
             .and_then(done_line)
-            .map(|m| Notice::Ok(m.into()));
+            .map(|k| Notice::Ok(lang.w(k).into()));
     let view = View {
         app: &app,
         vendor: &vendor,
         token: &token,
         mode: Mode::of(&app, files.as_ref().map(|Extension(a)| a)),
+        lang,
     };
     Ok(view.page(&wo, notice.as_ref(), &Errors::default()))
 }
 
-/// What the job page is rendered for: the vendor, their link and how the page takes files.
+/// What the job page is rendered for: the vendor, their link, how the page takes files and
+/// the language of the vendor's browser (`?lang=`, else `Accept-Language`).
 struct View<'a> {
     app: &'a App,
     vendor: &'a VendorId,
     token: &'a str,
     mode: Mode,
+    lang: Lang,
 }
 
 impl View<'_> {
@@ -101,21 +117,28 @@ impl View<'_> {
             vendor,
             token,
             ref mode,
+            lang,
         } = *self;
+        let errors = &errors.translated(lang);
+        let code = || wo.code.to_string();
         let offered = wo.offer.as_ref().is_some_and(|o| &o.vendor == vendor);
         let mine = wo.vendor.as_ref() == Some(vendor);
         if !offered && !mine {
             let why = if wo.tried.contains(vendor) {
-                "You declined this job, or the offer expired, so it went to another vendor."
+                lang.w("vendor.gone_declined")
             } else {
-                "This job is no longer offered to you."
+                lang.w("vendor.gone_not_offered")
             };
             let body = html! {
-                h1 { "Job " (wo.code) }
+                h1 { (say(lang, "vendor.job", &[("code", code())])) }
                 (Notice::render(notice))
-                p.notice role="status" { (why) " Nothing more is needed from you." }
+                p.notice role="status" { (why) " " (lang.w("vendor.nothing_more")) }
             };
-            return (StatusCode::GONE, guest_layout("Job no longer yours", body)).into_response();
+            return (
+                StatusCode::GONE,
+                layout(lang.w("vendor.gone_title"), lang, body),
+            )
+                .into_response();
         }
         let portfolio = app.portfolio();
         let p = portfolio.property(&wo.request.property);
@@ -129,173 +152,174 @@ impl View<'_> {
         });
         let phase = wo.phase();
         let open = !wo.status.is_final();
-        let action = format!("/v/{token}");
+        // The forms keep an explicit `?lang=` so the answer is in the same language.
+        let action = format!("/v/{token}{}", lang.query());
         let min_date = ops::today(app, tz).format("%Y-%m-%d").to_string();
         let t = &wo.request.tenant;
         let body = html! {
-            h1 { "Job " (wo.code) ": " (wo.trade.label()) }
+            h1 { (say(lang, "vendor.job_trade", &[("code", code()), ("trade", lang.w(trade_key(wo.trade)).to_string())])) }
             (Notice::render(notice))
-            (errors.summary())
+            (errors.summary_in(lang))
             section {
                 dl {
                     @if let Some(p) = p {
-                        dt { "Where" } dd { (p.name) br; (p.address) ", unit " (wo.request.unit) }
+                        dt { (lang.w("vendor.where")) } dd { (p.name) br; (p.address) ", " (say(lang, "vendor.unit", &[("unit", wo.request.unit.clone())])) }
                     }
-                    dt { "Priority" } dd { (wo.priority.as_str()) }
-                    dt { "Problem" } dd { (wo.request.description) }
+                    dt { (lang.w("vendor.priority")) } dd { (lang.w(priority_key(wo.priority))) }
+                    dt { (lang.w("vendor.problem")) } dd { (wo.request.description) }
                     @if !wo.request.photos.is_empty() {
-                        dt { "Photos" } dd { (photo_links(Lang::En, &files::links(app, &wo.request.photos))) }
+                        dt { (lang.w("vendor.photos")) } dd { (photo_links(lang, &files::links(app, &wo.request.photos))) }
                     }
-                    @if let Some(tr) = &wo.triage { dt { "Diagnosis" } dd { (tr.diagnosis) } }
-                    dt { "Access" } dd {
-                        (if wo.request.permission_to_enter { "Permission to enter" } else { "The tenant must be home" })
-                        @if let Some(pets) = &wo.request.pets { "; pets: " (pets) }
+                    @if let Some(tr) = &wo.triage { dt { (lang.w("vendor.diagnosis")) } dd { (tr.diagnosis) } }
+                    dt { (lang.w("vendor.access")) } dd {
+                        (if wo.request.permission_to_enter { lang.w("vendor.permission_to_enter") } else { lang.w("vendor.tenant_must_be_home") })
+                        @if let Some(pets) = &wo.request.pets { "; " (say(lang, "vendor.pets", &[("pets", pets.clone())])) }
                         @if let Some(n) = access_notes_for(wo, vendor) { "; " (n) }
                     }
-                    @if let Some(n) = p.and_then(|p| p.notes.as_ref()) { dt { "Building notes" } dd { (n) } }
-                    @if let Some(nte) = nte { dt { "Not to exceed" } dd { (nte.to_string()) " without approval" } }
+                    @if let Some(n) = p.and_then(|p| p.notes.as_ref()) { dt { (lang.w("vendor.building_notes")) } dd { (n) } }
+                    @if let Some(nte) = nte { dt { (lang.w("vendor.not_to_exceed")) } dd { (say(lang, "vendor.without_approval", &[("amount", nte.to_string())])) } }
                     @if mine {
-                        dt { "Tenant" } dd {
+                        dt { (lang.w("vendor.tenant")) } dd {
                             (t.name)
                             @if let Some(ph) = &t.phone { " — " a href=(format!("tel:{ph}")) { (ph) } }
                         }
                     }
-                    @for i in &wo.instructions { dt { "Instructions" } dd { (i) } }
-                    @if let Some(a) = &wo.appointment { dt { "Appointment" } dd { strong { (when(tz, a)) } } }
-                    @if let Some(w) = &wo.proposal { dt { "You proposed" } dd { (when(tz, w)) " (waiting for the tenant)" } }
-                    @if let Some(e) = &wo.estimate { dt { "Your estimate" } dd { (e.amount.to_string()) } }
+                    @for i in &wo.instructions { dt { (lang.w("vendor.instructions")) } dd { (i) } }
+                    @if let Some(a) = &wo.appointment { dt { (lang.w("vendor.appointment")) } dd { strong { (i18n::when(lang, tz, a)) } } }
+                    @if let Some(w) = &wo.proposal { dt { (lang.w("vendor.you_proposed")) } dd { (i18n::when(lang, tz, w)) " " (lang.w("vendor.waiting_for_tenant")) } }
+                    @if let Some(e) = &wo.estimate { dt { (lang.w("vendor.your_estimate")) } dd { (e.amount.to_string()) } }
                     @if !wo.completion_photos.is_empty() {
-                        dt { "Your photos" } dd { (photo_links(Lang::En, &files::links(app, &wo.completion_photos))) }
+                        dt { (lang.w("vendor.your_photos")) } dd { (photo_links(lang, &files::links(app, &wo.completion_photos))) }
                     }
-                    dt { "Status" } dd { (wo.status.label()) }
+                    dt { (lang.w("vendor.status")) } dd { (i18n::status_label(lang, wo.status)) }
                 }
             }
             @if open && offered {
                 section {
-                    h2 { "Will you take this job?" }
-                    @if let Some(o) = &wo.offer { p.hint { "This offer expires " (super::at(tz, o.expires_at)) "." } }
+                    h2 { (lang.w("vendor.take_job")) }
+                    @if let Some(o) = &wo.offer { p.hint { (say(lang, "vendor.offer_expires", &[("at", i18n::at(lang, tz, o.expires_at))])) } }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="accept";
-                        button type="submit" { "Accept the job" }
+                        button type="submit" { (lang.w("vendor.accept")) }
                     }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="decline";
-                        label for="decline-reason" { "Reason for declining (optional)" }
+                        label for="decline-reason" { (lang.w("vendor.decline_reason")) }
                         input type="text" id="decline-reason" name="reason" maxlength="200";
-                        button.secondary type="submit" { "Decline" }
+                        button.secondary type="submit" { (lang.w("vendor.decline")) }
                     }
                 }
             }
             @if open && mine && phase == Status::Accepted && wo.appointment.is_none() && !wo.slots.is_empty() {
                 section {
-                    h2 { "Choose a time" }
+                    h2 { (lang.w("vendor.choose_time")) }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="slot";
                         fieldset {
-                            legend { "The tenant's available times" }
+                            legend { (lang.w("vendor.tenant_times")) }
                             @for (i, w) in wo.slots.iter().enumerate() {
                                 div {
                                     input type="radio" id=(format!("slot-{}", i + 1)) name="slot" value=(i + 1)
                                         aria-describedby=[errors.described_by("slot")];
-                                    label.inline for=(format!("slot-{}", i + 1)) { (i + 1) ". " (when(tz, w)) }
+                                    label.inline for=(format!("slot-{}", i + 1)) { (i + 1) ". " (i18n::when(lang, tz, w)) }
                                 }
                             }
                             (errors.beside("slot"))
                         }
-                        button type="submit" { "Book this time" }
+                        button type="submit" { (lang.w("vendor.book")) }
                     }
                 }
             }
             @if open && mine && matches!(phase, Status::Accepted | Status::Scheduled) {
                 section {
-                    h2 { @if phase == Status::Scheduled { "Need another time?" } @else { "Propose a time" } }
+                    h2 { @if phase == Status::Scheduled { (lang.w("vendor.another_time")) } @else { (lang.w("vendor.propose_time")) } }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="propose";
                         div.row {
                             div {
-                                label for="date" { "Date" }
+                                label for="date" { (lang.w("page.date")) }
                                 input type="date" id="date" name="date" min=(min_date)
                                     aria-invalid=[errors.invalid("window")] aria-describedby=[errors.described_by("window")];
                             }
                             div {
-                                label for="start" { "From" }
+                                label for="start" { (lang.w("page.from")) }
                                 input type="time" id="start" name="start"
                                     aria-invalid=[errors.invalid("window")] aria-describedby=[errors.described_by("window")];
                             }
                             div {
-                                label for="end" { "To" }
+                                label for="end" { (lang.w("page.to")) }
                                 input type="time" id="end" name="end"
                                     aria-invalid=[errors.invalid("window")] aria-describedby=[errors.described_by("window")];
                             }
                         }
                         (errors.beside("window"))
-                        button type="submit" { "Propose this time" }
+                        button type="submit" { (lang.w("vendor.propose_this")) }
                     }
                 }
             }
             @if open && mine && matches!(phase, Status::Accepted | Status::Scheduled) {
                 section {
-                    h2 { "On site" }
+                    h2 { (lang.w("vendor.on_site")) }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="arrived";
-                        button type="submit" { "I've arrived" }
+                        button type="submit" { (lang.w("vendor.arrived")) }
                     }
                 }
             }
             @if open && mine && matches!(phase, Status::Scheduled | Status::InProgress) {
                 section {
-                    h2 { "Is the job done?" }
+                    h2 { (lang.w("vendor.is_done")) }
                     form method="post" action=(action) enctype=[mode.enctype()] data-upload=[mode.upload_url()] {
                         input type="hidden" name="action" value="done";
-                        label for="notes" { "Completion notes (optional)" }
+                        label for="notes" { (lang.w("vendor.completion_notes")) }
                         textarea id="notes" name="notes" maxlength="1000" aria-describedby=[errors.described_by("notes")] {}
                         (errors.beside("notes"))
-                        (files::field(mode, &PHOTOS, "Photos of the finished work (optional)", "Up to 5 photos, 8 MB each.", errors, Lang::En))
-                        button type="submit" { "Done" }
+                        (files::field(mode, &PHOTOS, lang.w("vendor.finished_photos"), lang.w("vendor.finished_photos_hint"), errors, lang))
+                        button type="submit" { (lang.w("vendor.done")) }
                     }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="not_done";
-                        label for="not-done-reason" { "Why not? (e.g. needs parts)" }
+                        label for="not-done-reason" { (lang.w("vendor.why_not")) }
                         input type="text" id="not-done-reason" name="reason" maxlength="1000"
                             aria-describedby=[errors.described_by("reason")];
                         (errors.beside("reason"))
-                        button.secondary type="submit" { "Not done" }
+                        button.secondary type="submit" { (lang.w("vendor.not_done")) }
                     }
                 }
             }
             @if open && mine && matches!(phase, Status::Accepted | Status::Scheduled | Status::InProgress) {
                 section {
-                    h2 { "Send an estimate" }
+                    h2 { (lang.w("vendor.send_estimate")) }
                     form method="post" action=(action) {
                         input type="hidden" name="action" value="estimate";
-                        label for="estimate-amount" { "Amount (US dollars)" }
-                        input type="text" id="estimate-amount" name="amount" inputmode="decimal" placeholder="e.g. 350 or 1250.50"
+                        label for="estimate-amount" { (lang.w("vendor.amount")) }
+                        input type="text" id="estimate-amount" name="amount" inputmode="decimal" placeholder=(lang.w("vendor.amount_example"))
                             aria-invalid=[errors.invalid("amount")] aria-describedby=[errors.described_by("amount")];
                         (errors.beside("amount"))
-                        label for="estimate-note" { "Scope of work" }
+                        label for="estimate-note" { (lang.w("vendor.scope")) }
                         textarea id="estimate-note" name="notes" maxlength="1000" {}
-                        button type="submit" { "Send estimate" }
+                        button type="submit" { (lang.w("vendor.send_estimate_button")) }
                     }
                 }
             }
             @if open && mine && phase == Status::Completed && wo.invoice.is_none() {
                 section {
-                    h2 { "Send your invoice" }
+                    h2 { (lang.w("vendor.send_invoice")) }
                     form method="post" action=(action) enctype=[mode.enctype()] data-upload=[mode.upload_url()] {
                         input type="hidden" name="action" value="invoice";
-                        label for="invoice-amount" { "Amount (US dollars)" }
+                        label for="invoice-amount" { (lang.w("vendor.amount")) }
                         input type="text" id="invoice-amount" name="amount" inputmode="decimal"
                             aria-invalid=[errors.invalid("amount")] aria-describedby=[errors.described_by("amount")];
                         (errors.beside("amount"))
-                        label for="reference" { "Invoice number (optional)" }
+                        label for="reference" { (lang.w("vendor.invoice_number")) }
                         input type="text" id="reference" name="reference" maxlength="200";
-                        (files::field(mode, &INVOICE, "The invoice (PDF or photo, optional)", "One file, up to 8 MB.", errors, Lang::En))
-                        button type="submit" { "Send invoice" }
+                        (files::field(mode, &INVOICE, lang.w("vendor.invoice_file"), lang.w("vendor.invoice_file_hint"), errors, lang))
+                        button type="submit" { (lang.w("vendor.send_invoice_button")) }
                     }
                 }
             }
         };
-        guest_layout(&format!("Job {}", wo.code), body).into_response()
+        layout(&say(lang, "vendor.job", &[("code", code())]), lang, body).into_response()
     }
 }
 
@@ -398,6 +422,7 @@ async fn act(
     State(app): State<App>,
     files: Option<Extension<Attachments>>,
     Path(token): Path<String>,
+    lang: Lang,
     body: WithFiles<ActionForm>,
 ) -> Result<Response, PageError> {
     let WithFiles { form: f, sent } = body;
@@ -413,6 +438,7 @@ async fn act(
         vendor: &vendor,
         token: &token,
         mode: Mode::of(&app, files.as_ref()),
+        lang,
     };
     let refuse = |wo: &WorkOrder, e: FieldError| {
         let page = view.page(wo, None, &Errors(vec![e]));
@@ -441,11 +467,28 @@ async fn act(
             _ => {}
         }
     }
-    match ops::run(&app, &id, cmd).await {
-        Ok(_) => Ok(Redirect::to(&format!("/v/{token}?ok={}", f.action.trim())).into_response()),
+    let done = app.execute(&id, cmd, Exec::default()).await;
+    ops::settle(&app).await;
+    // A refusal is said in the vendor's language from the catalogue, never as an English
+    // sentence; anything else the app refuses reads as the catalogue's "couldn't be done".
+    let said = match &done {
+        Err(AppError::Rejected(r)) => Some(i18n::rejection(lang, r, &app.portfolio())),
+        _ => None,
+    };
+    match done.map_err(WebError::from) {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/v/{token}?ok={}{}",
+            f.action.trim(),
+            lang.query().replacen('?', "&", 1)
+        ))
+        .into_response()),
         Err(e @ (WebError::Rejected(_) | WebError::Invalid(_))) => {
             let wo = ops::get(&app, id.as_str()).await?;
-            let notice = Notice::Problem(capitalise(&e.message()));
+            let words = said.unwrap_or_else(|| {
+                let other = mendwork_domain::Rejection::Invalid(e.message());
+                i18n::rejection(lang, &other, &app.portfolio())
+            });
+            let notice = Notice::Problem(capitalise(&words));
             let page = view.page(&wo, Some(&notice), &Errors::default());
             let status = if page.status() == StatusCode::GONE {
                 StatusCode::GONE
