@@ -127,9 +127,9 @@ impl ApiKeys for DynamoApiKeys {
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":pk", s(API_KEYS_PK))
+                .key_condition_expression("#h = :h")
+                .expression_attribute_names("#h", PK)
+                .expression_attribute_values(":h", s(API_KEYS_PK))
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
