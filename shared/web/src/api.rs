@@ -19,6 +19,7 @@ use mendwork_app::App;
 use mendwork_app::queries::Listing;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
+use mendwork_domain::visits::DeskAction;
 use mendwork_domain::{
     Actor, Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
@@ -560,9 +561,11 @@ struct LinkBody {
 async fn act_on_visit(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
+    caller: Option<Extension<Caller>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = VisitId(id);
+    let by = crate::api_auth::desk_actor(caller.as_deref());
     let visit = match action.as_str() {
         "link" => {
             let b: LinkBody = json_body(&body)?;
@@ -572,11 +575,11 @@ async fn act_on_visit(
         }
         "check-in" => {
             let _: EmptyBody = json_body(&body)?;
-            ops::check_in(&app, &id).await?
+            ops::desk_action_by(&app, &id, DeskAction::CheckIn, by).await?
         }
         "check-out" => {
             let _: EmptyBody = json_body(&body)?;
-            ops::check_out(&app, &id).await?
+            ops::desk_action_by(&app, &id, DeskAction::CheckOut, by).await?
         }
         other => return Err(WebError::NotFound(format!("There is no action {other:?}.")).into()),
     };

@@ -66,6 +66,15 @@ pub fn actor(caller: Option<&Caller>) -> Actor {
     caller.map_or_else(ops::pm, Caller::actor)
 }
 
+/// The actor of a visit's check-in or check-out through the API: an integration's key by its
+/// name, anyone else as the front desk (whose API it is).
+pub fn desk_actor(caller: Option<&Caller>) -> Actor {
+    match caller {
+        Some(c @ Caller::Key { .. }) => c.actor(),
+        _ => Actor::Desk,
+    }
+}
+
 fn member(req: &mut Request, s: Session) {
     req.extensions_mut().insert(Caller::Member(s.clone()));
     req.extensions_mut().insert(s);

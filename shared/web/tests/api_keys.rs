@@ -407,3 +407,46 @@ async fn a_key_reaches_the_visits_api_too() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_read_write_key_checking_a_vendor_in_is_named_on_the_work_orders_timeline() {
+    // Given a work order assigned to Pat, with a visit linked to it
+    let t = deployed();
+    let k = key(&t, "lobby-system", Scope::ReadWrite).await;
+    let wo = post_with(&t, "/api/work-orders", &k, &create_body())
+        .await
+        .json();
+    let id = wo["id"].as_str().unwrap();
+    let assigned = post_with(
+        &t,
+        &format!("/api/work-orders/{id}/assign"),
+        &k,
+        r#"{"vendor": "pat-plumbing"}"#,
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    let body =
+        serde_json::json!({"property": "maple-court", "visitor": "Pat", "request_id": wo["code"]});
+    let visit = post_with(&t, "/api/visits", &k, &body.to_string()).await;
+    assert_eq!(visit.status, StatusCode::CREATED, "{}", visit.body);
+    let vid = visit.json()["id"].as_str().unwrap().to_string();
+    // When the key checks the vendor in
+    let a = post_with(&t, &format!("/api/visits/{vid}/check-in"), &k, "{}").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    // Then the arrival is the key's, by name
+    let after = get_with(&t, &format!("/api/work-orders/{id}"), &k)
+        .await
+        .json();
+    assert_eq!(after["status"], "in_progress");
+    let by = serde_json::json!({"type": "integration", "id": "lobby-system"});
+    assert!(
+        timeline_has(&after, "arrived", &by),
+        "{:#}",
+        after["timeline"]
+    );
+    assert!(
+        timeline_has(&after, "assigned", &by),
+        "{:#}",
+        after["timeline"]
+    );
+}
