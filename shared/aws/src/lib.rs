@@ -25,6 +25,8 @@ pub mod streams;
 pub mod timers;
 
 pub use api_keys::DynamoApiKeys;
+/// The DynamoDB client the adapters take, for tools that build one adapter alone.
+pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use deliveries::DynamoDeliveries;
 pub use directory::{
     StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
