@@ -170,6 +170,47 @@ async fn a_run_through_every_function_reaches_every_granted_operation_and_no_cal
     );
     w.sms("+13475550191", "STOP").await;
     w.sms("+13475550191", "START").await;
+    // An integration's key, made on the PM page, reads through both functions that serve
+    // /api (its item read, its last use written, its allowance counted), then is revoked.
+    let made = w
+        .post_form(
+            "/pm/api-keys",
+            &[("name", "pms"), ("scope", "read"), ("token", "iam-key")],
+        )
+        .await;
+    assert_eq!(
+        (made.function.as_str(), made.status),
+        ("pm", 200),
+        "{}",
+        made.body
+    );
+    let at = made.body.find("value=\"mwk_").unwrap() + "value=\"".len();
+    let key = made.body[at..].split('"').next().unwrap().to_string();
+    w.use_key(Some(&key));
+    let listed = w.get("/api/work-orders").await;
+    assert_eq!(
+        (listed.function.as_str(), listed.status),
+        ("pm", 200),
+        "{}",
+        listed.body
+    );
+    let visits = w.get("/api/visits?property=maple-court").await;
+    assert_eq!(
+        (visits.function.as_str(), visits.status),
+        ("desk", 200),
+        "{}",
+        visits.body
+    );
+    w.use_key(None);
+    let id = mendwork_app::api_keys::parse_token(&key)
+        .unwrap()
+        .0
+        .to_string();
+    let revoked = w.post_form(&format!("/pm/api-keys/{id}/revoke"), &[]).await;
+    assert_eq!(revoked.status, 303, "{}", revoked.body);
+    w.use_key(Some(&key));
+    assert_eq!(w.get("/api/work-orders").await.status, 401);
+    w.use_key(None);
     // One cancelled by the PM (its schedules deleted), one left to lapse.
     let two = create("Toilet runs all night").await;
     let cancel = w

@@ -141,6 +141,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
             Arc::new(ReqwestSender::new(false).context("building the webhook sender")?),
             opts.webhook_secrets.clone(),
         ),
+        api_keys: store.clone(),
     };
     app.drain()
         .await

@@ -1,6 +1,7 @@
 //! Mendwork's application layer: ports (traits in domain words) and the workflow steps that
 //! run on them — the same code behind the local runner and every Lambda function.
 
+pub mod api_keys;
 pub mod deliveries;
 pub mod email_html;
 pub mod files;

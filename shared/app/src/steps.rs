@@ -74,6 +74,8 @@ pub struct App {
     pub limits: Arc<dyn crate::limits::RateLimits>,
     /// Where published events are delivered (the team's webhook endpoints).
     pub webhooks: crate::deliveries::Webhooks,
+    /// The integrations' API keys (hashed).
+    pub api_keys: Arc<dyn crate::api_keys::ApiKeys>,
 }
 
 /// The idempotency key a submission token is recorded under (the work order it created).

@@ -71,6 +71,7 @@ fn harness(webhooks: &str, script: Vec<Answer>) -> Harness {
         links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
         limits: Arc::new(mendwork_app::Unlimited),
         webhooks,
+        api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
     };
     Harness {
         app,

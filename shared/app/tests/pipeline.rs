@@ -103,6 +103,7 @@ impl Harness {
             links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
             limits: Arc::new(mendwork_app::Unlimited),
             webhooks: mendwork_app::deliveries::Webhooks::off(),
+            api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
         };
         Harness {
             timers: store.timers(),

@@ -70,6 +70,7 @@ pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
 pub const LIMIT: &str = "LIMIT#*";
 pub const WEBHOOK: &str = "WEBHOOK#*";
+pub const API_KEYS: &str = "APIKEYS";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -252,6 +253,28 @@ pub const DELIVER: Operation = Operation {
     needs: &[need("dynamodb:PutItem", On::Items(&[WEBHOOK]))],
 };
 
+/// A call to the JSON API with an API key: the key read, its last use written (at most once a
+/// minute), its hourly allowance taken (`LIMITS`). Every function that serves `/api` needs it.
+pub const API_KEY_CALLS: Operation = Operation {
+    name: "api_key_calls",
+    methods: "DynamoApiKeys::find, touch",
+    needs: &[
+        need("dynamodb:GetItem", On::Items(&[API_KEYS])),
+        need("dynamodb:UpdateItem", On::Items(&[API_KEYS])),
+    ],
+};
+
+/// The dashboard's API keys page: keys listed, made and revoked.
+pub const API_KEY_ADMIN: Operation = Operation {
+    name: "api_key_admin",
+    methods: "DynamoApiKeys::list, create, revoke",
+    needs: &[
+        need("dynamodb:Query", On::Items(&[API_KEYS])),
+        need("dynamodb:PutItem", On::Items(&[API_KEYS])),
+        need("dynamodb:UpdateItem", On::Items(&[API_KEYS])),
+    ],
+};
+
 /// Each function (its template resource) and the operations its handler can reach.
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     (
@@ -273,12 +296,18 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             LIMITS,
             WEBHOOK_SECRETS,
             DELIVER,
+            API_KEY_CALLS,
+            API_KEY_ADMIN,
         ],
     ),
     // A check-in keeps the booking; the rest have no transition that changes one (dispatch
     // runs triage, outbox records a refused message, the accept timeout re-offers, the
     // sweeper re-drives those and flags what is overdue).
-    ("DeskFunction", &[START, READ, LIST, COMMIT, VISITS]),
+    // The desk serves `/api/visits`, which an integration may call with its key.
+    (
+        "DeskFunction",
+        &[START, READ, LIST, COMMIT, VISITS, API_KEY_CALLS, LIMITS],
+    ),
     ("DispatchFunction", &[START, READ, COMMIT, OUTBOX_DONE]),
     (
         "OutboxFunction",
@@ -381,6 +410,7 @@ mod tests {
             (CONFIG, schema::CONFIG.to_string()),
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
             (WEBHOOK, crate::deliveries::delivery_pk("pms")),
+            (API_KEYS, crate::api_keys::API_KEYS_PK.to_string()),
         ];
         for (pattern, key) in &cases {
             assert!(key_matches(pattern, key), "{pattern} {key}");

@@ -7,6 +7,7 @@
 //! The table design is documented in [`schema`]; the delivery guarantees of the senders in
 //! [`senders`]; how timers map to schedules in [`timers`].
 
+pub mod api_keys;
 mod calendar;
 pub mod deliveries;
 pub mod directory;
@@ -23,6 +24,9 @@ mod store;
 pub mod streams;
 pub mod timers;
 
+pub use api_keys::DynamoApiKeys;
+/// The DynamoDB client the adapters take, for tools that build one adapter alone.
+pub use aws_sdk_dynamodb::Client as DynamoClient;
 pub use deliveries::DynamoDeliveries;
 pub use directory::{
     StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
@@ -299,6 +303,10 @@ impl Aws {
                 self.config.table.clone(),
             )),
             webhooks: self.webhooks.clone(),
+            api_keys: Arc::new(DynamoApiKeys::new(
+                self.dynamodb.clone(),
+                self.config.table.clone(),
+            )),
         }
     }
 

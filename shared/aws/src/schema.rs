@@ -39,6 +39,8 @@
 //! | portfolio | `CONFIG` | `PORTFOLIO` | `version` (N), `digest`, `json`, `loaded_at` | | |
 //! | vendor by phone | `VENDORPHONE#<phone>` | `VENDORPHONE` | `vendor` | `VENDORPHONES` / `<phone>` | |
 //! | rate-limit window | `LIMIT#<kind>#<hashed key>#<window start>` | `LIMIT` | `count` (N), `expires_at` (window end + 1 h) | | |
+//! | webhook delivery | `WEBHOOK#<endpoint>` | `EVT#<event id>` | see `deliveries` | `WEBHOOKDUE` | `WEBHOOKLOG#<endpoint>` |
+//! | API key | `APIKEYS` | `KEY#<id>` | `name`, `scope`, `hash`, `created_at`, `created_by`, `last_used_at`, `revoked_at` (see `api_keys`) | | |
 //!
 //! A work order is also in the page indexes: `gsi3` `WORKORDERS` / `<created_at>#<id>` (every
 //! work order, newest first); while open, `gsi4` `QUEUE` / queue key and `gsi5`

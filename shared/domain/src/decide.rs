@@ -531,7 +531,8 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         Command::RequestReschedule { by } => {
             match by {
                 Actor::Vendor(v) => require_vendor(wo, v)?,
-                Actor::Tenant | Actor::Pm(_) => {}
+                Actor::Tenant => {}
+                team if team.is_team() => {}
                 _ => {
                     return Err(Rejection::Invalid(
                         "only the tenant, vendor or PM can reschedule".into(),
@@ -563,7 +564,8 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         Command::Arrived { by } => {
             match by {
                 Actor::Vendor(v) => require_vendor(wo, v)?,
-                Actor::Desk | Actor::Pm(_) => {}
+                Actor::Desk => {}
+                team if team.is_team() => {}
                 _ => {
                     return Err(Rejection::Invalid(
                         "only the vendor or the desk can check in".into(),
@@ -706,13 +708,13 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         Command::DecideApproval { approve, by, round } => {
             let open = match wo.estimate.as_ref().map(|e| &e.decision) {
                 Some(EstimateDecision::Pending) => true,
-                Some(EstimateDecision::Declined) => matches!(by, Actor::Pm(_)),
+                Some(EstimateDecision::Declined) => by.is_team(),
                 _ => false,
             };
             if phase != Status::AwaitingApproval || !open || *round != wo.approval_round {
                 return Err(Rejection::ApprovalNotOpen);
             }
-            if !matches!(by, Actor::Owner | Actor::Pm(_)) {
+            if !(matches!(by, Actor::Owner) || by.is_team()) {
                 return Err(Rejection::Invalid(
                     "only the owner or the PM can decide".into(),
                 ));

@@ -123,6 +123,16 @@ pub fn stamp_counter(nonce: &str, issued: DateTime<Utc>, valid_for: Duration) ->
     }
 }
 
+/// Calls one API key may make in an hour: ten a minute on average, room for an integration
+/// that syncs every minute and pages through a few lists, and a ceiling on what a leaked or
+/// looping key can cost before someone revokes it.
+pub const API_PER_KEY_HOUR: u32 = 600;
+
+/// The counter one call with an API key takes, by the key's id (not its secret).
+pub fn api_key_counter(key_id: &str, now: DateTime<Utc>) -> Counter {
+    Counter::fixed("api-key", key_id, API_PER_KEY_HOUR, Duration::hours(1), now)
+}
+
 /// Sign-in requests for addresses not on the team in an hour: counted only so that a
 /// stranger's address costs the same work as the team's (see [`login_counters`]); high enough
 /// never to matter to anyone.

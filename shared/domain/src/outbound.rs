@@ -251,6 +251,7 @@ fn actor(a: &Actor) -> Value {
         Actor::Pm(who) => json!({"role": "pm", "name": who}),
         Actor::Desk => json!({"role": "desk"}),
         Actor::System => json!({"role": "system"}),
+        Actor::Integration(name) => json!({"role": "integration", "name": name}),
     }
 }
 

@@ -138,7 +138,7 @@ pub(crate) fn ask(tx: &mut Tx) {
 
 /// The tenant's answer (or the team's, taking it by phone).
 pub(crate) fn answer(tx: &mut Tx, yes: bool, by: &Actor) -> Result<(), Rejection> {
-    if !matches!(by, Actor::Tenant | Actor::Pm(_)) {
+    if !(matches!(by, Actor::Tenant) || by.is_team()) {
         return Err(Rejection::Invalid(
             "only the tenant or the property team can answer the safety question".into(),
         ));

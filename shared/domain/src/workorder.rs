@@ -59,6 +59,21 @@ pub enum Source {
         template: TemplateId,
         occurrence: DateTime<Utc>,
     },
+    /// Made through the JSON API with an integration's API key (its name).
+    Integration {
+        name: String,
+    },
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Tenant => f.write_str("tenant"),
+            Source::Pm => f.write_str("pm"),
+            Source::Recurring { template, .. } => write!(f, "recurring {template}"),
+            Source::Integration { name } => write!(f, "integration {name}"),
+        }
+    }
 }
 
 /// The person at the unit. Recurring and some PM-created work orders have no contact.
@@ -241,6 +256,9 @@ pub struct TimerState {
 }
 
 /// Who did something.
+///
+/// Stored in every timeline as `{"type": "<variant>", "id": …}`: a variant may be added, never
+/// renamed, so timelines written by older versions still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
@@ -250,6 +268,17 @@ pub enum Actor {
     Pm(String),
     Desk,
     System,
+    /// Another system of the team's (a PMS, a script) calling the JSON API with a read-write
+    /// API key: the key's name. It may do what the team may do through the API.
+    Integration(String),
+}
+
+impl Actor {
+    /// True for whoever acts for the property team: a signed-in member or an integration's
+    /// API key. The rules that let "the PM" decide, reschedule, check in or cancel ask this.
+    pub fn is_team(&self) -> bool {
+        matches!(self, Actor::Pm(_) | Actor::Integration(_))
+    }
 }
 
 impl fmt::Display for Actor {
@@ -261,6 +290,7 @@ impl fmt::Display for Actor {
             Actor::Pm(who) => write!(f, "PM {who}"),
             Actor::Desk => f.write_str("front desk"),
             Actor::System => f.write_str("Mendwork"),
+            Actor::Integration(name) => write!(f, "integration {name}"),
         }
     }
 }

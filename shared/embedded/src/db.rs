@@ -14,11 +14,11 @@ use std::time::Duration;
 
 /// The schema version this build writes. Opening a file with a newer version is refused, so an
 /// old binary never half-understands a newer store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -129,6 +129,22 @@ CREATE INDEX work_orders_status_newest ON work_orders (status, created_at, id);
 CREATE INDEX work_orders_property_newest ON work_orders (property, created_at, id);
 CREATE INDEX work_orders_queue ON work_orders (queue_key) WHERE open = 1;
 CREATE INDEX work_orders_property_queue ON work_orders (property, queue_key) WHERE open = 1;
+"#;
+
+/// The integrations' API keys (see `mendwork_app::api_keys`): the hash of each secret, never
+/// the secret. Kept (not scratch data): losing the table would lock every integration out.
+const V3: &str = r#"
+CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    scope        TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
+    hash         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+) WITHOUT ROWID;
+CREATE INDEX api_keys_created ON api_keys (created_at DESC, id DESC);
 "#;
 
 /// The shared state behind every handle: the connection and the virtual clock's cached mode.

@@ -1,11 +1,13 @@
 //! Embedded adapters for local mode: one SQLite file holds the work orders, timelines, outbox,
-//! visits, idempotency keys, opt-outs, timers, the virtual clock and every message "sent".
+//! visits, idempotency keys, opt-outs, timers, API keys (hashed), the virtual clock and every
+//! message "sent".
 //!
 //! Everything shares one connection behind a mutex ([`SqliteStore`] and the handles it hands
 //! out), so a local run is one file that survives restarts and crashes: each port call is one
 //! short SQLite transaction, and a transition's state and effects land together or not at all.
 //! Attached files are kept in a folder beside it ([`DirFiles`]).
 
+mod api_keys;
 mod clock;
 mod db;
 mod deliveries;

@@ -1,7 +1,7 @@
 //! The JSON API under `/api` (HTTP_CONTRACT.md): work orders, properties, vendors and visits,
 //! plus the JSON shapes of a work order and a visit that the harness and pages share.
 
-use crate::auth::Session;
+use crate::api_auth::Caller;
 use crate::error::{ApiError, WebError};
 use crate::intake::{
     CreateWorkOrder, FieldError, MAX_NAME, MAX_NOTES, json_body, optional_text, required_text,
@@ -19,6 +19,7 @@ use mendwork_app::App;
 use mendwork_app::queries::Listing;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::effects::Links;
+use mendwork_domain::visits::DeskAction;
 use mendwork_domain::{
     Actor, Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
@@ -185,9 +186,16 @@ pub fn property_json(p: &Property) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Work orders.
 
-async fn create_work_order(State(app): State<App>, body: Bytes) -> Result<Response, ApiError> {
+async fn create_work_order(
+    State(app): State<App>,
+    caller: Option<Extension<Caller>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let raw: CreateWorkOrder = json_body(&body)?;
-    let (request, submission) = raw.parse(&app.portfolio(), app.now())?;
+    let (mut request, submission) = raw.parse(&app.portfolio(), app.now())?;
+    if let Some(source) = caller.and_then(|c| c.source()) {
+        request.source = source;
+    }
     let created = app.submit(request, submission.as_deref()).await;
     ops::settle(&app).await;
     let created = created?;
@@ -368,11 +376,11 @@ fn pm_command(action: &str, body: &[u8], wo: &WorkOrder, by: Actor) -> Result<Co
 async fn act_on_work_order(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
-    session: Option<Extension<Session>>,
+    caller: Option<Extension<Caller>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let wo = ops::get(&app, &id).await?;
-    let by = crate::auth::actor(session.as_deref());
+    let by = crate::api_auth::actor(caller.as_deref());
     let command = pm_command(&action, &body, &wo, by)?;
     ops::run(&app, &wo.id, command).await?;
     let wo = ops::get(&app, wo.id.as_str()).await?;
@@ -553,9 +561,11 @@ struct LinkBody {
 async fn act_on_visit(
     State(app): State<App>,
     Path((id, action)): Path<(String, String)>,
+    caller: Option<Extension<Caller>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = VisitId(id);
+    let by = crate::api_auth::desk_actor(caller.as_deref());
     let visit = match action.as_str() {
         "link" => {
             let b: LinkBody = json_body(&body)?;
@@ -565,11 +575,11 @@ async fn act_on_visit(
         }
         "check-in" => {
             let _: EmptyBody = json_body(&body)?;
-            ops::check_in(&app, &id).await?
+            ops::desk_action_by(&app, &id, DeskAction::CheckIn, by).await?
         }
         "check-out" => {
             let _: EmptyBody = json_body(&body)?;
-            ops::check_out(&app, &id).await?
+            ops::desk_action_by(&app, &id, DeskAction::CheckOut, by).await?
         }
         other => return Err(WebError::NotFound(format!("There is no action {other:?}.")).into()),
     };

@@ -19,7 +19,6 @@ use crate::limits::admit_login;
 use crate::ops;
 use crate::pages::{Nav, PageForm, page};
 use crate::signing::{Signer, decode_part, encode_part};
-use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -36,7 +35,6 @@ use mendwork_domain::{Actor, Effect, Email, EmailMessage, Portfolio, Recipient};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde::Deserialize;
-use serde_json::json;
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "mw_session";
@@ -65,11 +63,6 @@ impl Session {
     pub fn actor(&self) -> Actor {
         Actor::Pm(self.email.to_string())
     }
-}
-
-/// The actor of a PM command: the signed-in member, or "PM" where the API is open.
-pub fn actor(session: Option<&Session>) -> Actor {
-    session.map_or_else(ops::pm, Session::actor)
 }
 
 pub fn routes() -> Router<App> {
@@ -192,30 +185,7 @@ pub async fn require_page(State(app): State<App>, mut req: Request, next: Next) 
     }
 }
 
-/// For the API where it needs a session: none → 401 JSON.
-pub async fn require_api(State(app): State<App>, mut req: Request, next: Next) -> Response {
-    match current(&app, req.headers()).await {
-        Some(s) => {
-            req.extensions_mut().insert(s);
-            next.run(req).await
-        }
-        None => (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "error": "Please sign in first: open /login in a browser." })),
-        )
-            .into_response(),
-    }
-}
-
-/// For the open API (local mode): a session, when there is one, names the acting PM.
-pub async fn attach(State(app): State<App>, mut req: Request, next: Next) -> Response {
-    if cookie(req.headers(), COOKIE_NAME).is_some()
-        && let Some(s) = current(&app, req.headers()).await
-    {
-        req.extensions_mut().insert(s);
-    }
-    next.run(req).await
-}
+// The JSON API's guards (a session or an API key) are in `crate::api_auth`.
 
 // ---------------------------------------------------------------------------------------------
 // Pages.

@@ -4,9 +4,11 @@
 //! except the local-only `/dev` harness.
 //!
 //! The property team signs in with an emailed link ([`auth`]); their pages (`/pm…`) always
-//! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so.
+//! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so — or
+//! an integration's API key, in either mode ([`api_auth`]).
 
 pub mod api;
+pub mod api_auth;
 pub mod auth;
 pub mod error;
 pub mod field_error;
@@ -56,9 +58,9 @@ pub fn router(app: App) -> Router {
 /// Every route of HTTP_CONTRACT.md except `/dev`, guarded as `config` says.
 pub fn router_with(app: App, config: WebConfig) -> Router {
     let api = if config.api_requires_session {
-        api::routes().route_layer(from_fn_with_state(app.clone(), auth::require_api))
+        api::routes().route_layer(from_fn_with_state(app.clone(), api_auth::deployed))
     } else {
-        api::routes().route_layer(from_fn_with_state(app.clone(), auth::attach))
+        api::routes().route_layer(from_fn_with_state(app.clone(), api_auth::local))
     };
     Router::new()
         .merge(pages::routes(&app, config.api_requires_session))

@@ -176,18 +176,34 @@ pub async fn load_visit(app: &App, id: &VisitId) -> Result<Visit, WebError> {
 /// Checks the visitor in: a linked visit through its work order (the vendor arrived), a manual
 /// one directly. Checking in twice is harmless.
 pub async fn check_in(app: &App, id: &VisitId) -> Result<Visit, WebError> {
-    desk_action(app, id, DeskAction::CheckIn).await
+    desk_action(app, id, DeskAction::CheckIn, Actor::Desk).await
 }
 
 /// Checks the visitor out. Checking out twice is harmless; before check-in it is refused.
 pub async fn check_out(app: &App, id: &VisitId) -> Result<Visit, WebError> {
-    desk_action(app, id, DeskAction::CheckOut).await
+    desk_action(app, id, DeskAction::CheckOut, Actor::Desk).await
+}
+
+/// [`check_in`] or [`check_out`] done by `by` (an integration's key through the API) rather
+/// than the front desk: the work order's timeline names it.
+pub async fn desk_action_by(
+    app: &App,
+    id: &VisitId,
+    action: DeskAction,
+    by: Actor,
+) -> Result<Visit, WebError> {
+    desk_action(app, id, action, by).await
 }
 
 /// The desk's action, as the domain's [`desk`] rule allows it: a visit linked to a work order
 /// changes through that work order's commands (check-in is the vendor's arrival), a visit made
 /// at the desk is stored directly.
-async fn desk_action(app: &App, id: &VisitId, action: DeskAction) -> Result<Visit, WebError> {
+async fn desk_action(
+    app: &App,
+    id: &VisitId,
+    action: DeskAction,
+    by: Actor,
+) -> Result<Visit, WebError> {
     let visit = load_visit(app, id).await?;
     let Some(next) = desk(&visit, action, app.now()).map_err(AppError::Rejected)? else {
         return Ok(visit);
@@ -195,8 +211,8 @@ async fn desk_action(app: &App, id: &VisitId, action: DeskAction) -> Result<Visi
     match &visit.work_order {
         Some(wo) => {
             let command = match action {
-                DeskAction::CheckIn => Command::Arrived { by: Actor::Desk },
-                DeskAction::CheckOut => Command::CheckOut { by: Actor::Desk },
+                DeskAction::CheckIn => Command::Arrived { by },
+                DeskAction::CheckOut => Command::CheckOut { by },
             };
             run(app, wo, command).await?;
             load_visit(app, id).await

@@ -143,6 +143,8 @@ pub struct World {
     by_hand: AtomicBool,
     /// The team's session cookie (`name=value`) once signed in.
     session: Mutex<Option<String>>,
+    /// An integration's API key: while set, requests carry it as a Bearer token and no cookie.
+    bearer: Mutex<Option<String>>,
 }
 
 impl World {
@@ -287,6 +289,7 @@ impl World {
             redeliver: AtomicBool::new(false),
             by_hand: AtomicBool::new(false),
             session: Mutex::new(None),
+            bearer: Mutex::new(None),
         };
         // The recurring schedules the loader set are there already; nothing else is.
         let names: Vec<String> = world
@@ -450,8 +453,14 @@ impl World {
         if !query_params.is_empty() {
             event["queryStringParameters"] = Value::Object(query_params);
         }
+        let bearer = self.bearer.lock().unwrap().clone();
+        if let Some(key) = &bearer {
+            event["headers"]["authorization"] = json!(format!("Bearer {key}"));
+        }
         // HTTP API payload 2.0 carries the Cookie header as a `cookies` list.
-        if let Some(cookie) = self.session.lock().unwrap().clone() {
+        if let Some(cookie) = self.session.lock().unwrap().clone()
+            && bearer.is_none()
+        {
             event["cookies"] = json!([cookie]);
         }
         if !params.is_empty() {
@@ -534,6 +543,12 @@ impl World {
 
     pub async fn get(&self, path: &str) -> Answer {
         self.http("GET", path, None, None).await
+    }
+
+    /// Calls as an integration with this API key from now on (no cookie), or as the signed-in
+    /// team again with `None`.
+    pub fn use_key(&self, key: Option<&str>) {
+        *self.bearer.lock().unwrap() = key.map(str::to_string);
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {

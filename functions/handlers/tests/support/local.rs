@@ -46,6 +46,7 @@ pub fn local() -> (App, SqliteStore) {
         links: Arc::new(links),
         limits: Arc::new(store.clone()),
         webhooks: mendwork_app::deliveries::Webhooks::off(),
+        api_keys: Arc::new(store.clone()),
     };
     (app, store)
 }

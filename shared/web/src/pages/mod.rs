@@ -2,6 +2,7 @@
 //! navigation for the public, the signed-in team and tenants in their language), the home page
 //! and the small building blocks every page uses (fields with their errors, notices, times).
 
+pub mod api_keys;
 pub mod approval;
 pub mod charts;
 pub mod desk;
@@ -40,6 +41,7 @@ pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
         .merge(portfolio::routes())
         .merge(metrics::routes())
         .merge(webhooks::routes())
+        .merge(api_keys::routes())
         .route_layer(signed_in());
     let desk = if desk_requires_session {
         desk::routes().route_layer(signed_in())
@@ -174,6 +176,7 @@ pub fn page(title: &str, lang: Lang, nav: Nav<'_>, body: Markup) -> Markup {
                             a href="/pm/vendors" { "Vendors" }
                             a href="/pm/rules" { "Rules" }
                             a href="/pm/webhooks" { "Webhooks" }
+                            a href="/pm/api-keys" { "API keys" }
                             a href="/desk" { "Front desk" }
                             span.who {
                                 span { "Signed in as " (s.email) }

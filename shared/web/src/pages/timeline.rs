@@ -27,6 +27,7 @@ fn actor(portfolio: &Portfolio, a: &Actor) -> String {
         Actor::Tenant => "the tenant".into(),
         Actor::Desk => "the front desk".into(),
         Actor::System => "Mendwork".into(),
+        Actor::Integration(name) => format!("integration {name}"),
     }
 }
 
@@ -218,7 +219,7 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
     let v = |id: &VendorId| vendor_name(portfolio, id);
     match event {
         Event::Submitted { code, request, .. } => html! {
-            "Work order " (code) " created (" (format!("{:?}", request.source).to_lowercase()) ")."
+            "Work order " (code) " created (" (request.source) ")."
         },
         Event::Triaged {
             triage,

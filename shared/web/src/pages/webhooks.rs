@@ -29,7 +29,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// Times on these pages are UTC: receivers log in UTC, and the team compares the two.
-fn utc(t: DateTime<Utc>) -> Markup {
+pub(super) fn utc(t: DateTime<Utc>) -> Markup {
     let text = t
         .to_rfc3339_opts(SecondsFormat::Secs, true)
         .replace('T', " ");

@@ -88,6 +88,7 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
         links: Arc::new(links),
         limits: Arc::new(store.clone()),
         webhooks: mendwork_app::deliveries::Webhooks::off(),
+        api_keys: Arc::new(store.clone()),
     };
     let router = mendwork_web::router_with(app.clone(), config);
     TestApp {

@@ -1,0 +1,98 @@
+//! An integration's API key as an actor: its stored shape next to the older actors' (timelines
+//! written before it existed still read), how it is said, and that it may do through the API
+//! what the property team may — and only that.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[allow(dead_code)]
+mod support;
+
+use mendwork_domain::*;
+use serde_json::json;
+use support::*;
+
+#[test]
+fn an_integration_is_stored_beside_the_older_actors_and_timelines_written_before_it_still_read() {
+    // The shapes older versions wrote, unchanged.
+    assert_eq!(
+        serde_json::to_value(Actor::Pm("ana@example.com".into())).unwrap(),
+        json!({"type": "pm", "id": "ana@example.com"})
+    );
+    assert_eq!(
+        serde_json::to_value(Actor::System).unwrap(),
+        json!({"type": "system"})
+    );
+    // The new one, in the same shape.
+    let key = Actor::Integration("buildium".into());
+    let stored = serde_json::to_value(&key).unwrap();
+    assert_eq!(stored, json!({"type": "integration", "id": "buildium"}));
+    assert_eq!(serde_json::from_value::<Actor>(stored).unwrap(), key);
+    // A timeline event as an earlier version stored it.
+    let old: Event = serde_json::from_value(json!({
+        "kind": "cancelled",
+        "by": {"type": "pm", "id": "PM"},
+        "reason": "duplicate"
+    }))
+    .unwrap();
+    assert_eq!(
+        old,
+        Event::Cancelled {
+            by: Actor::Pm("PM".into()),
+            reason: Some("duplicate".into())
+        }
+    );
+    // A work order's source, old and new.
+    assert_eq!(
+        serde_json::from_value::<Source>(json!({"type": "pm"})).unwrap(),
+        Source::Pm
+    );
+    let made = Source::Integration {
+        name: "buildium".into(),
+    };
+    let stored = serde_json::to_value(&made).unwrap();
+    assert_eq!(stored, json!({"type": "integration", "name": "buildium"}));
+    assert_eq!(serde_json::from_value::<Source>(stored).unwrap(), made);
+}
+
+#[test]
+fn an_integration_is_said_by_its_key_name() {
+    assert_eq!(
+        Actor::Integration("buildium".into()).to_string(),
+        "integration buildium"
+    );
+    assert_eq!(
+        Source::Integration {
+            name: "buildium".into()
+        }
+        .to_string(),
+        "integration buildium"
+    );
+    assert_eq!(Source::Pm.to_string(), "pm");
+}
+
+#[test]
+fn an_integration_may_decide_an_approval_as_the_team_may() {
+    let t = Given::awaiting_approval()
+        .later(hours(2))
+        .when(Command::DecideApproval {
+            approve: true,
+            by: Actor::Integration("buildium".into()),
+            round: 1,
+        });
+    assert!(t.has(|e| matches!(
+        e,
+        Event::Approved { by: Actor::Integration(name) } if name == "buildium"
+    )));
+    assert_eq!(t.wo().status, Status::Accepted);
+}
+
+#[test]
+fn an_integration_may_ask_to_reschedule_but_the_front_desk_may_not() {
+    let by_key = Given::scheduled_with_pat().when(Command::RequestReschedule {
+        by: Actor::Integration("buildium".into()),
+    });
+    assert!(by_key.has(|e| matches!(e, Event::Unscheduled { .. })));
+    Given::scheduled_with_pat()
+        .when(Command::RequestReschedule { by: Actor::Desk })
+        .rejected();
+}
