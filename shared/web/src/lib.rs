@@ -4,7 +4,8 @@
 //! except the local-only `/dev` harness.
 //!
 //! The property team signs in with an emailed link ([`auth`]); their pages (`/pm…`) always
-//! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so.
+//! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so. The
+//! API's OpenAPI document (`/api/openapi.json`, [`api::openapi`]) is open in either mode.
 
 pub mod api;
 pub mod auth;
@@ -65,6 +66,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .merge(auth::routes())
         .merge(files::routes())
         .merge(api)
+        .merge(api::contract_routes())
         .layer(from_fn_with_state(app.clone(), guard::guard))
         .layer(Extension(config))
         .with_state(app)
