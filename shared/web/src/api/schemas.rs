@@ -349,6 +349,7 @@ pub struct SafetyCheck {
 pub enum Event {
     Submitted {
         id: String,
+        #[schema(pattern = "^[A-Z]{2}[2-9]{2}$")]
         code: String,
         request: NewWorkOrder,
     },

@@ -111,7 +111,8 @@ pub struct TimerBody {
 #[schema(as = WorkOrder)]
 pub struct WorkOrderBody {
     pub id: String,
-    /// The short job code people read and type (`MC-7K3P`-like).
+    /// The short job code people read and type (`KP27`).
+    #[schema(pattern = "^[A-Z]{2}[2-9]{2}$")]
     pub code: String,
     #[schema(value_type = schemas::Status)]
     pub status: Status,
