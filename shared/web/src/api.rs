@@ -22,7 +22,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
-use contract::{ConflictError, NotFoundError, ReadErrors, WriteErrors};
+use contract::{ConflictError, NotFoundError, QueryError, ReadErrors, WriteErrors};
 use mendwork_app::App;
 use mendwork_app::queries::Listing;
 use mendwork_domain::decide::Recorded;
@@ -33,9 +33,9 @@ use mendwork_domain::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shapes::{
-    ApprovalBody, AssignBody, CancelBody, CreateVisitBody, Dollars, InstructionsBody, LinkBody,
-    PropertyBody, PropertyPage, TimelineEntry, VendorBody, VendorPage, VisitBody, VisitList,
-    WorkOrderBody, WorkOrderDetail, WorkOrderPage,
+    ApprovalBody, AssignBody, CancelBody, CreateVisitBody, Dollars, EmptyBody, InstructionsBody,
+    LinkBody, PropertyBody, PropertyPage, TimelineEntry, VendorBody, VendorPage, VisitBody,
+    VisitList, WorkOrderBody, WorkOrderDetail, WorkOrderPage,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -212,6 +212,7 @@ struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of work orders.", body = WorkOrderPage),
+        QueryError,
         ReadErrors,
     ),
 )]
@@ -275,10 +276,6 @@ async fn list_work_orders(
         next_cursor: next.map(|k| paging::cursor(&listing, &k)),
     }))
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EmptyBody {}
 
 /// What the property team may do to a work order, as the path names it.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -422,6 +419,7 @@ struct PageQuery {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of properties.", body = PropertyPage),
+        QueryError,
         ReadErrors,
     ),
 )]
@@ -455,6 +453,7 @@ async fn list_properties(
     params(PageQuery),
     responses(
         (status = 200, description = "A page of vendors.", body = VendorPage),
+        QueryError,
         ReadErrors,
     ),
 )]
@@ -506,6 +505,7 @@ struct VisitsQuery {
     params(VisitsQuery),
     responses(
         (status = 200, description = "The day's visits.", body = VisitList),
+        QueryError,
         ReadErrors,
     ),
 )]
@@ -624,8 +624,8 @@ pub enum VisitAction {
         ("id" = String, Path, description = "The visit's id."),
         ("action" = inline(VisitAction), Path, description = "What to do."),
     ),
-    request_body(content = ref("#/components/schemas/LinkBody"), content_type = "application/json",
-        description = "`link` takes `{\"request_id\"}`; `check-in` and `check-out` take `{}` or no body."),
+    request_body(content = ref("#/components/schemas/VisitActionBody"),
+        content_type = "application/json"),
     responses(
         (status = 200, description = "The visit after the action.", body = VisitBody),
         NotFoundError,

@@ -258,6 +258,7 @@ pub fn local_windows(
 /// `POST /api/work-orders` as sent; turned into a [`NewWorkOrder`] by [`CreateWorkOrder::parse`].
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(description = "A work order as the property team reports it. Unknown fields are refused.")]
 pub struct CreateWorkOrder {
     /// The property's id.
     pub property: String,

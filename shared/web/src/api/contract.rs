@@ -4,8 +4,8 @@
 //! not what the team's data is).
 //!
 //! The error answers every operation shares are described once, under
-//! `components/responses`, and referred to by the operations ([`ReadErrors`], [`WriteErrors`],
-//! [`NotFoundError`], [`ConflictError`]).
+//! `components/responses`, and referred to by the operations ([`ReadErrors`], [`QueryError`],
+//! [`WriteErrors`], [`NotFoundError`], [`ConflictError`]).
 
 use super::shapes::ErrorBody;
 use axum::http::header::CONTENT_TYPE;
@@ -104,7 +104,15 @@ fn refer(statuses: &[u16]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>>
 pub struct ReadErrors;
 impl IntoResponses for ReadErrors {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        refer(&[401, 422, 429, 500])
+        refer(&[401, 429, 500])
+    }
+}
+
+/// The 422 of a read whose query parameters are checked.
+pub struct QueryError;
+impl IntoResponses for QueryError {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        refer(&[422])
     }
 }
 
@@ -196,7 +204,7 @@ impl Modify for Base {
 #[derive(OpenApi)]
 #[openapi(
     modifiers(&Base),
-    components(schemas(super::schemas::WorkOrderActionBody, super::shapes::LinkBody))
+    components(schemas(super::schemas::WorkOrderActionBody, super::schemas::VisitActionBody))
 )]
 struct BaseDoc;
 

@@ -590,11 +590,9 @@ fn _every_event_kind(e: &mendwork_domain::Event) {
     }
 }
 
-/// The body of a work-order action: `assign` takes [`AssignBody`](super::shapes::AssignBody),
-/// `cancel` a [`CancelBody`](super::shapes::CancelBody) (also the shape of the `{}` that
-/// `close` and `reschedule` take), `approval` an
-/// [`ApprovalBody`](super::shapes::ApprovalBody), `instructions` an
-/// [`InstructionsBody`](super::shapes::InstructionsBody). Each refuses unknown fields, so a
+/// The body of a work-order action: `assign` takes `AssignBody`, `cancel` a `CancelBody`
+/// (also the shape of the `{}` that `close` and `reschedule` take), `approval` an
+/// `ApprovalBody`, `instructions` an `InstructionsBody`. Each refuses unknown fields, so a
 /// body matches exactly one of them.
 #[derive(ToSchema)]
 #[serde(untagged)]
@@ -603,4 +601,13 @@ pub enum WorkOrderActionBody {
     Cancel(super::shapes::CancelBody),
     Approval(super::shapes::ApprovalBody),
     Instructions(super::shapes::InstructionsBody),
+}
+
+/// The body of a visit action: `link` takes a `LinkBody`; `check-in` and `check-out` take
+/// `{}` (an `EmptyBody`) or no body.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum VisitActionBody {
+    Link(super::shapes::LinkBody),
+    Empty(super::shapes::EmptyBody),
 }

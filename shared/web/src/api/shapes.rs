@@ -481,6 +481,11 @@ pub struct CreateVisitBody {
     pub request_id: Option<String>,
 }
 
+/// `check-in`, `check-out`, `close`, `reschedule`: nothing (`{}`, or no body at all).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyBody {}
+
 /// `link`: the work order (id or job code) the visit is for.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -54,6 +54,13 @@ impl Contract {
         schema.clone()
     }
 
+    /// The schema of the JSON request body of `method path`, if it takes one.
+    pub fn request_schema(&self, method: &str, path: &str) -> Option<Value> {
+        let op = &self.doc["paths"][path][method.to_ascii_lowercase()];
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        schema.is_object().then(|| schema.clone())
+    }
+
     /// Why `body` does not match `schema` (a schema of this document); empty when it does.
     pub fn errors_against(&self, schema: &Value, body: &Value) -> Vec<String> {
         let mut root = strict(schema, true);
