@@ -1,5 +1,13 @@
 //! The JSON API under `/api` (HTTP_CONTRACT.md): work orders, properties, vendors and visits,
 //! plus the JSON shapes of a work order and a visit that the harness and pages share.
+//!
+//! The router and its OpenAPI document come from one list ([`documented`]): a route cannot be
+//! served without being described. Answers are the typed values of [`shapes`], so what is
+//! written is what the document says.
+
+pub mod contract;
+pub mod schemas;
+pub mod shapes;
 
 use crate::api_auth::Caller;
 use crate::error::{ApiError, WebError};
@@ -12,9 +20,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
+use contract::{ConflictError, NotFoundError, QueryError, ReadErrors, WriteErrors};
 use mendwork_app::App;
 use mendwork_app::queries::Listing;
 use mendwork_domain::decide::Recorded;
@@ -24,21 +32,44 @@ use mendwork_domain::{
     Actor, Command, Money, Portfolio, Property, Status, VendorId, Visit, VisitId, Window, WorkOrder,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
+use shapes::{
+    ApprovalBody, AssignBody, CancelBody, CreateVisitBody, Dollars, EmptyBody, InstructionsBody,
+    LinkBody, PropertyBody, PropertyPage, TimelineEntry, VendorBody, VendorPage, VisitBody,
+    VisitList, WorkOrderBody, WorkOrderDetail, WorkOrderPage,
+};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The `/api` routes.
+/// Every `/api` route that reads or changes the team's data, with its description: the one
+/// list both the router and the document are built from.
+pub fn documented() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(contract::base())
+        .routes(routes!(list_work_orders, create_work_order))
+        .routes(routes!(get_work_order))
+        .routes(routes!(act_on_work_order))
+        .routes(routes!(list_properties))
+        .routes(routes!(list_vendors))
+        .routes(routes!(list_visits, create_visit))
+        .routes(routes!(act_on_visit))
+}
+
+/// The `/api` routes of [`documented`] (guarded by the caller, see `router_with`).
 pub fn routes() -> Router<App> {
-    Router::new()
-        .route(
-            "/api/work-orders",
-            get(list_work_orders).post(create_work_order),
-        )
-        .route("/api/work-orders/{id}", get(get_work_order))
-        .route("/api/work-orders/{id}/{action}", post(act_on_work_order))
-        .route("/api/properties", get(list_properties))
-        .route("/api/vendors", get(list_vendors))
-        .route("/api/visits", get(list_visits).post(create_visit))
-        .route("/api/visits/{id}/{action}", post(act_on_visit))
+    documented().split_for_parts().0
+}
+
+/// `GET /api/openapi.json`, open to anyone (see [`contract`]).
+pub fn contract_routes() -> Router<App> {
+    contract::open().split_for_parts().0
+}
+
+/// The OpenAPI 3.1 document of every `/api` route, the contract's own included.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = documented().into_openapi();
+    doc.merge(contract::open().into_openapi());
+    doc
 }
 
 /// What a list's items may take of an answer: [`paging::MAX_RESPONSE`] less room for the
@@ -48,20 +79,13 @@ const LIST_BUDGET: usize = paging::MAX_RESPONSE - 4 * 1024;
 // ---------------------------------------------------------------------------------------------
 // JSON shapes.
 
-#[derive(Serialize)]
-struct Dollars(#[serde(with = "mendwork_domain::types::dollars")] Money);
-
 /// Money as the API writes it: a number of dollars (`500`, `385.5`).
 pub fn dollars(m: Money) -> Value {
-    serde_json::to_value(Dollars(m)).unwrap_or(Value::Null)
+    to_json(&Dollars(m))
 }
 
 fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-fn window_json(w: &Window) -> Value {
-    json!({ "start": w.start, "end": w.end })
 }
 
 /// A visit as the API writes it.
@@ -71,11 +95,7 @@ pub fn visit_json(v: &Visit) -> Value {
 
 /// A timeline entry: `{"at", "kind", …event fields}`.
 pub fn recorded_json(r: &Recorded) -> Value {
-    let mut v = to_json(&r.event);
-    if let Value::Object(m) = &mut v {
-        m.insert("at".into(), to_json(&r.at));
-    }
-    v
+    to_json(&TimelineEntry::from(r))
 }
 
 /// A work order as the API writes it; `timeline` is left out when `None` (lists). Attached
@@ -86,106 +106,51 @@ pub fn work_order_json(
     portfolio: &Portfolio,
     links: &dyn Links,
 ) -> Value {
-    let files = |names: &[String]| names.iter().map(|n| links.file(n)).collect::<Vec<_>>();
-    let property = portfolio.property(&wo.request.property);
-    let vendor = wo.vendor.as_ref().map(|id| {
-        let v = portfolio.vendor(id);
-        json!({
-            "id": id,
-            "name": v.map(|v| v.name.clone()),
-            "phone": v.map(|v| v.phone.to_string()),
-        })
-    });
-    let tenant = &wo.request.tenant;
-    let timers: Vec<Value> = wo
-        .timers
-        .iter()
-        .filter_map(|(kind, t)| {
-            t.due
-                .map(|due| json!({ "kind": kind, "generation": t.generation, "due": due }))
-        })
-        .collect();
-    let mut out = json!({
-        "id": wo.id,
-        "code": wo.code,
-        "status": wo.status.as_str(),
-        "status_label": wo.status.label(),
-        "trade": wo.trade.as_str(),
-        "priority": wo.priority.as_str(),
-        "property": {
-            "id": wo.request.property,
-            "name": property.map(|p| p.name.clone()),
-            "timezone": property.map(|p| p.timezone.name()),
-        },
-        "unit": wo.request.unit,
-        "tenant": { "name": tenant.name, "email": tenant.email, "phone": tenant.phone, "language": wo.request.language.code() },
-        "description": wo.request.description,
-        "category": wo.request.category.map(|t| t.as_str()),
-        "emergency": wo.request.emergency,
-        "permission_to_enter": wo.request.permission_to_enter,
-        "pets": wo.request.pets,
-        "access_notes": wo.request.access_notes,
-        "photos": files(&wo.request.photos),
-        "source": to_json(&wo.request.source),
-        "availability": wo.request.availability.iter().map(window_json).collect::<Vec<_>>(),
-        "vendor": vendor,
-        "offer": wo.offer.as_ref().map(|o| json!({ "vendor": o.vendor, "expires_at": o.expires_at })),
-        "slots": wo.slots.iter().map(window_json).collect::<Vec<_>>(),
-        "appointment": wo.appointment.as_ref().map(window_json),
-        "proposal": wo.proposal.as_ref().map(window_json),
-        "estimate": wo.estimate.as_ref().map(|e| json!({
-            "amount": dollars(e.amount),
-            "limit": dollars(e.limit),
-            "decision": e.decision,
-            "note": e.note,
-            "vendor": e.vendor,
-            "at": e.at,
-        })),
-        "approval_round": wo.approval_round,
-        "visit": wo.visit.as_ref().map(visit_json),
-        "invoice": wo.invoice.as_ref().map(|i| json!({
-            "amount": dollars(i.amount),
-            "reference": i.reference,
-            "at": i.at,
-            "file": i.file.as_deref().map(|f| links.file(f)),
-        })),
-        "feedback": wo.feedback.as_ref().map(|f| json!({ "rating": f.rating, "comment": f.comment })),
-        "attention": wo.attention,
-        "triage": wo.triage.as_ref().map(to_json),
-        "safety_question": wo.safety.as_ref().map(to_json),
-        "instructions": wo.instructions,
-        "completion_notes": wo.completion_notes,
-        "completion_photos": files(&wo.completion_photos),
-        "not_done_reasons": wo.not_done_reasons,
-        "created_at": wo.created_at,
-        "updated_at": wo.updated_at,
-        "timers": timers,
-    });
-    if let (Some(events), Value::Object(m)) = (timeline, &mut out) {
-        m.insert(
-            "timeline".into(),
-            Value::Array(events.iter().map(recorded_json).collect()),
-        );
+    let body = WorkOrderBody::new(wo, portfolio, links);
+    match timeline {
+        None => to_json(&body),
+        Some(events) => to_json(&detail(body, events)),
     }
-    out
+}
+
+fn detail(work_order: WorkOrderBody, events: &[Recorded]) -> WorkOrderDetail {
+    WorkOrderDetail {
+        work_order,
+        timeline: events.iter().map(TimelineEntry::from).collect(),
+    }
 }
 
 /// A property as the API writes it.
 pub fn property_json(p: &Property) -> Value {
-    json!({
-        "id": p.id,
-        "name": p.name,
-        "address": p.address,
-        "timezone": p.timezone.name(),
-        "nte": dollars(p.nte),
-        "emergency_nte": dollars(p.emergency_nte),
-        "visitor_desk": p.visitor_desk,
-    })
+    to_json(&PropertyBody::from(p))
+}
+
+/// The answer about one work order: it and its timeline, read afresh.
+async fn detail_of(app: &App, wo: &WorkOrder) -> Result<WorkOrderDetail, ApiError> {
+    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
+    let body = WorkOrderBody::new(wo, &app.portfolio(), app.links.as_ref());
+    Ok(detail(body, &timeline))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Work orders.
 
+/// Create a work order.
+///
+/// Made as the property team (`source: pm`); its triage and first dispatch step run before
+/// the answer. A repeated `submission` token answers exactly as the first did: the same work
+/// order, 201.
+#[utoipa::path(
+    post,
+    path = "/api/work-orders",
+    tag = "work orders",
+    operation_id = "createWorkOrder",
+    request_body = crate::intake::CreateWorkOrder,
+    responses(
+        (status = 201, description = "The work order, with its timeline so far.", body = WorkOrderDetail),
+        WriteErrors,
+    ),
+)]
 async fn create_work_order(
     State(app): State<App>,
     caller: Option<Extension<Caller>>,
@@ -200,47 +165,69 @@ async fn create_work_order(
     ops::settle(&app).await;
     let created = created?;
     let wo = ops::get(&app, created.wo.id.as_str()).await?;
-    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    // A repeated submission answers exactly as the first did: the same work order, 201.
-    let status = StatusCode::CREATED;
-    Ok((
-        status,
-        Json(work_order_json(
-            &wo,
-            Some(&timeline),
-            &app.portfolio(),
-            app.links.as_ref(),
-        )),
-    )
-        .into_response())
+    let detail = detail_of(&app, &wo).await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
+/// Read one work order.
+///
+/// By id or by job code, with its whole timeline.
+#[utoipa::path(
+    get,
+    path = "/api/work-orders/{id}",
+    tag = "work orders",
+    operation_id = "getWorkOrder",
+    params(("id" = String, Path, description = "The work order's id (`wo-…`) or its job code.")),
+    responses(
+        (status = 200, description = "The work order and its timeline.", body = WorkOrderDetail),
+        NotFoundError,
+        ReadErrors,
+    ),
+)]
 async fn get_work_order(
     State(app): State<App>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WorkOrderDetail>, ApiError> {
     let wo = ops::get(&app, &id).await?;
-    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    Ok(Json(work_order_json(
-        &wo,
-        Some(&timeline),
-        &app.portfolio(),
-        app.links.as_ref(),
-    )))
+    Ok(Json(detail_of(&app, &wo).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// The filters and page of the work-order list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only work orders in this status.
+    #[param(value_type = Option<schemas::Status>)]
     status: Option<String>,
+    /// Only work orders of this property (its id).
     property: Option<String>,
+    /// How many work orders at most (default 50). A page may hold fewer to stay within its
+    /// size; `next_cursor` then says where the rest starts.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page, with the same filters.
     cursor: Option<String>,
 }
 
+/// List work orders.
+///
+/// Newest first, a page at a time, without their timelines.
+#[utoipa::path(
+    get,
+    path = "/api/work-orders",
+    tag = "work orders",
+    operation_id = "listWorkOrders",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of work orders.", body = WorkOrderPage),
+        QueryError,
+        ReadErrors,
+    ),
+)]
 async fn list_work_orders(
     State(app): State<App>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WorkOrderPage>, ApiError> {
     let portfolio = app.portfolio();
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -273,19 +260,18 @@ async fn list_work_orders(
         .map_err(ops::store)?;
     // Items are added while the answer stays within its budget; a page cut short says where
     // the rest starts, like any other page.
-    let mut list: Vec<Value> = Vec::new();
+    let mut list: Vec<WorkOrderBody> = Vec::new();
     let mut size = 0usize;
-    let mut shown = 0usize;
     for wo in &page.items {
-        let item = work_order_json(wo, None, &portfolio, app.links.as_ref());
-        let len = item.to_string().len() + 1;
-        if shown > 0 && size + len > LIST_BUDGET {
+        let item = WorkOrderBody::new(wo, &portfolio, app.links.as_ref());
+        let len = serde_json::to_vec(&item).map_or(0, |b| b.len()) + 1;
+        if !list.is_empty() && size + len > LIST_BUDGET {
             break;
         }
         size += len;
-        shown += 1;
         list.push(item);
     }
+    let shown = list.len();
     let next = if shown < page.items.len() {
         page.items
             .get(shown.wrapping_sub(1))
@@ -293,45 +279,44 @@ async fn list_work_orders(
     } else {
         page.next
     };
-    let next_cursor = next.map(|k| paging::cursor(&listing, &k));
-    Ok(Json(
-        json!({ "work_orders": list, "next_cursor": next_cursor }),
-    ))
+    Ok(Json(WorkOrderPage {
+        work_orders: list,
+        next_cursor: next.map(|k| paging::cursor(&listing, &k)),
+    }))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AssignBody {
-    vendor: String,
+/// What the property team may do to a work order, as the path names it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkOrderAction {
+    /// Give the job to a vendor (`{"vendor"}`).
+    Assign,
+    /// Cancel it (`{"reason"}`, optional).
+    Cancel,
+    /// Decide the open approval request (`{"approve"}`).
+    Approval,
+    /// Close it (`{}`).
+    Close,
+    /// Add instructions for the vendor (`{"text"}`).
+    Instructions,
+    /// Ask the vendor and tenant for a new time (`{}`).
+    Reschedule,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CancelBody {
-    #[serde(default)]
-    reason: Option<String>,
+/// The action a path segment names; `None` for any other word.
+fn action<A: serde::de::DeserializeOwned>(segment: &str) -> Option<A> {
+    serde_json::from_value(Value::String(segment.to_string())).ok()
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ApprovalBody {
-    approve: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InstructionsBody {
-    text: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EmptyBody {}
 
 /// The command a PM action on a work order runs.
-fn pm_command(action: &str, body: &[u8], wo: &WorkOrder, by: Actor) -> Result<Command, WebError> {
+fn pm_command(
+    action: WorkOrderAction,
+    body: &[u8],
+    wo: &WorkOrder,
+    by: Actor,
+) -> Result<Command, WebError> {
     Ok(match action {
-        "assign" => {
+        WorkOrderAction::Assign => {
             let b: AssignBody = json_body(body)?;
             let vendor = required_text("vendor", &b.vendor, MAX_NAME, "a vendor id")?;
             Command::Assign {
@@ -339,14 +324,14 @@ fn pm_command(action: &str, body: &[u8], wo: &WorkOrder, by: Actor) -> Result<Co
                 by,
             }
         }
-        "cancel" => {
+        WorkOrderAction::Cancel => {
             let b: CancelBody = json_body(body)?;
             Command::Cancel {
                 by,
                 reason: optional_text("reason", b.reason.as_deref(), MAX_NOTES)?,
             }
         }
-        "approval" => {
+        WorkOrderAction::Approval => {
             let b: ApprovalBody = json_body(body)?;
             Command::DecideApproval {
                 approve: b.approve,
@@ -354,58 +339,102 @@ fn pm_command(action: &str, body: &[u8], wo: &WorkOrder, by: Actor) -> Result<Co
                 round: wo.approval_round,
             }
         }
-        "close" => {
+        WorkOrderAction::Close => {
             let _: EmptyBody = json_body(body)?;
             Command::Close { by }
         }
-        "instructions" => {
+        WorkOrderAction::Instructions => {
             let b: InstructionsBody = json_body(body)?;
             Command::AddInstructions {
                 text: required_text("text", &b.text, MAX_NOTES, "the instructions")?,
                 by,
             }
         }
-        "reschedule" => {
+        WorkOrderAction::Reschedule => {
             let _: EmptyBody = json_body(body)?;
             Command::RequestReschedule { by }
         }
-        other => return Err(WebError::NotFound(format!("There is no action {other:?}."))),
     })
 }
 
+/// Act on a work order.
+///
+/// Runs one of the property team's actions, recorded as the signed-in member (or as "PM"
+/// where the API is open). The body's shape depends on the action; `close` and `reschedule`
+/// take `{}` or no body.
+#[utoipa::path(
+    post,
+    path = "/api/work-orders/{id}/{action}",
+    tag = "work orders",
+    operation_id = "actOnWorkOrder",
+    params(
+        ("id" = String, Path, description = "The work order's id or its job code."),
+        ("action" = inline(WorkOrderAction), Path, description = "What to do."),
+    ),
+    // By reference: the body is optional (`close`, `reschedule`), not nullable.
+    request_body(content = ref("#/components/schemas/WorkOrderActionBody"),
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "The work order after the action, with its timeline.", body = WorkOrderDetail),
+        NotFoundError,
+        ConflictError,
+        WriteErrors,
+    ),
+)]
 async fn act_on_work_order(
     State(app): State<App>,
-    Path((id, action)): Path<(String, String)>,
+    Path((id, action_name)): Path<(String, String)>,
     caller: Option<Extension<Caller>>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WorkOrderDetail>, ApiError> {
     let wo = ops::get(&app, &id).await?;
     let by = crate::api_auth::actor(caller.as_deref());
-    let command = pm_command(&action, &body, &wo, by)?;
+    let Some(act) = action::<WorkOrderAction>(&action_name) else {
+        return Err(no_such_action(&action_name));
+    };
+    let command = pm_command(act, &body, &wo, by)?;
     ops::run(&app, &wo.id, command).await?;
     let wo = ops::get(&app, wo.id.as_str()).await?;
-    let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-    Ok(Json(work_order_json(
-        &wo,
-        Some(&timeline),
-        &app.portfolio(),
-        app.links.as_ref(),
-    )))
+    Ok(Json(detail_of(&app, &wo).await?))
+}
+
+fn no_such_action(name: &str) -> ApiError {
+    WebError::NotFound(format!("There is no action {name:?}.")).into()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Portfolio.
 
-#[derive(Debug, Deserialize)]
+/// The page of a portfolio list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
+    /// How many at most (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
+/// List properties.
+///
+/// The portfolio's properties, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/properties",
+    tag = "portfolio",
+    operation_id = "listProperties",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of properties.", body = PropertyPage),
+        QueryError,
+        ReadErrors,
+    ),
+)]
 async fn list_properties(
     State(app): State<App>,
     Query(q): Query<PageQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PropertyPage>, ApiError> {
     let portfolio = app.portfolio();
     let all: Vec<&Property> = portfolio.properties.iter().collect();
     let page = paging::list_page(
@@ -415,16 +444,31 @@ async fn list_properties(
         q.limit.as_deref(),
         q.cursor.as_deref(),
     )?;
-    let list: Vec<Value> = page.items.into_iter().map(property_json).collect();
-    Ok(Json(
-        json!({ "properties": list, "next_cursor": page.next_cursor }),
-    ))
+    Ok(Json(PropertyPage {
+        properties: page.items.into_iter().map(PropertyBody::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
+/// List vendors.
+///
+/// The portfolio's vendors, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/vendors",
+    tag = "portfolio",
+    operation_id = "listVendors",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of vendors.", body = VendorPage),
+        QueryError,
+        ReadErrors,
+    ),
+)]
 async fn list_vendors(
     State(app): State<App>,
     Query(q): Query<PageQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VendorPage>, ApiError> {
     let portfolio = app.portfolio();
     let all: Vec<&mendwork_domain::Vendor> = portfolio.vendors.iter().collect();
     let page = paging::list_page(
@@ -434,43 +478,49 @@ async fn list_vendors(
         q.limit.as_deref(),
         q.cursor.as_deref(),
     )?;
-    let list: Vec<Value> = page
-        .items
-        .into_iter()
-        .map(|v| {
-            let company = v.company.as_ref().and_then(|c| portfolio.company(c));
-            json!({
-                "id": v.id,
-                "name": v.name,
-                "company": v.company,
-                "company_name": company.map(|c| c.name.clone()),
-                "phone": v.phone,
-                "email": v.email,
-                "trades": v.trades,
-                "rank": v.rank,
-                "emergency": v.emergency,
-                "active": v.active,
-            })
-        })
-        .collect();
-    Ok(Json(
-        json!({ "vendors": list, "next_cursor": page.next_cursor }),
-    ))
+    Ok(Json(VendorPage {
+        vendors: page
+            .items
+            .into_iter()
+            .map(|v| VendorBody::new(v, &portfolio))
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Visits (front desk).
 
-#[derive(Debug, Deserialize)]
+/// Which desk and which day.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VisitsQuery {
+    /// Only this property's desk (its id); every desk when absent.
     property: Option<String>,
+    /// The local day (`YYYY-MM-DD`); today at each property when absent.
+    #[param(value_type = Option<String>, format = Date)]
     date: Option<String>,
 }
 
+/// List visits.
+///
+/// The visits expected or made on one day.
+#[utoipa::path(
+    get,
+    path = "/api/visits",
+    tag = "visits",
+    operation_id = "listVisits",
+    params(VisitsQuery),
+    responses(
+        (status = 200, description = "The day's visits.", body = VisitList),
+        QueryError,
+        ReadErrors,
+    ),
+)]
 async fn list_visits(
     State(app): State<App>,
     Query(q): Query<VisitsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VisitList>, ApiError> {
     let portfolio = app.portfolio();
     let properties: Vec<&Property> = match q
         .property
@@ -485,27 +535,17 @@ async fn list_visits(
         Some(d) => Some(crate::intake::local_date("date", d)?),
         None => None,
     };
-    let mut out = vec![];
+    let mut visits = vec![];
     for p in properties {
         let day = date.unwrap_or_else(|| ops::today(&app, p.timezone));
-        out.extend(ops::visits_on(&app, p, day).await?.iter().map(visit_json));
+        visits.extend(
+            ops::visits_on(&app, p, day)
+                .await?
+                .into_iter()
+                .map(VisitBody),
+        );
     }
-    Ok(Json(json!({ "visits": out })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateVisitBody {
-    property: String,
-    visitor: String,
-    #[serde(default)]
-    company: Option<String>,
-    #[serde(default)]
-    start: Option<String>,
-    #[serde(default)]
-    end: Option<String>,
-    #[serde(default)]
-    request_id: Option<String>,
+    Ok(Json(VisitList { visits }))
 }
 
 fn rfc3339(field: &str, v: &str) -> Result<DateTime<Utc>, FieldError> {
@@ -514,6 +554,22 @@ fn rfc3339(field: &str, v: &str) -> Result<DateTime<Utc>, FieldError> {
         .map_err(|_| FieldError::new(field, format!("{v:?} is not an RFC 3339 time")))
 }
 
+/// Expect a visitor.
+///
+/// A visitor expected today at a property's desk; with `request_id` (a work order's id or job
+/// code) the visit is linked to that work order.
+#[utoipa::path(
+    post,
+    path = "/api/visits",
+    tag = "visits",
+    operation_id = "createVisit",
+    request_body = CreateVisitBody,
+    responses(
+        (status = 201, description = "The visit.", body = VisitBody),
+        ConflictError,
+        WriteErrors,
+    ),
+)]
 async fn create_visit(State(app): State<App>, body: Bytes) -> Result<Response, ApiError> {
     let b: CreateVisitBody = json_body(&body)?;
     let portfolio = app.portfolio();
@@ -549,39 +605,68 @@ async fn create_visit(State(app): State<App>, body: Bytes) -> Result<Response, A
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(visit_json(&visit))).into_response())
+    Ok((StatusCode::CREATED, Json(VisitBody(visit))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LinkBody {
-    request_id: String,
+/// What the desk may do to a visit, as the path names it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VisitAction {
+    /// Link it to a work order (`{"request_id"}`).
+    Link,
+    /// The visitor arrived (`{}`).
+    CheckIn,
+    /// The visitor left (`{}`).
+    CheckOut,
 }
 
+/// Act on a visit.
+///
+/// Links it to a work order, or checks the visitor in or out.
+#[utoipa::path(
+    post,
+    path = "/api/visits/{id}/{action}",
+    tag = "visits",
+    operation_id = "actOnVisit",
+    params(
+        ("id" = String, Path, description = "The visit's id."),
+        ("action" = inline(VisitAction), Path, description = "What to do."),
+    ),
+    request_body(content = ref("#/components/schemas/VisitActionBody"),
+        content_type = "application/json"),
+    responses(
+        (status = 200, description = "The visit after the action.", body = VisitBody),
+        NotFoundError,
+        ConflictError,
+        WriteErrors,
+    ),
+)]
 async fn act_on_visit(
     State(app): State<App>,
-    Path((id, action)): Path<(String, String)>,
+    Path((id, action_name)): Path<(String, String)>,
     caller: Option<Extension<Caller>>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VisitBody>, ApiError> {
     let id = VisitId(id);
     let by = crate::api_auth::desk_actor(caller.as_deref());
-    let visit = match action.as_str() {
-        "link" => {
+    let Some(act) = action::<VisitAction>(&action_name) else {
+        return Err(no_such_action(&action_name));
+    };
+    let visit = match act {
+        VisitAction::Link => {
             let b: LinkBody = json_body(&body)?;
             let request = required_text("request_id", &b.request_id, MAX_NAME, "the request id")?;
             let visit = ops::load_visit(&app, &id).await?;
             ops::link(&app, visit, &request).await?
         }
-        "check-in" => {
+        VisitAction::CheckIn => {
             let _: EmptyBody = json_body(&body)?;
             ops::desk_action_by(&app, &id, DeskAction::CheckIn, by).await?
         }
-        "check-out" => {
+        VisitAction::CheckOut => {
             let _: EmptyBody = json_body(&body)?;
             ops::desk_action_by(&app, &id, DeskAction::CheckOut, by).await?
         }
-        other => return Err(WebError::NotFound(format!("There is no action {other:?}.")).into()),
     };
-    Ok(Json(visit_json(&visit)))
+    Ok(Json(VisitBody(visit)))
 }

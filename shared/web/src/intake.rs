@@ -13,6 +13,7 @@ use mendwork_domain::{
     Source, Trade, Window,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 /// Longest description accepted, in characters.
 pub const MAX_DESCRIPTION: usize = 4000;
@@ -255,47 +256,68 @@ pub fn local_windows(
 // The PM API's JSON body.
 
 /// `POST /api/work-orders` as sent; turned into a [`NewWorkOrder`] by [`CreateWorkOrder::parse`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(description = "A work order as the property team reports it. Unknown fields are refused.")]
 pub struct CreateWorkOrder {
+    /// The property's id.
     pub property: String,
+    #[schema(max_length = 200)]
     pub unit: String,
     pub tenant: TenantJson,
+    #[schema(max_length = 4000)]
     pub description: String,
+    /// When the tenant is available (at most 10 windows, none over yet).
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub availability: Vec<WindowJson>,
+    /// The trade, if known; triage decides otherwise.
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::schemas::Trade>)]
     pub category: Option<String>,
+    /// Defaults to false.
     #[serde(default)]
     pub emergency: Option<bool>,
+    /// Defaults to true.
     #[serde(default)]
     pub permission_to_enter: Option<bool>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub pets: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub access_notes: Option<String>,
+    /// A token that makes a retried submission answer with the first one's work order.
     #[serde(default)]
+    #[schema(max_length = 100, pattern = "^[A-Za-z0-9_-]+$")]
     pub submission: Option<String>,
     /// The language of the tenant's messages: `en` (the default) or `es`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::schemas::Language>)]
     pub language: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The person at the unit, as far as they are known.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenantJson {
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(format = Email)]
     pub email: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A span of time, RFC 3339 (`2026-03-10T09:00:00-05:00`); `start` before `end`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowJson {
+    #[schema(format = DateTime)]
     pub start: String,
+    #[schema(format = DateTime)]
     pub end: String,
 }
 

@@ -5,7 +5,8 @@
 //!
 //! The property team signs in with an emailed link ([`auth`]); their pages (`/pm…`) always
 //! need a session, the JSON API only where [`WebConfig::api_requires_session`] says so — or
-//! an integration's API key, in either mode ([`api_auth`]).
+//! an integration's API key, in either mode ([`api_auth`]). The API's OpenAPI document
+//! (`/api/openapi.json`, [`api::openapi`]) is open in either mode.
 
 pub mod api;
 pub mod api_auth;
@@ -67,6 +68,7 @@ pub fn router_with(app: App, config: WebConfig) -> Router {
         .merge(auth::routes())
         .merge(files::routes())
         .merge(api)
+        .merge(api::contract_routes())
         .layer(from_fn_with_state(app.clone(), guard::guard))
         .layer(Extension(config))
         .with_state(app)
