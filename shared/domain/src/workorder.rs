@@ -59,6 +59,13 @@ pub enum Source {
         template: TemplateId,
         occurrence: DateTime<Utc>,
     },
+    /// Pulled from the team's PMS: `system` (`buildium`), the kind of record there
+    /// (`resident_request`, `work_order`) and its id there. Status changes go back to it.
+    Pms {
+        system: String,
+        kind: String,
+        id: String,
+    },
 }
 
 /// The person at the unit. Recurring and some PM-created work orders have no contact.
