@@ -283,10 +283,11 @@ impl App {
             } else {
                 now
             };
-            if let Some(d) = self.pms_delivery(event, published_at, due).await? {
-                if self.webhooks.deliveries.put(&d).await? && self.webhooks.attempt_at_once {
-                    fresh.push(d);
-                }
+            if let Some(d) = self.pms_delivery(event, published_at, due).await?
+                && self.webhooks.deliveries.put(&d).await?
+                && self.webhooks.attempt_at_once
+            {
+                fresh.push(d);
             }
         }
         for d in fresh {
