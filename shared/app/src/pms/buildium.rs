@@ -35,8 +35,10 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// The marker that names an update in the note it writes, so a retry can find it.
 const MARKER: &str = "[mendwork ";
 
-/// Where and as whom to call Buildium. The secret never shows in `Debug`.
-#[derive(Clone)]
+/// Where and as whom to call Buildium. The secret never shows in `Debug`. Locally it is read
+/// from the JSON file given with `--buildium` (`{"base_url", "client_id", "client_secret"}`).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BuildiumConfig {
     /// `https://api.buildium.com` (the sandbox, or a local fake in tests).
     pub base_url: String,
