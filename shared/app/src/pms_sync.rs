@@ -113,8 +113,9 @@ impl App {
                     .pull_one(system, request, &portfolio, &mut report)
                     .await?;
                 if !kept {
-                    // Unknown time: hold the cursor where this poll started.
-                    let hold = at.unwrap_or(since);
+                    // Unknown time: hold the cursor where it was (not where this poll's overlap
+                    // began, or each poll would move it back an hour).
+                    let hold = at.unwrap_or(since + OVERLAP);
                     held = Some(held.map_or(hold, |h| h.min(hold)));
                 }
             }
