@@ -411,6 +411,7 @@ impl TestApp {
             port: 0,
             clock_start: Some(start),
             webhook_secrets: Default::default(),
+            buildium: None,
         })
         .await?;
         let client = reqwest::Client::builder()

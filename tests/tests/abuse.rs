@@ -93,6 +93,7 @@ async fn the_link_signing_secret_on_disk_is_readable_by_its_owner_only() {
             port: 0,
             clock_start: Some(clock_start()),
             webhook_secrets: Default::default(),
+            buildium: None,
         })
     };
     start(db.clone()).await.unwrap().shutdown().await;

@@ -48,6 +48,7 @@ pub async fn measure(runs: usize) -> anyhow::Result<Local> {
         port: 0,
         clock_start: Some(clock),
         webhook_secrets: Default::default(),
+        buildium: None,
     })
     .await?;
     let base = running.base_url.clone();

@@ -4,6 +4,7 @@
 
 mod harness;
 pub mod hosts;
+mod pms_poll;
 pub mod seed;
 
 use anyhow::Context as _;
@@ -41,6 +42,9 @@ pub struct Options {
     pub clock_start: Option<DateTime<Utc>>,
     /// The signing secrets of the portfolio's webhook endpoints (`--webhook-secrets FILE`).
     pub webhook_secrets: Secrets,
+    /// Buildium's address and credentials (`--buildium FILE`): when given, Buildium is polled
+    /// and the work orders pulled from it report back to it.
+    pub buildium: Option<mendwork_app::pms::buildium::BuildiumConfig>,
 }
 
 /// A running local instance.
@@ -51,6 +55,7 @@ pub struct Running {
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<()>,
     ticker: tokio::task::JoinHandle<()>,
+    poller: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -58,6 +63,9 @@ impl Running {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(());
         self.ticker.abort();
+        if let Some(p) = self.poller {
+            p.abort();
+        }
         let _ = self.server.await;
     }
 
@@ -124,6 +132,22 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let secret = link_secret(&opts.db).context("reading the link secret")?;
     let links = LinkSigner::new(&secret, &base_url, clock_arc.clone())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut webhooks = Webhooks::new(
+        store.clone(),
+        // http:// is allowed here, to the loopback receivers the configuration allows.
+        Arc::new(ReqwestSender::new(false).context("building the webhook sender")?),
+        opts.webhook_secrets.clone(),
+    );
+    let buildium = match opts.buildium.clone() {
+        Some(config) => Some(Arc::new(
+            mendwork_app::pms::buildium::Buildium::new(config)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
+        None => None,
+    };
+    if let Some(b) = &buildium {
+        webhooks.pms = Some(b.clone());
+    }
     let app = App {
         store: store.clone(),
         queries: store.clone(),
@@ -135,12 +159,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         ids: Arc::new(RandomIds),
         links: Arc::new(links),
         limits: store.clone(),
-        webhooks: Webhooks::new(
-            store.clone(),
-            // http:// is allowed here, to the loopback receivers the configuration allows.
-            Arc::new(ReqwestSender::new(false).context("building the webhook sender")?),
-            opts.webhook_secrets.clone(),
-        ),
+        webhooks,
         api_keys: store.clone(),
     };
     app.drain()
@@ -176,6 +195,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
             tracing::error!(error = %e, "the local server stopped");
         }
     });
+    let poller = buildium.map(|b| tokio::spawn(pms_poll::every(local.clone(), b)));
     let ticker = tokio::spawn(harness::tick(local, opts.clock_start.is_none()));
     Ok(Running {
         addr,
@@ -184,6 +204,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         shutdown: tx,
         server,
         ticker,
+        poller,
     })
 }
 

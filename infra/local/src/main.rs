@@ -31,6 +31,11 @@ struct Args {
     /// Kept out of the portfolio file, which is shared.
     #[arg(long)]
     webhook_secrets: Option<PathBuf>,
+    /// A JSON file with Buildium's address and API key: `{"base_url": "https://api.buildium.com",
+    /// "client_id": "…", "client_secret": "…"}`. With it, Buildium's resident requests and work
+    /// orders are polled every minute and the work orders made from them report back.
+    #[arg(long)]
+    buildium: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -51,12 +56,24 @@ async fn main() -> anyhow::Result<()> {
         }
         None => Secrets::default(),
     };
+    let buildium = match &args.buildium {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the Buildium settings {}", path.display()))?;
+            Some(
+                serde_json::from_str(&text)
+                    .with_context(|| format!("reading the Buildium settings {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let running = start(Options {
         config: args.config,
         db: args.db.clone(),
         port: args.port,
         clock_start: args.clock_start,
         webhook_secrets,
+        buildium,
     })
     .await?;
     let u = &running.base_url;

@@ -33,6 +33,7 @@ async fn the_apikey_tool_makes_a_key_the_runner_accepts_lists_it_and_revokes_it(
         port: 0,
         clock_start: Some("2026-03-04T15:00:00Z".parse().unwrap()),
         webhook_secrets: Secrets::default(),
+        buildium: None,
     })
     .await
     .unwrap();

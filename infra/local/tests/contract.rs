@@ -20,6 +20,7 @@ async fn the_local_runner_serves_the_contract_as_generated() {
                 .with_timezone(&Utc),
         ),
         webhook_secrets: Default::default(),
+        buildium: None,
     })
     .await
     .unwrap();

@@ -21,6 +21,7 @@ async fn a_work_order_whose_timer_was_lost_is_flagged_once_when_the_clock_moves(
                 .with_timezone(&Utc),
         ),
         webhook_secrets: Default::default(),
+        buildium: None,
     })
     .await
     .unwrap();

@@ -123,6 +123,7 @@ impl Local {
                     .with_timezone(&Utc),
             ),
             webhook_secrets: Secrets::new(secrets),
+            buildium: None,
         })
         .await
         .unwrap();

@@ -196,6 +196,9 @@ pub struct Webhooks {
     /// leaves it due for the next sweep (AWS: a slow receiver must not hold up the outbox's
     /// emails and texts).
     pub attempt_at_once: bool,
+    /// The team's PMS, when connected: status changes of the work orders pulled from it go
+    /// back to it as deliveries of their own (`crate::pms_sync`), retried like the others.
+    pub pms: Option<Arc<dyn crate::pms::Pms>>,
 }
 
 impl Webhooks {
@@ -211,6 +214,7 @@ impl Webhooks {
             secrets: Arc::new(secrets),
             signing_clock: Arc::new(SystemClock),
             attempt_at_once: true,
+            pms: None,
         }
     }
 
@@ -274,6 +278,17 @@ impl App {
                     fresh.push(d);
                 }
             }
+            let due = if self.webhooks.attempt_at_once {
+                now + LEASE
+            } else {
+                now
+            };
+            if let Some(d) = self.pms_delivery(event, published_at, due).await?
+                && self.webhooks.deliveries.put(&d).await?
+                && self.webhooks.attempt_at_once
+            {
+                fresh.push(d);
+            }
         }
         for d in fresh {
             if let Err(e) = self.attempt(d).await {
@@ -330,7 +345,9 @@ impl App {
         let portfolio = self.portfolio();
         let endpoint = portfolio.webhooks.iter().find(|e| e.name == d.endpoint);
         let signed_at = self.webhooks.signing_clock.now();
+        let to_pms = crate::pms_sync::is_pms_endpoint(&d.endpoint);
         let answer: Answer = match endpoint {
+            None if to_pms => self.push_to_pms(&d).await,
             None => Err("the endpoint is no longer configured".into()),
             Some(e) => match sign(
                 &d.event_id,
@@ -353,7 +370,7 @@ impl App {
         let outcome = match &answer {
             Ok(status) => Outcome::of(Some(*status)),
             // An endpoint that is gone from the configuration will not come back by waiting.
-            Err(_) if endpoint.is_none() => Outcome::Gone,
+            Err(_) if endpoint.is_none() && !to_pms => Outcome::Gone,
             Err(_) => Outcome::of(None),
         };
         d.last_status = answer.as_ref().ok().copied();

@@ -9,6 +9,8 @@ pub mod ids;
 pub mod inbound;
 pub mod limits;
 pub mod links;
+pub mod pms;
+pub mod pms_sync;
 pub mod ports;
 pub mod queries;
 pub mod recurring;

@@ -505,14 +505,16 @@ fn publish(
     ctx: &Context,
 ) -> Option<Effect> {
     let endpoints = &ctx.portfolio.webhooks;
-    if endpoints.is_empty() {
+    // A work order pulled from the PMS publishes what goes back to it, endpoints or not.
+    let to_pms = |kind: &str| crate::pms_sync::pushed(&after.request.source, kind);
+    if endpoints.is_empty() && !matches!(after.request.source, Source::Pms { .. }) {
         return None;
     }
     let events: Vec<_> = recorded
         .iter()
         .enumerate()
         .filter_map(|(i, r)| outbound(after, event_id(after, version, i), r.at, &r.event))
-        .filter(|e| endpoints.iter().any(|x| x.wants(e.kind.as_str())))
+        .filter(|e| endpoints.iter().any(|x| x.wants(e.kind.as_str())) || to_pms(e.kind.as_str()))
         .filter_map(|e| e.published())
         .collect();
     (!events.is_empty()).then_some(Effect::Publish { events })

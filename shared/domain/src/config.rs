@@ -445,6 +445,18 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
         "properties",
         p.properties.iter().map(|x| x.id.as_str()),
     );
+    // Two properties with one PMS id would split its requests between them at random.
+    let mut pms_ids: HashMap<&str, usize> = HashMap::new();
+    for (i, prop) in p.properties.iter().enumerate() {
+        if let Some(id) = prop.pms_id.as_deref()
+            && let Some(first) = pms_ids.insert(id, i)
+        {
+            out.push(
+                format!("properties[{i}].pms_id"),
+                format!("PMS id {id:?} is already used by properties[{first}]"),
+            );
+        }
+    }
     for (i, prop) in p.properties.iter().enumerate() {
         let at = format!("properties[{i}]");
         if prop.nte == Money(0) {

@@ -328,6 +328,14 @@ pub struct Property {
     /// Notes every vendor offer for this property carries (parking, keys at the office…).
     #[serde(default)]
     pub notes: Option<String>,
+    /// The property's id in the team's PMS (Buildium's rental property `Id`): requests made
+    /// there for it are pulled in as work orders. Absent: nothing is pulled for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pms_id: Option<String>,
+    /// The PMS's unit ids of this property and the unit names Mendwork shows (`"1042": "4B"`);
+    /// a unit not listed keeps the PMS's id as its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pms_units: BTreeMap<String, String>,
 }
 
 fn default_heating_months() -> Vec<u32> {

@@ -63,6 +63,13 @@ pub enum Source {
     Integration {
         name: String,
     },
+    /// Pulled from the team's PMS: `system` (`buildium`), the kind of record there
+    /// (`resident_request`, `work_order`) and its id there. Status changes go back to it.
+    Pms {
+        system: String,
+        kind: String,
+        id: String,
+    },
 }
 
 impl fmt::Display for Source {
@@ -72,6 +79,7 @@ impl fmt::Display for Source {
             Source::Pm => f.write_str("pm"),
             Source::Recurring { template, .. } => write!(f, "recurring {template}"),
             Source::Integration { name } => write!(f, "integration {name}"),
+            Source::Pms { system, kind, id } => write!(f, "{system} {kind} {id}"),
         }
     }
 }

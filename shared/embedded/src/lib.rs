@@ -14,6 +14,7 @@ mod deliveries;
 mod files;
 mod limits;
 mod pages;
+mod pms_cursors;
 mod sent;
 mod store;
 mod timers;

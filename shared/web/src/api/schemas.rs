@@ -181,9 +181,19 @@ pub enum Source {
         template: String,
         occurrence: DateTime<Utc>,
     },
+    /// Made through the JSON API with an integration's API key (its name).
+    Integration {
+        name: String,
+    },
+    /// Pulled from the team's PMS (`system`, e.g. `buildium`; the kind of record there and its id).
+    Pms {
+        system: String,
+        kind: String,
+        id: String,
+    },
 }
 
-/// Who did something (`id` names the vendor, or the PM's address).
+/// Who did something (`id` names the vendor, the PM's address, or an integration's key name).
 #[derive(ToSchema)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
@@ -193,6 +203,7 @@ pub enum Actor {
     Pm(String),
     Desk,
     System,
+    Integration(String),
 }
 
 /// Who a message is for or from.

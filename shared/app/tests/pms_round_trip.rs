@@ -1,0 +1,283 @@
+//! The Buildium round trip on the embedded store with a frozen clock, against a fake Buildium
+//! started by the test: a resident request made there becomes a Mendwork work order offered to
+//! the vendor; the vendor's acceptance and completion go back as notes and statuses, once each
+//! however often they are retried; a second poll makes nothing new; a request for a property
+//! the portfolio does not map is left for the next poll, not lost.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use chrono::{DateTime, Utc};
+use mendwork_app::deliveries::{Deliveries, Secrets, Webhooks};
+use mendwork_app::pms::PmsCursors;
+use mendwork_app::pms::buildium::{Buildium, BuildiumConfig};
+use mendwork_app::ports::{Clock, Directory, WorkOrders};
+use mendwork_app::webhooks_http::FakeSender;
+use mendwork_app::{App, InboundSms, LinkSigner};
+use mendwork_domain::config::parse_portfolio;
+use mendwork_domain::{Portfolio, Source, Status, WorkOrder};
+use mendwork_embedded::{
+    ClockMode, RandomIds, RecordingMailer, RecordingTexter, SentFilter, SqliteStore,
+};
+use std::sync::Arc;
+use support::fake_buildium::{CLIENT_ID, CLIENT_SECRET, FakeBuildium};
+
+const PAT: &str = "+17185550110";
+
+struct Fixed(Arc<Portfolio>);
+impl Directory for Fixed {
+    fn portfolio(&self) -> Arc<Portfolio> {
+        self.0.clone()
+    }
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+struct Harness {
+    app: App,
+    store: Arc<SqliteStore>,
+    buildium: Arc<Buildium>,
+    fake: FakeBuildium,
+    n: std::cell::Cell<u32>,
+}
+
+impl Harness {
+    async fn new() -> Harness {
+        let yaml = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../infra/sample-portfolio.yaml"
+        ))
+        .unwrap();
+        // Maple Court is Buildium's rental property 5001; its unit 1042 is 4B.
+        let yaml = yaml.replacen(
+            "  - id: maple-court\n",
+            "  - id: maple-court\n    pms_id: \"5001\"\n    pms_units: {\"1042\": \"4B\"}\n",
+            1,
+        );
+        let portfolio = parse_portfolio(&yaml, "p.yaml").unwrap();
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let clock = store.clock();
+        clock
+            .set_mode(ClockMode::Frozen(t("2026-03-04T15:00:00Z")))
+            .unwrap();
+        let clock_arc: Arc<dyn Clock> = Arc::new(clock.clone());
+        let fake = FakeBuildium::start().await;
+        let buildium = Arc::new(
+            Buildium::new(BuildiumConfig {
+                base_url: fake.url.clone(),
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+            })
+            .unwrap(),
+        );
+        let mut webhooks = Webhooks::new(
+            store.clone(),
+            Arc::new(FakeSender::new(vec![], 204)),
+            Secrets::default(),
+        );
+        webhooks.signing_clock = clock_arc.clone();
+        webhooks.pms = Some(buildium.clone());
+        let app = App {
+            store: store.clone(),
+            queries: store.clone(),
+            timers: Arc::new(store.timers()),
+            mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
+            texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),
+            clock: clock_arc.clone(),
+            directory: Arc::new(Fixed(Arc::new(portfolio))),
+            ids: Arc::new(RandomIds),
+            links: Arc::new(LinkSigner::new(&[7u8; 32], "http://test", clock_arc).unwrap()),
+            limits: Arc::new(mendwork_app::Unlimited),
+            webhooks,
+            api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
+        };
+        Harness {
+            app,
+            store,
+            buildium,
+            fake,
+            n: std::cell::Cell::new(0),
+        }
+    }
+
+    async fn poll(&self) -> mendwork_app::pms_sync::PullReport {
+        let report = self
+            .app
+            .pull_pms(self.buildium.as_ref(), self.store.as_ref())
+            .await
+            .unwrap();
+        self.app.drain().await.unwrap();
+        report
+    }
+
+    async fn sms(&self, from: &str, body: &str) {
+        self.n.set(self.n.get() + 1);
+        self.app
+            .handle_sms(&InboundSms {
+                origination_number: from.into(),
+                destination_number: "+18005550100".into(),
+                message_keyword: None,
+                message_body: body.into(),
+                inbound_message_id: format!("in-{}", self.n.get()),
+                previous_published_message_id: None,
+            })
+            .await
+            .unwrap();
+        self.app.drain().await.unwrap();
+    }
+
+    async fn work_orders(&self) -> Vec<WorkOrder> {
+        self.store
+            .list(&mendwork_app::ports::ListFilter::default())
+            .await
+            .unwrap()
+    }
+
+    /// The notes Mendwork wrote on Buildium's resident request `id`.
+    fn notes(&self, id: i64) -> Vec<String> {
+        self.fake
+            .history(id)
+            .iter()
+            .map(|h| h["Message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    fn task_status(&self, id: i64) -> String {
+        self.fake
+            .with(|s| s.resident_requests[&id]["TaskStatus"].clone())
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+#[tokio::test]
+async fn a_resident_request_in_buildium_is_dispatched_and_the_vendors_answers_go_back_once() {
+    let h = Harness::new().await;
+    h.fake.add_resident_request(
+        1,
+        5001,
+        1042,
+        "Kitchen sink leaks under the cabinet",
+        "2026-03-04T14:30:00Z",
+    );
+    // A property the portfolio does not map: skipped and counted, read again next poll.
+    h.fake
+        .add_resident_request(2, 9999, 1, "Door sticks", "2026-03-04T14:40:00Z");
+
+    let first = h.poll().await;
+    assert_eq!((first.created, first.unmapped), (1, 1), "{first:?}");
+    let wos = h.work_orders().await;
+    assert_eq!(wos.len(), 1);
+    let wo = &wos[0];
+    assert_eq!(
+        wo.request.source,
+        Source::Pms {
+            system: "buildium".into(),
+            kind: "resident_request".into(),
+            id: "1".into()
+        }
+    );
+    assert_eq!(wo.request.property.as_str(), "maple-court");
+    assert_eq!(wo.request.unit, "4B");
+    assert!(wo.request.permission_to_enter);
+    assert_eq!(wo.status, Status::Dispatching);
+    let offer = h
+        .store
+        .sent(SentFilter {
+            work_order: None,
+            to: Some(PAT.into()),
+            since: None,
+        })
+        .unwrap();
+    assert!(
+        offer.last().unwrap().body.contains(wo.code.as_str()),
+        "{offer:?}"
+    );
+    // Nothing went back yet: being offered is Mendwork's business.
+    assert!(h.notes(1).is_empty());
+
+    h.sms(PAT, "yes").await;
+    let wo = h.store.load(&wo.id).await.unwrap().unwrap().wo;
+    assert_eq!(wo.status, Status::Accepted);
+    let notes = h.notes(1);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("accepted the job"), "{notes:?}");
+    assert!(notes[0].contains(wo.code.as_str()));
+    assert_eq!(h.task_status(1), "InProgress");
+
+    h.sms(PAT, "arrived").await;
+    h.sms(PAT, "done, replaced the trap").await;
+    let wo = h.store.load(&wo.id).await.unwrap().unwrap().wo;
+    assert_eq!(wo.status, Status::Completed);
+    let notes = h.notes(1);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes[1].contains("is on site"), "{notes:?}");
+    assert!(notes[2].contains("reports the work done"), "{notes:?}");
+    assert_eq!(h.task_status(1), "Completed");
+
+    // Every PMS delivery attempted again (as if its outcome had not been recorded): no note
+    // is written twice.
+    let log = h.store.log("pms:buildium", 50).await.unwrap();
+    assert_eq!(log.len(), 3);
+    for d in log {
+        let again = h.app.attempt(d).await.unwrap();
+        assert_eq!(again.last_status, Some(200));
+    }
+    assert_eq!(h.notes(1).len(), 3);
+
+    // A second poll reads the request again (Buildium's answer changed it) and makes nothing.
+    let second = h.poll().await;
+    assert_eq!(
+        (second.created, second.already, second.unmapped),
+        (0, 1, 1),
+        "{second:?}"
+    );
+    assert_eq!(h.work_orders().await.len(), 1);
+    // The cursor stays at the unmapped request, so it is read until the portfolio maps it.
+    assert_eq!(
+        h.store.cursor("buildium").await.unwrap(),
+        Some(t("2026-03-04T14:40:00Z"))
+    );
+    assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
+}
+
+#[tokio::test]
+async fn overlapping_polls_make_one_work_order_per_request() {
+    let h = Harness::new().await;
+    h.fake.add_resident_request(
+        1,
+        5001,
+        1042,
+        "Kitchen sink leaks under the cabinet",
+        "2026-03-04T14:30:00Z",
+    );
+    let (a, b) = tokio::join!(
+        h.app.pull_pms(h.buildium.as_ref(), h.store.as_ref()),
+        h.app.pull_pms(h.buildium.as_ref(), h.store.as_ref())
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.created + b.created, 1, "{a:?} {b:?}");
+    assert_eq!(a.created + a.already + b.created + b.already, 2);
+    assert_eq!(h.work_orders().await.len(), 1);
+    // The cursor followed the newest change read.
+    assert_eq!(
+        h.store.cursor("buildium").await.unwrap(),
+        Some(t("2026-03-04T14:30:00Z"))
+    );
+}
+
+#[tokio::test]
+async fn a_request_already_finished_in_buildium_is_not_dispatched() {
+    let h = Harness::new().await;
+    h.fake
+        .add_resident_request(1, 5001, 1042, "Bulb out", "2026-03-04T14:30:00Z");
+    h.fake
+        .with(|s| s.resident_requests.get_mut(&1).unwrap()["TaskStatus"] = "Completed".into());
+    let report = h.poll().await;
+    assert_eq!((report.created, report.finished), (0, 1));
+    assert!(h.work_orders().await.is_empty());
+}

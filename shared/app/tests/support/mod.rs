@@ -1,0 +1,4 @@
+//! Test support shared by the PMS tests: the documented Buildium schema and a fake server.
+
+pub mod fake_buildium;
+pub mod schema;
