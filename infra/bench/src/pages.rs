@@ -112,6 +112,7 @@ pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Resu
                 outbox: vec![],
                 idempotency_key: None,
                 calendar: CalendarChange::between(None, wo),
+                metrics: mendwork_domain::metrics::deltas(None, wo),
             })
             .await
             .context("committing an open work order")?;

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod inbound;
 pub mod limits;
 pub mod links;
+pub mod metrics;
 pub mod ports;
 pub mod queries;
 pub mod recurring;

@@ -70,6 +70,7 @@ pub const SENT: &str = "SENT#*";
 pub const CONFIG: &str = "CONFIG";
 pub const LIMIT: &str = "LIMIT#*";
 pub const WEBHOOK: &str = "WEBHOOK#*";
+pub const METRIC: &str = "METRIC#*";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -134,7 +135,16 @@ pub const COMMIT: Operation = Operation {
             "dynamodb:DeleteItem",
             On::Items(&[BY_VENDOR, BY_PHONE, BY_CODE]),
         ),
+        // The metrics projection's deltas (`ADD` to `METRIC#` rows, in the transaction).
+        need("dynamodb:UpdateItem", On::Items(&[METRIC])),
     ],
+};
+
+/// The metrics page: one query per week of its period.
+pub const METRICS: Operation = Operation {
+    name: "metrics",
+    methods: "DynamoStore::read (MetricsProjection)",
+    needs: &[need("dynamodb:Query", On::Items(&[METRIC]))],
 };
 
 /// A commit that takes or gives up a vendor's booking reads that vendor's calendar and
@@ -267,6 +277,7 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             START,
             READ,
             LIST,
+            METRICS,
             COMMIT,
             BOOK,
             COMMIT_OUTBOX,
@@ -381,6 +392,10 @@ mod tests {
             (CONFIG, schema::CONFIG.to_string()),
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
             (WEBHOOK, crate::deliveries::delivery_pk("pms")),
+            (
+                METRIC,
+                schema::metric_pk(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()),
+            ),
         ];
         for (pattern, key) in &cases {
             assert!(key_matches(pattern, key), "{pattern} {key}");

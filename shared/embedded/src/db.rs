@@ -14,11 +14,11 @@ use std::time::Duration;
 
 /// The schema version this build writes. Opening a file with a newer version is refused, so an
 /// old binary never half-understands a newer store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -129,6 +129,22 @@ CREATE INDEX work_orders_status_newest ON work_orders (status, created_at, id);
 CREATE INDEX work_orders_property_newest ON work_orders (property, created_at, id);
 CREATE INDEX work_orders_queue ON work_orders (queue_key) WHERE open = 1;
 CREATE INDEX work_orders_property_queue ON work_orders (property, queue_key) WHERE open = 1;
+"#;
+
+/// The metrics projection (`mendwork_domain::metrics`): one number per row and field, added
+/// to by every commit (`n = n + delta`) in the commit's own transaction. `vendor` is `''` for
+/// a work order's own figures; `week` the Monday (`YYYY-MM-DD`) of the creation week. Stores
+/// that had work orders before this version are rebuilt from their timelines when opened
+/// (see `crate::metrics`).
+const V3: &str = r#"
+CREATE TABLE metrics (
+    week     TEXT NOT NULL,
+    property TEXT NOT NULL,
+    vendor   TEXT NOT NULL,
+    field    TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (week, property, vendor, field)
+) WITHOUT ROWID;
 "#;
 
 /// The shared state behind every handle: the connection and the virtual clock's cached mode.

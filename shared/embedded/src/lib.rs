@@ -11,6 +11,7 @@ mod db;
 mod deliveries;
 mod files;
 mod limits;
+mod metrics;
 mod pages;
 mod sent;
 mod store;
