@@ -15,18 +15,23 @@
 //! cancelled transaction was written. Keying rows by vendor as well as week keeps the rows
 //! that concurrent commits share few: a small team's commits rarely land on one row in the
 //! same few milliseconds.
+//!
+//! A deployment whose work orders predate the projection is brought in by
+//! [`DynamoStore::backfill_metrics`] (`mendwork-load-config --backfill-metrics`), safely while
+//! the functions run.
 
 use crate::error::{AwsError, build, sdk};
-use crate::item::{Item, get_s, key, n, s};
-use crate::schema::{PK, SK, metric_pk, metric_sk};
-use crate::store::{DynamoStore, store_err};
+use crate::item::{Item, doc, get_s, key, n, req_u64, s};
+use crate::schema::{GSI3, GSI3PK, PK, SK, WORK_ORDERS_INDEX, metric_pk, metric_sk};
+use crate::store::{DynamoStore, SAME_VERSION, store_err, wo_item};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use chrono::NaiveDate;
 use mendwork_app::metrics::MetricsProjection;
-use mendwork_app::ports::StoreError;
-use mendwork_domain::metrics::{Field, Figures, MetricKey, MetricRow, Weeks};
-use mendwork_domain::{PropertyId, VendorId};
+use mendwork_app::ports::{StoreError, WorkOrders};
+use mendwork_domain::decide::replay;
+use mendwork_domain::metrics::{Field, Figures, MetricKey, MetricRow, Weeks, contribution};
+use mendwork_domain::{PropertyId, VendorId, WorkOrder};
 use std::collections::BTreeMap;
 
 const WEEK: &str = "week";
@@ -197,6 +202,112 @@ impl DynamoStore {
             self.count_writes(&[&sized_like(row)], false);
         }
         Ok(())
+    }
+}
+
+/// How many times the backfill of one work order is tried while commits keep moving it.
+const BACKFILL_TRIES: usize = 8;
+
+impl DynamoStore {
+    /// Brings work orders stored before the projection into it: each work order without
+    /// marks gets them from a replay of its timeline, written in one transaction with its
+    /// contribution to the rows — conditioned on the version it read, so a commit landing
+    /// meanwhile (which, the work order having no marks, added nothing) makes it read and try
+    /// again. Work orders with marks are left alone, so running it twice adds nothing twice.
+    /// Returns how many work orders it brought in. Reads every work order once (through the
+    /// `WORKORDERS` index) and the timelines of those it brings in: a one-off after an upgrade.
+    pub async fn backfill_metrics(&self) -> Result<usize, StoreError> {
+        let mut done = 0;
+        let mut start = None;
+        loop {
+            let page = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(GSI3)
+                .key_condition_expression("#h = :h")
+                .expression_attribute_names("#h", GSI3PK)
+                .expression_attribute_values(":h", s(WORK_ORDERS_INDEX))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| store_err(sdk("listing work orders for the metrics", e)))?;
+            let items = page.items.unwrap_or_default();
+            self.count_reads(&items, false);
+            for it in &items {
+                let wo: WorkOrder = doc(it, "json", "a work order").map_err(store_err)?;
+                if wo.metrics.is_some() {
+                    continue;
+                }
+                let version = req_u64(it, "version", "a work order").map_err(store_err)?;
+                if self.backfill_one(wo, version).await? {
+                    done += 1;
+                }
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(done),
+            }
+        }
+    }
+
+    /// One work order's backfill; false when it has no timeline to replay or got its marks
+    /// meanwhile.
+    async fn backfill_one(&self, mut wo: WorkOrder, mut version: u64) -> Result<bool, StoreError> {
+        for _ in 0..BACKFILL_TRIES {
+            let timeline = self.timeline(&wo.id).await?;
+            let Some(marks) = replay(&timeline).and_then(|r| r.metrics) else {
+                return Ok(false);
+            };
+            wo.metrics = Some(marks);
+            let rows: Vec<MetricRow> = contribution(&wo)
+                .into_iter()
+                .map(|(key, figures)| MetricRow { key, figures })
+                .collect();
+            let item = wo_item(&wo, version).map_err(store_err)?;
+            let mut actions = vec![
+                self.put_action(item.clone(), Some(SAME_VERSION), version)
+                    .map_err(store_err)?,
+            ];
+            actions.extend(update_actions(self.table(), &rows).map_err(store_err)?);
+            let sent = self
+                .client()
+                .transact_write_items()
+                .set_transact_items(Some(actions))
+                .send()
+                .await;
+            match sent {
+                Ok(_) => {
+                    let sized: Vec<Item> = rows.iter().map(sized_like).collect();
+                    let written: Vec<&Item> = std::iter::once(&item).chain(sized.iter()).collect();
+                    self.count_writes(&written, true);
+                    return Ok(true);
+                }
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|s| s.is_transaction_canceled_exception()) =>
+                {
+                    // Moved by a commit (or a row shared with one): read it again.
+                    let Some(stored) = self.load(&wo.id).await? else {
+                        return Ok(false);
+                    };
+                    if stored.wo.metrics.is_some() {
+                        return Ok(false);
+                    }
+                    (wo, version) = (stored.wo, stored.version);
+                }
+                Err(e) => {
+                    return Err(store_err(sdk(
+                        format!("backfilling the metrics of {}", wo.id),
+                        e,
+                    )));
+                }
+            }
+        }
+        Err(StoreError::msg(format!(
+            "the metrics of {} could not be backfilled: it kept changing",
+            wo.id
+        )))
     }
 }
 

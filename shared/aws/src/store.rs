@@ -542,7 +542,7 @@ impl DynamoStore {
         }
     }
 
-    fn put_action(
+    pub(crate) fn put_action(
         &self,
         it: Item,
         condition: Option<&str>,
@@ -630,7 +630,7 @@ fn request_token() -> String {
 
 const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 const NOT_EXISTS: &str = "attribute_not_exists(#pk)";
-const SAME_VERSION: &str = "#v = :v";
+pub(crate) const SAME_VERSION: &str = "#v = :v";
 
 /// Newest first: `created_at` descending, then id ascending (the embedded store's order).
 fn newest_first(wos: &mut [WorkOrder]) {

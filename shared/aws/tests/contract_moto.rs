@@ -90,6 +90,29 @@ async fn a_refused_commit_adds_nothing_to_the_projection() {
 }
 
 #[tokio::test]
+async fn a_history_from_before_the_projection_is_backfilled_once_from_its_timelines() {
+    let Some(server) = MotoServer::shared(
+        "a_history_from_before_the_projection_is_backfilled_once_from_its_timelines",
+    ) else {
+        return;
+    };
+    // Given a history an older build wrote to DynamoDB (no marks, no metric rows), and the
+    // same history on SQLite as this build writes it
+    let p = mendwork_domain::PropertyId(contract::unique("metrics-"));
+    let dynamo = store(&server).await;
+    contract::metrics::short_history_with(&dynamo, &p, false).await;
+    assert!(contract::metrics::rows_of(&dynamo, &p).await.is_empty());
+    let sqlite = mendwork_embedded::SqliteStore::open_in_memory().unwrap();
+    contract::metrics::short_history(&sqlite, &p).await;
+    let expected = contract::metrics::rows_of(&sqlite, &p).await;
+    // When the backfill runs, twice
+    assert_eq!(dynamo.backfill_metrics().await.unwrap(), 3);
+    assert_eq!(dynamo.backfill_metrics().await.unwrap(), 0);
+    // Then the rows are the ones this build's commits would have written, counted once
+    assert_eq!(contract::metrics::rows_of(&dynamo, &p).await, expected);
+}
+
+#[tokio::test]
 async fn the_aws_adapter_writes_the_same_metric_rows_as_sqlite_for_the_same_history() {
     let Some(server) = MotoServer::shared(
         "the_aws_adapter_writes_the_same_metric_rows_as_sqlite_for_the_same_history",

@@ -17,6 +17,23 @@ use std::collections::BTreeMap;
 /// one whose vendor did not come and then reported the job not done. Returns the work orders
 /// as stored at the end.
 pub async fn short_history<S: WorkOrders + ?Sized>(s: &S, property: &PropertyId) -> Vec<Wo> {
+    short_history_with(s, property, true).await
+}
+
+/// [`short_history`], the work orders `tracked` by the projection — or not, as an older build
+/// wrote them (no marks, no metric deltas).
+pub async fn short_history_with<S: WorkOrders + ?Sized>(
+    s: &S,
+    property: &PropertyId,
+    tracked: bool,
+) -> Vec<Wo> {
+    let submit = |at| {
+        let mut w = Wo::submit(property, None, at);
+        if !tracked {
+            w.wo.metrics = None;
+        }
+        w
+    };
     let pat = VendorId(format!("{}-pat", property.as_str()));
     let dana = VendorId(format!("{}-dana", property.as_str()));
     let at = t0();
@@ -24,7 +41,7 @@ pub async fn short_history<S: WorkOrders + ?Sized>(s: &S, property: &PropertyId)
     let mut done = vec![];
 
     // Fixed at the first visit, 30 minutes to accept.
-    let mut w = Wo::submit(property, None, at);
+    let mut w = submit(at);
     w = commit(s, w).await;
     for (e, m) in [
         (
@@ -66,7 +83,7 @@ pub async fn short_history<S: WorkOrders + ?Sized>(s: &S, property: &PropertyId)
     done.push(w);
 
     // Declined by Pat, then nobody.
-    let mut w = Wo::submit(property, None, at + mins(5));
+    let mut w = submit(at + mins(5));
     w = commit(s, w).await;
     w = commit(
         s,
@@ -95,7 +112,7 @@ pub async fn short_history<S: WorkOrders + ?Sized>(s: &S, property: &PropertyId)
     done.push(w);
 
     // Dana did not come (counted when the outcome is asked), then reported it not done.
-    let mut w = Wo::submit(property, None, at + mins(7));
+    let mut w = submit(at + mins(7));
     w = commit(s, w).await;
     for (e, m) in [
         (
