@@ -131,19 +131,20 @@ CREATE INDEX work_orders_queue ON work_orders (queue_key) WHERE open = 1;
 CREATE INDEX work_orders_property_queue ON work_orders (property, queue_key) WHERE open = 1;
 "#;
 
-/// The metrics projection (`mendwork_domain::metrics`): one number per row and field, added
-/// to by every commit (`n = n + delta`) in the commit's own transaction. `vendor` is `''` for
-/// a work order's own figures; `week` the Monday (`YYYY-MM-DD`) of the creation week. Stores
-/// that had work orders before this version are rebuilt from their timelines when opened
-/// (see `crate::metrics`).
+/// The metrics projection (`mendwork_domain::metrics`): one row per week, property and vendor
+/// (`''` for the work orders' own figures), its non-zero numbers a JSON object by field name,
+/// added to by every commit in the commit's own transaction (read, add, write: the commit
+/// holds the write lock). `week` is the Monday (`YYYY-MM-DD`) of the creation week. One row
+/// per key, not per number, so a year's page reads some thousands of rows at 50,000 work
+/// orders, not tens of thousands. Stores that had work orders before this version are rebuilt
+/// from their timelines when opened (see `crate::metrics`).
 const V3: &str = r#"
 CREATE TABLE metrics (
     week     TEXT NOT NULL,
     property TEXT NOT NULL,
     vendor   TEXT NOT NULL,
-    field    TEXT NOT NULL,
-    n        INTEGER NOT NULL,
-    PRIMARY KEY (week, property, vendor, field)
+    figures  TEXT NOT NULL,
+    PRIMARY KEY (week, property, vendor)
 ) WITHOUT ROWID;
 "#;
 

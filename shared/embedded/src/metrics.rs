@@ -15,7 +15,7 @@ use mendwork_domain::metrics::{
     Field, Figures, MetricKey, MetricRow, Weeks, accumulate, contribution,
 };
 use mendwork_domain::{PropertyId, VendorId, WorkOrder};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::BTreeMap;
 
 /// The stored spelling of a week (its Monday).
@@ -23,27 +23,51 @@ fn week_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Adds a commit's metric deltas to their rows (created as needed).
+/// Figures as stored: a JSON object of the non-zero numbers by field name.
+fn encode(f: &Figures) -> Result<String, StoreError> {
+    let by_name: BTreeMap<String, i64> = f.iter().map(|(k, n)| (k.name(), n)).collect();
+    to_json(&by_name, "metric figures")
+}
+
+/// Stored figures (fields this build does not know are left out: a newer build wrote them).
+fn decode(text: &str) -> Result<Figures, StoreError> {
+    let by_name: BTreeMap<String, i64> = from_json(text, "metric figures")?;
+    let mut f = Figures::default();
+    for (name, n) in by_name {
+        if let Some(field) = Field::parse(&name) {
+            f.add(field, n);
+        }
+    }
+    Ok(f)
+}
+
+/// Adds a commit's metric deltas to their rows (created as needed), inside the commit's
+/// transaction.
 pub(crate) fn write_deltas(tx: &Transaction, rows: &[MetricRow]) -> Result<(), StoreError> {
-    let mut add = tx
-        .prepare_cached(
-            "INSERT INTO metrics (week, property, vendor, field, n) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT (week, property, vendor, field) DO UPDATE SET n = n + excluded.n",
-        )
-        .ctx("preparing the metrics upsert")?;
-    for r in rows {
+    for r in rows.iter().filter(|r| !r.figures.is_empty()) {
         let week = week_text(r.key.week);
         let vendor = r.key.vendor.as_ref().map_or("", VendorId::as_str);
-        for (field, n) in r.figures.iter() {
-            add.execute(params![
-                week,
-                r.key.property.as_str(),
-                vendor,
-                field.name(),
-                n
-            ])
-            .with_ctx(|| format!("adding to the metrics row {}", r.key))?;
-        }
+        let property = r.key.property.as_str();
+        let stored: Option<String> = tx
+            .prepare_cached(
+                "SELECT figures FROM metrics WHERE week = ?1 AND property = ?2 AND vendor = ?3",
+            )
+            .ctx("preparing the metrics read")?
+            .query_row(params![week, property, vendor], |row| row.get(0))
+            .optional()
+            .with_ctx(|| format!("reading the metrics row {}", r.key))?;
+        let mut figures = match stored {
+            Some(text) => decode(&text)?,
+            None => Figures::default(),
+        };
+        figures.add_all(&r.figures);
+        tx.prepare_cached(
+            "INSERT INTO metrics (week, property, vendor, figures) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (week, property, vendor) DO UPDATE SET figures = excluded.figures",
+        )
+        .ctx("preparing the metrics write")?
+        .execute(params![week, property, vendor, encode(&figures)?])
+        .with_ctx(|| format!("writing the metrics row {}", r.key))?;
     }
     Ok(())
 }
@@ -52,8 +76,8 @@ fn read_rows(db: &Db, weeks: &Weeks) -> Result<Vec<MetricRow>, StoreError> {
     let conn = db.conn();
     let mut stmt = conn
         .prepare_cached(
-            "SELECT week, property, vendor, field, n FROM metrics \
-             WHERE week BETWEEN ?1 AND ?2 AND n <> 0 ORDER BY week, property, vendor",
+            "SELECT week, property, vendor, figures FROM metrics \
+             WHERE week BETWEEN ?1 AND ?2 ORDER BY week, property, vendor",
         )
         .ctx("preparing the metrics query")?;
     let found = stmt
@@ -65,31 +89,29 @@ fn read_rows(db: &Db, weeks: &Weeks) -> Result<Vec<MetricRow>, StoreError> {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
                 ))
             },
         )
         .ctx("reading the metrics")?;
-    let mut rows: BTreeMap<MetricKey, Figures> = BTreeMap::new();
+    let mut out = Vec::new();
     for row in found {
-        let (week, property, vendor, field, n) = row.ctx("reading the metrics")?;
+        let (week, property, vendor, figures) = row.ctx("reading the metrics")?;
         let week = NaiveDate::parse_from_str(&week, "%Y-%m-%d")
             .with_ctx(|| format!("reading the stored week {week:?}"))?;
-        // A field a newer build wrote is not this build's to show.
-        let Some(field) = Field::parse(&field) else {
+        let figures = decode(&figures)?;
+        if figures.is_empty() {
             continue;
-        };
-        let key = MetricKey {
-            week,
-            property: PropertyId(property),
-            vendor: (!vendor.is_empty()).then_some(VendorId(vendor)),
-        };
-        rows.entry(key).or_default().add(field, n);
+        }
+        out.push(MetricRow {
+            key: MetricKey {
+                week,
+                property: PropertyId(property),
+                vendor: (!vendor.is_empty()).then_some(VendorId(vendor)),
+            },
+            figures,
+        });
     }
-    Ok(rows
-        .into_iter()
-        .map(|(key, figures)| MetricRow { key, figures })
-        .collect())
+    Ok(out)
 }
 
 #[async_trait]
