@@ -145,11 +145,14 @@ async fn the_metrics_page_shows_the_projection_with_charts_and_tables() {
     );
 }
 
-/// A store that counts the calls made to it, and otherwise is the SQLite one.
+/// A store that counts the calls made to it, and otherwise is the SQLite one — but for the
+/// `conflicts` next creating commits, which it refuses as DynamoDB refuses a transaction
+/// that met another on a shared item (`TransactionConflict`: a `Conflict`, nothing written).
 #[derive(Clone)]
 struct Counting {
     inner: SqliteStore,
     calls: Arc<Mutex<BTreeMap<&'static str, usize>>>,
+    conflicts: Arc<Mutex<usize>>,
 }
 
 impl Counting {
@@ -185,6 +188,14 @@ impl WorkOrders for Counting {
     }
     async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
         self.call("commit");
+        if commit.expected_version == 0 {
+            self.call("create");
+            let mut left = self.conflicts.lock().unwrap();
+            if *left > 0 {
+                *left -= 1;
+                return Err(CommitError::Conflict(commit.wo.id.clone()));
+            }
+        }
         self.inner.commit(commit).await
     }
     async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
@@ -278,6 +289,7 @@ async fn the_metrics_page_reads_the_projection_once_and_no_work_order_or_timelin
     let counting = Counting {
         inner: t.store.clone(),
         calls: Arc::default(),
+        conflicts: Arc::default(),
     };
     t.app.store = Arc::new(counting.clone());
     t.app.metrics = Arc::new(counting.clone());
@@ -301,4 +313,26 @@ async fn the_metrics_page_reads_the_projection_once_and_no_work_order_or_timelin
             "{days} days"
         );
     }
+}
+
+#[tokio::test]
+async fn a_new_work_order_whose_commit_meets_a_conflict_on_a_shared_row_is_committed_on_a_retry() {
+    // Given a store whose next two creating commits meet another transaction on a shared
+    // metrics row
+    let mut t = app();
+    let counting = Counting {
+        inner: t.store.clone(),
+        calls: Arc::default(),
+        conflicts: Arc::new(Mutex::new(2)),
+    };
+    t.app.store = Arc::new(counting.clone());
+    t.app.metrics = Arc::new(counting.clone());
+    t.router = mendwork_web::router_with(t.app.clone(), mendwork_web::WebConfig::default());
+    // When a work order is created
+    let id = created(&t, &create_body()).await;
+    // Then the third try committed it, once, with its request counted once
+    assert_eq!(counting.calls()["create"], 3);
+    assert!(t.store.load(&id).await.unwrap().is_some());
+    let (summary, _) = t.app.metrics(7).await.unwrap();
+    assert_eq!(summary.count(mendwork_domain::metrics::Count::Requests), 1);
 }
