@@ -149,33 +149,66 @@ fn parse_row(it: &Item) -> Result<MetricRow, AwsError> {
     })
 }
 
+/// How many weeks' queries a read keeps in flight at once.
+const PARALLEL_WEEKS: usize = 8;
+
+/// Every page of one week's partition (one page unless the week holds over 1 MB of rows).
+async fn query_week(
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    week: NaiveDate,
+) -> Result<Vec<Vec<Item>>, AwsError> {
+    let mut pages = vec![];
+    let mut start = None;
+    loop {
+        let page = client
+            .query()
+            .table_name(&table)
+            .key_condition_expression("#h = :h")
+            .expression_attribute_names("#h", PK)
+            .expression_attribute_values(":h", s(metric_pk(week)))
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| sdk(format!("querying the metrics of the week of {week}"), e))?;
+        pages.push(page.items.unwrap_or_default());
+        match page.last_evaluated_key {
+            Some(k) if !k.is_empty() => start = Some(k),
+            _ => return Ok(pages),
+        }
+    }
+}
+
 impl DynamoStore {
-    /// Every row of one week: one `Query` (more only past 1 MB, hundreds of rows).
-    async fn metric_week(&self, week: NaiveDate) -> Result<Vec<MetricRow>, AwsError> {
+    /// Every row of the weeks, each week one `Query` (eventually consistent), up to
+    /// [`PARALLEL_WEEKS`] of them at once so a year's page waits for 7 round trips, not 53.
+    async fn metric_weeks(&self, weeks: &[NaiveDate]) -> Result<Vec<MetricRow>, AwsError> {
         let mut out = vec![];
-        let mut start = None;
-        loop {
-            let page = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("#h = :h")
-                .expression_attribute_names("#h", PK)
-                .expression_attribute_values(":h", s(metric_pk(week)))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| sdk(format!("querying the metrics of the week of {week}"), e))?;
-            let items = page.items.unwrap_or_default();
-            self.count_reads(&items, false);
-            for it in &items {
-                out.push(parse_row(it)?);
+        for batch in weeks.chunks(PARALLEL_WEEKS) {
+            let mut running = tokio::task::JoinSet::new();
+            for (i, week) in batch.iter().enumerate() {
+                let (client, table, week) =
+                    (self.client().clone(), self.table().to_string(), *week);
+                running.spawn(async move { (i, query_week(client, table, week).await) });
             }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
+            let mut done: Vec<(usize, Vec<Vec<Item>>)> = vec![];
+            while let Some(joined) = running.join_next().await {
+                let (i, pages) = joined.map_err(|e| {
+                    AwsError::Invalid(format!("a metrics query did not finish: {e}"))
+                })?;
+                done.push((i, pages?));
+            }
+            done.sort_by_key(|(i, _)| *i);
+            for (_, pages) in done {
+                for items in pages {
+                    self.count_reads(&items, false);
+                    for it in &items {
+                        out.push(parse_row(it)?);
+                    }
+                }
             }
         }
+        Ok(out)
     }
 
     /// Adds rows outside any commit, one `UpdateItem` each (the history import: its work
@@ -315,10 +348,12 @@ impl DynamoStore {
 impl MetricsProjection for DynamoStore {
     async fn read(&self, weeks: &Weeks) -> Result<Vec<MetricRow>, StoreError> {
         let mut rows: BTreeMap<MetricKey, Figures> = BTreeMap::new();
-        for week in weeks.mondays() {
-            for r in self.metric_week(week).await.map_err(store_err)? {
-                rows.entry(r.key).or_default().add_all(&r.figures);
-            }
+        let found = self
+            .metric_weeks(&weeks.mondays())
+            .await
+            .map_err(store_err)?;
+        for r in found {
+            rows.entry(r.key).or_default().add_all(&r.figures);
         }
         Ok(rows
             .into_iter()
