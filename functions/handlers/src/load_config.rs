@@ -35,6 +35,10 @@ pub struct Args {
     /// Only check the YAML; touch nothing in AWS.
     #[arg(long)]
     pub check: bool,
+    /// Also bring work orders stored before the metrics projection into it (from their
+    /// timelines; safe while the stack runs, and a second run adds nothing).
+    #[arg(long)]
+    pub backfill_metrics: bool,
 }
 
 /// Where recurring schedules go.
@@ -69,6 +73,8 @@ pub enum LoadError {
     Store(#[source] AwsError),
     #[error("setting the recurring schedules")]
     Schedules(#[source] AwsError),
+    #[error("backfilling the metrics projection")]
+    Metrics(#[source] mendwork_app::ports::StoreError),
 }
 
 /// Reads and checks the portfolio file.
@@ -165,8 +171,17 @@ pub async fn run(args: Args) -> Result<String, LoadError> {
         SystemClock.now(),
     )
     .await?;
-    Ok(format!(
+    let mut done = format!(
         "{file} loaded into {table}: {} properties, {} vendors; {} recurring schedule(s) set",
         loaded.properties, loaded.vendors, loaded.recurring_scheduled
-    ))
+    );
+    if args.backfill_metrics {
+        let store =
+            mendwork_aws::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.to_string());
+        let n = store.backfill_metrics().await.map_err(LoadError::Metrics)?;
+        done.push_str(&format!(
+            "; {n} work order(s) brought into the metrics from their timelines"
+        ));
+    }
+    Ok(done)
 }

@@ -121,6 +121,8 @@ async fn a_run_through_every_function_reaches_every_granted_operation_and_no_cal
     w.get("/desk/maple-court").await;
     w.get("/desk").await;
     w.get("/pm").await;
+    let metrics = w.get("/pm/metrics").await;
+    assert_eq!(metrics.status, 200, "{}", metrics.body);
     w.sms(&pat, &format!("ESTIMATE 900 {code} the tank is cracked"))
         .await;
     let mail = w

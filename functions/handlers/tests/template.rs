@@ -616,11 +616,12 @@ fn the_public_intake_function_may_not_touch_guards_opt_outs_or_the_configuration
             "{action} on {key}"
         );
     }
-    // Its only update is a rate-limit counter (the form's stored limits and stamp).
+    // Its only updates are a rate-limit counter (the form's stored limits and stamp) and the
+    // metrics rows its commits add to.
     assert!(
         g.items
             .iter()
-            .all(|(a, k)| a != "dynamodb:UpdateItem" || k == "LIMIT#*"),
+            .all(|(a, k)| a != "dynamodb:UpdateItem" || k == "LIMIT#*" || k == "METRIC#*"),
         "{:?}",
         g.items
     );

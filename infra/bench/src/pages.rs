@@ -1,16 +1,19 @@
 //! What a page costs as the history grows: DynamoDB read requests and read units of the PM
-//! queue's and the work-order list's pages on moto, with the newest 1,000 work orders of a
-//! generated history stored, then with all of it (the older part added behind them). The
-//! store counts both (`DynamoStore::usage`).
+//! queue's and the work-order list's pages, and of the metrics page (its projection rows for
+//! the default 90 days), on moto, with the newest 1,000 work orders of a generated history
+//! stored, then with all of it (the older part added behind them). The store counts both
+//! (`DynamoStore::usage`).
 
 use anyhow::Context;
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use mendwork_app::metrics::MetricsProjection;
 use mendwork_app::ports::{Commit, WorkOrderQueries, WorkOrders};
 use mendwork_app::queries::{DEFAULT_PAGE, Listing};
 use mendwork_aws::DynamoStore;
 use mendwork_domain::Status;
 use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::config::parse_portfolio;
+use mendwork_domain::metrics::Weeks;
 use mendwork_local::SAMPLE_PORTFOLIO;
 use mendwork_local::seed::{Plan, history};
 
@@ -55,7 +58,11 @@ fn views() -> Vec<(&'static str, Listing, bool)> {
     ]
 }
 
-async fn cost_of(s: &DynamoStore) -> anyhow::Result<Vec<Cost>> {
+/// The metrics page's view: the default period, 90 days to the history's end.
+const METRICS_VIEW: &str = "metrics page (90 days)";
+const METRICS_DAYS: i64 = 90;
+
+async fn cost_of(s: &DynamoStore, end: DateTime<Utc>) -> anyhow::Result<Vec<Cost>> {
     let mut out = Vec::new();
     for (_, listing, second) in views() {
         let after = if second {
@@ -71,6 +78,16 @@ async fn cost_of(s: &DynamoStore) -> anyhow::Result<Vec<Cost>> {
             units: now.read_units - before.read_units,
         });
     }
+    let before = s.usage();
+    let rows = s
+        .read(&Weeks::covering(end - Duration::days(METRICS_DAYS), end))
+        .await?;
+    anyhow::ensure!(!rows.is_empty(), "the metrics page read no row");
+    let now = s.usage();
+    out.push(Cost {
+        requests: (now.read_requests - before.read_requests) as f64,
+        units: now.read_units - before.read_units,
+    });
     Ok(out)
 }
 
@@ -112,12 +129,13 @@ pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Resu
                 outbox: vec![],
                 idempotency_key: None,
                 calendar: CalendarChange::between(None, wo),
+                metrics: mendwork_domain::metrics::deltas(None, wo),
             })
             .await
             .context("committing an open work order")?;
     }
     store.import_closed(&closed).await?;
-    let at_small = cost_of(&store).await?;
+    let at_small = cost_of(&store, plan.end).await?;
     eprintln!(
         "pages: {} work orders stored; adding {} older…",
         newest.len(),
@@ -126,12 +144,14 @@ pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Resu
     for chunk in older.chunks(500) {
         store.import_closed(chunk).await?;
     }
-    let at_whole = cost_of(&store).await?;
+    let at_whole = cost_of(&store, plan.end).await?;
     Ok(Measured {
         views: views()
             .into_iter()
+            .map(|(name, _, _)| name)
+            .chain([METRICS_VIEW])
             .zip(at_small.into_iter().zip(at_whole))
-            .map(|((name, _, _), (a, b))| (name, a, b))
+            .map(|(name, (a, b))| (name, a, b))
             .collect(),
         small: newest.len(),
         whole: all.len(),

@@ -151,6 +151,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let app = App {
         store: store.clone(),
         queries: store.clone(),
+        metrics: store.clone(),
         timers: timers.clone(),
         mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),

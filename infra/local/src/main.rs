@@ -36,6 +36,10 @@ struct Args {
     /// orders are polled every minute and the work orders made from them report back.
     #[arg(long)]
     buildium: Option<PathBuf>,
+    /// Rebuild the metrics projection from every work order's timeline before serving (a store
+    /// whose history predates the projection is rebuilt at open anyway; this forces it).
+    #[arg(long)]
+    rebuild_metrics: bool,
 }
 
 #[tokio::main]
@@ -67,6 +71,18 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
+    if args.rebuild_metrics {
+        let store = mendwork_embedded::SqliteStore::open(&args.db)
+            .with_context(|| format!("opening the store {}", args.db.display()))?;
+        let began = std::time::Instant::now();
+        let n = store
+            .rebuild_metrics()
+            .context("rebuilding the metrics projection")?;
+        println!(
+            "Rebuilt the metrics of {n} work orders from their timelines in {:.1} s.",
+            began.elapsed().as_secs_f64()
+        );
+    }
     let running = start(Options {
         config: args.config,
         db: args.db.clone(),

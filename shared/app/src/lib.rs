@@ -9,6 +9,7 @@ pub mod ids;
 pub mod inbound;
 pub mod limits;
 pub mod links;
+pub mod metrics;
 pub mod pms;
 pub mod pms_sync;
 pub mod ports;

@@ -121,6 +121,10 @@ pub struct Commit {
     /// and the commit fails with `Conflict`, so the step reads and decides again — and the
     /// loser of a race gets `decide`'s "already booked" answer instead of a double booking.
     pub calendar: CalendarChange,
+    /// What the commit adds to the metrics projection ([`mendwork_domain::metrics::deltas`]
+    /// of the stored and the new work order), written in the same atomic write: added to the
+    /// rows it names (rows created as needed). Empty for most commits.
+    pub metrics: Vec<mendwork_domain::metrics::MetricRow>,
 }
 
 /// Which work orders to list.

@@ -63,6 +63,8 @@ pub struct App {
     pub store: Arc<dyn WorkOrders>,
     /// The lists people browse, a page at a time.
     pub queries: Arc<dyn crate::ports::WorkOrderQueries>,
+    /// The metrics projection (written by the store's commits, read here).
+    pub metrics: Arc<dyn crate::metrics::MetricsProjection>,
     pub timers: Arc<dyn Timers>,
     pub mailer: Arc<dyn Mailer>,
     pub texter: Arc<dyn Texter>,
@@ -133,7 +135,23 @@ impl App {
             return Err(AppError::Invalid("nothing to create".into()));
         };
         let commit = self.build_commit(wo.clone(), &wo, 0, &events, &ctx, key.clone());
-        match self.store.commit(commit).await {
+        let mut tries = 0;
+        let outcome = loop {
+            tries += 1;
+            match self.store.commit(commit.clone()).await {
+                // A conflict on a new work order that did not come to exist is another
+                // commit's write to an item this one shares (a metrics row, in DynamoDB's
+                // `TransactionConflict`): nothing was written, so the same commit is tried
+                // again.
+                Err(CommitError::Conflict(_))
+                    if tries < CONFLICT_RETRIES && !self.created_meanwhile(&id, &key).await? =>
+                {
+                    continue;
+                }
+                other => break other,
+            }
+        };
+        match outcome {
             Ok(()) => Ok(Executed {
                 wo,
                 events,
@@ -154,6 +172,20 @@ impl App {
             }
             Err(CommitError::Store(e)) => Err(e.into()),
         }
+    }
+
+    /// Whether the work order `id` (or the one the submission `key` recorded) exists now.
+    async fn created_meanwhile(
+        &self,
+        id: &WorkOrderId,
+        key: &Option<String>,
+    ) -> Result<bool, StoreError> {
+        if let Some(k) = key
+            && self.store.idempotent(k).await?.is_some()
+        {
+            return Ok(true);
+        }
+        Ok(self.store.load(id).await?.is_some())
     }
 
     async fn existing(&self, id: &WorkOrderId) -> Result<Executed, AppError> {
@@ -309,6 +341,7 @@ impl App {
         let stored = (version > 0).then_some(before);
         Commit {
             calendar: CalendarChange::between(stored, &after),
+            metrics: mendwork_domain::metrics::deltas(stored, &after),
             wo: after,
             expected_version: version,
             events: recorded,

@@ -62,6 +62,7 @@ fn harness(webhooks: &str, script: Vec<Answer>) -> Harness {
     let app = App {
         store: store.clone(),
         queries: store.clone(),
+        metrics: store.clone(),
         timers: Arc::new(store.timers()),
         mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock_arc.clone())),

@@ -65,6 +65,7 @@ impl Harness {
         let app = App {
             store: store.clone(),
             queries: store.clone(),
+            metrics: store.clone(),
             timers: Arc::new(store.timers()),
             mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
             texter: texter(RecordingTexter::new(&store, clock_arc.clone())),

@@ -94,6 +94,7 @@ impl Harness {
         let app = App {
             store: store.clone(),
             queries: store.clone(),
+            metrics: store.clone(),
             timers: Arc::new(store.timers()),
             mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),
             texter: texter.clone(),

@@ -93,6 +93,7 @@ impl Harness {
             limits: Arc::new(mendwork_app::Unlimited),
             webhooks,
             api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
+            metrics: store.clone(),
         };
         Harness {
             app,

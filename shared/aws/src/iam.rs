@@ -71,6 +71,7 @@ pub const CONFIG: &str = "CONFIG";
 pub const LIMIT: &str = "LIMIT#*";
 pub const WEBHOOK: &str = "WEBHOOK#*";
 pub const API_KEYS: &str = "APIKEYS";
+pub const METRIC: &str = "METRIC#*";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -135,7 +136,16 @@ pub const COMMIT: Operation = Operation {
             "dynamodb:DeleteItem",
             On::Items(&[BY_VENDOR, BY_PHONE, BY_CODE]),
         ),
+        // The metrics projection's deltas (`ADD` to `METRIC#` rows, in the transaction).
+        need("dynamodb:UpdateItem", On::Items(&[METRIC])),
     ],
+};
+
+/// The metrics page: one query per week of its period.
+pub const METRICS: Operation = Operation {
+    name: "metrics",
+    methods: "DynamoStore::read (MetricsProjection)",
+    needs: &[need("dynamodb:Query", On::Items(&[METRIC]))],
 };
 
 /// A commit that takes or gives up a vendor's booking reads that vendor's calendar and
@@ -290,6 +300,7 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             START,
             READ,
             LIST,
+            METRICS,
             COMMIT,
             BOOK,
             COMMIT_OUTBOX,
@@ -411,6 +422,10 @@ mod tests {
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
             (WEBHOOK, crate::deliveries::delivery_pk("pms")),
             (API_KEYS, crate::api_keys::API_KEYS_PK.to_string()),
+            (
+                METRIC,
+                schema::metric_pk(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()),
+            ),
         ];
         for (pattern, key) in &cases {
             assert!(key_matches(pattern, key), "{pattern} {key}");

@@ -3,7 +3,8 @@
 //!
 //! Only final work orders: they have no lookup items, no bookings in a vendor's calendar and
 //! nothing left in the outbox, so their items are just the work order and its events — the
-//! very items (and format) a commit writes. Open ones must go through commits.
+//! very items (and format) a commit writes, plus their figures added to the metrics rows.
+//! Open ones must go through commits.
 
 use crate::error::{AwsError, build, sdk};
 use crate::item::Item;
@@ -18,7 +19,8 @@ const MAX_BATCH_WRITE: usize = 25;
 
 impl DynamoStore {
     /// Writes closed and cancelled work orders with their timelines (as one commit each, at
-    /// version 1), overwriting items of the same ids. Refuses, before writing anything, a
+    /// version 1), overwriting items of the same ids, and adds their contributions to the
+    /// metrics rows (so import each work order once). Refuses, before writing anything, a
     /// work order that is still open.
     pub async fn import_closed(
         &self,
@@ -41,6 +43,20 @@ impl DynamoStore {
         for chunk in items.chunks(MAX_BATCH_WRITE) {
             self.write_batch(chunk).await.map_err(store_err)?;
         }
+        // Their figures, summed per metrics row: one update a row, not one a work order.
+        let mut sums = std::collections::BTreeMap::new();
+        for (wo, _) in history {
+            for (key, figures) in mendwork_domain::metrics::contribution(wo) {
+                sums.entry(key)
+                    .or_insert_with(mendwork_domain::metrics::Figures::default)
+                    .add_all(&figures);
+            }
+        }
+        let rows: Vec<mendwork_domain::metrics::MetricRow> = sums
+            .into_iter()
+            .map(|(key, figures)| mendwork_domain::metrics::MetricRow { key, figures })
+            .collect();
+        self.add_metric_rows(&rows).await.map_err(store_err)?;
         Ok(())
     }
 

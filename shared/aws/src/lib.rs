@@ -17,6 +17,7 @@ pub mod iam;
 mod import;
 mod item;
 pub mod limits;
+mod metrics;
 mod pages;
 pub mod schema;
 pub mod senders;
@@ -291,6 +292,7 @@ impl Aws {
         App {
             store: self.store.clone(),
             queries: self.store.clone(),
+            metrics: self.store.clone(),
             timers: self.timers.clone(),
             mailer: self.mailer.clone(),
             texter: self.texter.clone(),

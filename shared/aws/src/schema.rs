@@ -41,6 +41,7 @@
 //! | rate-limit window | `LIMIT#<kind>#<hashed key>#<window start>` | `LIMIT` | `count` (N), `expires_at` (window end + 1 h) | | |
 //! | webhook delivery | `WEBHOOK#<endpoint>` | `EVT#<event id>` | see `deliveries` | `WEBHOOKDUE` | `WEBHOOKLOG#<endpoint>` |
 //! | API key | `APIKEYS` | `KEY#<id>` | `name`, `scope`, `hash`, `created_at`, `created_by`, `last_used_at`, `revoked_at` (see `api_keys`) | | |
+//! | metrics row | `METRIC#<Monday of the week>` | `<property>#<vendor or empty>` | `week`, `property`, `vendor`, one N per non-zero field (`requests`, `to_assign_07`, …; see `crate::metrics`) | | |
 //!
 //! A work order is also in the page indexes: `gsi3` `WORKORDERS` / `<created_at>#<id>` (every
 //! work order, newest first); while open, `gsi4` `QUEUE` / queue key and `gsi5`
@@ -203,6 +204,23 @@ pub fn limit_pk(storage_key: &str) -> String {
     format!("LIMIT#{storage_key}")
 }
 pub const LIMIT_SK: &str = "LIMIT";
+
+/// The partition of the metrics projection's rows of one week (its Monday, `YYYY-MM-DD`).
+pub fn metric_pk(week: chrono::NaiveDate) -> String {
+    format!("METRIC#{}", week.format("%Y-%m-%d"))
+}
+/// A metrics row within its week: the property and the vendor (empty for the work orders'
+/// own figures). Property ids hold no `#` (portfolio ids are slugs), so keys cannot collide.
+pub fn metric_sk(
+    property: &mendwork_domain::PropertyId,
+    vendor: Option<&mendwork_domain::VendorId>,
+) -> String {
+    format!(
+        "{}#{}",
+        property.as_str(),
+        vendor.map_or("", mendwork_domain::VendorId::as_str)
+    )
+}
 
 /// A timestamp as stored: RFC 3339 UTC with nanoseconds, fixed width for years 1000–9999.
 pub fn ts(t: DateTime<Utc>) -> String {

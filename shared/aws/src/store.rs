@@ -77,8 +77,8 @@ fn kind_of(it: &Item) -> String {
 /// Invariants (the same as the embedded store's, by other means):
 /// - a [`Commit`] is one `TransactWriteItems`: the work order (conditioned on its version, or
 ///   on not existing for version 0), its timeline events and outbox records (each conditioned
-///   on not existing), the idempotency key (conditioned on not existing), the visit projection
-///   and the lookup items all land, or none does;
+///   on not existing), the idempotency key (conditioned on not existing), the visit projection,
+///   the lookup items and the metric deltas (`ADD` to `METRIC#` rows) all land, or none does;
 /// - a work order's `version` is the number of its commits;
 /// - the timeline of a commit is keyed by the version it writes, so events are in commit
 ///   order and a refused commit leaves none behind;
@@ -126,7 +126,7 @@ impl DynamoStore {
             .clone()
     }
 
-    fn count_writes(&self, items: &[&Item], transactional: bool) {
+    pub(crate) fn count_writes(&self, items: &[&Item], transactional: bool) {
         let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
         for it in items {
             let size = item_size(it);
@@ -464,7 +464,8 @@ impl DynamoStore {
             puts.push((it, None));
         }
         let deletes: Vec<&(String, String)> = previous.difference(&current).collect();
-        let total = puts.len() + deletes.len() + calendars.len();
+        let metric_updates = crate::metrics::update_actions(&self.table, &c.metrics)?;
+        let total = puts.len() + deletes.len() + calendars.len() + metric_updates.len();
         if total > MAX_TRANSACTION_ITEMS {
             return Err(CommitError::Store(StoreError::msg(format!(
                 "the commit of {id} has {total} items; DynamoDB takes at most \
@@ -488,6 +489,7 @@ impl DynamoStore {
         for (it, rev) in &calendars {
             actions.push(calendar::put_action(&self.table, it.clone(), *rev)?);
         }
+        actions.extend(metric_updates);
         let sent = self
             .client
             .transact_write_items()
@@ -497,10 +499,13 @@ impl DynamoStore {
             .await;
         match sent {
             Ok(_) => {
+                let metric_items: Vec<Item> =
+                    c.metrics.iter().map(crate::metrics::sized_like).collect();
                 let written: Vec<&Item> = puts
                     .iter()
                     .map(|(it, _)| it)
                     .chain(calendars.iter().map(|(it, _)| it))
+                    .chain(metric_items.iter())
                     .collect();
                 self.count_writes(&written, true);
                 self.remember(&id, version, current);
@@ -537,7 +542,7 @@ impl DynamoStore {
         }
     }
 
-    fn put_action(
+    pub(crate) fn put_action(
         &self,
         it: Item,
         condition: Option<&str>,
@@ -625,7 +630,7 @@ fn request_token() -> String {
 
 const CONDITION_FAILED: &str = "ConditionalCheckFailed";
 const NOT_EXISTS: &str = "attribute_not_exists(#pk)";
-const SAME_VERSION: &str = "#v = :v";
+pub(crate) const SAME_VERSION: &str = "#v = :v";
 
 /// Newest first: `created_at` descending, then id ascending (the embedded store's order).
 fn newest_first(wos: &mut [WorkOrder]) {

@@ -73,6 +73,64 @@ store_contract!(
     work_orders_committed_between_pages_never_make_one_show_twice,
 );
 
+#[tokio::test]
+async fn the_projection_is_the_sum_of_the_commits_deltas() {
+    let Some(server) = MotoServer::shared("the_projection_is_the_sum_of_the_commits_deltas") else {
+        return;
+    };
+    contract::metrics::the_projection_is_the_sum_of_the_commits_deltas(&store(&server).await).await;
+}
+
+#[tokio::test]
+async fn a_refused_commit_adds_nothing_to_the_projection() {
+    let Some(server) = MotoServer::shared("a_refused_commit_adds_nothing_to_the_projection") else {
+        return;
+    };
+    contract::metrics::a_refused_commit_adds_nothing_to_the_projection(&store(&server).await).await;
+}
+
+#[tokio::test]
+async fn a_history_from_before_the_projection_is_backfilled_once_from_its_timelines() {
+    let Some(server) = MotoServer::shared(
+        "a_history_from_before_the_projection_is_backfilled_once_from_its_timelines",
+    ) else {
+        return;
+    };
+    // Given a history an older build wrote to DynamoDB (no marks, no metric rows), and the
+    // same history on SQLite as this build writes it
+    let p = mendwork_domain::PropertyId(contract::unique("metrics-"));
+    let dynamo = store(&server).await;
+    contract::metrics::short_history_with(&dynamo, &p, false).await;
+    assert!(contract::metrics::rows_of(&dynamo, &p).await.is_empty());
+    let sqlite = mendwork_embedded::SqliteStore::open_in_memory().unwrap();
+    contract::metrics::short_history(&sqlite, &p).await;
+    let expected = contract::metrics::rows_of(&sqlite, &p).await;
+    // When the backfill runs, twice
+    assert_eq!(dynamo.backfill_metrics().await.unwrap(), 3);
+    assert_eq!(dynamo.backfill_metrics().await.unwrap(), 0);
+    // Then the rows are the ones this build's commits would have written, counted once
+    assert_eq!(contract::metrics::rows_of(&dynamo, &p).await, expected);
+}
+
+#[tokio::test]
+async fn the_aws_adapter_writes_the_same_metric_rows_as_sqlite_for_the_same_history() {
+    let Some(server) = MotoServer::shared(
+        "the_aws_adapter_writes_the_same_metric_rows_as_sqlite_for_the_same_history",
+    ) else {
+        return;
+    };
+    // Given the same short history committed to DynamoDB (moto) and to SQLite
+    let p = mendwork_domain::PropertyId(contract::unique("metrics-"));
+    let dynamo = store(&server).await;
+    contract::metrics::short_history(&dynamo, &p).await;
+    let sqlite = mendwork_embedded::SqliteStore::open_in_memory().unwrap();
+    contract::metrics::short_history(&sqlite, &p).await;
+    // Then both read back the same rows
+    let from_dynamo = contract::metrics::rows_of(&dynamo, &p).await;
+    assert!(!from_dynamo.is_empty());
+    assert_eq!(from_dynamo, contract::metrics::rows_of(&sqlite, &p).await);
+}
+
 // `cancelling_a_missing_timer_is_fine` is left out: it reads a recurring occurrence's timer
 // back by its name and cancels it, while on AWS a recurring template is ONE cron schedule
 // (`mw-rec-<template>`, set from the portfolio, disarmed only by config reconciliation), so

@@ -153,6 +153,7 @@ async fn the_outbox_items_the_store_writes_parse_back_from_their_stream_image() 
             outbox: records.clone(),
             idempotency_key: None,
             calendar: Default::default(),
+            metrics: vec![],
         })
         .await
         .unwrap();

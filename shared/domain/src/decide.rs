@@ -104,6 +104,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         nudges: 0,
         instructions: vec![],
         safety: None,
+        metrics: Some(crate::metrics::Marks::new(at)),
         updated_at: at,
     })
 }
@@ -118,6 +119,9 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.attention = None;
         }
     };
+    if let Some(m) = wo.metrics.as_mut() {
+        m.apply(event, at);
+    }
     match event {
         Event::Submitted { .. } => {}
         Event::Triaged { triage, .. } => {

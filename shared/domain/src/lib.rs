@@ -15,6 +15,7 @@ pub mod endpoints;
 pub mod limits;
 pub mod localtime;
 pub mod messages;
+pub mod metrics;
 pub mod outbound;
 pub mod overdue;
 pub mod portfolio;

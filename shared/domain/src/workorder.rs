@@ -424,6 +424,12 @@ pub struct WorkOrder {
     /// orders stored before questions were asked, and where triage left no danger open).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety: Option<crate::safety::SafetyCheck>,
+    /// What this work order has contributed to the metrics projection so far (moved on by
+    /// `evolve`; see [`crate::metrics`]). `None` on work orders stored before the projection
+    /// existed, until the projection is rebuilt from their timelines: such a work order adds
+    /// nothing to the projection, so it is never counted twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<crate::metrics::Marks>,
     pub updated_at: DateTime<Utc>,
 }
 

@@ -14,11 +14,11 @@ use std::time::Duration;
 
 /// The schema version this build writes. Opening a file with a newer version is refused, so an
 /// old binary never half-understands a newer store.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -145,6 +145,23 @@ CREATE TABLE api_keys (
     revoked_at   TEXT
 ) WITHOUT ROWID;
 CREATE INDEX api_keys_created ON api_keys (created_at DESC, id DESC);
+"#;
+
+/// The metrics projection (`mendwork_domain::metrics`): one row per week, property and vendor
+/// (`''` for the work orders' own figures), its non-zero numbers a JSON object by field name,
+/// added to by every commit in the commit's own transaction (read, add, write: the commit
+/// holds the write lock). `week` is the Monday (`YYYY-MM-DD`) of the creation week. One row
+/// per key, not per number, so a year's page reads some thousands of rows at 50,000 work
+/// orders, not tens of thousands. Stores that had work orders before this version are rebuilt
+/// from their timelines when opened (see `crate::metrics`).
+const V4: &str = r#"
+CREATE TABLE metrics (
+    week     TEXT NOT NULL,
+    property TEXT NOT NULL,
+    vendor   TEXT NOT NULL,
+    figures  TEXT NOT NULL,
+    PRIMARY KEY (week, property, vendor)
+) WITHOUT ROWID;
 "#;
 
 /// The shared state behind every handle: the connection and the virtual clock's cached mode.

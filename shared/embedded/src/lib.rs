@@ -13,6 +13,7 @@ mod db;
 mod deliveries;
 mod files;
 mod limits;
+mod metrics;
 mod pages;
 mod pms_cursors;
 mod sent;

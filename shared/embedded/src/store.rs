@@ -25,7 +25,8 @@ use std::sync::Arc;
 ///
 /// Invariants:
 /// - a [`Commit`] is one SQLite transaction: the work order row, its timeline rows, its outbox
-///   rows, its visit row and its idempotency key are all written, or none of them is;
+///   rows, its visit row, its idempotency key and its metric deltas are all written, or none
+///   of them is;
 /// - a work order's stored `version` is the number of commits it has had (1 after creation);
 /// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed.
 ///
@@ -44,6 +45,13 @@ impl SqliteStore {
             db: Arc::new(Db::open(path)?),
         };
         crate::pages::backfill_queue_keys(&store.db)?;
+        if crate::metrics::needs_rebuild(&store.db)? {
+            let n = store.rebuild_metrics()?;
+            tracing::info!(
+                work_orders = n,
+                "metrics projection rebuilt from the timelines"
+            );
+        }
         Ok(store)
     }
 
@@ -134,6 +142,7 @@ impl SqliteStore {
         drop(insert_event);
 
         insert_outbox(&tx, &c.outbox)?;
+        crate::metrics::write_deltas(&tx, &c.metrics)?;
         if let Some(v) = &c.wo.visit {
             write_visit(&tx, v)?;
         }

@@ -1,6 +1,6 @@
 //! The signed-in team's pages against the embedded adapters: the queue's SLA badges, the
 //! timeline with every message (and its HTML version), the vendor choice, resending a message,
-//! the read-only portfolio pages and the metrics.
+//! the read-only portfolio pages (the metrics page has its own file, `metrics_page.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use mendwork_app::Exec;
 use mendwork_domain::effects::Links;
-use mendwork_domain::{Actor, Command, VendorId, WorkOrderId};
+use mendwork_domain::{Actor, Command, WorkOrderId};
 use mendwork_embedded::ClockMode;
 use support::{TestApp, app, create_body, start};
 
@@ -36,11 +36,6 @@ fn at(t: &TestApp, minutes: i64) {
         .clock()
         .set_mode(ClockMode::Frozen(start() + Duration::minutes(minutes)))
         .unwrap();
-}
-
-async fn run(t: &TestApp, id: &WorkOrderId, c: Command) {
-    t.app.execute(id, c, Exec::default()).await.unwrap();
-    t.app.drain().await.unwrap();
 }
 
 #[tokio::test]
@@ -228,103 +223,6 @@ async fn the_portfolio_pages_show_properties_vendors_and_rules() {
     assert!(r.body.contains("Dispatch"));
     assert!(r.body.contains("Queue SLA badges"));
     assert!(r.body.contains("15 min"));
-}
-
-#[tokio::test]
-async fn metrics_come_from_the_timelines_with_charts_and_tables() {
-    let t = app();
-    let pat = VendorId("pat-plumbing".into());
-    // One job done at the first visit.
-    let done = created(&t, &create_body()).await;
-    // One job scheduled whose vendor never came.
-    let later = create_body()
-        .replace("T14:00:00Z", "T17:00:00Z")
-        .replace("T16:00:00Z", "T19:00:00Z");
-    let missed = created(&t, &later).await;
-    at(&t, 30);
-    run(
-        &t,
-        &done,
-        Command::Accept {
-            vendor: pat.clone(),
-        },
-    )
-    .await;
-    run(
-        &t,
-        &done,
-        Command::ChooseSlot {
-            vendor: pat.clone(),
-            slot: 1,
-        },
-    )
-    .await;
-    run(
-        &t,
-        &missed,
-        Command::Accept {
-            vendor: pat.clone(),
-        },
-    )
-    .await;
-    run(
-        &t,
-        &missed,
-        Command::ChooseSlot {
-            vendor: pat.clone(),
-            slot: 1,
-        },
-    )
-    .await;
-    // Both appointments (10 March, 14:00–16:00 and 17:00–19:00 UTC) pass.
-    at(&t, 9 * 24 * 60);
-    run(
-        &t,
-        &done,
-        Command::Arrived {
-            by: Actor::Vendor(pat.clone()),
-        },
-    )
-    .await;
-    run(
-        &t,
-        &done,
-        Command::Done {
-            vendor: pat.clone(),
-            notes: None,
-            photos: vec![],
-        },
-    )
-    .await;
-
-    t.sign_in().await;
-    let m = t.get("/pm/metrics").await;
-    assert_eq!(m.status, StatusCode::OK, "{}", m.body);
-    assert!(
-        m.body.contains("<svg class=\"chart\" id=\"chart-times\""),
-        "{}",
-        m.body
-    );
-    assert!(m.body.contains("id=\"chart-acceptance\""));
-    assert!(
-        m.body
-            .contains("<strong id=\"first-time-fix\">100%</strong>"),
-        "{}",
-        m.body
-    );
-    assert!(
-        m.body
-            .contains("<strong id=\"no-shows\">1</strong> of 2 appointments"),
-        "{}",
-        m.body
-    );
-    let row_at = m.body.find("data-vendor=\"pat-plumbing\"").unwrap();
-    let row = &m.body[row_at..row_at + m.body[row_at..].find("</tr>").unwrap()];
-    assert!(row.contains("100%"), "Pat accepted both offers: {row}");
-    assert!(
-        row.contains("30 min"),
-        "offered at 10:00, accepted at 10:30: {row}"
-    );
 }
 
 #[tokio::test]

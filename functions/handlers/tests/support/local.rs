@@ -37,6 +37,7 @@ pub fn local() -> (App, SqliteStore) {
     let app = App {
         store: Arc::new(store.clone()),
         queries: Arc::new(store.clone()),
+        metrics: Arc::new(store.clone()),
         timers: Arc::new(store.timers()),
         mailer: Arc::new(RecordingMailer::new(&store, clock.clone())),
         texter: Arc::new(RecordingTexter::new(&store, clock.clone())),

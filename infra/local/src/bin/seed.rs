@@ -60,9 +60,11 @@ async fn main() -> anyhow::Result<()> {
     let mut written = 0usize;
     for (wo, events) in history(&portfolio, &plan) {
         let calendar = CalendarChange::between(None, &wo);
+        let metrics = mendwork_domain::metrics::deltas(None, &wo);
         store
             .commit(Commit {
                 wo,
+                metrics,
                 expected_version: 0,
                 events,
                 outbox: vec![],

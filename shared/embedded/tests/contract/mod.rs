@@ -28,6 +28,7 @@ pub mod pages;
 // Only the test binaries that run the pages contract use it.
 #[allow(unused_imports)]
 pub use pages::*;
+pub mod metrics;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -146,6 +147,7 @@ impl Wo {
                 .collect(),
             idempotency_key: key,
             calendar: CalendarChange::between(self.stored.as_ref(), &self.wo),
+            metrics: mendwork_domain::metrics::deltas(self.stored.as_ref(), &self.wo),
         }
     }
 

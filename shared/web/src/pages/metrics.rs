@@ -1,18 +1,12 @@
-//! The metrics page: figures computed from the timelines (DESIGN §1: "metrics come from the
-//! timeline") for work orders created in a period — time to assign, to schedule and to
-//! complete (median and p90), vendor acceptance rate and time to accept, no-shows, first-time
-//! fix rate, and weekly volume — each drawn as an inline SVG chart with its table.
-//!
-//! Definitions (from each work order's timeline):
-//! - time to assign / schedule / complete: from `submitted` to the first `accepted` or
-//!   `assigned` / the first `scheduled` / the first `completed`;
-//! - acceptance rate: a vendor's `accepted` over their offers that ended (accepted, declined
-//!   or lapsed; withdrawn and still-open offers are left out); time to accept: `offered` →
-//!   `accepted` for the same vendor;
-//! - no-show: an appointment (`scheduled`) whose window has ended, or that ended in
-//!   `not_done`, with neither `arrived` nor `completed` in it; appointments called off
-//!   (rescheduled, unscheduled, cancelled) before their end do not count;
-//! - first-time fix: a completed work order with no `not_done` before its completion.
+//! The metrics page: figures of the work orders created in a period — time to assign, to
+//! schedule and to complete (median and p90), vendor acceptance rate and time to accept,
+//! no-shows, first-time fix rate, and weekly volume — each drawn as an inline SVG chart with
+//! its table. It reads the metrics projection (`mendwork_domain::metrics`: one set of rows per
+//! week of the period, every property and vendor) and never a work order or a timeline, so a
+//! view costs the same on day 1,000 as on day 1. The definitions are those of
+//! `mendwork_domain::metrics::reference`; the period is whole weeks (from the Monday of the
+//! week the period starts in), and medians and p90 are read from fixed buckets (within one
+//! bucket of the exact value).
 
 use super::charts::{Bar, columns, hbars};
 use super::{Nav, page};
@@ -23,219 +17,19 @@ use crate::ops;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Router};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use maud::{Markup, html};
 use mendwork_app::App;
-use mendwork_app::ports::ListFilter;
-use mendwork_domain::decide::Recorded;
-use mendwork_domain::{Event, VendorId, Window, WorkOrder};
+use mendwork_domain::VendorId;
+use mendwork_domain::metrics::{Count, Figures, Timing};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub fn routes() -> Router<App> {
     Router::new().route("/pm/metrics", get(show))
 }
 
-/// Most work orders one page view reads timelines for.
-const MAX_WORK_ORDERS: usize = 2000;
-
-/// One vendor's figures.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct VendorStats {
-    pub offers_ended: usize,
-    pub accepted: usize,
-    pub declined: usize,
-    pub lapsed: usize,
-    /// Seconds from offer to acceptance.
-    pub accept_secs: Vec<i64>,
-    /// Appointments whose outcome is known (ended or not done).
-    pub appointments: usize,
-    pub no_shows: usize,
-    pub completed: usize,
-    pub first_time_fixes: usize,
-}
-
-impl VendorStats {
-    pub fn acceptance_rate(&self) -> Option<f64> {
-        (self.offers_ended > 0).then(|| self.accepted as f64 / self.offers_ended as f64)
-    }
-}
-
-/// Everything the page shows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Metrics {
-    pub work_orders: usize,
-    pub to_assign: Vec<i64>,
-    pub to_schedule: Vec<i64>,
-    pub to_complete: Vec<i64>,
-    pub vendors: BTreeMap<VendorId, VendorStats>,
-    pub appointments: usize,
-    pub no_shows: usize,
-    pub completed: usize,
-    pub first_time_fixes: usize,
-    /// Work orders created per week (Monday of the week, UTC).
-    pub weekly: BTreeMap<NaiveDate, usize>,
-}
-
-struct Appointment {
-    window: Window,
-    vendor: Option<VendorId>,
-    arrived: bool,
-}
-
-impl Metrics {
-    /// Adds one work order's timeline (oldest first).
-    pub fn add(&mut self, wo: &WorkOrder, timeline: &[Recorded], now: DateTime<Utc>) {
-        self.work_orders += 1;
-        let created = wo.created_at;
-        let week = created.date_naive()
-            - Duration::days(i64::from(created.weekday().num_days_from_monday()));
-        *self.weekly.entry(week).or_default() += 1;
-        let start = timeline
-            .iter()
-            .find(|r| matches!(r.event, Event::Submitted { .. }))
-            .map_or(created, |r| r.at);
-        let (mut assigned, mut scheduled, mut completed) = (false, false, false);
-        let mut offers: BTreeMap<VendorId, DateTime<Utc>> = BTreeMap::new();
-        let mut vendor: Option<VendorId> = None;
-        let mut appt: Option<Appointment> = None;
-        let mut not_done = false;
-        for r in timeline {
-            let secs = (r.at - start).num_seconds().max(0);
-            match &r.event {
-                Event::Offered { vendor: v, .. } => {
-                    offers.insert(v.clone(), r.at);
-                }
-                Event::Accepted { vendor: v } => {
-                    let s = self.vendors.entry(v.clone()).or_default();
-                    s.accepted += 1;
-                    s.offers_ended += 1;
-                    if let Some(at) = offers.remove(v) {
-                        s.accept_secs.push((r.at - at).num_seconds().max(0));
-                    }
-                    vendor = Some(v.clone());
-                    if !assigned {
-                        assigned = true;
-                        self.to_assign.push(secs);
-                    }
-                }
-                Event::Assigned { vendor: v, .. } => {
-                    offers.remove(v);
-                    vendor = Some(v.clone());
-                    if !assigned {
-                        assigned = true;
-                        self.to_assign.push(secs);
-                    }
-                }
-                Event::Declined { vendor: v, .. } => self.refused(&mut offers, v, false),
-                Event::OfferLapsed { vendor: v } => self.refused(&mut offers, v, true),
-                Event::OfferWithdrawn { vendor: v }
-                | Event::OfferWithdrawnForEmergency { vendor: v } => {
-                    offers.remove(v);
-                }
-                Event::Unassigned { .. } => vendor = None,
-                Event::Scheduled { window, .. } => {
-                    // A new time replaces the old one before it was kept: the old one is void.
-                    self.close(appt.take(), r.at, false);
-                    appt = Some(Appointment {
-                        window: *window,
-                        vendor: vendor.clone(),
-                        arrived: false,
-                    });
-                    if !scheduled {
-                        scheduled = true;
-                        self.to_schedule.push(secs);
-                    }
-                }
-                Event::Unscheduled { .. } | Event::Cancelled { .. } => {
-                    self.close(appt.take(), r.at, false);
-                }
-                Event::Arrived { .. } => {
-                    if let Some(a) = appt.as_mut() {
-                        a.arrived = true;
-                    }
-                }
-                Event::NotDone { .. } => {
-                    not_done = true;
-                    self.close(appt.take(), r.at, true);
-                }
-                Event::Completed { .. } => {
-                    if let Some(mut a) = appt.take() {
-                        a.arrived = true;
-                        self.close(Some(a), r.at, true);
-                    }
-                    if !completed {
-                        completed = true;
-                        self.to_complete.push(secs);
-                        self.completed += 1;
-                        let fixed = !not_done;
-                        if fixed {
-                            self.first_time_fixes += 1;
-                        }
-                        if let Some(v) = &vendor {
-                            let s = self.vendors.entry(v.clone()).or_default();
-                            s.completed += 1;
-                            if fixed {
-                                s.first_time_fixes += 1;
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        self.close(appt, now, false);
-    }
-
-    /// An open offer to `v` ended without acceptance: declined, or `lapsed`.
-    fn refused(
-        &mut self,
-        offers: &mut BTreeMap<VendorId, DateTime<Utc>>,
-        v: &VendorId,
-        lapsed: bool,
-    ) {
-        if offers.remove(v).is_none() {
-            return;
-        }
-        let s = self.vendors.entry(v.clone()).or_default();
-        s.offers_ended += 1;
-        if lapsed {
-            s.lapsed += 1;
-        } else {
-            s.declined += 1;
-        }
-    }
-
-    /// An appointment is over at `at`: it counts once its window has ended or its outcome is
-    /// known (`outcome`), and is a no-show when nobody arrived.
-    fn close(&mut self, appt: Option<Appointment>, at: DateTime<Utc>, outcome: bool) {
-        let Some(a) = appt else { return };
-        if !outcome && a.window.end > at {
-            return;
-        }
-        self.appointments += 1;
-        if !a.arrived {
-            self.no_shows += 1;
-        }
-        if let Some(v) = a.vendor {
-            let s = self.vendors.entry(v).or_default();
-            s.appointments += 1;
-            if !a.arrived {
-                s.no_shows += 1;
-            }
-        }
-    }
-}
-
-/// The nearest-rank percentile (`p` in 0–100) of unsorted values.
-pub fn percentile(values: &[i64], p: u32) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v = values.to_vec();
-    v.sort_unstable();
-    let rank = (u64::from(p) * v.len() as u64).div_ceil(100).max(1) as usize;
-    v.get(rank - 1).copied()
+fn acceptance_rate(f: &Figures) -> Option<f64> {
+    let ended = f.count(Count::OffersEnded);
+    (ended > 0).then(|| f.count(Count::Accepted) as f64 / ended as f64)
 }
 
 /// Seconds as people read a duration: `45 min`, `3.5 h`, `2.1 days`.
@@ -250,8 +44,8 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
-fn pct(n: usize, of: usize) -> String {
-    if of == 0 {
+fn pct(n: i64, of: i64) -> String {
+    if of <= 0 {
         "—".into()
     } else {
         format!("{:.0}%", n as f64 * 100.0 / of as f64)
@@ -277,29 +71,7 @@ async fn show(
         .and_then(|d| d.trim().parse::<i64>().ok())
         .filter(|d| PERIODS.contains(d))
         .unwrap_or(90);
-    let now = app.now();
-    let since = now - Duration::days(days);
-    let filter = ListFilter {
-        status: None,
-        property: None,
-        open_only: false,
-        limit: None,
-    };
-    let mut wos: Vec<WorkOrder> = app
-        .store
-        .list(&filter)
-        .await
-        .map_err(ops::store)?
-        .into_iter()
-        .filter(|w| w.created_at >= since)
-        .collect();
-    let capped = wos.len() > MAX_WORK_ORDERS;
-    wos.truncate(MAX_WORK_ORDERS);
-    let mut m = Metrics::default();
-    for wo in &wos {
-        let timeline = app.store.timeline(&wo.id).await.map_err(ops::store)?;
-        m.add(wo, &timeline, now);
-    }
+    let (m, weeks) = app.metrics(days).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
     let vendor_name = |id: &VendorId| {
         portfolio
@@ -308,13 +80,13 @@ async fn show(
     };
     let hours = |s: i64| s as f64 / 3600.0;
     let stages = [
-        ("Assign", &m.to_assign),
-        ("Schedule", &m.to_schedule),
-        ("Complete", &m.to_complete),
+        ("Assign", m.whole.histogram(Timing::ToAssign)),
+        ("Schedule", m.whole.histogram(Timing::ToSchedule)),
+        ("Complete", m.whole.histogram(Timing::ToComplete)),
     ];
     let mut time_bars = vec![];
-    for (name, values) in stages {
-        if let (Some(med), Some(p90)) = (percentile(values, 50), percentile(values, 90)) {
+    for (name, h) in &stages {
+        if let (Some(med), Some(p90)) = (h.percentile(50), h.percentile(90)) {
             time_bars.push(Bar::new(
                 format!("{name} · median"),
                 hours(med),
@@ -323,15 +95,20 @@ async fn show(
             time_bars.push(Bar::new(format!("{name} · p90"), hours(p90), duration(p90)).alt());
         }
     }
-    let vendor_rows: Vec<(&VendorId, &VendorStats)> = m.vendors.iter().collect();
+    let vendor_rows: Vec<(&VendorId, &Figures)> = m.vendors.iter().collect();
     let accept_bars: Vec<Bar> = vendor_rows
         .iter()
         .filter_map(|(id, s)| {
-            s.acceptance_rate()
-                .map(|r| Bar::new(vendor_name(id), r * 100.0, pct(s.accepted, s.offers_ended)))
+            acceptance_rate(s).map(|r| {
+                Bar::new(
+                    vendor_name(id),
+                    r * 100.0,
+                    pct(s.count(Count::Accepted), s.count(Count::OffersEnded)),
+                )
+            })
         })
         .collect();
-    let weeks: Vec<Bar> = m
+    let week_bars: Vec<Bar> = m
         .weekly
         .iter()
         .map(|(d, n)| Bar::new(d.format("%b %-d").to_string(), *n as f64, n.to_string()))
@@ -351,11 +128,11 @@ async fn show(
                     }
                 }
             }
+            p #metrics-period { "Whole weeks: from Monday " (weeks.first.format("%-d %B %Y")) " to this week." }
             p #metrics-summary {
-                strong { (m.work_orders) } " work orders · "
-                "first-time fix " strong #first-time-fix { (pct(m.first_time_fixes, m.completed)) } " of " (m.completed) " completed · "
-                "no-shows " strong #no-shows { (m.no_shows) } " of " (m.appointments) " appointments"
-                @if capped { " · only the newest " (MAX_WORK_ORDERS) " are counted" }
+                strong { (m.count(Count::Requests)) } " work orders · "
+                "first-time fix " strong #first-time-fix { (pct(m.count(Count::FirstTimeFixes), m.count(Count::Completed))) } " of " (m.count(Count::Completed)) " completed · "
+                "no-shows " strong #no-shows { (m.count(Count::NoShows)) } " of " (m.count(Count::Appointments)) " appointments"
             }
             section aria-labelledby="times-heading" {
                 h2 #times-heading { "How long it takes (from the request)" }
@@ -366,12 +143,12 @@ async fn show(
                 table #times {
                     thead { tr { th scope="col" { "Time to…" } th scope="col" { "Work orders" } th scope="col" { "Median" } th scope="col" { "p90" } } }
                     tbody {
-                        @for (name, values) in stages {
+                        @for (name, h) in &stages {
                             tr {
                                 td { (name) }
-                                td.num { (values.len()) }
-                                td.num { (percentile(values, 50).map_or("—".into(), duration)) }
-                                td.num { (percentile(values, 90).map_or("—".into(), duration)) }
+                                td.num { (h.total()) }
+                                td.num { (h.percentile(50).map_or("—".into(), duration)) }
+                                td.num { (h.percentile(90).map_or("—".into(), duration)) }
                             }
                         }
                     }
@@ -393,14 +170,14 @@ async fn show(
                         @for (id, s) in &vendor_rows {
                             tr data-vendor=(id.as_str()) {
                                 td { (vendor_name(id)) }
-                                td.num { (s.offers_ended) }
-                                td.num { (s.accepted) }
-                                td.num { (s.declined) }
-                                td.num { (s.lapsed) }
-                                td.num { (pct(s.accepted, s.offers_ended)) }
-                                td.num { (percentile(&s.accept_secs, 50).map_or("—".into(), duration)) }
-                                td.num { (s.no_shows) " / " (s.appointments) }
-                                td.num { (pct(s.first_time_fixes, s.completed)) }
+                                td.num { (s.count(Count::OffersEnded)) }
+                                td.num { (s.count(Count::Accepted)) }
+                                td.num { (s.count(Count::Declined)) }
+                                td.num { (s.count(Count::Lapsed)) }
+                                td.num { (pct(s.count(Count::Accepted), s.count(Count::OffersEnded))) }
+                                td.num { (s.histogram(Timing::ToAccept).percentile(50).map_or("—".into(), duration)) }
+                                td.num { (s.count(Count::NoShows)) " / " (s.count(Count::Appointments)) }
+                                td.num { (pct(s.count(Count::FirstTimeFixes), s.count(Count::Completed))) }
                             }
                         }
                     }
@@ -408,7 +185,7 @@ async fn show(
             }
             section aria-labelledby="volume-heading" {
                 h2 #volume-heading { "Requests per week" }
-                (columns("chart-weekly", "Work orders created per week", "Count of work orders by the week they were created", &weeks))
+                (columns("chart-weekly", "Work orders created per week", "Count of work orders by the week they were created", &week_bars))
             }
             details {
                 summary { "How these are measured" }
@@ -417,6 +194,8 @@ async fn show(
                     li { "Acceptance counts offers that ended: accepted, declined or lapsed." }
                     li { "A no-show is an appointment that ended (or was reported not done) with no arrival and no completion; appointments moved or cancelled beforehand don't count." }
                     li { "First-time fix: completed without any \"not done\" visit before." }
+                    li { "Each work order counts in the week it was created (Monday to Sunday, UTC); an appointment that has ended counts from the first thing that happens on its work order afterwards — at the latest the \"is it done?\" question an hour after it." }
+                    li { "Medians and 90th percentiles are read from fixed ranges (a minute, 5, 10, 15, 30, 45 minutes, 1, 1.5, 2, 3, 4, 6, 8, 12, 18 hours, 1 to 30 days): each is within its range of the exact figure." }
                 }
             }
         },
@@ -427,15 +206,6 @@ async fn show(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn percentiles_use_the_nearest_rank() {
-        let v: Vec<i64> = (1..=10).collect();
-        assert_eq!(percentile(&v, 50), Some(5));
-        assert_eq!(percentile(&v, 90), Some(9));
-        assert_eq!(percentile(&[7], 90), Some(7));
-        assert_eq!(percentile(&[], 50), None);
-    }
 
     #[test]
     fn durations_read_naturally() {
