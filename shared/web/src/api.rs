@@ -359,8 +359,8 @@ fn pm_command(
 
 /// Act on a work order.
 ///
-/// Runs one of the property team's actions, recorded as the signed-in member (or as "PM"
-/// where the API is open). The body's shape depends on the action; `close` and `reschedule`
+/// Runs one of the property team's actions, recorded as the signed-in member, as the
+/// integration whose API key made the call, or as "PM" where the API is open. The body's shape depends on the action; `close` and `reschedule`
 /// take `{}` or no body.
 #[utoipa::path(
     post,
