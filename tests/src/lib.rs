@@ -407,11 +407,8 @@ impl TestApp {
         let dir = tempfile::tempdir()?;
         let running = mendwork_local::start(mendwork_local::Options {
             config: Some(sample_portfolio()),
-            db: dir.path().join("mendwork.db"),
-            port: 0,
             clock_start: Some(start),
-            webhook_secrets: Default::default(),
-            buildium: None,
+            ..mendwork_local::Options::new(dir.path().join("mendwork.db"))
         })
         .await?;
         let client = reqwest::Client::builder()

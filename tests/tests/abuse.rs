@@ -89,11 +89,8 @@ async fn the_link_signing_secret_on_disk_is_readable_by_its_owner_only() {
     let start = |db: std::path::PathBuf| {
         mendwork_local::start(mendwork_local::Options {
             config: Some(sample_portfolio()),
-            db,
-            port: 0,
             clock_start: Some(clock_start()),
-            webhook_secrets: Default::default(),
-            buildium: None,
+            ..mendwork_local::Options::new(db)
         })
     };
     start(db.clone()).await.unwrap().shutdown().await;

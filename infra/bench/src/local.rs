@@ -43,12 +43,8 @@ pub async fn measure(runs: usize) -> anyhow::Result<Local> {
     let dir = tempfile::tempdir().context("a temporary folder")?;
     let clock = DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")?.with_timezone(&Utc);
     let running = start(Options {
-        config: None,
-        db: dir.path().join("bench.db"),
-        port: 0,
         clock_start: Some(clock),
-        webhook_secrets: Default::default(),
-        buildium: None,
+        ..Options::new(dir.path().join("bench.db"))
     })
     .await?;
     let base = running.base_url.clone();

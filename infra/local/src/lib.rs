@@ -47,6 +47,23 @@ pub struct Options {
     pub buildium: Option<mendwork_app::pms::buildium::BuildiumConfig>,
 }
 
+impl Options {
+    /// The runner's defaults on the store `db`: the built-in sample portfolio, a free port,
+    /// virtual time following the wall clock, no webhook secrets, no PMS. Callers change what
+    /// they need with struct update syntax (`Options { clock_start, ..Options::new(db) }`), so
+    /// a new option touches only the callers that use it.
+    pub fn new(db: impl Into<PathBuf>) -> Options {
+        Options {
+            config: None,
+            db: db.into(),
+            port: 0,
+            clock_start: None,
+            webhook_secrets: Secrets::default(),
+            buildium: None,
+        }
+    }
+}
+
 /// A running local instance.
 pub struct Running {
     pub addr: SocketAddr,

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use mendwork_app::deliveries::Secrets;
 use mendwork_local::{Options, start};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -28,12 +27,8 @@ async fn the_apikey_tool_makes_a_key_the_runner_accepts_lists_it_and_revokes_it(
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mendwork.db");
     let running = start(Options {
-        config: None,
-        db: db.clone(),
-        port: 0,
         clock_start: Some("2026-03-04T15:00:00Z".parse().unwrap()),
-        webhook_secrets: Secrets::default(),
-        buildium: None,
+        ..Options::new(db.clone())
     })
     .await
     .unwrap();

@@ -51,19 +51,17 @@ async fn a_resident_request_in_buildium_comes_back_with_the_vendors_acceptance_a
     .unwrap();
     let running = start(Options {
         config: Some(config),
-        db: dir.path().join("mendwork.db"),
-        port: 0,
         clock_start: Some(
             DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")
                 .unwrap()
                 .with_timezone(&Utc),
         ),
-        webhook_secrets: Default::default(),
         buildium: Some(BuildiumConfig {
             base_url: fake.url.clone(),
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
         }),
+        ..Options::new(dir.path().join("mendwork.db"))
     })
     .await
     .unwrap();

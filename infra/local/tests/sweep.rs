@@ -12,16 +12,12 @@ use serde_json::{Value, json};
 async fn a_work_order_whose_timer_was_lost_is_flagged_once_when_the_clock_moves() {
     let dir = tempfile::tempdir().unwrap();
     let running = start(Options {
-        config: None,
-        db: dir.path().join("mendwork.db"),
-        port: 0,
         clock_start: Some(
             DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")
                 .unwrap()
                 .with_timezone(&Utc),
         ),
-        webhook_secrets: Default::default(),
-        buildium: None,
+        ..Options::new(dir.path().join("mendwork.db"))
     })
     .await
     .unwrap();

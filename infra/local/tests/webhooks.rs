@@ -115,15 +115,13 @@ impl Local {
         std::fs::write(&config, format!("{SAMPLE_PORTFOLIO}\n{webhooks_yaml}")).unwrap();
         let running = start(Options {
             config: Some(config),
-            db: dir.path().join("mendwork.db"),
-            port: 0,
             clock_start: Some(
                 DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")
                     .unwrap()
                     .with_timezone(&Utc),
             ),
             webhook_secrets: Secrets::new(secrets),
-            buildium: None,
+            ..Options::new(dir.path().join("mendwork.db"))
         })
         .await
         .unwrap();
