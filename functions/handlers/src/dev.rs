@@ -135,7 +135,7 @@ pub async fn provision(
         scheduler_role_arn: Some(cfg.scheduler_role_arn.clone()),
         recurring_target_arn: Some(cfg.recurring_target_arn.clone()),
         check: false,
-        backfill_metrics: false,
+        backfill: false,
     };
     let loaded = load_config::read(&args).map_err(ProvisionError::Load)?;
     let target = load_config::schedule_target(&args);

@@ -35,10 +35,11 @@ pub struct Args {
     /// Only check the YAML; touch nothing in AWS.
     #[arg(long)]
     pub check: bool,
-    /// Also bring work orders stored before the metrics projection into it (from their
-    /// timelines; safe while the stack runs, and a second run adds nothing).
-    #[arg(long)]
-    pub backfill_metrics: bool,
+    /// Also bring work orders stored by an older version up to date: first the page-index
+    /// keys (lists, queue), then the metrics projection (from their timelines). Safe while the
+    /// stack runs; a second run changes nothing. Run it once after upgrading a deployment.
+    #[arg(long, alias = "backfill-metrics")]
+    pub backfill: bool,
 }
 
 /// Where recurring schedules go.
@@ -73,8 +74,8 @@ pub enum LoadError {
     Store(#[source] AwsError),
     #[error("setting the recurring schedules")]
     Schedules(#[source] AwsError),
-    #[error("backfilling the metrics projection")]
-    Metrics(#[source] mendwork_app::ports::StoreError),
+    #[error("bringing older work orders up to date (page-index keys, metrics)")]
+    Backfill(#[source] mendwork_app::ports::StoreError),
 }
 
 /// Reads and checks the portfolio file.
@@ -175,12 +176,21 @@ pub async fn run(args: Args) -> Result<String, LoadError> {
         "{file} loaded into {table}: {} properties, {} vendors; {} recurring schedule(s) set",
         loaded.properties, loaded.vendors, loaded.recurring_scheduled
     );
-    if args.backfill_metrics {
+    if args.backfill {
         let store =
             mendwork_aws::DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), table.to_string());
-        let n = store.backfill_metrics().await.map_err(LoadError::Metrics)?;
+        // Page keys first: the metrics backfill finds work orders through the page index.
+        let indexed = store
+            .backfill_page_keys()
+            .await
+            .map_err(LoadError::Backfill)?;
+        let n = store
+            .backfill_metrics()
+            .await
+            .map_err(LoadError::Backfill)?;
         done.push_str(&format!(
-            "; {n} work order(s) brought into the metrics from their timelines"
+            "; {indexed} work order(s) given their page-index keys, {n} brought into the \
+             metrics from their timelines"
         ));
     }
     Ok(done)

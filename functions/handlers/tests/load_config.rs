@@ -18,7 +18,7 @@ fn args(file: &str) -> Args {
         scheduler_role_arn: None,
         recurring_target_arn: None,
         check: false,
-        backfill_metrics: false,
+        backfill: false,
     }
 }
 

@@ -24,6 +24,7 @@ pub mod senders;
 mod store;
 pub mod streams;
 pub mod timers;
+mod upgrade;
 
 pub use api_keys::DynamoApiKeys;
 /// The DynamoDB client the adapters take, for tools that build one adapter alone.

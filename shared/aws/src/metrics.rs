@@ -17,7 +17,7 @@
 //! same few milliseconds.
 //!
 //! A deployment whose work orders predate the projection is brought in by
-//! [`DynamoStore::backfill_metrics`] (`mendwork-load-config --backfill-metrics`), safely while
+//! [`DynamoStore::backfill_metrics`] (`mendwork-load-config --backfill`, after the page keys), safely while
 //! the functions run.
 
 use crate::error::{AwsError, build, sdk};

@@ -233,7 +233,7 @@ impl World {
             scheduler_role_arn: Some(cfg.scheduler_role_arn.clone()),
             recurring_target_arn: Some(cfg.recurring_target_arn.clone()),
             check: false,
-            backfill_metrics: false,
+            backfill: false,
         };
         let mut portfolio = load_config::read(&args).unwrap();
         edit(&mut portfolio);

@@ -1,0 +1,100 @@
+//! Brings work-order items written by an older Mendwork up to the current item shape: the page
+//! indexes (`gsi3`–`gsi5`, added with pagination) exist only on items written since, so a
+//! deployment upgraded in place would list, queue and backfill only the work orders touched
+//! after the upgrade. [`DynamoStore::backfill_page_keys`] rewrites the others once.
+//!
+//! It must run before [`DynamoStore::backfill_metrics`], which finds work orders through
+//! `gsi3`; `mendwork-load-config --backfill` runs both, in that order.
+
+use crate::item::{doc, n, req_u64, s};
+use crate::schema::{GSI3PK, META, PK, SK};
+use crate::store::{DynamoStore, SAME_VERSION, store_err, wo_item};
+use aws_sdk_dynamodb::types::AttributeValue;
+use mendwork_app::ports::StoreError;
+use mendwork_domain::WorkOrder;
+
+/// The partition-key prefix of a work order's items (`WO#<id>`).
+const WORK_ORDER_PREFIX: &str = "WO#";
+
+impl DynamoStore {
+    /// Rewrites every work-order item that lacks the page-index keys with the item the
+    /// current version writes (same version number, same JSON), each conditioned on its
+    /// version: a commit landing meanwhile has written the keys itself, so losing that race
+    /// is success. Items that have the keys are not read twice nor written: a second run
+    /// writes nothing. Returns how many items it rewrote.
+    ///
+    /// Cost: one scan of the table (the old items have no index to find them by), filtered
+    /// server-side; a one-off after an upgrade, safe while the functions run.
+    pub async fn backfill_page_keys(&self) -> Result<usize, StoreError> {
+        let mut rewritten = 0;
+        let mut start = None;
+        loop {
+            let page = self
+                .client()
+                .scan()
+                .table_name(self.table())
+                .filter_expression(
+                    "#sk = :meta AND begins_with(#pk, :wo) AND attribute_not_exists(#g3)",
+                )
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#g3", GSI3PK)
+                .expression_attribute_values(":meta", s(META))
+                .expression_attribute_values(":wo", s(WORK_ORDER_PREFIX))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| {
+                    store_err(crate::error::sdk("scanning for work orders to re-index", e))
+                })?;
+            let items = page.items.unwrap_or_default();
+            self.count_reads(&items, false);
+            for it in &items {
+                if self.reindex(it).await? {
+                    rewritten += 1;
+                }
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(rewritten),
+            }
+        }
+    }
+
+    /// One work-order item as a scan saw it, rewritten in the current shape; false when the
+    /// stored item has moved on since (a commit got there first and wrote the keys itself).
+    pub async fn reindex(
+        &self,
+        old: &std::collections::HashMap<String, AttributeValue>,
+    ) -> Result<bool, StoreError> {
+        let wo: WorkOrder = doc(old, "json", "a work order").map_err(store_err)?;
+        let version = req_u64(old, "version", "a work order").map_err(store_err)?;
+        let item = wo_item(&wo, version).map_err(store_err)?;
+        let sent = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item.clone()))
+            .condition_expression(SAME_VERSION)
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":v", n(version))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => {
+                self.count_writes(&[&item], false);
+                Ok(true)
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(store_err(crate::error::sdk(
+                format!("re-indexing work order {}", wo.id),
+                e,
+            ))),
+        }
+    }
+}
