@@ -56,8 +56,16 @@ fn main() -> Result<(), String> {
         }
         // Rounds 3 and 4 were blind, measured once, and are development sets since: misses too.
         for (set, title, name) in [
-            (ROUND3_DESCRIPTIONS, "Triage, round 3 (development)", "round 3"),
-            (ROUND4_DESCRIPTIONS, "Triage, round 4 (development)", "round 4"),
+            (
+                ROUND3_DESCRIPTIONS,
+                "Triage, round 3 (development)",
+                "round 3",
+            ),
+            (
+                ROUND4_DESCRIPTIONS,
+                "Triage, round 4 (development)",
+                "round 4",
+            ),
         ] {
             let dev = run_triage(&load_descriptions(set)?);
             println!();
@@ -111,8 +119,16 @@ fn main() -> Result<(), String> {
             print!("{}", reply_misses("the old held-out set", &held));
         }
         for (set, title, name) in [
-            (ROUND3_REPLIES, "SMS replies, round 3 (development)", "round 3"),
-            (ROUND4_REPLIES, "SMS replies, round 4 (development)", "round 4"),
+            (
+                ROUND3_REPLIES,
+                "SMS replies, round 3 (development)",
+                "round 3",
+            ),
+            (
+                ROUND4_REPLIES,
+                "SMS replies, round 4 (development)",
+                "round 4",
+            ),
         ] {
             let dev = run_replies(&load_replies(set)?, today);
             println!();

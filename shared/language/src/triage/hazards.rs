@@ -61,8 +61,22 @@ fn number(word: &str) -> Option<(i32, Option<bool>)> {
 
 /// Words before a number that make it part of an address ("unit 2C", "apt 4", "depto 3C").
 const ADDRESS_WORDS: &[&str] = &[
-    "unit", "apt", "apartment", "suite", "room", "floor", "building", "bldg", "number", "no",
-    "depto", "departamento", "depa", "cuarto", "edificio", "piso",
+    "unit",
+    "apt",
+    "apartment",
+    "suite",
+    "room",
+    "floor",
+    "building",
+    "bldg",
+    "number",
+    "no",
+    "depto",
+    "departamento",
+    "depa",
+    "cuarto",
+    "edificio",
+    "piso",
 ];
 
 /// The temperatures a description gives: a number next to a unit ("52 degrees") or to a place
