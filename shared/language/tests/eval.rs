@@ -1,9 +1,10 @@
 //! The understanding gate: triage and the reply parser measured on the labelled data sets in
 //! `data/`, failing when they fall below the levels recorded here.
 //!
-//! - Emergency recall must stay at 100% on the sets the engine is tuned on: every description
-//!   labelled an emergency is triaged as one, of the right kind; and no money a vendor texts is
-//!   ever recorded with a wrong or ambiguous amount, in any set.
+//! - Emergency recall must stay at 100% on the sets the engine is tuned on (the main sets, the
+//!   old held-out set, and rounds 3 and 4 since round 5): every description labelled an
+//!   emergency is triaged as one, of the right kind; and no money a vendor texts is ever
+//!   recorded with a wrong or ambiguous amount, in any set.
 //! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
 //!   levels recorded, rounded down to the percent; the blind sets' levels are recorded too, so a
 //!   change that makes the engine worse on new wording fails here even though nobody reads their
@@ -36,44 +37,42 @@ const HOLDOUT_TRADE_PERCENT: usize = 100;
 const HOLDOUT_PRIORITY_PERCENT: usize = 100;
 const HOLDOUT_INTENT_PERCENT: usize = 100;
 /// Levels on the blind sets, recorded at the end of the round (see docs/understanding.md).
-const BLIND_TRADE_PERCENT: usize = 96; // 96.99% (290/299)
-const BLIND_PRIORITY_PERCENT: usize = 90; // 90.97% (272/299)
-const BLIND_EMERGENCY_RECALL_PERCENT: usize = 90; // 90.0% (117/130)
+/// Raised in round 5 where the figure rose (priority 92.3%, 276/299; trade 96.7%, 289/299,
+/// recall 90.8%, 118/130).
+const BLIND_TRADE_PERCENT: usize = 96; // 96.99% (290/299) at the end of round 2
+const BLIND_PRIORITY_PERCENT: usize = 92; // 92.3% (276/299) after round 5
+const BLIND_EMERGENCY_RECALL_PERCENT: usize = 90; // 90.8% (118/130) after round 5
 const BLIND_INTENT_PERCENT: usize = 96; // 96.8% (180/186)
-/// Levels on the fresh blind sets, measured once when they were written.
-const FRESH_TRADE_PERCENT: usize = 98; // 98.8% (171/173)
-const FRESH_PRIORITY_PERCENT: usize = 90; // 90.8% (157/173)
-const FRESH_EMERGENCY_RECALL_PERCENT: usize = 89; // 89.6% (69/77)
+/// Levels on the fresh blind sets, measured once when they were written (priority raised in
+/// round 5: 93.1%, 161/173; trade 98.3%, 170/173, one row lower, see docs/understanding.md).
+const FRESH_TRADE_PERCENT: usize = 98; // 98.8% (171/173) when measured
+const FRESH_PRIORITY_PERCENT: usize = 93; // 93.1% (161/173) after round 5
+const FRESH_EMERGENCY_RECALL_PERCENT: usize = 89; // 89.6% (69/77) when measured; 92.2% now
 const FRESH_INTENT_PERCENT: usize = 97; // 97.3% (107/110)
 
 /// The smallest data sets the figures are allowed to rest on.
 /// Levels on the held-back set (`heldback_descriptions.csv`: written before the model's second
 /// opinion, never tuned on, figures only).
-const HELDBACK_TRADE_PERCENT: usize = 95; // 95.9% (116/121)
-const HELDBACK_PRIORITY_PERCENT: usize = 95; // 95.9% (116/121)
+const HELDBACK_TRADE_PERCENT: usize = 96; // 96.7% (117/121) after round 5
+const HELDBACK_PRIORITY_PERCENT: usize = 97; // 97.5% (118/121) after round 5
 const HELDBACK_EMERGENCY_RECALL_PERCENT: usize = 95; // 95.5% (64/67)
 /// Emergencies flagged, or asked the question whose YES is their kind.
 const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
 
-/// Levels on the round-3 blind sets, measured once on the engine of Understanding v3 (before
-/// any change; see docs/understanding.md).
-const ROUND3_TRADE_PERCENT: usize = 94; // 95.0% (339/357)
-const ROUND3_PRIORITY_PERCENT: usize = 93; // 93.3% (333/357)
-const ROUND3_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.3% (125/134)
-const ROUND3_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.3% (129/134)
-/// At most this many of its 114 routine requests flagged an emergency (1 when measured).
-const ROUND3_ROUTINE_FLAGGED_MAX: usize = 1;
-const ROUND3_INTENT_PERCENT: usize = 96; // 96.9% (190/196) when measured
-
-/// Levels on the round-4 blind sets, measured once on the engine of that day (after the sewage
-/// question, before any change made with them; see docs/understanding.md).
-const ROUND4_TRADE_PERCENT: usize = 93; // 93.1% (242/260)
-const ROUND4_PRIORITY_PERCENT: usize = 90; // 90.0% (234/260)
-const ROUND4_EMERGENCY_RECALL_PERCENT: usize = 92; // 92.2% (83/90)
-const ROUND4_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.9% (89/90)
-/// At most this many of its 90 routine requests flagged an emergency (1 when measured).
-const ROUND4_ROUTINE_FLAGGED_MAX: usize = 1;
-const ROUND4_INTENT_PERCENT: usize = 85; // 85.0% (119/140) when measured
+/// Levels on the round-3 and round-4 sets. They were blind, measured once (round 3: trade and
+/// priority 89.9%, recall 93.3%, replies 96.9%; round 4: 84.6%, 92.2%, 85.0%; see
+/// docs/understanding.md), and are development sets since round 5: their misses were read and
+/// fixed, so these levels are in-sample, and every emergency in them must be caught.
+const ROUND3_TRADE_PERCENT: usize = 98; // 98.3% (351/357)
+const ROUND3_PRIORITY_PERCENT: usize = 99; // 99.4% (355/357)
+const ROUND3_QUESTION_PERCENT: usize = 99; // 99.7% (356/357)
+const ROUND3_INTENT_PERCENT: usize = 98; // 98.98% (194/196)
+const ROUND3_INTENT_AND_FIELDS_PERCENT: usize = 96; // 96.4% (189/196)
+const ROUND4_TRADE_PERCENT: usize = 98; // 98.1% (255/260)
+const ROUND4_PRIORITY_PERCENT: usize = 97; // 97.7% (254/260)
+const ROUND4_QUESTION_PERCENT: usize = 98; // 98.5% (256/260)
+const ROUND4_INTENT_PERCENT: usize = 89; // 89.3% (125/140)
+const ROUND4_INTENT_AND_FIELDS_PERCENT: usize = 89; // 89.3% (125/140)
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
@@ -233,6 +232,8 @@ fn triage_never_misses_an_emergency() {
         "the old held-out set",
         &descriptions(&[HOLDOUT_DESCRIPTIONS]),
     );
+    no_emergency_missed("round 3", &descriptions(&[ROUND3_DESCRIPTIONS]));
+    no_emergency_missed("round 4", &descriptions(&[ROUND4_DESCRIPTIONS]));
 }
 
 #[test]
@@ -292,56 +293,41 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         k.routine_flagged, 0,
         "held back: a routine request was flagged an emergency"
     );
-    let r = descriptions(&[ROUND3_DESCRIPTIONS]);
-    at_least("round-3 trade", r.trade_ok, r.total, ROUND3_TRADE_PERCENT);
-    at_least(
-        "round-3 priority",
-        r.priority_ok,
-        r.total,
-        ROUND3_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round-3 emergency recall",
-        r.emergencies_found,
-        r.emergencies,
-        ROUND3_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round-3 emergencies flagged or asked",
-        r.emergencies_caught_or_asked,
-        r.emergencies,
-        ROUND3_FLAGGED_OR_ASKED_PERCENT,
-    );
-    assert!(
-        r.routine_flagged <= ROUND3_ROUTINE_FLAGGED_MAX,
-        "round 3: {} routine requests flagged an emergency",
-        r.routine_flagged
-    );
-    let r = descriptions(&[ROUND4_DESCRIPTIONS]);
-    at_least("round-4 trade", r.trade_ok, r.total, ROUND4_TRADE_PERCENT);
-    at_least(
-        "round-4 priority",
-        r.priority_ok,
-        r.total,
-        ROUND4_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round-4 emergency recall",
-        r.emergencies_found,
-        r.emergencies,
-        ROUND4_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round-4 emergencies flagged or asked",
-        r.emergencies_caught_or_asked,
-        r.emergencies,
-        ROUND4_FLAGGED_OR_ASKED_PERCENT,
-    );
-    assert!(
-        r.routine_flagged <= ROUND4_ROUTINE_FLAGGED_MAX,
-        "round 4: {} routine requests flagged an emergency",
-        r.routine_flagged
-    );
+    for (name, set, trade, priority, question) in [
+        (
+            "round 3",
+            ROUND3_DESCRIPTIONS,
+            ROUND3_TRADE_PERCENT,
+            ROUND3_PRIORITY_PERCENT,
+            ROUND3_QUESTION_PERCENT,
+        ),
+        (
+            "round 4",
+            ROUND4_DESCRIPTIONS,
+            ROUND4_TRADE_PERCENT,
+            ROUND4_PRIORITY_PERCENT,
+            ROUND4_QUESTION_PERCENT,
+        ),
+    ] {
+        let r = descriptions(&[set]);
+        at_least(&format!("{name} trade"), r.trade_ok, r.total, trade);
+        at_least(
+            &format!("{name} priority"),
+            r.priority_ok,
+            r.total,
+            priority,
+        );
+        at_least(
+            &format!("{name} safety question"),
+            r.asks_ok,
+            r.asks,
+            question,
+        );
+        assert_eq!(
+            r.routine_flagged, 0,
+            "{name}: a routine request was flagged an emergency"
+        );
+    }
     let b = descriptions(&[BLIND_DESCRIPTIONS]);
     at_least("blind trade", b.trade_ok, b.total, BLIND_TRADE_PERCENT);
     at_least(
@@ -425,20 +411,29 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
     );
     let b = replies(&[BLIND_REPLIES]);
     at_least("blind intent", b.intent_ok, b.total, BLIND_INTENT_PERCENT);
-    let r3 = replies(&[ROUND3_REPLIES]);
-    at_least(
-        "round-3 intent",
-        r3.intent_ok,
-        r3.total,
-        ROUND3_INTENT_PERCENT,
-    );
-    let r4 = replies(&[ROUND4_REPLIES]);
-    at_least(
-        "round-4 intent",
-        r4.intent_ok,
-        r4.total,
-        ROUND4_INTENT_PERCENT,
-    );
+    for (name, set, intent, exact) in [
+        (
+            "round 3",
+            ROUND3_REPLIES,
+            ROUND3_INTENT_PERCENT,
+            ROUND3_INTENT_AND_FIELDS_PERCENT,
+        ),
+        (
+            "round 4",
+            ROUND4_REPLIES,
+            ROUND4_INTENT_PERCENT,
+            ROUND4_INTENT_AND_FIELDS_PERCENT,
+        ),
+    ] {
+        let r = replies(&[set]);
+        at_least(&format!("{name} intent"), r.intent_ok, r.total, intent);
+        at_least(
+            &format!("{name} intent and fields"),
+            r.exact,
+            r.total,
+            exact,
+        );
+    }
     let fresh = replies(&[FRESH_REPLIES]);
     at_least(
         "fresh intent",

@@ -57,6 +57,32 @@ fn water_reaching_electricity_is_an_emergency_however_little_water() {
 }
 
 #[test]
+fn a_unit_number_is_an_address_and_not_a_temperature() {
+    // "2C" after "unit" is the flat, not 2 °C: out of the heating months the cold is asked.
+    urgent(
+        "no heat since yesterday in unit 2C",
+        false,
+        Some(SafetyQuestion::IndoorCold),
+    );
+    // A unit of degrees after it still makes it a temperature.
+    emergency(
+        "no heat in the apartment, room 45 degrees",
+        false,
+        EmergencyKind::NoHeat,
+    );
+}
+
+#[test]
+fn a_temperature_that_settles_no_heat_leaves_nothing_to_ask() {
+    for text in [
+        "heat is out but the apartment is still at 66",
+        "la calefaccion no prende, el termostato marca 21 grados",
+    ] {
+        urgent(text, true, None);
+    }
+}
+
+#[test]
 fn water_near_electricity_asks_whether_it_touches_it() {
     for text in [
         "water dripping from the ceiling right beside the kitchen light",

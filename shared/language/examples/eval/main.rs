@@ -10,8 +10,8 @@
 //! cargo run -p mendwork-language --example eval -- --dev       # no blind sets (while tuning)
 //! ```
 //!
-//! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`) and the old held-out
-//! ones it prints the figures, per-class tables, confusion matrices and every miss with what the
+//! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`, and since round 5
+//! the former blind `round3_*.csv` and `round4_*.csv`) and the old held-out ones it prints the figures, per-class tables, confusion matrices and every miss with what the
 //! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`) the figures and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
@@ -54,14 +54,34 @@ fn main() -> Result<(), String> {
         if !summary {
             print!("{}", triage_misses("the old held-out set", &held));
         }
+        // Rounds 3 and 4 were blind, measured once, and are development sets since: misses too.
+        for (set, title, name) in [
+            (
+                ROUND3_DESCRIPTIONS,
+                "Triage, round 3 (development)",
+                "round 3",
+            ),
+            (
+                ROUND4_DESCRIPTIONS,
+                "Triage, round 4 (development)",
+                "round 4",
+            ),
+        ] {
+            let dev = run_triage(&load_descriptions(set)?);
+            println!();
+            if summary {
+                print!("{}", triage_summary(title, &triage_figures(&dev)));
+            } else {
+                print!("{}", triage_report(title, &dev));
+                print!("{}", triage_misses(name, &dev));
+            }
+        }
         // Figures only: the misses of a held-back or blind set are never printed.
         let blind_sets: &[(Set, &str)] = if blind_too {
             &[
                 (HELDBACK_DESCRIPTIONS, "Triage, HELD BACK"),
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
-                (ROUND3_DESCRIPTIONS, "Triage, ROUND 3 BLIND"),
-                (ROUND4_DESCRIPTIONS, "Triage, ROUND 4 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -98,12 +118,31 @@ fn main() -> Result<(), String> {
         if !summary {
             print!("{}", reply_misses("the old held-out set", &held));
         }
+        for (set, title, name) in [
+            (
+                ROUND3_REPLIES,
+                "SMS replies, round 3 (development)",
+                "round 3",
+            ),
+            (
+                ROUND4_REPLIES,
+                "SMS replies, round 4 (development)",
+                "round 4",
+            ),
+        ] {
+            let dev = run_replies(&load_replies(set)?, today);
+            println!();
+            if summary {
+                print!("{}", reply_summary(title, &reply_figures(&dev)));
+            } else {
+                print!("{}", reply_report(title, &dev));
+                print!("{}", reply_misses(name, &dev));
+            }
+        }
         let blind_sets: &[(Set, &str)] = if blind_too {
             &[
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
-                (ROUND3_REPLIES, "SMS replies, ROUND 3 BLIND"),
-                (ROUND4_REPLIES, "SMS replies, ROUND 4 BLIND"),
             ]
         } else {
             &[]

@@ -38,10 +38,11 @@ pub const FRESH_DESCRIPTIONS: Set = set!("fresh_descriptions.csv");
 /// looking at the engine's output. Figures only; not blind (its writer changed the engine).
 pub const HELDBACK_DESCRIPTIONS: Set = set!("heldback_descriptions.csv");
 /// Written in one go (Understanding v3) by someone who had seen neither the engine, its rules
-/// nor its labelled data, frozen, and measured once on the engine of that round: blind.
+/// nor its labelled data, frozen, and measured once on the engine of that round while blind;
+/// a development set since round 5 (its misses are read; the file stays frozen).
 pub const ROUND3_DESCRIPTIONS: Set = set!("round3_descriptions.csv");
-/// Written in one go (issue 12, round 4) by someone who had seen neither the engine, its rules
-/// nor its labelled data, frozen, and measured once on the engine of that day: blind.
+/// Written in one go (issue 12, round 4) the same way, measured once while blind; a development
+/// set since round 5, like round 3.
 pub const ROUND4_DESCRIPTIONS: Set = set!("round4_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];

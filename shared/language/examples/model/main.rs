@@ -57,6 +57,8 @@ fn asks_about(text: &str, o: &Opinion, threshold: f64, kind: EmergencyKind) -> b
 fn main() -> Result<(), String> {
     let mut dev = load_all_descriptions(&MAIN_DESCRIPTIONS)?;
     dev.extend(load_descriptions(HOLDOUT_DESCRIPTIONS)?);
+    dev.extend(load_descriptions(ROUND3_DESCRIPTIONS)?);
+    dev.extend(load_descriptions(ROUND4_DESCRIPTIONS)?);
     let held = load_descriptions(HELDBACK_DESCRIPTIONS)?;
 
     // Every development description with the opinion of a model trained without its fold.

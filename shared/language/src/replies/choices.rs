@@ -76,7 +76,10 @@ pub(super) fn slot_by_place(ctx: &Ctx) -> Option<Intent> {
             || w().choice_context.contains(x)
             || w().place_nouns.contains(x)
     });
-    if !fits || !words.iter().any(|x| w().place_nouns.contains(x)) {
+    // "Last" or "earliest" alone answers the offer; "later" alone may mean "not now".
+    const ALONE: [&str; 6] = ["last", "latest", "earliest", "soonest", "ultima", "ultimo"];
+    let alone = words.len() == 1 && ALONE.contains(&words[0]);
+    if !fits || !(alone || words.iter().any(|x| w().place_nouns.contains(x))) {
         return None;
     }
     match (first, last) {

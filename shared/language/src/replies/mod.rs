@@ -207,6 +207,7 @@ const RECOGNIZERS: &[Recognizer] = &[
     running_late,
     propose,
     reschedule,
+    hedge,
     decline,
     slot_by_place,
     number,
@@ -250,6 +251,17 @@ fn not_done(ctx: &Ctx) -> Option<Intent> {
         _ => ctx.after_keyword(m.end),
     };
     Some(Intent::NotDone { reason })
+}
+
+/// "Not sure", "yes no wait let me check": no answer yet, so nothing is done with it — unless a
+/// day, a time or an amount comes with it ("not sure, maybe friday" is asked about).
+fn hedge(ctx: &Ctx) -> Option<Intent> {
+    let concrete = ctx
+        .core
+        .iter()
+        .any(|&i| ctx.norm(i).bytes().any(|b| b.is_ascii_digit()))
+        || !find_dates(ctx).is_empty();
+    (ctx.has(Kw::Hedge) && !concrete).then_some(Intent::Unknown)
 }
 
 fn cancel(ctx: &Ctx) -> Option<Intent> {

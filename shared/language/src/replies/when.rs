@@ -154,7 +154,9 @@ pub(super) fn date_at(ctx: &Ctx, i: usize) -> Option<DateHit> {
     if w().today_words.contains(norm) {
         return Some(hit(i + 1, Ok(today)));
     }
-    if w().tomorrow_words.contains(norm) {
+    // "La mañana" is the morning ("a las 10 de la mañana"), "mañana" alone tomorrow.
+    let the_morning = norm == "manana" && i > 0 && ctx.norm(i - 1) == "la";
+    if w().tomorrow_words.contains(norm) && !the_morning {
         return Some(hit(i + 1, plus_days(today, 1)));
     }
     let (strict, wd_at) = if w().weekday_next.contains(norm) {

@@ -30,6 +30,9 @@ pub enum Kw {
     Cancel,
     Estimate,
     Invoice,
+    /// Says the sender does not know yet (`not sure`, `let me check`): nothing to act on unless
+    /// a time or an amount comes with it.
+    Hedge,
     /// Phrases that contain a keyword but say nothing (`working on it`, `no leaks`): matching
     /// them hides the keyword inside.
     Noise,

@@ -59,6 +59,26 @@ fn number(word: &str) -> Option<(i32, Option<bool>)> {
         .flatten()
 }
 
+/// Words before a number that make it part of an address ("unit 2C", "apt 4", "depto 3C").
+const ADDRESS_WORDS: &[&str] = &[
+    "unit",
+    "apt",
+    "apartment",
+    "suite",
+    "room",
+    "floor",
+    "building",
+    "bldg",
+    "number",
+    "no",
+    "depto",
+    "departamento",
+    "depa",
+    "cuarto",
+    "edificio",
+    "piso",
+];
+
 /// The temperatures a description gives: a number next to a unit ("52 degrees") or to a place
 /// ("52 in here", "40 out", "thermostat says 55"), never a setting ("set to 72").
 fn readings(e: &Engine, text: &Text) -> Vec<Reading> {
@@ -80,10 +100,18 @@ fn readings(e: &Engine, text: &Text) -> Vec<Reading> {
         if setting {
             continue;
         }
-        let unit = stuck_unit.is_some()
-            || text
-                .first(q.degrees, i + 1..(i + 2).min(sentence.end))
-                .is_some();
+        let unit_word = text
+            .first(q.degrees, i + 1..(i + 2).min(sentence.end))
+            .is_some();
+        // "Unit 2C", "apt 12", "room 4": an address, not a temperature, unless a unit word follows.
+        let address = i
+            .checked_sub(1)
+            .filter(|&k| k >= sentence.start)
+            .is_some_and(|k| ADDRESS_WORDS.contains(&text.word(k)));
+        if address && !unit_word {
+            continue;
+        }
+        let unit = stuck_unit.is_some() || unit_word;
         let outside = text.has(q.outside, after.clone()) || text.has(q.outside, before.clone());
         let inside = text.has(q.inside, after.clone()) || text.has(q.inside, before.clone());
         if !(unit || outside || inside) {

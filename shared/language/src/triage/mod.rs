@@ -249,6 +249,13 @@ pub fn triage_with(
     let opinion = if emergency.is_none() && open.is_none() {
         second(input.description, input.cold_weather)
             .filter(|o| named_in_scope(e, &text, o.kind))
+            // No heat the rules read, with a temperature or words saying the home is not
+            // cold, is settled: urgent, and nothing left to ask.
+            .filter(|o| {
+                !(o.kind == EmergencyKind::NoHeat
+                    && matches!(cold, hazards::Cold::No(_))
+                    && primary.is_some_and(|h| h.fact == facts::Fact::NoHeat))
+            })
             .filter(|o| {
                 !hits.iter().any(|h| {
                     let info = e.facts.of(h.fact);

@@ -74,6 +74,32 @@ fn greetings_thanks_and_noise_alone_are_unknown() {
 }
 
 #[test]
+fn a_hedge_without_a_day_a_time_or_an_amount_is_no_answer_yet() {
+    // "Not sure" must never read as "sure", nor "yes no wait" as a refusal.
+    assert_all(
+        &[
+            "not sure",
+            "yes no wait actually let me check",
+            "hmm let me see",
+            "no se, dejame ver",
+        ],
+        &Intent::Unknown,
+    );
+    // With a day it is about a time, and the time is asked.
+    assert!(matches!(
+        intent("not sure, maybe friday?"),
+        Intent::Unclear { .. }
+    ));
+}
+
+#[test]
+fn last_or_earliest_alone_picks_that_slot() {
+    assert_eq!(intent("last"), Intent::LastSlot);
+    assert_eq!(intent("the last of those times is good"), Intent::LastSlot);
+    assert_eq!(intent("earliest"), Intent::Number(1));
+}
+
+#[test]
 fn every_decline_phrasing_reads_as_a_decline_without_a_reason() {
     assert_all(
         &[
