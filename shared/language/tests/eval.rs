@@ -74,6 +74,16 @@ const ROUND4_QUESTION_PERCENT: usize = 98; // 98.5% (256/260)
 const ROUND4_INTENT_PERCENT: usize = 89; // 89.3% (125/140)
 const ROUND4_INTENT_AND_FIELDS_PERCENT: usize = 89; // 89.3% (125/140)
 
+/// Levels on the round-5 blind sets (issue 12), measured once on the engine of the development
+/// round on rounds 3 and 4, before any change made with them (see docs/understanding.md). Figures
+/// only: their misses are never read (money misreads aside, which every set must be free of).
+const ROUND5_TRADE_PERCENT: usize = 96; // 96.5% (251/260)
+const ROUND5_PRIORITY_PERCENT: usize = 90; // 90.8% (236/260)
+const ROUND5_EMERGENCY_RECALL_PERCENT: usize = 91; // 91.1% (82/90)
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND5_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.9% (89/90)
+const ROUND5_INTENT_PERCENT: usize = 88; // 88.6% (124/140)
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -101,6 +111,13 @@ const ROUND4_DESCRIPTIONS_SHA256: &str =
     "ce9ccad3a6454aa3072575108ddead0361a4b1c73909ef763a299b1cc3db1f98";
 const ROUND4_REPLIES_SHA256: &str =
     "e6f39c9978813f77e832518e833221b10f833addef59ca73eb392cdc71fec063";
+
+/// SHA-256 of the round-5 blind sets (issue 12), written by someone who had seen neither the
+/// engine, its rules, its tests nor any labelled row, and measured once.
+const ROUND5_DESCRIPTIONS_SHA256: &str =
+    "cb48af59e56bfed67a0e8f9fe892b10161f1463f0e1c353774ed020d726823d3";
+const ROUND5_REPLIES_SHA256: &str =
+    "771fbc80aa0797c7cca62a74faa6872e1f830003927d0fef339ea4dc56a30bd6";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -134,6 +151,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND3_REPLIES, ROUND3_REPLIES_SHA256),
         (ROUND4_DESCRIPTIONS, ROUND4_DESCRIPTIONS_SHA256),
         (ROUND4_REPLIES, ROUND4_REPLIES_SHA256),
+        (ROUND5_DESCRIPTIONS, ROUND5_DESCRIPTIONS_SHA256),
+        (ROUND5_REPLIES, ROUND5_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -361,6 +380,26 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         fresh.emergencies,
         FRESH_EMERGENCY_RECALL_PERCENT,
     );
+    let r5 = descriptions(&[ROUND5_DESCRIPTIONS]);
+    at_least("round 5 trade", r5.trade_ok, r5.total, ROUND5_TRADE_PERCENT);
+    at_least(
+        "round 5 priority",
+        r5.priority_ok,
+        r5.total,
+        ROUND5_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 5 emergency recall",
+        r5.emergencies_found,
+        r5.emergencies,
+        ROUND5_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 5 emergencies flagged or asked",
+        r5.emergencies_caught_or_asked,
+        r5.emergencies,
+        ROUND5_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -374,6 +413,7 @@ fn money_is_never_recorded_wrongly() {
         &[FRESH_REPLIES],
         &[ROUND3_REPLIES],
         &[ROUND4_REPLIES],
+        &[ROUND5_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -440,5 +480,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         fresh.intent_ok,
         fresh.total,
         FRESH_INTENT_PERCENT,
+    );
+    let r5 = replies(&[ROUND5_REPLIES]);
+    at_least(
+        "round 5 intent",
+        r5.intent_ok,
+        r5.total,
+        ROUND5_INTENT_PERCENT,
     );
 }

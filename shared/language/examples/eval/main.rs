@@ -12,7 +12,7 @@
 //!
 //! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`, and since round 5
 //! the former blind `round3_*.csv` and `round4_*.csv`) and the old held-out ones it prints the figures, per-class tables, confusion matrices and every miss with what the
-//! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`) the figures and tables only, never the misses,
+//! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round5_*.csv`) the figures and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
 
@@ -82,6 +82,7 @@ fn main() -> Result<(), String> {
                 (HELDBACK_DESCRIPTIONS, "Triage, HELD BACK"),
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
+                (ROUND5_DESCRIPTIONS, "Triage, ROUND 5 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -143,6 +144,7 @@ fn main() -> Result<(), String> {
             &[
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
+                (ROUND5_REPLIES, "SMS replies, ROUND 5 BLIND"),
             ]
         } else {
             &[]

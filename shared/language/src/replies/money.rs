@@ -237,7 +237,10 @@ fn numbered_then_amount(
     if *kind != MoneyKind::Invoice || *next_kind != MoneyKind::Invoice {
         return None;
     }
-    let between: Vec<usize> = (m.end..stop).filter(|&i| !ctx.norm(i).is_empty()).collect();
+    // "invoice no. 88, amount due …": the words that say "number" are not the number.
+    let between: Vec<usize> = (m.end..stop)
+        .filter(|&i| !ctx.norm(i).is_empty() && !says_number(ctx, i))
+        .collect();
     let [number] = between.as_slice() else {
         return None;
     };
@@ -268,6 +271,14 @@ fn numbered_then_amount(
         }),
         other => Some(other),
     }
+}
+
+/// Whether the token at `i` says that a number follows: a reference marker ("ref", "number")
+/// or the abbreviation of "number" ("no.", "nº", "n°" — "no" alone is a word, not one).
+fn says_number(ctx: &Ctx, i: usize) -> bool {
+    let raw = ctx.tokens[i].raw.to_lowercase();
+    let raw = raw.trim_end_matches([',', ':']);
+    w().reference_markers.contains(ctx.norm(i)) || ["no.", "nº", "n°", "#"].contains(&raw)
 }
 
 /// `inv-1042`, `inv#88`, `inv2231`: an invoice number with its prefix.
@@ -322,11 +333,10 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
     let mut skipped: Vec<usize> = Vec::new();
     for i in m.end..stop {
         let norm = ctx.norm(i);
-        if norm == "$" || w().currency_words.contains(norm) || w().reference_markers.contains(norm)
-        {
+        if norm == "$" || w().currency_words.contains(norm) || says_number(ctx, i) {
             skipped.push(i);
         } else if (norm.len() > 1 && norm.starts_with('#'))
-            || (i > m.end && w().reference_markers.contains(ctx.norm(i - 1)))
+            || (i > m.end && says_number(ctx, i - 1))
         {
             refs.push((i, true));
         } else if let Some(a) = amount_at(ctx, i) {
@@ -484,18 +494,19 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
     }
 }
 
-/// Whole dollars followed at once by a bare two-digit number that is no unit's count ("$12 50",
-/// not "$120 45 minutes"): a careful reader would ask whether that is $12.50.
+/// Whole dollars followed at once by a bare group of two or three digits that is no unit's count
+/// ("$12 50", "$1 250", not "$120 45 minutes"): a careful reader would ask whether that is $12.50
+/// or $1,250 — a space is how many people write cents or group thousands.
 fn cents_apart(ctx: &Ctx, picked: &[AmountSeen], stop: usize) -> bool {
     let [a] = picked else {
         return false;
     };
     let whole = matches!(a.amount, Amount::Exact { cents, formatted: false } if cents % 100 == 0);
     let next = a.idx + 1;
-    let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    let digit_group = |s: &str| (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     whole
         && next < stop
-        && two_digits(ctx.norm(next))
+        && digit_group(ctx.norm(next))
         && !w()
             .minute_units
             .iter()

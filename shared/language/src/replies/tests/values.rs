@@ -283,12 +283,28 @@ fn an_invoice_number_before_an_amount_due_is_the_reference() {
         intent("invoice 902 total due $75"),
         invoice(7_500, Some("902"))
     );
+    // The abbreviation of "number" is not the number, and the number after it is no amount.
+    assert_eq!(
+        intent("inv no. 517 total due $1,310.00"),
+        invoice(131_000, Some("517"))
+    );
+    assert_eq!(
+        intent("factura nº 42, total 260"),
+        invoice(26_000, Some("42"))
+    );
+    assert_eq!(
+        intent("invoice no. 3021 for 845.75"),
+        invoice(84_575, Some("3021"))
+    );
 }
 
 #[test]
 fn dollars_and_cents_split_by_a_space_are_asked_about() {
     assert!(question("quote $45 99").contains("estimate amount"));
     assert!(question("invoice 120 35").contains("$120"));
+    // Thousands grouped by a space are asked about the same way.
+    assert!(question("estimate $2 400 for the whole job").contains("estimate amount"));
+    assert!(question("invoice $3 125").contains("invoice amount"));
     // A count of minutes after the amount is no cents.
     assert_eq!(
         intent("estimate $120 45 minutes of work"),
