@@ -67,7 +67,7 @@ impl Out<'_, '_> {
         let diagnosis = wo
             .triage
             .as_ref()
-            .map(|t| t.diagnosis.clone())
+            .map(|t| t.diagnosis_in(lang))
             .unwrap_or_default();
         // The tenant's own access notes are added for the vendor holding the job only
         // (`vendor_extra`).

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::advice;
+use crate::catalogue;
 use crate::types::{EmergencyKind, Language, Priority, Trade};
+pub use mendwork_language::Diagnosis;
 
 pub use mendwork_language::triage::{MAX_TIPS, SafetyQuestion, Tip, TriageInput};
 
@@ -28,9 +30,13 @@ pub struct Triage {
     pub priority: Priority,
     /// The most dangerous emergency the description shows, if any.
     pub emergency: Option<EmergencyKind>,
-    /// One plain-words sentence, e.g. "Likely a failed supply line under the kitchen sink:
-    /// active water leak."
+    /// One plain-words sentence in English, e.g. "Likely a failed supply line under the sink in
+    /// the kitchen: active water leak." (for staff pages, records and integrations).
     pub diagnosis: String,
+    /// The same sentence as the catalogue names it, to word it in each reader's language
+    /// ([`Triage::diagnosis_in`]); `None` on work orders triaged before diagnoses were keyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis_key: Option<Diagnosis>,
     /// The facts that drove the decision, e.g. `mentions "water everywhere"`.
     pub drivers: Vec<String>,
     /// For emergencies only: what the tenant must do right now, in English.
@@ -58,6 +64,35 @@ pub fn safety_instructions_in(kind: EmergencyKind, lang: Language) -> &'static s
     advice::safety_instructions(kind, lang)
 }
 
+impl Triage {
+    /// The diagnosis in `lang`: from the catalogue when the work order was triaged with a key,
+    /// else the English sentence it was stored with.
+    pub fn diagnosis_in(&self, lang: Language) -> String {
+        match &self.diagnosis_key {
+            Some(d) => render_diagnosis(d, lang),
+            None => self.diagnosis.clone(),
+        }
+    }
+}
+
+/// The sentence `d` names, in `lang`, from the catalogue.
+pub fn render_diagnosis(d: &Diagnosis, lang: Language) -> String {
+    let in_room = d
+        .room
+        .as_ref()
+        .map(|r| {
+            let room = catalogue::render(&format!("room.{r}"), lang, &[]);
+            catalogue::render("diagnosis.in_room", lang, &[("room", room)])
+        })
+        .unwrap_or_default();
+    let trade = catalogue::render(&format!("trade.{}", d.trade.as_str()), lang, &[]);
+    catalogue::render(
+        &format!("diagnosis.{}", d.key),
+        lang,
+        &[("in_room", in_room), ("trade", trade)],
+    )
+}
+
 /// Triages one description. Deterministic: the same input always gives the same output.
 pub fn triage(input: &TriageInput) -> Triage {
     let a = mendwork_language::triage::triage(input);
@@ -65,7 +100,8 @@ pub fn triage(input: &TriageInput) -> Triage {
         trade: a.trade,
         priority: a.priority,
         emergency: a.emergency,
-        diagnosis: a.diagnosis,
+        diagnosis: render_diagnosis(&a.diagnosis, Language::En),
+        diagnosis_key: Some(a.diagnosis),
         drivers: a.drivers,
         safety_instructions: a.emergency.map(|k| safety_instructions(k).to_string()),
         tips: a

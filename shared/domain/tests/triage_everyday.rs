@@ -519,7 +519,7 @@ fn the_diagnosis_names_the_likely_cause_and_place() {
     let t = run("Water everywhere under the kitchen sink!");
     assert_eq!(
         t.diagnosis,
-        "Likely a failed supply line under the kitchen sink: active water leak."
+        "Likely a failed supply line under the sink in the kitchen: active water leak."
     );
     assert!(
         t.drivers

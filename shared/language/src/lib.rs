@@ -15,4 +15,4 @@ pub mod replies;
 pub mod triage;
 pub mod types;
 
-pub use types::{EmergencyKind, JobCode, Language, Money, Priority, Trade};
+pub use types::{Diagnosis, EmergencyKind, JobCode, Language, Money, Priority, Trade};

@@ -312,3 +312,17 @@ mod tests {
         assert!(JobCode::parse("KP2").is_none());
     }
 }
+
+/// The triage's one-sentence diagnosis as the catalogue names it, so that each reader gets it in
+/// their language: the text is `diagnosis.<key>`, its `{in_room}` is `diagnosis.in_room` with
+/// `room.<room>` (or nothing when no room was named), its `{trade}` is `trade.<trade>`.
+///
+/// Invariants: `key` is one of the keys of `rules/diagnoses.yaml` (lowercase letters, digits,
+/// `_` and `.`), and `room`, when present, one of its rooms with `_` for spaces (`living_room`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    pub trade: Trade,
+}

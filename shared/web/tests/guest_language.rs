@@ -78,18 +78,38 @@ async fn awaiting_approval(t: &TestApp) -> String {
 #[tokio::test]
 async fn a_vendor_whose_browser_asks_for_spanish_reads_the_job_page_in_spanish() {
     let t = app();
-    let (_, path) = offered(&t).await;
+    let (id, path) = offered(&t).await;
     let page = get_in_spanish(&t, &path).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("¿Acepta este trabajo?"), "{}", page.body);
     assert!(page.body.contains("Aceptar el trabajo"));
     assert!(page.body.contains("fontanería") || page.body.contains("plomería"));
     no_english(&page.body);
+    // The triage's diagnosis too, from the catalogue.
+    let triage = t
+        .app
+        .store
+        .load(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .wo
+        .triage
+        .unwrap();
+    let spanish = triage.diagnosis_in(mendwork_domain::Language::Es);
+    assert_ne!(spanish, triage.diagnosis);
+    assert!(
+        page.body.contains(&spanish),
+        "{spanish:?} not on:\n{}",
+        page.body
+    );
+    assert!(!page.body.contains(&triage.diagnosis));
 
     // The same link in an English browser stays English.
     let en = t.get(&path).await;
     assert!(en.body.contains("Accept the job"));
     assert!(en.body.contains("<html lang=\"en\""));
+    assert!(en.body.contains(&triage.diagnosis));
 }
 
 #[tokio::test]

@@ -91,7 +91,8 @@ struct DiagnosisSpec {
     when: Option<String>,
     #[serde(default)]
     cold: Option<bool>,
-    text: String,
+    /// The catalogue key of its sentence, after `diagnosis.`: `<fact>.<n>`.
+    key: String,
 }
 
 #[derive(Deserialize)]
@@ -115,7 +116,9 @@ pub struct Rule {
 pub struct Diagnosis {
     pub when: Option<PatternId>,
     pub cold: Option<bool>,
-    pub text: String,
+    /// The catalogue key of its sentence, after `diagnosis.` (checked: lowercase letters,
+    /// digits, `_` and `.`).
+    pub key: String,
 }
 
 /// The word lists and phrases the code asks about by name.
@@ -405,10 +408,21 @@ impl Engine {
                     Some(p) => Some(b.phrase(p, Scope::Sentence).map_err(&diag_err)?),
                     None => None,
                 };
+                if s.key.is_empty()
+                    || !s
+                        .key
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.".contains(&b))
+                {
+                    return Err(DataError::invalid(
+                        "rules/diagnoses.yaml",
+                        format!("bad diagnosis key {:?}", s.key),
+                    ));
+                }
                 out.push(Diagnosis {
                     when,
                     cold: s.cold,
-                    text: s.text.clone(),
+                    key: s.key.clone(),
                 });
             }
             diagnoses.insert(*fact, out);

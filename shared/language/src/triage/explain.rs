@@ -8,7 +8,7 @@ use super::facts::{Fact, Tip};
 use super::hazards::Cold;
 use super::text::Text;
 use super::{Hit, Void};
-use crate::types::{EmergencyKind, Trade};
+use crate::types::{Diagnosis, EmergencyKind, Trade};
 
 /// The most tips returned; more would bury the useful one.
 pub const MAX_TIPS: usize = 3;
@@ -137,19 +137,25 @@ fn room<'e>(e: &'e Engine, text: &Text, at: usize) -> Option<&'e str> {
         })
 }
 
-/// One plain sentence naming the likely cause and place.
+/// The one sentence naming the likely cause and place, as its catalogue key and values.
 pub fn diagnosis(
     e: &Engine,
     text: &Text,
     primary: Option<&Hit>,
     trade: Trade,
     home_cold: bool,
-) -> String {
+) -> Diagnosis {
     let Some(h) = primary else {
-        if text.toks.is_empty() {
-            return e.empty_diagnosis.clone();
-        }
-        return e.no_fact_diagnosis.replace("{trade}", trade.label());
+        let key = if text.toks.is_empty() {
+            &e.empty_diagnosis
+        } else {
+            &e.no_fact_diagnosis
+        };
+        return Diagnosis {
+            key: key.clone(),
+            room: None,
+            trade,
+        };
     };
     let sentence = text.sentence_of(h.start);
     let room = room(e, text, h.start);
@@ -159,14 +165,11 @@ pub fn diagnosis(
                 && d.cold.is_none_or(|c| c == home_cold)
         })
     });
-    let template = chosen.map_or(e.no_fact_diagnosis.as_str(), |d| d.text.as_str());
-    template
-        .replace(
-            "{in_room}",
-            &room.map(|r| format!(" in the {r}")).unwrap_or_default(),
-        )
-        .replace("{room}", &room.map(|r| format!("{r} ")).unwrap_or_default())
-        .replace("{trade}", trade.label())
+    Diagnosis {
+        key: chosen.map_or(&e.no_fact_diagnosis, |d| &d.key).clone(),
+        room: room.map(|r| r.replace(' ', "_")),
+        trade,
+    }
 }
 
 /// 0–3 tips that cannot make things worse: none in an emergency except a spare key or the

@@ -37,7 +37,7 @@ pub use engine::{Engine, FILES as RULE_FILES, engine};
 pub use explain::MAX_TIPS;
 pub use facts::{Fact, SafetyQuestion, Tip};
 
-use crate::types::{EmergencyKind, Priority, Trade};
+use crate::types::{Diagnosis, EmergencyKind, Priority, Trade};
 
 /// What the tenant (or a property manager) told us about one problem.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl<'a> TriageInput<'a> {
 /// - `priority == Priority::Emergency` exactly when `emergency.is_some()`.
 /// - `question` is `None` for an emergency; when it is `Some`, `priority` is at least urgent.
 /// - `trade` is the input's category when one was given.
-/// - `diagnosis` is one plain sentence ending with a period; `drivers` is never empty.
+/// - `diagnosis` names one catalogue sentence; `drivers` is never empty.
 /// - `tips` holds at most [`MAX_TIPS`], none unsafe for the situation, and for an emergency only
 ///   a spare key (lockout) or thermostat checks (no heat).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,9 +81,9 @@ pub struct Assessment {
     pub emergency: Option<EmergencyKind>,
     /// The one yes/no question that would settle a danger the words leave open.
     pub question: Option<SafetyQuestion>,
-    /// One plain sentence, e.g. "Likely a failed supply line under the kitchen sink: active
-    /// water leak."
-    pub diagnosis: String,
+    /// One plain sentence naming the likely cause, by its catalogue key (e.g. "Likely a failed
+    /// supply line under the sink in the kitchen: active water leak.").
+    pub diagnosis: Diagnosis,
     /// The facts that drove the decision, in the tenant's words.
     pub drivers: Vec<String>,
     pub tips: Vec<Tip>,

@@ -320,6 +320,18 @@ pub struct SentMessage {
     pub key: String,
 }
 
+/// A diagnosis by its catalogue key: the sentence `diagnosis.<key>`, with `room.<room>` for its
+/// place and `trade.<trade>` for its trade.
+#[derive(ToSchema)]
+pub struct Diagnosis {
+    /// `<fact>.<n>`, `none` or `empty`.
+    pub key: String,
+    /// The room named in the description (`kitchen`, `living_room`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    pub trade: Trade,
+}
+
 /// The outcome of triage.
 #[derive(ToSchema)]
 pub struct Triage {
@@ -327,8 +339,12 @@ pub struct Triage {
     pub priority: Priority,
     #[schema(required = true)]
     pub emergency: Option<EmergencyKind>,
-    /// One plain sentence.
+    /// One plain sentence, in English.
     pub diagnosis: String,
+    /// The same sentence as the catalogue names it (absent on work orders triaged before
+    /// diagnoses were keyed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis_key: Option<Diagnosis>,
     /// The facts that drove the decision.
     pub drivers: Vec<String>,
     /// For emergencies: what the tenant must do right now.

@@ -121,7 +121,7 @@ fn approval_page(
                         dt { (lang.w("owner.photos")) } dd { (photo_links(lang, &crate::files::links(app, &wo.request.photos))) }
                     }
                     @if let Some(t) = &wo.triage {
-                        dt { (lang.w("owner.diagnosis")) } dd { (t.diagnosis) }
+                        dt { (lang.w("owner.diagnosis")) } dd { (t.diagnosis_in(lang.into())) }
                     }
                     @if let Some(v) = vendor {
                         dt { (lang.w("owner.vendor")) } dd { (v.name) @if let Some(c) = company { " (" (c.name) ")" } }

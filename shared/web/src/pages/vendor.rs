@@ -170,7 +170,7 @@ impl View<'_> {
                     @if !wo.request.photos.is_empty() {
                         dt { (lang.w("vendor.photos")) } dd { (photo_links(lang, &files::links(app, &wo.request.photos))) }
                     }
-                    @if let Some(tr) = &wo.triage { dt { (lang.w("vendor.diagnosis")) } dd { (tr.diagnosis) } }
+                    @if let Some(tr) = &wo.triage { dt { (lang.w("vendor.diagnosis")) } dd { (tr.diagnosis_in(lang.into())) } }
                     dt { (lang.w("vendor.access")) } dd {
                         (if wo.request.permission_to_enter { lang.w("vendor.permission_to_enter") } else { lang.w("vendor.tenant_must_be_home") })
                         @if let Some(pets) = &wo.request.pets { "; " (say(lang, "vendor.pets", &[("pets", pets.clone())])) }
