@@ -4,6 +4,7 @@
 use crate::budget;
 use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_allowed};
 use crate::portfolio::{Phone, Policy, Portfolio, Property, Vendor, VendorId};
+use crate::stored;
 use crate::triage::{TriageInput, triage};
 use crate::types::{JobCode, Priority};
 use crate::visits::{DeskAction, desk};
@@ -97,12 +98,14 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         completion_notes: None,
         completion_photos: vec![],
         not_done_reasons: vec![],
+        not_done_count: 0,
         invoice: None,
         feedback_requested: false,
         feedback: None,
         timers: Default::default(),
         nudges: 0,
         instructions: vec![],
+        instructions_count: 0,
         safety: None,
         metrics: Some(crate::metrics::Marks::new(at)),
         updated_at: at,
@@ -141,6 +144,9 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.offer = None;
             if !wo.tried.contains(vendor) {
                 wo.tried.push(vendor.clone());
+                if wo.tried.len() > stored::MAX_TRIED {
+                    wo.tried.remove(0);
+                }
             }
         }
         Event::OfferWithdrawn { .. } => wo.offer = None,
@@ -149,7 +155,7 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
                 wo.paused_from = Some(wo.status);
             }
             wo.status = Status::NeedsAttention;
-            wo.attention = Some(reason.clone());
+            wo.attention = Some(stored::state_text(reason));
         }
         Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
             wo.vendor = Some(vendor.clone());
@@ -164,7 +170,10 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.appointment = None;
             wo.proposal = None;
         }
-        Event::InstructionsAdded { text, .. } => wo.instructions.push(text.clone()),
+        Event::InstructionsAdded { text, .. } => {
+            wo.instructions_count = wo.instructions_count.saturating_add(1);
+            stored::keep_newest(&mut wo.instructions, text, stored::KEPT_INSTRUCTIONS);
+        }
         Event::SlotsOffered { slots } => {
             wo.slots = slots.clone();
             wo.slots_sent_at = Some(at);
@@ -200,18 +209,23 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         }
         Event::Arrived { .. } => set_status(&mut wo, Status::InProgress),
         Event::Completed { notes, photos } => {
-            wo.completion_notes = notes.clone();
+            wo.completion_notes = notes.as_deref().map(stored::state_text);
             wo.completion_photos = photos.clone();
             set_status(&mut wo, Status::Completed);
         }
         Event::NotDone { reason } => {
+            wo.not_done_count = wo.not_done_count.saturating_add(1);
             if let Some(r) = reason {
-                wo.not_done_reasons.push(r.clone());
+                stored::keep_newest(&mut wo.not_done_reasons, r, stored::KEPT_NOT_DONE_REASONS);
             }
             wo.appointment = None;
             set_status(&mut wo, Status::Accepted);
         }
-        Event::EstimateReceived { estimate } => wo.estimate = Some(estimate.clone()),
+        Event::EstimateReceived { estimate } => {
+            let mut e = estimate.clone();
+            e.note = e.note.as_deref().map(stored::state_text);
+            wo.estimate = Some(e);
+        }
         Event::ApprovalRequested { round } => {
             wo.approval_round = *round;
             wo.appointment = None;
@@ -230,9 +244,17 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
                 e.decision = EstimateDecision::Declined;
             }
         }
-        Event::InvoiceReceived { invoice } => wo.invoice = Some(invoice.clone()),
+        Event::InvoiceReceived { invoice } => {
+            let mut i = invoice.clone();
+            i.reference = i.reference.as_deref().map(stored::state_text);
+            wo.invoice = Some(i);
+        }
         Event::FeedbackRequested => wo.feedback_requested = true,
-        Event::FeedbackReceived { feedback } => wo.feedback = Some(feedback.clone()),
+        Event::FeedbackReceived { feedback } => {
+            let mut f = feedback.clone();
+            f.comment = f.comment.as_deref().map(stored::state_text);
+            wo.feedback = Some(f);
+        }
         Event::Closed { .. } => set_status(&mut wo, Status::Closed),
         Event::Cancelled { .. } => {
             wo.offer = None;
@@ -1107,6 +1129,10 @@ pub fn candidates<'p>(
             .collect();
         rest.sort_by_key(|v| (v.rank, v.name.clone()));
         out.extend(rest);
+    }
+    if wo.tried.len() >= stored::MAX_TRIED {
+        // Enough vendors were asked: the team decides (see `stored::MAX_TRIED`).
+        return vec![];
     }
     out.retain(|v| {
         v.active

@@ -24,6 +24,7 @@ pub mod routing;
 pub mod safety;
 pub mod segments;
 pub mod sms;
+pub mod stored;
 pub mod text;
 pub mod texting;
 pub mod triage;

@@ -391,6 +391,7 @@ pub struct WorkOrder {
     pub vendor: Option<VendorId>,
     pub offer: Option<Offer>,
     /// Vendors who declined or let the offer lapse: not offered this job again automatically.
+    /// At most `stored::MAX_TRIED` (dispatch stops there).
     pub tried: Vec<VendorId>,
     /// The numbered slots last sent to the vendor: "2" means `slots[1]`.
     pub slots: Vec<Window>,
@@ -411,15 +412,27 @@ pub struct WorkOrder {
     /// Photos the vendor attached when marking the job done (stored files' names).
     #[serde(default)]
     pub completion_photos: Vec<String>,
+    /// The newest not-done reasons (at most `stored::KEPT_NOT_DONE_REASONS`, each cut to
+    /// `stored::MAX_STATE_TEXT`); every one is on the timeline.
     pub not_done_reasons: Vec<String>,
+    /// How many not-done reports there were in all (work orders stored before it was counted
+    /// count from their next report; until then `not_done_reasons` holds them all).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_done_count: u32,
     pub invoice: Option<Invoice>,
     pub feedback_requested: bool,
     pub feedback: Option<Feedback>,
     pub timers: BTreeMap<TimerKind, TimerState>,
     /// How many times the current nudge/reminder series has fired.
     pub nudges: u32,
-    /// Instructions the PM added for the vendor.
+    /// The newest instructions the PM added for the vendor (at most
+    /// `stored::KEPT_INSTRUCTIONS`, each cut to `stored::MAX_STATE_TEXT`); every one is on the
+    /// timeline.
     pub instructions: Vec<String>,
+    /// How many instructions were added in all (work orders stored before it was counted
+    /// count from their next one; until then `instructions` holds them all).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub instructions_count: u32,
     /// The yes/no safety question asked of the tenant, and where it stands (absent on work
     /// orders stored before questions were asked, and where triage left no danger open).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,7 +446,21 @@ pub struct WorkOrder {
     pub updated_at: DateTime<Utc>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl WorkOrder {
+    /// Not-done reasons the state no longer holds (on the timeline only).
+    pub fn earlier_not_done(&self) -> u32 {
+        self.not_done_count
+            .saturating_sub(self.not_done_reasons.len() as u32)
+    }
+    /// Instructions the state no longer holds (on the timeline only).
+    pub fn earlier_instructions(&self) -> u32 {
+        self.instructions_count
+            .saturating_sub(self.instructions.len() as u32)
+    }
     /// The status vendor and tenant commands are checked against: a work order paused for
     /// attention still takes the replies that would move it on.
     pub fn phase(&self) -> Status {

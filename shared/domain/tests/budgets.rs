@@ -174,3 +174,61 @@ fn a_timeline_entry_keeps_at_most_its_budget_of_free_text() {
     };
     assert!(body.chars().count() <= MAX_ENTRY_TEXT, "{}", body.len());
 }
+
+/// Pat's offer, after `gone` other vendors had let theirs lapse.
+fn offered_to_pat_after(gone: usize) -> Given {
+    let mut g = Given::offered_to_pat();
+    let expires_at = g.wo.offer.clone().unwrap().expires_at;
+    for i in 0..gone {
+        g.apply(&Event::OfferLapsed {
+            vendor: vid(&format!("gone-{i}")),
+        });
+    }
+    g.apply(&Event::Offered {
+        vendor: vid("pat"),
+        expires_at,
+    });
+    g
+}
+
+#[test]
+fn once_the_most_vendors_were_tried_dispatch_stops_and_the_team_decides() {
+    use mendwork_domain::stored::MAX_TRIED;
+    // One short of the bound after pat: the next plumber (ray) is asked as ever.
+    let then = offered_to_pat_after(MAX_TRIED - 2).when_fired(TimerKind::AcceptTimeout);
+    assert!(then.has(|e| matches!(e, Event::Offered { vendor, .. } if vendor == &vid("ray"))));
+    // Pat is the last one the bound allows: nobody else is asked, the team is.
+    let then = offered_to_pat_after(MAX_TRIED - 1).when_fired(TimerKind::AcceptTimeout);
+    assert!(!then.has(|e| matches!(e, Event::Offered { .. })));
+    assert!(then.has(|e| matches!(e, Event::NeedsAttention { .. })));
+    assert_eq!(then.wo().tried.len(), MAX_TRIED);
+}
+
+#[test]
+fn the_state_keeps_the_newest_reasons_and_instructions_and_counts_them_all() {
+    use mendwork_domain::stored::{KEPT_INSTRUCTIONS, KEPT_NOT_DONE_REASONS, MAX_STATE_TEXT};
+    let mut g = Given::accepted_by_pat();
+    for i in 0..40 {
+        g.apply(&Event::NotDone {
+            reason: Some(format!("round {i}: {}", "no part ".repeat(200))),
+        });
+        g.apply(&Event::InstructionsAdded {
+            text: format!("note {i}"),
+            by: pm(),
+        });
+    }
+    let wo = &g.wo;
+    assert_eq!(wo.not_done_count, 40);
+    assert_eq!(wo.not_done_reasons.len(), KEPT_NOT_DONE_REASONS);
+    assert!(wo.not_done_reasons[KEPT_NOT_DONE_REASONS - 1].starts_with("round 39:"));
+    assert!(
+        wo.not_done_reasons
+            .iter()
+            .all(|r| r.chars().count() <= MAX_STATE_TEXT)
+    );
+    assert_eq!(wo.instructions_count, 40);
+    assert_eq!(wo.instructions.len(), KEPT_INSTRUCTIONS);
+    assert_eq!(wo.instructions[KEPT_INSTRUCTIONS - 1], "note 39");
+    assert_eq!(wo.earlier_instructions(), 40 - KEPT_INSTRUCTIONS as u32);
+    assert_eq!(wo.earlier_not_done(), 40 - KEPT_NOT_DONE_REASONS as u32);
+}

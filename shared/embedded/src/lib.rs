@@ -17,6 +17,7 @@ mod metrics;
 mod pages;
 mod pms_cursors;
 mod sent;
+mod sizes;
 mod store;
 mod timers;
 

@@ -422,7 +422,10 @@ async fn detail_page(
                         dt { "Feedback" } dd { (f.rating) "/5" @if let Some(c) = &f.comment { " — " (c) } }
                     }
                     @if !wo.instructions.is_empty() {
-                        dt { "Instructions" } dd { @for i in &wo.instructions { (i) br; } }
+                        dt { "Instructions" } dd {
+                            @for i in &wo.instructions { (i) br; }
+                            @if wo.earlier_instructions() > 0 { "(" (wo.earlier_instructions()) " earlier: see the timeline)" }
+                        }
                     }
                     dt { "Created" } dd { (super::at(tz, wo.created_at)) }
                 }
