@@ -115,16 +115,16 @@ impl Template {
             .cloned()
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|p| match p.get("Fn::If") {
+            .map(|p| match p.get("Fn::If") {
                 Some(branches) => {
                     assert_eq!(
                         branches[2],
                         json!({"Ref": "AWS::NoValue"}),
                         "a conditional policy grants nothing otherwise: {p}"
                     );
-                    Some(branches[1].clone())
+                    branches[1].clone()
                 }
-                None => Some(p),
+                None => p,
             })
             .collect()
     }
