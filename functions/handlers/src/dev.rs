@@ -127,6 +127,7 @@ pub async fn provision(
         base_url: base_url.trim_end_matches('/').to_string(),
         file_bucket: Some(bucket),
         webhook_secrets_arn: None,
+        buildium_secret_arn: None,
     };
     let args = load_config::Args {
         portfolio: portfolio.to_path_buf(),

@@ -8,12 +8,14 @@ pub mod dev;
 pub mod http;
 pub mod load_config;
 pub mod metrics;
+pub mod pms;
 pub mod sms;
 pub mod streams;
 pub mod sweeper;
 pub mod timers;
 
 pub use http::serve as http;
+pub use pms::poll as pms_poll;
 pub use sms::inbound as sms_inbound;
 pub use streams::{dispatch, outbox};
 pub use sweeper::sweep as sweeper;
@@ -39,6 +41,16 @@ pub enum HandlerError {
     /// Reading an outbox record from a stream record.
     #[error("reading an outbox record")]
     Outbox(#[source] AwsError),
+    /// The PMS poll runs in a function that has no PMS connected (no credentials' secret).
+    #[error("no PMS is connected to this function (MENDWORK_BUILDIUM_SECRET_ARN is not set)")]
+    NoPms,
+    /// A PMS poll failed; `credentials` when the PMS refused them or they could not be read.
+    #[error("polling the PMS failed")]
+    Pull {
+        credentials: bool,
+        #[source]
+        source: mendwork_app::pms_sync::PullError,
+    },
     /// The workflow step failed (storage, throttling, a rejection it could not absorb).
     #[error("{step} failed")]
     Step {
@@ -60,6 +72,11 @@ impl HandlerError {
             HandlerError::Config(_) => "Mendwork.Config",
             HandlerError::Connect(_) => "Mendwork.Connect",
             HandlerError::Outbox(_) => "Mendwork.Outbox",
+            HandlerError::NoPms
+            | HandlerError::Pull {
+                credentials: true, ..
+            } => "Mendwork.Configuration",
+            HandlerError::Pull { .. } => "Mendwork.Pull",
             HandlerError::Step {
                 source: AppError::Store(_) | AppError::Busy(_),
                 ..

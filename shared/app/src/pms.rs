@@ -97,6 +97,10 @@ pub enum PmsError {
     /// An answer that does not have the documented shape, or another refusal (400, 422…).
     #[error("the PMS answered unexpectedly: {0}")]
     Unexpected(String),
+    /// This deployment holds no usable credentials for the PMS (missing or malformed where
+    /// they are kept): nothing was sent. The text says where to look, never what they are.
+    #[error("the PMS cannot be called: {0}")]
+    NoCredentials(String),
 }
 
 /// The team's PMS.
@@ -118,13 +122,56 @@ pub trait Pms: Send + Sync {
 }
 
 /// The pull's cursors, one per PMS: the newest change already read.
+///
+/// Invariant: a cursor is moved only from the value the poll read at its start
+/// ([`PmsCursors::set_cursor`] is a compare-and-set), so when two polls overlap (a slow one and
+/// the next tick, or two Lambda containers) the one that finishes second writes nothing, and
+/// the cursor never goes back to an older poll's view. Every adapter passes the same contract
+/// tests (SQLite, and DynamoDB on moto).
 #[async_trait]
 pub trait PmsCursors: Send + Sync {
     async fn cursor(&self, system: &str)
     -> Result<Option<DateTime<Utc>>, crate::ports::StoreError>;
+    /// Moves the cursor of `system` to `at` if it is still `read` (`None`: there is none yet);
+    /// `Ok(false)`, with nothing written, when another poll moved it first.
     async fn set_cursor(
         &self,
         system: &str,
+        read: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
-    ) -> Result<(), crate::ports::StoreError>;
+    ) -> Result<bool, crate::ports::StoreError>;
+}
+
+/// A PMS that is connected but cannot be called: its credentials could not be read where the
+/// deployment keeps them. Every call fails with [`PmsError::NoCredentials`], so a poll fails
+/// loudly and each update waits in the delivery log (retried, with the reason as its last
+/// answer) instead of being dropped, until the credentials are fixed.
+pub struct Unavailable {
+    system: &'static str,
+    why: String,
+}
+
+impl Unavailable {
+    /// `why` is shown in logs and the delivery log: where to look, never a credential.
+    pub fn new(system: &'static str, why: impl Into<String>) -> Unavailable {
+        Unavailable {
+            system,
+            why: why.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl Pms for Unavailable {
+    fn system(&self) -> &'static str {
+        self.system
+    }
+
+    async fn changes(&self, _: DateTime<Utc>, _: Option<&str>) -> Result<ChangePage, PmsError> {
+        Err(PmsError::NoCredentials(self.why.clone()))
+    }
+
+    async fn push(&self, _: &PmsUpdate) -> Result<(), PmsError> {
+        Err(PmsError::NoCredentials(self.why.clone()))
+    }
 }

@@ -47,6 +47,14 @@ pub fn pushed(source: &Source, kind: &str) -> bool {
     matches!(source, Source::Pms { .. }) && PUSHED.contains(&kind)
 }
 
+/// The PMS systems Mendwork can connect (each one's adapter names itself so).
+pub const SYSTEMS: [&str; 1] = ["buildium"];
+
+/// The delivery endpoint of a PMS's updates: `pms:<system>`.
+pub fn pms_endpoint(system: &str) -> String {
+    format!("{ENDPOINT_PREFIX}{system}")
+}
+
 /// Whether a delivery's endpoint is a PMS rather than a webhook endpoint.
 pub fn is_pms_endpoint(endpoint: &str) -> bool {
     endpoint.starts_with(ENDPOINT_PREFIX)
@@ -71,7 +79,7 @@ pub struct PullReport {
     pub unmapped: usize,
     /// Requests the workflow refused (their reason is logged): read again next poll.
     pub refused: usize,
-    /// The cursor after the poll.
+    /// The cursor after the poll (another poll's, when it moved it first).
     pub cursor: Option<DateTime<Utc>>,
 }
 
@@ -129,8 +137,17 @@ impl App {
             None => newest,
         };
         if let Some(next) = next.filter(|n| Some(*n) > stored || held.is_some()) {
-            cursors.set_cursor(system, next).await?;
-            report.cursor = Some(next);
+            if cursors.set_cursor(system, stored, next).await? {
+                report.cursor = Some(next);
+            } else {
+                // An overlapping poll moved it first and read what this one read (the keys
+                // made that harmless): its cursor stands.
+                report.cursor = cursors.cursor(system).await?;
+                tracing::info!(
+                    system,
+                    "another poll moved the PMS cursor first; left as it is"
+                );
+            }
         } else {
             report.cursor = stored;
         }
@@ -228,7 +245,7 @@ impl App {
         };
         match &stored.wo.request.source {
             Source::Pms { system, .. } if system == pms.system() => Ok(Some(WebhookDelivery::new(
-                &format!("{ENDPOINT_PREFIX}{system}"),
+                &pms_endpoint(system),
                 event,
                 published_at,
                 due,
@@ -273,7 +290,9 @@ impl App {
                     PmsError::Unauthorized => Ok(401),
                     PmsError::Forbidden(_) => Ok(403),
                     PmsError::NotFound(_) => Ok(410),
-                    PmsError::Retryable(why) | PmsError::Unexpected(why) => Err(why),
+                    PmsError::Retryable(why)
+                    | PmsError::Unexpected(why)
+                    | PmsError::NoCredentials(why) => Err(why),
                 }
             }
         }

@@ -22,6 +22,8 @@ pub enum On {
     LinkSecret,
     /// The webhook endpoints' signing secrets.
     WebhookSecrets,
+    /// Buildium's credentials (only in a stack that connects Buildium).
+    BuildiumSecret,
     /// The SES identity of the sender (`ses:FromAddress` condition).
     Sender,
     /// Phone numbers (SNS publishes to a number; no topic).
@@ -72,6 +74,7 @@ pub const LIMIT: &str = "LIMIT#*";
 pub const WEBHOOK: &str = "WEBHOOK#*";
 pub const API_KEYS: &str = "APIKEYS";
 pub const METRIC: &str = "METRIC#*";
+pub const PMS_CURSOR: &str = "PMS#*";
 
 /// At cold start, every function: the link secret and the portfolio.
 pub const START: Operation = Operation {
@@ -255,6 +258,24 @@ pub const WEBHOOK_SECRETS: Operation = Operation {
     needs: &[need("secretsmanager:GetSecretValue", On::WebhookSecrets)],
 };
 
+/// Buildium's credentials, read at start by the functions that talk to it: the poll, and the
+/// outbox and sweeper, which store and send its updates.
+pub const BUILDIUM_SECRET: Operation = Operation {
+    name: "buildium_secret",
+    methods: "Aws::connect (secrets::buildium_config)",
+    needs: &[need("secretsmanager:GetSecretValue", On::BuildiumSecret)],
+};
+
+/// The PMS pull's cursor read and moved (a put conditioned on the value read).
+pub const PMS_CURSORS: Operation = Operation {
+    name: "pms_cursors",
+    methods: "DynamoPmsCursors::cursor, set_cursor",
+    needs: &[
+        need("dynamodb:GetItem", On::Items(&[PMS_CURSOR])),
+        need("dynamodb:PutItem", On::Items(&[PMS_CURSOR])),
+    ],
+};
+
 /// Webhook deliveries stored and their attempts recorded (their due query and log are index
 /// queries: `LIST`).
 pub const DELIVER: Operation = Operation {
@@ -330,6 +351,7 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             SEND,
             TIMERS,
             WEBHOOK_SECRETS,
+            BUILDIUM_SECRET,
             DELIVER,
         ],
     ),
@@ -359,8 +381,15 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             SEND,
             TIMERS,
             WEBHOOK_SECRETS,
+            BUILDIUM_SECRET,
             DELIVER,
         ],
+    ),
+    // Only in a stack that connects Buildium: requests made there become work orders (the
+    // idempotency key read, the new work order committed), the cursor moves.
+    (
+        "PmsPollFunction",
+        &[START, READ, COMMIT, PMS_CURSORS, BUILDIUM_SECRET],
     ),
 ];
 
@@ -421,6 +450,7 @@ mod tests {
             (CONFIG, schema::CONFIG.to_string()),
             (LIMIT, schema::limit_pk("form-ip#00ff#1772463600")),
             (WEBHOOK, crate::deliveries::delivery_pk("pms")),
+            (PMS_CURSOR, schema::pms_pk("buildium")),
             (API_KEYS, crate::api_keys::API_KEYS_PK.to_string()),
             (
                 METRIC,

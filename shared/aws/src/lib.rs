@@ -19,7 +19,9 @@ mod item;
 pub mod limits;
 mod metrics;
 mod pages;
+pub mod pms_cursors;
 pub mod schema;
+pub mod secrets;
 pub mod senders;
 mod store;
 pub mod streams;
@@ -38,6 +40,7 @@ pub use error::AwsError;
 pub use files::S3Files;
 pub use item::item_size;
 pub use limits::DynamoLimits;
+pub use pms_cursors::DynamoPmsCursors;
 pub use schema::create_table;
 pub use senders::{Claim, SentGuard, SesMailer, SnsTexter};
 pub use store::{DynamoStore, KindUsage, Usage};
@@ -49,6 +52,8 @@ pub use timers::{
 };
 
 use mendwork_app::deliveries::{HttpSender, Secrets, Webhooks};
+use mendwork_app::pms::buildium::Buildium;
+use mendwork_app::pms::{Pms, Unavailable};
 use mendwork_app::ports::Clock;
 pub use mendwork_app::ports::SystemClock;
 use mendwork_app::webhooks_http::ReqwestSender;
@@ -79,6 +84,11 @@ pub struct AwsConfig {
     /// `mendwork_app::deliveries::Secrets::parse`); only the functions that send webhooks
     /// have it. `None`: no endpoint has a secret, and nothing is signed or sent.
     pub webhook_secrets_arn: Option<String>,
+    /// The Secrets Manager secret holding Buildium's credentials (JSON, see
+    /// [`secrets::buildium_config`]); only the functions that talk to Buildium have it (the
+    /// poll, and the outbox and sweeper, which store and send its updates). `None`: no PMS
+    /// is connected.
+    pub buildium_secret_arn: Option<String>,
 }
 
 impl AwsConfig {
@@ -87,7 +97,7 @@ impl AwsConfig {
     /// `MENDWORK_RECURRING_TARGET_ARN`, `MENDWORK_SENDER`, `MENDWORK_LINK_SECRET_ARN`,
     /// `MENDWORK_BASE_URL` (all required: the first missing or empty one is named in the error)
     /// and `MENDWORK_ORIGINATION_NUMBER`, `MENDWORK_FILE_BUCKET` and
-    /// `MENDWORK_WEBHOOK_SECRETS_ARN` (optional).
+    /// `MENDWORK_WEBHOOK_SECRETS_ARN` and `MENDWORK_BUILDIUM_SECRET_ARN` (optional).
     pub fn from_env() -> Result<AwsConfig, AwsError> {
         AwsConfig::from_lookup(|k| std::env::var(k).ok())
     }
@@ -113,6 +123,7 @@ impl AwsConfig {
             base_url: need("MENDWORK_BASE_URL")?.trim_end_matches('/').to_string(),
             file_bucket: get("MENDWORK_FILE_BUCKET"),
             webhook_secrets_arn: get("MENDWORK_WEBHOOK_SECRETS_ARN"),
+            buildium_secret_arn: get("MENDWORK_BUILDIUM_SECRET_ARN"),
         })
     }
 
@@ -147,6 +158,9 @@ impl AwsConfig {
         }
         if let Some(w) = &self.webhook_secrets_arn {
             v.push(("MENDWORK_WEBHOOK_SECRETS_ARN", w.clone()));
+        }
+        if let Some(b) = &self.buildium_secret_arn {
+            v.push(("MENDWORK_BUILDIUM_SECRET_ARN", b.clone()));
         }
         v
     }
@@ -194,9 +208,9 @@ impl Aws {
         cfg: AwsConfig,
     ) -> Result<Aws, AwsError> {
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
-        let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+        let sm = aws_sdk_secretsmanager::Client::new(sdk);
         let (secret, portfolio) = tokio::try_join!(
-            read_secret(&secrets, &cfg.link_secret_arn),
+            secrets::link_secret(&sm, &cfg.link_secret_arn),
             read_portfolio(&dynamodb, &cfg.table)
         )?;
         let portfolio = portfolio.ok_or_else(|| {
@@ -205,14 +219,31 @@ impl Aws {
                 cfg.table
             ))
         })?;
-        let aws = Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)?;
-        match aws.config.webhook_secrets_arn.clone() {
-            Some(arn) => {
-                let secrets = webhook_secrets(&secrets, &arn).await?;
-                Ok(aws.with_webhook_secrets(secrets))
-            }
-            None => Ok(aws),
+        let mut aws = Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)?;
+        if let Some(arn) = aws.config.webhook_secrets_arn.clone() {
+            aws = aws.with_webhook_secrets(secrets::webhook_secrets(&sm, &arn).await?);
         }
+        if let Some(arn) = aws.config.buildium_secret_arn.clone() {
+            aws = aws.with_pms(buildium(&sm, &arn).await);
+        }
+        Ok(aws)
+    }
+
+    /// The same adapters with `pms` connected: its updates are stored and sent as deliveries
+    /// of their own ([`Aws::pms`] is what the poll pulls from).
+    pub fn with_pms(mut self, pms: Arc<dyn Pms>) -> Aws {
+        self.webhooks.pms = Some(pms);
+        self
+    }
+
+    /// The connected PMS, if this function has one.
+    pub fn pms(&self) -> Option<Arc<dyn Pms>> {
+        self.webhooks.pms.clone()
+    }
+
+    /// The PMS pull's cursors, on the table.
+    pub fn pms_cursors(&self) -> DynamoPmsCursors {
+        DynamoPmsCursors::new(self.dynamodb.clone(), self.config.table.clone())
     }
 
     /// The same adapters signing webhooks with `secrets`.
@@ -340,45 +371,27 @@ impl Aws {
     }
 }
 
-/// The webhook endpoints' signing secrets. A value that cannot be read as secrets is logged
-/// (never quoted) and taken as none, so a mistake in it stops webhooks, not the function.
-async fn webhook_secrets(
-    client: &aws_sdk_secretsmanager::Client,
-    arn: &str,
-) -> Result<Secrets, AwsError> {
-    let got = client
-        .get_secret_value()
-        .secret_id(arn)
-        .send()
-        .await
-        .map_err(|e| error::sdk(format!("reading the webhook secrets {arn}"), e))?;
-    match Secrets::parse(got.secret_string().unwrap_or("{}")) {
-        Ok(s) => Ok(s),
+/// Buildium on the credentials of the secret `arn`. Credentials that cannot be read (no
+/// such secret, no permission, a malformed value) are logged — what is wrong, never the value
+/// — and give a PMS that refuses every call with that reason: the function still starts (the
+/// outbox's emails and texts do not wait on Buildium), each poll fails loudly and each update
+/// waits in the delivery log, retried, until the secret is fixed and the function restarts.
+async fn buildium(sm: &aws_sdk_secretsmanager::Client, arn: &str) -> Arc<dyn Pms> {
+    let made = secrets::buildium_config(sm, arn).await.and_then(|config| {
+        Buildium::new(config).map_err(|e| AwsError::Invalid(format!("the Buildium client: {e}")))
+    });
+    match made {
+        Ok(b) => Arc::new(b) as Arc<dyn Pms>,
         Err(e) => {
-            tracing::error!(secret = %arn, error = %e, "the webhook secrets cannot be read: nothing is signed or sent");
-            Ok(Secrets::default())
+            tracing::error!(secret = %arn, error = %mendwork_app::redact::chain(&e), "the Buildium credentials cannot be used: polls fail and updates wait in the pms:buildium delivery log until the secret is fixed");
+            Arc::new(Unavailable::new(
+                "buildium",
+                format!(
+                    "the Buildium credentials in the secret {arn} cannot be used (see the function's log)"
+                ),
+            ))
         }
     }
-}
-
-/// The link key: the secret's string (its UTF-8 bytes) or binary value.
-async fn read_secret(
-    client: &aws_sdk_secretsmanager::Client,
-    arn: &str,
-) -> Result<Vec<u8>, AwsError> {
-    let got = client
-        .get_secret_value()
-        .secret_id(arn)
-        .send()
-        .await
-        .map_err(|e| error::sdk(format!("reading the link secret {arn}"), e))?;
-    if let Some(s) = got.secret_string() {
-        return Ok(s.as_bytes().to_vec());
-    }
-    if let Some(b) = got.secret_binary() {
-        return Ok(b.as_ref().to_vec());
-    }
-    Err(AwsError::Invalid(format!("the secret {arn} has no value")))
 }
 
 #[cfg(test)]
@@ -432,6 +445,7 @@ mod tests {
         let mut cfg = AwsConfig::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap();
         cfg.file_bucket = Some("files".into());
         cfg.origination_number = Some("+15550100".into());
+        cfg.buildium_secret_arn = Some("arn:aws:secretsmanager:r:1:secret:b".into());
         let written: HashMap<&str, String> = cfg.to_env().into_iter().collect();
         let back = AwsConfig::from_lookup(|k| written.get(k).cloned()).unwrap();
         assert_eq!(back, cfg);

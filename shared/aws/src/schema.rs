@@ -41,6 +41,7 @@
 //! | rate-limit window | `LIMIT#<kind>#<hashed key>#<window start>` | `LIMIT` | `count` (N), `expires_at` (window end + 1 h) | | |
 //! | webhook delivery | `WEBHOOK#<endpoint>` | `EVT#<event id>` | see `deliveries` | `WEBHOOKDUE` | `WEBHOOKLOG#<endpoint>` |
 //! | API key | `APIKEYS` | `KEY#<id>` | `name`, `scope`, `hash`, `created_at`, `created_by`, `last_used_at`, `revoked_at` (see `api_keys`) | | |
+//! | PMS pull cursor | `PMS#<system>` | `CURSOR` | `at` (the newest change read; moved by a put conditioned on the value read, see `pms_cursors`) | | |
 //! | metrics row | `METRIC#<Monday of the week>` | `<property>#<vendor or empty>` | `week`, `property`, `vendor`, one N per non-zero field (`requests`, `to_assign_07`, …; see `crate::metrics`) | | |
 //!
 //! A work order is also in the page indexes: `gsi3` `WORKORDERS` / `<created_at>#<id>` (every
@@ -221,6 +222,12 @@ pub fn metric_sk(
         vendor.map_or("", mendwork_domain::VendorId::as_str)
     )
 }
+
+/// A connected PMS's pull cursor (`system` is lowercase letters, e.g. `buildium`).
+pub fn pms_pk(system: &str) -> String {
+    format!("PMS#{system}")
+}
+pub const PMS_CURSOR_SK: &str = "CURSOR";
 
 /// A timestamp as stored: RFC 3339 UTC with nanoseconds, fixed width for years 1000–9999.
 pub fn ts(t: DateTime<Utc>) -> String {

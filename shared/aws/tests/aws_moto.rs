@@ -69,6 +69,7 @@ async fn deploy(server: std::sync::Arc<MotoServer>, portfolio: &Portfolio) -> De
         base_url: "https://mendwork.example.com".into(),
         file_bucket: None,
         webhook_secrets_arn: None,
+        buildium_secret_arn: None,
     };
     Deployment { server, sdk, cfg }
 }

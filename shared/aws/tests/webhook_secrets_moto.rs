@@ -58,6 +58,7 @@ async fn connect(server: &MotoServer, webhook_secrets: Option<&str>) -> Aws {
         base_url: "https://mendwork.example.com".into(),
         file_bucket: None,
         webhook_secrets_arn,
+        buildium_secret_arn: None,
     };
     Aws::connect_with(&sdk, cfg).await.unwrap()
 }

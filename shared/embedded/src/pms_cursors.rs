@@ -1,4 +1,5 @@
-//! [`PmsCursors`] on the embedded store: one row per connected PMS in a `pms_cursors` table.
+//! [`PmsCursors`] on the embedded store: one row per connected PMS in a `pms_cursors` table,
+//! moved by a compare-and-set on the value the poll read (the port's invariant).
 //!
 //! Made when first needed rather than by a schema migration: losing it costs only a wider read
 //! on the next poll (from `FIRST_POLL` back), which the pull's idempotency keys make harmless.
@@ -33,16 +34,28 @@ impl PmsCursors for SqliteStore {
         at.as_deref().map(parse_ts).transpose()
     }
 
-    async fn set_cursor(&self, system: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn set_cursor(
+        &self,
+        system: &str,
+        read: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let conn = self.db().conn();
         conn.execute_batch(TABLE)
             .ctx("creating the PMS cursor table")?;
-        conn.execute(
-            "INSERT INTO pms_cursors (system, at) VALUES (?1, ?2) \
-             ON CONFLICT(system) DO UPDATE SET at = excluded.at",
-            params![system, ts(at)],
-        )
+        // One statement each way, so the check and the write are one step for SQLite.
+        let changed = match read {
+            None => conn.execute(
+                "INSERT INTO pms_cursors (system, at) VALUES (?1, ?2) \
+                 ON CONFLICT(system) DO NOTHING",
+                params![system, ts(at)],
+            ),
+            Some(read) => conn.execute(
+                "UPDATE pms_cursors SET at = ?2 WHERE system = ?1 AND at = ?3",
+                params![system, ts(at), ts(read)],
+            ),
+        }
         .ctx("saving a PMS cursor")?;
-        Ok(())
+        Ok(changed == 1)
     }
 }

@@ -223,6 +223,7 @@ impl World {
             base_url: BASE_URL.into(),
             file_bucket: Some(BUCKET.into()),
             webhook_secrets_arn: None,
+            buildium_secret_arn: None,
         };
 
         // The documented command's code loads the sample portfolio.

@@ -8,5 +8,6 @@ pub mod aws;
 pub mod driver;
 pub mod local;
 pub mod moto;
+pub mod pms;
 pub mod proxy;
 pub mod template;

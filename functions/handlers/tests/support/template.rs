@@ -107,14 +107,32 @@ impl Template {
             .cloned()
     }
 
+    /// A function's `Policies` as deployed with every condition true (the widest stack: a
+    /// policy under `!If [Condition, policy, !Ref AWS::NoValue]` is granted when it holds).
+    pub fn policies(&self, function: &Value) -> Vec<Value> {
+        function["Properties"]["Policies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| match p.get("Fn::If") {
+                Some(branches) => {
+                    assert_eq!(
+                        branches[2],
+                        json!({"Ref": "AWS::NoValue"}),
+                        "a conditional policy grants nothing otherwise: {p}"
+                    );
+                    branches[1].clone()
+                }
+                None => p,
+            })
+            .collect()
+    }
+
     /// The IAM actions a function's `Policies` grant (SAM policy templates expanded).
     pub fn function_actions(&self, function: &Value) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        let policies = function["Properties"]["Policies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for policy in policies {
+        for policy in self.policies(function) {
             let Some(map) = policy.as_object() else {
                 panic!("a managed policy by name grants too much: {policy}");
             };
@@ -163,10 +181,7 @@ impl Template {
 
     /// A function's inline policy statements (its `Policies: - Statement:` lists).
     pub fn statements(&self, function: &Value) -> Vec<Value> {
-        function["Properties"]["Policies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        self.policies(function)
             .iter()
             .filter_map(|p| p.get("Statement").and_then(Value::as_array).cloned())
             .flatten()
@@ -176,11 +191,7 @@ impl Template {
     /// What a function's policies grant, split as `mendwork_aws::iam` describes it.
     pub fn grants(&self, function: &Value) -> Grants {
         let mut g = Grants::default();
-        for policy in function["Properties"]["Policies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-        {
+        for policy in self.policies(function) {
             if policy
                 .get("AWSSecretsManagerGetSecretValuePolicy")
                 .is_some()

@@ -1,7 +1,9 @@
 //! The team's webhook endpoints in the PM pages: each endpoint as configured (read-only, from
 //! the portfolio file), its delivery log — newest first, with attempts, the last answer and
 //! the next retry, failed deliveries marked as needing attention — and a button that sends it
-//! a signed `mendwork.test` event now.
+//! a signed `mendwork.test` event now. A connected PMS's updates (`pms:buildium`) are listed
+//! beside them with their own log, so a refused credential (401, 403) is in front of the team
+//! like a failing receiver.
 
 use super::{Nav, Notice, page};
 use crate::auth::Session;
@@ -57,6 +59,30 @@ async fn index(
         let secrets = app.webhooks.secrets.of(&e.name).len();
         rows.push((e, failed, secrets));
     }
+    let mut systems = vec![];
+    for system in mendwork_app::pms_sync::SYSTEMS {
+        let endpoint = mendwork_app::pms_sync::pms_endpoint(system);
+        let log = app
+            .webhooks
+            .deliveries
+            .log(&endpoint, LOG_ROWS)
+            .await
+            .map_err(mendwork_app::AppError::from)
+            .map_err(crate::error::WebError::from)?;
+        let connected = app
+            .webhooks
+            .pms
+            .as_ref()
+            .is_some_and(|p| p.system() == system);
+        if log.is_empty() && !connected {
+            continue;
+        }
+        let failed = log
+            .iter()
+            .filter(|d| d.state == DeliveryState::Failed)
+            .count();
+        systems.push((endpoint, failed, refused(&log)));
+    }
     Ok(page(
         "Webhooks",
         Lang::En,
@@ -93,8 +119,42 @@ async fn index(
                     }
                 }
             }
+            @if !systems.is_empty() {
+                h2 { "Property-management system" }
+                p.hint { "Status and notes of the work orders pulled from the PMS go back to it as deliveries of their own, retried like the webhooks'." }
+                table {
+                    thead { tr {
+                        th scope="col" { "Connector" } th scope="col" { "Credentials" } th scope="col" { "Failed (recent)" }
+                    } }
+                    tbody {
+                        @for (endpoint, failed, refused) in &systems {
+                            tr {
+                                td { a href=(format!("/pm/webhooks/{endpoint}")) { (endpoint) } }
+                                td {
+                                    @match refused {
+                                        Some(status) => span.badge.needs_attention { "refused (HTTP " (status) "): fix the PMS secret" },
+                                        None => "accepted",
+                                    }
+                                }
+                                td.num {
+                                    @if *failed > 0 { span.badge.needs_attention { (failed) " failed" } } @else { "0" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         },
     ))
+}
+
+/// The PMS's refusal of the credentials (401 or 403) as the latest attempt's answer, if so.
+fn refused(log: &[WebhookDelivery]) -> Option<u16> {
+    log.iter()
+        .filter(|d| d.attempts > 0)
+        .max_by_key(|d| d.last_attempt_at)
+        .and_then(|d| d.last_status)
+        .filter(|s| matches!(s, 401 | 403))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +188,9 @@ async fn log(
     Path(name): Path<String>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, PageError> {
+    if mendwork_app::pms_sync::is_pms_endpoint(&name) {
+        return pms_log(&app, &session, &name).await;
+    }
     let portfolio = app.portfolio();
     let Some(endpoint) = portfolio.webhooks.iter().find(|e| e.name == name) else {
         return Err(PageError(crate::error::WebError::NotFound(format!(
@@ -158,6 +221,46 @@ async fn log(
         }
         h2 { "Deliveries" }
         p.hint { "Newest first, the last " (LOG_ROWS) ". A delivery is tried up to " (MAX_ATTEMPTS) " times over about a day, with the same webhook-id each time; failed ones need attention: check the receiver, then send a test event." }
+        (deliveries_table(&log))
+        p { a href="/pm/webhooks" { "All endpoints" } }
+    };
+    Ok(page("Webhook deliveries", Lang::En, Nav::Staff(&session), body).into_response())
+}
+
+/// A PMS connector's log: the same table, no URL and no test button (a PMS is sent only the
+/// updates of its own work orders).
+async fn pms_log(app: &App, session: &Session, endpoint: &str) -> Result<Response, PageError> {
+    if !mendwork_app::pms_sync::SYSTEMS
+        .iter()
+        .any(|s| mendwork_app::pms_sync::pms_endpoint(s) == endpoint)
+    {
+        return Err(PageError(crate::error::WebError::NotFound(format!(
+            "webhook endpoint {endpoint} not found"
+        ))));
+    }
+    let log = app
+        .webhooks
+        .deliveries
+        .log(endpoint, LOG_ROWS)
+        .await
+        .map_err(mendwork_app::AppError::from)
+        .map_err(crate::error::WebError::from)?;
+    let body = html! {
+        h1 { "PMS connector " (endpoint) }
+        @if let Some(status) = refused(&log) {
+            p { span.badge.needs_attention { "The PMS refused the credentials (HTTP " (status) ")." } " Put a valid API key in the deployment's PMS secret (README, Integrations); the updates below are retried meanwhile." }
+        }
+        h2 { "Updates" }
+        p.hint { "Newest first, the last " (LOG_ROWS) ". An update is tried up to " (MAX_ATTEMPTS) " times over about a day and written once, however often it is tried; failed ones need attention." }
+        (deliveries_table(&log))
+        p { a href="/pm/webhooks" { "All endpoints" } }
+    };
+    Ok(page("PMS updates", Lang::En, Nav::Staff(session), body).into_response())
+}
+
+/// A delivery log, newest first.
+fn deliveries_table(log: &[WebhookDelivery]) -> Markup {
+    html! {
         @if log.is_empty() {
             p { "Nothing sent yet." }
         } @else {
@@ -167,7 +270,7 @@ async fn log(
                     th scope="col" { "Last answer" } th scope="col" { "State" } th scope="col" { "Next retry" }
                 } }
                 tbody {
-                    @for d in &log {
+                    @for d in log {
                         tr id=(format!("delivery-{}", d.event_id)) {
                             td { (utc(d.created_at)) }
                             td { code { (d.kind) } br; span.hint { (d.event_id) } }
@@ -182,9 +285,7 @@ async fn log(
                 }
             }
         }
-        p { a href="/pm/webhooks" { "All endpoints" } }
-    };
-    Ok(page("Webhook deliveries", Lang::En, Nav::Staff(&session), body).into_response())
+    }
 }
 
 async fn send_test(
