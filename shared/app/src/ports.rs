@@ -14,30 +14,79 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// A storage failure (I/O, corruption, throttling): retrying later may help; the input was fine.
+/// A storage failure (I/O, corruption, throttling): the input was fine. `kind` says what a
+/// caller can do about it; `code` is the service's own error code where there was one (e.g.
+/// `ProvisionedThroughputExceededException`), for logs and metrics, never for people.
+///
+/// Invariant: `kind` is decided once, by the adapter that saw the failure (the AWS adapters
+/// map SDK errors in one place); [`StoreError::new`] and [`StoreError::msg`] make `Other`.
 #[derive(Debug, thiserror::Error)]
 #[error("{context}")]
 pub struct StoreError {
+    pub kind: StoreErrorKind,
+    pub code: Option<String>,
     pub context: String,
     #[source]
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What kind of storage failure a [`StoreError`] is, by what a caller does about it.
+/// Conflicts are [`CommitError`]s and refusals of the deployment [`ConfigurationFault`]s, not
+/// kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The store refused for rate (throttled, over its provisioned throughput): retrying in a
+    /// few seconds should work.
+    Throttled,
+    /// The store could not be reached or failed on its side (a timeout, a connection failure,
+    /// a 5xx): retrying in a few seconds may work.
+    Unavailable,
+    /// A table, bucket or other resource the deployment expects does not exist.
+    NotFound,
+    /// Stored data is not what this build reads or writes (undecodable, unexpected shape).
+    InvalidData,
+    /// Anything else: a bug, or a failure nobody classified.
+    Other,
+}
+
 impl StoreError {
+    /// An unclassified failure with its cause.
     pub fn new(
         context: impl Into<String>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         StoreError {
+            kind: StoreErrorKind::Other,
+            code: None,
             context: context.into(),
             source: Some(Box::new(source)),
         }
     }
+    /// An unclassified failure described in words only.
     pub fn msg(context: impl Into<String>) -> Self {
+        StoreError::of(StoreErrorKind::Other, context)
+    }
+    /// A failure of a known kind, described in words only.
+    pub fn of(kind: StoreErrorKind, context: impl Into<String>) -> Self {
         StoreError {
+            kind,
+            code: None,
             context: context.into(),
             source: None,
         }
+    }
+    /// The same failure, with the service's error code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+    /// Whether it is passing: the store is throttled or unavailable, and the same request a
+    /// few seconds later may well succeed.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self.kind,
+            StoreErrorKind::Throttled | StoreErrorKind::Unavailable
+        )
     }
 }
 

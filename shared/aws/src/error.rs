@@ -2,9 +2,10 @@
 //! failures, the full cause chain (service code and message) rather than the SDK's bare
 //! "service error".
 
+use aws_sdk_dynamodb::error::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use mendwork_app::ports::{ConfigurationFault, StoreError};
+use mendwork_app::ports::{ConfigurationFault, StoreError, StoreErrorKind};
 
 /// An adapter failure. Every variant says which step failed; none is ever a bare SDK error.
 #[derive(Debug, thiserror::Error)]
@@ -14,10 +15,12 @@ pub enum AwsError {
     MissingEnv(&'static str),
     /// An AWS call failed. `code` is the service's error code where it sent one
     /// (e.g. `ConditionalCheckFailedException`); `cause` is the SDK error rendered with
-    /// `DisplayErrorContext`, so the service message and transport causes survive.
+    /// `DisplayErrorContext`, so the service message and transport causes survive; `kind` is
+    /// what it means for the caller, decided once by [`sdk`] (see [`kind_of_code`]).
     #[error("{context}: {cause}")]
     Sdk {
         context: String,
+        kind: StoreErrorKind,
         code: Option<String>,
         cause: String,
     },
@@ -61,7 +64,112 @@ pub const NOT_ALLOWED: &[&str] = &[
     "MailFromDomainNotVerifiedException",
 ];
 
+/// Service error codes that refuse for rate: retrying in a few seconds should work. DynamoDB
+/// says `ProvisionedThroughputExceededException`, `ThrottlingException` and
+/// `RequestLimitExceeded`; SNS `Throttling` and `ThrottledException`; S3 `SlowDown`; SES v2 and
+/// Scheduler `TooManyRequestsException`.
+pub const THROTTLED: &[&str] = &[
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "Throttling",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "SlowDown",
+];
+
+/// Service error codes that say the service failed on its side or did not answer in time:
+/// retrying in a few seconds may work.
+pub const UNAVAILABLE: &[&str] = &[
+    "InternalServerError",
+    "InternalServerException",
+    "InternalFailure",
+    "InternalError",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+/// Service error codes that say a resource the deployment expects (a table, a bucket, a
+/// schedule group) does not exist.
+pub const NOT_FOUND: &[&str] = &[
+    "ResourceNotFoundException",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NotFound",
+    "NotFoundException",
+];
+
+/// What a service error code means for the caller; codes nobody listed are `Other`.
+pub fn kind_of_code(code: &str) -> StoreErrorKind {
+    if THROTTLED.contains(&code) {
+        StoreErrorKind::Throttled
+    } else if UNAVAILABLE.contains(&code) {
+        StoreErrorKind::Unavailable
+    } else if NOT_FOUND.contains(&code) {
+        StoreErrorKind::NotFound
+    } else {
+        StoreErrorKind::Other
+    }
+}
+
+/// What an SDK failure means for the caller. A request that timed out, could not be sent
+/// (connection refused or reset, DNS, TLS) or got an unreadable answer (a proxy's error page, a
+/// cut-off body) never reached a verdict from the service: the service is unavailable. A
+/// service error is judged by its code.
+pub fn kind_of<E, R>(err: &SdkError<E, R>) -> StoreErrorKind
+where
+    E: ProvideErrorMetadata,
+{
+    match err {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            StoreErrorKind::Unavailable
+        }
+        SdkError::ServiceError(_) => err.code().map_or(StoreErrorKind::Other, kind_of_code),
+        _ => StoreErrorKind::Other,
+    }
+}
+
+/// Whether a DynamoDB transaction was cancelled because an item in it was throttled (its
+/// cancellation reason, not the exception's code, says so).
+pub fn throttled_reason(reason: Option<&str>) -> bool {
+    matches!(
+        reason,
+        Some("ThrottlingError" | "ProvisionedThroughputExceeded")
+    )
+}
+
 impl AwsError {
+    /// The same SDK failure, known to be throttling (from a detail [`kind_of`] cannot see).
+    pub(crate) fn throttled(self) -> AwsError {
+        match self {
+            AwsError::Sdk {
+                context,
+                code,
+                cause,
+                ..
+            } => AwsError::Sdk {
+                context,
+                kind: StoreErrorKind::Throttled,
+                code,
+                cause,
+            },
+            other => other,
+        }
+    }
+
+    /// What this failure means for the caller.
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            AwsError::Sdk { kind, .. } => *kind,
+            AwsError::Json { .. } | AwsError::Invalid(_) => StoreErrorKind::InvalidData,
+            AwsError::MissingEnv(_) | AwsError::NotAllowed { .. } => StoreErrorKind::Other,
+        }
+    }
+
     /// The service error code of an SDK failure, if any.
     pub fn code(&self) -> Option<&str> {
         match self {
@@ -84,11 +192,13 @@ impl AwsError {
 }
 
 /// Wraps an SDK error with what we were doing, keeping its code and whole cause chain; a code
-/// of [`NOT_ALLOWED`] makes it [`AwsError::NotAllowed`].
-pub(crate) fn sdk<E>(context: impl Into<String>, err: E) -> AwsError
+/// of [`NOT_ALLOWED`] makes it [`AwsError::NotAllowed`], any other is classified by [`kind_of`].
+pub(crate) fn sdk<E, R>(context: impl Into<String>, err: SdkError<E, R>) -> AwsError
 where
-    E: std::error::Error + ProvideErrorMetadata,
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
 {
+    let kind = kind_of(&err);
     let code = err.code().map(str::to_string);
     let context = context.into();
     let cause = DisplayErrorContext(&err).to_string();
@@ -100,6 +210,7 @@ where
         },
         code => AwsError::Sdk {
             context,
+            kind,
             code,
             cause,
         },
@@ -117,10 +228,12 @@ impl From<AwsError> for StoreError {
     fn from(e: AwsError) -> Self {
         // The message already carries the context and the rendered cause chain; a
         // configuration fault rides along as the source, where the workflow looks for it.
-        match e.configuration_fault() {
+        let mut store = match e.configuration_fault() {
             Some(fault) => StoreError::new(e.to_string(), fault),
-            None => StoreError::msg(e.to_string()),
-        }
+            None => StoreError::of(e.kind(), e.to_string()),
+        };
+        store.code = e.code().map(str::to_string);
+        store
     }
 }
 
@@ -158,6 +271,7 @@ mod tests {
         );
         let passing = AwsError::Sdk {
             context: "sending SMS wo-1/2/0".into(),
+            kind: StoreErrorKind::Throttled,
             code: Some("Throttling".into()),
             cause: "rate exceeded".into(),
         };

@@ -336,6 +336,7 @@ fn not_allowed(e: AwsError) -> AwsError {
             context,
             code,
             cause,
+            ..
         } => AwsError::NotAllowed {
             context,
             code: code.unwrap_or_default(),

@@ -512,6 +512,7 @@ impl DynamoStore {
                 Ok(())
             }
             Err(e) => {
+                let mut throttled = false;
                 if let Some(TransactWriteItemsError::TransactionCanceledException(t)) =
                     e.as_service_error()
                 {
@@ -534,10 +535,15 @@ impl DynamoStore {
                     {
                         return Err(CommitError::Conflict(id));
                     }
+                    throttled = reasons
+                        .iter()
+                        .any(|r| crate::error::throttled_reason(r.code()));
                 }
-                Err(CommitError::Store(
-                    sdk(format!("committing version {version} of {id}"), e).into(),
-                ))
+                let mut failed = sdk(format!("committing version {version} of {id}"), e);
+                if throttled {
+                    failed = failed.throttled();
+                }
+                Err(CommitError::Store(failed.into()))
             }
         }
     }

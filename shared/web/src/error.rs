@@ -1,19 +1,30 @@
 //! The edge's one error type: maps application errors and bad input to HTTP status codes and
 //! plain words, as JSON for the API and as a page for browsers. Internal causes are logged here,
-//! once, and never shown.
+//! once, and never shown. A store that is throttled or unavailable is a 503 with `Retry-After`
+//! (the request may well work a few seconds later); any other internal failure is a 500.
 
 use crate::pages::guest_layout;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use mendwork_app::AppError;
 use mendwork_app::links::LinkError;
+use mendwork_app::ports::StoreError;
 use serde_json::json;
 
 /// What every internal failure says to the outside world.
 pub const GENERIC_FAILURE: &str =
     "Something went wrong on our side; nothing was lost. Please try again.";
+
+/// What a passing store failure (throttled, unavailable) says to the outside world.
+pub const UNAVAILABLE: &str =
+    "We are very busy right now; nothing was lost. Please try again in a few seconds.";
+
+/// How many seconds a client is asked to wait after [`WebError::Unavailable`]: long enough for
+/// DynamoDB's adaptive capacity or a transient outage to pass, short enough for a person.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 /// Why a request did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,6 +51,10 @@ pub enum WebError {
     Gone(String),
     #[error("{0}")]
     Busy(String),
+    /// The store is throttled or unavailable for a moment; already logged. Answered with
+    /// `Retry-After`.
+    #[error("{UNAVAILABLE}")]
+    Unavailable,
     /// Storage or another internal failure; already logged.
     #[error("{GENERIC_FAILURE}")]
     Internal,
@@ -61,9 +76,31 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Gone(_) => StatusCode::GONE,
-            WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Busy(_) | WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// A store failure at the edge: logged here, once, with its cause chain; answered as
+    /// [`WebError::Unavailable`] when it is passing, [`WebError::Internal`] otherwise.
+    pub fn store(e: &StoreError) -> WebError {
+        log_internal(e);
+        if e.is_passing() {
+            WebError::Unavailable
+        } else {
+            WebError::Internal
+        }
+    }
+
+    /// The error's status with the headers that go with it (`Retry-After` for
+    /// [`WebError::Unavailable`]) around `body`.
+    pub fn respond(&self, body: impl IntoResponse) -> Response {
+        let mut res = (self.status(), body).into_response();
+        if *self == WebError::Unavailable {
+            res.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        res
     }
 
     /// The words shown to the person (never an internal cause).
@@ -84,7 +121,7 @@ impl WebError {
             WebError::NotFound(_) => "Not found",
             WebError::Forbidden(_) => "This link is not valid",
             WebError::Gone(_) => "This link can no longer be used",
-            WebError::Busy(_) => "Busy, please try again",
+            WebError::Busy(_) | WebError::Unavailable => "Busy, please try again",
             WebError::Internal => "Sorry",
         }
     }
@@ -96,7 +133,7 @@ impl WebError {
             p.notice role="alert" { (self.message()) }
             p { a href="/" { "Back to the start page" } }
         };
-        (self.status(), guest_layout(self.heading(), body)).into_response()
+        self.respond(guest_layout(self.heading(), body))
     }
 
     /// The error as the API's JSON: `{"error"}` plus `"field"` for a field error.
@@ -105,7 +142,7 @@ impl WebError {
             WebError::Field { field, message } => json!({ "error": message, "field": field }),
             other => json!({ "error": other.message() }),
         };
-        (self.status(), Json(body)).into_response()
+        self.respond(Json(body))
     }
 }
 
@@ -118,10 +155,7 @@ impl From<AppError> for WebError {
             AppError::Busy(_) => WebError::Busy(
                 "Too many changes to this work order at once; please try again.".into(),
             ),
-            AppError::Store(cause) => {
-                log_internal(&cause);
-                WebError::Internal
-            }
+            AppError::Store(cause) => WebError::store(&cause),
         }
     }
 }
@@ -182,7 +216,7 @@ impl IntoResponse for PageError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mendwork_app::ports::StoreError;
+    use mendwork_app::ports::StoreErrorKind;
     use mendwork_domain::Rejection;
 
     #[test]
@@ -208,6 +242,22 @@ mod tests {
                 AppError::Store(StoreError::msg("disk full")),
                 StatusCode::INTERNAL_SERVER_ERROR,
             ),
+            (
+                AppError::Store(StoreError::of(StoreErrorKind::Throttled, "throttled")),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (
+                AppError::Store(StoreError::of(StoreErrorKind::Unavailable, "timed out")),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (
+                AppError::Store(StoreError::of(StoreErrorKind::NotFound, "no table")),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+            (
+                AppError::Store(StoreError::of(StoreErrorKind::InvalidData, "bad item")),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
         ];
         for (e, status) in cases {
             assert_eq!(WebError::from(e).status(), status);
@@ -221,6 +271,39 @@ mod tests {
         )));
         assert_eq!(e.message(), GENERIC_FAILURE);
         assert!(!format!("{e}").contains("xyz"));
+    }
+
+    #[tokio::test]
+    async fn a_throttled_store_asks_to_retry_in_a_few_seconds_without_its_cause() {
+        let cause = StoreError::of(
+            StoreErrorKind::Throttled,
+            "reading wo-1: ProvisionedThroughputExceededException: secret table xyz",
+        )
+        .with_code("ProvisionedThroughputExceededException");
+        let e = WebError::from(AppError::Store(cause));
+        for res in [e.json(), e.page()] {
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                res.headers().get(RETRY_AFTER),
+                Some(&HeaderValue::from_static("5"))
+            );
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap_or_default();
+            let body = String::from_utf8_lossy(&body);
+            assert!(body.contains("try again in a few seconds"), "{body}");
+            assert!(
+                !body.contains("xyz") && !body.contains("Provisioned"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_passing_store_failure_carries_retry_after() {
+        let res = WebError::Internal.json();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(res.headers().get(RETRY_AFTER).is_none());
     }
 
     #[test]

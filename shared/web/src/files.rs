@@ -14,7 +14,7 @@
 //! signed links (`/files/{token}`); `/photos/{token}` still answers the links of work orders
 //! made before files had names.
 
-use crate::error::{WebError, log_internal};
+use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::intake::{FieldError, FieldReason};
 use crate::pages::Errors;
@@ -503,10 +503,7 @@ pub async fn store(
             accept.too_many(),
         )));
     }
-    let failed = |e: mendwork_app::ports::StoreError| {
-        log_internal(&e);
-        NotStored::Failed(WebError::Internal)
-    };
+    let failed = |e: mendwork_app::ports::StoreError| NotStored::Failed(WebError::store(&e));
     let refused = |r: FieldReason| NotStored::Field(FieldError::new(accept.field, r));
     let mut names = vec![];
     for (kind, bytes) in sent.files {
@@ -580,10 +577,7 @@ async fn upload_form(
             )
                 .into_response();
         }
-        Err(e) => {
-            log_internal(&e);
-            return WebError::Internal.json();
-        }
+        Err(e) => return WebError::store(&e).json(),
     }
     match files.direct_upload(&scope).await {
         Ok(Some(form)) => {
@@ -593,10 +587,7 @@ async fn upload_form(
             res
         }
         Ok(None) => WebError::NotFound("Files are not uploaded here.".into()).json(),
-        Err(e) => {
-            log_internal(&e);
-            WebError::Internal.json()
-        }
+        Err(e) => WebError::store(&e).json(),
     }
 }
 
@@ -687,10 +678,7 @@ async fn open(files: Option<Extension<Attachments>>, name: &FileName) -> Respons
             Err(_) => WebError::Internal.page(),
         },
         Ok(None) => no_file(),
-        Err(e) => {
-            log_internal(&e);
-            WebError::Internal.page()
-        }
+        Err(e) => WebError::store(&e).page(),
     }
 }
 

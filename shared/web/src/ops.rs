@@ -59,7 +59,7 @@ pub async fn get(app: &App, id_or_code: &str) -> Result<WorkOrder, WebError> {
 }
 
 pub fn store(e: mendwork_app::ports::StoreError) -> WebError {
-    WebError::from(mendwork_app::AppError::Store(e))
+    WebError::store(&e)
 }
 
 /// The instants bounding a local calendar day in `tz`.

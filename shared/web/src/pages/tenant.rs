@@ -94,7 +94,7 @@ impl IntoResponse for TenantError {
             WebError::NotFound(_) => "not_found",
             WebError::BadRequest(_) | WebError::Field { .. } | WebError::Invalid(_) => "unreadable",
             WebError::Rejected(_) => "refused",
-            WebError::Busy(_) | WebError::Internal => "failed",
+            WebError::Busy(_) | WebError::Unavailable | WebError::Internal => "failed",
         };
         let heading = lang.w(tenant_error_key(kind, false));
         let message = lang.w(tenant_error_key(kind, true));
@@ -104,11 +104,7 @@ impl IntoResponse for TenantError {
             p { a href=(format!("/report{}", lang.query())) { (lang.w("tenant_error.back")) } }
         };
         let switch = "/report".to_string();
-        (
-            e.status(),
-            page(heading, lang, Nav::Tenant { switch }, body),
-        )
-            .into_response()
+        e.respond(page(heading, lang, Nav::Tenant { switch }, body))
     }
 }
 
