@@ -278,4 +278,122 @@ mod tests {
         let store: StoreError = passing.into();
         assert_eq!(mendwork_app::ports::configuration_fault(&store), None);
     }
+
+    use aws_sdk_dynamodb::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_dynamodb::operation::get_item::GetItemError;
+    use aws_sdk_dynamodb::types::error::ProvisionedThroughputExceededException;
+
+    /// A service error as the SDK hands it over: the parsed error with its metadata (the raw
+    /// response plays no part in the mapping, so a unit stands in for it).
+    fn service(code: &str) -> SdkError<GetItemError, ()> {
+        let meta = ErrorMetadata::builder()
+            .code(code)
+            .message("the service's own words")
+            .build();
+        SdkError::service_error(GetItemError::generic(meta), ())
+    }
+
+    fn stored(err: SdkError<GetItemError, ()>) -> StoreError {
+        sdk("reading wo-1", err).into()
+    }
+
+    #[test]
+    fn throttling_codes_become_throttled_store_errors_that_keep_the_code() {
+        let typed = ProvisionedThroughputExceededException::builder()
+            .message("The level of configured provisioned throughput for the table was exceeded")
+            .meta(
+                ErrorMetadata::builder()
+                    .code("ProvisionedThroughputExceededException")
+                    .build(),
+            )
+            .build();
+        let typed = SdkError::service_error(
+            GetItemError::ProvisionedThroughputExceededException(typed),
+            (),
+        );
+        let e = stored(typed);
+        assert_eq!(e.kind, StoreErrorKind::Throttled);
+        assert_eq!(
+            e.code.as_deref(),
+            Some("ProvisionedThroughputExceededException")
+        );
+        assert!(e.is_passing());
+        assert!(e.context.starts_with("reading wo-1: "), "{}", e.context);
+        for code in [
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "Throttling",
+            "TooManyRequestsException",
+            "SlowDown",
+        ] {
+            let e = stored(service(code));
+            assert_eq!((code, e.kind), (code, StoreErrorKind::Throttled));
+            assert_eq!(e.code.as_deref(), Some(code));
+        }
+    }
+
+    #[test]
+    fn server_side_failures_timeouts_and_dispatch_failures_are_unavailable() {
+        for code in [
+            "InternalServerError",
+            "ServiceUnavailable",
+            "InternalFailure",
+        ] {
+            let e = stored(service(code));
+            assert_eq!((code, e.kind), (code, StoreErrorKind::Unavailable));
+            assert_eq!(e.code.as_deref(), Some(code));
+        }
+        let timeout = stored(SdkError::timeout_error("the operation timed out"));
+        assert_eq!(timeout.kind, StoreErrorKind::Unavailable);
+        assert_eq!(timeout.code, None);
+        let refused = ConnectorError::io(Box::new(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "connection refused",
+        )));
+        let dispatch = stored(SdkError::dispatch_failure(refused));
+        assert_eq!(dispatch.kind, StoreErrorKind::Unavailable);
+        assert!(dispatch.is_passing());
+        let slow = ConnectorError::timeout("read timed out".into());
+        assert_eq!(
+            stored(SdkError::dispatch_failure(slow)).kind,
+            StoreErrorKind::Unavailable
+        );
+    }
+
+    #[test]
+    fn other_failures_are_not_passing() {
+        let missing = stored(service("ResourceNotFoundException"));
+        assert_eq!(missing.kind, StoreErrorKind::NotFound);
+        assert!(!missing.is_passing());
+        let invalid = stored(service("ValidationException"));
+        assert_eq!(invalid.kind, StoreErrorKind::Other);
+        assert_eq!(invalid.code.as_deref(), Some("ValidationException"));
+        let built = stored(SdkError::construction_failure("no key"));
+        assert_eq!(built.kind, StoreErrorKind::Other);
+        let denied = stored(service("AccessDeniedException"));
+        assert_eq!(denied.kind, StoreErrorKind::Other);
+        assert_eq!(denied.code.as_deref(), Some("AccessDeniedException"));
+        assert!(mendwork_app::ports::configuration_fault(&denied).is_some());
+        let undecodable = serde_json::from_str::<u32>("{").expect_err("not a number");
+        let e: StoreError = json("decoding wo-1", undecodable).into();
+        assert_eq!(e.kind, StoreErrorKind::InvalidData);
+        let e: StoreError = AwsError::Invalid("a work order without a status".into()).into();
+        assert_eq!(e.kind, StoreErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn a_transaction_cancelled_by_throttling_is_throttled() {
+        assert!(throttled_reason(Some("ThrottlingError")));
+        assert!(throttled_reason(Some("ProvisionedThroughputExceeded")));
+        assert!(!throttled_reason(Some("ConditionalCheckFailed")));
+        assert!(!throttled_reason(None));
+        let cancelled = sdk(
+            "committing version 2 of wo-1",
+            service("TransactionCanceledException"),
+        );
+        assert_eq!(cancelled.kind(), StoreErrorKind::Other);
+        let e: StoreError = cancelled.throttled().into();
+        assert_eq!(e.kind, StoreErrorKind::Throttled);
+        assert_eq!(e.code.as_deref(), Some("TransactionCanceledException"));
+    }
 }
