@@ -83,7 +83,9 @@ const ERRORS: [(&str, u16, &str); 10] = [
     (
         "Unavailable",
         503,
-        "Too many changes to this work order at once; try again.",
+        "Busy for a moment: too many changes to this work order at once, or the store is \
+         throttled or unavailable (then with `Retry-After`, in seconds). Nothing was lost; try \
+         again.",
     ),
 ];
 
@@ -104,7 +106,7 @@ fn refer(statuses: &[u16]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>>
 pub struct ReadErrors;
 impl IntoResponses for ReadErrors {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        refer(&[401, 429, 500])
+        refer(&[401, 429, 500, 503])
     }
 }
 
