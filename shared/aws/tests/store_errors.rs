@@ -33,7 +33,7 @@ async fn a_missing_table_is_a_not_found_store_error_with_the_service_code() {
         return;
     };
     let client = aws_sdk_dynamodb::Client::new(&server.sdk().await);
-    let keys = DynamoApiKeys::new(client, &support::fresh("no-such-table"));
+    let keys = DynamoApiKeys::new(client, support::fresh("no-such-table"));
     let e = keys.find("k1").await.expect_err("the table does not exist");
     assert_eq!(e.kind, StoreErrorKind::NotFound, "{e}");
     assert_eq!(e.code.as_deref(), Some("ResourceNotFoundException"));
