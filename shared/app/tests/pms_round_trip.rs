@@ -460,3 +460,31 @@ async fn a_job_the_vendor_finished_here_is_left_alone_when_buildium_closes_the_r
         Status::Completed
     );
 }
+
+#[tokio::test]
+async fn a_buildium_work_order_closed_there_cancels_its_work_order_here_without_writing_back() {
+    let h = Harness::new().await;
+    h.fake
+        .add_work_order(70, 700, "ToDo", 5001, "2026-03-04T14:30:00Z");
+    assert_eq!(h.poll().await.created, 1);
+    let wo = h.work_orders().await.remove(0);
+    assert!(!wo.status.is_final(), "{:?}", wo.status);
+    h.fake.with(|s| {
+        s.work_orders.get_mut(&70).unwrap()["Status"] = "Closed".into();
+        s.tasks.get_mut(&700).unwrap()["LastUpdatedDateTime"] = "2026-03-04T14:55:00Z".into();
+    });
+    let report = h.poll().await;
+    assert_eq!(report.cancelled, 1, "{report:?}");
+    assert_eq!(
+        h.store.load(&wo.id).await.unwrap().unwrap().wo.status,
+        Status::Cancelled
+    );
+    assert_eq!(h.poll().await.cancelled, 0);
+    // Buildium's own change is not queued to go back to it.
+    let log = h.store.log("pms:buildium", 50).await.unwrap();
+    assert!(
+        log.iter().all(|d| d.kind != "work_order.cancelled"),
+        "{log:?}"
+    );
+    assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
+}
