@@ -11,6 +11,7 @@ pub mod limits;
 pub mod links;
 pub mod metrics;
 pub mod pms;
+pub mod pms_changes;
 pub mod pms_sync;
 pub mod ports;
 pub mod queries;

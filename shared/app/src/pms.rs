@@ -27,12 +27,24 @@ impl ExternalRef {
     }
 }
 
-/// Where a request stands in the PMS, in Mendwork's words: only open ones become work orders.
+/// Where a request stands in the PMS, in Mendwork's words: only open ones become work orders;
+/// a work order already made follows the others (`pms_changes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExternalState {
     Open,
-    /// Done, closed or put off there: nothing for Mendwork to dispatch.
-    Finished,
+    /// Marked done there.
+    Completed,
+    /// Closed there without being done: withdrawn.
+    Closed,
+    /// Put off there: not to be worked on now.
+    Deferred,
+}
+
+impl ExternalState {
+    /// Whether there is still something for Mendwork to do for it.
+    pub fn is_open(self) -> bool {
+        self == ExternalState::Open
+    }
 }
 
 /// One maintenance request as the PMS holds it. Nothing here is a phone or an address.

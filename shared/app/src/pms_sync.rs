@@ -6,7 +6,7 @@
 //! written once per event id.
 
 use crate::deliveries::{Answer, WebhookDelivery};
-use crate::pms::{ExternalRequest, ExternalState, Pms, PmsCursors, PmsError, PmsUpdate};
+use crate::pms::{ExternalRequest, Pms, PmsCursors, PmsError, PmsUpdate};
 use crate::ports::StoreError;
 use crate::steps::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
@@ -79,6 +79,10 @@ pub struct PullReport {
     pub unmapped: usize,
     /// Requests the workflow refused (their reason is logged): read again next poll.
     pub refused: usize,
+    /// Work orders cancelled because their request was closed or put off in the PMS.
+    pub cancelled: usize,
+    /// Open work orders whose request the PMS marks completed: put before the team.
+    pub flagged: usize,
     /// The cursor after the poll (another poll's, when it moved it first).
     pub cursor: Option<DateTime<Utc>>,
 }
@@ -165,6 +169,8 @@ impl App {
             finished = report.finished,
             unmapped = report.unmapped,
             refused = report.refused,
+            cancelled = report.cancelled,
+            flagged = report.flagged,
             "PMS poll"
         );
         Ok(report)
@@ -179,16 +185,17 @@ impl App {
         report: &mut PullReport,
     ) -> Result<bool, PullError> {
         let token = pms_token(system, request);
-        if self
+        if let Some(id) = self
             .store
             .idempotent(&crate::steps::submission_key(&token))
             .await?
-            .is_some()
         {
             report.already += 1;
-            return Ok(true);
+            return self
+                .follow_change(system, request, &WorkOrderId(id), &token, report)
+                .await;
         }
-        if request.state == ExternalState::Finished {
+        if !request.state.is_open() {
             report.finished += 1;
             return Ok(true);
         }
@@ -235,6 +242,11 @@ impl App {
             return Ok(None);
         };
         if !PUSHED.contains(&event.kind.as_str()) {
+            return Ok(None);
+        }
+        if by_the_pms(&event.body, pms.system()) {
+            // The PMS made this change itself (`pms_changes`): writing it back would overwrite
+            // what the team set there (a deferred request would read closed).
             return Ok(None);
         }
         let Some(id) = work_order_of(&event.body) else {
@@ -303,6 +315,17 @@ impl App {
 fn work_order_of(body: &str) -> Option<WorkOrderId> {
     let v: serde_json::Value = serde_json::from_str(body).ok()?;
     Some(WorkOrderId(v["work_order"]["id"].as_str()?.to_string()))
+}
+
+/// Whether the event records what `system` itself did or said: a change it made (its
+/// `data.by` is the PMS), or the flag its own "completed" raised (written back, the flag would
+/// turn the request there from `Completed` to `New`).
+fn by_the_pms(body: &str, system: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body).is_ok_and(|v| {
+        v["data"]["by"]["role"].as_str() == Some("pms")
+            || v["data"]["reason"].as_str()
+                == Some(mendwork_domain::decide::completed_in_pms_reason(system).as_str())
+    })
 }
 
 /// The work order's status after the event, as the event says.

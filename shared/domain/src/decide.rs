@@ -931,6 +931,17 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
         Command::AnswerSafetyQuestion { yes, by } => crate::safety::answer(&mut tx, *yes, by)?,
+        Command::CompletedInPms { system } => {
+            if phase == Status::Completed {
+                return Ok(vec![]);
+            }
+            let reason = completed_in_pms_reason(system);
+            let shown = stored::state_text(&reason);
+            if wo.status == Status::NeedsAttention && wo.attention.as_ref() == Some(&shown) {
+                return Ok(vec![]);
+            }
+            tx.push(Event::NeedsAttention { reason });
+        }
         Command::FlagOverdue => {
             if let Some(late) = crate::overdue::overdue(wo, &ctx.policy, ctx.now) {
                 tx.push(Event::NeedsAttention {
@@ -1415,4 +1426,18 @@ pub fn replay(events: &[Recorded]) -> Option<WorkOrder> {
         wo = evolve(wo, &r.event, r.at);
     }
     Some(wo)
+}
+
+/// What the team reads when their PMS says a request is done that is still open here (the
+/// reason of the `NeedsAttention` that `Command::CompletedInPms` records; the PMS sync knows
+/// the flag by it and does not write it back to the PMS that raised it).
+pub fn completed_in_pms_reason(system: &str) -> String {
+    let name = match system {
+        "buildium" => "Buildium",
+        other => other,
+    };
+    format!(
+        "{name} marks this request completed, but the job is still open here: check with the \
+         vendor, then cancel the job here or reopen the request in {name}"
+    )
 }

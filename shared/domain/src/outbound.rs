@@ -252,6 +252,7 @@ fn actor(a: &Actor) -> Value {
         Actor::Desk => json!({"role": "desk"}),
         Actor::System => json!({"role": "system"}),
         Actor::Integration(name) => json!({"role": "integration", "name": name}),
+        Actor::Pms(system) => json!({"role": "pms", "system": system}),
     }
 }
 

@@ -279,13 +279,17 @@ pub enum Actor {
     /// Another system of the team's (a PMS, a script) calling the JSON API with a read-write
     /// API key: the key's name. It may do what the team may do through the API.
     Integration(String),
+    /// The team's property-management system (its system name, `buildium`): a change made
+    /// there (a request cancelled or closed) that Mendwork carries out on the work order it
+    /// holds for it. It acts for the team.
+    Pms(String),
 }
 
 impl Actor {
     /// True for whoever acts for the property team: a signed-in member or an integration's
     /// API key. The rules that let "the PM" decide, reschedule, check in or cancel ask this.
     pub fn is_team(&self) -> bool {
-        matches!(self, Actor::Pm(_) | Actor::Integration(_))
+        matches!(self, Actor::Pm(_) | Actor::Integration(_) | Actor::Pms(_))
     }
 }
 
@@ -299,6 +303,7 @@ impl fmt::Display for Actor {
             Actor::Desk => f.write_str("front desk"),
             Actor::System => f.write_str("Mendwork"),
             Actor::Integration(name) => write!(f, "integration {name}"),
+            Actor::Pms(system) => write!(f, "PMS {system}"),
         }
     }
 }
@@ -603,6 +608,14 @@ pub enum Command {
     /// recorded it), to the same address.
     Resend {
         message: Box<SentMessage>,
+    },
+    /// The team's PMS marks the request this work order came from completed while the job is
+    /// still open here. Mendwork does not close it on that word alone (the vendor has not
+    /// reported it done, nothing was checked or invoiced): the team is asked to decide, once
+    /// per flag — nothing happens when the job is already completed here or already waits
+    /// on the team for this same reason.
+    CompletedInPms {
+        system: String,
     },
     /// The tenant answers the safety question (by SMS or the status page's buttons): YES makes
     /// the request the emergency the question names; NO keeps the routine path

@@ -1,6 +1,7 @@
 //! An integration's API key as an actor: its stored shape next to the older actors' (timelines
 //! written before it existed still read), how it is said, and that it may do through the API
-//! what the property team may — and only that.
+//! what the property team may — and only that. The PMS as an actor (a change made there and
+//! carried out here) is stored and said the same way and acts for the team.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -95,4 +96,51 @@ fn an_integration_may_ask_to_reschedule_but_the_front_desk_may_not() {
     Given::scheduled_with_pat()
         .when(Command::RequestReschedule { by: Actor::Desk })
         .rejected();
+}
+
+#[test]
+fn the_pms_is_stored_said_and_acts_as_the_team() {
+    let pms = Actor::Pms("buildium".into());
+    let stored = serde_json::to_value(&pms).unwrap();
+    assert_eq!(stored, json!({"type": "pms", "id": "buildium"}));
+    assert_eq!(serde_json::from_value::<Actor>(stored).unwrap(), pms);
+    assert_eq!(pms.to_string(), "PMS buildium");
+    assert!(pms.is_team());
+}
+
+#[test]
+fn a_cancellation_by_the_pms_stands_the_vendor_down_and_tells_the_tenant() {
+    let t = Given::scheduled_with_pat().when(Command::Cancel {
+        by: Actor::Pms("buildium".into()),
+        reason: None,
+    });
+    assert!(t.has(|e| matches!(
+        e,
+        Event::Cancelled { by: Actor::Pms(s), reason: None } if s == "buildium"
+    )));
+    assert_eq!(t.wo().status, Status::Cancelled);
+    assert!(!t.sms("vendor.cancelled.sms").is_empty());
+    assert!(!t.sms("tenant.cancelled.sms").is_empty());
+}
+
+#[test]
+fn a_request_completed_in_the_pms_puts_the_open_job_before_the_team_once() {
+    let cmd = Command::CompletedInPms {
+        system: "buildium".into(),
+    };
+    let t = Given::accepted_by_pat().when(cmd.clone());
+    assert_eq!(t.wo().status, Status::NeedsAttention);
+    assert_eq!(t.wo().phase(), Status::Accepted);
+    assert!(t.has(|e| matches!(
+        e,
+        Event::NeedsAttention { reason } if reason.starts_with("Buildium marks this request completed")
+    )));
+    assert!(!t.emails("pm.attention.email").is_empty());
+    // Said again while the flag stands: nothing more.
+    Given::accepted_by_pat()
+        .did(cmd.clone())
+        .when(cmd.clone())
+        .no_events();
+    // The vendor already reported it done here: nothing to flag.
+    Given::completed_by_pat().when(cmd).no_events();
 }

@@ -386,9 +386,13 @@ pub fn task_status(status: Status) -> &'static str {
     }
 }
 
+/// Buildium's documented task statuses: `New`, `InProgress`, `Completed`, `Deferred`, `Closed`
+/// (a status it may add later reads as open: nothing is cancelled on a word Mendwork does not know).
 fn state_of(status: Option<&str>) -> ExternalState {
     match status {
-        Some("Completed" | "Closed" | "Deferred") => ExternalState::Finished,
+        Some("Completed") => ExternalState::Completed,
+        Some("Closed") => ExternalState::Closed,
+        Some("Deferred") => ExternalState::Deferred,
         _ => ExternalState::Open,
     }
 }

@@ -164,6 +164,20 @@ impl FakeBuildium {
         });
     }
 
+    /// The team changes resident request `id`'s status in Buildium at `updated` (one of the
+    /// documented `TaskStatus` values).
+    pub fn set_resident_request_status(&self, id: i64, status: &str, updated: &str) {
+        assert!(
+            schema::TASK_STATUS.contains(&status),
+            "{status} is not a documented TaskStatus"
+        );
+        self.with(|s| {
+            let r = s.resident_requests.get_mut(&id).unwrap();
+            r["TaskStatus"] = json!(status);
+            r["LastUpdatedDateTime"] = json!(updated);
+        });
+    }
+
     pub fn history(&self, task: i64) -> Vec<Value> {
         self.with(|s| s.history.get(&task).cloned().unwrap_or_default())
     }

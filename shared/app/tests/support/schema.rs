@@ -40,7 +40,7 @@ pub struct Endpoint {
     pub body: Option<&'static [Field]>,
 }
 
-const TASK_STATUS: &[&str] = &["New", "InProgress", "Completed", "Deferred", "Closed"];
+pub const TASK_STATUS: &[&str] = &["New", "InProgress", "Completed", "Deferred", "Closed"];
 const PRIORITY: &[&str] = &["Low", "Normal", "High"];
 
 /// `GET /v1/tasks/residentrequests` (`get_resident_request_tasks`).

@@ -193,7 +193,8 @@ pub enum Source {
     },
 }
 
-/// Who did something (`id` names the vendor, the PM's address, or an integration's key name).
+/// Who did something (`id` names the vendor, the PM's address, an integration's key name, or
+/// the PMS system whose change Mendwork carried out).
 #[derive(ToSchema)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
@@ -204,6 +205,7 @@ pub enum Actor {
     Desk,
     System,
     Integration(String),
+    Pms(String),
 }
 
 /// Who a message is for or from.

@@ -28,6 +28,7 @@ fn actor(portfolio: &Portfolio, a: &Actor) -> String {
         Actor::Desk => "the front desk".into(),
         Actor::System => "Mendwork".into(),
         Actor::Integration(name) => format!("integration {name}"),
+        Actor::Pms(system) => format!("the team's PMS ({system})"),
     }
 }
 
