@@ -10,9 +10,11 @@
 //! cargo run -p mendwork-language --example eval -- --dev       # no blind sets (while tuning)
 //! ```
 //!
-//! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`, and since round 5
-//! the former blind `round3_*.csv` and `round4_*.csv`) and the old held-out ones it prints the figures, per-class tables, confusion matrices and every miss with what the
-//! engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round5_*.csv`) the figures and tables only, never the misses,
+//! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`, and the former
+//! blind `round3_*.csv`, `round4_*.csv` (since round 5) and `round5_*.csv` (since round 6)) and
+//! the old held-out ones it prints the figures, per-class tables, confusion matrices and every
+//! miss with what the engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`) the figures
+//! and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
 
@@ -54,7 +56,7 @@ fn main() -> Result<(), String> {
         if !summary {
             print!("{}", triage_misses("the old held-out set", &held));
         }
-        // Rounds 3 and 4 were blind, measured once, and are development sets since: misses too.
+        // Rounds 3, 4 and 5 were blind, measured once, and are development sets since: misses too.
         for (set, title, name) in [
             (
                 ROUND3_DESCRIPTIONS,
@@ -65,6 +67,11 @@ fn main() -> Result<(), String> {
                 ROUND4_DESCRIPTIONS,
                 "Triage, round 4 (development)",
                 "round 4",
+            ),
+            (
+                ROUND5_DESCRIPTIONS,
+                "Triage, round 5 (development)",
+                "round 5",
             ),
         ] {
             let dev = run_triage(&load_descriptions(set)?);
@@ -82,7 +89,6 @@ fn main() -> Result<(), String> {
                 (HELDBACK_DESCRIPTIONS, "Triage, HELD BACK"),
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
-                (ROUND5_DESCRIPTIONS, "Triage, ROUND 5 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -130,6 +136,11 @@ fn main() -> Result<(), String> {
                 "SMS replies, round 4 (development)",
                 "round 4",
             ),
+            (
+                ROUND5_REPLIES,
+                "SMS replies, round 5 (development)",
+                "round 5",
+            ),
         ] {
             let dev = run_replies(&load_replies(set)?, today);
             println!();
@@ -144,7 +155,6 @@ fn main() -> Result<(), String> {
             &[
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
-                (ROUND5_REPLIES, "SMS replies, ROUND 5 BLIND"),
             ]
         } else {
             &[]

@@ -128,7 +128,12 @@ pub fn settle(e: &Engine, text: &Text, hits: &mut [Hit]) {
             Fact::Leak => {
                 if text.has(q.contained, sentence.clone()) {
                     Fact::ContainedLeak
-                } else if text.has(q.faucet, clause.clone()) {
+                } else if text.has(q.faucet, clause.clone())
+                    || (text.has(q.faucet, sentence.clone())
+                        && !text.has(q.plumbing_parts, sentence.clone()))
+                {
+                    // "The kitchen faucet, it drips": the drip told in the next clause is
+                    // still the faucet's, unless the sentence names a pipe or a valve too.
                     Fact::FaucetDrip
                 } else if text.has(q.washer, clause.clone())
                     && !text.has(q.plumbing_parts, clause.clone())
@@ -172,7 +177,10 @@ fn entry(e: &Engine, text: &Text, start: usize, window: bool) -> Fact {
         return breach;
     }
     if window {
-        if said(q.upper_floor, all.clone()) || said(q.intact, sentence) {
+        // Cracked glass still closes the window; a piece fallen out no longer does.
+        if said(q.upper_floor, all.clone())
+            || (said(q.intact, sentence.clone()) && !said(q.glass_gone, sentence))
+        {
             return Fact::WindowFault;
         }
         if said(q.entry, clause) {
