@@ -29,6 +29,7 @@ struct WordsFile {
     contractions: BTreeMap<String, Vec<String>>,
     emoji: BTreeMap<String, String>,
     reply_emoji: WordSet,
+    tolerant: Vec<String>,
 }
 
 /// The normaliser's tables, loaded once.
@@ -39,6 +40,36 @@ pub struct Tables {
     reply_emoji: WordSet,
     /// Every word the tables write (for the test that checks they are normalised).
     pub written: Vec<String>,
+    /// The misspellings read by tolerance (a letter dropped or two swapped in a long word), for
+    /// the test that checks no rule writes one of them.
+    pub tolerated: Vec<String>,
+}
+
+/// The misspellings of a long word a hurried thumb makes: one letter dropped, or two neighbours
+/// swapped, never the first letter nor the last (dropping that one makes real words: "arrive",
+/// "invoic"). Only for words of seven letters or more, where such a slip is rarely another word.
+pub fn slips(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    if n < 7 {
+        return out;
+    }
+    for i in 1..n - 1 {
+        let mut c = chars.clone();
+        c.remove(i);
+        out.push(c.into_iter().collect());
+    }
+    for i in 1..n - 2 {
+        if chars[i] != chars[i + 1] {
+            let mut c = chars.clone();
+            c.swap(i, i + 1);
+            out.push(c.into_iter().collect());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn tables_from(text: &str) -> Result<Tables, DataError> {
@@ -57,6 +88,28 @@ fn tables_from(text: &str) -> Result<Tables, DataError> {
         }
         written.push(right);
     }
+    // A slip of two tolerant words at once says nothing: neither is read.
+    let mut slipped: HashMap<String, Option<String>> = HashMap::new();
+    for right in &file.tolerant {
+        for wrong in slips(right) {
+            slipped
+                .entry(wrong)
+                .and_modify(|w| *w = None)
+                .or_insert_with(|| Some(right.clone()));
+        }
+    }
+    let mut tolerated = Vec::new();
+    for (wrong, right) in slipped {
+        let Some(right) = right else { continue };
+        if typo.contains_key(&wrong) || file.tolerant.contains(&wrong) || typo.contains_key(&right)
+        {
+            continue;
+        }
+        tolerated.push(wrong.clone());
+        typo.insert(wrong, right);
+    }
+    tolerated.sort();
+    written.extend(file.tolerant.iter().cloned());
     let mut contraction = HashMap::new();
     for (word, parts) in file.contractions {
         written.extend(parts.iter().cloned());
@@ -78,6 +131,7 @@ fn tables_from(text: &str) -> Result<Tables, DataError> {
         emoji,
         reply_emoji: file.reply_emoji,
         written,
+        tolerated,
     })
 }
 

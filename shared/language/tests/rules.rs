@@ -40,6 +40,26 @@ fn every_word_of_every_rule_and_list_is_written_as_the_normaliser_writes_it() {
 }
 
 #[test]
+fn no_rule_writes_a_word_the_normaliser_reads_as_a_slip_of_another() {
+    let tolerated = &normalise::tables().tolerated;
+    assert!(tolerated.iter().any(|w| w == "arived"));
+    let mut words = written_words();
+    words.extend(
+        mendwork_language::replies::words::words()
+            .written
+            .iter()
+            .cloned(),
+    );
+    for w in words {
+        let bare = w.trim_end_matches('*');
+        assert!(
+            tolerated.binary_search(&bare.to_string()).is_err(),
+            "{bare:?} is written by a rule but read as a slip of another word"
+        );
+    }
+}
+
+#[test]
 fn no_phrase_is_listed_twice() {
     for (file, text) in RULE_FILES {
         let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap();

@@ -234,7 +234,14 @@ fn carrier_start(ctx: &Ctx) -> Option<Intent> {
 
 fn carrier_help(ctx: &Ctx) -> Option<Intent> {
     let only_question_marks = ctx.core.is_empty() && ctx.tokens.iter().any(|t| t.raw.contains('?'));
-    (only_question_marks || w().help.contains(&ctx.core_text())).then_some(Intent::Help)
+    // "Help? what am I supposed to reply": a question about answering, with no number in it
+    // (a number would be the answer itself).
+    let asks_how = !ctx.phrase_starts(&w().help_questions).is_empty()
+        && !ctx
+            .tokens
+            .iter()
+            .any(|t| t.norm.bytes().any(|b| b.is_ascii_digit()));
+    (only_question_marks || asks_how || w().help.contains(&ctx.core_text())).then_some(Intent::Help)
 }
 
 fn not_done(ctx: &Ctx) -> Option<Intent> {

@@ -171,6 +171,16 @@ pub(super) fn date_at(ctx: &Ctx, i: usize) -> Option<DateHit> {
         .iter()
         .find(|(name, _)| name == ctx.norm(wd_at))
     {
+        // "el lunes 16 a las 9": the number after the weekday is its day of the month when a
+        // time follows it and the date falls on that weekday.
+        if let Some(day) = day_of_month(ctx.norm(wd_at + 1)).filter(|d| (1..=31).contains(d))
+            && (w().at_words.contains(ctx.norm(wd_at + 2))
+                || (ctx.norm(wd_at + 2) == "a" && ctx.norm(wd_at + 3) == "las"))
+            && let Ok(date) = coming_day_of_month(day, today)
+            && date.weekday() == *wd
+        {
+            return Some(hit(wd_at + 2, Ok(date)));
+        }
         let ahead = (7 + wd.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let ahead = if strict && ahead == 0 { 7 } else { ahead };
         return Some(DateHit {

@@ -93,6 +93,7 @@ struct File {
     delay_after: WordSet,
     plain_yes: WordSet,
     acknowledgements: Vec<String>,
+    help_questions: Vec<String>,
     approximate: WordSet,
 }
 
@@ -146,6 +147,8 @@ pub struct Words {
     pub plain_yes: WordSet,
     pub approximate: WordSet,
     pub acknowledgements: Vec<PatternId>,
+    /// "What do I reply?": a request for help, whatever words surround it.
+    pub help_questions: Vec<PatternId>,
     pub vague_times: Vec<PatternId>,
     /// An empty set, for trimming nothing.
     pub none: WordSet,
@@ -183,6 +186,7 @@ fn build(text: &str) -> Result<Words, DataError> {
     let day_after_tomorrow = list(&f.day_after_tomorrow)?;
     let vague_times = list(&f.vague_times)?;
     let acknowledgements = list(&f.acknowledgements)?;
+    let help_questions = list(&f.help_questions)?;
     let mut durations = Vec::new();
     for (p, minutes) in &f.duration_phrases {
         durations.push((b.phrase(p, Scope::Clause).map_err(err)?, *minutes));
@@ -244,6 +248,7 @@ fn build(text: &str) -> Result<Words, DataError> {
         plain_yes: f.plain_yes,
         approximate: f.approximate,
         acknowledgements,
+        help_questions,
         vague_times,
         none: WordSet::default(),
         lex,

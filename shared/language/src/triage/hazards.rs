@@ -183,9 +183,12 @@ pub(super) fn electric_in(e: &Engine, text: &Text, within: Range<usize>) -> Opti
     text.found.within(e.q.electric, within).find(|m| {
         // "No water near any outlets", "nowhere near the light": a negation anywhere just before
         // it in its clause.
+        // "Hasn't reached the outlet yet" denies the reaching, not the outlet: water near it.
         let clause = text.clause_of(m.start);
-        let denied = (m.start.saturating_sub(6).max(clause.start)..m.start)
-            .any(|i| e.words.negators.contains(text.word(i)));
+        let denied = (m.start.saturating_sub(6).max(clause.start)..m.start).any(|i| {
+            e.words.negators.contains(text.word(i))
+                && !text.found.within(e.q.reach, i + 1..m.start).any(|_| true)
+        });
         !denied && !scope::said_absent(e, text, m.start)
     })
 }
