@@ -2,7 +2,7 @@
 //! `data/`, failing when they fall below the levels recorded here.
 //!
 //! - Emergency recall must stay at 100% on the sets the engine is tuned on (the main sets, the
-//!   old held-out set, and rounds 3 and 4 since round 5): every description labelled an
+//!   old held-out set, rounds 3 and 4 since round 5, round 5 since round 6): every description labelled an
 //!   emergency is triaged as one, of the right kind; and no money a vendor texts is ever
 //!   recorded with a wrong or ambiguous amount, in any set.
 //! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
@@ -59,30 +59,26 @@ const HELDBACK_EMERGENCY_RECALL_PERCENT: usize = 95; // 95.5% (64/67)
 /// Emergencies flagged, or asked the question whose YES is their kind.
 const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
 
-/// Levels on the round-3 and round-4 sets. They were blind, measured once (round 3: trade and
-/// priority 89.9%, recall 93.3%, replies 96.9%; round 4: 84.6%, 92.2%, 85.0%; see
-/// docs/understanding.md), and are development sets since round 5: their misses were read and
-/// fixed, so these levels are in-sample, and every emergency in them must be caught.
+/// Levels on the round-3, round-4 and round-5 sets. They were blind, measured once (round 3:
+/// trade and priority 89.9%, recall 93.3%, replies 96.9%; round 4: 84.6%, 92.2%, 85.0%; round 5:
+/// 88.8%, 91.1%, 88.6%; see docs/understanding.md), and are development sets since the round
+/// after theirs: their misses were read and fixed, so these levels are in-sample, and every
+/// emergency in them must be caught. Raised in round 6 where the figure rose.
 const ROUND3_TRADE_PERCENT: usize = 98; // 98.3% (351/357)
-const ROUND3_PRIORITY_PERCENT: usize = 99; // 99.4% (355/357)
+const ROUND3_PRIORITY_PERCENT: usize = 99; // 99.7% (356/357) after round 6
 const ROUND3_QUESTION_PERCENT: usize = 99; // 99.7% (356/357)
 const ROUND3_INTENT_PERCENT: usize = 98; // 98.98% (194/196)
 const ROUND3_INTENT_AND_FIELDS_PERCENT: usize = 96; // 96.4% (189/196)
 const ROUND4_TRADE_PERCENT: usize = 98; // 98.1% (255/260)
-const ROUND4_PRIORITY_PERCENT: usize = 97; // 97.7% (254/260)
-const ROUND4_QUESTION_PERCENT: usize = 98; // 98.5% (256/260)
-const ROUND4_INTENT_PERCENT: usize = 89; // 89.3% (125/140)
-const ROUND4_INTENT_AND_FIELDS_PERCENT: usize = 89; // 89.3% (125/140)
-
-/// Levels on the round-5 blind sets (issue 12), measured once on the engine of the development
-/// round on rounds 3 and 4, before any change made with them (see docs/understanding.md). Figures
-/// only: their misses are never read (money misreads aside, which every set must be free of).
-const ROUND5_TRADE_PERCENT: usize = 96; // 96.5% (251/260)
-const ROUND5_PRIORITY_PERCENT: usize = 90; // 90.8% (236/260)
-const ROUND5_EMERGENCY_RECALL_PERCENT: usize = 91; // 91.1% (82/90)
-/// Emergencies flagged, or asked the question whose YES is their kind.
-const ROUND5_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.9% (89/90)
-const ROUND5_INTENT_PERCENT: usize = 88; // 88.6% (124/140)
+const ROUND4_PRIORITY_PERCENT: usize = 99; // 99.2% (258/260) after round 6
+const ROUND4_QUESTION_PERCENT: usize = 99; // 99.2% (258/260) after round 6
+const ROUND4_INTENT_PERCENT: usize = 90; // 90.0% (126/140) after round 6
+const ROUND4_INTENT_AND_FIELDS_PERCENT: usize = 90; // 90.0% (126/140) after round 6
+const ROUND5_TRADE_PERCENT: usize = 99; // 99.6% (259/260) after round 6
+const ROUND5_PRIORITY_PERCENT: usize = 99; // 99.6% (259/260) after round 6
+const ROUND5_QUESTION_PERCENT: usize = 99; // 99.6% (259/260) after round 6
+const ROUND5_INTENT_PERCENT: usize = 94; // 94.3% (132/140) after round 6
+const ROUND5_INTENT_AND_FIELDS_PERCENT: usize = 94; // 94.3% (132/140) after round 6
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
@@ -253,6 +249,7 @@ fn triage_never_misses_an_emergency() {
     );
     no_emergency_missed("round 3", &descriptions(&[ROUND3_DESCRIPTIONS]));
     no_emergency_missed("round 4", &descriptions(&[ROUND4_DESCRIPTIONS]));
+    no_emergency_missed("round 5", &descriptions(&[ROUND5_DESCRIPTIONS]));
 }
 
 #[test]
@@ -327,6 +324,13 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
             ROUND4_PRIORITY_PERCENT,
             ROUND4_QUESTION_PERCENT,
         ),
+        (
+            "round 5",
+            ROUND5_DESCRIPTIONS,
+            ROUND5_TRADE_PERCENT,
+            ROUND5_PRIORITY_PERCENT,
+            ROUND5_QUESTION_PERCENT,
+        ),
     ] {
         let r = descriptions(&[set]);
         at_least(&format!("{name} trade"), r.trade_ok, r.total, trade);
@@ -379,26 +383,6 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         fresh.emergencies_found,
         fresh.emergencies,
         FRESH_EMERGENCY_RECALL_PERCENT,
-    );
-    let r5 = descriptions(&[ROUND5_DESCRIPTIONS]);
-    at_least("round 5 trade", r5.trade_ok, r5.total, ROUND5_TRADE_PERCENT);
-    at_least(
-        "round 5 priority",
-        r5.priority_ok,
-        r5.total,
-        ROUND5_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round 5 emergency recall",
-        r5.emergencies_found,
-        r5.emergencies,
-        ROUND5_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round 5 emergencies flagged or asked",
-        r5.emergencies_caught_or_asked,
-        r5.emergencies,
-        ROUND5_FLAGGED_OR_ASKED_PERCENT,
     );
 }
 
@@ -464,6 +448,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
             ROUND4_INTENT_PERCENT,
             ROUND4_INTENT_AND_FIELDS_PERCENT,
         ),
+        (
+            "round 5",
+            ROUND5_REPLIES,
+            ROUND5_INTENT_PERCENT,
+            ROUND5_INTENT_AND_FIELDS_PERCENT,
+        ),
     ] {
         let r = replies(&[set]);
         at_least(&format!("{name} intent"), r.intent_ok, r.total, intent);
@@ -480,12 +470,5 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         fresh.intent_ok,
         fresh.total,
         FRESH_INTENT_PERCENT,
-    );
-    let r5 = replies(&[ROUND5_REPLIES]);
-    at_least(
-        "round 5 intent",
-        r5.intent_ok,
-        r5.total,
-        ROUND5_INTENT_PERCENT,
     );
 }

@@ -46,7 +46,7 @@ pub const ROUND3_DESCRIPTIONS: Set = set!("round3_descriptions.csv");
 pub const ROUND4_DESCRIPTIONS: Set = set!("round4_descriptions.csv");
 /// Written in one go (issue 12, round 5) by someone who had seen neither the engine, its rules,
 /// its tests nor any labelled row, frozen, measured once after the development round on rounds 3
-/// and 4: the estimate of that round. Figures only, never the misses.
+/// and 4: the estimate of that round. A development set since round 6, like rounds 3 and 4.
 pub const ROUND5_DESCRIPTIONS: Set = set!("round5_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];
