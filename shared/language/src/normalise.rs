@@ -46,8 +46,9 @@ pub struct Tables {
 }
 
 /// The misspellings of a long word a hurried thumb makes: one letter dropped, or two neighbours
-/// swapped, never the first letter nor the last (dropping that one makes real words: "arrive",
-/// "invoic"). Only for words of seven letters or more, where such a slip is rarely another word.
+/// swapped ("arrivde" too), never the first letter dropped or moved nor the last dropped
+/// (dropping that one makes real words: "arrive"). Only for words of seven letters or more,
+/// where such a slip is rarely another word.
 pub fn slips(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
     let n = chars.len();
@@ -60,7 +61,7 @@ pub fn slips(word: &str) -> Vec<String> {
         c.remove(i);
         out.push(c.into_iter().collect());
     }
-    for i in 1..n - 2 {
+    for i in 1..n - 1 {
         if chars[i] != chars[i + 1] {
             let mut c = chars.clone();
             c.swap(i, i + 1);
@@ -413,5 +414,30 @@ mod tests {
             ["si", "$1,150.00", "#kp27", "9-11am", "thumbsup", "done"]
         );
         assert!(chunks("no, problem")[0].ends_clause());
+    }
+
+    #[test]
+    fn a_slip_of_the_thumb_in_a_long_word_is_read_as_the_word_and_nothing_else_is() {
+        let s = slips("arrived");
+        assert!(s.contains(&"arived".to_string()) && s.contains(&"arrivde".to_string()));
+        assert!(
+            !s.contains(&"arrive".to_string()),
+            "dropping the last letter makes words"
+        );
+        assert!(!s.contains(&"rrived".to_string()), "the first letter stays");
+        assert!(slips("heater").is_empty(), "short words have no slips");
+        let read: Vec<String> = chunks("arived estimte invioce arrive estimates")
+            .into_iter()
+            .map(|c| c.norm)
+            .collect();
+        assert_eq!(
+            read,
+            ["arrived", "estimate", "invoice", "arrive", "estimates"]
+        );
+        let w: Vec<String> = words("the thermosat is blank")
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        assert_eq!(w, ["the", "thermostat", "is", "blank"]);
     }
 }
