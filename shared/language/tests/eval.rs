@@ -80,6 +80,16 @@ const ROUND5_QUESTION_PERCENT: usize = 99; // 99.6% (259/260) after round 6
 const ROUND5_INTENT_PERCENT: usize = 94; // 94.3% (132/140) after round 6
 const ROUND5_INTENT_AND_FIELDS_PERCENT: usize = 94; // 94.3% (132/140) after round 6
 
+/// Levels on the round-6 blind sets (issue 12), measured once on the engine of the development
+/// round on round 5, before any change made with them (see docs/understanding.md). Figures only:
+/// their misses are never read (money misreads aside, which every set must be free of).
+const ROUND6_TRADE_PERCENT: usize = 93; // 93.8% (244/260)
+const ROUND6_PRIORITY_PERCENT: usize = 91; // 91.9% (239/260)
+const ROUND6_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.8% (91/97)
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND6_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.9% (94/97)
+const ROUND6_INTENT_PERCENT: usize = 95; // 95.7% (134/140)
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -114,6 +124,12 @@ const ROUND5_DESCRIPTIONS_SHA256: &str =
     "cb48af59e56bfed67a0e8f9fe892b10161f1463f0e1c353774ed020d726823d3";
 const ROUND5_REPLIES_SHA256: &str =
     "771fbc80aa0797c7cca62a74faa6872e1f830003927d0fef339ea4dc56a30bd6";
+/// SHA-256 of the round-6 blind sets (issue 12), written by someone who had seen neither the
+/// engine, its rules, its tests nor any labelled row.
+const ROUND6_DESCRIPTIONS_SHA256: &str =
+    "b94f09bc069ca36a77f6e5b46641f9760e7d8981ba310a484b45b6bed163cc4d";
+const ROUND6_REPLIES_SHA256: &str =
+    "6d742bc757bef31e0aa694d79933302e40bf223b64bd6e9e532e8e66a09f19b7";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -149,6 +165,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND4_REPLIES, ROUND4_REPLIES_SHA256),
         (ROUND5_DESCRIPTIONS, ROUND5_DESCRIPTIONS_SHA256),
         (ROUND5_REPLIES, ROUND5_REPLIES_SHA256),
+        (ROUND6_DESCRIPTIONS, ROUND6_DESCRIPTIONS_SHA256),
+        (ROUND6_REPLIES, ROUND6_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -384,6 +402,26 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         fresh.emergencies,
         FRESH_EMERGENCY_RECALL_PERCENT,
     );
+    let r6 = descriptions(&[ROUND6_DESCRIPTIONS]);
+    at_least("round 6 trade", r6.trade_ok, r6.total, ROUND6_TRADE_PERCENT);
+    at_least(
+        "round 6 priority",
+        r6.priority_ok,
+        r6.total,
+        ROUND6_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 6 emergency recall",
+        r6.emergencies_found,
+        r6.emergencies,
+        ROUND6_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 6 emergencies flagged or asked",
+        r6.emergencies_caught_or_asked,
+        r6.emergencies,
+        ROUND6_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -398,6 +436,7 @@ fn money_is_never_recorded_wrongly() {
         &[ROUND3_REPLIES],
         &[ROUND4_REPLIES],
         &[ROUND5_REPLIES],
+        &[ROUND6_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -470,5 +509,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         fresh.intent_ok,
         fresh.total,
         FRESH_INTENT_PERCENT,
+    );
+    let r6 = replies(&[ROUND6_REPLIES]);
+    at_least(
+        "round 6 intent",
+        r6.intent_ok,
+        r6.total,
+        ROUND6_INTENT_PERCENT,
     );
 }

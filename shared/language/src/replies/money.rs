@@ -301,6 +301,24 @@ pub(super) fn is_time_zone(ctx: &Ctx, m: &Match) -> bool {
         && (prev.ends_with("am") || prev.ends_with("pm") || prev.contains(':'))
 }
 
+/// Whether the number at `i` is offered as an alternative: "or" (Spanish "o", "u") just before
+/// it, or before a hedge just before it ("or maybe 1250", "o tal vez 900").
+fn offered_instead(ctx: &Ctx, i: usize) -> bool {
+    let alternative = |j: usize| matches!(ctx.norm(j), "or" | "o" | "u");
+    match i {
+        0 => false,
+        1 => alternative(0),
+        _ => {
+            alternative(i - 1)
+                || (alternative(i - 2) && w().approximate.contains(ctx.norm(i - 1)))
+                || (i >= 3
+                    && alternative(i - 3)
+                    && ctx.norm(i - 2) == "tal"
+                    && ctx.norm(i - 1) == "vez")
+        }
+    }
+}
+
 pub(super) fn is_amount_joiner(t: &Token) -> bool {
     t.norm.is_empty()
         // English, then Spanish ("entre 600 y 800", "600 o 800", "hasta 900").
@@ -361,7 +379,12 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
     // the text by "or", "+", "to"… ("800 or 1200", "600 parts + 250 labor"), or written like
     // money ("1.5"). "to replace 2 valves" is a detail.
     let picked: Vec<AmountSeen> = if seen.iter().any(|a| a.dollar) {
-        seen.iter().filter(|a| a.dollar).copied().collect()
+        // A bare number offered instead of the marked one ("$12.50 or maybe 1250") is a second
+        // candidate: the reader asks which rather than take the one with the sign.
+        seen.iter()
+            .filter(|a| a.dollar || offered_instead(ctx, a.idx))
+            .copied()
+            .collect()
     } else {
         let mut picked: Vec<AmountSeen> = Vec::new();
         for a in &seen {
