@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The embedded work-order store: one SQLite file (WAL, `synchronous=FULL`), schema created or
+/// The embedded work-order store: one SQLite file (WAL, `synchronous=NORMAL`), schema created or
 /// migrated on open.
 ///
 /// Invariants:

@@ -1,0 +1,191 @@
+//! Local throughput: several clients at once against one local instance, first submitting
+//! requests through the JSON API (each answered once its vendor offer is sent), then running
+//! whole lifecycles — the form, the vendor's acceptance and slot, arrival, done, invoice and
+//! the PM's close — each step through the shared workflow step every Lambda handler runs,
+//! followed by delivering what it queued, as the outbox function does.
+
+use anyhow::{Context, ensure};
+use chrono::{DateTime, Duration as Span, Utc};
+use mendwork_app::{App, Exec};
+use mendwork_domain::{Actor, Command, Money, Status, VendorId, WorkOrderId};
+use mendwork_local::{Options, start};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What one throughput run measured.
+pub struct Throughput {
+    /// Clients running at once.
+    pub clients: usize,
+    /// Requests submitted, and the wall time they took together.
+    pub submissions: usize,
+    pub submissions_wall: Duration,
+    /// Lifecycles run from the form to closed, and the wall time they took together.
+    pub lifecycles: usize,
+    pub lifecycles_wall: Duration,
+}
+
+impl Throughput {
+    /// Requests submitted per second.
+    pub fn submissions_per_second(&self) -> f64 {
+        self.submissions as f64 / self.submissions_wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Whole lifecycles per second.
+    pub fn lifecycles_per_second(&self) -> f64 {
+        self.lifecycles as f64 / self.lifecycles_wall.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Request `i`: its own unit, tenant phone and two hours of availability, so that one vendor
+/// can take every job without a clash and no tenant hears of another's.
+fn request(i: usize, start: DateTime<Utc>) -> Value {
+    let from = start + Span::days(1) + Span::hours(2 * i as i64);
+    json!({
+        "property": "maple-court",
+        "unit": format!("T{i}"),
+        "tenant": {"name": "Bench Tenant", "phone": format!("+1718556{:04}", i % 10_000)},
+        "description": "Kitchen sink leaking under the cabinet",
+        "availability": [{"start": from.to_rfc3339(), "end": (from + Span::hours(2)).to_rfc3339()}],
+    })
+}
+
+/// Submits request `i` through the JSON API; the work order and the vendor it was offered to.
+async fn submit(
+    http: &reqwest::Client,
+    base: &str,
+    i: usize,
+    clock: DateTime<Utc>,
+) -> anyhow::Result<(WorkOrderId, VendorId)> {
+    let res = http
+        .post(format!("{base}/api/work-orders"))
+        .json(&request(i, clock))
+        .send()
+        .await
+        .context("submitting a request")?;
+    ensure!(
+        res.status().as_u16() == 201,
+        "creating a work order: {}",
+        res.status()
+    );
+    let wo: Value = res.json().await.context("reading the work order")?;
+    let id = wo["id"].as_str().context("a work order id")?.to_string();
+    let vendor = wo["offer"]["vendor"]
+        .as_str()
+        .context("an offer out when the request answered")?
+        .to_string();
+    Ok((WorkOrderId(id), VendorId(vendor)))
+}
+
+/// The rest of a lifecycle after the offer: each step committed, then its messages delivered.
+async fn finish(app: &App, id: &WorkOrderId, vendor: &VendorId) -> anyhow::Result<()> {
+    let steps = [
+        Command::Accept {
+            vendor: vendor.clone(),
+        },
+        Command::ChooseSlot {
+            vendor: vendor.clone(),
+            slot: 1,
+        },
+        Command::Arrived {
+            by: Actor::Vendor(vendor.clone()),
+        },
+        Command::Done {
+            vendor: vendor.clone(),
+            notes: Some("replaced the trap".into()),
+            photos: vec![],
+        },
+        Command::Invoice {
+            vendor: vendor.clone(),
+            amount: Money::from_dollars(180),
+            reference: Some("INV-1".into()),
+            file: None,
+        },
+        Command::Close {
+            by: Actor::Pm("bench".into()),
+        },
+    ];
+    let mut last = None;
+    for command in steps {
+        let done = app
+            .execute(id, command, Exec::default())
+            .await
+            .with_context(|| format!("a step of {id}"))?;
+        ensure!(!done.events.is_empty(), "a step of {id} did nothing");
+        last = Some(done.wo.status);
+        app.drain().await.context("delivering the outbox")?;
+    }
+    ensure!(
+        last == Some(Status::Closed),
+        "{id} ended {last:?}, not closed"
+    );
+    Ok(())
+}
+
+/// Runs `clients` at once until `count` jobs are taken, each job by `job(i)`; the wall time.
+async fn together<F, Fut>(clients: usize, count: usize, job: F) -> anyhow::Result<Duration>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let job = Arc::new(job);
+    let next = Arc::new(AtomicUsize::new(0));
+    let began = Instant::now();
+    let mut tasks = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        let (job, next) = (job.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return Ok::<(), anyhow::Error>(());
+                }
+                job(i).await?;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.context("a client stopped")??;
+    }
+    Ok(began.elapsed())
+}
+
+/// Submits `count` requests with `clients` at once, then runs `count` whole lifecycles the
+/// same way, on one fresh local instance.
+pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput> {
+    let dir = tempfile::tempdir().context("a temporary folder")?;
+    let clock = DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")?.with_timezone(&Utc);
+    let running = start(Options {
+        clock_start: Some(clock),
+        ..Options::new(dir.path().join("throughput.db"))
+    })
+    .await?;
+    let base = running.base_url.clone();
+    let http = reqwest::Client::new();
+
+    let (b, h) = (base.clone(), http.clone());
+    let submissions_wall = together(clients, count, move |i| {
+        let (b, h) = (b.clone(), h.clone());
+        async move { submit(&h, &b, i, clock).await.map(|_| ()) }
+    })
+    .await?;
+
+    let app = running.app.clone();
+    let lifecycles_wall = together(clients, count, move |i| {
+        let (b, h, app) = (base.clone(), http.clone(), app.clone());
+        async move {
+            let (id, vendor) = submit(&h, &b, count + i, clock).await?;
+            finish(&app, &id, &vendor).await
+        }
+    })
+    .await?;
+    running.shutdown().await;
+    Ok(Throughput {
+        clients,
+        submissions: count,
+        submissions_wall,
+        lifecycles: count,
+        lifecycles_wall,
+    })
+}
