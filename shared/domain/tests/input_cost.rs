@@ -1,14 +1,16 @@
 //! Input that costs too much: a work order with every field the form accepts at its longest
 //! (a 4,000-character description, 1,000 characters of access notes, 200 of name, unit and
 //! pets), built from the patterns that are hardest for the language engine, is triaged — the
-//! whole decision with its effects, not only the engine — in under 50 ms in a debug build.
+//! whole decision with its effects, not only the engine — in under 50 ms of CPU in a debug
+//! build (the thread's CPU time: a wall clock on a machine busy with a build reads twice that).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[allow(dead_code)]
 mod support;
 
 use mendwork_domain::{Command, NewWorkOrder};
-use std::time::{Duration, Instant};
+use nix::time::{ClockId, clock_gettime};
+use std::time::Duration;
 use support::*;
 
 /// The form's limits (shared/web's intake): description, notes, short fields.
@@ -49,6 +51,12 @@ fn longest(text: &str) -> NewWorkOrder {
     }
 }
 
+/// The CPU time this thread has used so far.
+fn thread_cpu() -> Duration {
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).unwrap();
+    Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32)
+}
+
 #[test]
 fn the_longest_work_order_the_form_accepts_is_triaged_in_under_50_ms() {
     // The engine compiles its phrase lists once per process.
@@ -57,10 +65,10 @@ fn the_longest_work_order_the_form_accepts_is_triaged_in_under_50_ms() {
         let given = Given::submitted(longest(&text));
         let took = (0..3)
             .map(|_| {
-                let t = Instant::now();
+                let t = thread_cpu();
                 let then = given.when(Command::Triage);
                 assert!(then.result.is_ok(), "{:?}", then.result);
-                t.elapsed()
+                thread_cpu().saturating_sub(t)
             })
             .min()
             .unwrap();
