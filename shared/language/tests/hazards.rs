@@ -302,13 +302,16 @@ fn a_yes_to_each_question_is_the_emergency_the_question_names() {
             "the elevator is stuck on the third floor with my son inside",
         ),
         // Heard by the model's second opinion: symptoms with nothing said of fuel or an alarm,
-        // and new wording of water getting out of hand.
+        // and new wording of water getting out of hand. (Everyone at home with headaches and
+        // nausea, or water running down the wall from upstairs, is no longer asked: the model is
+        // all but certain of carbon monoxide or a flood, and the question becomes its emergency,
+        // `model::RAISE`.)
         (
-            "everyone has headaches and feels nauseous at home",
+            "we keep getting headaches in the apartment",
             "the co alarm is going off and we all have headaches",
         ),
         (
-            "water is running down the wall from upstairs",
+            "water is running down the wall in the hallway",
             "water is pouring down the wall from upstairs and flooding the floor",
         ),
         // A toilet backing up as the tenant writes, the water not named.

@@ -1,7 +1,8 @@
-//! The model's second opinion (`src/model.rs`) only ever asks: it never makes or unmakes an
-//! emergency, it is not heard where the rules already read the danger, against scope (negated,
-//! hypothetical, over) or about a door inside the home, and where it is heard the request is
-//! urgent and the tenant gets the question whose YES is the emergency the model saw.
+//! The model's second opinion (`src/model.rs`) asks: it is not heard where the rules already read
+//! the danger, against scope (negated, hypothetical, over) or about a door inside the home, and
+//! where it is heard the request is urgent and the tenant gets the question whose YES is the
+//! emergency the model saw. It makes an emergency only of a question asked, of that question's
+//! kind, when it is all but certain (`model::RAISE`), and never unmakes one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +10,7 @@
 #[allow(dead_code)]
 mod sets;
 
-use mendwork_language::model::{Opinion, gate_stems, second_opinion};
+use mendwork_language::model::{Opinion, RAISE, gate_stems, second_opinion};
 use mendwork_language::normalise::fold;
 use mendwork_language::triage::{
     Assessment, SafetyQuestion, TriageInput, question_for, triage, triage_by_rules, triage_with,
@@ -21,18 +22,19 @@ fn input(text: &str) -> TriageInput<'_> {
     TriageInput::new(text)
 }
 
-/// Given a description, when triaged with a model that is sure it is an emergency of `kind`.
+/// Given a description, when triaged with a model that puts an emergency of `kind` at `p`.
+fn with_model(text: &str, kind: EmergencyKind, p: f64) -> Assessment {
+    triage_with(&input(text), |_, _| Some(Opinion { emergency: p, kind }))
+}
+
+/// Given a description, when triaged with a model that is sure enough to ask about an emergency
+/// of `kind`, but not sure enough to raise it.
 fn with_sure_model(text: &str, kind: EmergencyKind) -> Assessment {
-    triage_with(&input(text), |_, _| {
-        Some(Opinion {
-            emergency: 1.0,
-            kind,
-        })
-    })
+    with_model(text, kind, 0.99)
 }
 
 #[test]
-fn the_second_opinion_never_makes_or_unmakes_an_emergency_on_any_labelled_description() {
+fn the_second_opinion_never_unmakes_an_emergency_and_raises_only_the_one_a_question_names() {
     let mut cases = load_all_descriptions(&MAIN_DESCRIPTIONS).unwrap();
     cases.extend(load_descriptions(HOLDOUT_DESCRIPTIONS).unwrap());
     cases.extend(load_descriptions(HELDBACK_DESCRIPTIONS).unwrap());
@@ -42,8 +44,29 @@ fn the_second_opinion_never_makes_or_unmakes_an_emergency_on_any_labelled_descri
             ..TriageInput::new(&c.text)
         };
         let (with, without) = (triage(&i), triage_by_rules(&i));
-        assert_eq!(with.emergency, without.emergency, "{:?}", c.text);
         assert_eq!(with.trade, without.trade, "{:?}", c.text);
+        if with.emergency != without.emergency {
+            // Raised: only where the rules read no emergency, to the emergency of the question
+            // they would have asked, or the one the opinion asks without the raise.
+            assert_eq!(without.emergency, None, "{:?}", c.text);
+            assert!(with.question.is_none(), "{:?}", c.text);
+            let asked = without.question.or_else(|| {
+                triage_with(&i, |text, cold| {
+                    Some(Opinion {
+                        emergency: RAISE / 2.0,
+                        ..second_opinion(text, cold)
+                    })
+                })
+                .question
+            });
+            assert_eq!(
+                with.emergency,
+                asked.map(|q| q.emergency_if_yes()),
+                "{:?}",
+                c.text
+            );
+            continue;
+        }
         if with.question != without.question {
             // Heard: only where the rules asked nothing, and then urgent at least.
             assert_eq!(without.question, None, "{:?}", c.text);
@@ -210,4 +233,65 @@ fn the_model_is_not_heard_about_a_compound_noun_or_a_word_its_clause_excepts() {
         let a = with_sure_model(text, kind);
         assert_eq!(a.question, None, "{text:?}: {a:#?}");
     }
+}
+
+#[test]
+fn a_question_the_model_asks_becomes_its_emergency_only_when_the_model_is_all_but_certain() {
+    let text = "the water is getting closer and closer to the plug";
+    let asked = with_model(text, EmergencyKind::Flooding, RAISE - 0.001);
+    assert_eq!(asked.emergency, None);
+    assert_eq!(asked.question, Some(SafetyQuestion::WaterNearElectricity));
+    let raised = with_model(text, EmergencyKind::Flooding, RAISE);
+    assert_eq!(raised.emergency, Some(EmergencyKind::Flooding));
+    assert_eq!(raised.priority, Priority::Emergency);
+    assert_eq!(raised.question, None);
+    assert!(
+        raised.drivers.iter().any(|d| d.contains("all but certain")),
+        "{:?}",
+        raised.drivers
+    );
+}
+
+#[test]
+fn the_rules_open_danger_is_raised_only_to_its_own_kind() {
+    // The rules leave water beside a light open and ask about the wiring.
+    let text = "water dripping right beside the bathroom light";
+    let rules = triage_by_rules(&input(text));
+    assert_eq!(rules.question, Some(SafetyQuestion::WaterNearElectricity));
+    let raised = with_model(text, EmergencyKind::Flooding, 1.0);
+    assert_eq!(raised.emergency, Some(EmergencyKind::Flooding));
+    assert_eq!(raised.question, None);
+    // A model certain of another kind raises nothing and asks nothing else.
+    let other = with_model(text, EmergencyKind::FireOrSparks, 1.0);
+    assert_eq!(other.emergency, None);
+    assert_eq!(other.question, rules.question);
+    assert_eq!(other.priority, Priority::Urgent);
+}
+
+#[test]
+fn a_certain_model_is_not_heard_where_no_word_names_its_kind_nor_against_scope() {
+    for (text, kind) in [
+        (
+            "la pintura se está cayendo en la sala",
+            EmergencyKind::Flooding,
+        ),
+        (
+            "no smell of gas at all, just the stove clicking",
+            EmergencyKind::Gas,
+        ),
+    ] {
+        let a = with_model(text, kind, 1.0);
+        assert_eq!(a.emergency, None, "{text}");
+        assert_eq!(a.question, None, "{text}");
+    }
+}
+
+#[test]
+fn a_certain_model_never_touches_an_emergency_the_rules_read() {
+    let text = "theres smoke coming out of the outlet in the kitchen";
+    let rules = triage_by_rules(&input(text));
+    assert_eq!(rules.emergency, Some(EmergencyKind::FireOrSparks));
+    let with = with_model(text, EmergencyKind::Flooding, 1.0);
+    assert_eq!(with.emergency, rules.emergency);
+    assert_eq!(with.drivers, rules.drivers);
 }

@@ -9,8 +9,10 @@
 //!
 //! ```sh
 //! cargo run -p mendwork-language --example model
+//! cargo run -p mendwork-language --example model -- --loro   # leave one round out (loro.rs)
 //! ```
 
+mod loro;
 #[path = "../eval/sets.rs"]
 #[allow(dead_code)]
 mod sets;
@@ -55,6 +57,9 @@ fn asks_about(text: &str, o: &Opinion, threshold: f64, kind: EmergencyKind) -> b
 }
 
 fn main() -> Result<(), String> {
+    if std::env::args().any(|a| a == "--loro") {
+        return loro::run();
+    }
     let mut dev = load_all_descriptions(&MAIN_DESCRIPTIONS)?;
     dev.extend(load_descriptions(HOLDOUT_DESCRIPTIONS)?);
     dev.extend(load_descriptions(ROUND3_DESCRIPTIONS)?);

@@ -21,6 +21,8 @@
 //!    around the deciding fact; [`explain`] words it.
 //! 5. With no emergency and no open danger, the model's second opinion, when it names a kind
 //!    the words name in scope and no rule read them as something less, asks that kind's question.
+//! 6. A question asked (by step 4 or 5) becomes its emergency when the model is all but certain
+//!    of that kind ([`crate::model::RAISE`]); the rules' emergencies are never touched.
 
 mod engine;
 mod explain;
@@ -215,8 +217,10 @@ pub fn question_for(kind: EmergencyKind) -> Option<SafetyQuestion> {
 }
 
 /// Triage with a second opinion: `second(description, cold_weather)` names the emergency a model
-/// sees, if any. It never makes an emergency: when the rules see none and leave no danger open,
-/// it makes the request urgent and asks the question of that kind ([`question_for`]).
+/// sees, if any. When the rules see no emergency and leave no danger open, it makes the request
+/// urgent and asks the question of that kind ([`question_for`]); it makes an emergency only of a
+/// question asked, of the question's own kind, at [`crate::model::RAISE`] or more, and never
+/// unmakes one.
 pub fn triage_with(
     input: &TriageInput,
     second: impl Fn(&str, bool) -> Option<crate::model::Opinion>,
@@ -242,12 +246,17 @@ pub fn triage_with(
     } else {
         None
     };
+    let heard = if emergency.is_none() {
+        second(input.description, input.cold_weather)
+    } else {
+        None
+    };
     // The model is heard only where the rules are silent on danger, and only as a question;
     // never against scope (a danger of that kind the rules read as negated, hypothetical or over,
     // "no smell of gas", "it sparked once last year", stays void), nor against a fact that reads
     // the same words as something less ("bathroom door won't lock").
-    let opinion = if emergency.is_none() && open.is_none() {
-        second(input.description, input.cold_weather)
+    let opinion = if open.is_none() {
+        heard
             .filter(|o| named_in_scope(e, &text, o.kind))
             // No heat the rules read, with a temperature or words saying the home is not
             // cold, is settled: urgent, and nothing left to ask.
@@ -278,6 +287,20 @@ pub fn triage_with(
     } else {
         None
     };
+    let asked = open
+        .as_ref()
+        .map(|(q, _, _)| *q)
+        .or(opinion.map(|(q, _)| q));
+    // A question already asked (the rules' open danger, or the gated opinion's) becomes its
+    // emergency when the model is all but certain of that very kind: chosen by leave-one-round-out
+    // (`examples/model/loro.rs`), where it flagged a tenth of the emergencies the rules left to
+    // a question on every held-out round without flagging one more routine request. It only
+    // raises: an emergency the rules read is never touched.
+    let raised = asked.zip(heard).and_then(|(q, o)| {
+        (o.emergency >= crate::model::RAISE && o.kind == q.emergency_if_yes())
+            .then_some((q.emergency_if_yes(), o.emergency))
+    });
+    let emergency = emergency.or(raised.map(|(kind, _)| kind));
     let urgent_fact = primary.is_some_and(|h| e.facts.of(h.fact).level() == Priority::Urgent);
     let priority = if emergency.is_some() {
         Priority::Emergency
@@ -290,13 +313,23 @@ pub fn triage_with(
     let mut drivers = Vec::new();
     explain::drivers(e, &text, &hits, primary, &cold, home_cold, &mut drivers);
     if let Some((q, _, words)) = &open {
-        drivers.push(format!(
-            "\"{}\" leaves a danger open, so the tenant is asked: {}",
-            text.quote(words.clone()),
-            q.label()
-        ));
+        drivers.push(if raised.is_some() {
+            format!("\"{}\" leaves a danger open", text.quote(words.clone()))
+        } else {
+            format!(
+                "\"{}\" leaves a danger open, so the tenant is asked: {}",
+                text.quote(words.clone()),
+                q.label()
+            )
+        });
     }
-    if let Some((q, o)) = &opinion {
+    if let Some((kind, p)) = raised {
+        drivers.push(format!(
+            "the model is all but certain ({:.2}%) that this is a {} emergency, so it is one",
+            100.0 * p,
+            kind.label()
+        ));
+    } else if let Some((q, o)) = &opinion {
         drivers.push(format!(
             "the words read like a {} emergency to the model ({:.0}%), so the tenant is asked: {}",
             o.kind.label(),
@@ -338,7 +371,7 @@ pub fn triage_with(
         trade,
         priority,
         emergency,
-        question: open.map(|(q, _, _)| q).or(opinion.map(|(q, _)| q)),
+        question: asked.filter(|_| raised.is_none()),
         diagnosis: explain::diagnosis(e, &text, primary, trade, home_cold),
         drivers,
         tips: explain::tips(e, &text, &hits, primary, emergency),
