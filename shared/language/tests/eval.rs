@@ -90,6 +90,16 @@ const ROUND6_EMERGENCY_RECALL_PERCENT: usize = 95; // 93.8% (91/97) when measure
 const ROUND6_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.9% (94/97)
 const ROUND6_INTENT_PERCENT: usize = 95; // 95.7% (134/140)
 
+/// Levels on the round-7 blind sets (issue 12), measured once on the engine of round 7 (the
+/// model raises a question it is all but certain of), before any change made with them (see
+/// docs/understanding.md). Figures only: their misses are never read (money misreads aside).
+const ROUND7_TRADE_PERCENT: usize = 96; // 96.2% (250/260)
+const ROUND7_PRIORITY_PERCENT: usize = 93; // 93.1% (242/260)
+const ROUND7_EMERGENCY_RECALL_PERCENT: usize = 91; // 91.1% (82/90)
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND7_FLAGGED_OR_ASKED_PERCENT: usize = 93; // 93.3% (84/90)
+const ROUND7_INTENT_PERCENT: usize = 88; // 88.6% (124/140)
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -130,6 +140,12 @@ const ROUND6_DESCRIPTIONS_SHA256: &str =
     "b94f09bc069ca36a77f6e5b46641f9760e7d8981ba310a484b45b6bed163cc4d";
 const ROUND6_REPLIES_SHA256: &str =
     "6d742bc757bef31e0aa694d79933302e40bf223b64bd6e9e532e8e66a09f19b7";
+/// SHA-256 of the round-7 blind sets (issue 12), written by someone who had seen neither the
+/// engine, its rules, its tests nor any labelled row.
+const ROUND7_DESCRIPTIONS_SHA256: &str =
+    "a92b5c8b9765602d208ae5bf390b6d19948223cbcc5911642b5f3d75108faa46";
+const ROUND7_REPLIES_SHA256: &str =
+    "8f6d9fddd9df715f1c3a9483d17d9ce5ac975e6e02da9f9840f9b31f842a2cf1";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -167,6 +183,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND5_REPLIES, ROUND5_REPLIES_SHA256),
         (ROUND6_DESCRIPTIONS, ROUND6_DESCRIPTIONS_SHA256),
         (ROUND6_REPLIES, ROUND6_REPLIES_SHA256),
+        (ROUND7_DESCRIPTIONS, ROUND7_DESCRIPTIONS_SHA256),
+        (ROUND7_REPLIES, ROUND7_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -422,6 +440,26 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
     );
+    let r7 = descriptions(&[ROUND7_DESCRIPTIONS]);
+    at_least("round 7 trade", r7.trade_ok, r7.total, ROUND7_TRADE_PERCENT);
+    at_least(
+        "round 7 priority",
+        r7.priority_ok,
+        r7.total,
+        ROUND7_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 7 emergency recall",
+        r7.emergencies_found,
+        r7.emergencies,
+        ROUND7_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 7 emergencies flagged or asked",
+        r7.emergencies_caught_or_asked,
+        r7.emergencies,
+        ROUND7_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -437,6 +475,7 @@ fn money_is_never_recorded_wrongly() {
         &[ROUND4_REPLIES],
         &[ROUND5_REPLIES],
         &[ROUND6_REPLIES],
+        &[ROUND7_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -516,5 +555,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
+    );
+    let r7 = replies(&[ROUND7_REPLIES]);
+    at_least(
+        "round 7 intent",
+        r7.intent_ok,
+        r7.total,
+        ROUND7_INTENT_PERCENT,
     );
 }

@@ -13,7 +13,7 @@
 //! For the sets the engine is tuned on (`descriptions*.csv`, `replies*.csv`, and the former
 //! blind `round3_*.csv`, `round4_*.csv` (since round 5) and `round5_*.csv` (since round 6)) and
 //! the old held-out ones it prints the figures, per-class tables, confusion matrices and every
-//! miss with what the engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`) the figures
+//! miss with what the engine saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`, `round7_*.csv`) the figures
 //! and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
@@ -90,6 +90,7 @@ fn main() -> Result<(), String> {
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
                 (ROUND6_DESCRIPTIONS, "Triage, ROUND 6 BLIND"),
+                (ROUND7_DESCRIPTIONS, "Triage, ROUND 7 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -157,6 +158,7 @@ fn main() -> Result<(), String> {
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
                 (ROUND6_REPLIES, "SMS replies, ROUND 6 BLIND"),
+                (ROUND7_REPLIES, "SMS replies, ROUND 7 BLIND"),
             ]
         } else {
             &[]
