@@ -34,7 +34,7 @@ pub const THRESHOLD: f64 = 0.3;
 /// The probability of an emergency from which the model's opinion turns a question already
 /// asked into the emergency the question names (when the model's kind is that one). Chosen by
 /// leave-one-round-out on engines whose rules had not yet been tuned on the held-out round
-/// (`examples/model/loro.rs`, `docs/understanding.md`, round 7): the lowest threshold tried at
+/// (`examples/model/loro.rs`, `docs/understanding-rounds.md`, round 7): the lowest threshold tried at
 /// which routine requests flagged emergency did not rise above the rules' own 1% on any round.
 pub const RAISE: f64 = 0.9999;
 

@@ -36,7 +36,7 @@ const INTENT_AND_FIELDS_PERCENT: usize = 99;
 const HOLDOUT_TRADE_PERCENT: usize = 100;
 const HOLDOUT_PRIORITY_PERCENT: usize = 100;
 const HOLDOUT_INTENT_PERCENT: usize = 100;
-/// Levels on the blind sets, recorded at the end of the round (see docs/understanding.md).
+/// Levels on the blind sets, recorded at the end of the round (see docs/understanding-rounds.md).
 /// Raised in round 5 where the figure rose (priority 92.3%, 276/299; trade 96.7%, 289/299,
 /// recall 90.8%, 118/130); round 6 reached priority 92.98% (278/299), still under 93.
 const BLIND_TRADE_PERCENT: usize = 96; // 96.99% (290/299) at the end of round 2
@@ -44,7 +44,7 @@ const BLIND_PRIORITY_PERCENT: usize = 93; // 93.98% (281/299) after round 7's ra
 const BLIND_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.1% (121/130) after round 7's raise
 const BLIND_INTENT_PERCENT: usize = 96; // 96.8% (180/186)
 /// Levels on the fresh blind sets, measured once when they were written (priority raised in
-/// round 5: 93.1%, 161/173; trade 98.3%, 170/173, one row lower, see docs/understanding.md).
+/// round 5: 93.1%, 161/173; trade 98.3%, 170/173, one row lower, see docs/understanding-rounds.md).
 const FRESH_TRADE_PERCENT: usize = 98; // 98.8% (171/173) when measured
 const FRESH_PRIORITY_PERCENT: usize = 95; // 95.4% (165/173) after round 7's raise
 const FRESH_EMERGENCY_RECALL_PERCENT: usize = 96; // 89.6% (69/77) when measured; 96.1% (74/77) after round 7's raise
@@ -61,7 +61,7 @@ const HELDBACK_FLAGGED_OR_ASKED_PERCENT: usize = 98; // 98.5% (66/67)
 
 /// Levels on the round-3, round-4 and round-5 sets. They were blind, measured once (round 3:
 /// trade and priority 89.9%, recall 93.3%, replies 96.9%; round 4: 84.6%, 92.2%, 85.0%; round 5:
-/// 88.8%, 91.1%, 88.6%; see docs/understanding.md), and are development sets since the round
+/// 88.8%, 91.1%, 88.6%; see docs/understanding-rounds.md), and are development sets since the round
 /// after theirs: their misses were read and fixed, so these levels are in-sample, and every
 /// emergency in them must be caught. Raised in round 6 where the figure rose.
 const ROUND3_TRADE_PERCENT: usize = 98; // 98.3% (351/357)
@@ -81,7 +81,7 @@ const ROUND5_INTENT_PERCENT: usize = 94; // 94.3% (132/140) after round 6
 const ROUND5_INTENT_AND_FIELDS_PERCENT: usize = 94; // 94.3% (132/140) after round 6
 
 /// Levels on the round-6 blind sets (issue 12), measured once on the engine of the development
-/// round on round 5, before any change made with them (see docs/understanding.md). Figures only:
+/// round on round 5, before any change made with them (see docs/understanding-rounds.md). Figures only:
 /// their misses are never read (money misreads aside, which every set must be free of).
 const ROUND6_TRADE_PERCENT: usize = 93; // 93.8% (244/260)
 const ROUND6_PRIORITY_PERCENT: usize = 92; // 91.9% (239/260) when measured; 92.7% (241/260) after round 7's raise
@@ -92,7 +92,7 @@ const ROUND6_INTENT_PERCENT: usize = 95; // 95.7% (134/140)
 
 /// Levels on the round-7 blind sets (issue 12), measured once on the engine of round 7 (the
 /// model raises a question it is all but certain of), before any change made with them (see
-/// docs/understanding.md). Figures only: their misses are never read (money misreads aside).
+/// docs/understanding-rounds.md). Figures only: their misses are never read (money misreads aside).
 const ROUND7_TRADE_PERCENT: usize = 96; // 96.2% (250/260)
 const ROUND7_PRIORITY_PERCENT: usize = 93; // 93.1% (242/260)
 const ROUND7_EMERGENCY_RECALL_PERCENT: usize = 91; // 91.1% (82/90)
