@@ -421,18 +421,8 @@ impl WorkOrders for SqliteStore {
         let limit = filter
             .limit
             .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        self.work_orders(
-            "SELECT json FROM work_orders \
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR property = ?2) \
-               AND (?3 = 0 OR open = 1) \
-             ORDER BY created_at DESC, id LIMIT ?4",
-            params![
-                filter.status.map(|s| s.as_str()),
-                filter.property.as_ref().map(PropertyId::as_str),
-                filter.open_only,
-                limit
-            ],
-        )
+        let (sql, values) = list_query(filter, limit);
+        self.work_orders(&sql, rusqlite::params_from_iter(values))
     }
 
     async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError> {
@@ -614,5 +604,73 @@ impl WorkOrders for SqliteStore {
         }
         .ctx("recording an opt-out or opt-in")?;
         Ok(())
+    }
+}
+
+/// The query of [`WorkOrders::list`] for `filter`, with only the conditions asked for, so that
+/// SQLite can use the status or property index: an "either NULL or equal" condition can use
+/// none, and reads every row of the history (the sweep asks for each open status every minute).
+fn list_query(filter: &ListFilter, limit: i64) -> (String, Vec<rusqlite::types::Value>) {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(s) = filter.status {
+        conditions.push("status = ?");
+        values.push(s.as_str().to_string().into());
+    }
+    if let Some(p) = &filter.property {
+        conditions.push("property = ?");
+        values.push(p.as_str().to_string().into());
+    }
+    if filter.open_only {
+        conditions.push("open = 1");
+    }
+    let filter_sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    values.push(limit.into());
+    (
+        format!("SELECT json FROM work_orders {filter_sql} ORDER BY created_at DESC, id LIMIT ?"),
+        values,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(filter: &ListFilter) -> String {
+        let db = Db::open_in_memory().unwrap();
+        let (sql, values) = list_query(filter, -1);
+        let conn = db.conn();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn a_list_by_status_or_property_searches_its_index_instead_of_reading_every_work_order() {
+        let by_status = plan(&ListFilter {
+            status: Some(mendwork_domain::Status::Scheduled),
+            open_only: true,
+            ..ListFilter::default()
+        });
+        assert!(
+            by_status.contains("SEARCH work_orders USING INDEX"),
+            "{by_status}"
+        );
+        let by_property = plan(&ListFilter {
+            property: Some(PropertyId("maple-court".into())),
+            ..ListFilter::default()
+        });
+        assert!(
+            by_property.contains("SEARCH work_orders USING INDEX"),
+            "{by_property}"
+        );
     }
 }
