@@ -144,12 +144,47 @@ pub struct StartFailed {
     pub kind: &'static str,
 }
 
-/// Builds the adapters from the environment the template sets (once per container).
+/// Builds every adapter from the environment the template sets (once per container): the
+/// functions that carry out the outbox or fire timers.
 pub async fn connect() -> Result<Aws, StartFailed> {
-    let started = async {
+    starting(async {
         let cfg = AwsConfig::from_env().map_err(HandlerError::Config)?;
         Aws::connect(cfg).await.map_err(HandlerError::Connect)
-    };
+    })
+    .await
+}
+
+/// The adapters of an HTTP function (`pm`, `desk`, `approval`): what [`http::router`] serves
+/// with, no outbox delivery (the table's stream does it, see [`http`]) and no file bucket.
+/// Their SDKs (SES, SNS, Scheduler, S3) are not built at cold start, nor linked into these
+/// binaries.
+pub async fn connect_http() -> Result<Aws, StartFailed> {
+    starting(async {
+        let cfg = AwsConfig::from_env().map_err(HandlerError::Config)?;
+        Aws::connect_serving(cfg)
+            .await
+            .map_err(HandlerError::Connect)
+    })
+    .await
+}
+
+/// [`connect_http`] with the file bucket: the `intake` function ([`http::intake_router`]).
+pub async fn connect_intake() -> Result<Aws, StartFailed> {
+    starting(async {
+        let cfg = AwsConfig::from_env().map_err(HandlerError::Config)?;
+        Aws::connect_serving(cfg)
+            .await
+            .and_then(Aws::with_files)
+            .map_err(HandlerError::Connect)
+    })
+    .await
+}
+
+/// A function's start: its failure logged once, with its cause chain, and counted when it is
+/// a configuration fault.
+async fn starting(
+    started: impl Future<Output = Result<Aws, HandlerError>>,
+) -> Result<Aws, StartFailed> {
     started.await.map_err(|e| {
         if fault(&e).is_some() {
             metrics::emit(&[(metrics::CONFIGURATION_FAULTS, 1.0, metrics::Unit::Count)]);

@@ -8,7 +8,7 @@ use lambda_http::{Error, run, service_fn};
 async fn main() -> Result<(), Error> {
     mendwork_handlers::init_logging();
     // The adapters are built once per container, not per request.
-    let aws = mendwork_handlers::connect().await?;
+    let aws = mendwork_handlers::connect_intake().await?;
     let router = mendwork_handlers::http::intake_router(&aws);
     run(service_fn(|request| {
         mendwork_handlers::http(&router, request)

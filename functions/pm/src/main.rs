@@ -6,8 +6,9 @@ use lambda_http::{Error, run, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     mendwork_handlers::init_logging();
-    // The adapters are built once per container, not per request.
-    let aws = mendwork_handlers::connect().await?;
+    // The adapters are built once per container, not per request; the outbox is the
+    // stream functions' (see `connect_http`).
+    let aws = mendwork_handlers::connect_http().await?;
     let router = mendwork_handlers::http::router(aws.app());
     run(service_fn(|request| {
         mendwork_handlers::http(&router, request)

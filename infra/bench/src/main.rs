@@ -14,6 +14,9 @@
 //!   pages on moto, with 1,000 work orders of a generated five-year history stored and then
 //!   with all of it (`--history`, 5,000 by default): equal within 10%.
 //!
+//! - sizes (`--sizes`, alone): every function binary the template deploys, as built beside
+//!   this program; in a release build each stripped binary against 6 MB.
+//!
 //! Run with `cargo run -p mendwork-bench` (debug, as CI does) or `--release` for the figures of
 //! the binaries Lambda runs; build the `pm` function in the same profile first
 //! (`cargo build -p mendwork-pm -p mendwork-bench`).
@@ -24,6 +27,7 @@ mod local_pages;
 mod pages;
 mod runtime_api;
 mod throughput;
+mod sizes;
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -71,6 +75,14 @@ struct Args {
     /// Measure only the local page figures.
     #[arg(long)]
     local_pages_only: bool,
+    /// Measure only the cold starts (no local requests, no page figures): for profiling a
+    /// start; CI runs the whole bench.
+    #[arg(long)]
+    cold_only: bool,
+    /// Only list the deployed function binaries' sizes (built beside this program, in its
+    /// profile); in a release build, fail when one is over 6 MB.
+    #[arg(long)]
+    sizes: bool,
     /// Also write the results here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -131,6 +143,9 @@ async fn main() -> anyhow::Result<()> {
         bail!("--starts must be at least 2, and --requests, --lifecycles and --clients at least 1");
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if args.sizes {
+        return binary_sizes(&root, args.json.as_deref());
+    }
     if args.pages_only {
         let moto = Moto::start(&root).await?;
         let figures = page_figures(&moto.endpoint, args.history).await?;
@@ -165,11 +180,21 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    eprintln!("local mode: {} requests…", args.requests);
-    let local = local::measure(args.requests).await?;
+    let local = if args.cold_only {
+        None
+    } else {
+        eprintln!("local mode: {} requests…", args.requests);
+        Some(local::measure(args.requests).await?)
+    };
 
-    let throughput = throughput_figures(args.lifecycles, args.clients).await?;
-    let local_pages = local_page_figures(args.local_history, args.page_rounds).await?;
+    let (throughput, local_pages) = if args.cold_only {
+        (vec![], vec![])
+    } else {
+        (
+            throughput_figures(args.lifecycles, args.clients).await?,
+            local_page_figures(args.local_history, args.page_rounds).await?,
+        )
+    };
 
     eprintln!("cold starts: {} of each binary, interleaved…", args.starts);
     let moto = Moto::start(&root).await?;
@@ -214,36 +239,42 @@ async fn main() -> anyhow::Result<()> {
             ours_starts.push(o);
         }
     }
-    eprintln!("pages: 1,000 and {} work orders on moto…", args.history);
-    let pages = page_figures(&moto.endpoint, args.history).await?;
+    let pages = if args.cold_only {
+        vec![]
+    } else {
+        eprintln!("pages: 1,000 and {} work orders on moto…", args.history);
+        page_figures(&moto.endpoint, args.history).await?
+    };
     drop(moto);
 
     let (o_wall, o_cpu, o_peak) = median_start(&ours_starts);
     let (b_wall, b_cpu, b_peak) = median_start(&bare_starts);
-    let submit = quantile(&local.submit_to_offer, 0.95);
-    let transition = quantile(&local.transition_cpu, 0.5);
-    // The cold-start limits are regression guards, about twice the ratios measured on a quiet
-    // 2-core machine in the debug profile (9×, 7× and 5×): they leave room for noise, for the
-    // two moto round trips (to a Python server) and for what a real function sets up that the
-    // baseline does not — the SDK's TLS stack and clients, the link key, the portfolio, the
-    // router. Release figures are in the README.
-    let mut figures = vec![
-        Figure {
+    // The cold-start limits are regression guards, about twice the ratios measured in the
+    // debug profile on a 2-core machine (December 2026, after the start was trimmed: about
+    // 9–17× to the first answer, the higher while other builds shared the machine, since the
+    // two moto round trips go to a Python server; 5.0–5.6× CPU; 5.4× peak memory). The
+    // memory guard (7×) stays below twice: memory does not move with the machine's load. Release
+    // figures are in the README.
+    let mut figures = vec![];
+    if let Some(local) = &local {
+        figures.push(Figure {
             name: "tenant submit -> offer sent (p95)".into(),
-            measured: ms(submit),
+            measured: ms(quantile(&local.submit_to_offer, 0.95)),
             against: 1000.0,
             against_is: "target",
             unit: "ms",
             limit: 1.0,
-        },
-        Figure {
+        });
+        figures.push(Figure {
             name: "transition CPU, accept / slot (median)".into(),
-            measured: ms(transition),
+            measured: ms(quantile(&local.transition_cpu, 0.5)),
             against: 10.0,
             against_is: "target",
             unit: "ms",
             limit: 1.0,
-        },
+        });
+    }
+    figures.extend([
         Figure {
             name: "cold start to first answer (median)".into(),
             measured: ms(o_wall),
@@ -258,7 +289,7 @@ async fn main() -> anyhow::Result<()> {
             against: ms(b_cpu).max(0.1),
             against_is: "bare runtime",
             unit: "ms",
-            limit: 15.0,
+            limit: 11.0,
         },
         Figure {
             name: "cold start peak memory (median)".into(),
@@ -266,25 +297,27 @@ async fn main() -> anyhow::Result<()> {
             against: b_peak as f64 / 1024.0,
             against_is: "bare runtime",
             unit: "MB",
-            limit: 8.0,
+            limit: 7.0,
         },
-    ];
+    ]);
 
     figures.extend(throughput);
     figures.extend(local_pages);
     figures.extend(pages);
     print_table(&figures);
-    println!(
-        "submit -> offer: median {:.2} ms, max {:.2} ms; transition CPU: p95 {:.2} ms, max {:.2} ms",
-        ms(quantile(&local.submit_to_offer, 0.5)),
-        ms(quantile(&local.submit_to_offer, 1.0)),
-        ms(quantile(&local.transition_cpu, 0.95)),
-        ms(quantile(&local.transition_cpu, 1.0)),
-    );
+    if let Some(local) = &local {
+        println!(
+            "submit -> offer: median {:.2} ms, max {:.2} ms; transition CPU: p95 {:.2} ms, max {:.2} ms",
+            ms(quantile(&local.submit_to_offer, 0.5)),
+            ms(quantile(&local.submit_to_offer, 1.0)),
+            ms(quantile(&local.transition_cpu, 0.95)),
+            ms(quantile(&local.transition_cpu, 1.0)),
+        );
+    }
     println!(
         "({} local requests, {} transitions, {} counted cold starts of each binary; profile: {})",
-        local.submit_to_offer.len(),
-        local.transition_cpu.len(),
+        local.as_ref().map_or(0, |l| l.submit_to_offer.len()),
+        local.as_ref().map_or(0, |l| l.transition_cpu.len()),
         ours_starts.len(),
         if cfg!(debug_assertions) {
             "debug"
@@ -293,6 +326,31 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     report(&figures, args.json.as_deref())
+}
+
+/// `--sizes`: each deployed function binary beside this program; held against the limit in a
+/// release build only (debug binaries are not what Lambda runs).
+fn binary_sizes(root: &std::path::Path, json_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let me = std::env::current_exe().context("finding this program")?;
+    let dir = me.parent().context("this program's folder")?;
+    let mb = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    let release = !cfg!(debug_assertions);
+    let figures: Vec<Figure> = sizes::measure(root, dir)?
+        .into_iter()
+        .map(|s| Figure {
+            name: format!("{} (stripped binary)", s.name),
+            measured: mb(s.bytes),
+            against: mb(sizes::LIMIT_BYTES),
+            against_is: "target",
+            unit: "MB",
+            limit: if release { 1.0 } else { f64::INFINITY },
+        })
+        .collect();
+    print_table(&figures);
+    if !release {
+        println!("(debug binaries: listed, not held against the limit; build with --release)");
+    }
+    report(&figures, json_path)
 }
 
 fn print_table(figures: &[Figure]) {

@@ -1,8 +1,9 @@
 //! Mendwork's AWS adapters: the ports of `mendwork_app` on DynamoDB ([`DynamoStore`]),
 //! EventBridge Scheduler ([`SchedulerTimers`]), SES v2 ([`SesMailer`]), SNS ([`SnsTexter`]) and
 //! S3 for attached files ([`S3Files`]), with the portfolio read from the table ([`TableDirectory`]) and the link secret from Secrets
-//! Manager. A Lambda function builds one [`Aws`] per container ([`Aws::connect`]) and runs the
-//! same workflow steps as local mode on [`Aws::app`].
+//! Manager. A Lambda function builds one [`Aws`] per container ([`Aws::connect`], or
+//! [`Aws::connect_serving`] for the HTTP functions, which never carry out the outbox) and runs
+//! the same workflow steps as local mode on [`Aws::app`].
 //!
 //! The table design is documented in [`schema`]; the delivery guarantees of the senders in
 //! [`senders`]; how timers map to schedules in [`timers`].
@@ -26,6 +27,7 @@ pub mod senders;
 mod store;
 pub mod streams;
 pub mod timers;
+pub mod tls;
 mod upgrade;
 
 pub use api_keys::DynamoApiKeys;
@@ -54,11 +56,13 @@ pub use timers::{
 use mendwork_app::deliveries::{HttpSender, Secrets, Webhooks};
 use mendwork_app::pms::buildium::Buildium;
 use mendwork_app::pms::{Pms, Unavailable};
-use mendwork_app::ports::Clock;
 pub use mendwork_app::ports::SystemClock;
+use mendwork_app::ports::{
+    Clock, ConfigurationFault, Delivery, Mailer, StoreError, Texter, TimerSpec, Timers,
+};
 use mendwork_app::webhooks_http::ReqwestSender;
 use mendwork_app::{App, LinkSigner, RandomIds};
-use mendwork_domain::Portfolio;
+use mendwork_domain::{EmailMessage, Portfolio, SmsMessage, WorkOrderId};
 use std::sync::Arc;
 
 /// Where a deployment's resources are, from the function's environment.
@@ -179,13 +183,22 @@ impl AwsConfig {
 
 /// Everything a function needs, built once per container: SDK clients, the configuration,
 /// the portfolio and the link key as read at cold start.
+///
+/// The outbox's adapters (SES, SNS, Scheduler) and the file bucket's are added by
+/// [`Aws::delivering`] and [`Aws::with_files`], not built by [`Aws::connect_serving`]: a
+/// function that never calls them neither builds their clients at cold start nor, once linked
+/// with LTO, carries their SDKs in its binary (the adapters are reached only through these
+/// two methods, and stored as the ports they implement).
 pub struct Aws {
+    sdk: aws_config::SdkConfig,
     config: AwsConfig,
     dynamodb: aws_sdk_dynamodb::Client,
     store: Arc<DynamoStore>,
-    timers: Arc<SchedulerTimers>,
-    mailer: Arc<SesMailer>,
-    texter: Arc<SnsTexter>,
+    /// The scheduler's adapter itself, when [`Aws::delivering`] built it (see [`Aws::timers`]).
+    scheduler: Option<Arc<SchedulerTimers>>,
+    timers: Arc<dyn Timers>,
+    mailer: Arc<dyn Mailer>,
+    texter: Arc<dyn Texter>,
     directory: Arc<TableDirectory>,
     links: Arc<LinkSigner>,
     files: Option<Arc<S3Files>>,
@@ -193,25 +206,57 @@ pub struct Aws {
     webhooks: Webhooks,
 }
 
+/// The SDK configuration a function runs on: the default chain (which honours
+/// `AWS_ENDPOINT_URL`, e.g. for moto) over the HTTPS client of [`tls`] (compiled-in roots).
+pub async fn sdk_config() -> Result<aws_config::SdkConfig, AwsError> {
+    Ok(aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(tls::https_client()?)
+        .load()
+        .await)
+}
+
 impl Aws {
-    /// Connects with the default AWS configuration chain (which honours `AWS_ENDPOINT_URL`,
-    /// e.g. for moto), then reads the link secret and the portfolio (concurrently, once).
+    /// Everything a function may use ([`Aws::connect_with`]) on [`sdk_config`].
     pub async fn connect(cfg: AwsConfig) -> Result<Aws, AwsError> {
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Aws::connect_with(&sdk, cfg).await
+        Aws::connect_with(&sdk_config().await?, cfg).await
     }
 
-    /// [`Aws::connect`] with an explicit SDK configuration (tests pass moto's endpoint and
-    /// dummy credentials here rather than through the process environment).
+    /// What an HTTP function uses ([`Aws::serving_with`]) on [`sdk_config`].
+    pub async fn connect_serving(cfg: AwsConfig) -> Result<Aws, AwsError> {
+        Aws::serving_with(&sdk_config().await?, cfg).await
+    }
+
+    /// Every adapter: [`Aws::serving_with`], then the outbox's ([`Aws::delivering`]) and the
+    /// file bucket's ([`Aws::with_files`]). Tests pass moto's endpoint and dummy credentials
+    /// in `sdk` rather than through the process environment.
     pub async fn connect_with(
+        sdk: &aws_config::SdkConfig,
+        cfg: AwsConfig,
+    ) -> Result<Aws, AwsError> {
+        Aws::serving_with(sdk, cfg).await?.delivering().with_files()
+    }
+
+    /// The adapters of a function that serves requests and leaves the outbox to the table's
+    /// stream: the store and its neighbours on DynamoDB, the link key, the portfolio and the
+    /// webhook secrets (read side by side, once), the PMS if the function has one. Its
+    /// mailer, texter and timers refuse with a configuration fault (the deployment sent it
+    /// outbox work), and it has no file bucket.
+    pub async fn serving_with(
         sdk: &aws_config::SdkConfig,
         cfg: AwsConfig,
     ) -> Result<Aws, AwsError> {
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         let sm = aws_sdk_secretsmanager::Client::new(sdk);
-        let (secret, portfolio) = tokio::try_join!(
+        let webhook_secrets = async {
+            match &cfg.webhook_secrets_arn {
+                Some(arn) => secrets::webhook_secrets(&sm, arn).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (secret, portfolio, webhook_secrets) = tokio::try_join!(
             secrets::link_secret(&sm, &cfg.link_secret_arn),
-            read_portfolio(&dynamodb, &cfg.table)
+            read_portfolio(&dynamodb, &cfg.table),
+            webhook_secrets,
         )?;
         let portfolio = portfolio.ok_or_else(|| {
             AwsError::Invalid(format!(
@@ -220,13 +265,48 @@ impl Aws {
             ))
         })?;
         let mut aws = Aws::assemble(sdk, cfg, dynamodb, &secret, portfolio.portfolio)?;
-        if let Some(arn) = aws.config.webhook_secrets_arn.clone() {
-            aws = aws.with_webhook_secrets(secrets::webhook_secrets(&sm, &arn).await?);
+        if let Some(secrets) = webhook_secrets {
+            aws = aws.with_webhook_secrets(secrets);
         }
         if let Some(arn) = aws.config.buildium_secret_arn.clone() {
             aws = aws.with_pms(buildium(&sm, &arn).await);
         }
         Ok(aws)
+    }
+
+    /// The same adapters carrying out the outbox: SES for mail, SNS for texts, EventBridge
+    /// Scheduler for timers (the stream and timer functions, the sweeper).
+    pub fn delivering(mut self) -> Aws {
+        let guard = SentGuard::new(self.dynamodb.clone(), self.config.table.clone());
+        let scheduler = Arc::new(
+            SchedulerTimers::new(
+                aws_sdk_scheduler::Client::new(&self.sdk),
+                self.config.scheduler_targets(),
+            )
+            .with_portfolio(self.portfolio()),
+        );
+        self.timers = scheduler.clone();
+        self.scheduler = Some(scheduler);
+        self.mailer = Arc::new(SesMailer::new(
+            aws_sdk_sesv2::Client::new(&self.sdk),
+            guard.clone(),
+            self.config.sender.clone(),
+        ));
+        self.texter = Arc::new(SnsTexter::new(
+            aws_sdk_sns::Client::new(&self.sdk),
+            guard,
+            self.config.origination_number.clone(),
+        ));
+        self
+    }
+
+    /// The same adapters with the deployment's file bucket, when it has one
+    /// (`MENDWORK_FILE_BUCKET`); without one, attachments stay off.
+    pub fn with_files(mut self) -> Result<Aws, AwsError> {
+        if let Some(bucket) = &self.config.file_bucket {
+            self.files = Some(Arc::new(S3Files::new(&self.sdk, bucket)?));
+        }
+        Ok(self)
     }
 
     /// The same adapters with `pms` connected: its updates are stored and sent as deliveries
@@ -259,7 +339,7 @@ impl Aws {
         self
     }
 
-    /// Builds the adapters from parts already read.
+    /// Builds the adapters of [`Aws::serving_with`] from parts already read.
     pub fn assemble(
         sdk: &aws_config::SdkConfig,
         cfg: AwsConfig,
@@ -270,11 +350,6 @@ impl Aws {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let links = LinkSigner::new(link_secret, &cfg.base_url, clock.clone())
             .map_err(|e| AwsError::Invalid(format!("the secret {}: {e}", cfg.link_secret_arn)))?;
-        let guard = SentGuard::new(dynamodb.clone(), cfg.table.clone());
-        let files = match &cfg.file_bucket {
-            Some(bucket) => Some(Arc::new(S3Files::new(sdk, bucket)?)),
-            None => None,
-        };
         let sender = ReqwestSender::new(true)
             .map_err(|e| AwsError::Invalid(format!("building the webhook sender: {e}")))?;
         let mut webhooks = Webhooks::new(
@@ -286,23 +361,14 @@ impl Aws {
         // emails and texts never waits for a receiver.
         webhooks.attempt_at_once = false;
         Ok(Aws {
+            sdk: sdk.clone(),
             webhooks,
-            files,
+            files: None,
             store: Arc::new(DynamoStore::new(dynamodb.clone(), cfg.table.clone())),
-            timers: Arc::new(
-                SchedulerTimers::new(aws_sdk_scheduler::Client::new(sdk), cfg.scheduler_targets())
-                    .with_portfolio(Arc::new(portfolio.clone())),
-            ),
-            mailer: Arc::new(SesMailer::new(
-                aws_sdk_sesv2::Client::new(sdk),
-                guard.clone(),
-                cfg.sender.clone(),
-            )),
-            texter: Arc::new(SnsTexter::new(
-                aws_sdk_sns::Client::new(sdk),
-                guard,
-                cfg.origination_number.clone(),
-            )),
+            scheduler: None,
+            timers: Arc::new(OutboxElsewhere),
+            mailer: Arc::new(OutboxElsewhere),
+            texter: Arc::new(OutboxElsewhere),
             directory: Arc::new(TableDirectory::new(portfolio)),
             links: Arc::new(links),
             dynamodb,
@@ -348,8 +414,10 @@ impl Aws {
         self.store.clone()
     }
 
-    pub fn timers(&self) -> Arc<SchedulerTimers> {
-        self.timers.clone()
+    /// The scheduler's adapter, when these adapters carry out the outbox
+    /// ([`Aws::delivering`]).
+    pub fn timers(&self) -> Option<Arc<SchedulerTimers>> {
+        self.scheduler.clone()
     }
 
     /// The attached files' bucket, when the deployment has one.
@@ -368,6 +436,58 @@ impl Aws {
     /// The portfolio read at cold start.
     pub fn portfolio(&self) -> Arc<Portfolio> {
         mendwork_app::ports::Directory::portfolio(self.directory.as_ref())
+    }
+}
+
+/// The mailer, texter and timers of a function that does not carry out the outbox (the HTTP
+/// functions: the table's stream delivers what they commit). Never called when deployed as
+/// the template wires it; if it is, the deployment sent outbox work to the wrong function, and
+/// the refusal is a configuration fault (the record stays pending for the sweeper).
+struct OutboxElsewhere;
+
+impl OutboxElsewhere {
+    fn refuse(during: &str) -> StoreError {
+        StoreError::new(
+            "this function does not carry out the outbox (the table's stream does)",
+            ConfigurationFault {
+                code: "OutboxElsewhere".into(),
+                during: during.into(),
+            },
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for OutboxElsewhere {
+    async fn send(
+        &self,
+        _id: &str,
+        _work_order: Option<&WorkOrderId>,
+        _email: &EmailMessage,
+    ) -> Result<Delivery, StoreError> {
+        Err(OutboxElsewhere::refuse("sending an email"))
+    }
+}
+
+#[async_trait::async_trait]
+impl Texter for OutboxElsewhere {
+    async fn send(
+        &self,
+        _id: &str,
+        _work_order: Option<&WorkOrderId>,
+        _sms: &SmsMessage,
+    ) -> Result<Delivery, StoreError> {
+        Err(OutboxElsewhere::refuse("sending a text"))
+    }
+}
+
+#[async_trait::async_trait]
+impl Timers for OutboxElsewhere {
+    async fn set(&self, _timer: &TimerSpec) -> Result<(), StoreError> {
+        Err(OutboxElsewhere::refuse("setting a timer"))
+    }
+    async fn cancel(&self, _name: &str) -> Result<(), StoreError> {
+        Err(OutboxElsewhere::refuse("cancelling a timer"))
     }
 }
 

@@ -1,13 +1,16 @@
 //! The adapters together on moto: the config loader, `Aws::connect_with` (secret + portfolio
 //! read once), a whole work order driven through the real workflow steps, the schedules it
-//! leaves, and recurring templates. Also measures what one work order costs in DynamoDB units.
+//! leaves, recurring templates, and an HTTP function's adapters (`Aws::serving_with`), which
+//! leave the outbox to the stream. Also measures what one work order costs in DynamoDB units.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
-use mendwork_app::ports::{Clock as _, FrozenClock, SystemClock, TimerSpec, TimerTarget, Timers};
+use mendwork_app::ports::{
+    Clock as _, FrozenClock, SystemClock, TimerSpec, TimerTarget, Timers, configuration_fault,
+};
 use mendwork_app::{App, InboundSms, SmsOutcome};
 use mendwork_aws::{
     Aws, AwsConfig, RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTimers, ensure_recurring_schedules,
@@ -204,7 +207,7 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
         })
         .collect();
     assert!(!offers.is_empty(), "no offer to {PAT}");
-    let pending = aws.timers().pending().await.unwrap();
+    let pending = aws.timers().unwrap().pending().await.unwrap();
     let accept = pending
         .iter()
         .find(|t| {
@@ -213,6 +216,7 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
         .expect("an accept timer");
     let schedule = aws
         .timers()
+        .unwrap()
         .client()
         .get_schedule()
         .group_name(&d.cfg.scheduler_group)
@@ -246,7 +250,7 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
     ));
     assert_eq!(status(&app, &id).await, Status::Accepted);
     // Accepting cancelled the accept timer's schedule.
-    let pending = aws.timers().pending().await.unwrap();
+    let pending = aws.timers().unwrap().pending().await.unwrap();
     assert!(!pending.iter().any(|t| t.name == accept.name));
 
     sms(&app, PAT, "2").await;
@@ -652,4 +656,85 @@ async fn a_timer_already_due_is_scheduled_a_little_ahead_not_in_the_past() {
     let back: TimerSpec =
         serde_json::from_str(schedule.target().unwrap().input().unwrap()).unwrap();
     assert_eq!(back, spec);
+}
+
+#[tokio::test]
+async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configuration_fault() {
+    let Some(server) = MotoServer::shared(
+        "an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configuration_fault",
+    ) else {
+        return;
+    };
+    let d = deploy(server, &sample()).await;
+    let cfg = AwsConfig {
+        file_bucket: Some(fresh("no-such-bucket")),
+        ..d.cfg.clone()
+    };
+    let start = Utc.with_ymd_and_hms(2026, 3, 4, 15, 0, 0).unwrap();
+    let aws = Aws::serving_with(&d.sdk, cfg)
+        .await
+        .unwrap()
+        .with_clock(Arc::new(FrozenClock(start)));
+    assert_eq!(aws.portfolio().properties.len(), sample().properties.len());
+    // No scheduler and no bucket: an HTTP function builds neither (the bucket is the intake's).
+    assert!(aws.timers().is_none());
+    assert!(aws.files().is_none());
+    let app = aws.app();
+    let day = start.duration_trunc(Duration::days(1)).unwrap();
+    let created = app
+        .submit(
+            NewWorkOrder {
+                property: PropertyId("maple-court".into()),
+                unit: "4B".into(),
+                tenant: Contact {
+                    name: "Ana Ruiz".into(),
+                    email: Some(Email::parse("ana@example.com").unwrap()),
+                    phone: Some(Phone::parse(TENANT).unwrap()),
+                },
+                description: "Kitchen sink drips under the cabinet, slow leak into a bucket".into(),
+                category: None,
+                emergency: false,
+                permission_to_enter: true,
+                pets: None,
+                access_notes: None,
+                photos: vec![],
+                availability: vec![window(day + Duration::days(2) + Duration::hours(14), 2)],
+                source: Source::Tenant,
+                language: mendwork_domain::Language::En,
+            },
+            Some(&fresh("tok")),
+        )
+        .await
+        .unwrap();
+    // The commit is stored as on any adapters…
+    assert_eq!(status(&app, &created.wo.id).await, Status::Dispatching);
+    // …but carrying out its outbox here is the deployment's mistake, said as such, and what
+    // it could not send stays pending for the functions that deliver it.
+    let pending = app.store.pending_outbox(100).await.unwrap();
+    assert!(!pending.is_empty());
+    let err = app
+        .drain()
+        .await
+        .err()
+        .expect("the outbox is not carried out here");
+    let fault = configuration_fault(&err).expect("a configuration fault");
+    assert_eq!(fault.code, "OutboxElsewhere");
+    let left = app.store.pending_outbox(100).await.unwrap();
+    assert!(!left.is_empty());
+    assert!(left.iter().all(|r| pending.iter().any(|p| p.id == r.id)));
+    let err = app.timers.cancel("any").await.unwrap_err();
+    assert_eq!(configuration_fault(&err).unwrap().code, "OutboxElsewhere");
+
+    // The same adapters delivering (the stream functions' `Aws::connect`) carry it out.
+    let aws = aws.delivering();
+    assert!(aws.timers().is_some());
+    assert!(aws.app().drain().await.unwrap() >= pending.len());
+    assert!(
+        aws.app()
+            .store
+            .pending_outbox(100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -1,9 +1,58 @@
 //! The JSON API under `/api` (HTTP_CONTRACT.md): work orders, properties, vendors and visits,
 //! plus the JSON shapes of a work order and a visit that the harness and pages share.
 //!
-//! The router and its OpenAPI document come from one list ([`documented`]): a route cannot be
+//! The router and its OpenAPI document come from one list (`api_handlers!`): a route cannot be
 //! served without being described. Answers are the typed values of [`shapes`], so what is
-//! written is what the document says.
+//! written is what the document says. The router ([`routes`]) takes only each handler's path
+//! and methods from its description; the document itself ([`openapi`]) is generated only when
+//! asked for, so a cold start does not build it.
+
+/// The router of a list of handlers grouped by path (`[get_x, post_x], [get_y]`), from their
+/// `#[utoipa::path]` paths and methods alone: no operation or schema is built (those are what
+/// [`documented`] adds, from the same list).
+macro_rules! served {
+    ($([$($handler:ident),+ $(,)?]),+ $(,)?) => {{
+        #[allow(unused_imports)]
+        use utoipa::Path as _;
+        use utoipa_axum::PathItemExt as _;
+        let mut router = axum::Router::new();
+        $($(
+            utoipa_axum::paste! {
+                let mut methods = axum::routing::MethodRouter::new();
+                for method in [<__path_ $handler>]::methods() {
+                    methods = methods.on(method.to_method_filter(), $handler);
+                }
+                // A path met again (the next handler of a group) merges its methods.
+                router = router.route(&[<__path_ $handler>]::path(), methods);
+            }
+        )+)+
+        router
+    }};
+}
+
+/// Every `/api` route that reads or changes the team's data, grouped by path: the one list
+/// both the router ([`routes`], through `served!`) and the document ([`documented`]) are built
+/// from. `$then!` receives the list.
+macro_rules! api_handlers {
+    ($then:ident) => {
+        $then!(
+            [list_work_orders, create_work_order],
+            [get_work_order],
+            [act_on_work_order],
+            [list_properties],
+            [list_vendors],
+            [list_visits, create_visit],
+            [act_on_visit],
+        )
+    };
+}
+
+/// The document of a list of handlers grouped by path, as `served!` takes it.
+macro_rules! described {
+    ($([$($handler:ident),+ $(,)?]),+ $(,)?) => {
+        OpenApiRouter::with_openapi(contract::base())$(.routes(routes!($($handler),+)))+
+    };
+}
 
 pub mod contract;
 pub mod schemas;
@@ -42,27 +91,22 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Every `/api` route that reads or changes the team's data, with its description: the one
-/// list both the router and the document are built from.
+/// Every `/api` route that reads or changes the team's data, with its description (builds
+/// the whole document: for [`openapi`] and tests, not for serving).
 pub fn documented() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(contract::base())
-        .routes(routes!(list_work_orders, create_work_order))
-        .routes(routes!(get_work_order))
-        .routes(routes!(act_on_work_order))
-        .routes(routes!(list_properties))
-        .routes(routes!(list_vendors))
-        .routes(routes!(list_visits, create_visit))
-        .routes(routes!(act_on_visit))
+    api_handlers!(described)
 }
 
-/// The `/api` routes of [`documented`] (guarded by the caller, see `router_with`).
+/// The `/api` routes of [`documented`], the same paths and methods without generating the
+/// document (guarded by the caller, see `router_with`).
 pub fn routes() -> Router<App> {
-    documented().split_for_parts().0
+    api_handlers!(served)
 }
 
-/// `GET /api/openapi.json`, open to anyone (see [`contract`]).
+/// `GET /api/openapi.json`, open to anyone (see [`contract`]); the document is generated at
+/// its first request.
 pub fn contract_routes() -> Router<App> {
-    contract::open().split_for_parts().0
+    contract::routes()
 }
 
 /// The OpenAPI 3.1 document of every `/api` route, the contract's own included.

@@ -115,9 +115,16 @@ impl MotoServer {
     }
 
     /// SDK configuration for this server: dummy credentials, a fixed region, the endpoint —
-    /// all explicit, so tests running in parallel never touch the process environment.
+    /// all explicit, so tests running in parallel never touch the process environment — over
+    /// the functions' own HTTPS client (compiled-in roots, `mendwork_aws::tls`), so every
+    /// test on moto builds its connector as a function does.
     pub async fn sdk(&self) -> SdkConfig {
+        let https = match mendwork_aws::tls::https_client() {
+            Ok(client) => client,
+            Err(e) => panic!("the functions' HTTPS client: {e}"),
+        };
         aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https)
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
             .endpoint_url(&self.endpoint)

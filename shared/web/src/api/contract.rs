@@ -8,6 +8,7 @@
 //! [`WriteErrors`], [`NotFoundError`], [`ConflictError`]).
 
 use super::shapes::ErrorBody;
+use axum::Router;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use mendwork_app::App;
@@ -234,7 +235,12 @@ async fn contract() -> Response {
     ([(CONTENT_TYPE, "application/json")], JSON.as_str()).into_response()
 }
 
-/// The contract's own route, open whatever guards the rest of `/api`.
+/// The contract's own route, open whatever guards the rest of `/api`, with its description.
 pub fn open() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(base()).routes(routes!(contract))
+}
+
+/// The router of [`open`] without its description (see `served!`).
+pub(super) fn routes() -> Router<App> {
+    served!([contract])
 }

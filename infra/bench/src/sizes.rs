@@ -1,0 +1,101 @@
+//! Binary sizes: every function binary the template deploys (its `Binary:` build properties),
+//! as built beside this program. In a release build these are the stripped binaries Lambda
+//! runs (the release profile strips), each held against [`LIMIT_BYTES`]; a debug build's
+//! binaries are listed for information only (debug binaries carry line tables and are not
+//! what Lambda runs).
+
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+
+/// The most a stripped release function binary may weigh (issue 11: ≤ 6 MB): the upload,
+/// and the relocations and page faults of a cold start, grow with it.
+pub const LIMIT_BYTES: u64 = 6 * 1024 * 1024;
+
+/// The function binaries `template.yaml` builds (`Binary: mendwork-…`), in template order.
+pub fn deployed_binaries(template: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in template.lines() {
+        if let Some(name) = line.trim().strip_prefix("Binary:") {
+            let name = name.trim().trim_matches(['"', '\'']).to_string();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// One binary's size on disk.
+pub struct Size {
+    pub name: String,
+    pub bytes: u64,
+}
+
+/// The size of every binary named in `root`'s template, found in `dir`; an error names the
+/// ones not built.
+pub fn measure(root: &Path, dir: &Path) -> anyhow::Result<Vec<Size>> {
+    let template_path = root.join("template.yaml");
+    let template = std::fs::read_to_string(&template_path)
+        .with_context(|| format!("reading {}", template_path.display()))?;
+    let names = deployed_binaries(&template);
+    if names.is_empty() {
+        bail!("{} names no function binary", template_path.display());
+    }
+    let mut sizes = Vec::new();
+    let mut missing = Vec::new();
+    for name in names {
+        let path: PathBuf = dir.join(&name);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => sizes.push(Size {
+                name,
+                bytes: m.len(),
+            }),
+            _ => missing.push(name),
+        }
+    }
+    if !missing.is_empty() {
+        let packages: Vec<String> = missing.iter().map(|n| format!("-p {n}")).collect();
+        bail!(
+            "not built in {}: {} (cargo build {}, with --release for the sizes Lambda runs)",
+            dir.display(),
+            missing.join(", "),
+            packages.join(" ")
+        );
+    }
+    Ok(sizes)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deployed_binaries_are_the_templates_build_properties_once_each() {
+        let template = "Resources:\n  Pm:\n    Metadata:\n      BuildProperties:\n        Binary: mendwork-pm\n  Desk:\n    Metadata:\n      BuildProperties:\n        Binary: \"mendwork-desk\"\n  Again:\n        Binary: mendwork-pm\n";
+        assert_eq!(
+            deployed_binaries(template),
+            vec!["mendwork-pm".to_string(), "mendwork-desk".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_binary_not_built_is_named_with_how_to_build_it() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(
+            root.path().join("template.yaml"),
+            "        Binary: mendwork-pm\n        Binary: mendwork-desk\n",
+        )
+        .unwrap();
+        std::fs::write(root.path().join("mendwork-pm"), [0u8; 10]).unwrap();
+        let err = measure(root.path(), root.path())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("mendwork-desk") && err.contains("-p mendwork-desk"),
+            "{err}"
+        );
+        assert!(!err.contains("mendwork-pm,"), "{err}");
+    }
+}
