@@ -535,6 +535,12 @@ fn merge_tenants(
     out.tenants = tenants;
 }
 
+/// The portfolio as a file's YAML (what `config::parse_portfolio` reads back). Comments of a
+/// hand-written file are not kept.
+pub fn to_yaml(p: &Portfolio) -> Result<String, String> {
+    serde_yaml_ng::to_string(p).map_err(|e| e.to_string())
+}
+
 /// What the load check adds for the imported fields: PMS ids unique among vendors and among
 /// tenants (one PMS record, one entry), each tenant on a property of the portfolio.
 pub fn problems(p: &Portfolio) -> Vec<(String, String)> {
