@@ -25,8 +25,7 @@ async fn buildium() -> FakeBuildium {
     fake.add_unit(1042, 5001, "4B");
     fake.add_tenant(
         501,
-        "Ana",
-        "Ruiz",
+        ("Ana", "Ruiz"),
         5001,
         1042,
         "(718) 555-0199",
@@ -34,8 +33,7 @@ async fn buildium() -> FakeBuildium {
     );
     fake.add_vendor(
         88,
-        "Pat",
-        "Alvarez",
+        ("Pat", "Alvarez"),
         "Plumbing",
         "(718) 555-0110",
         "pat.alvarez@example.com",
@@ -43,8 +41,7 @@ async fn buildium() -> FakeBuildium {
     );
     fake.add_vendor(
         89,
-        "Nia",
-        "Okafor",
+        ("Nia", "Okafor"),
         "Electrical",
         "(646) 555-0177",
         "nia@example.com",

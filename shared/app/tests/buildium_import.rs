@@ -48,8 +48,7 @@ async fn buildium() -> FakeBuildium {
     fake.add_unit(1043, 5001, "4C");
     fake.add_tenant(
         501,
-        "Ana",
-        "Ruiz",
+        ("Ana", "Ruiz"),
         5001,
         1042,
         "(718) 555-0199",
@@ -57,8 +56,7 @@ async fn buildium() -> FakeBuildium {
     );
     fake.add_vendor(
         88,
-        "Pat",
-        "Alvarez",
+        ("Pat", "Alvarez"),
         "Plumbing",
         "(718) 555-0110",
         "pat@rapidflow.example.com",
@@ -66,8 +64,7 @@ async fn buildium() -> FakeBuildium {
     );
     fake.add_vendor(
         89,
-        "Nia",
-        "Okafor",
+        ("Nia", "Okafor"),
         "Electrical",
         "(646) 555-0177",
         "nia@example.com",
@@ -169,8 +166,7 @@ async fn vendors_are_read_over_several_pages() {
     for i in 0..many {
         fake.add_vendor(
             1000 + i,
-            "Vendor",
-            &format!("{i}"),
+            ("Vendor", &format!("{i}")),
             "General maintenance",
             &format!("(917) 555-{:04}", i),
             &format!("v{i}@example.com"),
@@ -243,8 +239,7 @@ async fn a_pms_phone_already_used_by_another_vendor_refuses_the_whole_import_and
     // A new vendor on a phone the file gives another vendor is refused with the path.
     fake.add_vendor(
         95,
-        "Rae",
-        "Lin",
+        ("Rae", "Lin"),
         "Roofing",
         "(312) 555-0111",
         "rae@example.com",

@@ -52,8 +52,7 @@ impl FakeBuildium {
     pub fn add_tenant(
         &self,
         id: i64,
-        first: &str,
-        last: &str,
+        (first, last): (&str, &str),
         property: i64,
         unit: i64,
         cell: &str,
@@ -87,8 +86,7 @@ impl FakeBuildium {
     pub fn add_vendor(
         &self,
         id: i64,
-        first: &str,
-        last: &str,
+        (first, last): (&str, &str),
         category: &str,
         cell: &str,
         email: &str,
