@@ -12,6 +12,7 @@ pub mod links;
 pub mod metrics;
 pub mod pms;
 pub mod pms_changes;
+pub mod pms_import;
 pub mod pms_sync;
 pub mod ports;
 pub mod queries;

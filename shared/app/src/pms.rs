@@ -59,6 +59,12 @@ pub struct ExternalRequest {
     pub description: String,
     /// Who asked, as the PMS names them.
     pub requested_by: Option<String>,
+    /// The PMS's id of the tenant who asked, when a tenant did: the portfolio's imported
+    /// tenant with that id gives their phone and email.
+    pub requester: Option<String>,
+    /// The PMS's id of the vendor it assigned, when it says (a Buildium work order's
+    /// `VendorId`); the portfolio's vendor with that `pms_id` is that vendor here.
+    pub vendor: Option<String>,
     pub entry_permitted: Option<bool>,
     pub pets: Option<bool>,
     pub entry_notes: Option<String>,
@@ -133,6 +139,16 @@ pub trait Pms: Send + Sync {
     async fn push(&self, update: &PmsUpdate) -> Result<(), PmsError>;
 }
 
+/// The PMS's own records of the portfolio — properties, units, tenants, vendors — read whole
+/// for the import (`pms_import`), which merges them into the portfolio file.
+///
+/// Invariant: `directory` returns everything or an error, never a part (a page that fails
+/// fails the read), so an import never mistakes a failed page for records gone from the PMS.
+#[async_trait]
+pub trait PmsDirectory: Send + Sync {
+    async fn directory(&self) -> Result<mendwork_domain::import::Directory, PmsError>;
+}
+
 /// The pull's cursors, one per PMS: the newest change already read.
 ///
 /// Invariant: a cursor is moved only from the value the poll read at its start
@@ -184,6 +200,13 @@ impl Pms for Unavailable {
     }
 
     async fn push(&self, _: &PmsUpdate) -> Result<(), PmsError> {
+        Err(PmsError::NoCredentials(self.why.clone()))
+    }
+}
+
+#[async_trait]
+impl PmsDirectory for Unavailable {
+    async fn directory(&self) -> Result<mendwork_domain::import::Directory, PmsError> {
         Err(PmsError::NoCredentials(self.why.clone()))
     }
 }

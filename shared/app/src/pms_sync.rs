@@ -210,7 +210,10 @@ impl App {
             return Ok(false);
         };
         match self
-            .submit(new_work_order(system, request, property), Some(&token))
+            .submit(
+                new_work_order(system, request, property, portfolio),
+                Some(&token),
+            )
             .await
         {
             Ok(done) if done.duplicate => report.already += 1,
@@ -370,8 +373,32 @@ fn note(kind: &str, wo: &mendwork_domain::WorkOrder, portfolio: &Portfolio) -> S
     format!("Mendwork job {}: {what}", wo.code)
 }
 
-/// The work order a PMS request becomes.
-fn new_work_order(system: &str, r: &ExternalRequest, property: &Property) -> NewWorkOrder {
+/// The work order a PMS request becomes. The tenant who asked is the portfolio's imported
+/// tenant of that PMS id on that property, when there is one: their phone and email are how
+/// Mendwork reaches them; otherwise only the PMS's name for them is known.
+fn new_work_order(
+    system: &str,
+    r: &ExternalRequest,
+    property: &Property,
+    portfolio: &Portfolio,
+) -> NewWorkOrder {
+    let known = r
+        .requester
+        .as_deref()
+        .and_then(|id| portfolio.tenant_by_pms_id(id))
+        .filter(|t| t.property == property.id);
+    let tenant = match known {
+        Some(t) => Contact {
+            name: t.name.clone(),
+            email: t.email.clone(),
+            phone: t.phone.clone(),
+        },
+        None => Contact {
+            name: r.requested_by.clone().unwrap_or_default(),
+            email: None,
+            phone: None,
+        },
+    };
     let unit = r
         .unit
         .as_ref()
@@ -395,11 +422,7 @@ fn new_work_order(system: &str, r: &ExternalRequest, property: &Property) -> New
     NewWorkOrder {
         property: property.id.clone(),
         unit,
-        tenant: Contact {
-            name: r.requested_by.clone().unwrap_or_default(),
-            email: None,
-            phone: None,
-        },
+        tenant,
         description,
         category: None,
         emergency: false,

@@ -434,6 +434,9 @@ fn validate(p: &Portfolio) -> Vec<Problem> {
     for (path, message) in crate::endpoints::problems(&p.webhooks) {
         out.push(path, message);
     }
+    for (path, message) in crate::import::problems(p) {
+        out.push(path, message);
+    }
 
     // --- properties ---
     if p.properties.is_empty() {

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod disclosure;
 pub mod effects;
 pub mod endpoints;
+pub mod import;
 pub mod limits;
 pub mod localtime;
 pub mod messages;

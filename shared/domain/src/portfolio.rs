@@ -283,6 +283,30 @@ pub struct Portfolio {
     /// the deployment's, not the file's.
     #[serde(default)]
     pub webhooks: Vec<crate::endpoints::Endpoint>,
+    /// The residents the team's PMS knows (written by the PMS import, see [`crate::import`]):
+    /// a request made there by one of them reaches them on their phone and email.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<Tenant>,
+}
+
+/// A resident as the team's PMS holds them, on one unit of a mapped property.
+///
+/// Invariant: `pms_id` is unique among tenants and `property` names a property of the
+/// portfolio (checked at load). Written by the import, never typed: the PMS is its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// The tenant's id in the PMS (Buildium's tenant `Id`).
+    pub pms_id: String,
+    pub name: String,
+    pub property: PropertyId,
+    /// The unit's name here (the property's `pms_units` name, else the PMS's unit number).
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -379,9 +403,17 @@ pub struct Vendor {
     pub emergency: bool,
     #[serde(default = "yes")]
     pub active: bool,
+    /// The vendor's id in the team's PMS (Buildium's vendor `Id`): the import matches the
+    /// vendor by it, and a PMS work order's vendor maps to this vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pms_id: Option<String>,
+    /// When the vendor's insurance policy expires, as the PMS says (recorded only: no rule of
+    /// the workflow reads it yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance_expires: Option<chrono::NaiveDate>,
 }
 
-fn default_rank() -> u32 {
+pub(crate) fn default_rank() -> u32 {
     100
 }
 fn yes() -> bool {
@@ -561,6 +593,16 @@ impl Portfolio {
     }
     pub fn vendor_by_phone(&self, phone: &Phone) -> Option<&Vendor> {
         self.vendors.iter().find(|v| &v.phone == phone)
+    }
+    /// The vendor the PMS knows by `pms_id`.
+    pub fn vendor_by_pms_id(&self, pms_id: &str) -> Option<&Vendor> {
+        self.vendors
+            .iter()
+            .find(|v| v.pms_id.as_deref() == Some(pms_id))
+    }
+    /// The tenant the PMS knows by `pms_id`.
+    pub fn tenant_by_pms_id(&self, pms_id: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.pms_id == pms_id)
     }
     pub fn policy_for(&self, property: &Property) -> Policy {
         self.policy.for_property(property)

@@ -10,6 +10,8 @@
 //! 429 (after its `Retry-After`) and 5xx are retried a bounded number of times with backoff;
 //! 401, 403 and 404 come back as typed [`PmsError`]s at once.
 
+mod directory;
+
 use super::{ChangePage, ExternalRef, ExternalRequest, ExternalState, Pms, PmsError, PmsUpdate};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -226,6 +228,8 @@ impl Buildium {
                 title: wo.title.or(full_task.title).unwrap_or_default(),
                 description: wo.work_details.unwrap_or_default(),
                 requested_by: None,
+                requester: None,
+                vendor: wo.vendor_id.map(|v| v.to_string()),
                 entry_permitted: wo.entry_allowed.as_deref().and_then(|e| match e {
                     "Yes" => Some(true),
                     "No" => Some(false),
@@ -429,6 +433,8 @@ struct IdRef {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct UserEntity {
+    r#type: Option<String>,
+    id: Option<i64>,
     first_name: Option<String>,
     last_name: Option<String>,
 }
@@ -456,6 +462,12 @@ struct ResidentRequestTaskMessage {
 
 impl From<ResidentRequestTaskMessage> for ExternalRequest {
     fn from(r: ResidentRequestTaskMessage) -> ExternalRequest {
+        let requester = r
+            .requested_by_user_entity
+            .as_ref()
+            .filter(|u| u.r#type.as_deref() == Some("Tenant"))
+            .and_then(|u| u.id)
+            .map(|i| i.to_string());
         let requested_by = r.requested_by_user_entity.map(|u| {
             [u.first_name, u.last_name]
                 .into_iter()
@@ -473,6 +485,8 @@ impl From<ResidentRequestTaskMessage> for ExternalRequest {
             title: r.title.unwrap_or_default(),
             description: r.description.unwrap_or_default(),
             requested_by: requested_by.filter(|n| !n.trim().is_empty()),
+            requester,
+            vendor: None,
             entry_permitted: r.is_entry_permitted_by_resident,
             pets: r.does_resident_have_pets,
             entry_notes: r.resident_entry_notes.filter(|n| !n.trim().is_empty()),
@@ -505,6 +519,7 @@ struct WorkOrderMessage {
     work_details: Option<String>,
     entry_allowed: Option<String>,
     entry_notes: Option<String>,
+    vendor_id: Option<i64>,
 }
 
 /// `AllTasksMessage`, the fields Mendwork reads.

@@ -3,7 +3,8 @@
 //! `ResidentRequestTaskMessage`, `WorkOrderMessage`, `AllTasksMessage`, `TaskHistoryMessage`),
 //! `lastupdatedfrom` filtering by day, `offset`/`limit` paging (default 50), 401 on wrong
 //! credentials, and faults on demand (a 429 with `Retry-After`, a PUT answered 500 after it was
-//! written). Every request is checked against `schema.rs`; one that deviates is answered 400 and
+//! written; every request refused 401). The import's records are added by `fake_directory.rs`.
+//! Every request is checked against `schema.rs`; one that deviates is answered 400 and
 //! kept in `violations`, which every test asserts empty.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -36,6 +37,14 @@ pub struct State {
     pub work_orders: BTreeMap<i64, Value>,
     /// `AllTasksMessage`s by task id (for work orders' tasks).
     pub tasks: BTreeMap<i64, Value>,
+    /// For the import: `RentalMessage`s, `RentalUnitMessage`s, `TenantMessage`s and
+    /// `VendorMessage`s by id (see `fake_directory.rs`).
+    pub rentals: BTreeMap<i64, Value>,
+    pub units: BTreeMap<i64, Value>,
+    pub tenants: BTreeMap<i64, Value>,
+    pub vendors: BTreeMap<i64, Value>,
+    /// Answer every request 401 (credentials revoked in Buildium).
+    pub refuse_all: bool,
     /// `TaskHistoryMessage`s by task id, oldest first.
     pub history: BTreeMap<i64, Vec<Value>>,
     /// Answer this many next requests 429 with `Retry-After: 1`.
@@ -238,7 +247,8 @@ fn handle(
             .find(|(k, _)| k == n)
             .map(|(_, v)| v.as_str())
     };
-    if header("x-buildium-client-id") != Some(CLIENT_ID)
+    if s.refuse_all
+        || header("x-buildium-client-id") != Some(CLIENT_ID)
         || header("x-buildium-client-secret") != Some(CLIENT_SECRET)
     {
         return StatusCode::UNAUTHORIZED.into_response();
@@ -287,6 +297,10 @@ fn handle(
                 .collect();
             page(items)
         }
+        ("GET", "/v1/rentals") => page(s.rentals.values().cloned().collect()),
+        ("GET", "/v1/rentals/units") => page(s.units.values().cloned().collect()),
+        ("GET", "/v1/leases/tenants") => page(s.tenants.values().cloned().collect()),
+        ("GET", "/v1/vendors") => page(s.vendors.values().cloned().collect()),
         ("GET", "/v1/tasks/residentrequests/{residentRequestTaskId}") => {
             match s.resident_requests.get(&params[0]) {
                 Some(r) => axum::Json(r.clone()).into_response(),

@@ -1,4 +1,5 @@
 //! Test support shared by the PMS tests: the documented Buildium schema and a fake server.
 
 pub mod fake_buildium;
+pub mod fake_directory;
 pub mod schema;

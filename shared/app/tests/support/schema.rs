@@ -1,6 +1,7 @@
 //! The Buildium endpoints the connector uses, as Buildium's Open API reference documents them
 //! (the generated client docs: `ResidentRequestsApi.md`, `WorkOrdersApi.md`, `TasksApi.md`,
-//! `ResidentRequestTaskPutMessage.md`): method, path, query parameter names and types, and the
+//! `ResidentRequestTaskPutMessage.md`, and for the import `RentalPropertiesApi.md`,
+//! `RentalTenantsApi.md`, `VendorsApi.md`): method, path, query parameter names and types, and the
 //! request body's fields, types and required ones. The fake server checks every request it gets
 //! against this table, so a request the real API would not document fails the test.
 
@@ -13,6 +14,8 @@ pub enum Ty {
     String,
     /// `YYYY-MM-DD`.
     Date,
+    /// `YYYY-MM-DDTHH:MM:SSZ`, in UTC.
+    Time,
     Boolean,
     Float,
     /// A string from a documented list.
@@ -96,6 +99,64 @@ const HISTORY_QUERY: &[Field] = &[
     f("limit", Ty::Integer, false),
 ];
 
+/// `GET /v1/rentals` (`get_all_rentals`).
+const RENTALS_QUERY: &[Field] = &[
+    f("location", Ty::String, false),
+    f("types", Ty::Array, false),
+    f("subtypes", Ty::Array, false),
+    f("status", Ty::String, false),
+    f("rentalownerids", Ty::Array, false),
+    f("propertyids", Ty::Array, false),
+    f("lastupdatedfrom", Ty::Time, false),
+    f("lastupdatedto", Ty::Time, false),
+    f("orderby", Ty::String, false),
+    f("offset", Ty::Integer, false),
+    f("limit", Ty::Integer, false),
+];
+
+/// `GET /v1/rentals/units` (`get_all_rental_units`).
+const RENTAL_UNITS_QUERY: &[Field] = &[
+    f("propertyids", Ty::Array, false),
+    f("lastupdatedfrom", Ty::Time, false),
+    f("lastupdatedto", Ty::Time, false),
+    f("orderby", Ty::String, false),
+    f("offset", Ty::Integer, false),
+    f("limit", Ty::Integer, false),
+];
+
+/// `GET /v1/leases/tenants` (`get_all_tenants`).
+const TENANTS_QUERY: &[Field] = &[
+    f("buildingstatuses", Ty::Array, false),
+    f("leasetermstatuses", Ty::Array, false),
+    f("unitnumber", Ty::String, false),
+    f("name", Ty::String, false),
+    f("phone", Ty::String, false),
+    f("email", Ty::String, false),
+    f("propertyids", Ty::Array, false),
+    f("rentalownerids", Ty::Array, false),
+    f("lastupdatedfrom", Ty::Time, false),
+    f("lastupdatedto", Ty::Time, false),
+    f("unitids", Ty::Array, false),
+    f("orderby", Ty::String, false),
+    f("offset", Ty::Integer, false),
+    f("limit", Ty::Integer, false),
+];
+
+/// `GET /v1/vendors` (`get_all_vendors`).
+const VENDORS_QUERY: &[Field] = &[
+    f("status", Ty::String, false),
+    f("email", Ty::String, false),
+    f("website", Ty::String, false),
+    f("name", Ty::String, false),
+    f("insuranceexpiration", Ty::String, false),
+    f("phone", Ty::String, false),
+    f("lastupdatedfrom", Ty::Time, false),
+    f("lastupdatedto", Ty::Time, false),
+    f("orderby", Ty::String, false),
+    f("offset", Ty::Integer, false),
+    f("limit", Ty::Integer, false),
+];
+
 /// `ResidentRequestTaskPutMessage` (the body of `update_resource`).
 const RESIDENT_REQUEST_PUT: &[Field] = &[
     f("Title", Ty::String, true),
@@ -146,6 +207,30 @@ pub const ENDPOINTS: &[Endpoint] = &[
         query: HISTORY_QUERY,
         body: None,
     },
+    Endpoint {
+        method: "GET",
+        path: "/v1/rentals",
+        query: RENTALS_QUERY,
+        body: None,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/rentals/units",
+        query: RENTAL_UNITS_QUERY,
+        body: None,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/leases/tenants",
+        query: TENANTS_QUERY,
+        body: None,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/vendors",
+        query: VENDORS_QUERY,
+        body: None,
+    },
 ];
 
 /// The headers every call carries (Buildium's `clientId` and `clientSecret` API keys).
@@ -182,6 +267,7 @@ fn fits(ty: Ty, v: &str) -> bool {
         Ty::Float => v.parse::<f64>().is_ok(),
         Ty::Boolean => v == "true" || v == "false",
         Ty::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() && v.len() == 10,
+        Ty::Time => chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
         Ty::String | Ty::Array => true,
         Ty::Enum(values) => values.contains(&v),
     }
@@ -263,7 +349,7 @@ fn value_fits(ty: Ty, v: &serde_json::Value) -> bool {
         (Ty::Float, V::Number(_)) => true,
         (Ty::Boolean, V::Bool(_)) => true,
         (Ty::String, V::String(_)) => true,
-        (Ty::Date | Ty::Enum(_), V::String(s)) => fits(ty, s),
+        (Ty::Date | Ty::Time | Ty::Enum(_), V::String(s)) => fits(ty, s),
         (Ty::Array, V::Array(_)) => true,
         _ => false,
     }
