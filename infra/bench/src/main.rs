@@ -26,8 +26,8 @@ mod local;
 mod local_pages;
 mod pages;
 mod runtime_api;
-mod throughput;
 mod sizes;
+mod throughput;
 
 use anyhow::{Context, bail};
 use clap::Parser;

@@ -707,7 +707,7 @@ async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configura
         .await
         .unwrap();
     // The commit is stored as on any adapters…
-    assert_eq!(status(&app, &created.wo.id).await, Status::Dispatching);
+    assert_eq!(status(&app, &created.wo.id).await, Status::Submitted);
     // …but carrying out its outbox here is the deployment's mistake, said as such, and what
     // it could not send stays pending for the functions that deliver it.
     let pending = app.store.pending_outbox(100).await.unwrap();
@@ -715,8 +715,7 @@ async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configura
     let err = app
         .drain()
         .await
-        .err()
-        .expect("the outbox is not carried out here");
+        .expect_err("the outbox is not carried out here");
     let fault = configuration_fault(&err).expect("a configuration fault");
     assert_eq!(fault.code, "OutboxElsewhere");
     let left = app.store.pending_outbox(100).await.unwrap();
