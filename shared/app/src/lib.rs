@@ -15,6 +15,7 @@ pub mod pms_changes;
 pub mod pms_sync;
 pub mod ports;
 pub mod queries;
+pub mod reads;
 pub mod recurring;
 pub mod redact;
 pub mod steps;

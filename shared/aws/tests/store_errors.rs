@@ -35,8 +35,8 @@ async fn a_missing_table_is_a_not_found_store_error_with_the_service_code() {
     let client = aws_sdk_dynamodb::Client::new(&server.sdk().await);
     let keys = DynamoApiKeys::new(client, support::fresh("no-such-table"));
     let e = keys.find("k1").await.expect_err("the table does not exist");
-    assert_eq!(e.kind, StoreErrorKind::NotFound, "{e}");
-    assert_eq!(e.code.as_deref(), Some("ResourceNotFoundException"));
+    assert_eq!(e.kind(), StoreErrorKind::NotFound, "{e}");
+    assert_eq!(e.code(), Some("ResourceNotFoundException"));
     assert!(!e.is_passing());
     assert!(e.context.starts_with("reading an API key: "), "{e}");
 }
@@ -53,8 +53,8 @@ async fn a_refused_connection_is_an_unavailable_store_error() {
     let keys = DynamoApiKeys::new(aws_sdk_dynamodb::Client::new(&sdk), "mendwork");
     let e = keys.find("k1").await.expect_err("nothing answers");
     assert!(e.context.contains("dispatch failure"), "{e}");
-    assert_eq!(e.kind, StoreErrorKind::Unavailable, "{e}");
-    assert_eq!(e.code, None);
+    assert_eq!(e.kind(), StoreErrorKind::Unavailable, "{e}");
+    assert_eq!(e.code(), None);
     assert!(e.is_passing());
 }
 
@@ -74,6 +74,6 @@ async fn a_service_that_never_answers_is_an_unavailable_store_error() {
     let e = keys.find("k1").await.expect_err("nothing answers in time");
     held.abort();
     assert!(e.context.contains("timed out"), "{e}");
-    assert_eq!(e.kind, StoreErrorKind::Unavailable, "{e}");
+    assert_eq!(e.kind(), StoreErrorKind::Unavailable, "{e}");
     assert!(e.is_passing());
 }
