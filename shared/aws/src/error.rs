@@ -317,7 +317,11 @@ mod tests {
         assert_eq!(e.kind(), StoreErrorKind::Throttled);
         assert_eq!(e.code(), Some("ProvisionedThroughputExceededException"));
         assert!(e.is_passing());
-        assert!(e.context.starts_with("reading wo-1: "), "{}", e.context);
+        assert!(
+            e.failure().context.starts_with("reading wo-1: "),
+            "{}",
+            e.failure().context
+        );
         for code in [
             "ThrottlingException",
             "RequestLimitExceeded",

@@ -9,7 +9,7 @@ mod support;
 
 use async_trait::async_trait;
 use contract::TimerProbe;
-use mendwork_app::ports::TimerSpec;
+use mendwork_app::ports::{Lookups, TimerSpec};
 use mendwork_aws::{DynamoStore, SchedulerTimers};
 use support::MotoServer;
 
