@@ -12,17 +12,9 @@
 use async_trait::async_trait;
 use axum::Router;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
-use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
-};
+use mendwork_app::ports::{CommitError, Outbox, OutboxRecord, StoreError};
 use mendwork_app::{App, Files};
-use mendwork_domain::decide::Recorded;
-use mendwork_domain::{
-    JobCode, Phone, PropertyId, VendorId, Visit, VisitId, Window, WorkOrder, WorkOrderId,
-};
 use mendwork_web::WebConfig;
-use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -58,7 +50,7 @@ pub fn intake_router(aws: &mendwork_aws::Aws) -> Router {
 /// The same application, except that its pending outbox always reads empty: the stream
 /// consumers deliver it.
 pub fn stream_delivered(mut app: App) -> App {
-    app.store = Arc::new(StreamDelivered(app.store));
+    app.outbox = Arc::new(StreamDelivered(app.outbox));
     app
 }
 
@@ -91,52 +83,11 @@ pub fn client_ip(request: &lambda_http::Request) -> Option<mendwork_web::ClientI
     }
 }
 
-/// A store whose outbox is delivered elsewhere (by the table's stream).
-struct StreamDelivered(Arc<dyn WorkOrders>);
+/// An outbox delivered elsewhere (by the table's stream): only the pending read differs.
+struct StreamDelivered(Arc<dyn Outbox>);
 
 #[async_trait]
-impl TenantHistory for StreamDelivered {
-    async fn latest_for_tenant_phone(
-        &self,
-        phone: &Phone,
-        limit: usize,
-    ) -> Result<Vec<WorkOrder>, StoreError> {
-        self.0.latest_for_tenant_phone(phone, limit).await
-    }
-}
-
-#[async_trait]
-impl WorkOrders for StreamDelivered {
-    async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
-        self.0.load(id).await
-    }
-    async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
-        self.0.timeline(id).await
-    }
-    async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
-        self.0.commit(commit).await
-    }
-    async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
-        self.0.list(filter).await
-    }
-    async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError> {
-        self.0.open_for_vendor(vendor).await
-    }
-    async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError> {
-        self.0.open_for_tenant_phone(phone).await
-    }
-    async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError> {
-        self.0.open_by_code(code).await
-    }
-    async fn vendor_appointments(
-        &self,
-        vendor: &VendorId,
-    ) -> Result<Vec<(WorkOrderId, Window)>, StoreError> {
-        self.0.vendor_appointments(vendor).await
-    }
-    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.idempotent(key).await
-    }
+impl Outbox for StreamDelivered {
     async fn commit_outbox(
         &self,
         key: &str,
@@ -151,28 +102,5 @@ impl WorkOrders for StreamDelivered {
     }
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
         self.0.outbox_done(id).await
-    }
-    async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
-        self.0.visit(id).await
-    }
-    async fn visits_between(
-        &self,
-        property: &PropertyId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Visit>, StoreError> {
-        self.0.visits_between(property, from, to).await
-    }
-    async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError> {
-        self.0.save_manual_visit(visit).await
-    }
-    async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
-        self.0.opted_out().await
-    }
-    async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
-        self.0.is_opted_out(phone).await
-    }
-    async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
-        self.0.set_opted_out(phone, out).await
     }
 }

@@ -121,7 +121,7 @@ async fn carry_out(app: &App, record: &OutboxRecord) -> Result<(), HandlerError>
     app.carry_out(record)
         .await
         .map_err(HandlerError::step("carrying out an outbox record"))?;
-    app.store
+    app.outbox
         .outbox_done(&record.id)
         .await
         .map_err(|e| HandlerError::step("marking an outbox record done")(e.into()))?;

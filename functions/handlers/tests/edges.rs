@@ -7,7 +7,7 @@
 mod support;
 
 use lambda_runtime::{Context, LambdaEvent};
-use mendwork_app::ports::{OutboxRecord, WorkOrders};
+use mendwork_app::ports::{Outbox, OutboxRecord};
 use mendwork_domain::{Effect, Phone, Recipient, SmsMessage};
 use mendwork_embedded::{SentFilter, SqliteStore};
 use serde_json::{Value, json};

@@ -227,7 +227,7 @@ async fn tally(w: &World, s: &Stream<'_>) -> (usize, usize) {
         lost += e.saturating_sub(r);
         dup += r.saturating_sub(e);
     }
-    let undone = w.app.store.pending_outbox(1000).await.unwrap().len();
+    let undone = w.app.outbox.pending_outbox(1000).await.unwrap().len();
     (lost + undone, dup)
 }
 
@@ -272,7 +272,7 @@ async fn create(w: &World, description: &str) -> String {
 async fn status(w: &World, id: &str) -> String {
     let wo = w
         .app
-        .store
+        .work_orders
         .load(&WorkOrderId(id.into()))
         .await
         .unwrap()
@@ -519,7 +519,7 @@ async fn transaction_conflicts() -> Option<Figures> {
     let pat = w.vendor_phone("pat-plumbing").await;
     let code = w
         .app
-        .store
+        .work_orders
         .load(&WorkOrderId(id.clone()))
         .await
         .unwrap()
@@ -546,13 +546,13 @@ async fn transaction_conflicts() -> Option<Figures> {
     s.play().await;
     let wo = w
         .app
-        .store
+        .work_orders
         .load(&WorkOrderId(id.clone()))
         .await
         .unwrap()
         .unwrap()
         .wo;
-    let timeline = w.app.store.timeline(&wo.id).await.unwrap();
+    let timeline = w.app.work_orders.timeline(&wo.id).await.unwrap();
     let accepted = timeline
         .iter()
         .filter(|r| matches!(r.event, Event::Accepted { .. }))

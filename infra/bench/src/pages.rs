@@ -1,15 +1,15 @@
 //! What a page costs as the history grows: DynamoDB read requests and read units of the PM
 //! queue's and the work-order list's pages, and of the metrics page (its projection rows for
 //! the default 90 days), on moto, with the newest 1,000 work orders of a generated history
-//! stored, then with all of it (the older part added behind them). The store counts both
-//! (`DynamoStore::usage`).
+//! stored, then with all of it (the older part added behind them). An SDK interceptor on the
+//! store's client counts both ([`Billing`]); the store itself does not count.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mendwork_app::metrics::MetricsProjection;
 use mendwork_app::ports::{Commit, WorkOrderQueries, WorkOrders};
 use mendwork_app::queries::{DEFAULT_PAGE, Listing};
-use mendwork_aws::DynamoStore;
+use mendwork_aws::{Billing, DynamoStore};
 use mendwork_domain::Status;
 use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::config::parse_portfolio;
@@ -62,7 +62,11 @@ fn views() -> Vec<(&'static str, Listing, bool)> {
 const METRICS_VIEW: &str = "metrics page (90 days)";
 const METRICS_DAYS: i64 = 90;
 
-async fn cost_of(s: &DynamoStore, end: DateTime<Utc>) -> anyhow::Result<Vec<Cost>> {
+async fn cost_of(
+    s: &DynamoStore,
+    billing: &Billing,
+    end: DateTime<Utc>,
+) -> anyhow::Result<Vec<Cost>> {
     let mut out = Vec::new();
     for (_, listing, second) in views() {
         let after = if second {
@@ -70,20 +74,20 @@ async fn cost_of(s: &DynamoStore, end: DateTime<Utc>) -> anyhow::Result<Vec<Cost
         } else {
             None
         };
-        let before = s.usage();
+        let before = billing.usage();
         s.page(&listing, after.as_ref(), DEFAULT_PAGE).await?;
-        let now = s.usage();
+        let now = billing.usage();
         out.push(Cost {
             requests: (now.read_requests - before.read_requests) as f64,
             units: now.read_units - before.read_units,
         });
     }
-    let before = s.usage();
+    let before = billing.usage();
     let rows = s
         .read(&Weeks::covering(end - Duration::days(METRICS_DAYS), end))
         .await?;
     anyhow::ensure!(!rows.is_empty(), "the metrics page read no row");
-    let now = s.usage();
+    let now = billing.usage();
     out.push(Cost {
         requests: (now.read_requests - before.read_requests) as f64,
         units: now.read_units - before.read_units,
@@ -95,7 +99,12 @@ async fn cost_of(s: &DynamoStore, end: DateTime<Utc>) -> anyhow::Result<Vec<Cost
 /// measures, adds the rest and measures again.
 pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Result<Measured> {
     let sdk = mendwork_handlers::dev::test_sdk(endpoint).await;
-    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let billing = Billing::default();
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&sdk)
+            .interceptor(billing.clone())
+            .build(),
+    );
     let table = "bench-pages";
     mendwork_aws::create_table(&client, table)
         .await
@@ -135,7 +144,7 @@ pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Resu
             .context("committing an open work order")?;
     }
     store.import_closed(&closed).await?;
-    let at_small = cost_of(&store, plan.end).await?;
+    let at_small = cost_of(&store, &billing, plan.end).await?;
     eprintln!(
         "pages: {} work orders stored; adding {} older…",
         newest.len(),
@@ -144,7 +153,7 @@ pub async fn measure(endpoint: &str, small: usize, whole: usize) -> anyhow::Resu
     for chunk in older.chunks(500) {
         store.import_closed(chunk).await?;
     }
-    let at_whole = cost_of(&store, plan.end).await?;
+    let at_whole = cost_of(&store, &billing, plan.end).await?;
     Ok(Measured {
         views: views()
             .into_iter()

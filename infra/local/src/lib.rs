@@ -166,7 +166,12 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         webhooks.pms = Some(b.clone());
     }
     let app = App {
-        store: store.clone(),
+        work_orders: store.clone(),
+        lookups: store.clone(),
+        outbox: store.clone(),
+        keys: store.clone(),
+        visits: store.clone(),
+        opt_outs: store.clone(),
         queries: store.clone(),
         metrics: store.clone(),
         timers: timers.clone(),

@@ -39,7 +39,7 @@ async fn a_work_order_whose_timer_was_lost_is_flagged_once_when_the_clock_moves(
         .await
         .unwrap();
     let id = WorkOrderId(created["id"].as_str().unwrap().to_string());
-    let load = || async { running.app.store.load(&id).await.unwrap().unwrap().wo };
+    let load = || async { running.app.work_orders.load(&id).await.unwrap().unwrap().wo };
     let wo = load().await;
     assert_eq!(wo.status, Status::Dispatching);
     // The accept timer is lost.

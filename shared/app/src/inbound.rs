@@ -52,7 +52,7 @@ impl App {
             return Err(AppError::Invalid("inboundMessageId is missing".into()));
         }
         let key = format!("sms:{}", sms.inbound_message_id);
-        if self.store.idempotent(&key).await?.is_some() {
+        if self.keys.idempotent(&key).await?.is_some() {
             return Ok(SmsOutcome::Duplicate);
         }
         let portfolio = self.portfolio();
@@ -67,20 +67,24 @@ impl App {
         // Every open work order this phone may speak for, and as whom.
         let mut open: Vec<(WorkOrder, Sender)> = vec![];
         if let Some(v) = portfolio.vendor_by_phone(&phone) {
-            for wo in self.store.open_for_vendor(&v.id).await? {
+            for wo in self.lookups.open_for_vendor(&v.id).await? {
                 open.push((wo, Sender::Vendor(v.id.clone())));
             }
         }
-        for wo in self.store.open_for_tenant_phone(&phone).await? {
+        for wo in self.lookups.open_for_tenant_phone(&phone).await? {
             open.push((wo, Sender::Tenant));
         }
         // The phone's latest work orders as tenant, open or closed: whether it is a known
         // tenant (a vendor's texts are about jobs, so a vendor's are not read).
         let history = match portfolio.vendor_by_phone(&phone) {
             Some(_) => vec![],
-            None => self.store.latest_for_tenant_phone(&phone, HISTORY).await?,
+            None => {
+                self.lookups
+                    .latest_for_tenant_phone(&phone, HISTORY)
+                    .await?
+            }
         };
-        let opted_out = self.store.is_opted_out(&phone).await?;
+        let opted_out = self.opt_outs.is_opted_out(&phone).await?;
         let inbound = Inbound {
             body: &sms.message_body,
             phone: &phone,
@@ -92,13 +96,13 @@ impl App {
         match route_known(&portfolio, &inbound, &history) {
             Route::NewProblem(problem) => self.new_problem(&key, &phone, *problem).await,
             Route::OptOut { confirmation } => {
-                self.store.set_opted_out(&phone, true).await?;
+                self.opt_outs.set_opted_out(&phone, true).await?;
                 let text = (OPT_OUT_CONFIRMATION, confirmation);
                 self.reply(&key, Some(&phone), None, "opted out", vec![text])
                     .await
             }
             Route::OptIn { confirmation } => {
-                self.store.set_opted_out(&phone, false).await?;
+                self.opt_outs.set_opted_out(&phone, false).await?;
                 let text = ("sms.started", confirmation);
                 self.reply(&key, Some(&phone), None, "opted in", vec![text])
                     .await
@@ -163,11 +167,7 @@ impl App {
                 let draft = draft_id(key);
                 let json = serde_json::to_string(&request)
                     .map_err(|e| AppError::Invalid(format!("encoding a pre-fill: {e}")))?;
-                match self
-                    .store
-                    .commit_outbox(&draft_key(&draft), &json, vec![])
-                    .await
-                {
+                match self.keys.remember(&draft_key(&draft), &json).await {
                     Ok(()) | Err(CommitError::Duplicate(_)) => {}
                     Err(e) => return Err(e.into()),
                 }
@@ -228,7 +228,7 @@ impl App {
         while answer_allowed(slot) {
             let slot_key = format!("{budget}:{slot}");
             match self
-                .store
+                .outbox
                 .commit_outbox(&slot_key, key, vec![record.clone()])
                 .await
             {
@@ -270,7 +270,7 @@ impl App {
                 .collect(),
             None => vec![],
         };
-        match self.store.commit_outbox(key, reason, outbox).await {
+        match self.outbox.commit_outbox(key, reason, outbox).await {
             Ok(()) => Ok(SmsOutcome::Replied {
                 reason: reason.to_string(),
             }),

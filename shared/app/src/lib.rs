@@ -16,6 +16,7 @@ pub mod pms_import;
 pub mod pms_sync;
 pub mod ports;
 pub mod queries;
+pub mod reads;
 pub mod recurring;
 pub mod redact;
 pub mod steps;

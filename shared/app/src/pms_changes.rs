@@ -32,7 +32,7 @@ impl App {
         if request.state.is_open() {
             return Ok(true);
         }
-        let Some(stored) = self.store.load(id).await? else {
+        let Some(stored) = self.work_orders.load(id).await? else {
             return Ok(true);
         };
         let wo = stored.wo;

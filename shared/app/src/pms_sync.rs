@@ -186,7 +186,7 @@ impl App {
     ) -> Result<bool, PullError> {
         let token = pms_token(system, request);
         if let Some(id) = self
-            .store
+            .keys
             .idempotent(&crate::steps::submission_key(&token))
             .await?
         {
@@ -255,7 +255,7 @@ impl App {
         let Some(id) = work_order_of(&event.body) else {
             return Ok(None);
         };
-        let Some(stored) = self.store.load(&id).await? else {
+        let Some(stored) = self.work_orders.load(&id).await? else {
             return Ok(None);
         };
         match &stored.wo.request.source {
@@ -279,7 +279,7 @@ impl App {
         let Some(id) = work_order_of(&d.body) else {
             return Ok(410);
         };
-        let wo = match self.store.load(&id).await {
+        let wo = match self.work_orders.load(&id).await {
             Ok(Some(s)) => s.wo,
             Ok(None) => return Ok(410),
             Err(e) => return Err(format!("reading the work order: {e}")),

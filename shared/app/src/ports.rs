@@ -14,38 +14,57 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// A storage failure (I/O, corruption, throttling): the input was fine. `kind` says what a
-/// caller can do about it; `code` is the service's own error code where there was one (e.g.
-/// `ProvisionedThroughputExceededException`), for logs and metrics, never for people.
+/// A storage failure (I/O, corruption, throttling): the input was fine. The variant says what
+/// a caller can do about it; each keeps the [`Failure`]: what was being done, the service's own
+/// error code where there was one (e.g. `ProvisionedThroughputExceededException`, `SQLITE_BUSY`),
+/// for logs and metrics, never for people, and the cause.
 ///
-/// Invariant: `kind` is decided once, by the adapter that saw the failure (the AWS adapters
-/// map SDK errors in one place); [`StoreError::new`] and [`StoreError::msg`] make `Other`.
+/// Invariant: the variant is decided once, by the adapter that saw the failure (the AWS adapters
+/// map SDK errors in one place, the SQLite adapter its busy and locked errors);
+/// [`StoreError::new`] and [`StoreError::msg`] make `Other`. Conflicts of a commit are
+/// [`CommitError`]s and refusals of the deployment [`ConfigurationFault`]s, not variants.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store refused for rate (throttled, over its provisioned throughput): retrying in a
+    /// few seconds should work.
+    #[error(transparent)]
+    Throttled(Failure),
+    /// The store could not be reached, failed on its side (a timeout, a connection failure, a
+    /// 5xx) or was busy (another writer held its lock): retrying in a few seconds may work.
+    #[error(transparent)]
+    Unavailable(Failure),
+    /// A table, bucket or other resource the deployment expects does not exist.
+    #[error(transparent)]
+    NotFound(Failure),
+    /// Stored data is not what this build reads or writes (undecodable, unexpected shape).
+    #[error(transparent)]
+    InvalidData(Failure),
+    /// Anything else: a bug, or a failure nobody classified.
+    #[error(transparent)]
+    Other(Failure),
+}
+
+/// What a [`StoreError`] carries whatever its variant. Shown as its context alone; the cause
+/// is its source.
 #[derive(Debug, thiserror::Error)]
 #[error("{context}")]
-pub struct StoreError {
-    pub kind: StoreErrorKind,
-    pub code: Option<String>,
+pub struct Failure {
+    /// What was being done (no addresses or numbers).
     pub context: String,
+    /// The service's error code, where it sent one.
+    pub code: Option<String>,
     #[source]
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
-/// What kind of storage failure a [`StoreError`] is, by what a caller does about it.
-/// Conflicts are [`CommitError`]s and refusals of the deployment [`ConfigurationFault`]s, not
-/// kinds.
+/// Which variant a [`StoreError`] is, without its data: for adapters that decide the kind
+/// before they have the rest (an SDK error's code), and for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreErrorKind {
-    /// The store refused for rate (throttled, over its provisioned throughput): retrying in a
-    /// few seconds should work.
     Throttled,
-    /// The store could not be reached or failed on its side (a timeout, a connection failure,
-    /// a 5xx): retrying in a few seconds may work.
     Unavailable,
-    /// A table, bucket or other resource the deployment expects does not exist.
     NotFound,
-    /// Stored data is not what this build reads or writes (undecodable, unexpected shape).
     InvalidData,
-    /// Anything else: a bug, or a failure nobody classified.
     Other,
 }
 
@@ -55,12 +74,7 @@ impl StoreError {
         context: impl Into<String>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        StoreError {
-            kind: StoreErrorKind::Other,
-            code: None,
-            context: context.into(),
-            source: Some(Box::new(source)),
-        }
+        StoreError::of(StoreErrorKind::Other, context).with_source(source)
     }
     /// An unclassified failure described in words only.
     pub fn msg(context: impl Into<String>) -> Self {
@@ -68,25 +82,66 @@ impl StoreError {
     }
     /// A failure of a known kind, described in words only.
     pub fn of(kind: StoreErrorKind, context: impl Into<String>) -> Self {
-        StoreError {
-            kind,
-            code: None,
+        let failure = Failure {
             context: context.into(),
+            code: None,
             source: None,
+        };
+        match kind {
+            StoreErrorKind::Throttled => StoreError::Throttled(failure),
+            StoreErrorKind::Unavailable => StoreError::Unavailable(failure),
+            StoreErrorKind::NotFound => StoreError::NotFound(failure),
+            StoreErrorKind::InvalidData => StoreError::InvalidData(failure),
+            StoreErrorKind::Other => StoreError::Other(failure),
         }
     }
     /// The same failure, with the service's error code.
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        self.failure_mut().code = Some(code.into());
         self
+    }
+    /// The same failure, with its cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.failure_mut().source = Some(Box::new(source));
+        self
+    }
+    /// Which variant this is.
+    pub fn kind(&self) -> StoreErrorKind {
+        match self {
+            StoreError::Throttled(_) => StoreErrorKind::Throttled,
+            StoreError::Unavailable(_) => StoreErrorKind::Unavailable,
+            StoreError::NotFound(_) => StoreErrorKind::NotFound,
+            StoreError::InvalidData(_) => StoreErrorKind::InvalidData,
+            StoreError::Other(_) => StoreErrorKind::Other,
+        }
+    }
+    /// What every variant carries.
+    pub fn failure(&self) -> &Failure {
+        match self {
+            StoreError::Throttled(f)
+            | StoreError::Unavailable(f)
+            | StoreError::NotFound(f)
+            | StoreError::InvalidData(f)
+            | StoreError::Other(f) => f,
+        }
+    }
+    fn failure_mut(&mut self) -> &mut Failure {
+        match self {
+            StoreError::Throttled(f)
+            | StoreError::Unavailable(f)
+            | StoreError::NotFound(f)
+            | StoreError::InvalidData(f)
+            | StoreError::Other(f) => f,
+        }
+    }
+    /// The service's error code, where it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.failure().code.as_deref()
     }
     /// Whether it is passing: the store is throttled or unavailable, and the same request a
     /// few seconds later may well succeed.
     pub fn is_passing(&self) -> bool {
-        matches!(
-            self.kind,
-            StoreErrorKind::Throttled | StoreErrorKind::Unavailable
-        )
+        matches!(self, StoreError::Throttled(_) | StoreError::Unavailable(_))
     }
 }
 
@@ -199,12 +254,23 @@ pub trait TenantHistory: Send + Sync {
     ) -> Result<Vec<WorkOrder>, StoreError>;
 }
 
-/// The work-order store: work orders, timelines, outbox, visits, idempotency, opt-outs.
+/// Work orders one at a time: what a workflow step reads before it decides, and the atomic
+/// write of what it decided. Lookups, the outbox, keys, visits and opt-outs are ports of their
+/// own ([`Lookups`], [`Outbox`], [`Keys`], [`Visits`], [`OptOuts`]), so each caller names only
+/// what it uses; the store adapters implement them all ([`Store`]).
 #[async_trait]
-pub trait WorkOrders: TenantHistory + Send + Sync {
+pub trait WorkOrders: Send + Sync {
     async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError>;
+    /// The work order's events, oldest first.
     async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError>;
+    /// Writes everything of one transition atomically, or nothing (see [`Commit`]).
     async fn commit(&self, commit: Commit) -> Result<(), CommitError>;
+}
+
+/// Work orders found by what an inbound message or a check knows of them: a vendor, a phone,
+/// a job code; and a vendor's bookings. Pages people browse are [`WorkOrderQueries`].
+#[async_trait]
+pub trait Lookups: TenantHistory + Send + Sync {
     /// Newest first.
     async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError>;
     /// Open work orders where this vendor holds the offer or the assignment.
@@ -219,9 +285,11 @@ pub trait WorkOrders: TenantHistory + Send + Sync {
         &self,
         vendor: &VendorId,
     ) -> Result<Vec<(WorkOrderId, mendwork_domain::Window)>, StoreError>;
+}
 
-    /// The value recorded under an idempotency key (e.g. the work order a form post created).
-    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError>;
+/// The outbox: effects committed with the state that caused them, carried out afterwards.
+#[async_trait]
+pub trait Outbox: Send + Sync {
     /// Records `key → value` with outbox records that belong to no work order (SMS replies to
     /// unknown numbers, help texts), atomically. `Duplicate` if the key exists.
     async fn commit_outbox(
@@ -232,8 +300,27 @@ pub trait WorkOrders: TenantHistory + Send + Sync {
     ) -> Result<(), CommitError>;
     /// Oldest first, up to `limit`.
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// Marks a record carried out; a record already done (or gone) is success.
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError>;
+}
 
+/// Keys recorded once: idempotency keys (a submission token, a form post) and single-use
+/// nonces (a sign-in link, a revoked session), each with a value.
+///
+/// Invariant: a key, once recorded, keeps its first value; [`Keys::remember`] of a recorded key
+/// fails with `Duplicate` and changes nothing, whoever races it. Commits record their keys in
+/// the same atomic write ([`Commit::idempotency_key`], [`Outbox::commit_outbox`]).
+#[async_trait]
+pub trait Keys: Send + Sync {
+    /// The value recorded under a key (e.g. the work order a form post created).
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Records `key → value`; `Duplicate` if the key was recorded before.
+    async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError>;
+}
+
+/// Visits: who is expected at a property when, and who checked in.
+#[async_trait]
+pub trait Visits: Send + Sync {
     async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError>;
     /// Visits of a property whose expected window touches `[from, to)`, plus those checked in.
     async fn visits_between(
@@ -245,7 +332,11 @@ pub trait WorkOrders: TenantHistory + Send + Sync {
     /// Creates or replaces a visit that belongs to no work order (made at the desk).
     /// Visits linked to a work order are written only by that work order's commits.
     async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError>;
+}
 
+/// Phones that asked not to be texted (STOP), and withdrew it (START).
+#[async_trait]
+pub trait OptOuts: Send + Sync {
     /// Every phone that opted out (stored one item or row per phone, so no stored item grows
     /// with their number).
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError>;
@@ -256,8 +347,20 @@ pub trait WorkOrders: TenantHistory + Send + Sync {
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError>;
 }
 
+/// Every store port at once: what a store adapter is, for the code that builds an [`crate::App`]
+/// or runs the adapter contract. Callers name the narrow port they use instead.
+pub trait Store:
+    WorkOrders + Lookups + WorkOrderQueries + Outbox + Keys + Visits + OptOuts + Send + Sync
+{
+}
+
+impl<T> Store for T where
+    T: WorkOrders + Lookups + WorkOrderQueries + Outbox + Keys + Visits + OptOuts + Send + Sync
+{
+}
+
 /// Pages of work orders: the lists people browse. Kept apart from [`WorkOrders`] (which loads
-/// and commits) because callers that show lists need nothing else.
+/// and commits) and [`Lookups`] because callers that show lists need nothing else.
 #[async_trait]
 pub trait WorkOrderQueries: Send + Sync {
     /// Up to `limit` work orders of `listing`, in its order, strictly after `after` (from the

@@ -60,7 +60,16 @@ pub struct Executed {
 /// The adapters a step runs on, built once per process (per Lambda container).
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn WorkOrders>,
+    /// Work orders one at a time: load, timeline, commit.
+    pub work_orders: Arc<dyn WorkOrders>,
+    /// Work orders by vendor, phone or job code; a vendor's bookings.
+    pub lookups: Arc<dyn Lookups>,
+    /// The effects waiting to be carried out.
+    pub outbox: Arc<dyn Outbox>,
+    /// Idempotency keys and single-use nonces.
+    pub keys: Arc<dyn Keys>,
+    pub visits: Arc<dyn Visits>,
+    pub opt_outs: Arc<dyn OptOuts>,
     /// The lists people browse, a page at a time.
     pub queries: Arc<dyn crate::ports::WorkOrderQueries>,
     /// The metrics projection (written by the store's commits, read here).
@@ -111,7 +120,7 @@ impl App {
     ) -> Result<Executed, AppError> {
         let key = submission.map(submission_key);
         if let Some(k) = &key
-            && let Some(existing) = self.store.idempotent(k).await?
+            && let Some(existing) = self.keys.idempotent(k).await?
         {
             return self.existing(&WorkOrderId(existing)).await;
         }
@@ -128,7 +137,7 @@ impl App {
         };
         let code = self.fresh_code().await?;
         let now = self.now();
-        let opted_out = self.store.opted_out().await?;
+        let opted_out = self.opt_outs.opted_out().await?;
         let ctx = Context::new(&portfolio, property, now, &opted_out, &[]);
         let events = decide_submit(id.clone(), code, request, &ctx)?;
         let Some(wo) = events.first().and_then(|e| start(e, now)) else {
@@ -138,7 +147,7 @@ impl App {
         let mut tries = 0;
         let outcome = loop {
             tries += 1;
-            match self.store.commit(commit.clone()).await {
+            match self.work_orders.commit(commit.clone()).await {
                 // A conflict on a new work order that did not come to exist is another
                 // commit's write to an item this one shares (a metrics row, in DynamoDB's
                 // `TransactionConflict`): nothing was written, so the same commit is tried
@@ -161,7 +170,7 @@ impl App {
             Err(CommitError::Duplicate(_)) | Err(CommitError::Conflict(_)) => {
                 let id = match &key {
                     Some(k) => self
-                        .store
+                        .keys
                         .idempotent(k)
                         .await?
                         .map(WorkOrderId)
@@ -181,16 +190,16 @@ impl App {
         key: &Option<String>,
     ) -> Result<bool, StoreError> {
         if let Some(k) = key
-            && self.store.idempotent(k).await?.is_some()
+            && self.keys.idempotent(k).await?.is_some()
         {
             return Ok(true);
         }
-        Ok(self.store.load(id).await?.is_some())
+        Ok(self.work_orders.load(id).await?.is_some())
     }
 
     async fn existing(&self, id: &WorkOrderId) -> Result<Executed, AppError> {
         let stored = self
-            .store
+            .work_orders
             .load(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("work order {id}")))?;
@@ -204,7 +213,7 @@ impl App {
     async fn fresh_code(&self) -> Result<JobCode, AppError> {
         let mut code = JobCode::from_seed(self.ids.code_seed());
         for _ in 0..16 {
-            if self.store.open_by_code(&code).await?.is_none() {
+            if self.lookups.open_by_code(&code).await?.is_none() {
                 return Ok(code);
             }
             code = JobCode::from_seed(self.ids.code_seed());
@@ -220,7 +229,7 @@ impl App {
         exec: Exec,
     ) -> Result<Executed, AppError> {
         if let Some(k) = &exec.idempotency_key
-            && self.store.idempotent(k).await?.is_some()
+            && self.keys.idempotent(k).await?.is_some()
         {
             let mut done = self.existing(id).await?;
             done.duplicate = true;
@@ -229,19 +238,19 @@ impl App {
         let portfolio = self.portfolio();
         for _ in 0..CONFLICT_RETRIES {
             let stored = self
-                .store
+                .work_orders
                 .load(id)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("work order {id}")))?;
             let property = property_of(&portfolio, &stored.wo)?;
-            let opted_out = self.store.opted_out().await?;
+            let opted_out = self.opt_outs.opted_out().await?;
             let busy = match (&command, &stored.wo.vendor) {
                 (
                     Command::ChooseSlot { .. }
                     | Command::ProposeTime { .. }
                     | Command::AnswerProposal { .. },
                     Some(v),
-                ) => self.store.vendor_appointments(v).await?,
+                ) => self.lookups.vendor_appointments(v).await?,
                 _ => vec![],
             };
             let now = self.now();
@@ -268,7 +277,7 @@ impl App {
                 &ctx,
                 exec.idempotency_key.clone(),
             );
-            match self.store.commit(commit).await {
+            match self.work_orders.commit(commit).await {
                 Ok(()) => {
                     return Ok(Executed {
                         wo: after,
@@ -353,11 +362,11 @@ impl App {
     /// Carries out up to `limit` pending outbox records; returns how many were done. A
     /// failure stops the batch (the record stays pending and is retried next time).
     pub async fn deliver(&self, limit: usize) -> Result<usize, AppError> {
-        let pending = self.store.pending_outbox(limit).await?;
+        let pending = self.outbox.pending_outbox(limit).await?;
         let mut done = 0;
         for record in pending {
             self.carry_out(&record).await?;
-            self.store.outbox_done(&record.id).await?;
+            self.outbox.outbox_done(&record.id).await?;
             done += 1;
         }
         Ok(done)
@@ -388,7 +397,7 @@ impl App {
             Effect::Sms(m) => {
                 // The last gate: whatever queued this text, a number that opted out since
                 // gets nothing (the confirmation of its opt-out aside).
-                let opted_out = self.store.is_opted_out(&m.to).await?;
+                let opted_out = self.opt_outs.is_opted_out(&m.to).await?;
                 let delivery = if sms_segments(&m.body) > budget::MAX_SMS_SEGMENTS {
                     // The domain fits every text it makes; a record that does not fit was
                     // made some other way, and no text goes out longer than its budget.

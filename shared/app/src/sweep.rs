@@ -69,7 +69,7 @@ pub async fn sweep(app: &App, policy: &SweepPolicy) -> Result<Swept, AppError> {
 
 async fn redrive(app: &App, policy: &SweepPolicy, out: &mut Swept) -> Result<(), AppError> {
     let now = app.now();
-    let pending = app.store.pending_outbox(policy.batch).await?;
+    let pending = app.outbox.pending_outbox(policy.batch).await?;
     // A work order whose earlier record failed (a passing failure) keeps its later ones for the
     // next sweep, so its messages stay in order.
     let mut held: BTreeSet<Option<WorkOrderId>> = BTreeSet::new();
@@ -86,7 +86,7 @@ async fn redrive(app: &App, policy: &SweepPolicy, out: &mut Swept) -> Result<(),
         out.due += 1;
         let done = match app.carry_out(record).await {
             Ok(()) => app
-                .store
+                .outbox
                 .outbox_done(&record.id)
                 .await
                 .map_err(AppError::from),
@@ -132,7 +132,7 @@ async fn flag_overdue(app: &App, out: &mut Swept) -> Result<(), AppError> {
             open_only: true,
             ..ListFilter::default()
         };
-        for wo in app.store.list(&filter).await? {
+        for wo in app.lookups.list(&filter).await? {
             let Some(property) = portfolio.property(&wo.request.property) else {
                 continue;
             };

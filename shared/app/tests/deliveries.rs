@@ -60,7 +60,12 @@ fn harness(webhooks: &str, script: Vec<Answer>) -> Harness {
     // Signed on the test's clock, so that moving it shows each attempt's own timestamp.
     webhooks.signing_clock = clock_arc.clone();
     let app = App {
-        store: store.clone(),
+        work_orders: store.clone(),
+        lookups: store.clone(),
+        outbox: store.clone(),
+        keys: store.clone(),
+        visits: store.clone(),
+        opt_outs: store.clone(),
         queries: store.clone(),
         metrics: store.clone(),
         timers: Arc::new(store.timers()),

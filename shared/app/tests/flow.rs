@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use mendwork_app::ports::{
     Clock, Delivery, Directory, OutboxRecord, StoreError, Texter, TimerTarget, WorkOrders,
 };
+use mendwork_app::ports::{Lookups, Outbox};
 use mendwork_app::{App, InboundSms, LinkSigner, SmsOutcome};
 use mendwork_domain::config::parse_portfolio;
 use mendwork_domain::{
@@ -63,7 +64,12 @@ impl Harness {
         clock.set_mode(ClockMode::Frozen(t(start))).unwrap();
         let clock_arc: Arc<dyn Clock> = Arc::new(clock.clone());
         let app = App {
-            store: store.clone(),
+            work_orders: store.clone(),
+            lookups: store.clone(),
+            outbox: store.clone(),
+            keys: store.clone(),
+            visits: store.clone(),
+            opt_outs: store.clone(),
             queries: store.clone(),
             metrics: store.clone(),
             timers: Arc::new(store.timers()),
@@ -534,7 +540,7 @@ async fn a_text_queued_before_stop_is_not_sent_after_it_and_the_team_sees_why() 
     // The confirmation to the tenant waits in the outbox while the tenant texts STOP.
     assert!(!h.store.pending_outbox(100).await.unwrap().is_empty());
     h.app
-        .store
+        .opt_outs
         .set_opted_out(&Phone::parse(TENANT).unwrap(), true)
         .await
         .unwrap();
@@ -544,7 +550,7 @@ async fn a_text_queued_before_stop_is_not_sent_after_it_and_the_team_sees_why() 
         "sent after STOP: {:?}",
         h.sent_to(TENANT)
     );
-    let timeline = h.app.store.timeline(&id).await.unwrap();
+    let timeline = h.app.work_orders.timeline(&id).await.unwrap();
     assert!(
         timeline.iter().any(|r| matches!(&r.event,
             Event::MessageUndelivered { channel: Channel::Sms, reason, .. } if reason.contains("STOP"))),

@@ -17,6 +17,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mendwork_app::metrics::MetricsProjection;
+use mendwork_app::ports::Lookups;
 use mendwork_app::ports::{Clock, Directory, ListFilter, WorkOrders};
 use mendwork_app::{App, AppError, LinkSigner};
 use mendwork_domain::config::parse_portfolio;
@@ -104,7 +105,12 @@ impl World {
         clock.set_mode(ClockMode::Frozen(start())).unwrap();
         let clock_arc: Arc<dyn Clock> = Arc::new(clock);
         let app = App {
-            store: store.clone(),
+            work_orders: store.clone(),
+            lookups: store.clone(),
+            outbox: store.clone(),
+            keys: store.clone(),
+            visits: store.clone(),
+            opt_outs: store.clone(),
             queries: store.clone(),
             metrics: store.clone(),
             timers: Arc::new(store.timers()),

@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
+use mendwork_app::ports::Outbox;
 use mendwork_app::ports::{
     Clock, ConfigurationFault, Delivery, Directory, StoreError, Texter, TimerTarget, WorkOrders,
 };
@@ -92,7 +93,12 @@ impl Harness {
             inner: RecordingTexter::new(&store, clock_arc.clone()),
         });
         let app = App {
-            store: store.clone(),
+            work_orders: store.clone(),
+            lookups: store.clone(),
+            outbox: store.clone(),
+            keys: store.clone(),
+            visits: store.clone(),
+            opt_outs: store.clone(),
             queries: store.clone(),
             metrics: store.clone(),
             timers: Arc::new(store.timers()),

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use mendwork_app::deliveries::{Deliveries, Secrets, Webhooks};
 use mendwork_app::pms::PmsCursors;
 use mendwork_app::pms::buildium::{Buildium, BuildiumConfig};
+use mendwork_app::ports::Lookups;
 use mendwork_app::ports::{Clock, Directory, WorkOrders};
 use mendwork_app::webhooks_http::FakeSender;
 use mendwork_app::{App, InboundSms, LinkSigner};
@@ -83,7 +84,12 @@ impl Harness {
         webhooks.signing_clock = clock_arc.clone();
         webhooks.pms = Some(buildium.clone());
         let app = App {
-            store: store.clone(),
+            work_orders: store.clone(),
+            lookups: store.clone(),
+            outbox: store.clone(),
+            keys: store.clone(),
+            visits: store.clone(),
+            opt_outs: store.clone(),
             queries: store.clone(),
             timers: Arc::new(store.timers()),
             mailer: Arc::new(RecordingMailer::new(&store, clock_arc.clone())),

@@ -228,12 +228,14 @@ impl From<AwsError> for StoreError {
     fn from(e: AwsError) -> Self {
         // The message already carries the context and the rendered cause chain; a
         // configuration fault rides along as the source, where the workflow looks for it.
-        let mut store = match e.configuration_fault() {
+        let store = match e.configuration_fault() {
             Some(fault) => StoreError::new(e.to_string(), fault),
             None => StoreError::of(e.kind(), e.to_string()),
         };
-        store.code = e.code().map(str::to_string);
-        store
+        match e.code() {
+            Some(code) => store.with_code(code),
+            None => store,
+        }
     }
 }
 
@@ -312,13 +314,14 @@ mod tests {
             (),
         );
         let e = stored(typed);
-        assert_eq!(e.kind, StoreErrorKind::Throttled);
-        assert_eq!(
-            e.code.as_deref(),
-            Some("ProvisionedThroughputExceededException")
-        );
+        assert_eq!(e.kind(), StoreErrorKind::Throttled);
+        assert_eq!(e.code(), Some("ProvisionedThroughputExceededException"));
         assert!(e.is_passing());
-        assert!(e.context.starts_with("reading wo-1: "), "{}", e.context);
+        assert!(
+            e.failure().context.starts_with("reading wo-1: "),
+            "{}",
+            e.failure().context
+        );
         for code in [
             "ThrottlingException",
             "RequestLimitExceeded",
@@ -327,8 +330,8 @@ mod tests {
             "SlowDown",
         ] {
             let e = stored(service(code));
-            assert_eq!((code, e.kind), (code, StoreErrorKind::Throttled));
-            assert_eq!(e.code.as_deref(), Some(code));
+            assert_eq!((code, e.kind()), (code, StoreErrorKind::Throttled));
+            assert_eq!(e.code(), Some(code));
         }
     }
 
@@ -340,22 +343,22 @@ mod tests {
             "InternalFailure",
         ] {
             let e = stored(service(code));
-            assert_eq!((code, e.kind), (code, StoreErrorKind::Unavailable));
-            assert_eq!(e.code.as_deref(), Some(code));
+            assert_eq!((code, e.kind()), (code, StoreErrorKind::Unavailable));
+            assert_eq!(e.code(), Some(code));
         }
         let timeout = stored(SdkError::timeout_error("the operation timed out"));
-        assert_eq!(timeout.kind, StoreErrorKind::Unavailable);
-        assert_eq!(timeout.code, None);
+        assert_eq!(timeout.kind(), StoreErrorKind::Unavailable);
+        assert_eq!(timeout.code(), None);
         let refused = ConnectorError::io(Box::new(std::io::Error::new(
             std::io::ErrorKind::ConnectionRefused,
             "connection refused",
         )));
         let dispatch = stored(SdkError::dispatch_failure(refused));
-        assert_eq!(dispatch.kind, StoreErrorKind::Unavailable);
+        assert_eq!(dispatch.kind(), StoreErrorKind::Unavailable);
         assert!(dispatch.is_passing());
         let slow = ConnectorError::timeout("read timed out".into());
         assert_eq!(
-            stored(SdkError::dispatch_failure(slow)).kind,
+            stored(SdkError::dispatch_failure(slow)).kind(),
             StoreErrorKind::Unavailable
         );
     }
@@ -363,22 +366,22 @@ mod tests {
     #[test]
     fn other_failures_are_not_passing() {
         let missing = stored(service("ResourceNotFoundException"));
-        assert_eq!(missing.kind, StoreErrorKind::NotFound);
+        assert_eq!(missing.kind(), StoreErrorKind::NotFound);
         assert!(!missing.is_passing());
         let invalid = stored(service("ValidationException"));
-        assert_eq!(invalid.kind, StoreErrorKind::Other);
-        assert_eq!(invalid.code.as_deref(), Some("ValidationException"));
+        assert_eq!(invalid.kind(), StoreErrorKind::Other);
+        assert_eq!(invalid.code(), Some("ValidationException"));
         let built = stored(SdkError::construction_failure("no key"));
-        assert_eq!(built.kind, StoreErrorKind::Other);
+        assert_eq!(built.kind(), StoreErrorKind::Other);
         let denied = stored(service("AccessDeniedException"));
-        assert_eq!(denied.kind, StoreErrorKind::Other);
-        assert_eq!(denied.code.as_deref(), Some("AccessDeniedException"));
+        assert_eq!(denied.kind(), StoreErrorKind::Other);
+        assert_eq!(denied.code(), Some("AccessDeniedException"));
         assert!(mendwork_app::ports::configuration_fault(&denied).is_some());
         let undecodable = serde_json::from_str::<u32>("{").expect_err("not a number");
         let e: StoreError = json("decoding wo-1", undecodable).into();
-        assert_eq!(e.kind, StoreErrorKind::InvalidData);
+        assert_eq!(e.kind(), StoreErrorKind::InvalidData);
         let e: StoreError = AwsError::Invalid("a work order without a status".into()).into();
-        assert_eq!(e.kind, StoreErrorKind::InvalidData);
+        assert_eq!(e.kind(), StoreErrorKind::InvalidData);
     }
 
     #[test]
@@ -393,7 +396,7 @@ mod tests {
         );
         assert_eq!(cancelled.kind(), StoreErrorKind::Other);
         let e: StoreError = cancelled.throttled().into();
-        assert_eq!(e.kind, StoreErrorKind::Throttled);
-        assert_eq!(e.code.as_deref(), Some("TransactionCanceledException"));
+        assert_eq!(e.kind(), StoreErrorKind::Throttled);
+        assert_eq!(e.code(), Some("TransactionCanceledException"));
     }
 }

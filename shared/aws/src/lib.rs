@@ -9,6 +9,7 @@
 //! [`senders`]; how timers map to schedules in [`timers`].
 
 pub mod api_keys;
+pub mod billing;
 mod calendar;
 pub mod deliveries;
 pub mod directory;
@@ -33,6 +34,7 @@ mod upgrade;
 pub use api_keys::DynamoApiKeys;
 /// The DynamoDB client the adapters take, for tools that build one adapter alone.
 pub use aws_sdk_dynamodb::Client as DynamoClient;
+pub use billing::{Billing, KindUsage, Usage};
 pub use deliveries::DynamoDeliveries;
 pub use directory::{
     StoredPortfolio, TableDirectory, load_portfolio, read_portfolio, store_portfolio,
@@ -45,7 +47,7 @@ pub use limits::DynamoLimits;
 pub use pms_cursors::DynamoPmsCursors;
 pub use schema::create_table;
 pub use senders::{Claim, SentGuard, SesMailer, SnsTexter};
-pub use store::{DynamoStore, KindUsage, Usage};
+pub use store::DynamoStore;
 pub use streams::{StreamedRecord, outbox_records, streamed_outbox_records};
 pub use timers::{
     RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTargets, SchedulerTimers, TimerFunction,
@@ -388,7 +390,12 @@ impl Aws {
     /// The workflow steps on these adapters.
     pub fn app(&self) -> App {
         App {
-            store: self.store.clone(),
+            work_orders: self.store.clone(),
+            lookups: self.store.clone(),
+            outbox: self.store.clone(),
+            keys: self.store.clone(),
+            visits: self.store.clone(),
+            opt_outs: self.store.clone(),
             queries: self.store.clone(),
             metrics: self.store.clone(),
             timers: self.timers.clone(),

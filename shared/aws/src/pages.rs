@@ -109,7 +109,6 @@ impl DynamoStore {
                 .await
                 .map_err(|e| sdk("reading a page of work orders", e))?;
             let got = out.items.unwrap_or_default();
-            self.count_reads(&got, false);
             for it in &got {
                 let wo: WorkOrder = doc(it, "json", "a work order")?;
                 // An index is eventually consistent: keep only what still belongs here.

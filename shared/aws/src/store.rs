@@ -2,7 +2,7 @@
 
 use crate::calendar::{self, Calendars};
 use crate::error::{AwsError, build, sdk};
-use crate::item::{Item, doc, get_s, item, item_size, key, n, req_s, req_u64, s, to_json};
+use crate::item::{Item, doc, get_s, item, key, n, req_s, req_u64, s, to_json};
 use crate::schema::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -15,7 +15,8 @@ use aws_sdk_dynamodb::types::{
 use chrono::{DateTime, Utc};
 use mendwork_app::ports::{Clock as _, SystemClock};
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
+    Commit, CommitError, Keys, ListFilter, Lookups, OptOuts, Outbox, OutboxRecord, StoreError,
+    Stored, TenantHistory, Visits, WorkOrders,
 };
 use mendwork_app::queries::{newest_key, queue_key};
 use mendwork_domain::decide::Recorded;
@@ -35,42 +36,7 @@ const MAX_BATCH_GET: usize = 100;
 const SEEN_CAPACITY: usize = 4096;
 
 /// The lookup items (`(pk, sk)`) an open work order has; none for a closed or cancelled one.
-type Lookups = BTreeSet<(String, String)>;
-
-/// Billing units this store has used, computed from item sizes by DynamoDB's published rules
-/// (writes: 1 unit per KB, twice that in a transaction, plus one write per KB per index the
-/// item is in; reads: 1 unit per 4 KB strongly consistent, half that eventually consistent).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Usage {
-    pub items_written: u64,
-    pub write_units: f64,
-    pub read_units: f64,
-    /// Read requests sent (each `GetItem`, `Query` page and `BatchGetItem` call).
-    pub read_requests: u64,
-    pub bytes_written: u64,
-    /// Per kind of item written (`WO/META`, `WO/EV`, `OUTBOX`, `IDEM`, `BYVENDOR`, …).
-    pub by_kind: std::collections::BTreeMap<String, KindUsage>,
-}
-
-/// The writes of one kind of item.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct KindUsage {
-    pub items: u64,
-    pub bytes: u64,
-    pub write_units: f64,
-}
-
-/// The kind of an item, for [`Usage::by_kind`].
-fn kind_of(it: &Item) -> String {
-    let pk = get_s(it, PK).unwrap_or_default();
-    let sk = get_s(it, SK).unwrap_or_default();
-    match pk.split_once('#') {
-        Some(("WO", _)) if sk.starts_with(EVENT_PREFIX) => "WO/EV".into(),
-        Some(("WO", _)) => "WO/META".into(),
-        Some((prefix, _)) => prefix.into(),
-        None => pk.into(),
-    }
-}
+type LookupItems = BTreeSet<(String, String)>;
 
 /// The work-order store on DynamoDB.
 ///
@@ -93,10 +59,9 @@ fn kind_of(it: &Item) -> String {
 pub struct DynamoStore {
     client: Client,
     table: String,
-    seen: Mutex<HashMap<WorkOrderId, (u64, Lookups)>>,
+    seen: Mutex<HashMap<WorkOrderId, (u64, LookupItems)>>,
     /// The last outbox order stamp handed out, in nanoseconds (strictly increasing per process).
     last_stamp: AtomicI64,
-    usage: Mutex<Usage>,
 }
 
 impl DynamoStore {
@@ -106,7 +71,6 @@ impl DynamoStore {
             table: table.into(),
             seen: Mutex::new(HashMap::new()),
             last_stamp: AtomicI64::new(0),
-            usage: Mutex::new(Usage::default()),
         }
     }
 
@@ -118,43 +82,7 @@ impl DynamoStore {
         &self.table
     }
 
-    /// The billing units used so far by this handle (see [`Usage`]).
-    pub fn usage(&self) -> Usage {
-        self.usage
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    pub(crate) fn count_writes(&self, items: &[&Item], transactional: bool) {
-        let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
-        for it in items {
-            let size = item_size(it);
-            let units = size.div_ceil(1024).max(1) as f64;
-            let indexes = [GSI1PK, GSI2PK, GSI3PK, GSI4PK, GSI5PK, GSI6PK]
-                .iter()
-                .filter(|a| it.contains_key(**a))
-                .count() as f64;
-            let wru = units * if transactional { 2.0 } else { 1.0 } + units * indexes;
-            u.items_written += 1;
-            u.bytes_written += size as u64;
-            u.write_units += wru;
-            let k = u.by_kind.entry(kind_of(it)).or_default();
-            k.items += 1;
-            k.bytes += size as u64;
-            k.write_units += wru;
-        }
-    }
-
-    pub(crate) fn count_reads(&self, items: &[Item], consistent: bool) {
-        let bytes: usize = items.iter().map(item_size).sum();
-        let units = bytes.div_ceil(4096).max(1) as f64;
-        let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
-        u.read_units += if consistent { units } else { units / 2.0 };
-        u.read_requests += 1;
-    }
-
-    fn remember(&self, id: &WorkOrderId, version: u64, lookups: Lookups) {
+    fn remember_seen(&self, id: &WorkOrderId, version: u64, lookups: LookupItems) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         if seen.len() >= SEEN_CAPACITY && !seen.contains_key(id) {
             seen.clear();
@@ -162,7 +90,7 @@ impl DynamoStore {
         seen.insert(id.clone(), (version, lookups));
     }
 
-    fn recalled(&self, id: &WorkOrderId, version: u64) -> Option<Lookups> {
+    fn recalled(&self, id: &WorkOrderId, version: u64) -> Option<LookupItems> {
         let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         seen.get(id)
             .filter(|(v, _)| *v == version)
@@ -198,13 +126,7 @@ impl DynamoStore {
             .send()
             .await
             .map_err(|e| sdk(format!("reading {what}"), e))?;
-        let found = out.item;
-        if let Some(it) = &found {
-            self.count_reads(std::slice::from_ref(it), true);
-        } else {
-            self.count_reads(&[], true);
-        }
-        Ok(found)
+        Ok(out.item)
     }
 
     /// Every item of a query, all pages. `index` `None` is the table (read consistently).
@@ -225,7 +147,6 @@ impl DynamoStore {
                 .await
                 .map_err(|e| sdk(format!("querying {what}"), e))?;
             let items = page.items.unwrap_or_default();
-            self.count_reads(&items, index.is_none());
             out.extend(items);
             match page.last_evaluated_key {
                 Some(k) if !k.is_empty() => start = Some(k),
@@ -291,7 +212,6 @@ impl DynamoStore {
                 .await
                 .map_err(|e| sdk("listing work orders", e))?;
             let items = page.items.unwrap_or_default();
-            self.count_reads(&items, false);
             for it in &items {
                 let wo: WorkOrder = doc(it, "json", "a work order")?;
                 if boundary.is_some_and(|b| wo.created_at != b) {
@@ -357,7 +277,6 @@ impl DynamoStore {
                 if let Some(mut responses) = got.responses
                     && let Some(items) = responses.remove(&self.table)
                 {
-                    self.count_reads(&items, true);
                     for it in &items {
                         out.push(doc::<WorkOrder>(it, "json", "a work order")?);
                     }
@@ -378,7 +297,7 @@ impl DynamoStore {
         &self,
         id: &WorkOrderId,
         expected: u64,
-    ) -> Result<Option<Lookups>, AwsError> {
+    ) -> Result<Option<LookupItems>, AwsError> {
         if let Some(l) = self.recalled(id, expected) {
             return Ok(Some(l));
         }
@@ -397,7 +316,7 @@ impl DynamoStore {
         let id = c.wo.id.clone();
         let now = SystemClock.now();
         let previous = if c.expected_version == 0 {
-            Some(Lookups::new())
+            Some(LookupItems::new())
         } else {
             self.previous_lookups(&id, c.expected_version).await?
         };
@@ -499,16 +418,7 @@ impl DynamoStore {
             .await;
         match sent {
             Ok(_) => {
-                let metric_items: Vec<Item> =
-                    c.metrics.iter().map(crate::metrics::sized_like).collect();
-                let written: Vec<&Item> = puts
-                    .iter()
-                    .map(|(it, _)| it)
-                    .chain(calendars.iter().map(|(it, _)| it))
-                    .chain(metric_items.iter())
-                    .collect();
-                self.count_writes(&written, true);
-                self.remember(&id, version, current);
+                self.remember_seen(&id, version, current);
                 Ok(())
             }
             Err(e) => {
@@ -604,11 +514,7 @@ impl DynamoStore {
             .send()
             .await
         {
-            Ok(_) => {
-                let written: Vec<&Item> = puts.iter().collect();
-                self.count_writes(&written, true);
-                Ok(())
-            }
+            Ok(_) => Ok(()),
             Err(e) => {
                 if let Some(TransactWriteItemsError::TransactionCanceledException(t)) =
                     e.as_service_error()
@@ -647,8 +553,8 @@ fn newest_first(wos: &mut [WorkOrder]) {
     });
 }
 
-fn lookups(wo: &WorkOrder) -> Lookups {
-    let mut out = Lookups::new();
+fn lookups(wo: &WorkOrder) -> LookupItems {
+    let mut out = LookupItems::new();
     if wo.status.is_final() {
         return out;
     }
@@ -824,7 +730,7 @@ impl WorkOrders for DynamoStore {
         };
         let version = req_u64(&it, "version", "a work order")?;
         let wo: WorkOrder = doc(&it, "json", "a work order")?;
-        self.remember(id, version, lookups(&wo));
+        self.remember_seen(id, version, lookups(&wo));
         Ok(Some(Stored { wo, version }))
     }
 
@@ -851,7 +757,10 @@ impl WorkOrders for DynamoStore {
     async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
         self.commit_now(commit).await
     }
+}
 
+#[async_trait]
+impl Lookups for DynamoStore {
     async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
         let keep = |wo: &WorkOrder| {
             filter.status.is_none_or(|s| wo.status == s)
@@ -925,17 +834,10 @@ impl WorkOrders for DynamoStore {
             .map(|b| (b.work_order, b.window))
             .collect())
     }
+}
 
-    async fn idempotent(&self, k: &str) -> Result<Option<String>, StoreError> {
-        let found = self
-            .get(idem_pk(k), IDEM_SK, &format!("idempotency key {k:?}"))
-            .await?;
-        Ok(found
-            .as_ref()
-            .and_then(|it| get_s(it, "value"))
-            .map(str::to_string))
-    }
-
+#[async_trait]
+impl Outbox for DynamoStore {
     async fn commit_outbox(
         &self,
         k: &str,
@@ -957,7 +859,6 @@ impl WorkOrders for DynamoStore {
                 .await
                 .map_err(|e| store_err(sdk("reading the outbox", e)))?;
             let items = page.items.unwrap_or_default();
-            self.count_reads(&items, false);
             for it in &items {
                 out.push(doc::<OutboxRecord>(it, "record", "an outbox record")?);
             }
@@ -981,16 +882,29 @@ impl WorkOrders for DynamoStore {
             .send()
             .await
             .map_err(|e| store_err(sdk(format!("marking outbox record {id} done"), e)))?;
-        let mut u = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
-        // A delete bills the deleted item's size (outbox records are under 1 KB but for emails
-        // with invites) plus the index entry it removes.
-        u.write_units += 2.0;
-        let k = u.by_kind.entry("OUTBOX (delete)".into()).or_default();
-        k.items += 1;
-        k.write_units += 2.0;
         Ok(())
     }
+}
 
+#[async_trait]
+impl Keys for DynamoStore {
+    async fn idempotent(&self, k: &str) -> Result<Option<String>, StoreError> {
+        let found = self
+            .get(idem_pk(k), IDEM_SK, &format!("idempotency key {k:?}"))
+            .await?;
+        Ok(found
+            .as_ref()
+            .and_then(|it| get_s(it, "value"))
+            .map(str::to_string))
+    }
+
+    async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError> {
+        self.commit_outbox(key, value, vec![]).await
+    }
+}
+
+#[async_trait]
+impl Visits for DynamoStore {
     async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
         let found = self
             .get(visit_pk(&id.0), VISIT_SK, &format!("visit {id}"))
@@ -1072,10 +986,7 @@ impl WorkOrders for DynamoStore {
             .send()
             .await;
         match written {
-            Ok(_) => {
-                self.count_writes(&[&it], false);
-                Ok(())
-            }
+            Ok(_) => Ok(()),
             Err(e) => {
                 if let Some(ccf) = e.as_service_error().and_then(|x| match x {
                     PutItemError::ConditionalCheckFailedException(c) => Some(c),
@@ -1096,7 +1007,10 @@ impl WorkOrders for DynamoStore {
             }
         }
     }
+}
 
+#[async_trait]
+impl OptOuts for DynamoStore {
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
         let items = self
             .query_all(
@@ -1146,7 +1060,6 @@ impl WorkOrders for DynamoStore {
                 .send()
                 .await
                 .map_err(|e| store_err(sdk(what, e)))?;
-            self.count_writes(&[&it], false);
         } else {
             self.client
                 .delete_item()
@@ -1155,7 +1068,6 @@ impl WorkOrders for DynamoStore {
                 .send()
                 .await
                 .map_err(|e| store_err(sdk(what, e)))?;
-            self.count_writes(&[&k], false);
         }
         Ok(())
     }

@@ -48,7 +48,6 @@ impl DynamoStore {
                     store_err(crate::error::sdk("scanning for work orders to re-index", e))
                 })?;
             let items = page.items.unwrap_or_default();
-            self.count_reads(&items, false);
             for it in &items {
                 if self.reindex(it).await? {
                     rewritten += 1;
@@ -81,10 +80,7 @@ impl DynamoStore {
             .send()
             .await;
         match sent {
-            Ok(_) => {
-                self.count_writes(&[&item], false);
-                Ok(true)
-            }
+            Ok(_) => Ok(true),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_conditional_check_failed_exception()) =>

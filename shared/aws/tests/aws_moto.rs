@@ -13,9 +13,9 @@ use mendwork_app::ports::{
 };
 use mendwork_app::{App, InboundSms, SmsOutcome};
 use mendwork_aws::{
-    Aws, AwsConfig, RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTimers, ensure_recurring_schedules,
-    item_size, load_portfolio, read_portfolio, recurring_schedule_name, timer_target,
-    vendor_of_phone,
+    Aws, AwsConfig, Billing, DynamoStore, RECURRING_PREFIX, SCHEDULED_TIME, SchedulerTimers,
+    ensure_recurring_schedules, item_size, load_portfolio, read_portfolio, recurring_schedule_name,
+    timer_target, vendor_of_phone,
 };
 use mendwork_domain::config::parse_portfolio;
 use mendwork_domain::{
@@ -94,7 +94,7 @@ async fn sms(app: &App, from: &str, body: &str) -> SmsOutcome {
 }
 
 async fn status(app: &App, id: &WorkOrderId) -> Status {
-    app.store.load(id).await.unwrap().unwrap().wo.status
+    app.work_orders.load(id).await.unwrap().unwrap().wo.status
 }
 
 fn window(start: DateTime<Utc>, hours: i64) -> Window {
@@ -158,7 +158,23 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
         .unwrap()
         .with_clock(Arc::new(FrozenClock(start)));
     assert_eq!(aws.portfolio().properties.len(), sample().properties.len());
-    let app = aws.app();
+    // The store's ports on a client that counts what its calls cost.
+    let billing = Billing::default();
+    let billed = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&d.sdk)
+                .interceptor(billing.clone())
+                .build(),
+        ),
+        d.cfg.table.clone(),
+    ));
+    let mut app = aws.app();
+    app.work_orders = billed.clone();
+    app.lookups = billed.clone();
+    app.outbox = billed.clone();
+    app.keys = billed.clone();
+    app.visits = billed.clone();
+    app.opt_outs = billed.clone();
 
     let day = start.duration_trunc(Duration::days(1)).unwrap();
     let windows = vec![
@@ -254,7 +270,7 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
     assert!(!pending.iter().any(|t| t.name == accept.name));
 
     sms(&app, PAT, "2").await;
-    let wo = app.store.load(&id).await.unwrap().unwrap().wo;
+    let wo = app.work_orders.load(&id).await.unwrap().unwrap().wo;
     assert_eq!(wo.status, Status::Scheduled);
     assert_eq!(wo.appointment.unwrap(), windows[1]);
     // The confirmation with the invite went through SES as raw MIME.
@@ -271,16 +287,16 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
     assert_eq!(status(&app, &id).await, Status::Completed);
     sms(&app, TENANT, "5").await;
     sms(&app, PAT, "invoice 385").await;
-    let stored = app.store.load(&id).await.unwrap().unwrap();
+    let stored = app.work_orders.load(&id).await.unwrap().unwrap();
     assert_eq!(
         stored.wo.status,
         Status::Closed,
         "{:?}",
         stored.wo.attention
     );
-    assert!(app.store.pending_outbox(100).await.unwrap().is_empty());
+    assert!(app.outbox.pending_outbox(100).await.unwrap().is_empty());
     assert!(
-        app.store
+        app.lookups
             .open_for_vendor(&stored.wo.vendor.clone().unwrap())
             .await
             .unwrap()
@@ -288,8 +304,8 @@ async fn a_work_order_runs_from_the_form_to_closed_on_the_aws_adapters() {
     );
 
     // What one work order cost.
-    let timeline = app.store.timeline(&id).await.unwrap();
-    let usage = aws.store().usage();
+    let timeline = app.work_orders.timeline(&id).await.unwrap();
+    let usage = billing.usage();
     let census = census(aws.dynamodb(), &d.cfg.table).await;
     eprintln!(
         "one work order: {} commits, {} timeline events; {} items written, {} bytes, \

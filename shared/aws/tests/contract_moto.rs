@@ -9,7 +9,7 @@ mod support;
 
 use async_trait::async_trait;
 use contract::TimerProbe;
-use mendwork_app::ports::TimerSpec;
+use mendwork_app::ports::{Lookups, TimerSpec};
 use mendwork_aws::{DynamoStore, SchedulerTimers};
 use support::MotoServer;
 
@@ -320,8 +320,8 @@ mod dynamo_only {
     }
 }
 
-/// What a page costs: DynamoDB requests (counted by an SDK interceptor on the store's client)
-/// and read units (the store's own count), at two sizes of history.
+/// What a page costs: DynamoDB requests and read units (both counted by SDK interceptors on the
+/// store's client, [`Billing`] for the units), at two sizes of history.
 mod page_cost {
     use super::*;
     use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -330,6 +330,7 @@ mod page_cost {
     use contract::{Wo, commit_ok, mins, t0, unique};
     use mendwork_app::ports::WorkOrderQueries;
     use mendwork_app::queries::{Listing, PageKey};
+    use mendwork_aws::Billing;
     use mendwork_domain::{PropertyId, Status};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -353,18 +354,23 @@ mod page_cost {
     }
 
     /// Requests and read units of the first two pages of each listing.
-    async fn cost(s: &DynamoStore, counter: &Requests, listings: &[Listing]) -> Vec<(usize, f64)> {
+    async fn cost(
+        s: &DynamoStore,
+        counter: &Requests,
+        billing: &Billing,
+        listings: &[Listing],
+    ) -> Vec<(usize, f64)> {
         let mut out = Vec::new();
         for listing in listings {
             let requests = counter.0.load(Ordering::SeqCst);
-            let units = s.usage().read_units;
+            let units = billing.usage().read_units;
             let first = s.page(listing, None, 10).await.unwrap();
             let after: Option<PageKey> = first.next.clone();
             assert!(after.is_some(), "{listing:?} has a second page");
             s.page(listing, after.as_ref(), 10).await.unwrap();
             out.push((
                 counter.0.load(Ordering::SeqCst) - requests,
-                s.usage().read_units - units,
+                billing.usage().read_units - units,
             ));
         }
         out
@@ -396,8 +402,10 @@ mod page_cost {
         let sdk = server.sdk().await;
         let (_, table) = support::table(&sdk).await;
         let counter = Requests::default();
+        let billing = Billing::default();
         let config = aws_sdk_dynamodb::config::Builder::from(&sdk)
             .interceptor(counter.clone())
+            .interceptor(billing.clone())
             .build();
         let s = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), table);
         let p = PropertyId(unique("p-"));
@@ -426,7 +434,7 @@ mod page_cost {
                 property: Some(p.clone()),
             },
         ];
-        let small = cost(&s, &counter, &listings).await;
+        let small = cost(&s, &counter, &billing, &listings).await;
         // When years of closed and cancelled work orders are added before them (imported as
         // a history is; an open one is refused)
         let other = PropertyId(unique("p-"));
@@ -444,7 +452,7 @@ mod page_cost {
         let open = old(&p, 0, Status::Scheduled);
         assert!(s.import_closed(&[open]).await.is_err());
         s.import_closed(&history).await.unwrap();
-        let big = cost(&s, &counter, &listings).await;
+        let big = cost(&s, &counter, &billing, &listings).await;
         // Then every page costs what it cost before: one request, the same read units
         for ((listing, (r0, u0)), (r1, u1)) in listings.iter().zip(&small).zip(&big) {
             eprintln!("{listing:?}: {r0} → {r1} requests, {u0} → {u1} read units");

@@ -97,7 +97,12 @@ impl World {
         clock.set_mode(ClockMode::Frozen(start())).unwrap();
         let clock: Arc<dyn Clock> = Arc::new(clock);
         let app = App {
-            store: store.clone(),
+            work_orders: store.clone(),
+            lookups: store.clone(),
+            outbox: store.clone(),
+            keys: store.clone(),
+            visits: store.clone(),
+            opt_outs: store.clone(),
             queries: store.clone(),
             metrics: store,
             timers: Arc::new(local.timers()),
@@ -149,7 +154,7 @@ impl World {
         else {
             return;
         };
-        let now = self.app.store.load(id).await.unwrap().unwrap();
+        let now = self.app.work_orders.load(id).await.unwrap().unwrap();
         let (version, before) = match mirrored.take() {
             Some(m) => (m.0, Some(m.1)),
             None => (0, None),
@@ -195,7 +200,7 @@ impl World {
     }
 
     async fn load(&self, id: &WorkOrderId) -> WorkOrder {
-        self.app.store.load(id).await.unwrap().unwrap().wo
+        self.app.work_orders.load(id).await.unwrap().unwrap().wo
     }
 
     /// Moves the clock to `to`, firing every timer due by then in order.
@@ -514,7 +519,7 @@ async fn five_years(world: &mut World) -> History {
     world.finish(&id).await;
     let wo = world.load(&id).await;
     assert_eq!(wo.status, Status::Closed);
-    let timeline = world.app.store.timeline(&id).await.unwrap();
+    let timeline = world.app.work_orders.timeline(&id).await.unwrap();
     let not_done: Vec<&Event> = timeline
         .iter()
         .map(|r| &r.event)

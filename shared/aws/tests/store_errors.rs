@@ -35,10 +35,13 @@ async fn a_missing_table_is_a_not_found_store_error_with_the_service_code() {
     let client = aws_sdk_dynamodb::Client::new(&server.sdk().await);
     let keys = DynamoApiKeys::new(client, support::fresh("no-such-table"));
     let e = keys.find("k1").await.expect_err("the table does not exist");
-    assert_eq!(e.kind, StoreErrorKind::NotFound, "{e}");
-    assert_eq!(e.code.as_deref(), Some("ResourceNotFoundException"));
+    assert_eq!(e.kind(), StoreErrorKind::NotFound, "{e}");
+    assert_eq!(e.code(), Some("ResourceNotFoundException"));
     assert!(!e.is_passing());
-    assert!(e.context.starts_with("reading an API key: "), "{e}");
+    assert!(
+        e.failure().context.starts_with("reading an API key: "),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -52,9 +55,9 @@ async fn a_refused_connection_is_an_unavailable_store_error() {
     let sdk = once(&format!("http://127.0.0.1:{port}"), Duration::from_secs(5)).await;
     let keys = DynamoApiKeys::new(aws_sdk_dynamodb::Client::new(&sdk), "mendwork");
     let e = keys.find("k1").await.expect_err("nothing answers");
-    assert!(e.context.contains("dispatch failure"), "{e}");
-    assert_eq!(e.kind, StoreErrorKind::Unavailable, "{e}");
-    assert_eq!(e.code, None);
+    assert!(e.failure().context.contains("dispatch failure"), "{e}");
+    assert_eq!(e.kind(), StoreErrorKind::Unavailable, "{e}");
+    assert_eq!(e.code(), None);
     assert!(e.is_passing());
 }
 
@@ -73,7 +76,7 @@ async fn a_service_that_never_answers_is_an_unavailable_store_error() {
     let keys = DynamoApiKeys::new(aws_sdk_dynamodb::Client::new(&sdk), "mendwork");
     let e = keys.find("k1").await.expect_err("nothing answers in time");
     held.abort();
-    assert!(e.context.contains("timed out"), "{e}");
-    assert_eq!(e.kind, StoreErrorKind::Unavailable, "{e}");
+    assert!(e.failure().context.contains("timed out"), "{e}");
+    assert_eq!(e.kind(), StoreErrorKind::Unavailable, "{e}");
     assert!(e.is_passing());
 }

@@ -3,9 +3,9 @@
 
 use crate::clock::{self, ClockMode};
 use chrono::{DateTime, SecondsFormat, Utc};
-use mendwork_app::ports::StoreError;
 use mendwork_app::ports::{Clock as _, SystemClock};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use mendwork_app::ports::{StoreError, StoreErrorKind};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -176,7 +176,7 @@ pub(crate) struct Db {
 impl Db {
     pub(crate) fn open(path: &Path) -> Result<Db, StoreError> {
         let conn = Connection::open(path)
-            .map_err(|e| StoreError::new(format!("opening the store {}", path.display()), e))?;
+            .map_err(|e| classify(format!("opening the store {}", path.display()), e))?;
         Db::init(conn, true)
     }
 
@@ -282,10 +282,36 @@ pub(crate) trait Ctx<T> {
 
 impl<T, E: std::error::Error + Send + Sync + 'static> Ctx<T> for Result<T, E> {
     fn ctx(self, what: &str) -> Result<T, StoreError> {
-        self.map_err(|e| StoreError::new(what, e))
+        self.map_err(|e| classify(what, e))
     }
     fn with_ctx(self, what: impl FnOnce() -> String) -> Result<T, StoreError> {
-        self.map_err(|e| StoreError::new(what(), e))
+        self.map_err(|e| classify(what(), e))
+    }
+}
+
+/// A failure as a [`StoreError`] of the kind a caller acts on. SQLite's busy and locked errors
+/// (another connection or process held the lock past the busy timeout) are `Unavailable`,
+/// with their code: the same step a moment later should succeed, so the web edge answers 503
+/// with `Retry-After` instead of a plain failure. Everything else stays unclassified.
+pub(crate) fn classify(
+    what: impl Into<String>,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> StoreError {
+    let code = (&e as &(dyn std::error::Error + 'static))
+        .downcast_ref::<rusqlite::Error>()
+        .and_then(|e| e.sqlite_error_code());
+    match code {
+        Some(c @ (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)) => {
+            let name = if c == ErrorCode::DatabaseBusy {
+                "SQLITE_BUSY"
+            } else {
+                "SQLITE_LOCKED"
+            };
+            StoreError::of(StoreErrorKind::Unavailable, what)
+                .with_code(name)
+                .with_source(e)
+        }
+        _ => StoreError::new(what, e),
     }
 }
 

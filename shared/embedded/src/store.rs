@@ -6,7 +6,8 @@ use crate::timers::SqliteTimers;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
+    Commit, CommitError, Keys, ListFilter, Lookups, OptOuts, Outbox, OutboxRecord, StoreError,
+    Stored, TenantHistory, Visits, WorkOrders,
 };
 use mendwork_app::queries::queue_key;
 use mendwork_domain::booking::{Booking, booking, clash};
@@ -415,7 +416,10 @@ impl WorkOrders for SqliteStore {
     async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
         self.commit_now(&commit)
     }
+}
 
+#[async_trait]
+impl Lookups for SqliteStore {
     async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
         // SQLite reads a negative LIMIT as "no limit".
         let limit = filter
@@ -468,16 +472,10 @@ impl WorkOrders for SqliteStore {
             .map(|b| (b.work_order, b.window))
             .collect())
     }
+}
 
-    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let conn = self.db.conn();
-        conn.query_row("SELECT value FROM idempotency WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()
-        .with_ctx(|| format!("reading idempotency key {key:?}"))
-    }
-
+#[async_trait]
+impl Outbox for SqliteStore {
     async fn commit_outbox(
         &self,
         key: &str,
@@ -531,7 +529,26 @@ impl WorkOrders for SqliteStore {
         .with_ctx(|| format!("marking outbox record {id} done"))?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl Keys for SqliteStore {
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.db.conn();
+        conn.query_row("SELECT value FROM idempotency WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()
+        .with_ctx(|| format!("reading idempotency key {key:?}"))
+    }
+
+    async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError> {
+        self.commit_outbox(key, value, vec![]).await
+    }
+}
+
+#[async_trait]
+impl Visits for SqliteStore {
     async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
         let conn = self.db.conn();
         Ok(query_visits(&conn, "SELECT json FROM visits WHERE id = ?1", [&id.0])?.pop())
@@ -557,7 +574,10 @@ impl WorkOrders for SqliteStore {
     async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError> {
         self.save_manual_visit_now(visit)
     }
+}
 
+#[async_trait]
+impl OptOuts for SqliteStore {
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
         let conn = self.db.conn();
         let mut stmt = conn

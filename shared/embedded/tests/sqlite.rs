@@ -10,7 +10,8 @@ use chrono::Duration;
 use contract::*;
 use mendwork_app::ports::Texter;
 use mendwork_app::ports::{
-    Clock, Ids, Mailer, SystemClock, TimerSpec, TimerTarget, Timers, WorkOrders,
+    Clock, Ids, Keys, Lookups, Mailer, OptOuts, Outbox, Store, SystemClock, TimerSpec, TimerTarget,
+    Timers, Visits, WorkOrders,
 };
 use mendwork_domain::decide::replay;
 use mendwork_domain::{
@@ -129,7 +130,7 @@ async fn cancelling_a_missing_timer_is_fine() {
 async fn the_shareable_contract_holds_on_one_shared_store_file() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("shared.db")).unwrap();
-    let s: &dyn WorkOrders = &store;
+    let s: &dyn Store = &store;
     for _ in 0..2 {
         contract::a_stale_expected_version_is_a_conflict_and_writes_nothing(s).await;
         contract::creating_a_work_order_that_exists_is_a_conflict(s).await;

@@ -149,7 +149,7 @@ pub async fn current(app: &App, headers: &HeaderMap) -> Option<Session> {
     if !allowed(&app.portfolio(), &session.email) {
         return None;
     }
-    match app.store.idempotent(&revoked_key(&session.nonce)).await {
+    match app.recorded(&revoked_key(&session.nonce)).await {
         Ok(None) => Some(session),
         Ok(Some(_)) => None,
         Err(e) => {
@@ -298,7 +298,6 @@ async fn record_link(app: &App, email: &Email, on_team: bool, team: &str) -> Res
     };
     let outbox = if on_team { vec![record] } else { vec![] };
     match app
-        .store
         .commit_outbox(&format!("login-mail:{nonce}"), &nonce, outbox)
         .await
     {
@@ -347,7 +346,7 @@ async fn link_claim(app: &App, token: &str) -> Result<(Email, String), WebError>
             "This address is no longer on the property team.".into(),
         ));
     }
-    match app.store.idempotent(&used_key(&nonce)).await {
+    match app.recorded(&used_key(&nonce)).await {
         Ok(None) => Ok((email, nonce)),
         Ok(Some(_)) => Err(expired()),
         Err(e) => Err(ops::store(e)),
@@ -379,11 +378,7 @@ async fn confirm_page(
 
 async fn sign_in(State(app): State<App>, Path(token): Path<String>) -> Result<Response, PageError> {
     let (email, nonce) = link_claim(&app, &token).await?;
-    match app
-        .store
-        .commit_outbox(&used_key(&nonce), email.as_str(), vec![])
-        .await
-    {
+    match app.remember(&used_key(&nonce), email.as_str()).await {
         Ok(()) => {}
         Err(CommitError::Duplicate(_)) => {
             return Err(WebError::Gone(
@@ -404,11 +399,7 @@ async fn sign_in(State(app): State<App>, Path(token): Path<String>) -> Result<Re
 
 async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(s) = current(&app, &headers).await {
-        match app
-            .store
-            .commit_outbox(&revoked_key(&s.nonce), s.email.as_str(), vec![])
-            .await
-        {
+        match app.remember(&revoked_key(&s.nonce), s.email.as_str()).await {
             Ok(()) | Err(CommitError::Duplicate(_)) => {}
             Err(CommitError::Conflict(_)) => {}
             Err(CommitError::Store(e)) => log_internal(&e),

@@ -35,8 +35,7 @@ pub async fn admit_form(
 ) -> Result<Admitted, WebError> {
     if let Some(t) = token
         && app
-            .store
-            .idempotent(&submission_key(t))
+            .recorded(&submission_key(t))
             .await
             .map_err(ops::store)?
             .is_some()

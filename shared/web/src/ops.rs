@@ -37,16 +37,15 @@ pub async fn run(app: &App, id: &WorkOrderId, command: Command) -> Result<Execut
 /// A work order by id (`wo-…`) or by job code (open work orders only).
 pub async fn find(app: &App, id_or_code: &str) -> Result<Option<WorkOrder>, WebError> {
     let key = id_or_code.trim();
-    if let Some(stored) = app
-        .store
-        .load(&WorkOrderId(key.to_string()))
+    if let Some(wo) = app
+        .work_order(&WorkOrderId(key.to_string()))
         .await
         .map_err(store)?
     {
-        return Ok(Some(stored.wo));
+        return Ok(Some(wo));
     }
     match JobCode::parse(key) {
-        Some(code) => Ok(app.store.open_by_code(&code).await.map_err(store)?),
+        Some(code) => Ok(app.open_by_code(&code).await.map_err(store)?),
         None => Ok(None),
     }
 }
@@ -82,7 +81,6 @@ pub async fn visits_on(
 ) -> Result<Vec<Visit>, WebError> {
     let (from, to) = day_bounds(property.timezone, date);
     let mut visits = app
-        .store
         .visits_between(&property.id, from, to)
         .await
         .map_err(store)?;
@@ -139,7 +137,7 @@ pub async fn create_visit(app: &App, new: NewVisit) -> Result<Visit, WebError> {
     match new.request_id {
         Some(request) => link(app, visit, &request).await,
         None => {
-            app.store.save_manual_visit(&visit).await.map_err(store)?;
+            app.save_manual_visit(&visit).await.map_err(store)?;
             settle(app).await;
             Ok(visit)
         }
@@ -166,8 +164,7 @@ pub async fn link(app: &App, visit: Visit, request_id: &str) -> Result<Visit, We
 }
 
 pub async fn load_visit(app: &App, id: &VisitId) -> Result<Visit, WebError> {
-    app.store
-        .visit(id)
+    app.visit(id)
         .await
         .map_err(store)?
         .ok_or_else(|| WebError::NotFound(format!("There is no visit {id}.")))
@@ -218,7 +215,7 @@ async fn desk_action(
             load_visit(app, id).await
         }
         None => {
-            app.store.save_manual_visit(&next).await.map_err(store)?;
+            app.save_manual_visit(&next).await.map_err(store)?;
             settle(app).await;
             Ok(next)
         }

@@ -112,7 +112,7 @@ async fn resend_sends_the_chosen_message_again_once_and_writes_it_on_the_timelin
         d.body
             .contains("<label for=\"message\">Resend the last message to</label>")
     );
-    let timeline = t.app.store.timeline(&id).await.unwrap();
+    let timeline = t.app.work_orders.timeline(&id).await.unwrap();
     let index = timeline
         .iter()
         .position(|r| {
@@ -128,7 +128,7 @@ async fn resend_sends_the_chosen_message_again_once_and_writes_it_on_the_timelin
     let sent = t.sent_to("ana@example.com");
     assert_eq!(sent.len(), before + 1, "a double post sends once");
     assert_eq!(sent[sent.len() - 1].body, sent[0].body);
-    let after = t.app.store.timeline(&id).await.unwrap();
+    let after = t.app.work_orders.timeline(&id).await.unwrap();
     assert_eq!(
         after.len(),
         timeline.len() + 2,
@@ -162,7 +162,7 @@ async fn a_text_to_a_number_that_opted_out_is_not_resent_and_the_team_is_told_wh
     let t = app();
     let id = created(&t, &create_body()).await;
     t.sign_in().await;
-    let timeline = t.app.store.timeline(&id).await.unwrap();
+    let timeline = t.app.work_orders.timeline(&id).await.unwrap();
     let (index, phone) = timeline
         .iter()
         .enumerate()
@@ -176,7 +176,7 @@ async fn a_text_to_a_number_that_opted_out_is_not_resent_and_the_team_is_told_wh
         })
         .expect("a text went out");
     let phone = mendwork_domain::Phone::parse(&phone).unwrap();
-    t.app.store.set_opted_out(&phone, true).await.unwrap();
+    t.app.opt_outs.set_opted_out(&phone, true).await.unwrap();
     let before = t.sent_to(phone.as_str()).len();
     let form = [
         ("message", index.to_string()),
@@ -201,7 +201,7 @@ async fn pm_actions_are_recorded_as_the_signed_in_member() {
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-    let timeline = t.app.store.timeline(&id).await.unwrap();
+    let timeline = t.app.work_orders.timeline(&id).await.unwrap();
     assert!(timeline.iter().any(|r| matches!(
         &r.event,
         mendwork_domain::Event::Assigned { by: Actor::Pm(who), .. } if who == support::TEAM_EMAIL
@@ -267,7 +267,7 @@ async fn a_message_the_service_refused_reads_as_not_delivered_on_the_timeline_an
     let link = t
         .app
         .links
-        .tenant_status(&t.app.store.load(&id).await.unwrap().unwrap().wo);
+        .tenant_status(&t.app.work_orders.load(&id).await.unwrap().unwrap().wo);
     let status = t.get(&link[link.find("/s/").unwrap()..]).await;
     assert!(!status.body.contains("MessageRejected"));
 }

@@ -79,7 +79,7 @@ fn with_folder() -> (TestApp, tempfile::TempDir) {
 }
 
 async fn all(t: &TestApp) -> Vec<WorkOrder> {
-    t.app.store.list(&ListFilter::default()).await.unwrap()
+    t.app.lookups.list(&ListFilter::default()).await.unwrap()
 }
 
 fn path(url: &str) -> String {
@@ -314,13 +314,13 @@ async fn booked(t: &TestApp) -> (WorkOrderId, VendorId, String) {
     ] {
         t.app.execute(&id, c, Exec::default()).await.unwrap();
     }
-    let stored = t.app.store.load(&id).await.unwrap().unwrap().wo;
+    let stored = t.app.work_orders.load(&id).await.unwrap().unwrap().wo;
     let url = t.app.links.vendor_job(&stored, &pat);
     (id, pat, format!("/v/{}", url.rsplit('/').next().unwrap()))
 }
 
 async fn load(t: &TestApp, id: &WorkOrderId) -> WorkOrder {
-    t.app.store.load(id).await.unwrap().unwrap().wo
+    t.app.work_orders.load(id).await.unwrap().unwrap().wo
 }
 
 #[tokio::test]

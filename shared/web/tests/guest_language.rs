@@ -48,7 +48,7 @@ async fn offered(t: &TestApp) -> (WorkOrderId, String) {
     let wo = t.post_json("/api/work-orders", &create_body()).await.json();
     let id = WorkOrderId(wo["id"].as_str().unwrap().to_string());
     let vendor = VendorId(wo["offer"]["vendor"].as_str().unwrap().to_string());
-    let stored = t.app.store.load(&id).await.unwrap().unwrap().wo;
+    let stored = t.app.work_orders.load(&id).await.unwrap().unwrap().wo;
     let url = t.app.links.vendor_job(&stored, &vendor);
     (id, format!("/v/{}", url.rsplit('/').next().unwrap()))
 }
@@ -70,7 +70,7 @@ async fn awaiting_approval(t: &TestApp) -> String {
     ] {
         t.app.execute(&id, command, Exec::default()).await.unwrap();
     }
-    let wo = t.app.store.load(&id).await.unwrap().unwrap().wo;
+    let wo = t.app.work_orders.load(&id).await.unwrap().unwrap().wo;
     let url = t.app.links.owner_approval(&wo);
     format!("/approve/{}", url.rsplit('/').next().unwrap())
 }
@@ -88,7 +88,7 @@ async fn a_vendor_whose_browser_asks_for_spanish_reads_the_job_page_in_spanish()
     // The triage's diagnosis too, from the catalogue.
     let triage = t
         .app
-        .store
+        .work_orders
         .load(&id)
         .await
         .unwrap()

@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use mendwork_app::Exec;
 use mendwork_app::metrics::MetricsProjection;
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, StoreError, Stored, TenantHistory, WorkOrders,
+    Commit, CommitError, Keys, ListFilter, Lookups, OptOuts, Outbox, OutboxRecord, StoreError,
+    Stored, TenantHistory, Visits, WorkOrders,
 };
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::metrics::{MetricRow, Weeks};
@@ -162,6 +163,15 @@ impl Counting {
     fn calls(&self) -> BTreeMap<&'static str, usize> {
         self.calls.lock().unwrap().clone()
     }
+    /// Puts it in front of every store port of `app`.
+    fn install(&self, app: &mut mendwork_app::App) {
+        app.work_orders = Arc::new(self.clone());
+        app.lookups = Arc::new(self.clone());
+        app.outbox = Arc::new(self.clone());
+        app.keys = Arc::new(self.clone());
+        app.visits = Arc::new(self.clone());
+        app.opt_outs = Arc::new(self.clone());
+    }
 }
 
 #[async_trait]
@@ -182,10 +192,12 @@ impl WorkOrders for Counting {
         self.call("load");
         self.inner.load(id).await
     }
+
     async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
         self.call("timeline");
         self.inner.timeline(id).await
     }
+
     async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
         self.call("commit");
         if commit.expected_version == 0 {
@@ -198,22 +210,30 @@ impl WorkOrders for Counting {
         }
         self.inner.commit(commit).await
     }
+}
+
+#[async_trait]
+impl Lookups for Counting {
     async fn list(&self, filter: &ListFilter) -> Result<Vec<WorkOrder>, StoreError> {
         self.call("list");
         self.inner.list(filter).await
     }
+
     async fn open_for_vendor(&self, vendor: &VendorId) -> Result<Vec<WorkOrder>, StoreError> {
         self.call("open_for_vendor");
         self.inner.open_for_vendor(vendor).await
     }
+
     async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError> {
         self.call("open_for_tenant_phone");
         self.inner.open_for_tenant_phone(phone).await
     }
+
     async fn open_by_code(&self, code: &JobCode) -> Result<Option<WorkOrder>, StoreError> {
         self.call("open_by_code");
         self.inner.open_by_code(code).await
     }
+
     async fn vendor_appointments(
         &self,
         vendor: &VendorId,
@@ -221,10 +241,10 @@ impl WorkOrders for Counting {
         self.call("vendor_appointments");
         self.inner.vendor_appointments(vendor).await
     }
-    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.call("idempotent");
-        self.inner.idempotent(key).await
-    }
+}
+
+#[async_trait]
+impl Outbox for Counting {
     async fn commit_outbox(
         &self,
         key: &str,
@@ -234,18 +254,38 @@ impl WorkOrders for Counting {
         self.call("commit_outbox");
         self.inner.commit_outbox(key, value, outbox).await
     }
+
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
         self.call("pending_outbox");
         self.inner.pending_outbox(limit).await
     }
+
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
         self.call("outbox_done");
         self.inner.outbox_done(id).await
     }
+}
+
+#[async_trait]
+impl Keys for Counting {
+    async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.call("idempotent");
+        self.inner.idempotent(key).await
+    }
+
+    async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError> {
+        self.call("remember");
+        self.inner.remember(key, value).await
+    }
+}
+
+#[async_trait]
+impl Visits for Counting {
     async fn visit(&self, id: &VisitId) -> Result<Option<Visit>, StoreError> {
         self.call("visit");
         self.inner.visit(id).await
     }
+
     async fn visits_between(
         &self,
         property: &PropertyId,
@@ -255,18 +295,25 @@ impl WorkOrders for Counting {
         self.call("visits_between");
         self.inner.visits_between(property, from, to).await
     }
+
     async fn save_manual_visit(&self, visit: &Visit) -> Result<(), StoreError> {
         self.call("save_manual_visit");
         self.inner.save_manual_visit(visit).await
     }
+}
+
+#[async_trait]
+impl OptOuts for Counting {
     async fn opted_out(&self) -> Result<BTreeSet<Phone>, StoreError> {
         self.call("opted_out");
         self.inner.opted_out().await
     }
+
     async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
         self.call("is_opted_out");
         self.inner.is_opted_out(phone).await
     }
+
     async fn set_opted_out(&self, phone: &Phone, out: bool) -> Result<(), StoreError> {
         self.call("set_opted_out");
         self.inner.set_opted_out(phone, out).await
@@ -291,7 +338,7 @@ async fn the_metrics_page_reads_the_projection_once_and_no_work_order_or_timelin
         calls: Arc::default(),
         conflicts: Arc::default(),
     };
-    t.app.store = Arc::new(counting.clone());
+    counting.install(&mut t.app);
     t.app.metrics = Arc::new(counting.clone());
     t.router = mendwork_web::router_with(t.app.clone(), mendwork_web::WebConfig::default());
     t.sign_in().await;
@@ -325,7 +372,7 @@ async fn a_new_work_order_whose_commit_meets_a_conflict_on_a_shared_row_is_commi
         calls: Arc::default(),
         conflicts: Arc::new(Mutex::new(2)),
     };
-    t.app.store = Arc::new(counting.clone());
+    counting.install(&mut t.app);
     t.app.metrics = Arc::new(counting.clone());
     t.router = mendwork_web::router_with(t.app.clone(), mendwork_web::WebConfig::default());
     // When a work order is created

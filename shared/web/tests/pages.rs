@@ -167,7 +167,7 @@ async fn awaiting_approval(t: &TestApp) -> WorkOrderId {
 }
 
 async fn owner_token(t: &TestApp, id: &WorkOrderId) -> String {
-    let wo = t.app.store.load(id).await.unwrap().unwrap().wo;
+    let wo = t.app.work_orders.load(id).await.unwrap().unwrap().wo;
     let url = t.app.links.owner_approval(&wo);
     url.rsplit('/').next().unwrap().to_string()
 }
@@ -233,7 +233,7 @@ async fn a_forged_link_gets_a_403_page_and_an_expired_one_a_410_page() {
     assert_eq!(t.get("/s/garbage").await.status, StatusCode::FORBIDDEN);
     assert_eq!(t.get("/v/garbage").await.status, StatusCode::FORBIDDEN);
 
-    let wo = t.app.store.load(&id).await.unwrap().unwrap().wo;
+    let wo = t.app.work_orders.load(&id).await.unwrap().unwrap().wo;
     let expired = t.app.links.sign(
         &Claim::Owner {
             work_order: wo.id.clone(),
@@ -265,7 +265,7 @@ async fn the_vendor_page_accepts_an_offer_and_books_a_slot() {
     let wo = t.post_json("/api/work-orders", &create_body()).await.json();
     let id = WorkOrderId(wo["id"].as_str().unwrap().to_string());
     let vendor = VendorId(wo["offer"]["vendor"].as_str().unwrap().to_string());
-    let stored = t.app.store.load(&id).await.unwrap().unwrap().wo;
+    let stored = t.app.work_orders.load(&id).await.unwrap().unwrap().wo;
     let url = t.app.links.vendor_job(&stored, &vendor);
     let path = format!("/v/{}", url.rsplit('/').next().unwrap());
 

@@ -279,7 +279,7 @@ async fn a_tenant_who_reports_in_spanish_gets_spanish_messages_and_a_spanish_sta
 async fn path_id(t: &support::TestApp) -> String {
     let list = t
         .app
-        .store
+        .lookups
         .list(&mendwork_app::ports::ListFilter::default())
         .await
         .unwrap();
@@ -336,7 +336,7 @@ async fn past_the_cap_of_open_times_the_status_page_refuses_in_the_tenants_langu
     let id = path_id(&t).await;
     let wo = t
         .app
-        .store
+        .work_orders
         .load(&mendwork_domain::WorkOrderId(id))
         .await
         .unwrap()

@@ -253,7 +253,7 @@ impl Driver for Aws {
         }
         // Read as the store holds it (the API's own JSON of each entry), not through the pm
         // function, which would play the stream after every read.
-        let store = &self.world.app.store;
+        let app = &self.world.app;
         let all = ListFilter {
             status: None,
             property: None,
@@ -261,8 +261,8 @@ impl Driver for Aws {
             limit: None,
         };
         let mut entries: Vec<(String, Value, bool)> = vec![];
-        for wo in store.list(&all).await.unwrap() {
-            for r in store.timeline(&wo.id).await.unwrap() {
+        for wo in app.lookups.list(&all).await.unwrap() {
+            for r in app.work_orders.timeline(&wo.id).await.unwrap() {
                 let e = mendwork_web::api::recorded_json(&r);
                 if e["kind"] == "message_sent" {
                     entries.push((wo.id.to_string(), e, false));

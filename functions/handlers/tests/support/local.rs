@@ -35,7 +35,12 @@ pub fn local() -> (App, SqliteStore) {
     )
     .unwrap();
     let app = App {
-        store: Arc::new(store.clone()),
+        work_orders: Arc::new(store.clone()),
+        lookups: Arc::new(store.clone()),
+        outbox: Arc::new(store.clone()),
+        keys: Arc::new(store.clone()),
+        visits: Arc::new(store.clone()),
+        opt_outs: Arc::new(store.clone()),
         queries: Arc::new(store.clone()),
         metrics: Arc::new(store.clone()),
         timers: Arc::new(store.timers()),

@@ -39,7 +39,7 @@ pub async fn all_at_once<'f, T>(
 }
 
 /// A work order of a fresh property accepted by `vendor` and committed.
-async fn accepted(s: &dyn WorkOrders, property: &PropertyId, vendor: &VendorId) -> Wo {
+async fn accepted(s: &dyn Store, property: &PropertyId, vendor: &VendorId) -> Wo {
     let w = Wo::submit(property, None, t0()).then(
         Event::Accepted {
             vendor: vendor.clone(),
@@ -62,9 +62,7 @@ fn scheduled(w: Wo, vendor: &VendorId, slot: Window) -> Wo {
 /// Ten work orders of one vendor pick overlapping slots at the same moment, each commit
 /// expecting its own work order's current version (as ten steps that each read the vendor
 /// free would): exactly one is booked, the nine others are conflicts that wrote nothing.
-pub async fn concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one(
-    s: &dyn WorkOrders,
-) {
+pub async fn concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_one(s: &dyn Store) {
     const N: usize = 10;
     let p = PropertyId(unique("prop-"));
     let v = VendorId(unique("vendor-"));
@@ -109,7 +107,7 @@ pub async fn concurrent_picks_of_overlapping_slots_for_one_vendor_book_exactly_o
 /// A commit that books a time the vendor holds on another work order is a conflict even
 /// when it comes long after (the stale read of a step that decided before the booking).
 pub async fn a_booking_over_another_work_orders_booking_is_a_conflict_until_it_is_released(
-    s: &dyn WorkOrders,
+    s: &dyn Store,
 ) {
     let p = PropertyId(unique("prop-"));
     let v = VendorId(unique("vendor-"));

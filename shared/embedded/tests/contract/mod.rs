@@ -1,4 +1,5 @@
-//! The adapter contract of the `WorkOrders` and `Timers` ports, written against the traits only
+//! The adapter contract of the store's ports (`Store`: work orders, lookups, outbox, keys,
+//! visits, opt-outs) and of `Timers`, written against the traits only
 //! so that every adapter (SQLite here, DynamoDB/EventBridge later) runs the same suite.
 //!
 //! Each function panics on a breach. Ids, properties, vendors and phones are random, so the
@@ -6,9 +7,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+#[allow(unused_imports)]
 use mendwork_app::ports::{
-    Commit, CommitError, ListFilter, OutboxRecord, Stored, TimerSpec, TimerTarget, Timers,
-    WorkOrders,
+    Commit, CommitError, Keys, ListFilter, Lookups, OptOuts, Outbox, OutboxRecord, Store, Stored,
+    TimerSpec, TimerTarget, Timers, Visits, WorkOrders,
 };
 use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::decide::{Recorded, evolve, start};
@@ -194,7 +196,7 @@ pub async fn stored(s: &dyn WorkOrders, id: &WorkOrderId) -> Stored {
 
 /// Every pending outbox record whose id starts with one of `prefixes` (other tests' records
 /// in a shared store are ignored).
-pub async fn pending_of(s: &dyn WorkOrders, prefixes: &[&str]) -> Vec<OutboxRecord> {
+pub async fn pending_of(s: &dyn Outbox, prefixes: &[&str]) -> Vec<OutboxRecord> {
     s.pending_outbox(100_000)
         .await
         .unwrap()
@@ -226,7 +228,7 @@ fn visit(property: &PropertyId, expected: Option<Window>, status: VisitStatus) -
 // ---------------------------------------------------------------------------------------------
 // WorkOrders
 
-pub async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(s: &dyn WorkOrders) {
+pub async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let w = commit_ok(s, Wo::submit(&p, None, t0()), 1).await;
     let w = commit_ok(
@@ -273,7 +275,7 @@ pub async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(s: &dyn W
     );
 }
 
-pub async fn creating_a_work_order_that_exists_is_a_conflict(s: &dyn WorkOrders) {
+pub async fn creating_a_work_order_that_exists_is_a_conflict(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let first = Wo::submit(&p, None, t0());
     let id = first.id();
@@ -297,7 +299,7 @@ pub async fn creating_a_work_order_that_exists_is_a_conflict(s: &dyn WorkOrders)
     assert!(s.load(&ghost.id()).await.unwrap().is_none());
 }
 
-pub async fn a_used_idempotency_key_is_a_duplicate_and_writes_nothing(s: &dyn WorkOrders) {
+pub async fn a_used_idempotency_key_is_a_duplicate_and_writes_nothing(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let key = unique("form-");
     let w = Wo::submit(&p, None, t0());
@@ -346,7 +348,7 @@ pub async fn a_used_idempotency_key_is_a_duplicate_and_writes_nothing(s: &dyn Wo
     );
 }
 
-pub async fn timeline_and_outbox_are_committed_with_the_work_order(s: &dyn WorkOrders) {
+pub async fn timeline_and_outbox_are_committed_with_the_work_order(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let w = Wo::submit(&p, Some(unique_phone()), t0());
     let first = w.commit(2, None);
@@ -389,7 +391,7 @@ pub async fn timeline_and_outbox_are_committed_with_the_work_order(s: &dyn WorkO
 }
 
 /// Needs a store of its own (it reads the head of the outbox).
-pub async fn pending_outbox_is_oldest_first_and_done_records_leave_it(s: &dyn WorkOrders) {
+pub async fn pending_outbox_is_oldest_first_and_done_records_leave_it(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let a = commit_ok(s, Wo::submit(&p, None, t0()), 2).await;
     let b = commit_ok(s, Wo::submit(&p, None, t0() - mins(60)), 1).await;
@@ -425,7 +427,7 @@ pub async fn pending_outbox_is_oldest_first_and_done_records_leave_it(s: &dyn Wo
     assert!(s.pending_outbox(10).await.unwrap().is_empty());
 }
 
-pub async fn commit_outbox_writes_its_key_and_records_together(s: &dyn WorkOrders) {
+pub async fn commit_outbox_writes_its_key_and_records_together(s: &dyn Store) {
     let key = unique("sms-in-");
     let r1 = sms_record(None, 1, 0, t0());
     let r2 = sms_record(None, 1, 1, t0());
@@ -457,7 +459,7 @@ pub async fn commit_outbox_writes_its_key_and_records_together(s: &dyn WorkOrder
     assert_eq!(s.idempotent(&unique("never-")).await.unwrap(), None);
 }
 
-pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &dyn WorkOrders) {
+pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &dyn Store) {
     let p1 = PropertyId(unique("p-"));
     let p2 = PropertyId(unique("p-"));
     let v1 = VendorId(unique("vendor-"));
@@ -583,9 +585,7 @@ pub async fn open_queries_find_work_orders_by_vendor_code_phone_and_status(s: &d
     assert!(s.vendor_appointments(&v2).await.unwrap().is_empty());
 }
 
-pub async fn visits_between_finds_overlapping_and_checked_in_visits_of_the_property(
-    s: &dyn WorkOrders,
-) {
+pub async fn visits_between_finds_overlapping_and_checked_in_visits_of_the_property(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let other = PropertyId(unique("p-"));
     let from = t0();
@@ -683,7 +683,7 @@ pub async fn visits_between_finds_overlapping_and_checked_in_visits_of_the_prope
     );
 }
 
-pub async fn opt_outs_are_recorded_and_withdrawn(s: &dyn WorkOrders) {
+pub async fn opt_outs_are_recorded_and_withdrawn(s: &dyn Store) {
     let phone = unique_phone();
     let other = unique_phone();
     assert!(!s.opted_out().await.unwrap().contains(&phone));

@@ -3,9 +3,7 @@
 
 use super::*;
 
-pub async fn latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first(
-    s: &dyn WorkOrders,
-) {
+pub async fn latest_for_tenant_phone_finds_open_and_closed_work_orders_newest_first(s: &dyn Store) {
     let p = PropertyId(unique("p-"));
     let phone = unique_phone();
     let other = unique_phone();

@@ -176,11 +176,7 @@ async fn create(
 ) -> Result<Response, PageError> {
     let token = submission_token(Some(&f.token));
     if let Some(t) = &token
-        && let Some(name) = app
-            .store
-            .idempotent(&form_key(t))
-            .await
-            .map_err(ops::store)?
+        && let Some(name) = app.recorded(&form_key(t)).await.map_err(ops::store)?
     {
         let notice = Notice::Problem(format!(
             "This form was sent already: the key {name} was made then and is not shown again. \
@@ -238,11 +234,7 @@ async fn create(
     tracing::info!(key = %key.id, scope = key.scope.as_str(), "API key created");
     if let Some(t) = &token {
         // The key exists either way; a failure here only lets a resent form make another.
-        match app
-            .store
-            .commit_outbox(&form_key(t), &key.name, vec![])
-            .await
-        {
+        match app.remember(&form_key(t), &key.name).await {
             Ok(()) | Err(CommitError::Duplicate(_)) | Err(CommitError::Conflict(_)) => {}
             Err(CommitError::Store(e)) => log_internal(&e),
         }

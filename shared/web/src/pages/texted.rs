@@ -39,8 +39,7 @@ async fn form(
         }
     };
     let stored = app
-        .store
-        .idempotent(&draft_key(&draft))
+        .recorded(&draft_key(&draft))
         .await
         .map_err(|e| fail(mendwork_app::AppError::from(e).into()))?
         .ok_or_else(|| fail(WebError::NotFound("This form is no longer here.".into())))?;

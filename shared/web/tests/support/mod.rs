@@ -79,7 +79,12 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
     let clock: Arc<dyn Clock> = Arc::new(vclock);
     let links = LinkSigner::new(SECRET, base_url, clock.clone()).unwrap();
     let app = App {
-        store: Arc::new(store.clone()),
+        work_orders: Arc::new(store.clone()),
+        lookups: Arc::new(store.clone()),
+        outbox: Arc::new(store.clone()),
+        keys: Arc::new(store.clone()),
+        visits: Arc::new(store.clone()),
+        opt_outs: Arc::new(store.clone()),
         queries: Arc::new(store.clone()),
         metrics: Arc::new(store.clone()),
         timers: Arc::new(store.timers()),
@@ -178,7 +183,7 @@ impl TestApp {
     pub async fn count(&self) -> usize {
         let list = self
             .app
-            .store
+            .lookups
             .list(&mendwork_app::ports::ListFilter::default())
             .await
             .unwrap();
