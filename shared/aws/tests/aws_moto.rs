@@ -726,7 +726,7 @@ async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configura
     assert_eq!(status(&app, &created.wo.id).await, Status::Submitted);
     // …but carrying out its outbox here is the deployment's mistake, said as such, and what
     // it could not send stays pending for the functions that deliver it.
-    let pending = app.store.pending_outbox(100).await.unwrap();
+    let pending = app.outbox.pending_outbox(100).await.unwrap();
     assert!(!pending.is_empty());
     let err = app
         .drain()
@@ -734,7 +734,7 @@ async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configura
         .expect_err("the outbox is not carried out here");
     let fault = configuration_fault(&err).expect("a configuration fault");
     assert_eq!(fault.code, "OutboxElsewhere");
-    let left = app.store.pending_outbox(100).await.unwrap();
+    let left = app.outbox.pending_outbox(100).await.unwrap();
     assert!(!left.is_empty());
     assert!(left.iter().all(|r| pending.iter().any(|p| p.id == r.id)));
     let err = app.timers.cancel("any").await.unwrap_err();
@@ -746,7 +746,7 @@ async fn an_http_functions_adapters_commit_but_refuse_outbox_work_as_a_configura
     assert!(aws.app().drain().await.unwrap() >= pending.len());
     assert!(
         aws.app()
-            .store
+            .outbox
             .pending_outbox(100)
             .await
             .unwrap()
