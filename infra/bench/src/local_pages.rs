@@ -5,11 +5,9 @@
 
 use anyhow::{Context, ensure};
 use chrono::{DateTime, Utc};
-use mendwork_app::ports::{Commit, WorkOrders};
-use mendwork_domain::booking::CalendarChange;
 use mendwork_domain::config::parse_portfolio;
 use mendwork_embedded::SqliteStore;
-use mendwork_local::seed::{Plan, history};
+use mendwork_local::seed::{Plan, write_history};
 use mendwork_local::{Options, SAMPLE_PORTFOLIO, start};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -48,22 +46,9 @@ pub async fn measure(work_orders: usize, rounds: usize) -> anyhow::Result<Measur
             open_days: 30,
             seed: 7,
         };
-        for (wo, events) in history(&portfolio, &plan) {
-            let calendar = CalendarChange::between(None, &wo);
-            let metrics = mendwork_domain::metrics::deltas(None, &wo);
-            store
-                .commit(Commit {
-                    wo,
-                    metrics,
-                    expected_version: 0,
-                    events,
-                    outbox: vec![],
-                    idempotency_key: None,
-                    calendar,
-                })
-                .await
-                .context("writing the history")?;
-        }
+        write_history(&store, &portfolio, &plan, |_| {})
+            .await
+            .context("writing the history")?;
     }
     let seeding = began.elapsed();
 
@@ -120,20 +105,28 @@ async fn sign_in(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
         "asking for a sign-in link: {}",
         asked.status()
     );
-    let sent: Value = http
-        .get(format!("{base}/dev/outbox?to={TEAM}"))
-        .send()
-        .await?
-        .json()
-        .await
-        .context("reading the messages sent")?;
-    let link = sent["messages"]
-        .as_array()
-        .and_then(|m| m.iter().rev().find_map(|m| m["body"].as_str()))
-        .and_then(|b| b.find("/login/").map(|at| &b[at..]))
-        .and_then(|l| l.split_whitespace().next())
-        .context("a sign-in link in the team's email")?
-        .to_string();
+    // The email goes out with the outbox, which the runner may deliver just after answering.
+    let mut link = None;
+    for _ in 0..50 {
+        let sent: Value = http
+            .get(format!("{base}/dev/outbox?to={TEAM}"))
+            .send()
+            .await?
+            .json()
+            .await
+            .context("reading the messages sent")?;
+        link = sent["messages"]
+            .as_array()
+            .and_then(|m| m.iter().rev().find_map(|m| m["body"].as_str()))
+            .and_then(|b| b.find("/login/").map(|at| &b[at..]))
+            .and_then(|l| l.split_whitespace().next())
+            .map(str::to_string);
+        if link.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let link = link.context("a sign-in link in the team's email")?;
     let signed = http
         .post(format!("{base}{link}"))
         .header("content-type", "application/x-www-form-urlencoded")

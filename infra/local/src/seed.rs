@@ -248,6 +248,36 @@ fn step(
     next
 }
 
+/// Writes the history `plan` asks for into `store`, each work order as one commit with its
+/// timeline, calendar and metrics rows (as the workflow's commits write them); calls
+/// `progress` with the count after each. The number written.
+pub async fn write_history(
+    store: &dyn mendwork_app::ports::WorkOrders,
+    portfolio: &Portfolio,
+    plan: &Plan,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, mendwork_app::ports::CommitError> {
+    let mut written = 0usize;
+    for (wo, events) in history(portfolio, plan) {
+        let calendar = mendwork_domain::booking::CalendarChange::between(None, &wo);
+        let metrics = mendwork_domain::metrics::deltas(None, &wo);
+        store
+            .commit(mendwork_app::ports::Commit {
+                wo,
+                metrics,
+                expected_version: 0,
+                events,
+                outbox: vec![],
+                idempotency_key: None,
+                calendar,
+            })
+            .await?;
+        written += 1;
+        progress(written);
+    }
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

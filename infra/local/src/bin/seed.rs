@@ -5,12 +5,11 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use mendwork_app::ports::{Clock, Commit, SystemClock, WorkOrders};
-use mendwork_domain::booking::CalendarChange;
+use mendwork_app::ports::{Clock, SystemClock};
 use mendwork_domain::config::parse_portfolio;
 use mendwork_embedded::SqliteStore;
 use mendwork_local::SAMPLE_PORTFOLIO;
-use mendwork_local::seed::{Plan, history};
+use mendwork_local::seed::{Plan, write_history};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -57,27 +56,13 @@ async fn main() -> anyhow::Result<()> {
         seed: args.seed,
     };
     let began = Instant::now();
-    let mut written = 0usize;
-    for (wo, events) in history(&portfolio, &plan) {
-        let calendar = CalendarChange::between(None, &wo);
-        let metrics = mendwork_domain::metrics::deltas(None, &wo);
-        store
-            .commit(Commit {
-                wo,
-                metrics,
-                expected_version: 0,
-                events,
-                outbox: vec![],
-                idempotency_key: None,
-                calendar,
-            })
-            .await
-            .context("writing a work order")?;
-        written += 1;
-        if written.is_multiple_of(5_000) {
-            eprintln!("{written} work orders…");
+    let written = write_history(&store, &portfolio, &plan, |n| {
+        if n.is_multiple_of(5_000) {
+            eprintln!("{n} work orders…");
         }
-    }
+    })
+    .await
+    .context("writing a work order")?;
     println!(
         "wrote {written} work orders over {} years into {} in {:.1} s",
         args.years,
