@@ -10,12 +10,11 @@
 //! backwards. A put is conditional on the item not existing (idempotent), a record on the
 //! attempts it read. The items have no `kind` attribute, so the stream's consumers ignore them.
 
-use crate::error::{AwsError, sdk};
+use crate::error::{AwsError, put_if_holds, sdk};
 use crate::item::{Item, from_json, key, n, req_s, s, to_json};
 use crate::schema::{GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK, ts};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use mendwork_app::deliveries::{Deliveries, WebhookDelivery};
@@ -85,18 +84,7 @@ impl DynamoDeliveries {
         for (k, v) in values {
             put = put.expression_attribute_values(*k, v.clone());
         }
-        match put.send().await {
-            Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(sdk(what, e).into()),
-        }
+        Ok(put_if_holds(put, what).await?)
     }
 
     /// Every delivery of one index partition, in the index's order (or backwards), at most

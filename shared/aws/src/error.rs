@@ -191,6 +191,29 @@ impl AwsError {
     }
 }
 
+/// Sends a conditional put: `Ok(true)` when it was written, `Ok(false)` when its condition did
+/// not hold (another writer got there first — an answer, not a failure), any other failure as
+/// an error with `context`.
+pub(crate) async fn put_if_holds(
+    put: aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,
+    context: impl Into<String>,
+) -> Result<bool, AwsError> {
+    match put.send().await {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.as_service_error(),
+                Some(
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(_)
+                )
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(sdk(context, e)),
+    }
+}
+
 /// Wraps an SDK error with what we were doing, keeping its code and whole cause chain; a code
 /// of [`NOT_ALLOWED`] makes it [`AwsError::NotAllowed`], any other is classified by [`kind_of`].
 pub(crate) fn sdk<E, R>(context: impl Into<String>, err: SdkError<E, R>) -> AwsError

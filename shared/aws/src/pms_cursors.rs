@@ -6,12 +6,11 @@
 //! a slow one and the next scheduled one, in two Lambda containers — the one that finishes
 //! second writes nothing and the cursor never goes back to its older view.
 
-use crate::error::sdk;
+use crate::error::{put_if_holds, sdk};
 use crate::item::{get_s, item, key, s};
 use crate::schema::{PK, PMS_CURSOR_SK, SK, parse_ts, pms_pk, ts};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use chrono::{DateTime, Utc};
 use mendwork_app::pms::PmsCursors;
 use mendwork_app::ports::StoreError;
@@ -77,17 +76,6 @@ impl PmsCursors for DynamoPmsCursors {
                 .condition_expression("#at = :read")
                 .expression_attribute_values(":read", s(ts(read))),
         };
-        match put.send().await {
-            Ok(_) => Ok(true),
-            Err(e)
-                if matches!(
-                    e.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(sdk(format!("moving the {system} cursor"), e).into()),
-        }
+        Ok(put_if_holds(put, format!("moving the {system} cursor")).await?)
     }
 }
