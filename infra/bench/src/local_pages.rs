@@ -107,7 +107,7 @@ async fn sign_in(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
     );
     // The email goes out with the outbox, which the runner may deliver just after answering.
     let mut link = None;
-    for _ in 0..50 {
+    for _ in 0..300 {
         let sent: Value = http
             .get(format!("{base}/dev/outbox?to={TEAM}"))
             .send()
@@ -115,12 +115,15 @@ async fn sign_in(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
             .json()
             .await
             .context("reading the messages sent")?;
-        link = sent["messages"]
-            .as_array()
-            .and_then(|m| m.iter().rev().find_map(|m| m["body"].as_str()))
-            .and_then(|b| b.find("/login/").map(|at| &b[at..]))
-            .and_then(|l| l.split_whitespace().next())
-            .map(str::to_string);
+        // The newest message carrying a link: the sweep over the history may have written
+        // other mail to the team after it (a virtual-time order, not the order of sending).
+        link = sent["messages"].as_array().and_then(|m| {
+            m.iter().rev().find_map(|m| {
+                let body = m["body"].as_str()?;
+                let at = body.find("/login/")?;
+                body[at..].split_whitespace().next().map(str::to_string)
+            })
+        });
         if link.is_some() {
             break;
         }
