@@ -2,4 +2,5 @@
 
 pub mod fake_buildium;
 pub mod fake_directory;
+pub mod harness;
 pub mod schema;
