@@ -8,14 +8,32 @@
 //! left as it is — which also keeps Mendwork's own updates, read back on the next poll (a
 //! cancelled job pushed as `Closed`, a finished one as `Completed`), from acting again.
 //!
-//! Reassignment is not followed: a resident request carries no vendor in Buildium's reference
-//! (`ResidentRequestTaskMessage` has only `AssignedToUserId`, a staff user), and a Buildium work
-//! order's `VendorId` has nothing to map to — portfolio vendors carry no PMS id yet.
+//! Reassigned there (a Buildium work order's `VendorId`; a resident request carries no vendor):
+//! the vendor the PMS names is compared with the one it named when last read, kept as a log
+//! of write-once keys `<token>:vendor-seen:<n>` on the `Keys` port (sync bookkeeping about the
+//! PMS's record, like the cursor — not a fact of the job, so not an event on the timeline; and
+//! a compare-and-set, since two polls cannot both add entry `n`). The first reading only sets
+//! the baseline: the vendor a PMS work order names when it is pulled is not a change, and
+//! Mendwork dispatches it by the Go-To list as any other. A change to a vendor that maps to an
+//! active portfolio vendor (`pms_id`) other than the job's own hands the job over by
+//! `Command::Assign` with the PMS as the actor (the old vendor is told the job was withdrawn,
+//! the new one gets the assignment, the tenant hears as for any reassignment); to one that maps
+//! to no active vendor, the team is asked (`Command::UnknownVendorInPms`), nothing guessed; to
+//! the job's own vendor, or to none, nothing. Each acts once under `<token>:vendor:<its id>`,
+//! however often polls overlap. Mendwork writes nothing to a Buildium work order (updates go to
+//! resident requests only), so reading one back never shows a vendor of ours as a change. A
+//! vendor the PMS names a second time after another (A, then B, then A) is acted on the first
+//! time only: the key of A is spent.
 
 use crate::pms::{ExternalRequest, ExternalState};
 use crate::pms_sync::{PullError, PullReport};
+use crate::ports::CommitError;
 use crate::steps::{App, AppError, Exec};
 use mendwork_domain::{Actor, Command, Status, WorkOrderId};
+
+/// At most this many vendor changes are followed on one request (a runaway record cannot make
+/// a poll read keys forever); later ones are logged and left to the team.
+const MAX_VENDOR_CHANGES: usize = 64;
 
 impl App {
     /// Follows the PMS's state of `request` on its work order `id` (submitted under `token`).
@@ -30,7 +48,7 @@ impl App {
         report: &mut PullReport,
     ) -> Result<bool, PullError> {
         if request.state.is_open() {
-            return Ok(true);
+            return self.follow_vendor(system, request, id, token, report).await;
         }
         let Some(stored) = self.work_orders.load(id).await? else {
             return Ok(true);
@@ -73,4 +91,126 @@ impl App {
         }
         Ok(true)
     }
+
+    /// Follows the vendor the PMS names on an open request (see the module's header). `true`
+    /// always: a refusal is logged, not retried.
+    async fn follow_vendor(
+        &self,
+        system: &str,
+        request: &ExternalRequest,
+        id: &WorkOrderId,
+        token: &str,
+        report: &mut PullReport,
+    ) -> Result<bool, PullError> {
+        let (seen, last) = self.vendor_seen(token).await?;
+        let now = seen_value(request.vendor.as_deref());
+        if seen > 0 && last.as_deref() == Some(now.as_str()) {
+            return Ok(true);
+        }
+        if seen >= MAX_VENDOR_CHANGES {
+            tracing::warn!(system, request = %request.reference.key(), "too many vendor changes in the PMS; no longer followed");
+            return Ok(true);
+        }
+        if seen > 0
+            && let Some(vendor) = request.vendor.as_deref()
+        {
+            self.hand_over(system, request, vendor, id, token, report)
+                .await?;
+        }
+        // After acting, so that a poll stopped in between acts again (the key keeps it once).
+        self.vendor_read(token, seen, request.vendor.as_deref())
+            .await?;
+        Ok(true)
+    }
+
+    /// Keeps reading `n` of the vendor the PMS names for the request submitted under `token`
+    /// (the pull keeps reading 0 when it makes the work order). Already kept by an overlapping
+    /// poll: the same reading, nothing to do.
+    pub(crate) async fn vendor_read(
+        &self,
+        token: &str,
+        n: usize,
+        vendor: Option<&str>,
+    ) -> Result<(), PullError> {
+        match self
+            .keys
+            .remember(&format!("{token}:vendor-seen:{n}"), &seen_value(vendor))
+            .await
+        {
+            Ok(()) | Err(CommitError::Duplicate(_)) => Ok(()),
+            Err(e) => Err(AppError::from(e).into()),
+        }
+    }
+
+    /// How many vendor readings of the request are kept, and the last one.
+    async fn vendor_seen(&self, token: &str) -> Result<(usize, Option<String>), PullError> {
+        let mut last = None;
+        for n in 0..=MAX_VENDOR_CHANGES {
+            match self
+                .keys
+                .idempotent(&format!("{token}:vendor-seen:{n}"))
+                .await?
+            {
+                Some(v) => last = Some(v),
+                None => return Ok((n, last)),
+            }
+        }
+        Ok((MAX_VENDOR_CHANGES + 1, last))
+    }
+
+    /// The PMS now names `vendor` (its id there) for the request on work order `id`.
+    async fn hand_over(
+        &self,
+        system: &str,
+        request: &ExternalRequest,
+        vendor: &str,
+        id: &WorkOrderId,
+        token: &str,
+        report: &mut PullReport,
+    ) -> Result<(), PullError> {
+        let Some(stored) = self.work_orders.load(id).await? else {
+            return Ok(());
+        };
+        let wo = stored.wo;
+        if wo.status.is_final() || wo.phase() == Status::Completed {
+            return Ok(());
+        }
+        let portfolio = self.portfolio();
+        let (command, handed) = match portfolio.vendor_by_pms_id(vendor).filter(|v| v.active) {
+            Some(v) if wo.vendor.as_ref() == Some(&v.id) => return Ok(()),
+            Some(v) => (
+                Command::Assign {
+                    vendor: v.id.clone(),
+                    by: Actor::Pms(system.to_string()),
+                },
+                true,
+            ),
+            None => (
+                Command::UnknownVendorInPms {
+                    system: system.to_string(),
+                    vendor: vendor.to_string(),
+                },
+                false,
+            ),
+        };
+        let exec = Exec {
+            idempotency_key: Some(format!("{token}:vendor:{vendor}")),
+            inbound: None,
+        };
+        match self.execute(id, command, exec).await {
+            Ok(done) if done.duplicate || done.events.is_empty() => {}
+            Ok(_) if handed => report.reassigned += 1,
+            Ok(_) => report.flagged += 1,
+            Err(AppError::Rejected(r)) => {
+                tracing::warn!(system, request = %request.reference.key(), reason = %r, "a vendor change made in the PMS was refused");
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+}
+
+/// A vendor reading as kept: `v:<id>`, or `none` when the PMS names no vendor.
+fn seen_value(vendor: Option<&str>) -> String {
+    vendor.map_or_else(|| "none".to_string(), |v| format!("v:{v}"))
 }

@@ -81,8 +81,11 @@ pub struct PullReport {
     pub refused: usize,
     /// Work orders cancelled because their request was closed or put off in the PMS.
     pub cancelled: usize,
-    /// Open work orders whose request the PMS marks completed: put before the team.
+    /// Open work orders put before the team: their request the PMS marks completed, or
+    /// assigns to a vendor that is no active vendor here.
     pub flagged: usize,
+    /// Open work orders handed to the vendor the PMS now assigns.
+    pub reassigned: usize,
     /// The cursor after the poll (another poll's, when it moved it first).
     pub cursor: Option<DateTime<Utc>>,
 }
@@ -171,6 +174,7 @@ impl App {
             refused = report.refused,
             cancelled = report.cancelled,
             flagged = report.flagged,
+            reassigned = report.reassigned,
             "PMS poll"
         );
         Ok(report)
@@ -217,7 +221,12 @@ impl App {
             .await
         {
             Ok(done) if done.duplicate => report.already += 1,
-            Ok(_) => report.created += 1,
+            Ok(_) => {
+                report.created += 1;
+                // The vendor the PMS names now is the baseline of a later change, not one.
+                self.vendor_read(&token, 0, request.vendor.as_deref())
+                    .await?;
+            }
             Err(AppError::Rejected(r)) => {
                 report.refused += 1;
                 tracing::warn!(system, request = %request.reference.key(), reason = %r, "a PMS request was refused");
@@ -321,13 +330,16 @@ fn work_order_of(body: &str) -> Option<WorkOrderId> {
 }
 
 /// Whether the event records what `system` itself did or said: a change it made (its
-/// `data.by` is the PMS), or the flag its own "completed" raised (written back, the flag would
-/// turn the request there from `Completed` to `New`).
+/// `data.by` is the PMS), or a flag it raised — its own "completed" (written back, the flag
+/// would turn the request there from `Completed` to `New`) or a vendor it named that is not
+/// one here.
 fn by_the_pms(body: &str, system: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(body).is_ok_and(|v| {
         v["data"]["by"]["role"].as_str() == Some("pms")
-            || v["data"]["reason"].as_str()
-                == Some(mendwork_domain::decide::completed_in_pms_reason(system).as_str())
+            || v["data"]["reason"].as_str().is_some_and(|r| {
+                r == mendwork_domain::decide::completed_in_pms_reason(system)
+                    || mendwork_domain::pms_changes::is_unknown_vendor_reason(system, r)
+            })
     })
 }
 

@@ -942,6 +942,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             }
             tx.push(Event::NeedsAttention { reason });
         }
+        Command::UnknownVendorInPms { system, vendor } => {
+            crate::pms_changes::unknown_vendor(&mut tx, system, vendor)?
+        }
         Command::FlagOverdue => {
             if let Some(late) = crate::overdue::overdue(wo, &ctx.policy, ctx.now) {
                 tx.push(Event::NeedsAttention {

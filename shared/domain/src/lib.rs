@@ -19,6 +19,7 @@ pub mod messages;
 pub mod metrics;
 pub mod outbound;
 pub mod overdue;
+pub mod pms_changes;
 pub mod portfolio;
 pub mod replies;
 pub mod routing;

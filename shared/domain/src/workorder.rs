@@ -617,6 +617,13 @@ pub enum Command {
     CompletedInPms {
         system: String,
     },
+    /// The team's PMS assigned the request this work order came from to `vendor` (the PMS's
+    /// id), which is no active vendor of the portfolio: the team is asked to decide, once per
+    /// flag ([`crate::pms_changes`]); the job stays with whoever has it.
+    UnknownVendorInPms {
+        system: String,
+        vendor: String,
+    },
     /// The tenant answers the safety question (by SMS or the status page's buttons): YES makes
     /// the request the emergency the question names; NO keeps the routine path
     /// ([`crate::safety`] decides it).

@@ -1,7 +1,8 @@
 //! An integration's API key as an actor: its stored shape next to the older actors' (timelines
 //! written before it existed still read), how it is said, and that it may do through the API
 //! what the property team may — and only that. The PMS as an actor (a change made there and
-//! carried out here) is stored and said the same way and acts for the team.
+//! carried out here) is stored and said the same way and acts for the team; a vendor it names
+//! that is no vendor here puts the job before the team.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -143,4 +144,46 @@ fn a_request_completed_in_the_pms_puts_the_open_job_before_the_team_once() {
         .no_events();
     // The vendor already reported it done here: nothing to flag.
     Given::completed_by_pat().when(cmd).no_events();
+}
+
+#[test]
+fn a_vendor_the_pms_names_that_is_no_vendor_here_puts_the_job_before_the_team_once() {
+    let cmd = Command::UnknownVendorInPms {
+        system: "buildium".into(),
+        vendor: "4242".into(),
+    };
+    let t = Given::accepted_by_pat().when(cmd.clone());
+    assert_eq!(t.wo().status, Status::NeedsAttention);
+    assert_eq!(t.wo().phase(), Status::Accepted);
+    assert_eq!(t.wo().vendor, Some(VendorId("pat".into())));
+    assert!(t.has(|e| matches!(
+        e,
+        Event::NeedsAttention { reason }
+            if mendwork_domain::pms_changes::is_unknown_vendor_reason("buildium", reason)
+                && reason.contains("vendor 4242")
+    )));
+    assert!(!t.emails("pm.attention.email").is_empty());
+    assert!(t.sms("vendor.unassigned.sms").is_empty());
+    // Said again while the flag stands: nothing more.
+    Given::accepted_by_pat()
+        .did(cmd.clone())
+        .when(cmd.clone())
+        .no_events();
+    // The vendor already reported it done here: nothing to flag.
+    Given::completed_by_pat().when(cmd).no_events();
+}
+
+#[test]
+fn a_reassignment_by_the_pms_withdraws_the_job_from_the_old_vendor_and_gives_it_to_the_new() {
+    let t = Given::accepted_by_pat().when(Command::Assign {
+        vendor: VendorId("ray".into()),
+        by: Actor::Pms("buildium".into()),
+    });
+    assert_eq!(t.wo().vendor, Some(VendorId("ray".into())));
+    assert!(t.has(|e| matches!(
+        e,
+        Event::Assigned { by: Actor::Pms(s), .. } if s == "buildium"
+    )));
+    assert!(!t.sms("vendor.unassigned.sms").is_empty());
+    assert!(!t.sms("tenant.assigned.sms").is_empty());
 }

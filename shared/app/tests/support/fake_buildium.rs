@@ -187,6 +187,17 @@ impl FakeBuildium {
         });
     }
 
+    /// The team assigns work order `id` to Buildium vendor `vendor` (none: unassigns it) at
+    /// `updated`, which Buildium stamps on the work order's task.
+    pub fn set_work_order_vendor(&self, id: i64, vendor: Option<i64>, updated: &str) {
+        self.with(|s| {
+            let wo = s.work_orders.get_mut(&id).unwrap();
+            wo["VendorId"] = json!(vendor);
+            let task = wo["Task"]["Id"].as_i64().unwrap();
+            s.tasks.get_mut(&task).unwrap()["LastUpdatedDateTime"] = json!(updated);
+        });
+    }
+
     pub fn history(&self, task: i64) -> Vec<Value> {
         self.with(|s| s.history.get(&task).cloned().unwrap_or_default())
     }
