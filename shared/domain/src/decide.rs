@@ -2,8 +2,9 @@
 //! leaving the work order untouched) and `evolve` folds an event into the work order.
 
 use crate::budget;
+pub use crate::candidates::candidates;
 use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_allowed};
-use crate::portfolio::{Phone, Policy, Portfolio, Property, Vendor, VendorId};
+use crate::portfolio::{Phone, Policy, Portfolio, Property, VendorId};
 use crate::stored;
 use crate::triage::{TriageInput, triage};
 use crate::types::{JobCode, Priority};
@@ -87,6 +88,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         vendor: None,
         offer: None,
         tried: vec![],
+        skipped: vec![],
         slots: vec![],
         slots_sent_at: None,
         appointment: None,
@@ -133,6 +135,11 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             wo.triage = Some(triage.clone());
         }
         Event::OfferHeld { .. } => {}
+        Event::VendorSkipped { vendor, .. } => {
+            if !wo.skipped.contains(vendor) && wo.skipped.len() < stored::MAX_TRIED {
+                wo.skipped.push(vendor.clone());
+            }
+        }
         Event::Offered { vendor, expires_at } => {
             wo.offer = Some(Offer {
                 vendor: vendor.clone(),
@@ -450,11 +457,12 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             let mut probe = wo.clone();
             probe.trade = t.trade;
             probe.priority = t.priority;
-            let suggested_vendors = candidates(ctx.portfolio, ctx.property, &probe, ctx.opted_out)
-                .iter()
-                .take(3)
-                .map(|v| v.id.clone())
-                .collect();
+            let suggested_vendors =
+                candidates(ctx.portfolio, ctx.property, &probe, ctx.opted_out, ctx.now)
+                    .iter()
+                    .take(3)
+                    .map(|v| v.id.clone())
+                    .collect();
             let policies = applicable_policies(ctx, t.priority);
             tx.push(Event::Triaged {
                 triage: t,
@@ -1109,55 +1117,6 @@ fn require_vendor(wo: &WorkOrder, vendor: &VendorId) -> Result<(), Rejection> {
     }
 }
 
-/// The vendors this work order may be offered to, best first: the property's Go-To list for
-/// the trade, then the portfolio's backups, then (if allowed) any vendor of the trade by rank;
-/// active, not opted out, emergency-capable for emergencies, not already tried.
-pub fn candidates<'p>(
-    portfolio: &'p Portfolio,
-    property: &Property,
-    wo: &WorkOrder,
-    opted_out: &BTreeSet<Phone>,
-) -> Vec<&'p Vendor> {
-    let trade = wo.trade;
-    let mut ids: Vec<&VendorId> = vec![];
-    let lists = [
-        property.vendors.get(&trade),
-        portfolio.dispatch.backups.get(&trade),
-    ];
-    for list in lists.into_iter().flatten() {
-        ids.extend(list.iter());
-    }
-    let mut out: Vec<&Vendor> = vec![];
-    for id in ids {
-        if let Some(v) = portfolio.vendor(id)
-            && !out.iter().any(|o| o.id == v.id)
-        {
-            out.push(v);
-        }
-    }
-    if portfolio.dispatch.any_vendor_of_trade {
-        let mut rest: Vec<&Vendor> = portfolio
-            .vendors
-            .iter()
-            .filter(|v| v.trades.contains(&trade) && !out.iter().any(|o| o.id == v.id))
-            .collect();
-        rest.sort_by_key(|v| (v.rank, v.name.clone()));
-        out.extend(rest);
-    }
-    if wo.tried.len() >= stored::MAX_TRIED {
-        // Enough vendors were asked: the team decides (see `stored::MAX_TRIED`).
-        return vec![];
-    }
-    out.retain(|v| {
-        v.active
-            && v.trades.contains(&trade)
-            && !opted_out.contains(&v.phone)
-            && (wo.priority != Priority::Emergency || v.emergency)
-            && !wo.tried.contains(&v.id)
-    });
-    out
-}
-
 pub(crate) fn offer_next(tx: &mut Tx) {
     let tz = tx.tz();
     let now = tx.now();
@@ -1167,7 +1126,11 @@ pub(crate) fn offer_next(tx: &mut Tx) {
         tx.set_timer(TimerKind::QuietHoursEnd, until);
         return;
     }
-    let next = candidates(tx.ctx.portfolio, tx.ctx.property, &tx.wo, tx.ctx.opted_out)
+    let (portfolio, property, opted_out) = (tx.ctx.portfolio, tx.ctx.property, tx.ctx.opted_out);
+    for e in crate::candidates::skipped_events(portfolio, property, &tx.wo, opted_out, now) {
+        tx.push(e);
+    }
+    let next = candidates(portfolio, property, &tx.wo, opted_out, now)
         .first()
         .map(|v| v.id.clone());
     match next {
@@ -1192,6 +1155,17 @@ pub(crate) fn offer_next(tx: &mut Tx) {
                     "Every {} vendor on the list declined or did not answer",
                     tx.wo.trade.label().to_lowercase()
                 )
+            };
+            let passed =
+                crate::candidates::passed_over(portfolio, property, &tx.wo, opted_out, now);
+            let reason = if passed.is_empty() {
+                reason
+            } else {
+                let names: Vec<String> = passed
+                    .iter()
+                    .map(|(v, why)| format!("{} ({})", v.name, why.describe()))
+                    .collect();
+                format!("{reason}; passed over: {}", names.join(", "))
             };
             tx.push(Event::NeedsAttention { reason });
         }

@@ -448,7 +448,8 @@ pub fn effects(
             }
             emergency_messages(&mut o, triage.emergency, *emergency_alert);
         }
-        Event::OfferHeld { .. } => {}
+        // The team reads it on the timeline; the vendor passed over is not told.
+        Event::OfferHeld { .. } | Event::VendorSkipped { .. } => {}
         Event::Offered { vendor, expires_at } => {
             let extra = [
                 ("expires", format_deadline(tz, *expires_at, ctx.now)),

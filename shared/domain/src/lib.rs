@@ -5,6 +5,7 @@ pub mod advice;
 pub mod booking;
 pub mod budget;
 pub mod calling;
+pub mod candidates;
 pub mod catalogue;
 pub mod config;
 pub mod decide;

@@ -438,8 +438,9 @@ fn classify(event: &Event) -> Option<(EventType, Value)> {
         // The workflow's own bookkeeping: what it means reaches receivers through the events
         // above (an offer held for quiet hours becomes `offered` when it goes out; added
         // availability becomes `scheduled` when a slot is picked; a withdrawn offer is followed
-        // by the emergency's own `offered`).
+        // by the emergency's own `offered`; a vendor passed over is seen in who is offered).
         Event::OfferHeld { .. }
+        | Event::VendorSkipped { .. }
         | Event::OfferWithdrawn { .. }
         | Event::OfferWithdrawnForEmergency { .. }
         | Event::SlotsOffered { .. }

@@ -407,8 +407,8 @@ pub struct Vendor {
     /// vendor by it, and a PMS work order's vendor maps to this vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pms_id: Option<String>,
-    /// When the vendor's insurance policy expires, as the PMS says (recorded only: no rule of
-    /// the workflow reads it yet).
+    /// When the vendor's insurance policy expires, as the PMS says (covered through that
+    /// date): an expired vendor is not offered new jobs ([`crate::candidates`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insurance_expires: Option<chrono::NaiveDate>,
 }

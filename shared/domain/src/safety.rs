@@ -174,9 +174,15 @@ fn dispatch_as_emergency(tx: &mut Tx) {
     // A routine offer held for quiet hours goes out now: emergencies ignore them.
     tx.cancel_timer(TimerKind::QuietHoursEnd);
     if let Some(offer) = tx.wo.offer.clone() {
-        let first = candidates(tx.ctx.portfolio, tx.ctx.property, &tx.wo, tx.ctx.opted_out)
-            .first()
-            .map(|v| v.id.clone());
+        let first = candidates(
+            tx.ctx.portfolio,
+            tx.ctx.property,
+            &tx.wo,
+            tx.ctx.opted_out,
+            tx.now(),
+        )
+        .first()
+        .map(|v| v.id.clone());
         if first.as_ref() != Some(&offer.vendor) {
             tx.cancel_timer(TimerKind::AcceptTimeout);
             tx.push(Event::OfferWithdrawnForEmergency {

@@ -398,6 +398,10 @@ pub struct WorkOrder {
     /// Vendors who declined or let the offer lapse: not offered this job again automatically.
     /// At most `stored::MAX_TRIED` (dispatch stops there).
     pub tried: Vec<VendorId>,
+    /// Vendors dispatch passed over for this job (their insurance expired), as the timeline
+    /// records them once each (`Event::VendorSkipped`; at most `stored::MAX_TRIED`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<VendorId>,
     /// The numbered slots last sent to the vendor: "2" means `slots[1]`.
     pub slots: Vec<Window>,
     /// When the slots were last sent, so that a burst of changes to the tenant's times makes
@@ -736,6 +740,11 @@ pub enum Event {
     },
     OfferLapsed {
         vendor: VendorId,
+    },
+    /// Dispatch passed `vendor` over for this job, for `reason` (see [`crate::candidates`]).
+    VendorSkipped {
+        vendor: VendorId,
+        reason: crate::candidates::SkipReason,
     },
     OfferWithdrawn {
         vendor: VendorId,

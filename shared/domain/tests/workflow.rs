@@ -295,7 +295,7 @@ fn a_vendor_who_declined_is_never_offered_the_job_again() {
     );
     assert_eq!(t.wo().status, Status::NeedsAttention);
     assert_eq!(t.wo().tried, vec![vid("pat"), vid("ray")]);
-    assert!(candidates(&PORTFOLIO, g.property(), t.wo(), &g.opted_out).is_empty());
+    assert!(candidates(&PORTFOLIO, g.property(), t.wo(), &g.opted_out, now()).is_empty());
 }
 
 #[test]
@@ -370,7 +370,7 @@ fn inactive_and_opted_out_vendors_are_skipped() {
     let g = Given::submitted(elm_drip()).opted_out(&vendor("pat").phone);
     let t = g.when(Command::Triage);
     assert_eq!(t.events()[1], offered("ray", now() + hours(2)));
-    let names: Vec<&str> = candidates(&PORTFOLIO, g.property(), &g.wo, &g.opted_out)
+    let names: Vec<&str> = candidates(&PORTFOLIO, g.property(), &g.wo, &g.opted_out, now())
         .iter()
         .map(|v| v.id.as_str())
         .collect();

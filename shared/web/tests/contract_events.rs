@@ -55,6 +55,7 @@ fn samples() -> Vec<Value> {
         json!({"kind": "offered", "vendor": "pat-plumbing", "expires_at": "2026-03-10T13:00:00Z"}),
         json!({"kind": "declined", "vendor": "pat-plumbing", "reason": "busy"}),
         json!({"kind": "offer_lapsed", "vendor": "pat-plumbing"}),
+        json!({"kind": "vendor_skipped", "vendor": "pat-plumbing", "reason": {"why": "insurance_expired", "expired": "2026-02-27"}}),
         json!({"kind": "offer_withdrawn", "vendor": "pat-plumbing"}),
         json!({"kind": "needs_attention", "reason": "No vendor took it."}),
         json!({"kind": "accepted", "vendor": "pat-plumbing"}),

@@ -274,6 +274,8 @@ pub struct Given {
     pub opted_out: BTreeSet<Phone>,
     pub busy: Vec<(WorkOrderId, Window)>,
     pub history: Vec<Recorded>,
+    /// The portfolio decisions are made in: [`PORTFOLIO`] unless [`Given::in_portfolio`].
+    pub portfolio: &'static Portfolio,
 }
 
 impl Given {
@@ -295,7 +297,16 @@ impl Given {
             opted_out: BTreeSet::new(),
             busy: vec![],
             history: vec![Recorded { at, event }],
+            portfolio: &PORTFOLIO,
         }
+    }
+
+    /// From here on, decisions are made in `portfolio` (a variant of the test portfolio).
+    // Not every test file that compiles this support uses it.
+    #[allow(dead_code)]
+    pub fn in_portfolio(mut self, portfolio: &'static Portfolio) -> Given {
+        self.portfolio = portfolio;
+        self
     }
 
     pub fn at(mut self, t: DateTime<Utc>) -> Given {
@@ -319,14 +330,14 @@ impl Given {
     }
 
     pub fn property(&self) -> &'static Property {
-        PORTFOLIO
+        self.portfolio
             .property(&self.wo.request.property)
             .unwrap_or_else(|| panic!("no property {}", self.wo.request.property))
     }
 
     pub fn ctx(&self) -> Context<'_> {
         Context::new(
-            &PORTFOLIO,
+            self.portfolio,
             self.property(),
             self.now,
             &self.opted_out,

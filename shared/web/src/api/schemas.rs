@@ -13,7 +13,7 @@
 // The mirror types describe JSON; no value of them is ever made.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -372,6 +372,15 @@ pub struct SafetyCheck {
     pub expired: bool,
 }
 
+/// Why dispatch passed a vendor over, by `why`.
+#[derive(ToSchema)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The vendor's insurance expired on `expired` (covered through that date), before the
+    /// day of the offer.
+    InsuranceExpired { expired: NaiveDate },
+}
+
 /// What happened to a work order, by `kind`; with `at`, one entry of its timeline.
 #[derive(ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -402,6 +411,10 @@ pub enum Event {
     },
     OfferLapsed {
         vendor: String,
+    },
+    VendorSkipped {
+        vendor: String,
+        reason: SkipReason,
     },
     OfferWithdrawn {
         vendor: String,
@@ -572,6 +585,7 @@ fn _every_event_kind(e: &mendwork_domain::Event) {
         | E::Offered { .. }
         | E::Declined { .. }
         | E::OfferLapsed { .. }
+        | E::VendorSkipped { .. }
         | E::OfferWithdrawn { .. }
         | E::NeedsAttention { .. }
         | E::Accepted { .. }

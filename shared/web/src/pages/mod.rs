@@ -95,6 +95,8 @@ ol.timeline time{color:#5a6272;font-size:.85rem;display:block}
 pre{white-space:pre-wrap;background:#f1f3f6;padding:.5rem;border-radius:4px;margin:.25rem 0;font-size:.9rem}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;background:#e3e9f2;font-size:.85rem}
 .badge.needs_attention,.badge.awaiting_approval{background:#fde8e7}
+.badge.insurance-expired{background:#fde8e7}
+.badge.insurance-soon{background:#fff3cd}
 .skip{position:absolute;left:-9999px;top:.5rem;background:#fff;color:#1f4e79;padding:.5rem 1rem;border-radius:4px;z-index:10;font-weight:600}
 .skip:focus{left:1rem}
 :focus-visible{outline:3px solid #f0b429;outline-offset:2px}

@@ -1,5 +1,6 @@
 //! The portfolio as the team configured it, read-only (it lives in the portfolio file): the
-//! properties (with their form link and printable QR code), the vendors, and the rules —
+//! properties (with their form link and printable QR code), the vendors (with where their
+//! insurance stands: expired, or ending within 30 days), and the rules —
 //! dispatch lists, policies, SLA targets, recurring work and message overrides.
 
 use super::{Nav, page};
@@ -13,6 +14,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use maud::{Markup, html};
 use mendwork_app::App;
+use mendwork_domain::candidates::{Insurance, insurance, portfolio_today};
 use mendwork_domain::{Policy, Portfolio, Property, Trade, Vendor, VendorId};
 use serde::Deserialize;
 
@@ -132,6 +134,7 @@ async fn vendors(
         q.cursor.as_deref(),
     )?;
     let list = shown.items;
+    let today = portfolio_today(&portfolio, app.now());
     Ok(page(
         "Vendors",
         Lang::En,
@@ -144,6 +147,7 @@ async fn vendors(
                     th scope="col" { "Name" } th scope="col" { "Company" } th scope="col" { "Trades" }
                     th scope="col" { "Phone" } th scope="col" { "Email" } th scope="col" { "Rank" }
                     th scope="col" { "Emergencies" } th scope="col" { "Active" }
+                    th scope="col" { "Insurance" }
                 } }
                 tbody {
                     @for v in &list {
@@ -156,6 +160,7 @@ async fn vendors(
                             td.num { (v.rank) }
                             td { (if v.emergency { "Yes" } else { "No" }) }
                             td { (if v.active { "Yes" } else { "No" }) }
+                            td { (insurance_cell(insurance(v, today))) }
                         }
                     }
                 }
@@ -164,6 +169,32 @@ async fn vendors(
             p { a href="/pm/metrics#vendors" { "Acceptance rates and no-shows by vendor" } }
         },
     ))
+}
+
+/// A vendor's insurance as the team reads it: an expired one is not offered new jobs (the
+/// rule is the domain's, `mendwork_domain::candidates`), one ending within 30 days is flagged.
+fn insurance_cell(i: Insurance) -> Markup {
+    let date = |d: chrono::NaiveDate| d.format("%b %-d, %Y").to_string();
+    html! {
+        @match i {
+            Insurance::Unknown => "—",
+            Insurance::Current { expires } => { "Until " (date(expires)) }
+            Insurance::ExpiresSoon { expires, days_left } => {
+                span.badge.insurance-soon { "Expires soon" } " "
+                (date(expires))
+                @match days_left {
+                    0 => " (today is the last day)",
+                    1 => " (in 1 day)",
+                    n => { " (in " (n) " days)" }
+                }
+            }
+            Insurance::Expired { expires } => {
+                span.badge.insurance-expired { "Expired" } " "
+                (date(expires)) br;
+                span.hint { "Not offered new jobs until renewed." }
+            }
+        }
+    }
 }
 
 fn policy_rows(p: &Policy) -> Vec<(&'static str, String)> {

@@ -150,6 +150,7 @@ fn tenant_entry(
         Event::SafetyQuestionExpired { .. } => ("timeline.question_expired", none()),
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
+        | Event::VendorSkipped { .. }
         | Event::OfferWithdrawn { .. }
         | Event::OfferWithdrawnForEmergency { .. }
         | Event::InstructionsAdded { .. }
@@ -252,6 +253,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             (v(vendor)) " declined" @if let Some(r) = reason { ": " (r) } "."
         },
         Event::OfferLapsed { vendor } => html! { "The offer to " (v(vendor)) " lapsed." },
+        Event::VendorSkipped { vendor, reason } => html! {
+            "Not offered to " (v(vendor)) ": " (reason.describe()) "."
+        },
         Event::OfferWithdrawn { vendor } => html! { "The offer to " (v(vendor)) " was withdrawn." },
         Event::OfferWithdrawnForEmergency { vendor } => html! {
             "The offer to " (v(vendor)) " was withdrawn: the job became an emergency."
