@@ -170,6 +170,7 @@ impl DynamoStore {
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let (hash, range) = match index {
             Some(GSI1) => (GSI1PK, GSI1SK),
+            Some(GSI4) => (GSI4PK, GSI4SK),
             Some(GSI6) => (GSI6PK, GSI6SK),
             Some(_) => (GSI2PK, GSI2SK),
             None => (PK, SK),
