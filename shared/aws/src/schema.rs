@@ -22,7 +22,7 @@
 //!
 //! | item | `pk` | `sk` | other attributes | `gsi1` | `gsi2` |
 //! |---|---|---|---|---|---|
-//! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at` | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
+//! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at`, `archived` (once its timeline is archived) | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
 //!
 //! A work order with a tenant phone is also in `gsi6`: `TENANT#<hex SHA-256 of the E.164
 //! phone>` / `<created_at>#<id>`, open or closed, so a text from a tenant of an earlier work
