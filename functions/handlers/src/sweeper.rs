@@ -1,6 +1,6 @@
 //! `sweeper`: invoked on a schedule (every five minutes, template.yaml), runs the sweep of
 //! `mendwork_app::sweep` — outbox records left undone re-driven, overdue work orders put in
-//! front of the team — and the webhook retries that are due, and writes its figures as metrics
+//! front of the team, a page of old timelines archived — and the webhook retries that are due, and writes its figures as metrics
 //! (the age of the oldest undone record has an alarm; so have configuration faults). The event's content is not used.
 
 use crate::metrics::{self, Unit};
@@ -54,6 +54,9 @@ pub async fn sweep(app: &App, _event: LambdaEvent<Value>) -> Result<Swept, Diagn
         failed = swept.failed,
         oldest_undone_seconds = swept.oldest_undone_seconds,
         overdue = swept.flagged.len(),
+        archived = swept.archive.archived.len(),
+        archive_finished = swept.archive.finished,
+        archive_skipped = swept.archive.skipped,
         "swept"
     );
     Ok(swept)

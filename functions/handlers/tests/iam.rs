@@ -236,6 +236,44 @@ async fn a_run_through_every_function_reaches_every_granted_operation_and_no_cal
     w.advance(3 * 24 * 3600).await;
     w.sweep().await;
     w.clock_to(utc("2026-04-02T15:00:00Z")).await;
+    // Half a year after the cancellations the sweeper archives their timelines (S3, the
+    // work order's mark, the events' expiry); the PM's view and the tenant's status page read
+    // them back from the documents.
+    w.clock_to(utc("2026-10-02T15:00:00Z")).await;
+    let swept = w.sweep().await;
+    assert!(
+        swept
+            .archive
+            .archived
+            .contains(&mendwork_domain::WorkOrderId(second.clone())),
+        "{:?}",
+        swept.archive
+    );
+    let page = w.get(&format!("/pm/wo/{second}")).await;
+    assert_eq!(
+        (page.function.as_str(), page.status),
+        ("pm", 200),
+        "{}",
+        page.body
+    );
+    // The tenant's link of then has expired: a fresh one, as a new message would carry.
+    let first_wo = w
+        .app
+        .work_order(&mendwork_domain::WorkOrderId(first.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    let fresh = path_of(&mendwork_domain::effects::Links::tenant_status(
+        w.app.links.as_ref(),
+        &first_wo,
+    ));
+    let tenant = w.get(&fresh).await;
+    assert_eq!(
+        (tenant.function.as_str(), tenant.status),
+        ("intake", 200),
+        "{}",
+        tenant.body
+    );
 
     let calls = w.proxy.calls();
     assert!(

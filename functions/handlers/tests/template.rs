@@ -318,20 +318,37 @@ fn only_the_outbox_sends_messages_and_only_timer_owners_touch_schedules() {
 }
 
 #[test]
-fn only_intake_touches_the_private_file_bucket_which_forgets_unclaimed_uploads() {
+fn only_intake_touches_the_photos_of_the_private_file_bucket_which_forgets_unclaimed_uploads() {
+    use mendwork_app::files::ARCHIVED_TIMELINES;
     use mendwork_aws::files::{FILES_PREFIX, UPLOADS_PREFIX};
     let t = Template::load();
+    let archive = format!("${{FileBucket.Arn}}/{ARCHIVED_TIMELINES}*");
     for (name, f) in t.functions() {
         let actions = t.function_actions(&f);
-        let s3: BTreeSet<&String> = actions.iter().filter(|a| a.starts_with("s3:")).collect();
-        if name == "IntakeFunction" {
-            let expected = ["s3:GetObject", "s3:ListBucket", "s3:PutObject"];
-            assert_eq!(
-                s3.into_iter().map(String::as_str).collect::<Vec<_>>(),
-                expected
-            );
-        } else {
-            assert!(s3.is_empty(), "{name}: {s3:?}");
+        let s3: Vec<&str> = actions
+            .iter()
+            .filter(|a| a.starts_with("s3:"))
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let expected: &[&str] = match name.as_str() {
+            "IntakeFunction" => &["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+            // Archived timelines: the sweeper writes them, the timeline views read them.
+            "SweeperFunction" => &["s3:GetObject", "s3:PutObject"],
+            "PmFunction" => &["s3:GetObject"],
+            _ => &[],
+        };
+        assert_eq!(s3, expected, "{name}");
+        if matches!(name.as_str(), "SweeperFunction" | "PmFunction") {
+            for st in t.statements(&f) {
+                if st["Action"].to_string().contains("s3:") {
+                    assert_eq!(
+                        st["Resource"]["Fn::Sub"], archive,
+                        "{name}: the archive's prefix only"
+                    );
+                }
+            }
         }
     }
     let intake = t.resource("IntakeFunction").to_string();
@@ -362,10 +379,12 @@ fn only_intake_touches_the_private_file_bucket_which_forgets_unclaimed_uploads()
             .any(|r| r["Prefix"] == UPLOADS_PREFIX && r["ExpirationInDays"] == 1),
         "unclaimed uploads are forgotten after a day: {rules:?}"
     );
-    assert!(
-        !rules.iter().any(|r| r["Prefix"] == FILES_PREFIX),
-        "kept files never expire"
-    );
+    for kept in [FILES_PREFIX, ARCHIVED_TIMELINES, "archive/"] {
+        assert!(
+            !rules.iter().any(|r| r["Prefix"] == kept),
+            "kept files and archived timelines never expire"
+        );
+    }
     let cors = p["CorsConfiguration"]["CorsRules"].as_array().unwrap();
     assert_eq!(cors.len(), 1);
     assert_eq!(

@@ -165,6 +165,16 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     if let Some(b) = &buildium {
         webhooks.pms = Some(b.clone());
     }
+    // Files people attach (photos, invoices) are kept beside the store, like the link secret;
+    // so are archived timelines, under `archive/timelines/` in the same folder.
+    let files_dir = sibling(&opts.db, ".photos");
+    std::fs::create_dir_all(&files_dir).with_context(|| {
+        format!(
+            "creating the folder for attached files {}",
+            files_dir.display()
+        )
+    })?;
+    let files = Arc::new(DirFiles::new(files_dir));
     let app = App {
         work_orders: store.clone(),
         lookups: store.clone(),
@@ -184,6 +194,10 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         limits: store.clone(),
         webhooks,
         api_keys: store.clone(),
+        archive: Some(mendwork_app::archive::Archive {
+            store: store.clone(),
+            files: files.clone(),
+        }),
     };
     app.drain()
         .await
@@ -199,16 +213,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         clock,
         clock_lock: Arc::new(Mutex::new(())),
     };
-    // Files people attach (photos, invoices) are kept beside the store, like the link secret.
-    let files = sibling(&opts.db, ".photos");
-    std::fs::create_dir_all(&files)
-        .with_context(|| format!("creating the folder for attached files {}", files.display()))?;
-    let router = mendwork_web::with_files(
-        mendwork_web::router(app.clone()),
-        Arc::new(DirFiles::new(files)),
-    )
-    .merge(harness::router(local.clone()))
-    .layer(axum::middleware::from_fn(hosts::only_loopback));
+    let router = mendwork_web::with_files(mendwork_web::router(app.clone()), files)
+        .merge(harness::router(local.clone()))
+        .layer(axum::middleware::from_fn(hosts::only_loopback));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async {

@@ -245,9 +245,51 @@ pub enum Refusal {
     NotAccepted,
 }
 
-/// Keeps the files people attach. Invariant: a name once stored always opens the same bytes.
+/// Where a document the service writes itself is kept in the files store (never a person's
+/// upload, never shown to a browser): `archive/timelines/<work order>.json.gz`, an archived
+/// timeline (see [`crate::archive`]). Invariant: only keys of that shape exist, the work
+/// order's id being 1 to 64 lowercase letters, digits and dashes, so no other file or path
+/// can be reached through one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DocumentKey(String);
+
+/// The prefix of every archived timeline in the files store.
+pub const ARCHIVED_TIMELINES: &str = "archive/timelines/";
+
+impl DocumentKey {
+    /// The key of `id`'s archived timeline; `None` for an id not of the documented shape.
+    pub fn archived_timeline(id: &mendwork_domain::WorkOrderId) -> Option<DocumentKey> {
+        let id = id.as_str();
+        let shaped = (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        shaped.then(|| DocumentKey(format!("{ARCHIVED_TIMELINES}{id}.json.gz")))
+    }
+
+    /// The key, `/`-separated (an S3 key; a relative path under the local files folder).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DocumentKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Keeps the files people attach, and the documents the service writes itself
+/// ([`DocumentKey`]). Invariant: a name once stored always opens the same bytes.
 #[async_trait]
 pub trait Files: Send + Sync {
+    /// Stores a document under `key`, replacing any there (writing the same bytes again is
+    /// harmless). Not readable by browsers.
+    async fn put_document(&self, key: &DocumentKey, bytes: Vec<u8>) -> Result<(), StoreError>;
+
+    /// The bytes of the document under `key`, or `None` when there is none.
+    async fn read_document(&self, key: &DocumentKey) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// Stores `bytes`, already known to be of `name.kind()`, under `name`.
     async fn put(&self, name: &FileName, bytes: Vec<u8>) -> Result<(), StoreError>;
 
@@ -342,6 +384,25 @@ mod tests {
         assert_eq!(a.kind(), FileKind::Jpeg);
         let r = FileName::random(FileKind::Pdf);
         assert_eq!(FileName::parse(r.as_str()), Some(r));
+    }
+
+    #[test]
+    fn only_work_order_ids_of_the_stored_shape_name_a_document() {
+        let id = |s: &str| mendwork_domain::WorkOrderId(s.to_string());
+        assert_eq!(
+            DocumentKey::archived_timeline(&id("wo-abc123")).map(|k| k.to_string()),
+            Some("archive/timelines/wo-abc123.json.gz".to_string())
+        );
+        for bad in [
+            "",
+            "../x",
+            "wo/abc",
+            "WO-ABC",
+            "wo-abc.json",
+            &"a".repeat(65),
+        ] {
+            assert_eq!(DocumentKey::archived_timeline(&id(bad)), None, "{bad}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! run on them — the same code behind the local runner and every Lambda function.
 
 pub mod api_keys;
+pub mod archive;
 pub mod deliveries;
 pub mod email_html;
 pub mod files;

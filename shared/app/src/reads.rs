@@ -4,7 +4,7 @@
 //! wrap, count) without touching them.
 
 use crate::App;
-use crate::ports::{CommitError, OutboxRecord, StoreError};
+use crate::ports::{CommitError, OutboxRecord, StoreError, StoreErrorKind};
 use chrono::{DateTime, Utc};
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{JobCode, PropertyId, Visit, VisitId, WorkOrder, WorkOrderId};
@@ -15,9 +15,32 @@ impl App {
         Ok(self.work_orders.load(id).await?.map(|s| s.wo))
     }
 
-    /// The work order's events, oldest first.
+    /// The work order's events, oldest first, wherever they are kept (see
+    /// [`App::timeline_of`]); reads the work order first.
     pub async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
-        self.work_orders.timeline(id).await
+        match self.work_orders.load(id).await? {
+            Some(stored) => self.timeline_of(&stored.wo).await,
+            None => self.work_orders.timeline(id).await,
+        }
+    }
+
+    /// The events of `wo` (as just read), oldest first: its items, or — once its timeline is
+    /// archived (`wo.archived`) — the archived document's events followed by those committed
+    /// after the mark, each once.
+    pub async fn timeline_of(&self, wo: &WorkOrder) -> Result<Vec<Recorded>, StoreError> {
+        let Some(mark) = &wo.archived else {
+            return self.work_orders.timeline(&wo.id).await;
+        };
+        let archive = self.archive.as_ref().ok_or_else(|| {
+            StoreError::of(
+                StoreErrorKind::NotFound,
+                format!(
+                    "the timeline of {} is archived and this process has no files store",
+                    wo.id
+                ),
+            )
+        })?;
+        crate::archive::read_archived(archive, &wo.id, mark).await
     }
 
     /// The open work order with this job code, if any.

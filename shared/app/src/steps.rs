@@ -87,6 +87,10 @@ pub struct App {
     pub webhooks: crate::deliveries::Webhooks,
     /// The integrations' API keys (hashed).
     pub api_keys: Arc<dyn crate::api_keys::ApiKeys>,
+    /// Where old timelines are archived and read back from (the store's side and the files
+    /// store). `None` where no files store is configured: nothing is archived, and a work
+    /// order marked archived cannot show its timeline (an error, never a shortened one).
+    pub archive: Option<crate::archive::Archive>,
 }
 
 /// The idempotency key a submission token is recorded under (the work order it created).

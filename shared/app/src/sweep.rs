@@ -5,7 +5,9 @@
 //! [`App::carry_out`], so a record that did go out is not repeated; (2) measures how old the
 //! oldest undone record is, for an alarm; and (3) puts in front of the team every work order
 //! whose next step is overdue with nothing pending to carry it out
-//! ([`mendwork_domain::overdue`], decided by `Command::FlagOverdue`, once per work order).
+//! ([`mendwork_domain::overdue`], decided by `Command::FlagOverdue`, once per work order); and
+//! (4) archives a page of old timelines ([`crate::archive::archive_due`]) where the app has an
+//! archive.
 
 use crate::ports::{ListFilter, OutboxRecord, configuration_fault};
 use crate::steps::{App, AppError, Exec};
@@ -55,6 +57,9 @@ pub struct Swept {
     pub flagged: Vec<WorkOrderId>,
     /// The configuration faults met, each once (code and what was being done).
     pub faults: BTreeSet<String>,
+    /// What the archive's page did (empty without an archive, or when reading its page
+    /// failed: logged, and the next sweep tries again).
+    pub archive: crate::archive::ArchiveSwept,
 }
 
 /// One sweep (see the module documentation). Failures of single records or work orders are
@@ -64,6 +69,16 @@ pub async fn sweep(app: &App, policy: &SweepPolicy) -> Result<Swept, AppError> {
     let mut out = Swept::default();
     redrive(app, policy, &mut out).await?;
     flag_overdue(app, &mut out).await?;
+    if let Some(archive) = &app.archive {
+        match crate::archive::archive_due(archive, app.clock.as_ref(), crate::archive::ARCHIVE_PAGE)
+            .await
+        {
+            Ok(done) => out.archive = done,
+            Err(e) => {
+                tracing::error!(error = %crate::redact::chain(&e), "could not read the archive's page; the next sweep tries again");
+            }
+        }
+    }
     Ok(out)
 }
 

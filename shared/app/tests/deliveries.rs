@@ -78,6 +78,7 @@ fn harness(webhooks: &str, script: Vec<Answer>) -> Harness {
         limits: Arc::new(mendwork_app::Unlimited),
         webhooks,
         api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
+        archive: None,
     };
     Harness {
         app,

@@ -111,6 +111,7 @@ impl Harness {
             limits: Arc::new(mendwork_app::Unlimited),
             webhooks: mendwork_app::deliveries::Webhooks::off(),
             api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
+            archive: None,
         };
         Harness {
             timers: store.timers(),

@@ -20,8 +20,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chrono::{DateTime, Duration, Utc};
 use mendwork_app::files::{
-    DirectUpload, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal, UPLOAD_CONTENT_TYPE,
-    UploadId, UploadScope,
+    DirectUpload, DocumentKey, FileKind, FileName, Files, MAX_FILE_BYTES, Opened, Refusal,
+    UPLOAD_CONTENT_TYPE, UploadId, UploadScope,
 };
 use mendwork_app::ports::StoreError;
 use mendwork_app::ports::{Clock as _, SystemClock};
@@ -199,8 +199,46 @@ pub fn post_signature(
     aws_sigv4::sign::v4::calculate_signature(key, policy_b64.as_bytes())
 }
 
+/// The content type archived documents are stored under (gzip; never served to browsers).
+const DOCUMENT_CONTENT_TYPE: &str = "application/gzip";
+
 #[async_trait]
 impl Files for S3Files {
+    async fn put_document(&self, key: &DocumentKey, bytes: Vec<u8>) -> Result<(), StoreError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(DOCUMENT_CONTENT_TYPE)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(|e| error::sdk(format!("storing s3://{}/{key}", self.bucket), e))?;
+        Ok(())
+    }
+
+    async fn read_document(&self, key: &DocumentKey) -> Result<Option<Vec<u8>>, StoreError> {
+        let context = || format!("reading s3://{}/{key}", self.bucket);
+        let got = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await
+        {
+            Ok(got) => got,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(error::sdk(context(), e).into()),
+        };
+        let bytes = got
+            .body
+            .collect()
+            .await
+            .map_err(|e| AwsError::Invalid(format!("{}: {e}", context())))?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
     async fn put(&self, name: &FileName, bytes: Vec<u8>) -> Result<(), StoreError> {
         let key = S3Files::file_key(name);
         self.client

@@ -34,6 +34,8 @@ pub enum On {
     SchedulerRole,
     /// Objects of the file bucket under `uploads/` and `files/`.
     Files,
+    /// Objects of the file bucket under `archive/timelines/` (archived timelines).
+    Archive,
     /// The file bucket itself (listing tells a missing object from a forbidden one).
     Bucket,
 }
@@ -244,6 +246,28 @@ pub const FILES: Operation = Operation {
     ],
 };
 
+/// Old timelines archived (`mendwork_app::archive`): the document written (and read back by
+/// the timeline), the mark a conditioned put of the work order, the release an update of the
+/// event items' `expires_at` and of the work order's index keys; the due page is an index
+/// query (`LIST`).
+pub const ARCHIVE: Operation = Operation {
+    name: "archive",
+    methods: "DynamoStore::mark_archived, release_archived; S3Files::put_document, read_document",
+    needs: &[
+        need("dynamodb:PutItem", On::Items(&[WORK_ORDER])),
+        need("dynamodb:UpdateItem", On::Items(&[WORK_ORDER])),
+        need("s3:PutObject", On::Archive),
+        need("s3:GetObject", On::Archive),
+    ],
+};
+
+/// An archived timeline read from its document: every function that shows a timeline.
+pub const ARCHIVE_READ: Operation = Operation {
+    name: "archive_read",
+    methods: "S3Files::read_document (App::timeline_of)",
+    needs: &[need("s3:GetObject", On::Archive)],
+};
+
 /// Stored rate limits of the public edges (the tenant form, its single-use stamp, sign-in).
 pub const LIMITS: Operation = Operation {
     name: "limits",
@@ -310,7 +334,7 @@ pub const API_KEY_ADMIN: Operation = Operation {
 pub const FUNCTIONS: &[(&str, &[Operation])] = &[
     (
         "IntakeFunction",
-        &[START, READ, COMMIT, BOOK, FILES, LIMITS],
+        &[START, READ, COMMIT, BOOK, FILES, LIMITS, ARCHIVE_READ],
     ),
     // The owner's decision never takes or gives up a booking (asking for approval already
     // gave it up), so the approval function has no calendar.
@@ -330,6 +354,7 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             DELIVER,
             API_KEY_CALLS,
             API_KEY_ADMIN,
+            ARCHIVE_READ,
         ],
     ),
     // A check-in keeps the booking; the rest have no transition that changes one (dispatch
@@ -383,6 +408,7 @@ pub const FUNCTIONS: &[(&str, &[Operation])] = &[
             WEBHOOK_SECRETS,
             BUILDIUM_SECRET,
             DELIVER,
+            ARCHIVE,
         ],
     ),
     // Only in a stack that connects Buildium: requests made there become work orders (the

@@ -9,6 +9,7 @@
 //! [`senders`]; how timers map to schedules in [`timers`].
 
 pub mod api_keys;
+mod archive;
 pub mod billing;
 mod calendar;
 pub mod deliveries;
@@ -55,7 +56,9 @@ pub use timers::{
     schedule_name, schedule_name_of, timer_input, timer_target,
 };
 
+use mendwork_app::archive::Archive;
 use mendwork_app::deliveries::{HttpSender, Secrets, Webhooks};
+use mendwork_app::files::Files;
 use mendwork_app::pms::buildium::Buildium;
 use mendwork_app::pms::{Pms, Unavailable};
 pub use mendwork_app::ports::SystemClock;
@@ -414,7 +417,23 @@ impl Aws {
                 self.dynamodb.clone(),
                 self.config.table.clone(),
             )),
+            archive: self.archive(),
         }
+    }
+
+    /// The archive of old timelines, when the deployment has a file bucket: the bucket's
+    /// client if this function built one ([`Aws::with_files`]), otherwise one built on first
+    /// use (the HTTP functions only read archived timelines, rarely).
+    fn archive(&self) -> Option<Archive> {
+        let files: Arc<dyn Files> = match (&self.files, &self.config.file_bucket) {
+            (Some(f), _) => f.clone(),
+            (None, Some(bucket)) => Arc::new(archive::LazyS3Files::new(&self.sdk, bucket)),
+            (None, None) => return None,
+        };
+        Some(Archive {
+            store: self.store.clone(),
+            files,
+        })
     }
 
     pub fn store(&self) -> Arc<DynamoStore> {

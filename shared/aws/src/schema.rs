@@ -22,7 +22,7 @@
 //!
 //! | item | `pk` | `sk` | other attributes | `gsi1` | `gsi2` |
 //! |---|---|---|---|---|---|
-//! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at` | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
+//! | work order | `WO#<id>` | `META` | `version` (N), `json`, `status`, `open`, `code`, `property`, `vendor`, `offer_vendor`, `tenant_phone`, `created_at`, `updated_at`, `archived` (once its timeline is archived) | `STATUS#<status>` / `<created_at>#<id>` | `PROPERTY#<property>` / `<created_at>#<id>` |
 //!
 //! A work order with a tenant phone is also in `gsi6`: `TENANT#<hex SHA-256 of the E.164
 //! phone>` / `<created_at>#<id>`, open or closed, so a text from a tenant of an earlier work
@@ -48,7 +48,11 @@
 //! work order, newest first); while open, `gsi4` `QUEUE` / queue key and `gsi5`
 //! `QUEUE#<property>` / queue key (the queue key is `mendwork_app::queries::queue_key`). The
 //! queue indexes are sparse: a closed or cancelled work order leaves them, so the queue never
-//! reads one. `WORKORDERS` is one partition: a small team writes a few work orders an hour,
+//! reads one. `gsi4` also holds, apart from the queue, the archive's pages
+//! (`mendwork_app::archive`): a closed or cancelled work order not yet archived is in its
+//! `ARCHIVE` partition by last change (`<updated_at>#<id>`), one marked archived whose events
+//! are not yet given their expiry in `ARCHIVED` (`<id>`), and an archived one in neither; the
+//! mark is the `archived` attribute (and the work order's own `archived`). `WORKORDERS` is one partition: a small team writes a few work orders an hour,
 //! far below a partition's 1,000 writes a second.
 //!
 //! Rules that keep this sound:
@@ -101,6 +105,12 @@ pub const GSI5SK: &str = "gsi5sk";
 pub const WORK_ORDERS_INDEX: &str = "WORKORDERS";
 /// Open work orders in queue order, in `gsi4`.
 pub const QUEUE_INDEX: &str = "QUEUE";
+/// Closed or cancelled work orders whose timeline is not archived yet, in `gsi4`, by last
+/// change (`<updated_at>#<id>`): the archive's due page.
+pub const ARCHIVE_INDEX: &str = "ARCHIVE";
+/// Work orders marked archived whose event items have not been given their expiry yet, in
+/// `gsi4` (`<id>`): left only by a sweep that stopped between the two.
+pub const ARCHIVED_INDEX: &str = "ARCHIVED";
 pub const GSI6: &str = "gsi6";
 pub const GSI6PK: &str = "gsi6pk";
 pub const GSI6SK: &str = "gsi6sk";

@@ -116,7 +116,12 @@ impl DynamoStore {
         }
     }
 
-    async fn get(&self, pk: String, sk: &str, what: &str) -> Result<Option<Item>, AwsError> {
+    pub(crate) async fn get(
+        &self,
+        pk: String,
+        sk: &str,
+        what: &str,
+    ) -> Result<Option<Item>, AwsError> {
         let out = self
             .client
             .get_item()
@@ -130,7 +135,7 @@ impl DynamoStore {
     }
 
     /// Every item of a query, all pages. `index` `None` is the table (read consistently).
-    async fn query_all(
+    pub(crate) async fn query_all(
         &self,
         index: Option<&str>,
         condition: &str,
@@ -155,7 +160,7 @@ impl DynamoStore {
         }
     }
 
-    fn query(
+    pub(crate) fn query(
         &self,
         index: Option<&str>,
         condition: &str,
@@ -165,6 +170,7 @@ impl DynamoStore {
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let (hash, range) = match index {
             Some(GSI1) => (GSI1PK, GSI1SK),
+            Some(GSI4) => (GSI4PK, GSI4SK),
             Some(GSI6) => (GSI6PK, GSI6SK),
             Some(_) => (GSI2PK, GSI2SK),
             None => (PK, SK),
@@ -597,6 +603,13 @@ pub(crate) fn wo_item(wo: &WorkOrder, version: u64) -> Result<Item, AwsError> {
         let property = property_queue_index(wo.request.property.as_str());
         it.insert(GSI5PK.into(), s(property));
         it.insert(GSI5SK.into(), s(queue));
+    } else if wo.archived.is_none() {
+        // Sparse too: the archive's due page reads only final, unarchived work orders.
+        it.insert(GSI4PK.into(), s(ARCHIVE_INDEX));
+        it.insert(
+            GSI4SK.into(),
+            s(format!("{}#{}", ts(wo.updated_at), wo.id.as_str())),
+        );
     }
     if let Some(v) = &wo.vendor {
         it.insert("vendor".into(), s(v.as_str()));

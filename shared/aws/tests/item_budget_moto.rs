@@ -115,6 +115,7 @@ impl World {
             limits: Arc::new(mendwork_app::Unlimited),
             webhooks: mendwork_app::deliveries::Webhooks::off(),
             api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
+            archive: None,
         };
         World {
             app,

@@ -110,6 +110,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         instructions_count: 0,
         safety: None,
         metrics: Some(crate::metrics::Marks::new(at)),
+        archived: None,
         updated_at: at,
     })
 }

@@ -22,6 +22,7 @@
 
 use crate::workorder::WorkOrder;
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The most bytes a work order's item may take, by DynamoDB's rules (names plus values).
 ///
@@ -55,10 +56,30 @@ pub fn archive_after() -> Duration {
 }
 
 /// Whether the timeline of `wo` is due for the archive at `now`: closed or cancelled (so no
-/// event will ever be added) and last changed at least [`archive_after`] ago. A final work
-/// order takes no command, so its timeline is complete when this becomes true.
+/// event will ever be added) and last changed at least [`archive_after`] ago, and not archived
+/// yet. A final work order takes no command, so its timeline is complete when this becomes
+/// true (a message refused afterwards may still add an event: it lands after the archived
+/// part and is read with it).
 pub fn archivable(wo: &WorkOrder, now: DateTime<Utc>) -> bool {
-    wo.status.is_final() && wo.updated_at + archive_after() <= now
+    wo.archived.is_none() && wo.status.is_final() && wo.updated_at + archive_after() <= now
+}
+
+/// How long an archived timeline's event items stay in the table after the archive mark
+/// before they expire (DynamoDB's TTL; the embedded store deletes them with the mark): read
+/// only as duplicates of the document meanwhile, so any length is safe; a day leaves room to
+/// look at both.
+pub fn expire_after_archive() -> Duration {
+    Duration::days(1)
+}
+
+/// The archive mark a work order's state carries: its timeline's events committed up to and
+/// including the commit numbered `through` (the store's version) are in the archived document,
+/// written at `at`. Events of later commits (rare: a message refused after the close) are
+/// still separate items, read after the document's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Archived {
+    pub at: DateTime<Utc>,
+    pub through: u64,
 }
 
 /// `text` as the state keeps it: at most [`MAX_STATE_TEXT`] characters, cut at a word.

@@ -452,6 +452,12 @@ pub struct WorkOrder {
     /// nothing to the projection, so it is never counted twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<crate::metrics::Marks>,
+    /// Set once the timeline up to a commit is in the archive (see
+    /// [`crate::stored::archivable`]): from then on the timeline is read from the archived
+    /// document, plus any event committed after it. Kept by every later commit (it is part of
+    /// the state), so the mark is never lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<crate::stored::Archived>,
     pub updated_at: DateTime<Utc>,
 }
 

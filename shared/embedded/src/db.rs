@@ -14,11 +14,11 @@ use std::time::Duration;
 
 /// The schema version this build writes. Opening a file with a newer version is refused, so an
 /// old binary never half-understands a newer store.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
 
@@ -162,6 +162,18 @@ CREATE TABLE metrics (
     figures  TEXT NOT NULL,
     PRIMARY KEY (week, property, vendor)
 ) WITHOUT ROWID;
+"#;
+
+/// Archived timelines (`mendwork_app::archive`): `archived` is NULL until the timeline is in its
+/// document, then `marked`, then `released` once its rows are deleted. Commits never write the
+/// column (the mark itself travels in the work order's JSON). Two partial indexes: the due
+/// page reads only closed or cancelled, unarchived rows in order of their last change; the
+/// unreleased page only rows a sweep marked and stopped before deleting their events.
+const V5: &str = r#"
+ALTER TABLE work_orders ADD COLUMN archived TEXT CHECK (archived IN ('marked', 'released'));
+CREATE INDEX work_orders_archive_due ON work_orders (updated_at, id)
+    WHERE open = 0 AND archived IS NULL;
+CREATE INDEX work_orders_archive_unreleased ON work_orders (id) WHERE archived = 'marked';
 "#;
 
 /// The shared state behind every handle: the connection and the virtual clock's cached mode.

@@ -3,12 +3,12 @@
 //! name and renamed into place, so a crash never leaves half a photo under a real name.
 
 use async_trait::async_trait;
-use mendwork_app::files::{FileName, Files, Opened};
+use mendwork_app::files::{DocumentKey, FileName, Files, Opened};
 use mendwork_app::ports::StoreError;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-/// Files kept as `<dir>/<name>`.
+/// Files kept as `<dir>/<name>`; documents as `<dir>/<key>` (`<dir>/archive/timelines/…`).
 #[derive(Debug, Clone)]
 pub struct DirFiles {
     dir: PathBuf,
@@ -38,6 +38,36 @@ async fn blocking<T: Send + 'static>(
 
 #[async_trait]
 impl Files for DirFiles {
+    async fn put_document(&self, key: &DocumentKey, bytes: Vec<u8>) -> Result<(), StoreError> {
+        // The key's shape is checked where it is made: letters, digits, dashes, dots, slashes.
+        let path = self.dir.join(key.as_str());
+        let tmp = path.with_extension("part");
+        blocking(
+            format!("storing the document {}", path.display()),
+            move || {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, &path)
+            },
+        )
+        .await
+    }
+
+    async fn read_document(&self, key: &DocumentKey) -> Result<Option<Vec<u8>>, StoreError> {
+        let path = self.dir.join(key.as_str());
+        blocking(
+            format!("reading the document {}", path.display()),
+            move || match std::fs::read(&path) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            },
+        )
+        .await
+    }
+
     async fn put(&self, name: &FileName, bytes: Vec<u8>) -> Result<(), StoreError> {
         let dir = self.dir.clone();
         let path = dir.join(name.as_str());
@@ -97,5 +127,29 @@ mod tests {
             [std::ffi::OsString::from(name.as_str())],
             "no temporary file left"
         );
+    }
+
+    #[tokio::test]
+    async fn a_document_reads_back_as_its_bytes_under_its_key_and_a_missing_one_as_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = DirFiles::new(dir.path());
+        let id = mendwork_domain::WorkOrderId("wo-abc123".into());
+        let key = DocumentKey::archived_timeline(&id).unwrap();
+        assert_eq!(files.read_document(&key).await.unwrap(), None);
+        files.put_document(&key, b"one".to_vec()).await.unwrap();
+        files.put_document(&key, b"two".to_vec()).await.unwrap();
+        assert_eq!(
+            files.read_document(&key).await.unwrap(),
+            Some(b"two".to_vec())
+        );
+        assert!(
+            dir.path()
+                .join("archive/timelines/wo-abc123.json.gz")
+                .is_file()
+        );
+        let left = std::fs::read_dir(dir.path().join("archive/timelines"))
+            .unwrap()
+            .count();
+        assert_eq!(left, 1, "no temporary file left");
     }
 }

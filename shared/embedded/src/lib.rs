@@ -8,6 +8,7 @@
 //! Attached files are kept in a folder beside it ([`DirFiles`]).
 
 mod api_keys;
+mod archive;
 mod clock;
 mod db;
 mod deliveries;

@@ -171,7 +171,7 @@ pub fn property_json(p: &Property) -> Value {
 
 /// The answer about one work order: it and its timeline, read afresh.
 async fn detail_of(app: &App, wo: &WorkOrder) -> Result<WorkOrderDetail, ApiError> {
-    let timeline = app.timeline(&wo.id).await.map_err(ops::store)?;
+    let timeline = app.timeline_of(wo).await.map_err(ops::store)?;
     let body = WorkOrderBody::new(wo, &app.portfolio(), app.links.as_ref());
     Ok(detail(body, &timeline))
 }

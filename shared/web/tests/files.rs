@@ -515,6 +515,23 @@ impl Direct {
 
 #[async_trait]
 impl Files for Direct {
+    async fn put_document(
+        &self,
+        key: &mendwork_app::files::DocumentKey,
+        bytes: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        self.stored
+            .lock()
+            .unwrap()
+            .insert(key.as_str().to_string(), bytes);
+        Ok(())
+    }
+    async fn read_document(
+        &self,
+        key: &mendwork_app::files::DocumentKey,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.stored.lock().unwrap().get(key.as_str()).cloned())
+    }
     async fn put(&self, name: &FileName, bytes: Vec<u8>) -> Result<(), StoreError> {
         self.stored
             .lock()

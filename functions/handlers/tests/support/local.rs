@@ -53,6 +53,7 @@ pub fn local() -> (App, SqliteStore) {
         limits: Arc::new(store.clone()),
         webhooks: mendwork_app::deliveries::Webhooks::off(),
         api_keys: Arc::new(store.clone()),
+        archive: None,
     };
     (app, store)
 }

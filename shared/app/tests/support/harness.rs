@@ -97,6 +97,7 @@ impl Harness {
             webhooks,
             api_keys: Arc::new(mendwork_app::api_keys::NoKeys),
             metrics: store.clone(),
+            archive: None,
         };
         Harness {
             app,

@@ -321,7 +321,7 @@ async fn detail_page(
     errors: &Errors,
 ) -> Result<Markup, WebError> {
     let wo = ops::get(app, id).await?;
-    let timeline = app.timeline(&wo.id).await.map_err(ops::store)?;
+    let timeline = app.timeline_of(&wo).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
     let p = portfolio.property(&wo.request.property);
     let tz = p.map_or(chrono_tz::UTC, |p| p.timezone);
@@ -593,7 +593,7 @@ async fn email_view(
     Path((id, n)): Path<(String, usize)>,
 ) -> Result<Response, PageError> {
     let wo = ops::get(&app, &id).await?;
-    let timeline = app.timeline(&wo.id).await.map_err(ops::store)?;
+    let timeline = app.timeline_of(&wo).await.map_err(ops::store)?;
     let email = timeline
         .get(n)
         .and_then(|r| as_email(&r.event, wo.request.language))
@@ -722,7 +722,7 @@ async fn resend(app: &App, wo: &WorkOrder, f: &ActionForm) -> Result<(), WebErro
     let key = submission_token(Some(&f.token))
         .map(|t| format!("resend:{}:{t}", wo.id))
         .ok_or_else(|| WebError::BadRequest("Please reload the page and try again.".into()))?;
-    let timeline = app.timeline(&wo.id).await.map_err(ops::store)?;
+    let timeline = app.timeline_of(wo).await.map_err(ops::store)?;
     let Some(Event::MessageSent {
         to,
         channel,

@@ -669,7 +669,7 @@ async fn status_page(
 ) -> Result<Markup, WebError> {
     let errors = &errors.translated(lang);
     let wo = ops::get(app, id.as_str()).await?;
-    let timeline = app.timeline(&wo.id).await.map_err(ops::store)?;
+    let timeline = app.timeline_of(&wo).await.map_err(ops::store)?;
     let portfolio = app.portfolio();
     let Some(p) = portfolio.property(&wo.request.property) else {
         return Err(WebError::NotFound(

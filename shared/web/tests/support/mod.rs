@@ -73,6 +73,25 @@ pub fn deployed() -> TestApp {
 }
 
 pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp {
+    build_with(portfolio, base_url, config, None)
+}
+
+/// Local mode with old timelines archived to (and read back from) `files`.
+pub fn with_archive(files: Arc<dyn mendwork_app::Files>) -> TestApp {
+    build_with(
+        sample(),
+        "http://localhost:8080",
+        WebConfig::default(),
+        Some(files),
+    )
+}
+
+fn build_with(
+    portfolio: Portfolio,
+    base_url: &str,
+    config: WebConfig,
+    archive: Option<Arc<dyn mendwork_app::Files>>,
+) -> TestApp {
     let store = SqliteStore::open_in_memory().unwrap();
     let vclock = store.clock();
     vclock.set_mode(ClockMode::Frozen(start())).unwrap();
@@ -97,6 +116,10 @@ pub fn build(portfolio: Portfolio, base_url: &str, config: WebConfig) -> TestApp
         limits: Arc::new(store.clone()),
         webhooks: mendwork_app::deliveries::Webhooks::off(),
         api_keys: Arc::new(store.clone()),
+        archive: archive.map(|files| mendwork_app::archive::Archive {
+            store: Arc::new(store.clone()),
+            files,
+        }),
     };
     let router = mendwork_web::router_with(app.clone(), config);
     TestApp {
