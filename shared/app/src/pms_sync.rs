@@ -305,6 +305,11 @@ impl App {
             },
             status: status_of(&d.body).unwrap_or(wo.status),
             note: note(&d.kind, &wo, &portfolio),
+            vendor: wo
+                .vendor
+                .as_ref()
+                .and_then(|v| portfolio.vendor(v))
+                .and_then(|v| v.pms_id.clone()),
         };
         match pms.push(&update).await {
             Ok(()) => Ok(200),
