@@ -1,6 +1,8 @@
 //! The Buildium endpoints the connector uses, as Buildium's Open API reference documents them
 //! (the generated client docs: `ResidentRequestsApi.md`, `WorkOrdersApi.md`, `TasksApi.md`,
-//! `ResidentRequestTaskPutMessage.md`, and for the import `RentalPropertiesApi.md`,
+//! `ResidentRequestTaskPutMessage.md`, `WorkOrderPutMessage.md`, `ToDoRequestsApi.md`,
+//! `ToDoTaskPutMessage.md`, `RentalOwnerRequestsApi.md`, `RentalOwnerRequestTaskPutMessage.md`,
+//! and for the import `RentalPropertiesApi.md`,
 //! `RentalTenantsApi.md`, `VendorsApi.md`): method, path, query parameter names and types, and the
 //! request body's fields, types and required ones. The fake server checks every request it gets
 //! against this table, so a request the real API would not document fails the test.
@@ -169,6 +171,59 @@ const RESIDENT_REQUEST_PUT: &[Field] = &[
     f("DueDate", Ty::Date, false),
 ];
 
+/// `WorkOrderPutMessage` (the body of `update_work_order`); its generated client marks
+/// `EntryAllowed` and `VendorId` as the ones that cannot be nil.
+const WORK_ORDER_PUT: &[Field] = &[
+    f("WorkDetails", Ty::String, false),
+    f("InvoiceNumber", Ty::String, false),
+    f("ChargeableTo", Ty::String, false),
+    f("EntryAllowed", Ty::Enum(ENTRY_ALLOWED), true),
+    f("EntryNotes", Ty::String, false),
+    f("VendorId", Ty::Integer, true),
+    f("VendorNotes", Ty::String, false),
+    f("EntryContactId", Ty::Integer, false),
+    f("EntryContactIds", Ty::Array, false),
+    f("LineItems", Ty::Array, false),
+];
+const ENTRY_ALLOWED: &[&str] = &["Unknown", "Yes", "No"];
+
+/// `ToDoTaskPutMessage` (the body of `update_to_do_task`).
+const TO_DO_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, true),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+];
+
+/// `RentalOwnerRequestTaskPutMessage` (the body of `update_rental_owner_request_task`): the
+/// to-do's fields, with `AssignedToUserId` optional.
+const RENTAL_OWNER_REQUEST_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, false),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+];
+
+/// `WorkOrderMessageTask.Type`'s documented values.
+pub const TASK_TYPE: &[&str] = &[
+    "ContactRequest",
+    "ResidentRequest",
+    "Todo",
+    "RentalOwnerRequest",
+];
+
 /// Every endpoint the connector may call.
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -194,6 +249,30 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/v1/workorders",
         query: WORK_ORDERS_QUERY,
         body: None,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/workorders/{workOrderId}",
+        query: &[],
+        body: None,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/workorders/{workOrderId}",
+        query: &[],
+        body: Some(WORK_ORDER_PUT),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/todorequests/{toDoTaskId}",
+        query: &[],
+        body: Some(TO_DO_PUT),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}",
+        query: &[],
+        body: Some(RENTAL_OWNER_REQUEST_PUT),
     },
     Endpoint {
         method: "GET",
