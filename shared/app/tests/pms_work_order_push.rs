@@ -300,3 +300,45 @@ async fn a_work_order_write_with_an_undocumented_field_is_refused_by_the_fake() 
     assert_eq!(h.work_order("VendorId"), 88);
     assert_eq!(h.work_order("Status"), "New");
 }
+
+#[tokio::test]
+async fn work_orders_on_rental_owner_and_contact_requests_get_their_status_and_one_note_each() {
+    use mendwork_app::pms::{ExternalRef, Pms, PmsUpdate};
+    let h = harness().await;
+    h.fake
+        .add_work_order(71, 710, "RentalOwnerRequest", 5001, "2026-03-04T14:30:00Z");
+    h.fake
+        .add_work_order(72, 720, "ContactRequest", 5001, "2026-03-04T14:30:00Z");
+    let contact = h.fake.with(|s| s.tasks[&720]["ContactDetail"].clone());
+    for (wo, task) in [(71, 710), (72, 720)] {
+        let update = PmsUpdate {
+            key: format!("evt_{wo}"),
+            reference: ExternalRef {
+                kind: "work_order".into(),
+                id: wo.to_string(),
+            },
+            status: Status::Completed,
+            note: "Mendwork job KP27: Erin Walsh reports the work done.".into(),
+            vendor: Some("89".into()),
+        };
+        h.buildium.push(&update).await.unwrap();
+        h.buildium.push(&update).await.unwrap();
+        let notes = h.notes(task);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("reports the work done"), "{notes:?}");
+        h.fake.with(|s| {
+            assert_eq!(s.work_orders[&wo]["Status"], "Completed");
+            assert_eq!(s.work_orders[&wo]["VendorId"], 89);
+            assert_eq!(s.tasks[&task]["AssignedToUserId"], 12);
+        });
+    }
+    // The contact's details, required by a contact request's update, went back as they were.
+    let after = h.fake.with(|s| s.tasks[&720]["ContactDetail"].clone());
+    assert_eq!(after["FirstName"], contact["FirstName"]);
+    assert_eq!(after["Email"], contact["Email"]);
+    assert_eq!(
+        after["PhoneNumbers"]["Mobile"],
+        contact["PhoneNumbers"]["Mobile"]
+    );
+    assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
+}

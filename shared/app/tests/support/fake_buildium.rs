@@ -172,6 +172,12 @@ impl FakeBuildium {
             "CreatedDateTime": updated,
             "LastUpdatedDateTime": updated
         });
+        let mut t = t;
+        if task_type == "ContactRequest" {
+            // `ContactRequestTaskMessage.ContactDetail`, read back by a contact request's update.
+            t["ContactDetail"] = json!({"FirstName": "Lee", "LastName": "Moss", "Email": "lee@example.com",
+                "PhoneNumbers": {"Home": null, "Work": null, "Mobile": "(303) 555-0144"}});
+        }
         self.with(|s| {
             s.work_orders.insert(id, wo);
             s.tasks.insert(task, t);
@@ -420,11 +426,24 @@ fn handle(
             }
             axum::Json(answer).into_response()
         }
+        ("GET", "/v1/tasks/contactrequests/{contactRequestTaskId}") => {
+            match s
+                .tasks
+                .get(&params[0])
+                .filter(|t| t["TaskType"] == "ContactRequest")
+            {
+                Some(t) => axum::Json(t.clone()).into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
         ("PUT", "/v1/tasks/todorequests/{toDoTaskId}")
-        | ("PUT", "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}") => {
+        | ("PUT", "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}")
+        | ("PUT", "/v1/tasks/contactrequests/{contactRequestTaskId}") => {
             let id = params[0];
             let kind = if endpoint.path.contains("todorequests") {
                 "Todo"
+            } else if endpoint.path.contains("contactrequests") {
+                "ContactRequest"
             } else {
                 "RentalOwnerRequest"
             };
@@ -455,6 +474,9 @@ fn handle(
                 }
                 None => Value::Null,
             };
+            if kind == "ContactRequest" {
+                t["ContactDetail"] = put.get("ContactDetail").cloned().unwrap_or(Value::Null);
+            }
             t["LastUpdatedDateTime"] = json!(now);
             let answer = t.clone();
             // A work order's status is its task's.

@@ -2,6 +2,7 @@
 //! (the generated client docs: `ResidentRequestsApi.md`, `WorkOrdersApi.md`, `TasksApi.md`,
 //! `ResidentRequestTaskPutMessage.md`, `WorkOrderPutMessage.md`, `ToDoRequestsApi.md`,
 //! `ToDoTaskPutMessage.md`, `RentalOwnerRequestsApi.md`, `RentalOwnerRequestTaskPutMessage.md`,
+//! `ContactRequestsApi.md`, `ContactRequestTaskPutMessage.md`,
 //! and for the import `RentalPropertiesApi.md`,
 //! `RentalTenantsApi.md`, `VendorsApi.md`): method, path, query parameter names and types, and the
 //! request body's fields, types and required ones. The fake server checks every request it gets
@@ -24,6 +25,8 @@ pub enum Ty {
     Enum(&'static [&'static str]),
     /// `Array<String>` / `Array<Integer>` in a query (repeated or comma separated).
     Array,
+    /// A nested model in a body (its own fields are not checked here).
+    Object,
 }
 
 pub struct Field {
@@ -216,6 +219,22 @@ const RENTAL_OWNER_REQUEST_PUT: &[Field] = &[
     f("DueDate", Ty::Date, false),
 ];
 
+/// `ContactRequestTaskPutMessage` (the body of `update_contact_request_task`): the to-do's
+/// fields and the required `ContactDetail` (`FirstName`, `LastName`, `Email`, `PhoneNumbers`).
+const CONTACT_REQUEST_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, true),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+    f("ContactDetail", Ty::Object, true),
+];
+
 /// `WorkOrderMessageTask.Type`'s documented values.
 pub const TASK_TYPE: &[&str] = &[
     "ContactRequest",
@@ -273,6 +292,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}",
         query: &[],
         body: Some(RENTAL_OWNER_REQUEST_PUT),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/tasks/contactrequests/{contactRequestTaskId}",
+        query: &[],
+        body: None,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/contactrequests/{contactRequestTaskId}",
+        query: &[],
+        body: Some(CONTACT_REQUEST_PUT),
     },
     Endpoint {
         method: "GET",
@@ -347,7 +378,7 @@ fn fits(ty: Ty, v: &str) -> bool {
         Ty::Boolean => v == "true" || v == "false",
         Ty::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() && v.len() == 10,
         Ty::Time => chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
-        Ty::String | Ty::Array => true,
+        Ty::String | Ty::Array | Ty::Object => true,
         Ty::Enum(values) => values.contains(&v),
     }
 }
@@ -430,6 +461,7 @@ fn value_fits(ty: Ty, v: &serde_json::Value) -> bool {
         (Ty::String, V::String(_)) => true,
         (Ty::Date | Ty::Time | Ty::Enum(_), V::String(s)) => fits(ty, s),
         (Ty::Array, V::Array(_)) => true,
+        (Ty::Object, V::Object(_)) => true,
         _ => false,
     }
 }

@@ -3,11 +3,14 @@
 //! Buildium's reference splits a work order in two, and so does the write:
 //! - the work order itself (`PUT /v1/workorders/{workOrderId}`, body `WorkOrderPutMessage`) holds
 //!   the vendor (`VendorId`) but documents no status and no note field;
-//! - its task (`WorkOrderMessage.Task`, of type `Todo` or `RentalOwnerRequest` for the work
-//!   orders Mendwork pulls) holds the status, and a `Message` sent on the task's own update
-//!   (`PUT /v1/tasks/todorequests/{id}`, `ToDoTaskPutMessage`; `PUT
-//!   /v1/tasks/rentalownerrequests/{id}`, `RentalOwnerRequestTaskPutMessage`) becomes a task
-//!   history entry (`GET /v1/tasks/{taskId}/history`), where the update's marker is found again.
+//! - its task (`WorkOrderMessage.Task`, of type `Todo`, `RentalOwnerRequest` or `ContactRequest`
+//!   for the work orders Mendwork pulls) holds the status, and a `Message` sent on the task's own
+//!   update (`PUT /v1/tasks/todorequests/{id}`, `ToDoTaskPutMessage`; `PUT
+//!   /v1/tasks/rentalownerrequests/{id}`, `RentalOwnerRequestTaskPutMessage`; `PUT
+//!   /v1/tasks/contactrequests/{id}`, `ContactRequestTaskPutMessage`, which also requires the
+//!   contact's details, read from `GET /v1/tasks/contactrequests/{id}` and sent back) becomes a
+//!   task history entry (`GET /v1/tasks/{taskId}/history`), where the update's marker is found
+//!   again.
 //!
 //! Both PUTs empty what they leave out, so each sends back what it read (`GET
 //! /v1/workorders/{id}`, `GET /v1/tasks/{taskId}`). The vendor is written first and only when it
@@ -21,12 +24,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// Where the task behind a work order is updated, by `WorkOrderMessageTask.Type`. A work order
-/// on a resident request is pulled as that request, and a contact request's update needs its
-/// contact details, which Mendwork does not read: neither is written here.
+/// on a resident request is pulled as that request (and written there), never as a work order.
 fn task_path(task_type: &str, task: i64) -> Option<String> {
     match task_type {
         "Todo" => Some(format!("/v1/tasks/todorequests/{task}")),
         "RentalOwnerRequest" => Some(format!("/v1/tasks/rentalownerrequests/{task}")),
+        "ContactRequest" => Some(format!("/v1/tasks/contactrequests/{task}")),
         _ => None,
     }
 }
@@ -73,10 +76,16 @@ impl Buildium {
             let current: TaskFull = self
                 .get(&format!("/v1/tasks/{task}"), &[], "a work order's task")
                 .await?;
-            let body = current.put_body(
+            let mut body = current.put_body(
                 task_status(update.status),
                 &format!("{}\n{marker}", update.note),
             );
+            if task_type == "ContactRequest" {
+                let detail = self.contact_detail(&task_path).await?;
+                if let Some(m) = body.as_object_mut() {
+                    m.insert("ContactDetail".into(), detail);
+                }
+            }
             match self
                 .call(
                     Method::PUT,
@@ -100,6 +109,37 @@ impl Buildium {
         Err(PmsError::Retryable(
             "the work order's update was not confirmed".into(),
         ))
+    }
+}
+
+impl Buildium {
+    /// A contact request's `ContactDetail`, as its update must send it back
+    /// (`ContactRequestTaskPutMessageContactDetail`: `FirstName` required). Personal data: it
+    /// goes back to Buildium and nowhere else, never into a log or an error.
+    async fn contact_detail(&self, path: &str) -> Result<Value, PmsError> {
+        let request: Value = self.get(path, &[], "a contact request").await?;
+        let found = &request["ContactDetail"];
+        let mut detail = Map::new();
+        for k in ["FirstName", "LastName", "Email"] {
+            if let Some(v) = found.get(k).filter(|v| v.is_string()) {
+                detail.insert(k.into(), v.clone());
+            }
+        }
+        if !detail.contains_key("FirstName") {
+            return Err(PmsError::Unexpected(
+                "the contact request names no contact first name, which its update requires".into(),
+            ));
+        }
+        let mut phones = Map::new();
+        for k in ["Home", "Work", "Mobile"] {
+            if let Some(v) = found["PhoneNumbers"].get(k).filter(|v| v.is_string()) {
+                phones.insert(k.into(), v.clone());
+            }
+        }
+        if !phones.is_empty() {
+            detail.insert("PhoneNumbers".into(), Value::Object(phones));
+        }
+        Ok(Value::Object(detail))
     }
 }
 
