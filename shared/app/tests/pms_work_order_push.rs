@@ -310,6 +310,12 @@ async fn work_orders_on_rental_owner_and_contact_requests_get_their_status_and_o
     h.fake
         .add_work_order(72, 720, "ContactRequest", 5001, "2026-03-04T14:30:00Z");
     let contact = h.fake.with(|s| s.tasks[&720]["ContactDetail"].clone());
+    // Buildium may answer `null` for a list; a line item must survive the vendor's PUT.
+    h.fake.with(|s| {
+        let wo = s.work_orders.get_mut(&71).unwrap();
+        wo["EntryContacts"] = serde_json::Value::Null;
+        wo["LineItems"] = serde_json::json!([{"GlAccountId": 6, "Quantity": 1.0, "Memo": "Bulb", "UnitPrice": 12.5}]);
+    });
     for (wo, task) in [(71, 710), (72, 720)] {
         let update = PmsUpdate {
             key: format!("evt_{wo}"),
@@ -332,6 +338,9 @@ async fn work_orders_on_rental_owner_and_contact_requests_get_their_status_and_o
             assert_eq!(s.tasks[&task]["AssignedToUserId"], 12);
         });
     }
+    let items = h.fake.with(|s| s.work_orders[&71]["LineItems"].clone());
+    assert_eq!(items[0]["Memo"], "Bulb", "{items}");
+    assert_eq!(items[0]["UnitPrice"], 12.5, "{items}");
     // The contact's details, required by a contact request's update, went back as they were.
     let after = h.fake.with(|s| s.tasks[&720]["ContactDetail"].clone());
     assert_eq!(after["FirstName"], contact["FirstName"]);

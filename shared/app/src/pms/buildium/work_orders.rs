@@ -171,12 +171,11 @@ struct WorkOrderFull {
     vendor_id: Option<i64>,
     vendor_notes: Option<String>,
     entry_contact: Option<EntryContact>,
-    #[serde(default)]
-    entry_contacts: Vec<EntryContact>,
+    /// `null` and absent read as none, like every optional field of the reference.
+    entry_contacts: Option<Vec<EntryContact>>,
     /// `WorkOrderLineItemMessage`s, sent back as `WorkOrderLineItemSaveMessage`s (the same four
     /// fields): a PUT replaces every line item with the list it carries.
-    #[serde(default)]
-    line_items: Vec<Value>,
+    line_items: Option<Vec<Value>>,
 }
 
 impl WorkOrderFull {
@@ -200,7 +199,12 @@ impl WorkOrderFull {
                 m.insert(name.into(), json!(v));
             }
         }
-        let contacts: Vec<i64> = self.entry_contacts.iter().filter_map(|c| c.id).collect();
+        let contacts: Vec<i64> = self
+            .entry_contacts
+            .iter()
+            .flatten()
+            .filter_map(|c| c.id)
+            .collect();
         if !contacts.is_empty() {
             m.insert("EntryContactIds".into(), json!(contacts));
         } else if let Some(c) = self.entry_contact.as_ref().and_then(|c| c.id) {
@@ -209,6 +213,7 @@ impl WorkOrderFull {
         let items: Vec<Value> = self
             .line_items
             .iter()
+            .flatten()
             .map(|i| {
                 let mut item = Map::new();
                 for k in ["GlAccountId", "Quantity", "Memo", "UnitPrice"] {
