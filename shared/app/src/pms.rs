@@ -94,6 +94,10 @@ pub struct PmsUpdate {
     /// The work order's status after the change; the adapter maps it to the PMS's own.
     pub status: Status,
     pub note: String,
+    /// The PMS's id of the vendor the job is with now (the portfolio vendor's `pms_id`), when it
+    /// has one: a record the PMS assigns vendors on (a Buildium work order) gets it. `None`
+    /// leaves the PMS's vendor as it is.
+    pub vendor: Option<String>,
 }
 
 /// Why the PMS did not do what was asked. `Retryable` errors were already retried (bounded)

@@ -29,7 +29,7 @@ const MAX_DESCRIPTION: usize = 2000;
 const ENDPOINT_PREFIX: &str = "pms:";
 
 /// The event kinds that go back to the PMS.
-const PUSHED: [&str; 10] = [
+const PUSHED: [&str; 11] = [
     "work_order.accepted",
     "work_order.assigned",
     "work_order.scheduled",
@@ -38,6 +38,7 @@ const PUSHED: [&str; 10] = [
     "work_order.not_done",
     "work_order.needs_attention",
     "work_order.approval_requested",
+    "work_order.invoice",
     "work_order.closed",
     "work_order.cancelled",
 ];
@@ -305,6 +306,11 @@ impl App {
             },
             status: status_of(&d.body).unwrap_or(wo.status),
             note: note(&d.kind, &wo, &portfolio),
+            vendor: wo
+                .vendor
+                .as_ref()
+                .and_then(|v| portfolio.vendor(v))
+                .and_then(|v| v.pms_id.clone()),
         };
         match pms.push(&update).await {
             Ok(()) => Ok(200),
@@ -378,6 +384,13 @@ fn note(kind: &str, wo: &mendwork_domain::WorkOrder, portfolio: &Portfolio) -> S
         "work_order.not_done" => format!("{vendor} could not finish the work."),
         "work_order.needs_attention" => "needs the team's attention in Mendwork.".into(),
         "work_order.approval_requested" => "an estimate waits for the owner's approval.".into(),
+        "work_order.invoice" => match &wo.invoice {
+            Some(i) => match &i.reference {
+                Some(r) => format!("{vendor}'s invoice came in: {} (reference {r}).", i.amount),
+                None => format!("{vendor}'s invoice came in: {}.", i.amount),
+            },
+            None => format!("{vendor}'s invoice came in."),
+        },
         "work_order.closed" => "closed.".into(),
         "work_order.cancelled" => "cancelled in Mendwork.".into(),
         other => other.to_string(),

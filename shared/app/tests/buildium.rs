@@ -143,6 +143,7 @@ async fn a_wrong_secret_is_a_typed_401_error_and_not_an_empty_page() {
         },
         status: Status::Accepted,
         note: "accepted".into(),
+        vendor: None,
     };
     assert!(matches!(b.push(&update).await, Err(PmsError::Unauthorized)));
 }
@@ -159,6 +160,7 @@ async fn an_update_on_a_request_that_is_gone_is_a_typed_404_error() {
         },
         status: Status::Accepted,
         note: "accepted".into(),
+        vendor: None,
     };
     assert!(matches!(b.push(&update).await, Err(PmsError::NotFound(_))));
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
@@ -179,6 +181,7 @@ async fn an_update_is_written_once_even_when_its_answer_is_lost_and_it_is_sent_a
         },
         status: Status::Accepted,
         note: "Mendwork job KP27: Pat accepted the job.".into(),
+        vendor: None,
     };
     b.push(&update).await.unwrap();
     // The whole delivery retried later (its outcome was not recorded): still one note.

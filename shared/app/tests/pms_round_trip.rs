@@ -325,7 +325,7 @@ async fn a_job_the_vendor_finished_here_is_left_alone_when_buildium_closes_the_r
 async fn a_buildium_work_order_closed_there_cancels_its_work_order_here_without_writing_back() {
     let h = Harness::new().await;
     h.fake
-        .add_work_order(70, 700, "ToDo", 5001, "2026-03-04T14:30:00Z");
+        .add_work_order(70, 700, "Todo", 5001, "2026-03-04T14:30:00Z");
     assert_eq!(h.poll().await.created, 1);
     let wo = h.work_orders().await.remove(0);
     assert!(!wo.status.is_final(), "{:?}", wo.status);

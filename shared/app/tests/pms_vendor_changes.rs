@@ -40,7 +40,7 @@ impl Harness {
     /// `named`, pulled here and accepted by Erin, whom the Go-To list offered it to.
     async fn held_by_erin(&self, named: Option<i64>) -> WorkOrder {
         self.fake
-            .add_work_order(70, 700, "ToDo", 5001, "2026-03-04T14:30:00Z");
+            .add_work_order(70, 700, "Todo", 5001, "2026-03-04T14:30:00Z");
         self.fake
             .set_work_order_vendor(70, named, "2026-03-04T14:30:00Z");
         assert_eq!(self.poll().await.created, 1);

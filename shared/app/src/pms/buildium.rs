@@ -4,13 +4,15 @@
 //! paging; updates written on a resident request by `PUT /v1/tasks/residentrequests/{id}`
 //! (its `TaskStatus` and a `Message`, which Buildium keeps as a task history entry), after
 //! reading `GET /v1/tasks/{taskId}/history` so that an update already written is not written
-//! again. Field names are the JSON names of Buildium's reference (`ResidentRequestTaskMessage`,
+//! again; on a work order, its vendor by `PUT /v1/workorders/{id}` and its task's status and
+//! note by the task's own update (`work_orders`). Field names are the JSON names of Buildium's reference (`ResidentRequestTaskMessage`,
 //! `WorkOrderMessage`, `AllTasksMessage`, `TaskHistoryMessage`, `ResidentRequestTaskPutMessage`).
 //!
 //! 429 (after its `Retry-After`) and 5xx are retried a bounded number of times with backoff;
 //! 401, 403 and 404 come back as typed [`PmsError`]s at once.
 
 mod directory;
+mod work_orders;
 
 use super::{ChangePage, ExternalRef, ExternalRequest, ExternalState, Pms, PmsError, PmsUpdate};
 use async_trait::async_trait;
@@ -295,11 +297,14 @@ impl Pms for Buildium {
     }
 
     async fn push(&self, update: &PmsUpdate) -> Result<(), PmsError> {
-        if update.reference.kind != "resident_request" {
-            return Err(PmsError::Unexpected(format!(
-                "updates to a Buildium {} are not written yet",
-                update.reference.kind
-            )));
+        match update.reference.kind.as_str() {
+            "resident_request" => {}
+            "work_order" => return self.push_work_order(update).await,
+            other => {
+                return Err(PmsError::Unexpected(format!(
+                    "Mendwork writes no updates to a Buildium {other}"
+                )));
+            }
         }
         let id = &update.reference.id;
         let marker = format!("{MARKER}{}]", update.key);

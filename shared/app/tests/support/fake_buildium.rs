@@ -2,7 +2,8 @@
 //! endpoints the connector uses with their documented JSON shapes (PascalCase names of
 //! `ResidentRequestTaskMessage`, `WorkOrderMessage`, `AllTasksMessage`, `TaskHistoryMessage`),
 //! `lastupdatedfrom` filtering by day, `offset`/`limit` paging (default 50), 401 on wrong
-//! credentials, and faults on demand (a 429 with `Retry-After`, a PUT answered 500 after it was
+//! credentials, work orders' vendor (`PUT /v1/workorders/{id}`) and their to-do or rental-owner
+//! task's status and note written like Buildium (left-out fields emptied), and faults on demand (a 429 with `Retry-After`, a PUT answered 500 after it was
 //! written; every request refused 401). The import's records are added by `fake_directory.rs`.
 //! Every request is checked against `schema.rs`; one that deviates is answered 400 and
 //! kept in `violations`, which every test asserts empty.
@@ -130,6 +131,10 @@ impl FakeBuildium {
         property: i64,
         updated: &str,
     ) {
+        assert!(
+            schema::TASK_TYPE.contains(&task_type),
+            "{task_type} is not a documented task type"
+        );
         let wo = json!({
             "Id": id,
             "Task": {"Id": task, "Type": task_type, "UnitId": 1043, "UnitAgreement": null, "Title": "Replace hallway light", "DueDate": null, "Priority": "Normal", "Status": "New"},
@@ -167,6 +172,12 @@ impl FakeBuildium {
             "CreatedDateTime": updated,
             "LastUpdatedDateTime": updated
         });
+        let mut t = t;
+        if task_type == "ContactRequest" {
+            // `ContactRequestTaskMessage.ContactDetail`, read back by a contact request's update.
+            t["ContactDetail"] = json!({"FirstName": "Lee", "LastName": "Moss", "Email": "lee@example.com",
+                "PhoneNumbers": {"Home": null, "Work": null, "Mobile": "(303) 555-0144"}});
+        }
         self.with(|s| {
             s.work_orders.insert(id, wo);
             s.tasks.insert(task, t);
@@ -363,24 +374,119 @@ fn handle(
             };
             r["LastUpdatedDateTime"] = json!(now);
             let answer = r.clone();
-            if let Some(message) = put.get("Message").and_then(Value::as_str) {
-                s.next_history_id += 1;
-                let entry = json!({
-                    "Id": s.next_history_id,
-                    "Priority": put["Priority"],
-                    "TaskStatus": put["TaskStatus"],
-                    "AssignedToUserId": put.get("AssignedToUserId").cloned().unwrap_or(Value::Null),
-                    "DueDate": put.get("DueDate").cloned().unwrap_or(Value::Null),
-                    "Message": message,
-                    "SharedWith": [],
-                    "FileIds": [],
-                    "CreatedDateTIme": now,
-                    "CreatedByUser": {"Id": 1, "FirstName": "API", "LastName": "Client"},
-                    "LastUpdatedDateTime": now,
-                    "LastUpdatedByUser": {"Id": 1, "FirstName": "API", "LastName": "Client"}
-                });
-                s.history.entry(id).or_default().push(entry);
+            add_history(&mut s, id, &put);
+            if s.lose_put_answers > 0 {
+                s.lose_put_answers -= 1;
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
+            axum::Json(answer).into_response()
+        }
+        ("GET", "/v1/workorders/{workOrderId}") => match s.work_orders.get(&params[0]) {
+            Some(w) => axum::Json(w.clone()).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        ("PUT", "/v1/workorders/{workOrderId}") => {
+            let put: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let now = s.now.clone();
+            let Some(w) = s.work_orders.get_mut(&params[0]) else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            // Fields left out are emptied, as Buildium documents; line items are replaced.
+            for field in [
+                "WorkDetails",
+                "InvoiceNumber",
+                "ChargeableTo",
+                "EntryAllowed",
+                "EntryNotes",
+                "VendorId",
+                "VendorNotes",
+            ] {
+                w[field] = put.get(field).cloned().unwrap_or(Value::Null);
+            }
+            w["LineItems"] = put.get("LineItems").cloned().unwrap_or(json!([]));
+            w["EntryContacts"] = match put.get("EntryContactIds").and_then(Value::as_array) {
+                Some(ids) => ids
+                    .iter()
+                    .map(|i| json!({"Id": i, "Resources": []}))
+                    .collect(),
+                None => json!([]),
+            };
+            w["EntryContact"] = match put.get("EntryContactId") {
+                Some(i) if !i.is_null() => json!({"Id": i}),
+                _ => Value::Null,
+            };
+            let answer = w.clone();
+            let task = w["Task"]["Id"].as_i64().unwrap_or_default();
+            if let Some(t) = s.tasks.get_mut(&task) {
+                t["LastUpdatedDateTime"] = json!(now);
+            }
+            if s.lose_put_answers > 0 {
+                s.lose_put_answers -= 1;
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+            axum::Json(answer).into_response()
+        }
+        ("GET", "/v1/tasks/contactrequests/{contactRequestTaskId}") => {
+            match s
+                .tasks
+                .get(&params[0])
+                .filter(|t| t["TaskType"] == "ContactRequest")
+            {
+                Some(t) => axum::Json(t.clone()).into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        ("PUT", "/v1/tasks/todorequests/{toDoTaskId}")
+        | ("PUT", "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}")
+        | ("PUT", "/v1/tasks/contactrequests/{contactRequestTaskId}") => {
+            let id = params[0];
+            let kind = if endpoint.path.contains("todorequests") {
+                "Todo"
+            } else if endpoint.path.contains("contactrequests") {
+                "ContactRequest"
+            } else {
+                "RentalOwnerRequest"
+            };
+            let put: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let now = s.now.clone();
+            let Some(t) = s.tasks.get_mut(&id).filter(|t| t["TaskType"] == kind) else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            for field in [
+                "Title",
+                "TaskStatus",
+                "Priority",
+                "AssignedToUserId",
+                "DueDate",
+                "UnitId",
+            ] {
+                t[field] = put.get(field).cloned().unwrap_or(Value::Null);
+            }
+            t["Category"] = match put.get("CategoryId") {
+                Some(c) => {
+                    json!({"Id": c, "SubCategory": put.get("SubCategoryId").map(|i| json!({"Id": i}))})
+                }
+                None => Value::Null,
+            };
+            t["Property"] = match put.get("PropertyId") {
+                Some(p) => {
+                    json!({"Id": p, "Type": "Rental", "Href": format!("https://api.buildium.com/v1/rentals/{p}")})
+                }
+                None => Value::Null,
+            };
+            if kind == "ContactRequest" {
+                t["ContactDetail"] = put.get("ContactDetail").cloned().unwrap_or(Value::Null);
+            }
+            t["LastUpdatedDateTime"] = json!(now);
+            let answer = t.clone();
+            // A work order's status is its task's.
+            for w in s.work_orders.values_mut() {
+                if w["Task"]["Id"].as_i64() == Some(id) {
+                    w["Status"] = put["TaskStatus"].clone();
+                    w["Task"]["Status"] = put["TaskStatus"].clone();
+                }
+            }
+            add_history(&mut s, id, &put);
             if s.lose_put_answers > 0 {
                 s.lose_put_answers -= 1;
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -389,6 +495,30 @@ fn handle(
         }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// The history entry Buildium keeps for an update that carries a `Message`.
+fn add_history(s: &mut State, task: i64, put: &Value) {
+    let Some(message) = put.get("Message").and_then(Value::as_str) else {
+        return;
+    };
+    let now = s.now.clone();
+    s.next_history_id += 1;
+    let entry = json!({
+        "Id": s.next_history_id,
+        "Priority": put["Priority"],
+        "TaskStatus": put["TaskStatus"],
+        "AssignedToUserId": put.get("AssignedToUserId").cloned().unwrap_or(Value::Null),
+        "DueDate": put.get("DueDate").cloned().unwrap_or(Value::Null),
+        "Message": message,
+        "SharedWith": [],
+        "FileIds": [],
+        "CreatedDateTIme": now,
+        "CreatedByUser": {"Id": 1, "FirstName": "API", "LastName": "Client"},
+        "LastUpdatedDateTime": now,
+        "LastUpdatedByUser": {"Id": 1, "FirstName": "API", "LastName": "Client"}
+    });
+    s.history.entry(task).or_default().push(entry);
 }
 
 /// Buildium's `lastupdatedfrom` is a day: on or after it.

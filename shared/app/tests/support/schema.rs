@@ -1,6 +1,9 @@
 //! The Buildium endpoints the connector uses, as Buildium's Open API reference documents them
 //! (the generated client docs: `ResidentRequestsApi.md`, `WorkOrdersApi.md`, `TasksApi.md`,
-//! `ResidentRequestTaskPutMessage.md`, and for the import `RentalPropertiesApi.md`,
+//! `ResidentRequestTaskPutMessage.md`, `WorkOrderPutMessage.md`, `ToDoRequestsApi.md`,
+//! `ToDoTaskPutMessage.md`, `RentalOwnerRequestsApi.md`, `RentalOwnerRequestTaskPutMessage.md`,
+//! `ContactRequestsApi.md`, `ContactRequestTaskPutMessage.md`,
+//! and for the import `RentalPropertiesApi.md`,
 //! `RentalTenantsApi.md`, `VendorsApi.md`): method, path, query parameter names and types, and the
 //! request body's fields, types and required ones. The fake server checks every request it gets
 //! against this table, so a request the real API would not document fails the test.
@@ -22,6 +25,8 @@ pub enum Ty {
     Enum(&'static [&'static str]),
     /// `Array<String>` / `Array<Integer>` in a query (repeated or comma separated).
     Array,
+    /// A nested model in a body (its own fields are not checked here).
+    Object,
 }
 
 pub struct Field {
@@ -169,6 +174,75 @@ const RESIDENT_REQUEST_PUT: &[Field] = &[
     f("DueDate", Ty::Date, false),
 ];
 
+/// `WorkOrderPutMessage` (the body of `update_work_order`); its generated client marks
+/// `EntryAllowed` and `VendorId` as the ones that cannot be nil.
+const WORK_ORDER_PUT: &[Field] = &[
+    f("WorkDetails", Ty::String, false),
+    f("InvoiceNumber", Ty::String, false),
+    f("ChargeableTo", Ty::String, false),
+    f("EntryAllowed", Ty::Enum(ENTRY_ALLOWED), true),
+    f("EntryNotes", Ty::String, false),
+    f("VendorId", Ty::Integer, true),
+    f("VendorNotes", Ty::String, false),
+    f("EntryContactId", Ty::Integer, false),
+    f("EntryContactIds", Ty::Array, false),
+    f("LineItems", Ty::Array, false),
+];
+const ENTRY_ALLOWED: &[&str] = &["Unknown", "Yes", "No"];
+
+/// `ToDoTaskPutMessage` (the body of `update_to_do_task`).
+const TO_DO_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, true),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+];
+
+/// `RentalOwnerRequestTaskPutMessage` (the body of `update_rental_owner_request_task`): the
+/// to-do's fields, with `AssignedToUserId` optional.
+const RENTAL_OWNER_REQUEST_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, false),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+];
+
+/// `ContactRequestTaskPutMessage` (the body of `update_contact_request_task`): the to-do's
+/// fields and the required `ContactDetail` (`FirstName`, `LastName`, `Email`, `PhoneNumbers`).
+const CONTACT_REQUEST_PUT: &[Field] = &[
+    f("Title", Ty::String, true),
+    f("Message", Ty::String, false),
+    f("CategoryId", Ty::Integer, false),
+    f("SubCategoryId", Ty::Integer, false),
+    f("PropertyId", Ty::Integer, false),
+    f("UnitId", Ty::Integer, false),
+    f("AssignedToUserId", Ty::Integer, true),
+    f("TaskStatus", Ty::Enum(TASK_STATUS), true),
+    f("Priority", Ty::Enum(PRIORITY), true),
+    f("DueDate", Ty::Date, false),
+    f("ContactDetail", Ty::Object, true),
+];
+
+/// `WorkOrderMessageTask.Type`'s documented values.
+pub const TASK_TYPE: &[&str] = &[
+    "ContactRequest",
+    "ResidentRequest",
+    "Todo",
+    "RentalOwnerRequest",
+];
+
 /// Every endpoint the connector may call.
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -194,6 +268,42 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/v1/workorders",
         query: WORK_ORDERS_QUERY,
         body: None,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/workorders/{workOrderId}",
+        query: &[],
+        body: None,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/workorders/{workOrderId}",
+        query: &[],
+        body: Some(WORK_ORDER_PUT),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/todorequests/{toDoTaskId}",
+        query: &[],
+        body: Some(TO_DO_PUT),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/rentalownerrequests/{rentalOwnerRequestTaskId}",
+        query: &[],
+        body: Some(RENTAL_OWNER_REQUEST_PUT),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/v1/tasks/contactrequests/{contactRequestTaskId}",
+        query: &[],
+        body: None,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/v1/tasks/contactrequests/{contactRequestTaskId}",
+        query: &[],
+        body: Some(CONTACT_REQUEST_PUT),
     },
     Endpoint {
         method: "GET",
@@ -268,7 +378,7 @@ fn fits(ty: Ty, v: &str) -> bool {
         Ty::Boolean => v == "true" || v == "false",
         Ty::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() && v.len() == 10,
         Ty::Time => chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%SZ").is_ok(),
-        Ty::String | Ty::Array => true,
+        Ty::String | Ty::Array | Ty::Object => true,
         Ty::Enum(values) => values.contains(&v),
     }
 }
@@ -351,6 +461,7 @@ fn value_fits(ty: Ty, v: &serde_json::Value) -> bool {
         (Ty::String, V::String(_)) => true,
         (Ty::Date | Ty::Time | Ty::Enum(_), V::String(s)) => fits(ty, s),
         (Ty::Array, V::Array(_)) => true,
+        (Ty::Object, V::Object(_)) => true,
         _ => false,
     }
 }
