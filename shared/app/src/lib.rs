@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod deliveries;
 pub mod email_html;
 pub mod files;
+pub mod https;
 pub mod ids;
 pub mod inbound;
 pub mod limits;
