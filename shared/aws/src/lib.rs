@@ -208,22 +208,11 @@ pub struct Aws {
     webhooks: Webhooks,
 }
 
-/// The SDK configuration a function runs on, over the HTTPS client of [`tls`] (compiled-in
-/// roots): credentials and region from the environment Lambda sets (`AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`), everything else from the
-/// default chain (which honours `AWS_ENDPOINT_URL`, e.g. for moto). Naming the two providers
-/// keeps the default chains' other sources — profile files, web identity through STS, the
-/// container and instance metadata services, none of which a Lambda function uses — out of the
-/// function binaries and out of their cold start. (Tools run by people, like the config
-/// loader, keep the whole default chain.)
+/// The SDK configuration a function runs on: the default chain (which honours
+/// `AWS_ENDPOINT_URL`, e.g. for moto) over the HTTPS client of [`tls`] (compiled-in roots).
 pub async fn sdk_config() -> Result<aws_config::SdkConfig, AwsError> {
-    use aws_config::environment::{
-        EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
-    };
     Ok(aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(tls::https_client()?)
-        .credentials_provider(EnvironmentVariableCredentialsProvider::new())
-        .region(EnvironmentVariableRegionProvider::new())
         .load()
         .await)
 }
