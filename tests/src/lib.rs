@@ -411,7 +411,7 @@ impl TestApp {
             ..mendwork_local::Options::new(dir.path().join("mendwork.db"))
         })
         .await?;
-        let client = reqwest::Client::builder()
+        let client = mendwork_app::https::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(TestApp {

@@ -195,7 +195,51 @@ async fn starting(
 }
 
 /// Logging as Lambda's advanced logging controls ask (`AWS_LAMBDA_LOG_FORMAT`,
-/// `AWS_LAMBDA_LOG_LEVEL`), to stdout.
+/// `AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG`, else INFO), to stdout: lambda_runtime's default
+/// subscriber without its `EnvFilter`, whose per-target directives nobody sets here and whose
+/// regular-expression engine weighed on every binary. The level is one level (`DEBUG`,
+/// `warn`…); anything else, like Lambda's `FATAL`, logs at INFO, as lambda_runtime does.
 pub fn init_logging() {
-    lambda_runtime::tracing::init_default_subscriber();
+    let lambda = std::env::var("AWS_LAMBDA_LOG_LEVEL").ok();
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let level = log_level(lambda.as_deref(), rust_log.as_deref());
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let logs = tracing_subscriber::fmt()
+        .with_target(false)
+        .without_time()
+        .with_max_level(level)
+        .with_writer(std::io::stdout);
+    if json {
+        logs.json().init()
+    } else {
+        logs.init()
+    }
+}
+
+/// The level [`init_logging`] logs at: Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG`, else
+/// INFO; a value that is not one level (Lambda's `FATAL`, a per-target directive) is INFO.
+pub fn log_level(
+    lambda: Option<&str>,
+    rust_log: Option<&str>,
+) -> tracing_subscriber::filter::LevelFilter {
+    use tracing_subscriber::filter::LevelFilter;
+    lambda
+        .or(rust_log)
+        .and_then(|l| l.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_level;
+    use tracing_subscriber::filter::LevelFilter;
+
+    #[test]
+    fn lambdas_log_level_wins_and_anything_but_one_level_logs_at_info() {
+        assert_eq!(log_level(Some("DEBUG"), Some("error")), LevelFilter::DEBUG);
+        assert_eq!(log_level(None, Some("warn")), LevelFilter::WARN);
+        assert_eq!(log_level(Some("FATAL"), None), LevelFilter::INFO);
+        assert_eq!(log_level(None, Some("mendwork=debug")), LevelFilter::INFO);
+        assert_eq!(log_level(None, None), LevelFilter::INFO);
+    }
 }

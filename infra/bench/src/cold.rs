@@ -130,7 +130,7 @@ impl Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
         };
-        let http = reqwest::Client::new();
+        let http = mendwork_app::https::client_builder().build()?;
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let up = http

@@ -48,7 +48,7 @@ pub async fn measure(runs: usize) -> anyhow::Result<Local> {
     })
     .await?;
     let base = running.base_url.clone();
-    let http = reqwest::Client::new();
+    let http = mendwork_app::https::client_builder().build()?;
     let mut submit_to_offer = vec![];
     let mut made: Vec<(WorkOrderId, VendorId)> = vec![];
     for i in 0..runs {

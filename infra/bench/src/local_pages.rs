@@ -58,7 +58,7 @@ pub async fn measure(work_orders: usize, rounds: usize) -> anyhow::Result<Measur
     })
     .await?;
     let base = running.base_url.clone();
-    let http = reqwest::Client::builder()
+    let http = mendwork_app::https::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let cookie = sign_in(&http, &base).await?;

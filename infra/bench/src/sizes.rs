@@ -98,4 +98,40 @@ mod tests {
         );
         assert!(!err.contains("mendwork-pm,"), "{err}");
     }
+
+    /// `ring` beside the SDK's aws-lc was two crypto stacks in every binary (issue 11: about
+    /// 0.3 MB of the `pm` function); reqwest's `rustls-tls` feature, anywhere in a build of the
+    /// functions, brings it back. Built together with this program, as the README says.
+    #[test]
+    fn the_deployed_functions_link_no_second_crypto_stack() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let template = std::fs::read_to_string(root.join("template.yaml")).unwrap();
+        let mut args = vec![
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal",
+            "-i",
+            "ring",
+        ];
+        let names = deployed_binaries(&template);
+        assert!(names.len() > 5, "{names:?}");
+        for name in &names {
+            args.extend(["-p", name.as_str()]);
+        }
+        args.extend(["-p", "mendwork-bench"]);
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(&args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tree = String::from_utf8_lossy(&out.stdout);
+        assert!(!tree.contains("ring v"), "ring is linked:\n{tree}");
+    }
 }

@@ -162,7 +162,7 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
     })
     .await?;
     let base = running.base_url.clone();
-    let http = reqwest::Client::new();
+    let http = mendwork_app::https::client_builder().build()?;
 
     let (b, h) = (base.clone(), http.clone());
     let submissions_wall = together(clients, count, move |i| {

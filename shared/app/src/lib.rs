@@ -6,6 +6,7 @@ pub mod archive;
 pub mod deliveries;
 pub mod email_html;
 pub mod files;
+pub mod https;
 pub mod ids;
 pub mod inbound;
 pub mod limits;

@@ -20,7 +20,7 @@ impl ReqwestSender {
     /// `https_only`: true when deployed (the configuration allows `http://` to loopback only,
     /// for a receiver beside the local runner).
     pub fn new(https_only: bool) -> Result<ReqwestSender, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let client = crate::https::client_builder()
             .timeout(TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())

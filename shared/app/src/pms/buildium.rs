@@ -68,7 +68,7 @@ pub struct Buildium {
 
 impl Buildium {
     pub fn new(config: BuildiumConfig) -> Result<Buildium, PmsError> {
-        let client = reqwest::Client::builder()
+        let client = crate::https::client_builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(5))
             .user_agent("Mendwork-PMS/1")
