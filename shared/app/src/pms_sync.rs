@@ -29,7 +29,7 @@ const MAX_DESCRIPTION: usize = 2000;
 const ENDPOINT_PREFIX: &str = "pms:";
 
 /// The event kinds that go back to the PMS.
-const PUSHED: [&str; 11] = [
+const PUSHED: [&str; 13] = [
     "work_order.accepted",
     "work_order.assigned",
     "work_order.scheduled",
@@ -37,7 +37,9 @@ const PUSHED: [&str; 11] = [
     "work_order.done",
     "work_order.not_done",
     "work_order.needs_attention",
+    "work_order.estimate",
     "work_order.approval_requested",
+    "work_order.approval_decided",
     "work_order.invoice",
     "work_order.closed",
     "work_order.cancelled",
@@ -305,7 +307,7 @@ impl App {
                 id: ext.clone(),
             },
             status: status_of(&d.body).unwrap_or(wo.status),
-            note: note(&d.kind, &wo, &portfolio),
+            note: note(&d.kind, &d.body, &wo, &portfolio, self.links.base_url()),
             vendor: wo
                 .vendor
                 .as_ref()
@@ -356,8 +358,20 @@ fn status_of(body: &str) -> Option<Status> {
 }
 
 /// The note written on the PMS's record, for the team (the PMS is the team's own system, so
-/// the vendor's name and the appointment are in it; no phone or address is).
-fn note(kind: &str, wo: &mendwork_domain::WorkOrder, portfolio: &Portfolio) -> String {
+/// the vendor's name and the appointment are in it; no phone or address is). `body` is the
+/// event as published (what the vendor wrote, the photos, the owner's decision); photos are
+/// linked through the job's page in Mendwork, which the team signs in to — a file's own link
+/// is signed for days and would go stale in a record kept for years.
+fn note(
+    kind: &str,
+    body: &str,
+    wo: &mendwork_domain::WorkOrder,
+    portfolio: &Portfolio,
+    base_url: &str,
+) -> String {
+    let data = serde_json::from_str::<serde_json::Value>(body)
+        .map(|v| v["data"].clone())
+        .unwrap_or_default();
     let vendor = wo
         .vendor
         .as_ref()
@@ -380,10 +394,59 @@ fn note(kind: &str, wo: &mendwork_domain::WorkOrder, portfolio: &Portfolio) -> S
             None => format!("{vendor} scheduled a visit."),
         },
         "work_order.arrived" => format!("{vendor} is on site."),
-        "work_order.done" => format!("{vendor} reports the work done."),
+        "work_order.done" => {
+            let mut what = match data["notes"].as_str().map(str::trim) {
+                Some(n) if !n.is_empty() => format!("{vendor} reports the work done: {n}"),
+                _ => format!("{vendor} reports the work done."),
+            };
+            let photos = data["photos"].as_array().map_or(0, Vec::len);
+            if photos > 0 {
+                let s = if photos == 1 { "" } else { "s" };
+                what.push_str(&format!(
+                    " {photos} photo{s} on the job's page: {}/pm/wo/{}",
+                    base_url.trim_end_matches('/'),
+                    wo.id
+                ));
+            }
+            what
+        }
         "work_order.not_done" => format!("{vendor} could not finish the work."),
         "work_order.needs_attention" => "needs the team's attention in Mendwork.".into(),
-        "work_order.approval_requested" => "an estimate waits for the owner's approval.".into(),
+        "work_order.estimate" => match &wo.estimate {
+            Some(e) => {
+                let said = e.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+                let said = said.map(|n| format!(" ({n})")).unwrap_or_default();
+                // The domain's decision, not a second comparison with the limit.
+                let within = if e.decision == mendwork_domain::EstimateDecision::WithinLimit {
+                    "within"
+                } else {
+                    "over"
+                };
+                format!(
+                    "{vendor} sent an estimate of {}{said}, {within} the limit of {}.",
+                    e.amount, e.limit
+                )
+            }
+            None => format!("{vendor} sent an estimate."),
+        },
+        "work_order.approval_requested" => match &wo.estimate {
+            Some(e) => format!(
+                "the estimate of {} waits for the owner's approval (limit {}).",
+                e.amount, e.limit
+            ),
+            None => "an estimate waits for the owner's approval.".into(),
+        },
+        "work_order.approval_decided" => {
+            let decided = if data["approved"].as_bool() == Some(true) {
+                "approved"
+            } else {
+                "declined"
+            };
+            match &wo.estimate {
+                Some(e) => format!("the owner {decided} the estimate of {}.", e.amount),
+                None => format!("the owner {decided} the estimate."),
+            }
+        }
         "work_order.invoice" => match &wo.invoice {
             Some(i) => match &i.reference {
                 Some(r) => format!("{vendor}'s invoice came in: {} (reference {r}).", i.amount),

@@ -10,7 +10,7 @@ mod support;
 
 use mendwork_app::deliveries::Deliveries;
 use mendwork_app::ports::WorkOrders;
-use mendwork_domain::{Command, Status, VendorId, Window, WorkOrder};
+use mendwork_domain::{Actor, Command, Money, Status, VendorId, Window, WorkOrder};
 use support::harness::{Harness, t};
 
 /// Erin Walsh, Maple Court's Go-To electrician, is Buildium's vendor 88; Sam Patel is its 89.
@@ -349,5 +349,77 @@ async fn work_orders_on_rental_owner_and_contact_requests_get_their_status_and_o
         after["PhoneNumbers"]["Mobile"],
         contact["PhoneNumbers"]["Mobile"]
     );
+    assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
+}
+
+#[tokio::test]
+async fn the_estimate_the_owners_decision_and_the_vendors_photos_go_back_as_notes() {
+    let h = harness().await;
+    let wo = h.pulled(None).await;
+    h.sms(ERIN, "yes").await;
+    // Over Maple Court's $500 limit: the owner is asked, and approves.
+    h.run(
+        &wo,
+        Command::Estimate {
+            vendor: erin(),
+            amount: Money::from_dollars(900),
+            note: Some("new fixture and wiring".into()),
+        },
+    )
+    .await;
+    let asked = h.now(&wo).await;
+    h.run(
+        &wo,
+        Command::DecideApproval {
+            approve: true,
+            by: Actor::Owner,
+            round: asked.approval_round,
+        },
+    )
+    .await;
+    h.run(
+        &wo,
+        Command::ProposeTime {
+            vendor: erin(),
+            window: Window::new(t("2026-03-05T18:00:00Z"), t("2026-03-05T20:00:00Z")).unwrap(),
+        },
+    )
+    .await;
+    h.sms(ERIN, "arrived").await;
+    h.run(
+        &wo,
+        Command::Done {
+            vendor: erin(),
+            notes: Some("replaced the fixture".into()),
+            photos: vec!["before.jpg".into(), "after.jpg".into()],
+        },
+    )
+    .await;
+
+    let notes = h.notes(700);
+    let has = |words: &str| notes.iter().any(|n| n.contains(words));
+    assert!(
+        has("sent an estimate of $900 (new fixture and wiring), over the limit of $500."),
+        "{notes:?}"
+    );
+    assert!(
+        has("the estimate of $900 waits for the owner's approval (limit $500)."),
+        "{notes:?}"
+    );
+    assert!(has("the owner approved the estimate of $900."), "{notes:?}");
+    let done = notes
+        .iter()
+        .find(|n| n.contains("reports the work done"))
+        .expect("a note of the work done");
+    assert!(done.contains(": replaced the fixture"), "{done}");
+    assert!(
+        done.contains("2 photos on the job's page: ")
+            && done.contains(&format!("/pm/wo/{}", wo.id)),
+        "{done}"
+    );
+    // One note per update, each written once.
+    let log = h.deliveries().await;
+    assert!(log.iter().all(|(_, s)| *s == Some(200)), "{log:?}");
+    assert_eq!(notes.len(), log.len(), "{notes:?} {log:?}");
     assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
 }
