@@ -396,7 +396,14 @@ fn note(
         "work_order.arrived" => format!("{vendor} is on site."),
         "work_order.done" => {
             let mut what = match data["notes"].as_str().map(str::trim) {
-                Some(n) if !n.is_empty() => format!("{vendor} reports the work done: {n}"),
+                Some(n) if !n.is_empty() => {
+                    let stop = if n.ends_with(['.', '!', '?']) {
+                        ""
+                    } else {
+                        "."
+                    };
+                    format!("{vendor} reports the work done: {n}{stop}")
+                }
                 _ => format!("{vendor} reports the work done."),
             };
             let photos = data["photos"].as_array().map_or(0, Vec::len);

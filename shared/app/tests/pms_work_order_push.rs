@@ -411,7 +411,7 @@ async fn the_estimate_the_owners_decision_and_the_vendors_photos_go_back_as_note
         .iter()
         .find(|n| n.contains("reports the work done"))
         .expect("a note of the work done");
-    assert!(done.contains(": replaced the fixture"), "{done}");
+    assert!(done.contains(": replaced the fixture. 2 photos"), "{done}");
     assert!(
         done.contains("2 photos on the job's page: ")
             && done.contains(&format!("/pm/wo/{}", wo.id)),
