@@ -19,11 +19,11 @@
 //! `Command::Assign` with the PMS as the actor (the old vendor is told the job was withdrawn,
 //! the new one gets the assignment, the tenant hears as for any reassignment); to one that maps
 //! to no active vendor, the team is asked (`Command::UnknownVendorInPms`), nothing guessed; to
-//! the job's own vendor, or to none, nothing. Each acts once under `<token>:vendor:<its id>`,
-//! however often polls overlap. Mendwork writes nothing to a Buildium work order (updates go to
-//! resident requests only), so reading one back never shows a vendor of ours as a change. A
-//! vendor the PMS names a second time after another (A, then B, then A) is acted on the first
-//! time only: the key of A is spent.
+//! the job's own vendor, or to none, nothing. Each reading acts once, under
+//! `<token>:vendor:<n>:<its id>` (`n` the reading's place), however often polls overlap — and a
+//! vendor the PMS names again after another (A, then B, then A) is a new reading, so the job
+//! goes back. The vendor Mendwork writes to a Buildium work order is the job's own, so reading
+//! it back is no change.
 
 use crate::pms::{ExternalRequest, ExternalState};
 use crate::pms_sync::{PullError, PullReport};
@@ -114,8 +114,15 @@ impl App {
         if seen > 0
             && let Some(vendor) = request.vendor.as_deref()
         {
-            self.hand_over(system, request, vendor, id, token, report)
-                .await?;
+            self.hand_over(
+                system,
+                request,
+                vendor,
+                id,
+                &format!("{token}:vendor:{seen}"),
+                report,
+            )
+            .await?;
         }
         // After acting, so that a poll stopped in between acts again (the key keeps it once).
         self.vendor_read(token, seen, request.vendor.as_deref())
@@ -158,14 +165,15 @@ impl App {
         Ok((MAX_VENDOR_CHANGES + 1, last))
     }
 
-    /// The PMS now names `vendor` (its id there) for the request on work order `id`.
+    /// The PMS now names `vendor` (its id there) for the request on work order `id`, in the
+    /// reading whose key is `reading` (so one reading acts once).
     async fn hand_over(
         &self,
         system: &str,
         request: &ExternalRequest,
         vendor: &str,
         id: &WorkOrderId,
-        token: &str,
+        reading: &str,
         report: &mut PullReport,
     ) -> Result<(), PullError> {
         let Some(stored) = self.work_orders.load(id).await? else {
@@ -194,7 +202,7 @@ impl App {
             ),
         };
         let exec = Exec {
-            idempotency_key: Some(format!("{token}:vendor:{vendor}")),
+            idempotency_key: Some(format!("{reading}:{vendor}")),
             inbound: None,
         };
         match self.execute(id, command, exec).await {

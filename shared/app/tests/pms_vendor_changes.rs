@@ -243,3 +243,28 @@ async fn overlapping_polls_that_read_a_reassignment_hand_the_job_over_once() {
         Some(VendorId("sam-electric".into()))
     );
 }
+
+#[tokio::test]
+async fn a_job_handed_to_another_vendor_in_buildium_and_back_again_goes_back() {
+    let h = harness().await;
+    let wo = h.held_by_erin(None).await;
+    // Buildium puts Sam on it, then Erin, then Sam again: each is a change made there.
+    let mut handed = 0;
+    for (vendor, at, here) in [
+        (89, "2026-03-04T14:50:00Z", "sam-electric"),
+        (88, "2026-03-04T14:55:00Z", "erin-electric"),
+        (89, "2026-03-04T15:00:00Z", "sam-electric"),
+    ] {
+        h.fake.set_work_order_vendor(70, Some(vendor), at);
+        assert_eq!(h.poll().await.reassigned, 1, "Buildium's vendor {vendor}");
+        handed += 1;
+        assert_eq!(h.now(&wo).await.vendor, Some(VendorId(here.into())));
+        assert_eq!(assigned_by_buildium(&h.events(&wo).await), handed);
+    }
+    // Polls reading the same again change nothing.
+    for _ in 0..2 {
+        assert_eq!(h.poll().await.reassigned, 0);
+    }
+    assert_eq!(assigned_by_buildium(&h.events(&wo).await), 3);
+    assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
+}
