@@ -20,36 +20,14 @@ const ERIN: &str = "+17205550130";
 const SAM: &str = "+16195550131";
 
 async fn harness() -> Harness {
-    Harness::with_portfolio(|yaml| {
-        yaml.replacen(
-            "  - id: erin-electric\n",
-            "  - id: erin-electric\n    pms_id: \"88\"\n",
-            1,
-        )
-        .replacen(
-            "  - id: sam-electric\n",
-            "  - id: sam-electric\n    pms_id: \"89\"\n",
-            1,
-        )
-    })
-    .await
+    Harness::with_buildium_electricians().await
 }
 
 impl Harness {
     /// Buildium work order 70 (task 700, hallway light at Maple Court) naming Buildium vendor
     /// `named`, pulled here and accepted by Erin, whom the Go-To list offered it to.
     async fn held_by_erin(&self, named: Option<i64>) -> WorkOrder {
-        self.fake
-            .add_work_order(70, 700, "Todo", 5001, "2026-03-04T14:30:00Z");
-        self.fake
-            .set_work_order_vendor(70, named, "2026-03-04T14:30:00Z");
-        assert_eq!(self.poll().await.created, 1);
-        let wo = self.work_orders().await.remove(0);
-        assert_eq!(
-            wo.offer.as_ref().map(|o| o.vendor.as_str()),
-            Some("erin-electric"),
-            "{wo:?}"
-        );
+        let wo = self.pulled_work_order(named).await;
         self.sms(ERIN, "yes").await;
         let wo = self.store.load(&wo.id).await.unwrap().unwrap().wo;
         assert_eq!(wo.status, Status::Accepted);
@@ -64,10 +42,6 @@ impl Harness {
                 since: None,
             })
             .unwrap()
-    }
-
-    async fn now(&self, wo: &WorkOrder) -> WorkOrder {
-        self.store.load(&wo.id).await.unwrap().unwrap().wo
     }
 
     async fn events(&self, wo: &WorkOrder) -> Vec<Event> {

@@ -17,43 +17,10 @@ use support::harness::{Harness, t};
 const ERIN: &str = "+17205550130";
 
 async fn harness() -> Harness {
-    Harness::with_portfolio(|yaml| {
-        yaml.replacen(
-            "  - id: erin-electric\n",
-            "  - id: erin-electric\n    pms_id: \"88\"\n",
-            1,
-        )
-        .replacen(
-            "  - id: sam-electric\n",
-            "  - id: sam-electric\n    pms_id: \"89\"\n",
-            1,
-        )
-    })
-    .await
+    Harness::with_buildium_electricians().await
 }
 
 impl Harness {
-    /// Buildium work order 70 on to-do task 700 (hallway light at Maple Court) naming Buildium
-    /// vendor `named`, pulled here and offered to Erin.
-    async fn pulled(&self, named: Option<i64>) -> WorkOrder {
-        self.fake
-            .add_work_order(70, 700, "Todo", 5001, "2026-03-04T14:30:00Z");
-        self.fake
-            .set_work_order_vendor(70, named, "2026-03-04T14:30:00Z");
-        assert_eq!(self.poll().await.created, 1);
-        let wo = self.work_orders().await.remove(0);
-        assert_eq!(
-            wo.offer.as_ref().map(|o| o.vendor.as_str()),
-            Some("erin-electric"),
-            "{wo:?}"
-        );
-        wo
-    }
-
-    async fn now(&self, wo: &WorkOrder) -> WorkOrder {
-        self.store.load(&wo.id).await.unwrap().unwrap().wo
-    }
-
     async fn run(&self, wo: &WorkOrder, command: Command) {
         self.app
             .execute(&wo.id, command, Default::default())
@@ -86,7 +53,7 @@ fn erin() -> VendorId {
 async fn a_buildium_work_order_gets_its_status_vendor_and_one_note_per_update_from_dispatch_to_invoice()
  {
     let h = harness().await;
-    let wo = h.pulled(None).await;
+    let wo = h.pulled_work_order(None).await;
     // Being offered is Mendwork's business: nothing is written yet.
     assert!(h.notes(700).is_empty());
     assert_eq!(h.work_order("VendorId"), serde_json::Value::Null);
@@ -181,7 +148,7 @@ async fn a_buildium_work_order_gets_its_status_vendor_and_one_note_per_update_fr
 #[tokio::test]
 async fn a_work_order_update_whose_answer_was_lost_is_not_written_twice() {
     let h = harness().await;
-    let wo = h.pulled(None).await;
+    let wo = h.pulled_work_order(None).await;
     // Both PUTs of the acceptance (the vendor, then the task with its note) are written by
     // Buildium and answered 500.
     h.fake.with(|s| s.lose_put_answers = 2);
@@ -223,7 +190,7 @@ async fn a_work_order_update_whose_answer_was_lost_is_not_written_twice() {
 async fn the_vendor_written_back_to_buildium_and_read_again_hands_nothing_over() {
     let h = harness().await;
     // Buildium named Sam (its 89) when the job was pulled; Mendwork dispatched it to Erin.
-    let wo = h.pulled(Some(89)).await;
+    let wo = h.pulled_work_order(Some(89)).await;
     h.sms(ERIN, "yes").await;
     // Erin's Buildium id replaced Sam's there, which stamps the work order's task as changed.
     assert_eq!(h.work_order("VendorId"), 88);
@@ -355,7 +322,7 @@ async fn work_orders_on_rental_owner_and_contact_requests_get_their_status_and_o
 #[tokio::test]
 async fn the_estimate_the_owners_decision_and_the_vendors_photos_go_back_as_notes() {
     let h = harness().await;
-    let wo = h.pulled(None).await;
+    let wo = h.pulled_work_order(None).await;
     h.sms(ERIN, "yes").await;
     // Over Maple Court's $500 limit: the owner is asked, and approves.
     h.run(

@@ -8,7 +8,7 @@ use super::fake_buildium::{CLIENT_ID, CLIENT_SECRET, FakeBuildium};
 use chrono::{DateTime, Utc};
 use mendwork_app::deliveries::{Secrets, Webhooks};
 use mendwork_app::pms::buildium::{Buildium, BuildiumConfig};
-use mendwork_app::ports::{Clock, Directory, Lookups};
+use mendwork_app::ports::{Clock, Directory, Lookups, WorkOrders};
 use mendwork_app::webhooks_http::FakeSender;
 use mendwork_app::{App, InboundSms, LinkSigner};
 use mendwork_domain::config::parse_portfolio;
@@ -40,6 +40,46 @@ pub struct Harness {
 impl Harness {
     pub async fn new() -> Harness {
         Harness::with_portfolio(|yaml| yaml).await
+    }
+
+    /// The harness with Maple Court's electricians mapped to Buildium's vendors: Erin Walsh,
+    /// the Go-To electrician, is its vendor 88; Sam Patel, the backup, its 89.
+    pub async fn with_buildium_electricians() -> Harness {
+        Harness::with_portfolio(|yaml| {
+            yaml.replacen(
+                "  - id: erin-electric\n",
+                "  - id: erin-electric\n    pms_id: \"88\"\n",
+                1,
+            )
+            .replacen(
+                "  - id: sam-electric\n",
+                "  - id: sam-electric\n    pms_id: \"89\"\n",
+                1,
+            )
+        })
+        .await
+    }
+
+    /// Buildium work order 70 on to-do task 700 (hallway light at Maple Court) naming
+    /// Buildium vendor `named`, pulled here and offered to Erin by the Go-To list.
+    pub async fn pulled_work_order(&self, named: Option<i64>) -> WorkOrder {
+        self.fake
+            .add_work_order(70, 700, "Todo", 5001, "2026-03-04T14:30:00Z");
+        self.fake
+            .set_work_order_vendor(70, named, "2026-03-04T14:30:00Z");
+        assert_eq!(self.poll().await.created, 1);
+        let wo = self.work_orders().await.remove(0);
+        assert_eq!(
+            wo.offer.as_ref().map(|o| o.vendor.as_str()),
+            Some("erin-electric"),
+            "{wo:?}"
+        );
+        wo
+    }
+
+    /// The work order `wo` as stored now.
+    pub async fn now(&self, wo: &WorkOrder) -> WorkOrder {
+        self.store.load(&wo.id).await.unwrap().unwrap().wo
     }
 
     /// The harness on the sample portfolio as `edit` changes it (after the mapping above).
