@@ -1,13 +1,16 @@
 //! Brings work-order items written by an older Mendwork up to the current item shape: the page
 //! indexes (`gsi3`–`gsi5`, added with pagination) exist only on items written since, so a
 //! deployment upgraded in place would list, queue and backfill only the work orders touched
-//! after the upgrade. [`DynamoStore::backfill_page_keys`] rewrites the others once.
+//! after the upgrade; and the archive's `ARCHIVE` entry in `gsi4` exists only on closed or
+//! cancelled work orders written since the archive came, so the older ones would never be
+//! archived. [`DynamoStore::backfill_page_keys`] rewrites both kinds once.
 //!
 //! It must run before [`DynamoStore::backfill_metrics`], which finds work orders through
 //! `gsi3`; `mendwork-load-config --backfill` runs both, in that order.
 
+use crate::archive::ARCHIVED;
 use crate::item::{doc, n, req_u64, s};
-use crate::schema::{GSI3PK, META, PK, SK};
+use crate::schema::{GSI3PK, GSI4PK, META, PK, SK};
 use crate::store::{DynamoStore, SAME_VERSION, store_err, wo_item};
 use aws_sdk_dynamodb::types::AttributeValue;
 use mendwork_app::ports::StoreError;
@@ -16,9 +19,16 @@ use mendwork_domain::WorkOrder;
 /// The partition-key prefix of a work order's items (`WO#<id>`).
 const WORK_ORDER_PREFIX: &str = "WO#";
 
+/// The items the backfill rewrites: work orders without the page keys, and closed or cancelled
+/// ones that are in no `gsi4` partition yet carry no archive mark (a mark means the archive
+/// has them: rewriting such an item would drop its `ARCHIVED` entry mid-release).
+const NEEDS_KEYS: &str = "#sk = :meta AND begins_with(#pk, :wo) AND (attribute_not_exists(#g3) \
+     OR (#open = :closed AND attribute_not_exists(#g4) AND attribute_not_exists(#archived)))";
+
 impl DynamoStore {
-    /// Rewrites every work-order item that lacks the page-index keys with the item the
-    /// current version writes (same version number, same JSON), each conditioned on its
+    /// Rewrites every work-order item that lacks the page-index keys, or is final and in
+    /// neither archive partition without having been archived, with the item the current
+    /// version writes (same version number, same JSON), each conditioned on its
     /// version: a commit landing meanwhile has written the keys itself, so losing that race
     /// is success. Items that have the keys are not read twice nor written: a second run
     /// writes nothing. Returns how many items it rewrote.
@@ -33,13 +43,15 @@ impl DynamoStore {
                 .client()
                 .scan()
                 .table_name(self.table())
-                .filter_expression(
-                    "#sk = :meta AND begins_with(#pk, :wo) AND attribute_not_exists(#g3)",
-                )
+                .filter_expression(NEEDS_KEYS)
                 .expression_attribute_names("#sk", SK)
                 .expression_attribute_names("#pk", PK)
                 .expression_attribute_names("#g3", GSI3PK)
+                .expression_attribute_names("#g4", GSI4PK)
+                .expression_attribute_names("#open", "open")
+                .expression_attribute_names("#archived", ARCHIVED)
                 .expression_attribute_values(":meta", s(META))
+                .expression_attribute_values(":closed", AttributeValue::Bool(false))
                 .expression_attribute_values(":wo", s(WORK_ORDER_PREFIX))
                 .set_exclusive_start_key(start.take())
                 .send()

@@ -1,6 +1,6 @@
 //! Upgrading a deployment in place, on moto: work-order items an older version wrote (without
-//! the page-index keys, without metrics marks) are brought up to date by the backfill that
-//! `mendwork-load-config --backfill` runs.
+//! the page-index keys, without metrics marks, closed without the archive's index entry) are
+//! brought up to date by the backfill that `mendwork-load-config --backfill` runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[allow(dead_code, unused_imports)]
@@ -168,4 +168,88 @@ async fn a_commit_racing_the_page_key_backfill_wins_and_nothing_is_lost() {
     .await;
     assert_eq!(listed.len(), 1, "only the work order the commit rewrote");
     assert_eq!(listed[0].id, moved.wo.id);
+}
+
+/// Removes the `gsi4` keys of one work order's item, as a version before the archive left a
+/// closed or cancelled one.
+async fn strip_archive_keys(store: &DynamoStore, id: &mendwork_domain::WorkOrderId) {
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("pk", AttributeValue::S(format!("WO#{}", id.as_str())))
+        .key("sk", AttributeValue::S("META".into()))
+        .update_expression("REMOVE gsi4pk, gsi4sk")
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn work_orders_closed_before_the_archive_came_are_due_for_it_after_the_backfill() {
+    use mendwork_app::archive::TimelineArchive;
+    use mendwork_domain::{Actor, Event};
+    let Some(server) = MotoServer::shared(
+        "work_orders_closed_before_the_archive_came_are_due_for_it_after_the_backfill",
+    ) else {
+        return;
+    };
+    let sdk = server.sdk().await;
+    let (client, table) = support::table(&sdk).await;
+    let store = DynamoStore::new(client, table);
+    let p = PropertyId(contract::unique("archive-upgrade-"));
+    let cancel = |w: contract::Wo, m| {
+        w.then(
+            Event::Cancelled {
+                by: Actor::Pm("lee".into()),
+                reason: None,
+            },
+            contract::t0() + contract::mins(m),
+        )
+    };
+    // Given two work orders cancelled before the archive came (page keys, no archive entry),
+    let old = contract::commit_ok(&store, contract::Wo::submit(&p, None, contract::t0()), 0).await;
+    let old = contract::commit_ok(&store, cancel(old, 1), 0).await;
+    strip_archive_keys(&store, &old.wo.id).await;
+    // one already archived and released (marked, in no partition), one still open
+    let gone = contract::commit_ok(&store, contract::Wo::submit(&p, None, contract::t0()), 0).await;
+    let gone = contract::commit_ok(&store, cancel(gone, 2), 0).await;
+    let mut marked = gone.wo.clone();
+    marked.archived = Some(mendwork_domain::stored::Archived {
+        at: contract::t0() + contract::mins(5),
+        through: gone.version,
+    });
+    assert!(store.mark_archived(&marked, gone.version).await.unwrap());
+    store
+        .release_archived(
+            &gone.wo.id,
+            gone.version,
+            contract::t0() + contract::mins(6),
+        )
+        .await
+        .unwrap();
+    let open = contract::commit_ok(&store, contract::Wo::submit(&p, None, contract::t0()), 0).await;
+    let later = contract::t0() + chrono::Duration::days(365);
+    assert!(
+        store.due_for_archive(later, 50).await.unwrap().is_empty(),
+        "nothing is due before the backfill"
+    );
+    assert!(store.unreleased(50).await.unwrap().is_empty());
+
+    // When the backfill runs, twice
+    assert_eq!(store.backfill_page_keys().await.unwrap(), 1);
+    assert_eq!(store.backfill_page_keys().await.unwrap(), 0);
+
+    // Then the old cancelled one is due, and only it; the archived one keeps its mark and
+    // stays out of both partitions; the open one is still queued; nothing else changed
+    let due = store.due_for_archive(later, 50).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].wo, old.wo);
+    assert_eq!(due[0].version, old.version);
+    assert!(store.unreleased(50).await.unwrap().is_empty());
+    assert_eq!(contract::stored(&store, &gone.wo.id).await.wo, marked);
+    let (queued, _) =
+        contract::pages::page_through(&store, &Listing::Queue { property: None }, 50).await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].id, open.wo.id);
 }
