@@ -81,7 +81,7 @@ test('the confirmation page asks the safety question and YES makes it an emergen
     await page.waitForURL(/\/s\/[^/]+\?ok=safety/);
     await visible(page.getByRole('heading', { name: 'This is now an emergency' }), 'the emergency banner');
     await visible(page.getByText('Shut off the water', { exact: false }), 'the safety steps');
-    assert.equal(await page.getByRole('button', { name: 'No' }).count(), 0, 'no more NO button');
+    assert.equal(await page.getByRole('button', { name: 'No', exact: true }).count(), 0, 'no more NO button');
     const happened = sectionOf(page, 'What has happened');
     await visible(
       happened.getByRole('listitem').filter({ hasText: 'The answer to the safety question was YES' }),

@@ -109,6 +109,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         instructions: vec![],
         instructions_count: 0,
         safety: None,
+        danger_reported: None,
         metrics: Some(crate::metrics::Marks::new(at)),
         archived: None,
         updated_at: at,
@@ -132,7 +133,7 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         Event::Submitted { .. } => {}
         Event::Triaged { triage, .. } => {
             wo.trade = triage.trade;
-            wo.priority = triage.priority;
+            wo.priority = crate::danger::floor(&wo, triage.priority);
             wo.triage = Some(triage.clone());
         }
         Event::OfferHeld { .. } => {}
@@ -289,6 +290,7 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
         | Event::SafetyQuestionAnswered { .. }
         | Event::SafetyQuestionExpired { .. }
         | Event::OfferWithdrawnForEmergency { .. } => crate::safety::evolve(&mut wo, event, at),
+        Event::DangerReported { .. } => crate::danger::evolve(&mut wo, event),
         Event::TimerCancelled { timer, generation } | Event::TimerElapsed { timer, generation } => {
             if let Some(t) = wo.timers.get_mut(timer)
                 && t.generation == *generation
@@ -425,6 +427,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
     if wo.status.is_final() {
         return match cmd {
             Command::TimerFired { .. } | Command::FlagOverdue => Ok(vec![]),
+            Command::ReportDanger { .. } => Err(Rejection::DangerOnFinishedRequest),
             _ => Err(Rejection::WrongStatus(wo.status.as_str())),
         };
     }
@@ -940,6 +943,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
         Command::AnswerSafetyQuestion { yes, by } => crate::safety::answer(&mut tx, *yes, by)?,
+        Command::ReportDanger { by } => crate::danger::report(&mut tx, by)?,
         Command::CompletedInPms { system } => {
             if phase == Status::Completed {
                 return Ok(vec![]);

@@ -288,6 +288,12 @@ impl Out<'_, '_> {
             Language::En,
         );
     }
+    /// A text to the team's phone, if the portfolio gives one, sent at once at any hour: texts
+    /// are never held for quiet hours (only offers are).
+    pub(crate) fn pm_sms(&mut self, key: &str, extra: &[(&'static str, String)]) {
+        let phone = self.ctx.portfolio.team.phone.clone();
+        self.sms(phone.as_ref(), Recipient::Pm, key, extra);
+    }
     fn owner_email(&mut self, key: &str, subject: &str, extra: &[(&'static str, String)]) {
         let email = self.ctx.property.owner.email.clone();
         self.email(
@@ -463,6 +469,9 @@ pub fn effects(
         Event::OfferLapsed { vendor } => o.vendor_sms(vendor, "vendor.lapsed.sms", &[]),
         Event::OfferWithdrawn { vendor } => o.vendor_sms(vendor, "vendor.withdrawn.sms", &[]),
         Event::Unassigned { vendor } => o.vendor_sms(vendor, "vendor.unassigned.sms", &[]),
+        // The first report of danger flags the work order with its own alert (`pm.danger.*`):
+        // the generic notice would tell the team the same thing twice.
+        Event::NeedsAttention { reason } if reason.as_str() == crate::danger::ATTENTION => {}
         Event::NeedsAttention { reason } => {
             o.pm_email(
                 "pm.attention.email",
@@ -805,6 +814,7 @@ pub fn effects(
         | Event::SafetyQuestionAnswered { .. }
         | Event::SafetyQuestionExpired { .. }
         | Event::OfferWithdrawnForEmergency { .. } => crate::safety::effects(&mut o, before, event),
+        Event::DangerReported { .. } => crate::danger::effects(&mut o, before, event),
     }
     o.effects
 }
@@ -834,7 +844,6 @@ pub(crate) fn emergency_messages(o: &mut Out, kind: Option<EmergencyKind>, alert
         let kind = kind.map_or_else(|| "emergency".to_string(), |k| k.label().to_string());
         let extra = [("kind", kind)];
         o.pm_email("pm.emergency.email", "pm.emergency.subject", &extra);
-        let phone = o.ctx.portfolio.team.phone.clone();
-        o.sms(phone.as_ref(), Recipient::Pm, "pm.emergency.sms", &extra);
+        o.pm_sms("pm.emergency.sms", &extra);
     }
 }

@@ -8,6 +8,7 @@ pub mod calling;
 pub mod candidates;
 pub mod catalogue;
 pub mod config;
+pub mod danger;
 pub mod decide;
 pub mod delivery;
 pub mod disclosure;

@@ -162,6 +162,7 @@ pub fn refusal_key(
         Rejection::NoFeedbackAsked => ("refusal.no_feedback_asked", none()),
         Rejection::TooLateToCancel => ("refusal.too_late_to_cancel", none()),
         Rejection::NoSafetyQuestion => ("refusal.no_safety_question", none()),
+        Rejection::DangerOnFinishedRequest => ("refusal.danger_on_finished_request", none()),
         Rejection::Invalid(_) => ("refusal.other", none()),
     }
 }

@@ -455,6 +455,8 @@ fn classify(event: &Event) -> Option<(EventType, Value)> {
         | Event::InvoiceEscalated
         | Event::FeedbackRequested
         | Event::SafetyQuestionExpired { .. }
+        // The first report of danger reaches receivers as `needs_attention`, its reason saying so.
+        | Event::DangerReported { .. }
         | Event::TimerSet { .. }
         | Event::TimerCancelled { .. }
         | Event::TimerElapsed { .. } => return None,

@@ -10,7 +10,7 @@ use crate::replies::{Sender, command_for, expected_replies_in};
 use crate::sms::{Intent, parse_reply};
 use crate::texting::{NewProblem, new_problem};
 use crate::types::{JobCode, Language};
-use crate::workorder::{Command, Recipient, Rejection, WorkOrder, WorkOrderId};
+use crate::workorder::{Command, Recipient, Rejection, Status, WorkOrder, WorkOrderId};
 use chrono::{DateTime, Utc};
 
 /// What the SMS step knows about one inbound text before it is routed.
@@ -344,17 +344,37 @@ pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrde
     }
 }
 
-/// A bare YES that could answer a tenant's open safety question or mean something else on
-/// another work order of the same phone (a tenant who is also a vendor, with an offer out)
-/// answers the safety question: the safe reading, since a danger confirmed is acted on at once
-/// and the offer stays open for `YES <code>`, whereas taking the job would leave the danger
-/// waiting. A bare NO is not read so: a danger is never dismissed on an ambiguous word (the
-/// phone is asked which job, and the question expires to the routine path anyway).
+/// When several work orders take a text, danger settles it rather than a question back:
+/// - a report of danger (EMERGENCY) that several of the tenant's requests could take goes to
+///   the newest one still open (one completed refuses it), at once: asking "which job?" would
+///   keep the team from hearing of the danger. A job code in the text, or the message it
+///   replies to, has already narrowed it to that job; the team, alerted, sees the tenant's
+///   other requests;
+/// - a bare YES that could answer a tenant's open safety question or mean something else on
+///   another work order of the same phone (a tenant who is also a vendor, with an offer out)
+///   answers the safety question: the safe reading, since a danger confirmed is acted on at
+///   once and the offer stays open for `YES <code>`, whereas taking the job would leave the
+///   danger waiting. A bare NO is not read so: a danger is never dismissed on an ambiguous word
+///   (the phone is asked which job, and the question expires to the routine path anyway).
 fn safety_first<'a>(
     candidates: Vec<(&'a WorkOrder, &'a Sender, Command)>,
 ) -> Vec<(&'a WorkOrder, &'a Sender, Command)> {
     if candidates.len() < 2 {
         return candidates;
+    }
+    let newest_danger = candidates
+        .iter()
+        .filter(|(_, _, c)| matches!(c, Command::ReportDanger { .. }))
+        .max_by_key(|(wo, _, _)| {
+            (
+                wo.phase() != Status::Completed,
+                wo.created_at,
+                wo.id.clone(),
+            )
+        })
+        .cloned();
+    if let Some(danger) = newest_danger {
+        return vec![danger];
     }
     let is_yes = |c: &Command| matches!(c, Command::AnswerSafetyQuestion { yes: true, .. });
     let yes: Vec<_> = candidates

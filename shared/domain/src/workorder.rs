@@ -446,6 +446,11 @@ pub struct WorkOrder {
     /// orders stored before questions were asked, and where triage left no danger open).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safety: Option<crate::safety::SafetyCheck>,
+    /// When the tenant first reported danger with `Command::ReportDanger` and it was not taken
+    /// as the safety question's YES ([`crate::danger`]). Invariant: set once, never cleared;
+    /// while set, the priority is at least urgent, and a later report alerts no one again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub danger_reported: Option<DateTime<Utc>>,
     /// What this work order has contributed to the metrics projection so far (moved on by
     /// `evolve`; see [`crate::metrics`]). `None` on work orders stored before the projection
     /// existed, until the projection is rebuilt from their timelines: such a work order adds
@@ -641,6 +646,13 @@ pub enum Command {
         yes: bool,
         by: Actor,
     },
+    /// The tenant says it is dangerous now (EMERGENCY by SMS, or the status page's "Report
+    /// danger now"): heard at any hour, whatever triage made of the request. A safety question
+    /// not yet answered YES takes it as its YES; otherwise the team is alerted and the request
+    /// put in front of them ([`crate::danger`] decides it).
+    ReportDanger {
+        by: Actor,
+    },
 }
 
 /// A message as the timeline records it when it goes out (what a resend sends again).
@@ -708,6 +720,12 @@ pub enum Rejection {
     TooLateToCancel,
     #[error("there is no safety question to answer")]
     NoSafetyQuestion,
+    /// A report of danger on a request that is completed, closed or cancelled: nobody is
+    /// alerted through it, and the refusal says where help is.
+    #[error(
+        "this request is finished: if anyone is in danger, call 911 now, then call the property team"
+    )]
+    DangerOnFinishedRequest,
     /// Words for staff only (English); a reason a tenant or vendor can meet has its own variant,
     /// said from the catalogue (`messages::refusal`).
     #[error("{0}")]
@@ -914,6 +932,12 @@ pub enum Event {
     /// cannot take (or is not the first to be asked): the vendor is told not to go.
     OfferWithdrawnForEmergency {
         vendor: VendorId,
+    },
+    /// The tenant reported danger at `at` (see [`crate::danger`]): the priority is at least
+    /// urgent from now on; the first report on a request that is no emergency alerts the team.
+    DangerReported {
+        at: DateTime<Utc>,
+        by: Actor,
     },
 }
 

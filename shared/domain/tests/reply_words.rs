@@ -37,6 +37,7 @@ fn meaning(word: &str) -> Option<(&'static str, Reads)> {
         "RESCHEDULE" | "REPROGRAMAR" => ("{}", |i| *i == Intent::Reschedule),
         "WITHDRAW" | "ANULAR" => ("{}", |i| *i == Intent::Cancel),
         "HELP" => ("{}", |i| *i == Intent::Help),
+        "EMERGENCY" | "EMERGENCIA" => ("{}", |i| *i == Intent::Emergency),
         "STOP" => ("{}", |i| *i == Intent::Stop),
         "START" => ("{}", |i| *i == Intent::Start),
         _ => return None,

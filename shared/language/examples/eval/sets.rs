@@ -445,7 +445,7 @@ pub struct ReplyCase {
 }
 
 /// Every intent label of the data set, in the order reports list them.
-pub const INTENTS: [&str; 18] = [
+pub const INTENTS: [&str; 19] = [
     "accept",
     "decline",
     "number",
@@ -460,6 +460,7 @@ pub const INTENTS: [&str; 18] = [
     "reschedule",
     "cancel",
     "help",
+    "emergency",
     "stop",
     "start",
     "unclear",
@@ -485,6 +486,7 @@ pub fn intent_name(intent: &Intent) -> &'static str {
         Intent::Reschedule => "reschedule",
         Intent::Cancel => "cancel",
         Intent::Help => "help",
+        Intent::Emergency => "emergency",
         Intent::Stop => "stop",
         Intent::Start => "start",
         Intent::Unclear { .. } => "unclear",

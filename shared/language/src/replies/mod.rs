@@ -49,7 +49,8 @@ use words::{Kw, words as w};
 /// Invariant: `job_code` is the one job code the text names, in any position or case, with or
 /// without `#`; the code's word never influences `intent`. It is `None` when the text names no
 /// code, or names several different ones — then `intent` is an [`Intent::Unclear`] asking which
-/// job is meant, unless the reply is a carrier keyword (STOP, START, HELP) or [`Intent::Unknown`].
+/// job is meant, unless the reply is a carrier keyword (STOP, START, HELP), [`Intent::Emergency`]
+/// or [`Intent::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedReply {
     pub intent: Intent,
@@ -108,6 +109,12 @@ pub enum Intent {
     Cancel,
     /// Carrier HELP keyword (`help`, `info`, `?`, `ayuda`), only as the whole message.
     Help,
+    /// The sender says there is danger now: `EMERGENCY`, `EMERGENCIA`, `it's an emergency`,
+    /// `es una emergencia`, `danger`, `peligro`… only as the whole message (greetings, thanks
+    /// and a job code aside), so `family emergency, need to reschedule` or `emergency job, 2 hrs
+    /// late` are not one. From a tenant it is a report of danger (the domain's
+    /// `Command::ReportDanger`); it is never asked about, whatever job codes come with it.
+    Emergency,
     /// Opt-out (`stop`, `unsubscribe`, `quit`, `end`, `alto`, `parar`…), only as the whole
     /// message (a job code and greetings aside), so `stop by tomorrow` is not an opt-out; `cancel`
     /// and `cancelar` only when they are the whole message, as carriers read them.
@@ -144,8 +151,13 @@ pub fn parse_reply(text: &str, today: NaiveDate) -> ParsedReply {
         several => {
             // Acting on the wrong one of two jobs is worse than asking; carrier keywords apply to
             // the phone number, not to a job.
+            // A danger is never held back by a question about which job: the domain routes it.
             let intent = match intent {
-                Intent::Stop | Intent::Start | Intent::Help | Intent::Unknown => intent,
+                Intent::Stop
+                | Intent::Start
+                | Intent::Help
+                | Intent::Emergency
+                | Intent::Unknown => intent,
                 _ => Intent::Unclear {
                     question: which_job_question(several),
                 },
@@ -198,6 +210,7 @@ const RECOGNIZERS: &[Recognizer] = &[
     carrier_stop,
     carrier_start,
     carrier_help,
+    emergency,
     money,
     rating_with_comment,
     not_done,
@@ -242,6 +255,14 @@ fn carrier_help(ctx: &Ctx) -> Option<Intent> {
             .iter()
             .any(|t| t.norm.bytes().any(|b| b.is_ascii_digit()));
     (only_question_marks || asks_how || w().help.contains(&ctx.core_text())).then_some(Intent::Help)
+}
+
+/// Danger now, said as the whole message: a keyword inside a sentence ("emergency call, running
+/// 2 hrs behind") keeps its sentence's meaning.
+fn emergency(ctx: &Ctx) -> Option<Intent> {
+    w().emergency
+        .contains(&ctx.core_text())
+        .then_some(Intent::Emergency)
 }
 
 fn not_done(ctx: &Ctx) -> Option<Intent> {

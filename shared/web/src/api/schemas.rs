@@ -573,6 +573,10 @@ pub enum Event {
     OfferWithdrawnForEmergency {
         vendor: String,
     },
+    DangerReported {
+        at: DateTime<Utc>,
+        by: Actor,
+    },
 }
 
 /// Fails to compile when the domain adds an event kind the mirror above does not list.
@@ -629,7 +633,8 @@ fn _every_event_kind(e: &mendwork_domain::Event) {
         | E::SafetyQuestionAsked { .. }
         | E::SafetyQuestionAnswered { .. }
         | E::SafetyQuestionExpired { .. }
-        | E::OfferWithdrawnForEmergency { .. } => {}
+        | E::OfferWithdrawnForEmergency { .. }
+        | E::DangerReported { .. } => {}
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod approval;
 pub mod charts;
+pub mod danger;
 pub mod desk;
 pub mod metrics;
 pub mod pm;
@@ -53,6 +54,7 @@ pub fn routes(app: &App, desk_requires_session: bool) -> Router<App> {
         .merge(tenant::routes())
         .merge(texted::routes())
         .merge(safety_question::routes())
+        .merge(danger::routes())
         .merge(approval::routes())
         .merge(vendor::routes())
         .merge(team)

@@ -623,6 +623,7 @@ fn done_line(lang: Lang, action: &str) -> Option<&'static str> {
         "proposal" => lang.w("page.thanks_weve_passed_on_your_answer"),
         "feedback" => lang.w("page.thank_you_for_your_feedback"),
         "safety" => lang.w("page.thanks_weve_got_your_answer_to"),
+        super::danger::DONE => lang.w("page.danger_reported_ack"),
         _ => return None,
     })
 }
@@ -706,6 +707,7 @@ async fn status_page(
                 (safety::now_block(lang, wo.request.emergency, &hazards))
             }
             (super::safety_question::section(&portfolio, &wo, lang, &action("safety")))
+            (super::danger::section(&wo, lang, &action(super::danger::DONE)))
             section aria-label=(lang.w("page.status")) {
                 p { span class=(format!("badge {}", wo.status.as_str())) { (status_label(lang, wo.status)) } " " (explain(lang, &wo)) }
                 dl {

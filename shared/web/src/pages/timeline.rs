@@ -148,6 +148,7 @@ fn tenant_entry(
         Event::SafetyQuestionAnswered { yes: true, .. } => ("timeline.question_yes", none()),
         Event::SafetyQuestionAnswered { yes: false, .. } => ("timeline.question_no", none()),
         Event::SafetyQuestionExpired { .. } => ("timeline.question_expired", none()),
+        Event::DangerReported { .. } => ("timeline.danger_reported", none()),
         Event::Declined { .. }
         | Event::OfferLapsed { .. }
         | Event::VendorSkipped { .. }
@@ -272,6 +273,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         },
         Event::SafetyQuestionExpired { question } => html! {
             "Safety question (" (question.label()) ") unanswered in time: the routine path stands."
+        },
+        Event::DangerReported { by, .. } => html! {
+            strong { "Danger reported" } " by " (actor(portfolio, by)) "."
         },
         Event::NeedsAttention { reason } => html! { strong { "Needs attention: " } (reason) },
         Event::Accepted { vendor } => html! { (v(vendor)) " accepted." },

@@ -448,6 +448,51 @@ fn every_help_phrasing_reads_as_help() {
     assert_ne!(intent("can you help me find the unit"), Intent::Help);
 }
 
+// --- Danger now -------------------------------------------------------------------------
+
+#[test]
+fn emergency_and_emergencia_alone_read_as_a_report_of_danger() {
+    assert_all(
+        &[
+            "EMERGENCY",
+            "emergency",
+            "Emergency!!",
+            "it's an emergency",
+            "This is an emergency, please",
+            "EMERGENCY KP27",
+            "help emergency",
+            "EMERGENCIA",
+            "¡Emergencia!",
+            "es una emergencia por favor",
+            "peligro",
+            "danger",
+        ],
+        &Intent::Emergency,
+    );
+    assert_eq!(code("EMERGENCY KP27"), Some("KP27".into()));
+}
+
+#[test]
+fn emergency_inside_a_sentence_keeps_the_sentences_meaning() {
+    assert_eq!(
+        intent("family emergency, need to reschedule"),
+        Intent::Reschedule
+    );
+    assert_eq!(
+        intent("running 2 hrs behind, emergency call"),
+        late(Some(120))
+    );
+    assert_ne!(intent("is it an emergency?"), Intent::Emergency);
+    assert_ne!(intent("no emergency, just a drip"), Intent::Emergency);
+}
+
+#[test]
+fn a_report_of_danger_naming_two_jobs_is_never_held_by_a_question() {
+    let parsed = parse_reply("EMERGENCY KP27 KQ34", today());
+    assert_eq!(parsed.intent, Intent::Emergency);
+    assert_eq!(parsed.job_code, None);
+}
+
 #[test]
 fn every_stop_phrasing_reads_as_stop() {
     assert_all(
