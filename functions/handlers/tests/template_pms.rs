@@ -1,6 +1,7 @@
 //! template.yaml's Buildium connector: deployed only in a stack that connects it (the
 //! `BuildiumConnector` parameter), nothing else depending on it, and its poll every five
-//! minutes. (The grants of its functions are checked with every function's in template.rs.)
+//! minutes. (The grants of its functions are checked with every function's in
+//! template_grants.rs.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -12,6 +12,8 @@ use mendwork_domain::*;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
+pub mod workflow;
+
 /// The test portfolio. Elm House (New York) has a visitor desk and Go-To plumbers
 /// pat → quinn (inactive) → ray; Palm Court (Los Angeles) has ray first. Pat works for Acme,
 /// which auto-creates visits; ray is the only emergency-capable plumber; eve is the electrician.
