@@ -39,6 +39,8 @@ pub enum AnswerReason {
     Rejected,
     /// A known tenant's new problem: the link to the pre-filled form.
     NewProblemLink,
+    /// EMERGENCY with no open request to report it on: what to do now, the same to everyone.
+    DangerNoRequest,
 }
 
 impl AnswerReason {
@@ -52,6 +54,7 @@ impl AnswerReason {
             AnswerReason::WhichJob => "which job",
             AnswerReason::Rejected => "rejected",
             AnswerReason::NewProblemLink => "new problem: form link",
+            AnswerReason::DangerNoRequest => "danger with no open request",
         }
     }
 }
@@ -214,6 +217,13 @@ pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrde
     if !is_vendor && inbound.open.is_empty() {
         if let Some(r) = new() {
             return r;
+        }
+        if parsed.intent == Intent::Emergency {
+            return quiet(Route::Answer {
+                work_order: None,
+                reason: AnswerReason::DangerNoRequest,
+                body: danger_no_request(portfolio, &vars(vec![])),
+            });
         }
         return quiet(Route::Answer {
             work_order: None,
@@ -464,3 +474,20 @@ fn first_word(text: &str) -> String {
         .filter(|w| w.len() <= 10 && w.chars().all(|c| c.is_ascii_alphanumeric()))
         .unwrap_or_else(|| "YES".into())
 }
+
+/// The answer to EMERGENCY from a number with no open request (a tenant whose requests are all
+/// done, or a number nobody knows): call 911 if anyone is in danger, and describe the problem
+/// (a known tenant's description then becomes a request, an emergency at once). The same words
+/// to every number, so nobody learns whether a number is known; in English and Spanish, since
+/// the language of a number with nothing open is not known either.
+fn danger_no_request(portfolio: &Portfolio, vars: &[(&str, String)]) -> String {
+    let en = render_in(portfolio, DANGER_NO_REQUEST, Language::En, vars);
+    let es = for_sms(
+        render_in(portfolio, DANGER_NO_REQUEST, Language::Es, vars),
+        Language::Es,
+    );
+    format!("{en}\n{es}")
+}
+
+/// The catalogue key of [`danger_no_request`]'s text.
+pub const DANGER_NO_REQUEST: &str = "sms.danger_no_request";

@@ -315,3 +315,62 @@ fn the_link_text_fits_two_segments_in_both_languages_with_a_long_link_and_team_n
         assert!(sms_segments(&body) <= 2, "{lang:?}: {} {body}", body.len());
     }
 }
+
+#[test]
+fn emergency_from_a_number_with_nothing_open_is_told_to_call_911_and_to_say_what_happens() {
+    // Given a tenant whose requests are all closed, and a number nobody knows
+    let history = [closed_drip(Language::Es)];
+    let mut answers = vec![];
+    for (from, history) in [(TENANT, &history[..]), (STRANGER, &[][..])] {
+        for body in ["EMERGENCY", "emergencia!"] {
+            // When either texts EMERGENCY alone
+            match text_from(body, from, &[], history, false) {
+                Route::Answer {
+                    reason: AnswerReason::DangerNoRequest,
+                    body,
+                    work_order: None,
+                } => answers.push(body),
+                other => panic!("{from} {body}: {other:?}"),
+            }
+        }
+    }
+    // Then each hears, in English and Spanish, to call 911 and to describe the problem, in at
+    // most two segments, the same words whoever they are (a known number is not revealed)
+    let body = &answers[0];
+    assert!(answers.iter().all(|a| a == body), "{answers:?}");
+    assert!(
+        body.contains("call 911") && body.contains("llame al 911"),
+        "{body}"
+    );
+    assert!(body.contains("text what is happening"), "{body}");
+    assert!(sms_segments(body) <= 2, "{body}");
+    for secret in ["Tina", "Elm", "4B", "#"] {
+        assert!(!body.contains(secret), "{body:?} reveals {secret:?}");
+    }
+    // And a number that opted out hears nothing
+    assert!(matches!(
+        text_from("EMERGENCY", TENANT, &[], &history, true),
+        Route::Silent {
+            reason: SilenceReason::OptedOut
+        }
+    ));
+}
+
+#[test]
+fn the_known_tenants_description_after_emergency_becomes_an_emergency_request() {
+    // Given Tina, told to say what happens after her bare EMERGENCY
+    let history = [closed_drip(Language::En)];
+    // When she describes it
+    let r = text_from(
+        "water pouring from the ceiling onto the light in the bathroom",
+        TENANT,
+        &[],
+        &history,
+        false,
+    );
+    // Then it is a request made at once as an emergency
+    match r {
+        Route::NewProblem(p) => assert!(matches!(*p, NewProblem::Emergency { .. }), "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+}
