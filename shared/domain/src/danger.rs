@@ -20,7 +20,9 @@
 //! - **Reported again**: recorded on the timeline and acknowledged again (a tenant who asks
 //!   again must hear again that the team knows and that 911 is the help for now), but the team
 //!   is not alerted a second time: it has the first alert, the flag, and every report on the
-//!   timeline.
+//!   timeline. A report within [`REPEAT_QUIET`] of the previous one changes nothing and sends
+//!   nothing (the page still shows the acknowledgement): a button pressed over and over, or a
+//!   script with the status link, must not text the tenant or grow the timeline each time.
 //! - **Completed, closed or cancelled**: refused ([`Rejection::DangerOnFinishedRequest`]) and
 //!   nothing is sent through the request; the refusal the tenant reads says to call 911, then
 //!   the team.
@@ -38,6 +40,10 @@ use crate::workorder::{Actor, Event, Rejection, Status, WorkOrder};
 /// `NeedsAttention`). Its own alert went out with it, so the generic attention email does not.
 pub const ATTENTION: &str =
     "The tenant reports danger now: call them, then decide who to send (no vendor was sent for it)";
+
+/// How long after a report another one is taken as the same report (nothing recorded, nothing
+/// sent).
+pub const REPEAT_QUIET: chrono::Duration = chrono::Duration::minutes(10);
 
 /// The key of the text that acknowledges a report of danger to the tenant.
 pub const ACK_MESSAGE: &str = "tenant.danger_ack.sms";
@@ -71,8 +77,15 @@ pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
     if question && !emergency {
         return crate::safety::answer(tx, true, by);
     }
-    let alert = alerts(&tx.wo);
     let at = tx.now();
+    if tx
+        .wo
+        .danger_last_reported
+        .is_some_and(|last| at < last + REPEAT_QUIET)
+    {
+        return Ok(());
+    }
+    let alert = alerts(&tx.wo);
     tx.push(Event::DangerReported { at, by: by.clone() });
     if alert {
         tx.push(Event::NeedsAttention {
@@ -94,6 +107,7 @@ pub(crate) fn evolve(wo: &mut WorkOrder, event: &Event) {
         if wo.danger_reported.is_none() {
             wo.danger_reported = Some(*at);
         }
+        wo.danger_last_reported = Some(*at);
         wo.priority = wo.priority.min(Priority::Urgent);
     }
 }

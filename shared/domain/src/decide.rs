@@ -110,6 +110,7 @@ pub fn start(event: &Event, at: DateTime<Utc>) -> Option<WorkOrder> {
         instructions_count: 0,
         safety: None,
         danger_reported: None,
+        danger_last_reported: None,
         metrics: Some(crate::metrics::Marks::new(at)),
         archived: None,
         updated_at: at,

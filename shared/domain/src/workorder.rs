@@ -451,6 +451,10 @@ pub struct WorkOrder {
     /// while set, the priority is at least urgent, and a later report alerts no one again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub danger_reported: Option<DateTime<Utc>>,
+    /// When the tenant last reported danger (any report, the safety question's YES aside);
+    /// a report within [`crate::danger::REPEAT_QUIET`] of it is not recorded again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub danger_last_reported: Option<DateTime<Utc>>,
     /// What this work order has contributed to the metrics projection so far (moved on by
     /// `evolve`; see [`crate::metrics`]). `None` on work orders stored before the projection
     /// existed, until the projection is rebuilt from their timelines: such a work order adds

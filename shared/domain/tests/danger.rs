@@ -230,6 +230,25 @@ fn a_second_report_is_on_the_timeline_and_acknowledged_again_but_alerts_no_one()
     );
 }
 
+#[test]
+fn reports_pressed_over_and_over_are_one_report_for_ten_minutes() {
+    // Given a report at 2:05
+    let first = routine_at_night().later(minutes(5)).did(report());
+    // When the tenant reports again, and again, within ten minutes
+    let mut given = first;
+    for _ in 0..3 {
+        given = given.later(minutes(3));
+        let t = given.when(report());
+        // Then nothing is recorded and nothing is sent
+        assert!(t.events().is_empty(), "{:#?}", t.events());
+        assert!(t.effects.is_empty(), "{:#?}", t.effects);
+    }
+    // And a report ten minutes after the last recorded one is heard again
+    let t = given.later(minutes(1)).when(report());
+    assert!(t.has(|e| matches!(e, Event::DangerReported { .. })));
+    acknowledged_once(&t);
+}
+
 // ----- a finished request -----
 
 #[test]
