@@ -202,6 +202,7 @@ impl Db {
         // waiting beats failing a step that would succeed a moment later.
         conn.busy_timeout(Duration::from_secs(5))
             .ctx("setting the busy timeout")?;
+        crate::stats::install(&conn);
         if file {
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
