@@ -16,6 +16,9 @@ use std::time::Duration;
 /// old binary never half-understands a newer store.
 pub const SCHEMA_VERSION: u32 = 5;
 
+/// Prepared statements kept per connection (see `Db::init`).
+const STATEMENT_CACHE: usize = 128;
+
 /// Migrations in order: `MIGRATIONS[n]` takes a store from version `n` to `n + 1`. Append only;
 /// never edit a released step, files in the wild were built by it.
 const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
@@ -203,6 +206,10 @@ impl Db {
         conn.busy_timeout(Duration::from_secs(5))
             .ctx("setting the busy timeout")?;
         crate::stats::install(&conn);
+        // Every hot statement is prepared once and kept (`prepare_cached`): a step runs some
+        // 20 distinct ones and the drain that follows as many again, more than rusqlite's
+        // default 16, which would evict them in turn and parse each again every time.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         if file {
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))

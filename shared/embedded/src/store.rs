@@ -89,11 +89,9 @@ impl SqliteStore {
             claim_key(&tx, key, id.as_str(), &now)?;
         }
         let stored: Option<i64> = tx
-            .query_row(
-                "SELECT version FROM work_orders WHERE id = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT version FROM work_orders WHERE id = ?1")
+            .ctx("preparing the version read")?
+            .query_row([id.as_str()], |r| r.get(0))
             .optional()
             .with_ctx(|| format!("reading the version of {id}"))?;
         let expected = to_i64(c.expected_version, "expected version")?;
@@ -117,11 +115,9 @@ impl SqliteStore {
         write_work_order(&tx, &c.wo, version)?;
 
         let last_seq: i64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1")
+            .ctx("preparing the timeline length read")?
+            .query_row([id.as_str()], |r| r.get(0))
             .with_ctx(|| format!("reading the timeline length of {id}"))?;
         let mut insert_event = tx
             .prepare_cached(
@@ -221,10 +217,9 @@ fn clashing_booking(tx: &Transaction, hold: &Booking) -> Result<Option<Booking>,
 /// Records `key → value`, or fails with `Duplicate` if the key was used before.
 fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), CommitError> {
     let inserted = tx
-        .execute(
-            "INSERT OR IGNORE INTO idempotency (key, value, at) VALUES (?1, ?2, ?3)",
-            params![key, value, now],
-        )
+        .prepare_cached("INSERT OR IGNORE INTO idempotency (key, value, at) VALUES (?1, ?2, ?3)")
+        .ctx("preparing the idempotency insert")?
+        .execute(params![key, value, now])
         .with_ctx(|| format!("recording idempotency key {key:?}"))?;
     if inserted == 0 {
         return Err(CommitError::Duplicate(key.to_string()));
@@ -233,8 +228,9 @@ fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), 
 }
 
 fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
+    let mut write = tx
+        .prepare_cached(
+            "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
              created_at, updated_at, version, open, json, queue_key) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status, \
@@ -243,7 +239,10 @@ fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<()
              created_at = excluded.created_at, updated_at = excluded.updated_at, \
              version = excluded.version, open = excluded.open, json = excluded.json, \
              queue_key = excluded.queue_key",
-        params![
+        )
+        .ctx("preparing the work-order write")?;
+    write
+        .execute(params![
             wo.id.as_str(),
             wo.code.as_str(),
             wo.status.as_str(),
@@ -257,9 +256,8 @@ fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<()
             !wo.status.is_final(),
             to_json(wo, "a work order")?,
             queue_key(wo),
-        ],
-    )
-    .with_ctx(|| format!("writing work order {}", wo.id))?;
+        ])
+        .with_ctx(|| format!("writing work order {}", wo.id))?;
     Ok(())
 }
 
@@ -292,14 +290,18 @@ fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreE
 }
 
 fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
+    let mut write = tx
+        .prepare_cached(
+            "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
          ON CONFLICT (id) DO UPDATE SET property = excluded.property, \
              work_order = excluded.work_order, status = excluded.status, \
              expected_start = excluded.expected_start, expected_end = excluded.expected_end, \
              json = excluded.json",
-        params![
+        )
+        .ctx("preparing the visit write")?;
+    write
+        .execute(params![
             v.id.0,
             v.property.as_str(),
             v.work_order.as_ref().map(WorkOrderId::as_str),
@@ -307,9 +309,8 @@ fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
             v.expected.map(|w| ts(w.start)),
             v.expected.map(|w| ts(w.end)),
             to_json(v, "a visit")?,
-        ],
-    )
-    .with_ctx(|| format!("writing visit {}", v.id))?;
+        ])
+        .with_ctx(|| format!("writing visit {}", v.id))?;
     Ok(())
 }
 
@@ -376,11 +377,9 @@ impl WorkOrders for SqliteStore {
     async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
         let conn = self.db.conn();
         let row: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT json, version FROM work_orders WHERE id = ?1",
-                [id.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT json, version FROM work_orders WHERE id = ?1")
+            .ctx("preparing the work-order read")?
+            .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .with_ctx(|| format!("loading work order {id}"))?;
         row.map(|(json, version)| {
@@ -535,10 +534,10 @@ impl Outbox for SqliteStore {
 impl Keys for SqliteStore {
     async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
         let conn = self.db.conn();
-        conn.query_row("SELECT value FROM idempotency WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()
+        conn.prepare_cached("SELECT value FROM idempotency WHERE key = ?1")
+            .ctx("preparing the idempotency read")?
+            .query_row([key], |r| r.get(0))
+            .optional()
         .with_ctx(|| format!("reading idempotency key {key:?}"))
     }
 
@@ -600,11 +599,9 @@ impl OptOuts for SqliteStore {
     async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
         let conn = self.db.conn();
         let found: Option<i64> = conn
-            .query_row(
-                "SELECT 1 FROM opt_outs WHERE phone = ?1",
-                [phone.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT 1 FROM opt_outs WHERE phone = ?1")
+            .ctx("preparing the opt-out read")?
+            .query_row([phone.as_str()], |r| r.get(0))
             .optional()
             .with_ctx(|| format!("reading the opt-out of {phone}"))?;
         Ok(found.is_some())

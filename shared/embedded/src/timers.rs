@@ -42,11 +42,11 @@ impl SqliteTimers {
     /// firing order is reproducible), or `None` if nothing is due yet.
     pub fn next_due(&self, until: DateTime<Utc>) -> Result<Option<TimerSpec>, StoreError> {
         let conn = self.db.conn();
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM timers WHERE at <= ?1 ORDER BY at, name LIMIT 1"),
-            [ts(until)],
-            spec,
-        )
+        conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM timers WHERE at <= ?1 ORDER BY at, name LIMIT 1"
+        ))
+        .ctx("preparing the due-timer query")?
+        .query_row([ts(until)], spec)
         .optional()
         .ctx("finding the next due timer")?
         .map(decode)
@@ -56,7 +56,9 @@ impl SqliteTimers {
     /// Deletes a timer (once fired); a missing one is fine.
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {
         let conn = self.db.conn();
-        conn.execute("DELETE FROM timers WHERE name = ?1", [name])
+        conn.prepare_cached("DELETE FROM timers WHERE name = ?1")
+            .ctx("preparing the timer removal")?
+            .execute([name])
             .with_ctx(|| format!("removing timer {name}"))?;
         Ok(())
     }
@@ -81,15 +83,16 @@ impl Timers for SqliteTimers {
     async fn set(&self, timer: &TimerSpec) -> Result<(), StoreError> {
         let now = ts(self.db.now());
         let conn = self.db.conn();
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR IGNORE INTO timers (name, at, target, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
+        )
+        .ctx("preparing the timer insert")?
+        .execute(params![
                 timer.name,
                 ts(timer.at),
                 to_json(&timer.target, "a timer target")?,
-                now
-            ],
-        )
+            now
+        ])
         .with_ctx(|| format!("setting timer {}", timer.name))?;
         Ok(())
     }
