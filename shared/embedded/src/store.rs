@@ -29,7 +29,12 @@ use std::sync::Arc;
 ///   rows, its visit row, its idempotency key and its metric deltas are all written, or none
 ///   of them is;
 /// - a work order's stored `version` is the number of commits it has had (1 after creation);
-/// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed.
+/// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed;
+/// - an outbox record reported done is never handed out again by this store's
+///   `pending_outbox`; its mark reaches the file with the next outbox read (one statement for
+///   all the marks of a drain) or when the last handle is dropped, so a process killed in
+///   between carries the record out again — at least once, as the ports require — and none is
+///   lost.
 ///
 /// Cloning is cheap and every clone (and every handle from [`SqliteStore::timers`],
 /// [`SqliteStore::clock`] and the recording senders) shares the one connection.
@@ -487,6 +492,8 @@ impl Outbox for SqliteStore {
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let conn = self.db.conn();
+        // What was reported done since the last read leaves the outbox first.
+        self.db.write_done(&conn)?;
         let mut stmt = conn
             .prepare_cached(
                 "SELECT id, work_order, effect, created_at FROM outbox \
@@ -517,15 +524,12 @@ impl Outbox for SqliteStore {
     }
 
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
-        let now = ts(self.db.now());
-        let conn = self.db.conn();
+        // Noted now and written with the next read of the outbox, together with the rest of
+        // the drain's (see `Db::write_done`): the next read never hands this record out again,
+        // and a process that dies first carries it out once more, which the adapters absorb.
         // Done twice (or an unknown id) changes nothing: effects are carried out at least once,
         // so a second report is expected, and the first done_at is the one worth keeping.
-        conn.execute(
-            "UPDATE outbox SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
-            [id, &now],
-        )
-        .with_ctx(|| format!("marking outbox record {id} done"))?;
+        self.db.note_done(id, ts(self.db.now()));
         Ok(())
     }
 }

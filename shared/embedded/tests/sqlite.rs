@@ -292,6 +292,58 @@ const KILL_AFTER: u64 = 300;
 
 /// The child's side: commit as fast as possible (creations and updates) and report each
 /// commit once it returned, until killed.
+#[tokio::test]
+async fn a_record_reported_done_is_not_handed_out_again_and_its_mark_is_written_with_the_next_read()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("marks.db");
+    let p = PropertyId(unique("p-"));
+    let commit = {
+        let store = SqliteStore::open(&path).unwrap();
+        let w = Wo::submit(&p, None, t0());
+        let commit = w.commit(3, None);
+        store.commit(commit.clone()).await.unwrap();
+        store.outbox_done(&commit.outbox[0].id).await.unwrap();
+        store.outbox_done(&commit.outbox[0].id).await.unwrap();
+        store.outbox_done("no/such/record").await.unwrap();
+        assert_eq!(
+            store.pending_outbox(10).await.unwrap(),
+            commit.outbox[1..],
+            "the read after the report leaves it out"
+        );
+        // Marked after that read: written when the store is dropped.
+        store.outbox_done(&commit.outbox[1].id).await.unwrap();
+        commit
+    };
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[2..]);
+}
+
+#[tokio::test]
+async fn records_reported_done_just_before_the_process_dies_are_carried_out_again_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("died.db");
+    let p = PropertyId(unique("p-"));
+    let store = SqliteStore::open(&path).unwrap();
+    let w = Wo::submit(&p, None, t0());
+    let commit = w.commit(3, None);
+    store.commit(commit.clone()).await.unwrap();
+    store.outbox_done(&commit.outbox[0].id).await.unwrap();
+    assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[1..]);
+    // Carried out, reported, and the process dies before the next read writes the marks: no
+    // destructor runs (as with SIGKILL).
+    store.outbox_done(&commit.outbox[1].id).await.unwrap();
+    store.outbox_done(&commit.outbox[2].id).await.unwrap();
+    std::mem::forget(store);
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        store.pending_outbox(10).await.unwrap(),
+        commit.outbox[1..],
+        "the unwritten marks are lost, the records are not"
+    );
+}
+
 async fn commit_until_killed(path: &Path) {
     let store = SqliteStore::open(path).unwrap();
     let p = PropertyId("kill-test".into());
