@@ -27,7 +27,8 @@ use std::sync::Arc;
 /// Invariants:
 /// - a [`Commit`] is one SQLite transaction: the work order row, its timeline rows, its outbox
 ///   rows, its visit row, its idempotency key and its metric deltas are all written, or none
-///   of them is;
+///   of them is; so are the timers its outbox sets or cancels, carried out in that transaction
+///   (their records written already done, see `insert_outbox`);
 /// - a work order's stored `version` is the number of commits it has had (1 after creation);
 /// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed;
 /// - an outbox record reported done is never handed out again by this store's
@@ -143,7 +144,7 @@ impl SqliteStore {
         }
         drop(insert_event);
 
-        insert_outbox(&tx, &c.outbox)?;
+        insert_outbox(&tx, &c.outbox, Some(now.as_str()))?;
         crate::metrics::write_deltas(&tx, &c.metrics)?;
         if let Some(v) = &c.wo.visit {
             write_visit(&tx, v)?;
@@ -164,7 +165,7 @@ impl SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("starting an outbox commit")?;
         claim_key(&tx, key, value, &now)?;
-        insert_outbox(&tx, outbox)?;
+        insert_outbox(&tx, outbox, None)?;
         tx.commit().ctx("committing outbox records")?;
         Ok(())
     }
@@ -266,14 +267,27 @@ fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<()
     Ok(())
 }
 
-fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreError> {
+/// Writes the outbox records. With `timers_at` (a work order's commit, at that time), a record
+/// that sets or cancels a timer is carried out here, in the same transaction, and written
+/// already done: the timer table is in the same file, so the timer changes exactly when the
+/// step commits — never a step committed with its timer still to set — and the drain has two
+/// writes less per timer (setting it, marking it done).
+fn insert_outbox(
+    tx: &Transaction,
+    outbox: &[OutboxRecord],
+    timers_at: Option<&str>,
+) -> Result<(), StoreError> {
     let mut insert = tx
         .prepare_cached(
-            "INSERT INTO outbox (id, work_order, kind, effect, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO outbox (id, work_order, kind, effect, created_at, done_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .ctx("preparing the outbox insert")?;
     for r in outbox {
+        let done_at = match timers_at {
+            Some(now) if crate::timers::carry_out_in(tx, r, now)? => Some(now),
+            _ => None,
+        };
         let effect = serde_json::to_value(&r.effect).ctx("encoding an effect")?;
         // The effect's tag, copied out so the table can be read (and counted) by kind.
         let kind = effect
@@ -288,6 +302,7 @@ fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreE
                 kind,
                 effect.to_string(),
                 ts(r.created_at),
+                done_at,
             ])
             .with_ctx(|| format!("adding outbox record {} (ids must be unique)", r.id))?;
     }
