@@ -28,7 +28,7 @@ pub use db::SCHEMA_VERSION;
 pub use files::DirFiles;
 /// Re-exported so local wiring names one crate; the ids themselves are the app's.
 pub use mendwork_app::RandomIds;
-pub use stats::{StoreWork, store_work};
 pub use sent::{RecordingMailer, RecordingTexter, SentFilter, SentMessage};
+pub use stats::{StoreWork, store_work};
 pub use store::SqliteStore;
 pub use timers::SqliteTimers;

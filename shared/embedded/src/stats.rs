@@ -60,7 +60,8 @@ impl StoreWork {
 
     /// Bytes appended to the WAL: each frame is a page and its 24-byte header.
     pub fn wal_bytes(&self) -> u64 {
-        self.wal_frames.saturating_mul(self.page_size.saturating_add(24))
+        self.wal_frames
+            .saturating_mul(self.page_size.saturating_add(24))
     }
 }
 
@@ -102,10 +103,7 @@ fn on_statement(event: TraceEvent<'_>) {
 fn on_wal_commit(wal: &Wal, frames: c_int) -> rusqlite::Result<()> {
     let now = u64::try_from(frames).unwrap_or(0);
     let before = WAL_LENGTH.swap(now, Relaxed);
-    WAL_FRAMES.fetch_add(
-        if now >= before { now - before } else { now },
-        Relaxed,
-    );
+    WAL_FRAMES.fetch_add(if now >= before { now - before } else { now }, Relaxed);
     if frames >= AUTOCHECKPOINT_FRAMES
         && let Err(e) = wal.checkpoint()
     {

@@ -16,6 +16,7 @@ use mendwork_domain::{
     JobCode, Phone, PropertyId, VendorId, Visit, VisitId, VisitStatus, Window, WorkOrder,
     WorkOrderId,
 };
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, TransactionBehavior, params};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -94,16 +95,24 @@ impl SqliteStore {
         if let Some(key) = &c.idempotency_key {
             claim_key(&tx, key, id.as_str(), &now)?;
         }
-        let stored: Option<i64> = tx
-            .prepare_cached("SELECT version FROM work_orders WHERE id = ?1")
+        let stored: Option<(i64, Indexed)> = tx
+            .prepare_cached(&format!(
+                "SELECT version, {} FROM work_orders WHERE id = ?1",
+                INDEXED.join(", ")
+            ))
             .ctx("preparing the version read")?
-            .query_row([id.as_str()], |r| r.get(0))
+            .query_row([id.as_str()], |r| {
+                let indexed = (1..=INDEXED.len())
+                    .map(|i| r.get(i))
+                    .collect::<rusqlite::Result<Indexed>>()?;
+                Ok((r.get(0)?, indexed))
+            })
             .optional()
             .with_ctx(|| format!("reading the version of {id}"))?;
         let expected = to_i64(c.expected_version, "expected version")?;
-        let current_ok = match stored {
+        let current_ok = match &stored {
             None => expected == 0,
-            Some(v) => expected != 0 && v == expected,
+            Some((v, _)) => expected != 0 && *v == expected,
         };
         if !current_ok {
             return Err(CommitError::Conflict(id.clone()));
@@ -118,7 +127,7 @@ impl SqliteStore {
             tracing::info!(work_order = %id, holder = %taken.work_order, "slot taken meanwhile");
             return Err(CommitError::Conflict(id.clone()));
         }
-        write_work_order(&tx, &c.wo, version)?;
+        write_work_order(&tx, &c.wo, version, stored.as_ref().map(|(_, i)| i))?;
 
         let last_seq: i64 = tx
             .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1")
@@ -233,36 +242,88 @@ fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), 
     Ok(())
 }
 
-fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<(), StoreError> {
-    let mut write = tx
-        .prepare_cached(
-            "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
-             created_at, updated_at, version, open, json, queue_key) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status, \
-             property = excluded.property, vendor = excluded.vendor, \
-             offer_vendor = excluded.offer_vendor, tenant_phone = excluded.tenant_phone, \
-             created_at = excluded.created_at, updated_at = excluded.updated_at, \
-             version = excluded.version, open = excluded.open, json = excluded.json, \
-             queue_key = excluded.queue_key",
-        )
-        .ctx("preparing the work-order write")?;
-    write
-        .execute(params![
-            wo.id.as_str(),
-            wo.code.as_str(),
-            wo.status.as_str(),
-            wo.request.property.as_str(),
-            wo.vendor.as_ref().map(VendorId::as_str),
-            wo.offer.as_ref().map(|o| o.vendor.as_str()),
-            wo.request.tenant.phone.as_ref().map(Phone::as_str),
-            ts(wo.created_at),
-            ts(wo.updated_at),
-            version,
-            !wo.status.is_final(),
-            to_json(wo, "a work order")?,
-            queue_key(wo),
-        ])
+/// The columns of `work_orders` that some index reads (the key columns of each index and of
+/// each partial index's condition), as a commit writes them.
+const INDEXED: [&str; 10] = [
+    "code",
+    "status",
+    "property",
+    "vendor",
+    "offer_vendor",
+    "tenant_phone",
+    "created_at",
+    "updated_at",
+    "open",
+    "queue_key",
+];
+
+/// Values of the [`INDEXED`] columns, in that order.
+type Indexed = Vec<Value>;
+
+/// The [`INDEXED`] values of `wo` as stored.
+fn indexed(wo: &WorkOrder) -> Indexed {
+    let text = |s: &str| Value::Text(s.to_string());
+    let maybe = |s: Option<&str>| s.map_or(Value::Null, text);
+    vec![
+        text(wo.code.as_str()),
+        text(wo.status.as_str()),
+        text(wo.request.property.as_str()),
+        maybe(wo.vendor.as_ref().map(VendorId::as_str)),
+        maybe(wo.offer.as_ref().map(|o| o.vendor.as_str())),
+        maybe(wo.request.tenant.phone.as_ref().map(Phone::as_str)),
+        Value::Text(ts(wo.created_at)),
+        Value::Text(ts(wo.updated_at)),
+        Value::Integer(i64::from(!wo.status.is_final())),
+        Value::Text(queue_key(wo)),
+    ]
+}
+
+/// Writes the work order's row. A new one is inserted; a stored one (`stored`: its indexed
+/// columns as read by the commit) is updated in the columns that changed, with `version` and
+/// `json`: SQLite rewrites the entries of every index on a column an UPDATE sets, changed or
+/// not, so setting all of them rewrote some dozen index entries per step where a step
+/// changes two to five (its status, its queue place, its last change, maybe its vendor).
+fn write_work_order(
+    tx: &Transaction,
+    wo: &WorkOrder,
+    version: i64,
+    stored: Option<&Indexed>,
+) -> Result<(), StoreError> {
+    let new = indexed(wo);
+    let json = Value::Text(to_json(wo, "a work order")?);
+    let id = Value::Text(wo.id.as_str().to_string());
+    let (sql, values) = match stored {
+        None => {
+            let columns = INDEXED.join(", ");
+            let marks: Vec<String> = (1..=INDEXED.len() + 3).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO work_orders ({columns}, version, json, id) VALUES ({})",
+                marks.join(", ")
+            );
+            let mut values = new;
+            values.extend([Value::Integer(version), json, id]);
+            (sql, values)
+        }
+        Some(old) => {
+            let mut sets = vec![];
+            let mut values = vec![];
+            for ((column, old), new) in INDEXED.iter().zip(old).zip(new) {
+                if *old != new {
+                    values.push(new);
+                    sets.push(format!("{column} = ?{}", values.len()));
+                }
+            }
+            values.extend([Value::Integer(version), json, id]);
+            let n = values.len();
+            sets.push(format!("version = ?{}", n - 2));
+            sets.push(format!("json = ?{}", n - 1));
+            let sql = format!("UPDATE work_orders SET {} WHERE id = ?{n}", sets.join(", "));
+            (sql, values)
+        }
+    };
+    tx.prepare_cached(&sql)
+        .ctx("preparing the work-order write")?
+        .execute(rusqlite::params_from_iter(values))
         .with_ctx(|| format!("writing work order {}", wo.id))?;
     Ok(())
 }
@@ -557,7 +618,7 @@ impl Keys for SqliteStore {
             .ctx("preparing the idempotency read")?
             .query_row([key], |r| r.get(0))
             .optional()
-        .with_ctx(|| format!("reading idempotency key {key:?}"))
+            .with_ctx(|| format!("reading idempotency key {key:?}"))
     }
 
     async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError> {

@@ -294,7 +294,7 @@ const KILL_AFTER: u64 = 300;
 /// commit once it returned, until killed.
 #[tokio::test]
 async fn a_record_reported_done_is_not_handed_out_again_and_its_mark_is_written_with_the_next_read()
- {
+{
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("marks.db");
     let p = PropertyId(unique("p-"));
@@ -378,7 +378,10 @@ async fn a_commit_sets_and_cancels_its_timers_itself_and_leaves_only_messages_to
     // Set when the commit returned, with nothing drained.
     let set = store.timers().all().unwrap();
     assert_eq!(set.len(), 1);
-    assert_eq!((&set[0].name, set[0].at, &set[0].target), (&timer.name, timer.at, &timer.target));
+    assert_eq!(
+        (&set[0].name, set[0].at, &set[0].target),
+        (&timer.name, timer.at, &timer.target)
+    );
     assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[..1]);
 
     let w = w.committed().then(Event::FeedbackRequested, t0());
@@ -393,7 +396,11 @@ async fn a_commit_sets_and_cancels_its_timers_itself_and_leaves_only_messages_to
     ));
     store.commit(commit).await.unwrap();
     assert!(store.timers().all().unwrap().is_empty());
-    assert_eq!(store.pending_outbox(10).await.unwrap().len(), 1, "the message only");
+    assert_eq!(
+        store.pending_outbox(10).await.unwrap().len(),
+        1,
+        "the message only"
+    );
 }
 
 #[tokio::test]
