@@ -2,12 +2,15 @@
 //! requests through the JSON API (each answered once its vendor offer is sent), then running
 //! whole lifecycles — the form, the vendor's acceptance and slot, arrival, done, invoice and
 //! the PM's close — each step through the shared workflow step every Lambda handler runs,
-//! followed by delivering what it queued, as the outbox function does.
+//! followed by delivering what it queued, as the outbox function does. Around each phase it
+//! reads what SQLite did (`mendwork_embedded::store_work`: transactions committed, statements
+//! run, WAL bytes appended), so the figure comes with its cause.
 
 use anyhow::{Context, ensure};
 use chrono::{DateTime, Duration as Span, Utc};
 use mendwork_app::{App, Exec};
 use mendwork_domain::{Actor, Command, Money, Status, VendorId, WorkOrderId};
+use mendwork_embedded::{StoreWork, store_work};
 use mendwork_local::{Options, start};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -24,6 +27,38 @@ pub struct Throughput {
     /// Lifecycles run from the form to closed, and the wall time they took together.
     pub lifecycles: usize,
     pub lifecycles_wall: Duration,
+    /// What SQLite did during the submissions, and during the lifecycles (each lifecycle's
+    /// own submission included; the runner's background tick too, as it runs in production).
+    pub submissions_work: StoreWork,
+    pub lifecycles_work: StoreWork,
+}
+
+/// SQLite's work per unit (a submission, a lifecycle).
+#[derive(Debug, Clone, Copy)]
+pub struct PerUnit {
+    pub commits: f64,
+    pub statements: f64,
+    pub wal_kb: f64,
+}
+
+impl PerUnit {
+    fn of(work: StoreWork, units: usize) -> PerUnit {
+        let n = units.max(1) as f64;
+        PerUnit {
+            commits: work.commits as f64 / n,
+            statements: work.statements as f64 / n,
+            wal_kb: work.wal_bytes() as f64 / 1024.0 / n,
+        }
+    }
+
+    /// As the bench's JSON reports it.
+    pub fn json(&self) -> Value {
+        json!({
+            "transactions_committed": self.commits,
+            "statements": self.statements,
+            "wal_kb": self.wal_kb,
+        })
+    }
 }
 
 impl Throughput {
@@ -35,6 +70,16 @@ impl Throughput {
     /// Whole lifecycles per second.
     pub fn lifecycles_per_second(&self) -> f64 {
         self.lifecycles as f64 / self.lifecycles_wall.as_secs_f64().max(1e-9)
+    }
+
+    /// SQLite's work per submission.
+    pub fn per_submission(&self) -> PerUnit {
+        PerUnit::of(self.submissions_work, self.submissions)
+    }
+
+    /// SQLite's work per lifecycle.
+    pub fn per_lifecycle(&self) -> PerUnit {
+        PerUnit::of(self.lifecycles_work, self.lifecycles)
     }
 }
 
@@ -165,12 +210,14 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
     let http = mendwork_app::https::client_builder().build()?;
 
     let (b, h) = (base.clone(), http.clone());
+    let before = store_work();
     let submissions_wall = together(clients, count, move |i| {
         let (b, h) = (b.clone(), h.clone());
         async move { submit(&h, &b, i, clock).await.map(|_| ()) }
     })
     .await?;
 
+    let between = store_work();
     let app = running.app.clone();
     let lifecycles_wall = together(clients, count, move |i| {
         let (b, h, app) = (base.clone(), http.clone(), app.clone());
@@ -180,6 +227,7 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
         }
     })
     .await?;
+    let after = store_work();
     running.shutdown().await;
     Ok(Throughput {
         clients,
@@ -187,5 +235,7 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
         submissions_wall,
         lifecycles: count,
         lifecycles_wall,
+        submissions_work: between.since(before),
+        lifecycles_work: after.since(between),
     })
 }

@@ -19,6 +19,7 @@ mod pages;
 mod pms_cursors;
 mod sent;
 mod sizes;
+mod stats;
 mod store;
 mod timers;
 
@@ -28,5 +29,6 @@ pub use files::DirFiles;
 /// Re-exported so local wiring names one crate; the ids themselves are the app's.
 pub use mendwork_app::RandomIds;
 pub use sent::{RecordingMailer, RecordingTexter, SentFilter, SentMessage};
+pub use stats::{StoreWork, store_work};
 pub use store::SqliteStore;
 pub use timers::SqliteTimers;

@@ -58,11 +58,15 @@ struct Row<'a> {
 fn record(db: &Db, m: Row) -> Result<(), StoreError> {
     let conn = db.conn();
     // OR IGNORE is the idempotency the ports demand: the first recording of an id stands.
-    conn.execute(
-        "INSERT OR IGNORE INTO sent \
-           (id, channel, to_address, recipient, subject, body, ics, key, work_order, at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO sent \
+               (id, channel, to_address, recipient, subject, body, ics, key, work_order, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .ctx("preparing the sent-message insert")?;
+    insert
+        .execute(params![
             m.id,
             m.channel,
             m.to,
@@ -73,9 +77,8 @@ fn record(db: &Db, m: Row) -> Result<(), StoreError> {
             m.key,
             m.work_order.map(WorkOrderId::as_str),
             ts(m.at),
-        ],
-    )
-    .with_ctx(|| format!("recording sent message {}", m.id))?;
+        ])
+        .with_ctx(|| format!("recording sent message {}", m.id))?;
     Ok(())
 }
 

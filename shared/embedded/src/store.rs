@@ -16,6 +16,7 @@ use mendwork_domain::{
     JobCode, Phone, PropertyId, VendorId, Visit, VisitId, VisitStatus, Window, WorkOrder,
     WorkOrderId,
 };
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, TransactionBehavior, params};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -27,9 +28,15 @@ use std::sync::Arc;
 /// Invariants:
 /// - a [`Commit`] is one SQLite transaction: the work order row, its timeline rows, its outbox
 ///   rows, its visit row, its idempotency key and its metric deltas are all written, or none
-///   of them is;
+///   of them is; so are the timers its outbox sets or cancels, carried out in that transaction
+///   (their records written already done, see `insert_outbox`);
 /// - a work order's stored `version` is the number of commits it has had (1 after creation);
-/// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed.
+/// - timeline `seq` numbers of a work order are 1, 2, 3… in the order events were committed;
+/// - an outbox record reported done is never handed out again by this store's
+///   `pending_outbox`; its mark reaches the file with the next outbox read (one statement for
+///   all the marks of a drain) or when the last handle is dropped, so a process killed in
+///   between carries the record out again — at least once, as the ports require — and none is
+///   lost.
 ///
 /// Cloning is cheap and every clone (and every handle from [`SqliteStore::timers`],
 /// [`SqliteStore::clock`] and the recording senders) shares the one connection.
@@ -88,18 +95,24 @@ impl SqliteStore {
         if let Some(key) = &c.idempotency_key {
             claim_key(&tx, key, id.as_str(), &now)?;
         }
-        let stored: Option<i64> = tx
-            .query_row(
-                "SELECT version FROM work_orders WHERE id = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )
+        let stored: Option<(i64, Indexed)> = tx
+            .prepare_cached(&format!(
+                "SELECT version, {} FROM work_orders WHERE id = ?1",
+                INDEXED.join(", ")
+            ))
+            .ctx("preparing the version read")?
+            .query_row([id.as_str()], |r| {
+                let indexed = (1..=INDEXED.len())
+                    .map(|i| r.get(i))
+                    .collect::<rusqlite::Result<Indexed>>()?;
+                Ok((r.get(0)?, indexed))
+            })
             .optional()
             .with_ctx(|| format!("reading the version of {id}"))?;
         let expected = to_i64(c.expected_version, "expected version")?;
-        let current_ok = match stored {
+        let current_ok = match &stored {
             None => expected == 0,
-            Some(v) => expected != 0 && v == expected,
+            Some((v, _)) => expected != 0 && *v == expected,
         };
         if !current_ok {
             return Err(CommitError::Conflict(id.clone()));
@@ -114,14 +127,12 @@ impl SqliteStore {
             tracing::info!(work_order = %id, holder = %taken.work_order, "slot taken meanwhile");
             return Err(CommitError::Conflict(id.clone()));
         }
-        write_work_order(&tx, &c.wo, version)?;
+        write_work_order(&tx, &c.wo, version, stored.as_ref().map(|(_, i)| i))?;
 
         let last_seq: i64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1")
+            .ctx("preparing the timeline length read")?
+            .query_row([id.as_str()], |r| r.get(0))
             .with_ctx(|| format!("reading the timeline length of {id}"))?;
         let mut insert_event = tx
             .prepare_cached(
@@ -142,7 +153,7 @@ impl SqliteStore {
         }
         drop(insert_event);
 
-        insert_outbox(&tx, &c.outbox)?;
+        insert_outbox(&tx, &c.outbox, Some(now.as_str()))?;
         crate::metrics::write_deltas(&tx, &c.metrics)?;
         if let Some(v) = &c.wo.visit {
             write_visit(&tx, v)?;
@@ -163,7 +174,7 @@ impl SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("starting an outbox commit")?;
         claim_key(&tx, key, value, &now)?;
-        insert_outbox(&tx, outbox)?;
+        insert_outbox(&tx, outbox, None)?;
         tx.commit().ctx("committing outbox records")?;
         Ok(())
     }
@@ -221,10 +232,9 @@ fn clashing_booking(tx: &Transaction, hold: &Booking) -> Result<Option<Booking>,
 /// Records `key → value`, or fails with `Duplicate` if the key was used before.
 fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), CommitError> {
     let inserted = tx
-        .execute(
-            "INSERT OR IGNORE INTO idempotency (key, value, at) VALUES (?1, ?2, ?3)",
-            params![key, value, now],
-        )
+        .prepare_cached("INSERT OR IGNORE INTO idempotency (key, value, at) VALUES (?1, ?2, ?3)")
+        .ctx("preparing the idempotency insert")?
+        .execute(params![key, value, now])
         .with_ctx(|| format!("recording idempotency key {key:?}"))?;
     if inserted == 0 {
         return Err(CommitError::Duplicate(key.to_string()));
@@ -232,45 +242,113 @@ fn claim_key(tx: &Transaction, key: &str, value: &str, now: &str) -> Result<(), 
     Ok(())
 }
 
-fn write_work_order(tx: &Transaction, wo: &WorkOrder, version: i64) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO work_orders (id, code, status, property, vendor, offer_vendor, tenant_phone, \
-             created_at, updated_at, version, open, json, queue_key) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, status = excluded.status, \
-             property = excluded.property, vendor = excluded.vendor, \
-             offer_vendor = excluded.offer_vendor, tenant_phone = excluded.tenant_phone, \
-             created_at = excluded.created_at, updated_at = excluded.updated_at, \
-             version = excluded.version, open = excluded.open, json = excluded.json, \
-             queue_key = excluded.queue_key",
-        params![
-            wo.id.as_str(),
-            wo.code.as_str(),
-            wo.status.as_str(),
-            wo.request.property.as_str(),
-            wo.vendor.as_ref().map(VendorId::as_str),
-            wo.offer.as_ref().map(|o| o.vendor.as_str()),
-            wo.request.tenant.phone.as_ref().map(Phone::as_str),
-            ts(wo.created_at),
-            ts(wo.updated_at),
-            version,
-            !wo.status.is_final(),
-            to_json(wo, "a work order")?,
-            queue_key(wo),
-        ],
-    )
-    .with_ctx(|| format!("writing work order {}", wo.id))?;
+/// The columns of `work_orders` that some index reads (the key columns of each index and of
+/// each partial index's condition), as a commit writes them.
+const INDEXED: [&str; 10] = [
+    "code",
+    "status",
+    "property",
+    "vendor",
+    "offer_vendor",
+    "tenant_phone",
+    "created_at",
+    "updated_at",
+    "open",
+    "queue_key",
+];
+
+/// Values of the [`INDEXED`] columns, in that order.
+type Indexed = Vec<Value>;
+
+/// The [`INDEXED`] values of `wo` as stored.
+fn indexed(wo: &WorkOrder) -> Indexed {
+    let text = |s: &str| Value::Text(s.to_string());
+    let maybe = |s: Option<&str>| s.map_or(Value::Null, text);
+    vec![
+        text(wo.code.as_str()),
+        text(wo.status.as_str()),
+        text(wo.request.property.as_str()),
+        maybe(wo.vendor.as_ref().map(VendorId::as_str)),
+        maybe(wo.offer.as_ref().map(|o| o.vendor.as_str())),
+        maybe(wo.request.tenant.phone.as_ref().map(Phone::as_str)),
+        Value::Text(ts(wo.created_at)),
+        Value::Text(ts(wo.updated_at)),
+        Value::Integer(i64::from(!wo.status.is_final())),
+        Value::Text(queue_key(wo)),
+    ]
+}
+
+/// Writes the work order's row. A new one is inserted; a stored one (`stored`: its indexed
+/// columns as read by the commit) is updated in the columns that changed, with `version` and
+/// `json`: SQLite rewrites the entries of every index on a column an UPDATE sets, changed or
+/// not, so setting all of them rewrote some dozen index entries per step where a step
+/// changes two to five (its status, its queue place, its last change, maybe its vendor).
+fn write_work_order(
+    tx: &Transaction,
+    wo: &WorkOrder,
+    version: i64,
+    stored: Option<&Indexed>,
+) -> Result<(), StoreError> {
+    let new = indexed(wo);
+    let json = Value::Text(to_json(wo, "a work order")?);
+    let id = Value::Text(wo.id.as_str().to_string());
+    let (sql, values) = match stored {
+        None => {
+            let columns = INDEXED.join(", ");
+            let marks: Vec<String> = (1..=INDEXED.len() + 3).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO work_orders ({columns}, version, json, id) VALUES ({})",
+                marks.join(", ")
+            );
+            let mut values = new;
+            values.extend([Value::Integer(version), json, id]);
+            (sql, values)
+        }
+        Some(old) => {
+            let mut sets = vec![];
+            let mut values = vec![];
+            for ((column, old), new) in INDEXED.iter().zip(old).zip(new) {
+                if *old != new {
+                    values.push(new);
+                    sets.push(format!("{column} = ?{}", values.len()));
+                }
+            }
+            values.extend([Value::Integer(version), json, id]);
+            let n = values.len();
+            sets.push(format!("version = ?{}", n - 2));
+            sets.push(format!("json = ?{}", n - 1));
+            let sql = format!("UPDATE work_orders SET {} WHERE id = ?{n}", sets.join(", "));
+            (sql, values)
+        }
+    };
+    tx.prepare_cached(&sql)
+        .ctx("preparing the work-order write")?
+        .execute(rusqlite::params_from_iter(values))
+        .with_ctx(|| format!("writing work order {}", wo.id))?;
     Ok(())
 }
 
-fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreError> {
+/// Writes the outbox records. With `timers_at` (a work order's commit, at that time), a record
+/// that sets or cancels a timer is carried out here, in the same transaction, and written
+/// already done: the timer table is in the same file, so the timer changes exactly when the
+/// step commits — never a step committed with its timer still to set — and the drain has two
+/// writes less per timer (setting it, marking it done).
+fn insert_outbox(
+    tx: &Transaction,
+    outbox: &[OutboxRecord],
+    timers_at: Option<&str>,
+) -> Result<(), StoreError> {
     let mut insert = tx
         .prepare_cached(
-            "INSERT INTO outbox (id, work_order, kind, effect, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO outbox (id, work_order, kind, effect, created_at, done_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .ctx("preparing the outbox insert")?;
     for r in outbox {
+        let done_at = match timers_at {
+            Some(now) if crate::timers::carry_out_in(tx, r, now)? => Some(now),
+            _ => None,
+        };
         let effect = serde_json::to_value(&r.effect).ctx("encoding an effect")?;
         // The effect's tag, copied out so the table can be read (and counted) by kind.
         let kind = effect
@@ -285,6 +363,7 @@ fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreE
                 kind,
                 effect.to_string(),
                 ts(r.created_at),
+                done_at,
             ])
             .with_ctx(|| format!("adding outbox record {} (ids must be unique)", r.id))?;
     }
@@ -292,14 +371,18 @@ fn insert_outbox(tx: &Transaction, outbox: &[OutboxRecord]) -> Result<(), StoreE
 }
 
 fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
+    let mut write = tx
+        .prepare_cached(
+            "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
          ON CONFLICT (id) DO UPDATE SET property = excluded.property, \
              work_order = excluded.work_order, status = excluded.status, \
              expected_start = excluded.expected_start, expected_end = excluded.expected_end, \
              json = excluded.json",
-        params![
+        )
+        .ctx("preparing the visit write")?;
+    write
+        .execute(params![
             v.id.0,
             v.property.as_str(),
             v.work_order.as_ref().map(WorkOrderId::as_str),
@@ -307,9 +390,8 @@ fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
             v.expected.map(|w| ts(w.start)),
             v.expected.map(|w| ts(w.end)),
             to_json(v, "a visit")?,
-        ],
-    )
-    .with_ctx(|| format!("writing visit {}", v.id))?;
+        ])
+        .with_ctx(|| format!("writing visit {}", v.id))?;
     Ok(())
 }
 
@@ -376,11 +458,9 @@ impl WorkOrders for SqliteStore {
     async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
         let conn = self.db.conn();
         let row: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT json, version FROM work_orders WHERE id = ?1",
-                [id.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT json, version FROM work_orders WHERE id = ?1")
+            .ctx("preparing the work-order read")?
+            .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .with_ctx(|| format!("loading work order {id}"))?;
         row.map(|(json, version)| {
@@ -488,6 +568,8 @@ impl Outbox for SqliteStore {
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let conn = self.db.conn();
+        // What was reported done since the last read leaves the outbox first.
+        self.db.write_done(&conn)?;
         let mut stmt = conn
             .prepare_cached(
                 "SELECT id, work_order, effect, created_at FROM outbox \
@@ -518,15 +600,12 @@ impl Outbox for SqliteStore {
     }
 
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
-        let now = ts(self.db.now());
-        let conn = self.db.conn();
+        // Noted now and written with the next read of the outbox, together with the rest of
+        // the drain's (see `Db::write_done`): the next read never hands this record out again,
+        // and a process that dies first carries it out once more, which the adapters absorb.
         // Done twice (or an unknown id) changes nothing: effects are carried out at least once,
         // so a second report is expected, and the first done_at is the one worth keeping.
-        conn.execute(
-            "UPDATE outbox SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
-            [id, &now],
-        )
-        .with_ctx(|| format!("marking outbox record {id} done"))?;
+        self.db.note_done(id, ts(self.db.now()));
         Ok(())
     }
 }
@@ -535,11 +614,11 @@ impl Outbox for SqliteStore {
 impl Keys for SqliteStore {
     async fn idempotent(&self, key: &str) -> Result<Option<String>, StoreError> {
         let conn = self.db.conn();
-        conn.query_row("SELECT value FROM idempotency WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()
-        .with_ctx(|| format!("reading idempotency key {key:?}"))
+        conn.prepare_cached("SELECT value FROM idempotency WHERE key = ?1")
+            .ctx("preparing the idempotency read")?
+            .query_row([key], |r| r.get(0))
+            .optional()
+            .with_ctx(|| format!("reading idempotency key {key:?}"))
     }
 
     async fn remember(&self, key: &str, value: &str) -> Result<(), CommitError> {
@@ -600,11 +679,9 @@ impl OptOuts for SqliteStore {
     async fn is_opted_out(&self, phone: &Phone) -> Result<bool, StoreError> {
         let conn = self.db.conn();
         let found: Option<i64> = conn
-            .query_row(
-                "SELECT 1 FROM opt_outs WHERE phone = ?1",
-                [phone.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT 1 FROM opt_outs WHERE phone = ?1")
+            .ctx("preparing the opt-out read")?
+            .query_row([phone.as_str()], |r| r.get(0))
             .optional()
             .with_ctx(|| format!("reading the opt-out of {phone}"))?;
         Ok(found.is_some())

@@ -4,8 +4,9 @@
 use crate::db::{Ctx, Db, from_json, parse_ts, to_json, ts};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mendwork_app::ports::{StoreError, TimerSpec, Timers};
-use rusqlite::{OptionalExtension, Row, params};
+use mendwork_app::ports::{OutboxRecord, StoreError, TimerSpec, TimerTarget, Timers};
+use mendwork_domain::Effect;
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::sync::Arc;
 
 /// The timer table of a [`crate::SqliteStore`] (same file, same connection).
@@ -33,6 +34,71 @@ fn decode((name, at, target): (String, String, String)) -> Result<TimerSpec, Sto
     })
 }
 
+/// Creates `timer` unless one of its name exists.
+fn insert(conn: &Connection, timer: &TimerSpec, now: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO timers (name, at, target, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .ctx("preparing the timer insert")?
+    .execute(params![
+        timer.name,
+        ts(timer.at),
+        to_json(&timer.target, "a timer target")?,
+        now
+    ])
+    .with_ctx(|| format!("setting timer {}", timer.name))?;
+    Ok(())
+}
+
+/// Deletes the timer `name`; a missing one is fine.
+fn delete(conn: &Connection, name: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM timers WHERE name = ?1")
+        .ctx("preparing the timer removal")?
+        .execute([name])
+        .with_ctx(|| format!("removing timer {name}"))?;
+    Ok(())
+}
+
+/// Carries out `record` on `conn` (inside a commit's transaction) if it sets or cancels a
+/// timer, exactly as `App::carry_out` would through [`Timers`]: true if it did, false if the
+/// record is for the drain (a message, a follow-up, a publication).
+pub(crate) fn carry_out_in(
+    conn: &Connection,
+    record: &OutboxRecord,
+    now: &str,
+) -> Result<bool, StoreError> {
+    match (&record.effect, &record.work_order) {
+        (
+            Effect::SetTimer {
+                name,
+                kind,
+                generation,
+                at,
+                zone,
+            },
+            Some(work_order),
+        ) => {
+            let timer = TimerSpec {
+                name: name.clone(),
+                at: *at,
+                target: TimerTarget::WorkOrder {
+                    work_order: work_order.clone(),
+                    kind: *kind,
+                    generation: *generation,
+                },
+                zone: Some(*zone),
+            };
+            insert(conn, &timer, now)?;
+            Ok(true)
+        }
+        (Effect::CancelTimer { name }, _) => {
+            delete(conn, name)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 impl SqliteTimers {
     pub(crate) fn new(db: Arc<Db>) -> Self {
         SqliteTimers { db }
@@ -42,11 +108,11 @@ impl SqliteTimers {
     /// firing order is reproducible), or `None` if nothing is due yet.
     pub fn next_due(&self, until: DateTime<Utc>) -> Result<Option<TimerSpec>, StoreError> {
         let conn = self.db.conn();
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM timers WHERE at <= ?1 ORDER BY at, name LIMIT 1"),
-            [ts(until)],
-            spec,
-        )
+        conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM timers WHERE at <= ?1 ORDER BY at, name LIMIT 1"
+        ))
+        .ctx("preparing the due-timer query")?
+        .query_row([ts(until)], spec)
         .optional()
         .ctx("finding the next due timer")?
         .map(decode)
@@ -55,10 +121,7 @@ impl SqliteTimers {
 
     /// Deletes a timer (once fired); a missing one is fine.
     pub fn remove(&self, name: &str) -> Result<(), StoreError> {
-        let conn = self.db.conn();
-        conn.execute("DELETE FROM timers WHERE name = ?1", [name])
-            .with_ctx(|| format!("removing timer {name}"))?;
-        Ok(())
+        delete(&self.db.conn(), name)
     }
 
     /// Every pending timer, soonest first.
@@ -80,18 +143,7 @@ impl SqliteTimers {
 impl Timers for SqliteTimers {
     async fn set(&self, timer: &TimerSpec) -> Result<(), StoreError> {
         let now = ts(self.db.now());
-        let conn = self.db.conn();
-        conn.execute(
-            "INSERT OR IGNORE INTO timers (name, at, target, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                timer.name,
-                ts(timer.at),
-                to_json(&timer.target, "a timer target")?,
-                now
-            ],
-        )
-        .with_ctx(|| format!("setting timer {}", timer.name))?;
-        Ok(())
+        insert(&self.db.conn(), timer, &now)
     }
 
     async fn cancel(&self, name: &str) -> Result<(), StoreError> {

@@ -10,12 +10,12 @@ use chrono::Duration;
 use contract::*;
 use mendwork_app::ports::Texter;
 use mendwork_app::ports::{
-    Clock, Ids, Keys, Lookups, Mailer, OptOuts, Outbox, Store, SystemClock, TimerSpec, TimerTarget,
-    Timers, Visits, WorkOrders,
+    Clock, Ids, Keys, Lookups, Mailer, OptOuts, Outbox, OutboxRecord, Store, SystemClock,
+    TimerSpec, TimerTarget, Timers, Visits, WorkOrders,
 };
 use mendwork_domain::decide::replay;
 use mendwork_domain::{
-    Actor, Channel, Email, EmailMessage, Event, JobCode, PropertyId, Recipient, SmsMessage,
+    Actor, Channel, Effect, Email, EmailMessage, Event, JobCode, PropertyId, Recipient, SmsMessage,
     TimerKind, VendorId, Visit, VisitChange, VisitId, VisitStatus, WorkOrderId,
 };
 use mendwork_embedded::{
@@ -292,6 +292,143 @@ const KILL_AFTER: u64 = 300;
 
 /// The child's side: commit as fast as possible (creations and updates) and report each
 /// commit once it returned, until killed.
+#[tokio::test]
+async fn a_record_reported_done_is_not_handed_out_again_and_its_mark_is_written_with_the_next_read()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("marks.db");
+    let p = PropertyId(unique("p-"));
+    let commit = {
+        let store = SqliteStore::open(&path).unwrap();
+        let w = Wo::submit(&p, None, t0());
+        let commit = w.commit(3, None);
+        store.commit(commit.clone()).await.unwrap();
+        store.outbox_done(&commit.outbox[0].id).await.unwrap();
+        store.outbox_done(&commit.outbox[0].id).await.unwrap();
+        store.outbox_done("no/such/record").await.unwrap();
+        assert_eq!(
+            store.pending_outbox(10).await.unwrap(),
+            commit.outbox[1..],
+            "the read after the report leaves it out"
+        );
+        // Marked after that read: written when the store is dropped.
+        store.outbox_done(&commit.outbox[1].id).await.unwrap();
+        commit
+    };
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[2..]);
+}
+
+#[tokio::test]
+async fn records_reported_done_just_before_the_process_dies_are_carried_out_again_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("died.db");
+    let p = PropertyId(unique("p-"));
+    let store = SqliteStore::open(&path).unwrap();
+    let w = Wo::submit(&p, None, t0());
+    let commit = w.commit(3, None);
+    store.commit(commit.clone()).await.unwrap();
+    store.outbox_done(&commit.outbox[0].id).await.unwrap();
+    assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[1..]);
+    // Carried out, reported, and the process dies before the next read writes the marks: no
+    // destructor runs (as with SIGKILL).
+    store.outbox_done(&commit.outbox[1].id).await.unwrap();
+    store.outbox_done(&commit.outbox[2].id).await.unwrap();
+    std::mem::forget(store);
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        store.pending_outbox(10).await.unwrap(),
+        commit.outbox[1..],
+        "the unwritten marks are lost, the records are not"
+    );
+}
+
+/// An outbox record of `wo`'s commit `version` carrying `effect`.
+fn record_of(wo: &WorkOrderId, version: u64, index: usize, effect: Effect) -> OutboxRecord {
+    OutboxRecord {
+        id: format!("{wo}/{version}/{index}"),
+        work_order: Some(wo.clone()),
+        effect,
+        created_at: t0(),
+    }
+}
+
+#[tokio::test]
+async fn a_commit_sets_and_cancels_its_timers_itself_and_leaves_only_messages_to_the_drain() {
+    let store = memory();
+    let p = PropertyId(unique("p-"));
+    let w = Wo::submit(&p, None, t0());
+    let id = w.id();
+    let timer = wo_timer(&id, TimerKind::OutcomeAsk, 1, t0() + Duration::hours(4));
+    let mut commit = w.commit(1, None);
+    commit.outbox.push(record_of(
+        &id,
+        1,
+        1,
+        Effect::SetTimer {
+            name: timer.name.clone(),
+            kind: TimerKind::OutcomeAsk,
+            generation: 1,
+            at: timer.at,
+            zone: "America/New_York".parse().unwrap(),
+        },
+    ));
+    store.commit(commit.clone()).await.unwrap();
+    // Set when the commit returned, with nothing drained.
+    let set = store.timers().all().unwrap();
+    assert_eq!(set.len(), 1);
+    assert_eq!(
+        (&set[0].name, set[0].at, &set[0].target),
+        (&timer.name, timer.at, &timer.target)
+    );
+    assert_eq!(store.pending_outbox(10).await.unwrap(), commit.outbox[..1]);
+
+    let w = w.committed().then(Event::FeedbackRequested, t0());
+    let mut commit = w.commit(0, None);
+    commit.outbox.push(record_of(
+        &id,
+        2,
+        0,
+        Effect::CancelTimer {
+            name: timer.name.clone(),
+        },
+    ));
+    store.commit(commit).await.unwrap();
+    assert!(store.timers().all().unwrap().is_empty());
+    assert_eq!(
+        store.pending_outbox(10).await.unwrap().len(),
+        1,
+        "the message only"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_commit_sets_no_timer() {
+    let store = memory();
+    let p = PropertyId(unique("p-"));
+    let w = Wo::submit(&p, None, t0());
+    let id = w.id();
+    store.commit(w.commit(0, None)).await.unwrap();
+    // The same creation again: a conflict, and its timer is not set either.
+    let mut commit = Wo::submit(&p, None, t0()).commit(0, None);
+    commit.wo.id = id.clone();
+    commit.outbox.push(record_of(
+        &id,
+        1,
+        0,
+        Effect::SetTimer {
+            name: "t-refused".into(),
+            kind: TimerKind::OutcomeAsk,
+            generation: 1,
+            at: t0(),
+            zone: "America/New_York".parse().unwrap(),
+        },
+    ));
+    assert!(store.commit(commit).await.is_err());
+    assert!(store.timers().all().unwrap().is_empty());
+}
+
 async fn commit_until_killed(path: &Path) {
     let store = SqliteStore::open(path).unwrap();
     let p = PropertyId("kill-test".into());
