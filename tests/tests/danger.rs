@@ -144,8 +144,13 @@ async fn at_two_in_the_morning_emergency_by_text_alerts_the_team_at_once_and_the
     );
     assert!(status.body.contains("The property team has been alerted"));
 
-    // A second EMERGENCY is acknowledged again and alerts no one again.
+    // A second EMERGENCY a minute later is the same report: nothing sent again.
     app.advance(60).await;
+    let r = app.sms(TENANT_PHONE, "emergency!").await;
+    assert_eq!(outcome(&r), "executed", "{r}");
+    assert_eq!(count(&app, TENANT_PHONE, "tenant.danger_ack.sms").await, 1);
+    // One ten minutes after the first is acknowledged again and alerts no one again.
+    app.advance(9 * 60).await;
     let r = app.sms(TENANT_PHONE, "emergency!").await;
     assert_eq!(outcome(&r), "executed", "{r}");
     assert_eq!(count(&app, PM_PHONE, "pm.danger.sms").await, 1);
