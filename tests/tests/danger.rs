@@ -8,10 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Duration;
+use mendwork_tests::scenarios::{outcome, sam_form};
 use mendwork_tests::*;
-use serde_json::Value;
 
-const MAPLE: &str = "maple-court";
 const NEW_YORK: &str = "America/New_York";
 const TENANT_PHONE: &str = "+13475550188";
 const DRIP: &str = "the bathroom sink faucet drips all day and the handle is loose";
@@ -20,42 +19,14 @@ fn night() -> chrono::DateTime<chrono::Utc> {
     local(NEW_YORK, "2026-03-05", "02:00")
 }
 
-fn form(submission: &str) -> Vec<(&'static str, String)> {
-    [
-        ("property", MAPLE),
-        ("unit", "2A"),
-        ("name", "Sam Okafor"),
-        ("email", "sam.okafor@example.org"),
-        ("phone", TENANT_PHONE),
-        ("description", DRIP),
-        ("category", "plumbing"),
-        ("emergency", "no"),
-        ("permission_to_enter", "yes"),
-        ("pets", ""),
-        ("access_notes", ""),
-        ("window_date", "2026-03-06"),
-        ("window_start", "09:00"),
-        ("window_end", "12:00"),
-        ("submission", submission),
-        ("website", ""),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_string()))
-    .collect()
-}
-
 /// Submits the form at 2 a.m.; returns the work order and the path of the status page.
 async fn submit(app: &TestApp, submission: &str) -> (WorkOrder, String) {
-    let fields = form(submission);
+    let fields = sam_form(DRIP, "2026-03-06", submission);
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = app.submit_form(&pairs).await;
     assert_eq!(page.status, 303, "{}", page.body);
     let location = page.location.clone().unwrap_or_default();
     (app.find_by_description(DRIP).await, location)
-}
-
-fn outcome(v: &Value) -> &str {
-    v["outcome"].as_str().unwrap_or("")
 }
 
 async fn count(app: &TestApp, address: &str, key: &str) -> usize {

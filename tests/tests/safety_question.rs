@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Duration;
+use mendwork_tests::scenarios::{outcome, sam_form};
 use mendwork_tests::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-const MAPLE: &str = "maple-court";
 const ASPEN: &str = "aspen-ridge";
 const DENVER: &str = "America/Denver";
 const TENANT_PHONE: &str = "+13475550188";
@@ -20,33 +20,9 @@ const LOU: &str = "lou-plumbing";
 /// Triage leaves this danger open: is the water touching the light?
 const LEAK: &str = "water dripping from the ceiling right beside the kitchen light";
 
-fn form(description: &str, submission: &str) -> Vec<(&'static str, String)> {
-    [
-        ("property", MAPLE),
-        ("unit", "2A"),
-        ("name", "Sam Okafor"),
-        ("email", "sam.okafor@example.org"),
-        ("phone", TENANT_PHONE),
-        ("description", description),
-        ("category", "plumbing"),
-        ("emergency", "no"),
-        ("permission_to_enter", "yes"),
-        ("pets", ""),
-        ("access_notes", ""),
-        ("window_date", "2026-03-05"),
-        ("window_start", "09:00"),
-        ("window_end", "12:00"),
-        ("submission", submission),
-        ("website", ""),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_string()))
-    .collect()
-}
-
 /// Submits the form; returns the work order and the path of the page the form led to.
 async fn submit(app: &TestApp, submission: &str) -> (WorkOrder, String) {
-    let fields = form(LEAK, submission);
+    let fields = sam_form(LEAK, "2026-03-05", submission);
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = app.submit_form(&pairs).await;
     assert_eq!(page.status, 303, "{}", page.body);
@@ -54,10 +30,6 @@ async fn submit(app: &TestApp, submission: &str) -> (WorkOrder, String) {
     let status = app.get_page(&location).await;
     assert!(status.body.contains("Safety check"), "{}", status.body);
     (app.find_by_description(LEAK).await, location)
-}
-
-fn outcome(v: &Value) -> &str {
-    v["outcome"].as_str().unwrap_or("")
 }
 
 #[tokio::test]

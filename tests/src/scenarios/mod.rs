@@ -87,6 +87,36 @@ pub fn form_fields<'a>(description: &'a str, submission: &'a str) -> Vec<(&'stat
     ]
 }
 
+/// The tenant form's fields for a routine plumbing request of Sam Okafor (+1 347 555 0188) at
+/// Maple Court, unit 2A, with one window, 09:00–12:00 on `window_date`.
+pub fn sam_form(
+    description: &str,
+    window_date: &str,
+    submission: &str,
+) -> Vec<(&'static str, String)> {
+    [
+        ("property", MAPLE),
+        ("unit", "2A"),
+        ("name", "Sam Okafor"),
+        ("email", "sam.okafor@example.org"),
+        ("phone", "+13475550188"),
+        ("description", description),
+        ("category", "plumbing"),
+        ("emergency", "no"),
+        ("permission_to_enter", "yes"),
+        ("pets", ""),
+        ("access_notes", ""),
+        ("window_date", window_date),
+        ("window_start", "09:00"),
+        ("window_end", "12:00"),
+        ("submission", submission),
+        ("website", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect()
+}
+
 /// The outcome of handling a text (`executed`, `replied`, `duplicate`…).
 pub fn outcome(v: &Value) -> &str {
     v["outcome"].as_str().unwrap_or("")
