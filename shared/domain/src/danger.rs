@@ -58,6 +58,12 @@ pub fn floor(wo: &WorkOrder, p: Priority) -> Priority {
     }
 }
 
+/// Whether a report of danger on `wo` can still do something: false once the work is done
+/// (completed, closed or cancelled), where it is refused. Pages offer the button only then.
+pub fn takes_reports(wo: &WorkOrder) -> bool {
+    !wo.status.is_final() && wo.phase() != Status::Completed
+}
+
 /// The tenant's report of danger (or the team's, taking it by phone), as the module docs say.
 pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
     if !(matches!(by, Actor::Tenant) || by.is_team()) {
@@ -65,7 +71,7 @@ pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
             "only the tenant or the property team can report danger".into(),
         ));
     }
-    if tx.wo.status.is_final() || tx.wo.phase() == Status::Completed {
+    if !takes_reports(&tx.wo) {
         return Err(Rejection::DangerOnFinishedRequest);
     }
     let emergency = tx.wo.priority == Priority::Emergency;

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::post;
 use maud::{Markup, html};
 use mendwork_app::App;
-use mendwork_domain::{Actor, Command, Status, WorkOrder};
+use mendwork_domain::{Actor, Command, WorkOrder};
 use serde::Deserialize;
 
 /// The `?ok=` word of the status page after a report (its thank-you line says the team knows).
@@ -28,8 +28,7 @@ pub fn routes() -> Router<App> {
 /// The button while a report can still do something (the request is neither completed, closed
 /// nor cancelled), with the reminder that 911 comes first; nothing otherwise.
 pub fn section(wo: &WorkOrder, lang: Lang, action: &str) -> Markup {
-    let live = !wo.status.is_final() && wo.phase() != Status::Completed;
-    if !live {
+    if !mendwork_domain::danger::takes_reports(wo) {
         return html! {};
     }
     html! {
