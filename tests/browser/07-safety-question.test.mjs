@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, onPage, screenshot, visible, sectionOf, workOrder, outbox, eventually, axe, axeSummary,
+  launch, newPage, onPage, sendRequest, screenshot, visible, sectionOf, workOrder, outbox, eventually, axe, axeSummary,
   MAPLE_COURT, PAT,
 } from './lib.mjs';
 
@@ -37,28 +37,14 @@ test('the confirmation page asks the safety question and YES makes it an emergen
   });
   await onPage(page, '07-safety', async () => {
     await page.goto(`/report/${MAPLE_COURT.id}`);
-    const today = await page.getByRole('group', { name: 'Time 1' }).getByLabel('Date').getAttribute('min');
-    const d = new Date(`${today}T12:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + 1);
-    const day1 = d.toISOString().slice(0, 10);
-
-    await page.getByLabel('Unit').fill('7C');
-    await page.getByLabel('Your name').fill('Lee Moreno');
-    await page.getByLabel('Email').fill('lee.moreno@example.com');
-    await page.getByLabel('Mobile number').fill(TENANT_PHONE);
-    await page.getByLabel("What's wrong?").fill('water dripping from the ceiling right beside the kitchen light');
-    await page.getByRole('radio', { name: 'No', exact: true }).check();
-    await page.getByRole('group', { name: 'May the vendor enter if you\'re not home?' }).getByRole('radio', { name: 'Yes' }).check();
-    const time1 = page.getByRole('group', { name: 'Time 1' });
-    await time1.getByLabel('Date').fill(day1);
-    await time1.getByLabel('From').fill('09:00');
-    await time1.getByLabel('To').fill('12:00');
-    await page.getByRole('button', { name: 'Send request' }).tap();
-    await page.waitForURL(/\/s\/[^/]+$/);
-
+    const code = await sendRequest(page, {
+      unit: '7C',
+      name: 'Lee Moreno',
+      email: 'lee.moreno@example.com',
+      phone: TENANT_PHONE,
+      description: 'water dripping from the ceiling right beside the kitchen light',
+    });
     // The question, at once, with its two buttons.
-    const h1 = await visible(page.getByRole('heading', { level: 1, name: /^Request [A-Z0-9]+$/ }), 'the heading');
-    const code = (await h1.textContent()).trim().replace(/^Request /, '');
     const check = sectionOf(page, 'Safety check');
     await visible(check.getByText('Is water touching a light, an outlet, a switch or wiring right now?'), 'the question');
     await visible(check.getByRole('button', { name: 'Yes' }), 'the YES button');

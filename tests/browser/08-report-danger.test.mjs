@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, onPage, screenshot, visible, sectionOf, workOrder, outbox, eventually, axe, axeSummary,
+  launch, newPage, onPage, sendRequest, screenshot, visible, sectionOf, workOrder, outbox, eventually, axe, axeSummary,
   MAPLE_COURT,
 } from './lib.mjs';
 
@@ -29,27 +29,13 @@ test('the tenant presses "Report danger now" and sees the acknowledgement', asyn
   });
   await onPage(page, '08-danger', async () => {
     await page.goto(`/report/${MAPLE_COURT.id}`);
-    const today = await page.getByRole('group', { name: 'Time 1' }).getByLabel('Date').getAttribute('min');
-    const d = new Date(`${today}T12:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + 1);
-    const day1 = d.toISOString().slice(0, 10);
-
-    await page.getByLabel('Unit').fill('5D');
-    await page.getByLabel('Your name').fill('Rae Lindqvist');
-    await page.getByLabel('Email').fill('rae.lindqvist@example.com');
-    await page.getByLabel('Mobile number').fill(TENANT_PHONE);
-    await page.getByLabel("What's wrong?").fill('the bathroom sink faucet drips all day and the handle is loose');
-    await page.getByRole('radio', { name: 'No', exact: true }).check();
-    await page.getByRole('group', { name: 'May the vendor enter if you\'re not home?' }).getByRole('radio', { name: 'Yes' }).check();
-    const time1 = page.getByRole('group', { name: 'Time 1' });
-    await time1.getByLabel('Date').fill(day1);
-    await time1.getByLabel('From').fill('09:00');
-    await time1.getByLabel('To').fill('12:00');
-    await page.getByRole('button', { name: 'Send request' }).tap();
-    await page.waitForURL(/\/s\/[^/]+$/);
-
-    const h1 = await visible(page.getByRole('heading', { level: 1, name: /^Request [A-Z0-9]+$/ }), 'the heading');
-    const code = (await h1.textContent()).trim().replace(/^Request /, '');
+    const code = await sendRequest(page, {
+      unit: '5D',
+      name: 'Rae Lindqvist',
+      email: 'rae.lindqvist@example.com',
+      phone: TENANT_PHONE,
+      description: 'the bathroom sink faucet drips all day and the handle is loose',
+    });
     let wo = await workOrder(code);
     assert.equal(wo.priority, 'routine');
 

@@ -124,6 +124,35 @@ async function call(method, url, body) {
   return json;
 }
 
+/**
+ * Fills the tenant form already open on `page` with a routine request — not an emergency, the
+ * vendor may enter, one window the day after the building's today, 09:00–12:00 — sends it, waits
+ * for its status page and returns the request's code (from the page's heading).
+ */
+export async function sendRequest(page, { unit, name, email, phone, description }) {
+  const today = await page.getByRole('group', { name: 'Time 1' }).getByLabel('Date').getAttribute('min');
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  const day1 = d.toISOString().slice(0, 10);
+
+  await page.getByLabel('Unit').fill(unit);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Mobile number').fill(phone);
+  await page.getByLabel("What's wrong?").fill(description);
+  await page.getByRole('radio', { name: 'No', exact: true }).check();
+  await page.getByRole('group', { name: 'May the vendor enter if you\'re not home?' }).getByRole('radio', { name: 'Yes' }).check();
+  const time1 = page.getByRole('group', { name: 'Time 1' });
+  await time1.getByLabel('Date').fill(day1);
+  await time1.getByLabel('From').fill('09:00');
+  await time1.getByLabel('To').fill('12:00');
+  await page.getByRole('button', { name: 'Send request' }).tap();
+  await page.waitForURL(/\/s\/[^/]+$/);
+
+  const h1 = await visible(page.getByRole('heading', { level: 1, name: /^Request [A-Z0-9]+$/ }), 'the heading');
+  return (await h1.textContent()).trim().replace(/^Request /, '');
+}
+
 export const getJson = (url) => call('GET', url);
 export const postJson = (url, body) => call('POST', url, body);
 
