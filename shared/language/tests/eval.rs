@@ -2,7 +2,8 @@
 //! `data/`, failing when they fall below the levels recorded here.
 //!
 //! - Emergency recall must stay at 100% on the sets the engine is tuned on (the main sets, the
-//!   old held-out set, rounds 3 and 4 since round 5, round 5 since round 6): every description labelled an
+//!   old held-out set, rounds 3 and 4 since round 5, round 5 since round 6, round 7 since round
+//!   8): every description labelled an
 //!   emergency is triaged as one, of the right kind; and no money a vendor texts is ever
 //!   recorded with a wrong or ambiguous amount, in any set.
 //! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
@@ -40,7 +41,7 @@ const HOLDOUT_INTENT_PERCENT: usize = 100;
 /// Raised in round 5 where the figure rose (priority 92.3%, 276/299; trade 96.7%, 289/299,
 /// recall 90.8%, 118/130); round 6 reached priority 92.98% (278/299), still under 93.
 const BLIND_TRADE_PERCENT: usize = 96; // 96.99% (290/299) at the end of round 2
-const BLIND_PRIORITY_PERCENT: usize = 93; // 93.98% (281/299) after round 7's raise
+const BLIND_PRIORITY_PERCENT: usize = 94; // 93.98% (281/299) after round 7's raise; 94.3% (282/299) after round 8
 const BLIND_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.1% (121/130) after round 7's raise
 const BLIND_INTENT_PERCENT: usize = 96; // 96.8% (180/186)
 /// Levels on the fresh blind sets, measured once when they were written (priority raised in
@@ -48,7 +49,7 @@ const BLIND_INTENT_PERCENT: usize = 96; // 96.8% (180/186)
 const FRESH_TRADE_PERCENT: usize = 98; // 98.8% (171/173) when measured
 const FRESH_PRIORITY_PERCENT: usize = 95; // 95.4% (165/173) after round 7's raise
 const FRESH_EMERGENCY_RECALL_PERCENT: usize = 96; // 89.6% (69/77) when measured; 96.1% (74/77) after round 7's raise
-const FRESH_INTENT_PERCENT: usize = 97; // 97.3% (107/110)
+const FRESH_INTENT_PERCENT: usize = 98; // 97.3% (107/110) when measured; 98.2% (108/110) after round 8
 
 /// The smallest data sets the figures are allowed to rest on.
 /// Levels on the held-back set (`heldback_descriptions.csv`: written before the model's second
@@ -88,17 +89,17 @@ const ROUND6_PRIORITY_PERCENT: usize = 92; // 91.9% (239/260) when measured; 92.
 const ROUND6_EMERGENCY_RECALL_PERCENT: usize = 95; // 93.8% (91/97) when measured; 95.9% (93/97) after round 7's raise
 /// Emergencies flagged, or asked the question whose YES is their kind.
 const ROUND6_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.9% (94/97)
-const ROUND6_INTENT_PERCENT: usize = 95; // 95.7% (134/140)
+const ROUND6_INTENT_PERCENT: usize = 97; // 95.7% (134/140) when measured; 97.1% (136/140) after round 8
 
-/// Levels on the round-7 blind sets (issue 12), measured once on the engine of round 7 (the
-/// model raises a question it is all but certain of), before any change made with them (see
-/// docs/understanding-rounds.md). Figures only: their misses are never read (money misreads aside).
-const ROUND7_TRADE_PERCENT: usize = 96; // 96.2% (250/260)
-const ROUND7_PRIORITY_PERCENT: usize = 93; // 93.1% (242/260)
-const ROUND7_EMERGENCY_RECALL_PERCENT: usize = 91; // 91.1% (82/90)
-/// Emergencies flagged, or asked the question whose YES is their kind.
-const ROUND7_FLAGGED_OR_ASKED_PERCENT: usize = 93; // 93.3% (84/90)
-const ROUND7_INTENT_PERCENT: usize = 88; // 88.6% (124/140)
+/// Levels on the round-7 sets (issue 12). They were blind, measured once on the engine of round 7
+/// (trade and priority 89.2%, recall 91.1%, flagged or asked 93.3%, replies 88.6%; see
+/// docs/understanding-rounds.md), and are a development set since round 8, like rounds 3 to 5:
+/// these levels are in-sample, and every emergency in them must be caught.
+const ROUND7_TRADE_PERCENT: usize = 98; // 98.8% (257/260) after round 8
+const ROUND7_PRIORITY_PERCENT: usize = 100; // 100% (260/260) after round 8
+const ROUND7_QUESTION_PERCENT: usize = 100; // 100% (260/260) after round 8
+const ROUND7_INTENT_PERCENT: usize = 98; // 98.6% (138/140) after round 8
+const ROUND7_INTENT_AND_FIELDS_PERCENT: usize = 98; // 98.6% (138/140) after round 8
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
@@ -286,6 +287,7 @@ fn triage_never_misses_an_emergency() {
     no_emergency_missed("round 3", &descriptions(&[ROUND3_DESCRIPTIONS]));
     no_emergency_missed("round 4", &descriptions(&[ROUND4_DESCRIPTIONS]));
     no_emergency_missed("round 5", &descriptions(&[ROUND5_DESCRIPTIONS]));
+    no_emergency_missed("round 7", &descriptions(&[ROUND7_DESCRIPTIONS]));
 }
 
 #[test]
@@ -367,6 +369,13 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
             ROUND5_PRIORITY_PERCENT,
             ROUND5_QUESTION_PERCENT,
         ),
+        (
+            "round 7",
+            ROUND7_DESCRIPTIONS,
+            ROUND7_TRADE_PERCENT,
+            ROUND7_PRIORITY_PERCENT,
+            ROUND7_QUESTION_PERCENT,
+        ),
     ] {
         let r = descriptions(&[set]);
         at_least(&format!("{name} trade"), r.trade_ok, r.total, trade);
@@ -440,26 +449,6 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
     );
-    let r7 = descriptions(&[ROUND7_DESCRIPTIONS]);
-    at_least("round 7 trade", r7.trade_ok, r7.total, ROUND7_TRADE_PERCENT);
-    at_least(
-        "round 7 priority",
-        r7.priority_ok,
-        r7.total,
-        ROUND7_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round 7 emergency recall",
-        r7.emergencies_found,
-        r7.emergencies,
-        ROUND7_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round 7 emergencies flagged or asked",
-        r7.emergencies_caught_or_asked,
-        r7.emergencies,
-        ROUND7_FLAGGED_OR_ASKED_PERCENT,
-    );
 }
 
 #[test]
@@ -532,6 +521,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
             ROUND5_INTENT_PERCENT,
             ROUND5_INTENT_AND_FIELDS_PERCENT,
         ),
+        (
+            "round 7",
+            ROUND7_REPLIES,
+            ROUND7_INTENT_PERCENT,
+            ROUND7_INTENT_AND_FIELDS_PERCENT,
+        ),
     ] {
         let r = replies(&[set]);
         at_least(&format!("{name} intent"), r.intent_ok, r.total, intent);
@@ -555,12 +550,5 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
-    );
-    let r7 = replies(&[ROUND7_REPLIES]);
-    at_least(
-        "round 7 intent",
-        r7.intent_ok,
-        r7.total,
-        ROUND7_INTENT_PERCENT,
     );
 }

@@ -349,3 +349,81 @@ fn an_emergency_never_asks_and_a_question_is_at_least_urgent() {
         assert_eq!(a.question, None, "{text:?}: {a:#?}");
     }
 }
+
+#[test]
+fn foul_water_rising_out_of_a_tub_a_shower_or_a_drain_is_sewage_in_either_order() {
+    for text in [
+        "the shower drain is bubbling up brown water",
+        "the tub filled up with dark smelly water by itself",
+        "sube agua sucia en mi bañera cuando el de arriba jala",
+        "está saliendo agua negra del drenaje del baño",
+    ] {
+        emergency(text, false, EmergencyKind::Sewage);
+    }
+    // Dirty water out of a tap is the supply's.
+    no_danger(
+        "brown water comes out of the tub faucet for a minute",
+        false,
+    );
+}
+
+#[test]
+fn a_heavy_leak_caught_in_a_bucket_or_only_while_the_tap_runs_is_urgent_not_a_flood() {
+    for text in [
+        "el tubo debajo del lavabo esta goteando mucho, puse una cubeta",
+        "pipe is dripping nonstop onto the floor, I put towels down",
+        "the pipe under the sink leaks a lot whenever we run water",
+    ] {
+        urgent(text, false, None);
+    }
+    // Told by its rate with nothing to catch it, it is water on the loose.
+    emergency(
+        "the pipe under the sink is leaking like crazy",
+        false,
+        EmergencyKind::Flooding,
+    );
+    emergency(
+        "the pipe behind the washer is gushing",
+        false,
+        EmergencyKind::Flooding,
+    );
+}
+
+#[test]
+fn a_temperature_said_of_the_fridge_is_the_fridges_not_the_homes() {
+    let a = read(
+        "the fridge is running but the inside is at 55 degrees, food spoiling",
+        true,
+    );
+    assert_eq!(
+        (a.priority, a.emergency),
+        (Priority::Urgent, None),
+        "{a:#?}"
+    );
+}
+
+#[test]
+fn a_danger_that_is_over_or_feared_does_not_choose_the_trade_of_the_next_sentence() {
+    use mendwork_language::Trade;
+    for (text, trade) in [
+        (
+            "we smelled gas in october, the gas company fixed it. now the oven light is out",
+            Trade::Appliance,
+        ),
+        (
+            "the CO alarm went off last month, it has been fine since. now the kitchen faucet is loose",
+            Trade::Plumbing,
+        ),
+        (
+            "what should I do if I smell gas? also the closet door is off its track",
+            Trade::General,
+        ),
+    ] {
+        assert_eq!(read(text, true).trade, trade, "{text:?}");
+    }
+    // With nothing else said, the danger that is over still names the trade.
+    assert_eq!(
+        read("it flooded last year, fine now", false).trade,
+        Trade::Plumbing
+    );
+}

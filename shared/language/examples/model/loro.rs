@@ -343,6 +343,7 @@ pub fn run() -> Result<(), String> {
         ("round3", load_descriptions(ROUND3_DESCRIPTIONS)?),
         ("round4", load_descriptions(ROUND4_DESCRIPTIONS)?),
         ("round5", load_descriptions(ROUND5_DESCRIPTIONS)?),
+        ("round7", load_descriptions(ROUND7_DESCRIPTIONS)?),
     ];
     let mut candidates = vec![Candidate::Asks];
     candidates.extend(RAISE.map(Candidate::Raises));

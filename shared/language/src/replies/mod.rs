@@ -330,6 +330,38 @@ fn arrived(ctx: &Ctx) -> Option<Intent> {
                 && !ctx.asked(m.end)
         })
         .then_some(Intent::Arrived)
+        .or_else(|| at_the_door(ctx).then_some(Intent::Arrived))
+}
+
+/// "outside 4B", "here at unit 12", "afuera del 3C": a short message saying where the sender
+/// stands, at a door named by its unit. The unit has a letter or follows a unit word, so that
+/// "at 4" stays a time.
+fn at_the_door(ctx: &Ctx) -> bool {
+    let core: Vec<&str> = ctx.core.iter().map(|&i| ctx.norm(i)).collect();
+    let unit_like = |s: &str| {
+        let digits = s.bytes().filter(u8::is_ascii_digit).count();
+        let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
+        (1..=4).contains(&digits) && letters == 1 && s.len() == digits + letters
+    };
+    let unit_word =
+        |s: &str| ["unit", "apt", "apartment", "depa", "departamento", "#"].contains(&s);
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let place = |s: &str| ["outside", "here", "afuera", "aqui", "downstairs", "abajo"].contains(&s);
+    match core.as_slice() {
+        [p, u] => place(p) && unit_like(u),
+        [p, x, u] => {
+            place(p)
+                && ((["at", "of", "del", "de", "en"].contains(x) && unit_like(u))
+                    || (unit_word(x) && (number(u) || unit_like(u))))
+        }
+        [p, a, x, u] => {
+            place(p)
+                && ["at", "del", "de", "en"].contains(a)
+                && unit_word(x)
+                && (number(u) || unit_like(u))
+        }
+        _ => false,
+    }
 }
 
 fn running_late(ctx: &Ctx) -> Option<Intent> {

@@ -202,7 +202,28 @@ pub(super) fn money(ctx: &Ctx) -> Option<Intent> {
         if let Some(intent) = numbered_then_amount(ctx, &keywords, n, stop) {
             return Some(intent);
         }
+        // "$1,080 invoice 7731": the amount marked before the keyword, the bare number after
+        // it the invoice's number.
+        if *kind == MoneyKind::Invoice
+            && let Some((cents, reference)) = marked_then_number(ctx, m, stop)
+        {
+            return Some(Intent::Invoice {
+                amount: Money(cents),
+                reference: Some(reference),
+            });
+        }
         if let Some(intent) = read_money(ctx, m, stop, *kind) {
+            // "billed $1,080 for the repair, invoice 7731": a later invoice keyword with a
+            // bare number only names the invoice.
+            let later = keywords
+                .get(n + 1)
+                .filter(|(_, k)| *k == MoneyKind::Invoice)
+                .and_then(|(next, _)| {
+                    let end = keywords
+                        .get(n + 2)
+                        .map_or(ctx.tokens.len(), |(after, _)| after.start);
+                    lone_reference(ctx, next.end, end)
+                });
             return Some(match intent {
                 Intent::Invoice {
                     amount,
@@ -210,6 +231,13 @@ pub(super) fn money(ctx: &Ctx) -> Option<Intent> {
                 } if numbered.contains(&m.start) => Intent::Invoice {
                     amount,
                     reference: Some(clean_reference(&ctx.tokens[m.start].raw)),
+                },
+                Intent::Invoice {
+                    amount,
+                    reference: None,
+                } if later.is_some() => Intent::Invoice {
+                    amount,
+                    reference: later,
                 },
                 other => other,
             });
@@ -221,6 +249,40 @@ pub(super) fn money(ctx: &Ctx) -> Option<Intent> {
         }
     }
     None
+}
+
+/// The one number in `from..to`, when it is shaped like a reference (letters and digits, or
+/// three digits or more) and not marked as money (no `$`, no currency word), and nothing else
+/// there is a number.
+fn lone_reference(ctx: &Ctx, from: usize, to: usize) -> Option<String> {
+    let numbers: Vec<usize> = (from..to)
+        .filter(|&i| ctx.norm(i).bytes().any(|b| b.is_ascii_digit()))
+        .collect();
+    let [i] = numbers.as_slice() else {
+        return None;
+    };
+    let norm = ctx.norm(*i);
+    let marked = amount_at(ctx, *i).is_some_and(|a| a.dollar);
+    let shaped =
+        looks_like_reference(norm) || (norm.len() >= 3 && norm.bytes().all(|b| b.is_ascii_digit()));
+    (!marked && shaped)
+        .then(|| clean_reference(&ctx.tokens[*i].raw))
+        .filter(|r| !r.is_empty())
+}
+
+/// "$1,080 invoice 7731": an exact amount with a dollar sign right before the invoice keyword
+/// and one bare reference-shaped number after it; the amount in cents and the reference.
+fn marked_then_number(ctx: &Ctx, m: &Match, stop: usize) -> Option<(u64, String)> {
+    let before = m.start.checked_sub(1)?;
+    let cents = match amount_at(ctx, before)? {
+        AmountSeen {
+            amount: Amount::Exact { cents, .. },
+            dollar: true,
+            ..
+        } => cents,
+        _ => return None,
+    };
+    Some((cents, lone_reference(ctx, m.end, stop)?))
 }
 
 /// "invoice 88213 amount due 1,080.50": one bare number after an invoice keyword, then a second
@@ -580,15 +642,21 @@ pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
         ));
     }
     let Some((at, cents)) = found else {
-        // "around 2-3k": money for sure, but neither its kind nor its amount.
+        // "around 2-3k", "$1.5k", "2 grand", "3 mil", "two hundred fifty dollars": money for
+        // sure, but neither its kind nor its amount.
         return (0..ctx.tokens.len())
-            .any(|i| is_round_thousands(ctx.norm(i)))
+            .any(|i| round_or_spoken(ctx, i))
             .then(|| {
                 unclear("What is the exact amount, and is it an estimate or an invoice? Reply e.g. ESTIMATE 2500")
             });
     };
-    // "$450 to replace the water heater element": a price for work still to do.
-    if ["to", "para"].contains(&ctx.norm(at + 1)) && w().purpose_verbs.contains(ctx.norm(at + 2)) {
+    // "$450 to replace the water heater element", "the repair will be 640 dollars": a price
+    // for work still to do.
+    let future = (at.saturating_sub(4)..at).any(|i| w().future_cost.contains(ctx.norm(i)));
+    if future
+        || (["to", "para"].contains(&ctx.norm(at + 1))
+            && w().purpose_verbs.contains(ctx.norm(at + 2)))
+    {
         let rest: Vec<usize> = (at + 2..ctx.tokens.len()).collect();
         return Some(Intent::Estimate {
             amount: Money(cents),
@@ -601,6 +669,34 @@ pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
         plain_amount(cents),
         plain_amount(cents)
     )))
+}
+
+/// A round or spoken figure at token `i`: thousands the short way (with or without `$`), a
+/// number followed by a multiplier ("2 grand", "3 mil"), or a number in words followed within
+/// three words by a multiplier or a currency ("two hundred fifty dollars").
+fn round_or_spoken(ctx: &Ctx, i: usize) -> bool {
+    let norm = ctx.norm(i);
+    if is_round_thousands(norm.trim_start_matches('$')) {
+        return true;
+    }
+    let digits = !norm.is_empty()
+        && norm
+            .trim_start_matches('$')
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.');
+    if digits
+        && norm.bytes().any(|b| b.is_ascii_digit())
+        && w().multipliers.contains(ctx.norm(i + 1))
+    {
+        return true;
+    }
+    // The number goes on in words ("two hundred", "fifty bucks") and reaches a multiplier or
+    // a currency within three words: "two of them" or "one hundred percent sure" is no amount.
+    let amount_word = |n: &str| w().multipliers.contains(n) || w().currency_words.contains(n);
+    let next = ctx.norm(i + 1);
+    w().spoken_numbers.contains(norm)
+        && (amount_word(next) || w().spoken_numbers.contains(next))
+        && (i + 1..(i + 4).min(ctx.tokens.len())).any(|k| amount_word(ctx.norm(k)))
 }
 
 /// `3k`, `2-3k`, `1.5k`: thousands written the short way.

@@ -430,6 +430,9 @@ impl TimeHit {
 
 pub(super) fn parse_clock(s: &str) -> Option<(Clock, &str)> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 4 {
+        return military(s);
+    }
     if digits == 0 || digits > 2 {
         return None;
     }
@@ -477,6 +480,20 @@ pub(super) fn parse_clock(s: &str) -> Option<(Clock, &str)> {
         },
         rest,
     ))
+}
+
+/// "1400", "0930": a 24-hour time without a colon, on a quarter hour (so a year or a reference
+/// is not one); it settles am or pm itself and, like a bare hour, counts only after a day or "at".
+fn military(s: &str) -> Option<(Clock, &str)> {
+    let (hour, minute): (u32, u32) = (s.get(..2)?.parse().ok()?, s.get(2..4)?.parse().ok()?);
+    let clock = Clock {
+        hour,
+        minute,
+        meridiem: None,
+        colon: false,
+        leading_zero: true,
+    };
+    (hour <= 23 && minute % 15 == 0).then_some((clock, s.get(4..)?))
 }
 
 /// `10am`, `9-11am`, `2pm-4pm`, `9:30-11`.

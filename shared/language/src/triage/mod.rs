@@ -167,9 +167,13 @@ fn named_in_scope(e: &Engine, text: &text::Text, kind: EmergencyKind) -> bool {
         .take(GATE_WORDS)
         .any(|i| {
             // As for the rules' own reading of a door or window: inside the home, or out of
-            // reach upstairs, it does not leave the home open.
+            // reach upstairs, it does not leave the home open. The door's owner may be a clause
+            // away ("dryer door won't stay shut, the clip broke") when no way in is named.
+            let sentence = text.sentence_of(i);
             let inside = kind == EmergencyKind::SecurityBreach
                 && (text.has(e.q.interior, text.clause_of(i))
+                    || (text.has(e.q.interior, sentence.clone())
+                        && !text.has(e.q.entry, sentence))
                     || text.has(e.q.upper_floor, text.all()));
             let clause = text.clause_of(i);
             let near = clause.start.max(i.saturating_sub(EXCEPT_REACH))
@@ -355,7 +359,7 @@ pub fn triage_with(
             matches!(h.void, Some(Void::Over(_) | Void::Hypothetical(_))) || h.stopped_by.is_some()
         })
     });
-    let scored = trade::choose(e, &text, about);
+    let scored = trade::choose(e, &text, about, primary.is_none() && about.is_some());
     let trade = match input.category {
         Some(category) => {
             drivers.push(format!("category set to {}", category.as_str()));

@@ -120,6 +120,13 @@ pub fn settle(e: &Engine, text: &Text, hits: &mut [Hit]) {
             // "The dryer runs but there's no heat": the appliance named before it has no heat,
             // unless the home's heating is named too.
             Fact::NoHeat if appliance_heat(e, text, h.start) => Fact::ApplianceFault,
+            // "The fridge is running but the inside is at 55": the temperature is the fridge's.
+            Fact::NoHeat
+                if text.has(q.fridge, sentence.start..h.start)
+                    && !text.has(q.heat_words, sentence.clone()) =>
+            {
+                Fact::FridgeWarm
+            }
             Fact::ToiletClogged if other_toilet => Fact::SpareToiletClogged,
             Fact::Leak if shut_off && h.stopped_by.is_some() => {
                 h.stopped_by = None;

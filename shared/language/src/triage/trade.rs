@@ -38,11 +38,17 @@ impl TradeChoice {
     }
 }
 
-pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>) -> TradeChoice {
+/// The trade for the deciding fact `primary`. When that fact does not count (over, stopped or
+/// only feared: `void` is true), its sentence tells of the past or of a worry, so the words of
+/// the other sentences decide, and the fact's usual trade only breaks a tie or stands in when
+/// no other sentence names a trade ("we smelled gas in october, fixed since. now the oven light
+/// is out" is the appliance's).
+pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>, void: bool) -> TradeChoice {
     // Gas goes to a plumber (gas lines and connectors), carbon monoxide to heating: routing them
     // by the appliance named could leave an emergency with nobody to send.
     if let Some(h) = primary
         && e.facts.of(h.fact).fixed_trade
+        && !void
     {
         return TradeChoice {
             trade: e.facts.of(h.fact).trade,
@@ -79,8 +85,10 @@ pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>) -> TradeChoice {
                 .any(|l| text.clause_of(l.start).contains(&m.start))
         })
     };
+    // The sentence of a fact that does not count, whose words are about that fact.
+    let past = primary.filter(|_| void).map(|h| text.sentence_of(h.start));
     // Trade words actually said: "no water" (no water damage) names no trade.
-    let said: Vec<(Range<usize>, Trade, u32)> = e
+    let all_said: Vec<(Range<usize>, Trade, u32)> = e
         .vocabulary
         .iter()
         .filter(|(_, trade, _, except)| {
@@ -98,6 +106,14 @@ pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>) -> TradeChoice {
                 && (!is_place(m) || matches!(trade, Trade::Plumbing | Trade::Roofing))
         })
         .collect();
+    let elsewhere: Vec<_> = all_said
+        .iter()
+        .filter(|(m, _, _)| !past.as_ref().is_some_and(|p| p.contains(&m.start)))
+        .cloned()
+        .collect();
+    // Words outside the void fact's sentence decide; with none, its own sentence's words do.
+    let moved = past.is_some() && !elsewhere.is_empty();
+    let said = if moved { elsewhere } else { all_said };
     // The deciding fact's clause, reaching back to the start of its sentence when the clause
     // names no device: in "my fridge made a pop and there is smoke coming out the back" the
     // smoke is the fridge's.
@@ -126,6 +142,7 @@ pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>) -> TradeChoice {
     }
     let default = primary.map(|h| e.facts.of(h.fact).trade);
     if let Some(d) = default
+        && !moved
         && let Some(i) = Trade::ALL.iter().position(|t| *t == d)
     {
         score[i] += e.fact_bonus;
@@ -151,7 +168,7 @@ pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>) -> TradeChoice {
             }
         }
         _ => TradeChoice {
-            trade: Trade::General,
+            trade: default.unwrap_or(Trade::General),
             words: Vec::new(),
         },
     }

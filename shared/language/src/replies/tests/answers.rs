@@ -82,6 +82,8 @@ fn a_hedge_without_a_day_a_time_or_an_amount_is_no_answer_yet() {
             "yes no wait actually let me check",
             "hmm let me see",
             "no se, dejame ver",
+            "yes no wait",
+            "si no espera",
         ],
         &Intent::Unknown,
     );
@@ -684,4 +686,44 @@ fn a_done_verb_with_an_object_keeps_the_whole_sentence_as_notes() {
         done(Some("fixed the leak under the sink"))
     );
     assert_eq!(intent("I fixed it"), done(None));
+}
+
+#[test]
+fn a_choice_in_the_first_clause_stands_whatever_reason_follows() {
+    assert_eq!(
+        intent("1 pls, I work nights so the morning is best"),
+        Intent::Number(1)
+    );
+    assert_eq!(intent("latest one, I get home late"), Intent::LastSlot);
+    // A number or a time after the comma is part of the answer, not a reason.
+    assert_ne!(intent("2, but only after 5pm"), Intent::Number(2));
+}
+
+#[test]
+fn a_score_told_in_words_is_a_rating_and_a_quantity_is_not() {
+    assert_eq!(intent("4 out of 5"), Intent::Number(4));
+    assert_eq!(
+        intent("I'd give them a 4, he was nice but left a mess"),
+        Intent::Number(4)
+    );
+    assert_eq!(intent("le doy un 9"), Intent::Number(9));
+    assert_ne!(intent("give me a 2 hour window"), Intent::Number(2));
+}
+
+#[test]
+fn a_sender_at_a_door_named_by_its_unit_has_arrived() {
+    assert_all(
+        &["outside 4B", "here at unit 12", "afuera del 3C"],
+        &Intent::Arrived,
+    );
+}
+
+#[test]
+fn still_not_working_after_the_visit_is_not_done() {
+    for text in [
+        "he left but the heat still doesnt work",
+        "ya se fue pero todavia no funciona",
+    ] {
+        assert!(matches!(intent(text), Intent::NotDone { .. }), "{text:?}");
+    }
 }

@@ -546,3 +546,58 @@ fn everyday_refusals_arrivals_and_moves_are_understood() {
         done(Some("replaced the breaker"))
     );
 }
+
+#[test]
+fn a_round_or_spoken_figure_without_a_keyword_is_asked_about() {
+    for text in [
+        "gonna be 2 grand for the whole thing",
+        "two hundred fifty dollars for the part",
+        "son como 3 mil por todo el trabajo",
+        "$1.5k to replace the unit",
+    ] {
+        assert!(matches!(intent(text), Intent::Unclear { .. }), "{text:?}");
+    }
+    // "One hundred percent" is no amount.
+    assert!(!matches!(
+        intent("a hundred percent sure"),
+        Intent::Unclear { .. }
+    ));
+}
+
+#[test]
+fn a_price_of_work_to_come_is_an_estimate() {
+    assert_eq!(
+        intent("repair cost will be 640 dollars"),
+        Intent::Estimate {
+            amount: Money(64000),
+            note: None
+        }
+    );
+}
+
+#[test]
+fn a_twenty_four_hour_time_without_a_colon_is_read_after_a_day() {
+    assert_eq!(
+        intent("Monday 1400"),
+        proposal(date(2026, 3, 16), (14, 0), (16, 0))
+    );
+    // A year after a date is no time.
+    assert!(!matches!(intent("march 30 2026"), Intent::Propose { .. }));
+}
+
+#[test]
+fn an_invoice_number_after_the_amount_is_its_reference() {
+    for text in [
+        "billed $1,080 for the repair, invoice 7731",
+        "$1,080 invoice 7731",
+    ] {
+        assert_eq!(
+            intent(text),
+            Intent::Invoice {
+                amount: Money(108000),
+                reference: Some("7731".into())
+            },
+            "{text:?}"
+        );
+    }
+}
