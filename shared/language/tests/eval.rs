@@ -101,6 +101,16 @@ const ROUND7_QUESTION_PERCENT: usize = 100; // 100% (260/260) after round 8
 const ROUND7_INTENT_PERCENT: usize = 98; // 98.6% (138/140) after round 8
 const ROUND7_INTENT_AND_FIELDS_PERCENT: usize = 98; // 98.6% (138/140) after round 8
 
+/// Levels on the round-8 blind sets (issue 12), measured once on the engine of round 8 (the
+/// development round on round 7), before any change made with them (see
+/// docs/understanding-rounds.md). Figures only: their misses are never read.
+const ROUND8_TRADE_PERCENT: usize = 93; // 93.8% (244/260)
+const ROUND8_PRIORITY_PERCENT: usize = 90; // 90.8% (236/260)
+const ROUND8_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.3% (84/90)
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND8_FLAGGED_OR_ASKED_PERCENT: usize = 95; // 95.6% (86/90)
+const ROUND8_INTENT_PERCENT: usize = 90; // 90.7% (127/140)
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -147,6 +157,10 @@ const ROUND7_DESCRIPTIONS_SHA256: &str =
     "a92b5c8b9765602d208ae5bf390b6d19948223cbcc5911642b5f3d75108faa46";
 const ROUND7_REPLIES_SHA256: &str =
     "8f6d9fddd9df715f1c3a9483d17d9ce5ac975e6e02da9f9840f9b31f842a2cf1";
+const ROUND8_DESCRIPTIONS_SHA256: &str =
+    "16e54a229aad94e74270ace0f3e922da3cbbe106600a57c80d6b34a995e70710";
+const ROUND8_REPLIES_SHA256: &str =
+    "3d9f969b134ffbcc29b55c6d5b5099bae149ed890c2deaaf8f7df9343e1fdeaa";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -186,6 +200,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND6_REPLIES, ROUND6_REPLIES_SHA256),
         (ROUND7_DESCRIPTIONS, ROUND7_DESCRIPTIONS_SHA256),
         (ROUND7_REPLIES, ROUND7_REPLIES_SHA256),
+        (ROUND8_DESCRIPTIONS, ROUND8_DESCRIPTIONS_SHA256),
+        (ROUND8_REPLIES, ROUND8_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -449,6 +465,26 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
     );
+    let r8 = descriptions(&[ROUND8_DESCRIPTIONS]);
+    at_least("round 8 trade", r8.trade_ok, r8.total, ROUND8_TRADE_PERCENT);
+    at_least(
+        "round 8 priority",
+        r8.priority_ok,
+        r8.total,
+        ROUND8_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 8 emergency recall",
+        r8.emergencies_found,
+        r8.emergencies,
+        ROUND8_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 8 emergencies flagged or asked",
+        r8.emergencies_caught_or_asked,
+        r8.emergencies,
+        ROUND8_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -465,6 +501,7 @@ fn money_is_never_recorded_wrongly() {
         &[ROUND5_REPLIES],
         &[ROUND6_REPLIES],
         &[ROUND7_REPLIES],
+        &[ROUND8_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -550,5 +587,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
+    );
+    let r8 = replies(&[ROUND8_REPLIES]);
+    at_least(
+        "round 8 intent",
+        r8.intent_ok,
+        r8.total,
+        ROUND8_INTENT_PERCENT,
     );
 }
