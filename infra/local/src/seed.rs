@@ -194,11 +194,15 @@ fn lifecycle(
     }
     match target {
         Status::NeedsAttention => {
+            let trade = wo.trade;
             wo = step(
                 wo,
                 &mut now,
                 Event::NeedsAttention {
-                    reason: "No vendor accepted".into(),
+                    cause: mendwork_domain::attention::Cause::AllDeclined {
+                        trade,
+                        passed_over: vec![],
+                    },
                 },
                 &mut timeline,
             );

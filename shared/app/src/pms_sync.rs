@@ -10,6 +10,7 @@ use crate::pms::{ExternalRequest, Pms, PmsCursors, PmsError, PmsUpdate};
 use crate::ports::StoreError;
 use crate::steps::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
+use mendwork_domain::attention::Cause;
 use mendwork_domain::outbound::Published;
 use mendwork_domain::{
     Contact, Language, NewWorkOrder, Portfolio, Property, Source, Status, WorkOrderId,
@@ -340,14 +341,14 @@ fn work_order_of(body: &str) -> Option<WorkOrderId> {
 /// Whether the event records what `system` itself did or said: a change it made (its
 /// `data.by` is the PMS), or a flag it raised — its own "completed" (written back, the flag
 /// would turn the request there from `Completed` to `New`) or a vendor it named that is not
-/// one here.
+/// one here — known by the flag's typed cause (`data` of `needs_attention` is the cause with
+/// its `code`), never by its words.
 fn by_the_pms(body: &str, system: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(body).is_ok_and(|v| {
         v["data"]["by"]["role"].as_str() == Some("pms")
-            || v["data"]["reason"].as_str().is_some_and(|r| {
-                r == mendwork_domain::decide::completed_in_pms_reason(system)
-                    || mendwork_domain::pms_changes::is_unknown_vendor_reason(system, r)
-            })
+            || (v["type"].as_str() == Some("work_order.needs_attention")
+                && serde_json::from_value::<Cause>(v["data"].clone())
+                    .is_ok_and(|c| c.raised_by_pms(system)))
     })
 }
 

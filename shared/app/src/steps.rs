@@ -559,7 +559,15 @@ fn publish(
     let events: Vec<_> = recorded
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| outbound(after, event_id(after, version, i), r.at, &r.event))
+        .filter_map(|(i, r)| {
+            outbound(
+                after,
+                ctx.portfolio,
+                event_id(after, version, i),
+                r.at,
+                &r.event,
+            )
+        })
         .filter(|e| endpoints.iter().any(|x| x.wants(e.kind.as_str())) || to_pms(e.kind.as_str()))
         .filter_map(|e| e.published())
         .collect();

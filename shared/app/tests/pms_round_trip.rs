@@ -251,13 +251,11 @@ async fn a_request_completed_in_buildium_while_open_here_is_put_before_the_team_
     assert_eq!(after.status, Status::NeedsAttention);
     assert_eq!(after.phase(), Status::Accepted);
     assert_eq!(after.vendor, wo.vendor);
-    assert!(
-        after
-            .attention
-            .as_deref()
-            .is_some_and(|a| a.starts_with("Buildium marks this request completed")),
-        "{:?}",
-        after.attention
+    assert_eq!(
+        after.attention,
+        Some(mendwork_domain::attention::Cause::CompletedInPms {
+            system: "buildium".into()
+        })
     );
     // The team is told by email; the vendor is not (the job is theirs until the team decides).
     let pm = h

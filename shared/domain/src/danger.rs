@@ -10,7 +10,7 @@
 //! - **No question, no emergency**: the priority is raised to at least urgent (never lowered,
 //!   triage included), [`Event::DangerReported`] goes on the timeline, the team is alerted by
 //!   SMS and email at once (texts are never held for quiet hours; only offers are), the work
-//!   order is put in front of the team with the cause they read ([`ATTENTION`]), and the tenant
+//!   order is put in front of the team with the cause they read ([`Cause::DangerReported`]), and the tenant
 //!   is told by text that the team knows and, if anyone is in danger, to call 911.
 //!   **No emergency vendor is dispatched here**: no emergency kind is known, so no trade can be
 //!   picked for it (a gas smell wants the gas company and 911, a flood a plumber, sparks an
@@ -30,16 +30,12 @@
 //! The texts are the catalogue's (`tenant.danger_ack.sms`; `pm.danger.*` for the team; the
 //! refusal `refusal.danger_on_finished_request`), in the tenant's language.
 
+use crate::attention::Cause;
 use crate::decide::Tx;
 use crate::effects::Out;
 use crate::safety::SafetyAnswer;
 use crate::types::Priority;
 use crate::workorder::{Actor, Event, Rejection, Status, WorkOrder};
-
-/// The cause the team reads on a work order a tenant reported danger on (the reason of its
-/// `NeedsAttention`). Its own alert went out with it, so the generic attention email does not.
-pub const ATTENTION: &str =
-    "The tenant reports danger now: call them, then decide who to send (no vendor was sent for it)";
 
 /// How long after a report another one is taken as the same report (nothing recorded, nothing
 /// sent).
@@ -95,7 +91,7 @@ pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
     tx.push(Event::DangerReported { at, by: by.clone() });
     if alert {
         tx.push(Event::NeedsAttention {
-            reason: ATTENTION.into(),
+            cause: Cause::DangerReported,
         });
     }
     Ok(())

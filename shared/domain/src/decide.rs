@@ -1,13 +1,14 @@
 //! The workflow as two plain functions: `decide` turns a command into events (or a rejection,
 //! leaving the work order untouched) and `evolve` folds an event into the work order.
 
+use crate::attention::{Cause, PassedOver};
 use crate::budget;
 pub use crate::candidates::candidates;
 use crate::localtime::{at_local, in_quiet_hours, local_date, local_month, next_allowed};
 use crate::portfolio::{Phone, Policy, Portfolio, Property, VendorId};
 use crate::stored;
 use crate::triage::{TriageInput, triage};
-use crate::types::{JobCode, Priority};
+use crate::types::{JobCode, Money, Priority};
 use crate::visits::{DeskAction, desk};
 use crate::workorder::*;
 use chrono::{DateTime, Utc};
@@ -160,12 +161,12 @@ pub fn evolve(mut wo: WorkOrder, event: &Event, at: DateTime<Utc>) -> WorkOrder 
             }
         }
         Event::OfferWithdrawn { .. } => wo.offer = None,
-        Event::NeedsAttention { reason } => {
+        Event::NeedsAttention { cause } => {
             if wo.status != Status::NeedsAttention {
                 wo.paused_from = Some(wo.status);
             }
             wo.status = Status::NeedsAttention;
-            wo.attention = Some(stored::state_text(reason));
+            wo.attention = Some(cause.clone().bounded());
         }
         Event::Accepted { vendor } | Event::Assigned { vendor, .. } => {
             wo.vendor = Some(vendor.clone());
@@ -764,15 +765,9 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 offer_slots(&mut tx);
             } else {
                 tx.push(Event::ApprovalDeclined { by: by.clone() });
-                let amount = wo
-                    .estimate
-                    .as_ref()
-                    .map(|e| e.amount.to_string())
-                    .unwrap_or_default();
+                let amount = wo.estimate.as_ref().map_or(Money(0), |e| e.amount);
                 tx.push(Event::NeedsAttention {
-                    reason: format!(
-                        "The estimate of {amount} was declined: decide what happens next"
-                    ),
+                    cause: Cause::EstimateDeclined { amount },
                 });
             }
         }
@@ -949,12 +944,14 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if phase == Status::Completed {
                 return Ok(vec![]);
             }
-            let reason = completed_in_pms_reason(system);
-            let shown = stored::state_text(&reason);
-            if wo.status == Status::NeedsAttention && wo.attention.as_ref() == Some(&shown) {
+            let cause = Cause::CompletedInPms {
+                system: system.clone(),
+            }
+            .bounded();
+            if wo.status == Status::NeedsAttention && wo.attention.as_ref() == Some(&cause) {
                 return Ok(vec![]);
             }
-            tx.push(Event::NeedsAttention { reason });
+            tx.push(Event::NeedsAttention { cause });
         }
         Command::UnknownVendorInPms { system, vendor } => {
             crate::pms_changes::unknown_vendor(&mut tx, system, vendor)?
@@ -962,7 +959,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         Command::FlagOverdue => {
             if let Some(late) = crate::overdue::overdue(wo, &ctx.policy, ctx.now) {
                 tx.push(Event::NeedsAttention {
-                    reason: late.reason(ctx.portfolio, ctx.property, wo),
+                    cause: late.cause(wo),
                 });
             }
         }
@@ -1013,15 +1010,14 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
                     now + policy.schedule_nudge_after.to_chrono(),
                 );
             } else {
-                let name = vendor_name(tx.ctx, &vendor);
                 tx.push(Event::NeedsAttention {
-                    reason: format!("{name} accepted but has not picked a time"),
+                    cause: Cause::TimeNotPicked { vendor },
                 });
             }
         }
         TimerKind::ProposalTimeout => {
             tx.push(Event::NeedsAttention {
-                reason: "The tenant has not confirmed the time the vendor proposed".into(),
+                cause: Cause::ProposalUnconfirmed,
             });
         }
         TimerKind::ReminderDayBefore | TimerKind::ReminderMorning => {
@@ -1038,7 +1034,7 @@ fn on_timer(tx: &mut Tx, kind: TimerKind) {
                 );
             } else {
                 tx.push(Event::NeedsAttention {
-                    reason: "The vendor has not said whether the job is done".into(),
+                    cause: Cause::OutcomeUnknown,
                 });
             }
         }
@@ -1109,12 +1105,6 @@ fn applicable_policies(ctx: &Context, priority: Priority) -> Vec<String> {
     out
 }
 
-fn vendor_name(ctx: &Context, id: &VendorId) -> String {
-    ctx.portfolio
-        .vendor(id)
-        .map_or_else(|| id.to_string(), |v| v.name.clone())
-}
-
 fn require_vendor(wo: &WorkOrder, vendor: &VendorId) -> Result<(), Rejection> {
     if wo.vendor.as_ref() == Some(vendor) {
         Ok(())
@@ -1151,29 +1141,21 @@ pub(crate) fn offer_next(tx: &mut Tx) {
             tx.set_timer(TimerKind::AcceptTimeout, expires_at);
         }
         None => {
-            let reason = if tx.wo.tried.is_empty() {
-                format!(
-                    "No {} vendor is available for this property",
-                    tx.wo.trade.label().to_lowercase()
-                )
-            } else {
-                format!(
-                    "Every {} vendor on the list declined or did not answer",
-                    tx.wo.trade.label().to_lowercase()
-                )
-            };
-            let passed =
-                crate::candidates::passed_over(portfolio, property, &tx.wo, opted_out, now);
-            let reason = if passed.is_empty() {
-                reason
-            } else {
-                let names: Vec<String> = passed
-                    .iter()
-                    .map(|(v, why)| format!("{} ({})", v.name, why.describe()))
+            let passed_over =
+                crate::candidates::passed_over(portfolio, property, &tx.wo, opted_out, now)
+                    .into_iter()
+                    .map(|(v, reason)| PassedOver {
+                        vendor: v.id.clone(),
+                        reason,
+                    })
                     .collect();
-                format!("{reason}; passed over: {}", names.join(", "))
+            let trade = tx.wo.trade;
+            let cause = if tx.wo.tried.is_empty() {
+                Cause::NoVendor { trade, passed_over }
+            } else {
+                Cause::AllDeclined { trade, passed_over }
             };
-            tx.push(Event::NeedsAttention { reason });
+            tx.push(Event::NeedsAttention { cause });
         }
     }
 }
@@ -1409,18 +1391,4 @@ pub fn replay(events: &[Recorded]) -> Option<WorkOrder> {
         wo = evolve(wo, &r.event, r.at);
     }
     Some(wo)
-}
-
-/// What the team reads when their PMS says a request is done that is still open here (the
-/// reason of the `NeedsAttention` that `Command::CompletedInPms` records; the PMS sync knows
-/// the flag by it and does not write it back to the PMS that raised it).
-pub fn completed_in_pms_reason(system: &str) -> String {
-    let name = match system {
-        "buildium" => "Buildium",
-        other => other,
-    };
-    format!(
-        "{name} marks this request completed, but the job is still open here: check with the \
-         vendor, then cancel the job here or reopen the request in {name}"
-    )
 }

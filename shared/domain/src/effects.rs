@@ -471,12 +471,13 @@ pub fn effects(
         Event::Unassigned { vendor } => o.vendor_sms(vendor, "vendor.unassigned.sms", &[]),
         // The first report of danger flags the work order with its own alert (`pm.danger.*`):
         // the generic notice would tell the team the same thing twice.
-        Event::NeedsAttention { reason } if reason.as_str() == crate::danger::ATTENTION => {}
-        Event::NeedsAttention { reason } => {
+        Event::NeedsAttention { cause } if !cause.emails_the_team() => {}
+        Event::NeedsAttention { cause } => {
+            let reason = cause.describe(ctx.portfolio, tz, Language::En);
             o.pm_email(
                 "pm.attention.email",
                 "pm.attention.subject",
-                &[("reason", reason.clone())],
+                &[("reason", reason)],
             );
         }
         Event::Accepted { .. } | Event::Assigned { .. } => {

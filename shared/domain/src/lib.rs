@@ -2,6 +2,7 @@
 //! time-zone math. No async, no I/O, no AWS: time and ids come in as arguments.
 
 pub mod advice;
+pub mod attention;
 pub mod booking;
 pub mod budget;
 pub mod calling;

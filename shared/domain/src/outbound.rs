@@ -7,11 +7,14 @@
 //! its tenants and vendors, and a webhook endpoint is one more place an address could leak to).
 //! Message bodies do go out — the PMS keeps the conversation — but only on `message.*` events.
 
-use crate::types::{Money, Priority, Trade};
+use crate::attention::Cause;
+use crate::portfolio::Portfolio;
+use crate::types::{Language, Money, Priority, Trade};
 use crate::workorder::{
     Actor, Channel, Event, Recipient, Status, TimerKind, VisitChange, Window, WorkOrder,
 };
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -218,11 +221,12 @@ pub fn event_id(wo: &WorkOrder, version: u64, index: usize) -> String {
 /// `wo` is the work order after the transition that recorded `event` at `at`.
 pub fn outbound(
     wo: &WorkOrder,
+    portfolio: &Portfolio,
     id: String,
     at: DateTime<Utc>,
     event: &Event,
 ) -> Option<OutboundEvent> {
-    let (kind, data) = classify(event)?;
+    let (kind, data) = classify(event, wo, portfolio)?;
     Some(OutboundEvent {
         id,
         kind,
@@ -241,6 +245,28 @@ pub fn outbound(
         },
         data,
     })
+}
+
+/// A `needs_attention` event's data, as webhooks and the API's timeline give it: `reason`, the
+/// cause in the team's words (English, as before causes were typed), and `code`, the cause's
+/// stable snake_case code ([`Cause::code`]; `other` for one recorded before causes were typed),
+/// with the cause's own fields beside them (`trade`, `passed_over`, `vendor`, `amount` in cents,
+/// `system`, `pms_vendor`, `step`, `due`). Times in the words are in `tz`, the property's.
+pub fn attention_data(cause: &Cause, portfolio: &Portfolio, tz: Tz) -> Value {
+    let mut data = match serde_json::to_value(cause) {
+        Ok(Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    data.insert("code".into(), json!(cause.code()));
+    // Money goes out as every event gives it, in cents with its currency.
+    if let Cause::EstimateDeclined { amount } = cause {
+        data.insert("amount".into(), cents(*amount));
+    }
+    data.insert(
+        "reason".into(),
+        json!(cause.describe(portfolio, tz, Language::En)),
+    );
+    Value::Object(data)
 }
 
 fn actor(a: &Actor) -> Value {
@@ -298,7 +324,7 @@ fn visit_change(c: VisitChange) -> &'static str {
 
 /// The kind and data of each timeline event. The match names every variant (no `_` arm), so
 /// a new kind of timeline event cannot be added without deciding whether it goes out.
-fn classify(event: &Event) -> Option<(EventType, Value)> {
+fn classify(event: &Event, wo: &WorkOrder, portfolio: &Portfolio) -> Option<(EventType, Value)> {
     use EventType as T;
     Some(match event {
         Event::Submitted { request, .. } => (
@@ -340,7 +366,12 @@ fn classify(event: &Event) -> Option<(EventType, Value)> {
             json!({"vendor": vendor.to_string(), "by": actor(by)}),
         ),
         Event::Unassigned { vendor } => (T::Unassigned, json!({"vendor": vendor.to_string()})),
-        Event::NeedsAttention { reason } => (T::NeedsAttention, json!({"reason": reason})),
+        Event::NeedsAttention { cause } => {
+            let tz = portfolio
+                .property(&wo.request.property)
+                .map_or(chrono_tz::UTC, |p| p.timezone);
+            (T::NeedsAttention, attention_data(cause, portfolio, tz))
+        }
         Event::InstructionsAdded { text, by } => {
             (T::NoteAdded, json!({"text": text, "by": actor(by)}))
         }

@@ -5,9 +5,8 @@
 //! the work order in front of the team (needs attention, with the reason on the timeline and
 //! emailed), once: a work order that needs attention is never overdue.
 
-use crate::localtime::format_instant;
-use crate::messages::render;
-use crate::portfolio::{Policy, Portfolio, Property};
+use crate::attention::Cause;
+use crate::portfolio::Policy;
 use crate::workorder::{Status, TimerKind, WorkOrder};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -88,27 +87,18 @@ pub struct Overdue {
 }
 
 impl Overdue {
-    /// Why the work order needs the team, in the team's words (the portfolio may override
-    /// each `pm.overdue.*` text).
-    pub fn reason(&self, portfolio: &Portfolio, property: &Property, wo: &WorkOrder) -> String {
-        let vendor = wo
-            .vendor
-            .as_ref()
-            .or(wo.offer.as_ref().map(|o| &o.vendor))
-            .map(|id| {
-                portfolio
-                    .vendor(id)
-                    .map_or_else(|| id.to_string(), |v| v.name.clone())
-            })
-            .unwrap_or_else(|| "the vendor".into());
-        render(
-            portfolio,
-            self.step.key(),
-            &[
-                ("vendor", vendor),
-                ("due", format_instant(property.timezone, self.due)),
-            ],
-        )
+    /// Why the work order needs the team, typed: the step, when it was due, and the vendor who
+    /// had the job or its offer then (in words through [`crate::attention::Cause::describe`],
+    /// the portfolio's `pm.overdue.*` texts).
+    pub fn cause(&self, wo: &WorkOrder) -> Cause {
+        Cause::Overdue {
+            step: self.step,
+            due: self.due,
+            vendor: wo
+                .vendor
+                .clone()
+                .or_else(|| wo.offer.as_ref().map(|o| o.vendor.clone())),
+        }
     }
 }
 

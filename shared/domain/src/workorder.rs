@@ -389,7 +389,8 @@ pub struct WorkOrder {
     pub status: Status,
     /// For `needs_attention`: the status the work order was in, so the right people can go on.
     pub paused_from: Option<Status>,
-    pub attention: Option<String>,
+    /// For `needs_attention`: why ([`crate::attention::Cause`], bounded as its invariant says).
+    pub attention: Option<crate::attention::Cause>,
     pub trade: Trade,
     pub priority: Priority,
     pub triage: Option<Triage>,
@@ -777,8 +778,11 @@ pub enum Event {
     OfferWithdrawn {
         vendor: VendorId,
     },
+    /// The work order waits on the team, for `cause` (stored as `reason`, an English sentence,
+    /// before causes were typed: read back as [`crate::attention::Cause::Legacy`]).
     NeedsAttention {
-        reason: String,
+        #[serde(alias = "reason")]
+        cause: crate::attention::Cause,
     },
     Accepted {
         vendor: VendorId,

@@ -10,7 +10,8 @@
 #[allow(dead_code)]
 mod support;
 
-use mendwork_domain::danger::{ACK_MESSAGE, ATTENTION};
+use mendwork_domain::attention::Cause;
+use mendwork_domain::danger::ACK_MESSAGE;
 use mendwork_domain::decide::{Recorded, replay};
 use mendwork_domain::replies::Sender;
 use mendwork_domain::routing::{Inbound, Route, route};
@@ -136,14 +137,15 @@ fn a_report_at_two_in_the_morning_raises_the_priority_alerts_the_team_and_tells_
     );
     assert!(t.has(|e| *e
         == Event::NeedsAttention {
-            reason: ATTENTION.into()
+            cause: Cause::DangerReported
         }));
     let wo = t.wo();
     assert_eq!(wo.priority, Priority::Urgent);
     assert_eq!(wo.danger_reported, Some(at));
     assert_eq!(wo.status, Status::NeedsAttention);
     assert_eq!(wo.phase(), Status::Submitted, "the path carries on");
-    assert!(wo.attention.as_deref().unwrap().contains("reports danger"));
+    assert_eq!(wo.attention, Some(Cause::DangerReported));
+    assert!(t.attention().unwrap().contains("reports danger"));
 
     // The team, at 2 a.m.: one text and one email, no generic attention notice besides.
     let sms = t.sms("pm.danger.sms");

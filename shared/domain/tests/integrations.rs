@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod support;
 
+use mendwork_domain::attention::Cause;
 use mendwork_domain::*;
 use serde_json::json;
 use support::*;
@@ -132,10 +133,17 @@ fn a_request_completed_in_the_pms_puts_the_open_job_before_the_team_once() {
     let t = Given::accepted_by_pat().when(cmd.clone());
     assert_eq!(t.wo().status, Status::NeedsAttention);
     assert_eq!(t.wo().phase(), Status::Accepted);
-    assert!(t.has(|e| matches!(
-        e,
-        Event::NeedsAttention { reason } if reason.starts_with("Buildium marks this request completed")
-    )));
+    assert_eq!(
+        t.cause(),
+        Some(&Cause::CompletedInPms {
+            system: "buildium".into()
+        })
+    );
+    assert!(
+        t.attention()
+            .unwrap()
+            .starts_with("Buildium marks this request completed")
+    );
     assert!(!t.emails("pm.attention.email").is_empty());
     // Said again while the flag stands: nothing more.
     Given::accepted_by_pat()
@@ -156,12 +164,14 @@ fn a_vendor_the_pms_names_that_is_no_vendor_here_puts_the_job_before_the_team_on
     assert_eq!(t.wo().status, Status::NeedsAttention);
     assert_eq!(t.wo().phase(), Status::Accepted);
     assert_eq!(t.wo().vendor, Some(VendorId("pat".into())));
-    assert!(t.has(|e| matches!(
-        e,
-        Event::NeedsAttention { reason }
-            if mendwork_domain::pms_changes::is_unknown_vendor_reason("buildium", reason)
-                && reason.contains("vendor 4242")
-    )));
+    assert_eq!(
+        t.cause(),
+        Some(&Cause::UnknownVendorInPms {
+            system: "buildium".into(),
+            pms_vendor: "4242".into()
+        })
+    );
+    assert!(t.attention().unwrap().contains("vendor 4242"));
     assert!(!t.emails("pm.attention.email").is_empty());
     assert!(t.sms("vendor.unassigned.sms").is_empty());
     // Said again while the flag stands: nothing more.

@@ -21,7 +21,7 @@ fn published(g: &Given) -> Vec<Value> {
             Some(w) => mendwork_domain::decide::evolve(w, &r.event, r.at),
         });
         let w = wo.as_ref().unwrap();
-        if let Some(e) = outbound(w, event_id(w, i as u64 + 1, 0), r.at, &r.event) {
+        if let Some(e) = outbound(w, g.portfolio, event_id(w, i as u64 + 1, 0), r.at, &r.event) {
             out.push(serde_json::to_value(&e).unwrap());
         }
     }
@@ -164,6 +164,30 @@ fn the_owner_deciding_goes_out_as_one_kind_of_event_with_the_decision_inside() {
         .find(|e| e["type"] == "work_order.estimate")
         .unwrap();
     assert_eq!(estimate["data"]["amount"]["cents"], 80000);
+}
+
+#[test]
+fn needs_attention_goes_out_with_its_reason_in_english_and_its_cause_as_a_code() {
+    let g = Given::awaiting_approval()
+        .later(hours(2))
+        .did(Command::DecideApproval {
+            approve: false,
+            by: Actor::Owner,
+            round: 1,
+        });
+    let events = published(&g);
+    let flagged = events
+        .iter()
+        .find(|e| e["type"] == "work_order.needs_attention")
+        .unwrap();
+    let data = &flagged["data"];
+    assert_eq!(
+        data["reason"],
+        "The estimate of $800 was declined: decide what happens next"
+    );
+    assert_eq!(data["code"], "estimate_declined");
+    assert_eq!(data["amount"]["cents"], 80000);
+    assert_eq!(data["amount"]["currency"], "USD");
 }
 
 #[test]

@@ -22,10 +22,7 @@ fn overdue_of(g: &Given) -> Option<Overdue> {
 }
 
 fn attention(t: &support::Then) -> Option<String> {
-    t.events().iter().find_map(|e| match e {
-        Event::NeedsAttention { reason } => Some(reason.clone()),
-        _ => None,
-    })
+    t.attention()
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod support;
 
 use TimerKind as K;
+use mendwork_domain::attention::Cause;
 use mendwork_domain::replies::{Sender, command_for};
 use mendwork_domain::sms::Intent;
 use mendwork_domain::*;
@@ -197,7 +198,9 @@ fn the_owner_declining_puts_the_job_in_front_of_the_pm() {
             timer_cancelled(K::ApprovalReminder, 1),
             Event::ApprovalDeclined { by: Actor::Owner },
             Event::NeedsAttention {
-                reason: "The estimate of $800 was declined: decide what happens next".into()
+                cause: Cause::EstimateDeclined {
+                    amount: Money::from_dollars(800)
+                }
             },
         ]
     );

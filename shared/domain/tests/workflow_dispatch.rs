@@ -7,6 +7,7 @@
 mod support;
 
 use TimerKind as K;
+use mendwork_domain::attention::Cause;
 use mendwork_domain::decide::candidates;
 use mendwork_domain::*;
 use support::workflow::*;
@@ -242,7 +243,10 @@ fn when_every_vendor_declined_the_work_order_needs_attention_with_a_reason() {
                 reason: None
             },
             Event::NeedsAttention {
-                reason: "Every plumbing vendor on the list declined or did not answer".into()
+                cause: Cause::AllDeclined {
+                    trade: Trade::Plumbing,
+                    passed_over: vec![]
+                }
             },
         ]
     );
@@ -268,7 +272,8 @@ fn a_trade_nobody_covers_needs_attention_at_triage() {
     let t = Given::submitted(request).when(Command::Triage);
     assert_eq!(t.wo().trade, Trade::Hvac);
     match t.events().last() {
-        Some(Event::NeedsAttention { reason }) => {
+        Some(Event::NeedsAttention { .. }) => {
+            let reason = t.attention().unwrap();
             assert!(reason.contains("heating & cooling"), "{reason}")
         }
         other => panic!("expected NeedsAttention, got {other:?}"),

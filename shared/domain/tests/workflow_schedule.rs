@@ -7,6 +7,7 @@
 mod support;
 
 use TimerKind as K;
+use mendwork_domain::attention::Cause;
 use mendwork_domain::*;
 use support::workflow::*;
 use support::*;
@@ -148,7 +149,7 @@ fn an_unscheduled_job_is_nudged_twice_then_needs_attention() {
         &[
             timer_elapsed(K::ScheduleNudge, 3),
             Event::NeedsAttention {
-                reason: "Pat Ortiz accepted but has not picked a time".into()
+                cause: Cause::TimeNotPicked { vendor: vid("pat") }
             },
         ]
     );
@@ -462,7 +463,7 @@ fn a_proposed_time_the_tenant_never_answers_needs_attention() {
         &[
             timer_elapsed(K::ProposalTimeout, 1),
             Event::NeedsAttention {
-                reason: "The tenant has not confirmed the time the vendor proposed".into()
+                cause: Cause::ProposalUnconfirmed
             },
         ]
     );

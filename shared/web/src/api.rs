@@ -137,9 +137,10 @@ pub fn visit_json(v: &Visit) -> Value {
     to_json(v)
 }
 
-/// A timeline entry: `{"at", "kind", …event fields}`.
-pub fn recorded_json(r: &Recorded) -> Value {
-    to_json(&TimelineEntry::from(r))
+/// A timeline entry: `{"at", "kind", …event fields}`, of a work order at a property in `tz`
+/// (see [`TimelineEntry::new`]).
+pub fn recorded_json(r: &Recorded, portfolio: &Portfolio, tz: chrono_tz::Tz) -> Value {
+    to_json(&TimelineEntry::new(r, portfolio, tz))
 }
 
 /// A work order as the API writes it; `timeline` is left out when `None` (lists). Attached
@@ -153,14 +154,25 @@ pub fn work_order_json(
     let body = WorkOrderBody::new(wo, portfolio, links);
     match timeline {
         None => to_json(&body),
-        Some(events) => to_json(&detail(body, events)),
+        Some(events) => to_json(&detail(body, events, wo, portfolio)),
     }
 }
 
-fn detail(work_order: WorkOrderBody, events: &[Recorded]) -> WorkOrderDetail {
+fn detail(
+    work_order: WorkOrderBody,
+    events: &[Recorded],
+    wo: &WorkOrder,
+    portfolio: &Portfolio,
+) -> WorkOrderDetail {
+    let tz = portfolio
+        .property(&wo.request.property)
+        .map_or(chrono_tz::UTC, |p| p.timezone);
     WorkOrderDetail {
         work_order,
-        timeline: events.iter().map(TimelineEntry::from).collect(),
+        timeline: events
+            .iter()
+            .map(|r| TimelineEntry::new(r, portfolio, tz))
+            .collect(),
     }
 }
 
@@ -172,8 +184,9 @@ pub fn property_json(p: &Property) -> Value {
 /// The answer about one work order: it and its timeline, read afresh.
 async fn detail_of(app: &App, wo: &WorkOrder) -> Result<WorkOrderDetail, ApiError> {
     let timeline = app.timeline_of(wo).await.map_err(ops::store)?;
-    let body = WorkOrderBody::new(wo, &app.portfolio(), app.links.as_ref());
-    Ok(detail(body, &timeline))
+    let portfolio = app.portfolio();
+    let body = WorkOrderBody::new(wo, &portfolio, app.links.as_ref());
+    Ok(detail(body, &timeline, wo, &portfolio))
 }
 
 // ---------------------------------------------------------------------------------------------

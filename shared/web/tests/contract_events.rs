@@ -58,6 +58,14 @@ fn samples() -> Vec<Value> {
         json!({"kind": "vendor_skipped", "vendor": "pat-plumbing", "reason": {"why": "insurance_expired", "expired": "2026-02-27"}}),
         json!({"kind": "offer_withdrawn", "vendor": "pat-plumbing"}),
         json!({"kind": "needs_attention", "reason": "No vendor took it."}),
+        json!({"kind": "needs_attention", "cause": {"code": "no_vendor", "trade": "plumbing",
+               "passed_over": [{"vendor": "pat-plumbing",
+                                "reason": {"why": "insurance_expired", "expired": "2026-02-27"}}]}}),
+        json!({"kind": "needs_attention", "cause": {"code": "estimate_declined", "amount": 800}}),
+        json!({"kind": "needs_attention", "cause": {"code": "overdue", "step": "outcome",
+               "due": "2026-03-10T12:00:00Z", "vendor": "pat-plumbing"}}),
+        json!({"kind": "needs_attention", "cause": {"code": "unknown_vendor_in_pms",
+               "system": "buildium", "pms_vendor": "4242"}}),
         json!({"kind": "accepted", "vendor": "pat-plumbing"}),
         json!({"kind": "assigned", "vendor": "pat-plumbing", "by": pm}),
         json!({"kind": "unassigned", "vendor": "pat-plumbing"}),
@@ -110,6 +118,11 @@ fn samples() -> Vec<Value> {
     ]
 }
 
+/// The API's JSON of an entry, in the sample portfolio.
+fn json_of(recorded: &Recorded) -> Value {
+    mendwork_web::api::recorded_json(recorded, &support::sample(), chrono_tz::UTC)
+}
+
 #[test]
 fn every_kind_of_timeline_event_as_the_domain_writes_it_matches_the_document() {
     let c = Contract::new();
@@ -119,7 +132,7 @@ fn every_kind_of_timeline_event_as_the_domain_writes_it_matches_the_document() {
         let stored = json!({"at": "2026-03-10T12:00:00Z", "event": event});
         let recorded: Recorded = serde_json::from_value(stored)
             .unwrap_or_else(|e| panic!("the domain does not read {event}: {e}"));
-        let out = mendwork_web::api::recorded_json(&recorded);
+        let out = json_of(&recorded);
         let errors = c.errors_against(&entry, &out);
         assert!(errors.is_empty(), "{out}:\n{}", errors.join("\n"));
         written.insert(out["kind"].as_str().unwrap().to_string());
@@ -148,7 +161,7 @@ fn a_domain_value_the_schema_does_not_describe_fails_the_check() {
         let event = samples().into_iter().find(|e| e["kind"] == kind).unwrap();
         let recorded: Recorded =
             serde_json::from_value(json!({"at": "2026-03-10T12:00:00Z", "event": event})).unwrap();
-        mendwork_web::api::recorded_json(&recorded)
+        json_of(&recorded)
     };
     let mut v = sample("visit");
     v["visit"]["badge"] = json!("B-12");
@@ -165,4 +178,26 @@ fn a_domain_value_the_schema_does_not_describe_fails_the_check() {
         !c.errors_against(&entry, &v).is_empty(),
         "triage without a diagnosis"
     );
+}
+
+#[test]
+fn needs_attention_keeps_its_reason_in_english_and_adds_its_code_old_events_included() {
+    let entry = |event: Value| {
+        let recorded: Recorded =
+            serde_json::from_value(json!({"at": "2026-03-10T12:00:00Z", "event": event})).unwrap();
+        json_of(&recorded)
+    };
+    // Stored before causes were typed: the words as written, code `other`.
+    let old = entry(json!({"kind": "needs_attention", "reason": "No vendor took it."}));
+    assert_eq!(old["reason"], "No vendor took it.");
+    assert_eq!(old["code"], "other");
+    // A typed cause: its English words, its code and its fields.
+    let typed = entry(json!({"kind": "needs_attention",
+                             "cause": {"code": "estimate_declined", "amount": 800}}));
+    assert_eq!(
+        typed["reason"],
+        "The estimate of $800 was declined: decide what happens next"
+    );
+    assert_eq!(typed["code"], "estimate_declined");
+    assert_eq!(typed["amount"]["cents"], 80000);
 }

@@ -261,9 +261,11 @@ impl Driver for Aws {
             limit: None,
         };
         let mut entries: Vec<(String, Value, bool)> = vec![];
+        let portfolio = app.portfolio();
         for wo in app.lookups.list(&all).await.unwrap() {
+            let tz = portfolio.property(&wo.request.property).unwrap().timezone;
             for r in app.work_orders.timeline(&wo.id).await.unwrap() {
-                let e = mendwork_web::api::recorded_json(&r);
+                let e = mendwork_web::api::recorded_json(&r, &portfolio, tz);
                 if e["kind"] == "message_sent" {
                     entries.push((wo.id.to_string(), e, false));
                 }

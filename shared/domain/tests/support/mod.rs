@@ -514,6 +514,21 @@ impl Then {
         self.events().iter().any(pred)
     }
 
+    /// The cause of the first `NeedsAttention` among the events.
+    pub fn cause(&self) -> Option<&mendwork_domain::attention::Cause> {
+        self.events().iter().find_map(|e| match e {
+            Event::NeedsAttention { cause } => Some(cause),
+            _ => None,
+        })
+    }
+
+    /// [`Then::cause`] as the team reads it, in English.
+    pub fn attention(&self) -> Option<String> {
+        let tz = self.after.property().timezone;
+        self.cause()
+            .map(|c| c.describe(self.after.portfolio, tz, Language::En))
+    }
+
     /// The first `TimerSet` for `kind` among the events: (generation, due).
     pub fn timer_set(&self, kind: TimerKind) -> (u32, DateTime<Utc>) {
         self.events()

@@ -247,7 +247,7 @@ pub async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(s: &dyn S
 
     let mut stale = w.clone().then(
         Event::NeedsAttention {
-            reason: "stale".into(),
+            cause: mendwork_domain::attention::Cause::Legacy("stale".into()),
         },
         t0() + mins(2),
     );

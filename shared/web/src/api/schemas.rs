@@ -23,6 +23,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 /// The domain's enums, out of the way of the schema types of the same names.
 mod d {
+    pub use mendwork_domain::overdue::Step;
     pub use mendwork_domain::safety::SafetyAnswer;
     pub use mendwork_domain::{
         Channel, EstimateDecision, Language, Priority, TimerKind, VisitChange, VisitStatus,
@@ -157,6 +158,46 @@ listed_enum_schema!(
     "The tenant's answer to the safety question."
 );
 listed_enum_schema!(Channel, Channel, [Sms, Email], "How a message travels.");
+listed_enum_schema!(
+    OverdueStep,
+    Step,
+    [
+        Triage,
+        Offer,
+        OfferAnswer,
+        Scheduling,
+        Proposal,
+        Reminder,
+        Outcome,
+        Approval,
+        Invoice,
+        Close,
+        SafetyQuestion,
+    ],
+    "The step of the workflow that did not happen in time."
+);
+enum_schema!(
+    AttentionCode,
+    &str,
+    mendwork_domain::attention::CODES,
+    "Why a work order needs the team, as a stable code (`other`: recorded before causes were typed)."
+);
+
+/// An amount of money as events give it to other systems.
+#[derive(ToSchema)]
+pub struct Cents {
+    #[schema(minimum = 0)]
+    pub cents: u64,
+    /// Always `USD`.
+    pub currency: String,
+}
+
+/// A vendor dispatch passed over, and why.
+#[derive(ToSchema)]
+pub struct PassedOver {
+    pub vendor: String,
+    pub reason: SkipReason,
+}
 listed_enum_schema!(
     VisitChange,
     VisitChange,
@@ -419,8 +460,28 @@ pub enum Event {
     OfferWithdrawn {
         vendor: String,
     },
+    /// The work order waits on the team. `reason` is the cause in English words; `code` its
+    /// stable snake_case code (as `attention_code` on a work order); the other fields are the
+    /// cause's own, present for the codes that have them.
     NeedsAttention {
         reason: String,
+        code: AttentionCode,
+        /// `no_vendor`, `all_declined`.
+        trade: Option<Trade>,
+        /// `no_vendor`, `all_declined`: vendors not offered the job, and why.
+        passed_over: Option<Vec<PassedOver>>,
+        /// `time_not_picked`, `overdue`: the vendor's id.
+        vendor: Option<String>,
+        /// `estimate_declined`: the estimate declined.
+        amount: Option<Cents>,
+        /// `completed_in_pms`, `unknown_vendor_in_pms`: the PMS, e.g. `buildium`.
+        system: Option<String>,
+        /// `unknown_vendor_in_pms`: the PMS's id of the vendor it assigned.
+        pms_vendor: Option<String>,
+        /// `overdue`: the step that did not happen.
+        step: Option<OverdueStep>,
+        /// `overdue`: when it was due.
+        due: Option<DateTime<Utc>>,
     },
     Accepted {
         vendor: String,

@@ -163,9 +163,15 @@ pub struct WorkOrderBody {
     pub invoice: Option<InvoiceBody>,
     #[schema(required = true)]
     pub feedback: Option<FeedbackBody>,
-    /// Why the work order needs the team's attention.
+    /// Why the work order needs the team's attention, in English words.
     #[schema(required = true)]
     pub attention: Option<String>,
+    /// The cause of `attention` as a stable snake_case code (`no_vendor`, `all_declined`,
+    /// `time_not_picked`, `proposal_unconfirmed`, `outcome_unknown`, `estimate_declined`,
+    /// `completed_in_pms`, `unknown_vendor_in_pms`, `overdue`, `danger_reported`; `other` for
+    /// a cause recorded before causes were typed).
+    #[schema(required = true)]
+    pub attention_code: Option<&'static str>,
     #[schema(value_type = Option<schemas::Triage>, required = true)]
     pub triage: Option<Triage>,
     #[schema(value_type = Option<schemas::SafetyCheck>, required = true)]
@@ -188,6 +194,7 @@ impl WorkOrderBody {
     pub fn new(wo: &WorkOrder, portfolio: &Portfolio, links: &dyn Links) -> WorkOrderBody {
         let files = |names: &[String]| names.iter().map(|n| links.file(n)).collect::<Vec<_>>();
         let property = portfolio.property(&wo.request.property);
+        let tz = property.map_or(chrono_tz::UTC, |p| p.timezone);
         let tenant = &wo.request.tenant;
         WorkOrderBody {
             id: wo.id.to_string(),
@@ -252,7 +259,11 @@ impl WorkOrderBody {
                 rating: f.rating,
                 comment: f.comment.clone(),
             }),
-            attention: wo.attention.clone(),
+            attention: wo
+                .attention
+                .as_ref()
+                .map(|c| c.describe(portfolio, tz, Language::En)),
+            attention_code: wo.attention.as_ref().map(|c| c.code()),
             triage: wo.triage.clone(),
             safety_question: wo.safety.clone(),
             instructions: wo.instructions.clone(),
@@ -283,15 +294,26 @@ pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     #[serde(flatten)]
     #[schema(value_type = schemas::Event)]
-    pub event: Event,
+    pub event: serde_json::Value,
 }
 
-impl From<&Recorded> for TimelineEntry {
-    fn from(r: &Recorded) -> TimelineEntry {
-        TimelineEntry {
-            at: r.at,
-            event: r.event.clone(),
-        }
+impl TimelineEntry {
+    /// The entry of `r`, an event of a work order at a property in `tz`: the event as the
+    /// domain writes it, but for `needs_attention`, whose typed cause is given as webhooks give
+    /// it ([`mendwork_domain::outbound::attention_data`]: `reason` in English words, `code`,
+    /// the cause's fields), so the API keeps the `reason` it always had.
+    pub fn new(r: &Recorded, portfolio: &Portfolio, tz: chrono_tz::Tz) -> TimelineEntry {
+        let event = match &r.event {
+            Event::NeedsAttention { cause } => {
+                let mut data = mendwork_domain::outbound::attention_data(cause, portfolio, tz);
+                if let Some(fields) = data.as_object_mut() {
+                    fields.insert("kind".into(), "needs_attention".into());
+                }
+                data
+            }
+            other => serde_json::to_value(other).unwrap_or_default(),
+        };
+        TimelineEntry { at: r.at, event }
     }
 }
 

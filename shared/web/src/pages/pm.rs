@@ -215,7 +215,7 @@ async fn queue(
                                     }
                                     td {
                                         (short(&wo.request.description, 80))
-                                        @if let Some(a) = &wo.attention { br; strong { (a) } }
+                                        @if let Some(a) = &wo.attention { br; strong { (a.describe(&portfolio, tz_of(&portfolio, wo), Language::En)) } }
                                     }
                                     td { (wo.vendor.as_ref().and_then(|v| portfolio.vendor(v)).map_or("—".to_string(), |v| v.name.clone())) }
                                     td { time datetime=(wo.created_at.to_rfc3339()) title=(super::at(tz_of(&portfolio, wo), wo.created_at)) { (age(now, wo.created_at)) } }
@@ -367,7 +367,7 @@ async fn detail_page(
             @if let Some(b) = &badge { p { (sla_badge(b)) } }
             (Notice::render(notice))
             (errors.summary())
-            @if let Some(a) = &wo.attention { p.notice.alert role="status" { strong { "Needs attention: " } (a) } }
+            @if let Some(a) = &wo.attention { p.notice.alert role="status" { strong { "Needs attention: " } (a.describe(&portfolio, tz_of(&portfolio, &wo), Language::En)) } }
             section aria-label="Details" {
                 dl {
                     dt { "Id" } dd { (wo.id) }

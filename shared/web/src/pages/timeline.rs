@@ -10,7 +10,8 @@ use mendwork_app::steps::recipient_label;
 use mendwork_domain::catalogue;
 use mendwork_domain::decide::Recorded;
 use mendwork_domain::{
-    Actor, Channel, Event, Portfolio, Priority, Recipient, TimerKind, Trade, VendorId, VisitChange,
+    Actor, Channel, Event, Language, Portfolio, Priority, Recipient, TimerKind, Trade, VendorId,
+    VisitChange,
 };
 
 fn vendor_name(portfolio: &Portfolio, id: &VendorId) -> String {
@@ -277,7 +278,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         Event::DangerReported { by, .. } => html! {
             strong { "Danger reported" } " by " (actor(portfolio, by)) "."
         },
-        Event::NeedsAttention { reason } => html! { strong { "Needs attention: " } (reason) },
+        Event::NeedsAttention { cause } => html! {
+            strong { "Needs attention: " } (cause.describe(portfolio, tz, Language::En))
+        },
         Event::Accepted { vendor } => html! { (v(vendor)) " accepted." },
         Event::Assigned { vendor, by } => {
             html! { "Assigned to " (v(vendor)) " by " (actor(portfolio, by)) "." }
