@@ -3,7 +3,8 @@
 //! morning; the tenant texts EMERGENCY → the team is alerted by SMS and email at once, the
 //! tenant told to call 911, the timeline and the status page say so, no vendor is woken for
 //! it; a second EMERGENCY alerts no one again. And the status page's "Report danger now"
-//! button, which leads back to the page with the acknowledgement.
+//! button, which leads back to the page with the acknowledgement. EMERGENCY with another
+//! tenant's job code is the sender's own report, and says nothing of the other tenant.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -158,5 +159,65 @@ async fn the_status_page_button_reports_danger_and_comes_back_with_the_acknowled
     let forged = app.post_form("/s/not-a-real-token/danger", &[]).await;
     assert_eq!(forged.status, 403, "{}", forged.body);
     assert_eq!(count(&app, PM_PHONE, "pm.danger.sms").await, 1);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn emergency_with_another_tenants_job_code_reports_on_the_senders_own_request() {
+    let app = TestApp::spawn_at(night()).await;
+    let (sam, _) = submit(&app, "danger-code-1").await;
+    // Rosa, another tenant of the building, has a request of her own.
+    const ROSA_PHONE: &str = "+13475550199";
+    const ROSA_LEAK: &str = "the kitchen radiator valve leaks a little onto the floor";
+    let rosa_form: Vec<(&str, String)> = sam_form(ROSA_LEAK, "2026-03-06", "danger-code-2")
+        .into_iter()
+        .map(|(k, v)| match k {
+            "unit" => (k, "5C".to_string()),
+            "name" => (k, "Rosa Diaz".to_string()),
+            "email" => (k, "rosa.diaz@example.org".to_string()),
+            "phone" => (k, ROSA_PHONE.to_string()),
+            _ => (k, v),
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = rosa_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.submit_form(&pairs).await.status, 303);
+    let rosa = app.find_by_description(ROSA_LEAK).await;
+    let to_rosa = app.messages_to(ROSA_PHONE).await.len();
+
+    // Sam texts EMERGENCY with Rosa's code.
+    app.advance(300).await;
+    let r = app
+        .sms(TENANT_PHONE, &format!("EMERGENCY {}", rosa.code()))
+        .await;
+    assert_eq!(outcome(&r), "executed", "{r}");
+
+    // Sam's own request takes the report: the team alerted, Sam told to call 911.
+    let after = app.work_order(&sam.id()).await;
+    assert_eq!(after.status(), "needs_attention");
+    assert!(
+        after
+            .timeline_kinds()
+            .iter()
+            .any(|k| k == "danger_reported")
+    );
+    assert!(app.last_with_key(PM_PHONE, "pm.danger.sms").await.is_some());
+    let ack = app
+        .last_with_key(TENANT_PHONE, "tenant.danger_ack.sms")
+        .await
+        .expect("Sam's acknowledgement");
+    assert!(ack.body.contains(&sam.code()), "{}", ack.body);
+    // Nothing of Rosa's is touched, told or revealed.
+    let hers = app.work_order(&rosa.id()).await;
+    assert!(!hers.timeline_kinds().iter().any(|k| k == "danger_reported"));
+    assert_eq!(hers["priority"], "routine");
+    assert_eq!(app.messages_to(ROSA_PHONE).await.len(), to_rosa);
+    for m in app.messages_to(TENANT_PHONE).await {
+        assert!(!m.body.contains(&rosa.code()), "{}", m.body);
+        assert!(
+            !m.body.contains("Rosa") && !m.body.contains("5C"),
+            "{}",
+            m.body
+        );
+    }
     app.shutdown().await;
 }

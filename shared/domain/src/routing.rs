@@ -257,8 +257,11 @@ pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrde
             body,
         });
     }
+    // A report of danger is never lost to a job code (see [`danger_code`]).
+    let danger = parsed.intent == Intent::Emergency;
+    let code = danger_code(danger, parsed.job_code.as_ref(), &mine);
     // Narrowed by job code when given: it must be one of this phone's own work orders.
-    let mine: Vec<&(WorkOrder, Sender)> = match &parsed.job_code {
+    let mine: Vec<&(WorkOrder, Sender)> = match code {
         Some(code) => {
             let theirs: Vec<_> = mine
                 .into_iter()
@@ -311,10 +314,19 @@ pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrde
         [] => {
             // No open work order takes it as a reply: it may be a new problem (a text naming a
             // job code is about that job).
-            if parsed.job_code.is_none()
+            if code.is_none()
                 && let Some(r) = new()
             {
                 return r;
+            }
+            // EMERGENCY that none of the phone's requests takes (a vendor's phone with no
+            // request of its own as tenant): what to do now, as to a number with nothing open.
+            if danger {
+                return quiet(Route::Answer {
+                    work_order: None,
+                    reason: AnswerReason::DangerNoRequest,
+                    body: danger_no_request(portfolio, &vars(vec![])),
+                });
             }
             let expected = match mine.as_slice() {
                 [(wo, s)] => expected_replies_in(wo, s, lang).to_string(),
@@ -352,6 +364,22 @@ pub fn route_known(portfolio: &Portfolio, inbound: &Inbound, history: &[WorkOrde
             })
         }
     }
+}
+
+/// The job code a text is narrowed by: the one it names, except that a report of danger
+/// (EMERGENCY) naming a code that is none of the phone's open work orders is read as if it
+/// named none — it goes to the sender's newest open request ([`safety_first`]), or with none
+/// gets the answer of a number with nothing open ([`danger_no_request`]). By the safety-first
+/// rule a danger is never lost to a mistyped or foreign code, and the answer is exactly the
+/// one EMERGENCY alone gets, so nothing is learnt about whose code it is, or whether it is one.
+fn danger_code<'c>(
+    danger: bool,
+    code: Option<&'c JobCode>,
+    mine: &[&(WorkOrder, Sender)],
+) -> Option<&'c JobCode> {
+    let code = code?;
+    let theirs = mine.iter().any(|(wo, _)| &wo.code == code);
+    (theirs || !danger).then_some(code)
 }
 
 /// When several work orders take a text, danger settles it rather than a question back:

@@ -14,7 +14,7 @@ use mendwork_domain::attention::Cause;
 use mendwork_domain::danger::ACK_MESSAGE;
 use mendwork_domain::decide::{Recorded, replay};
 use mendwork_domain::replies::Sender;
-use mendwork_domain::routing::{Inbound, Route, route};
+use mendwork_domain::routing::{AnswerReason, Inbound, Route, route};
 use mendwork_domain::segments::{is_gsm7, sms_segments};
 use mendwork_domain::*;
 use support::*;
@@ -422,6 +422,37 @@ fn emergency_by_text_goes_to_the_newest_of_several_or_to_the_one_its_code_names(
         executed_on(&text_from("EMERGENCY", &open)),
         Some(("KP27", &report()))
     );
+}
+
+#[test]
+fn emergency_naming_a_code_that_is_not_the_tenants_goes_where_emergency_alone_goes() {
+    let open = vec![
+        (open_order("KP27", hours(30)), Sender::Tenant),
+        (open_order("KQ34", hours(2)), Sender::Tenant),
+    ];
+    let alone = text_from("EMERGENCY", &open);
+    assert_eq!(executed_on(&alone), Some(("KQ34", &report())));
+    // Another tenant's code, a code nobody has, in either language: the tenant's newest open
+    // request takes the report at once, exactly as with no code, so nothing is said about the
+    // code or whose it is.
+    for body in ["EMERGENCY XY23", "xy23 emergency!", "EMERGENCIA KM58"] {
+        let read = mendwork_domain::sms::parse_reply(body, now().date_naive());
+        assert!(read.job_code.is_some(), "{body}: {read:?}");
+        assert_eq!(text_from(body, &open), alone, "{body}");
+    }
+    // A code of their own still names that request, and a reply that is no report of danger
+    // still hears that the code is not theirs.
+    assert_eq!(
+        executed_on(&text_from("EMERGENCY KP27", &open)),
+        Some(("KP27", &report()))
+    );
+    assert!(matches!(
+        text_from("DONE XY23", &open),
+        Route::Answer {
+            reason: AnswerReason::CodeNotTheirs,
+            ..
+        }
+    ));
 }
 
 #[test]

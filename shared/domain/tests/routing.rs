@@ -220,3 +220,33 @@ fn a_number_gets_a_few_answers_an_hour_and_then_silence() {
         answer_budget_key(&p, now() + hours(1))
     );
 }
+
+#[test]
+fn emergency_with_a_code_from_a_phone_with_no_request_of_its_own_is_told_to_call_911() {
+    // Given Pat, a vendor with an offer out and no request of his own as a tenant
+    let to_nobody = match text("EMERGENCY", STRANGER, &[], false) {
+        Route::Answer {
+            reason: AnswerReason::DangerNoRequest,
+            body,
+            ..
+        } => body,
+        other => panic!("{other:?}"),
+    };
+    // When he texts EMERGENCY with a code, his own job's or another, or with none
+    let code = Given::offered_to_pat().wo.code.to_string();
+    for body in [
+        "EMERGENCY".to_string(),
+        "EMERGENCY XY23".to_string(),
+        format!("EMERGENCY {code}"),
+    ] {
+        // Then he hears what a number with nothing open hears: call 911, say what happens
+        match text(&body, PAT, &pat_offered(), false) {
+            Route::Answer {
+                reason: AnswerReason::DangerNoRequest,
+                body: answer,
+                work_order: None,
+            } => assert_eq!(answer, to_nobody, "{body}"),
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}
