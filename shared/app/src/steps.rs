@@ -559,7 +559,7 @@ fn publish(
     let events: Vec<_> = recorded
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
+        .flat_map(|(i, r)| {
             outbound(
                 after,
                 ctx.portfolio,

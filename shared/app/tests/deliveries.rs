@@ -160,6 +160,74 @@ async fn each_event_goes_once_to_each_endpoint_that_wants_it() {
 }
 
 #[tokio::test]
+async fn an_endpoint_for_danger_reported_gets_the_tenants_report_signed_and_nothing_else() {
+    // Given an endpoint that wants only reports of danger
+    let h = harness(
+        "webhooks:\n  - name: pms\n    url: https://pms.example/h\n    events: [work_order.danger_reported]\n",
+        vec![],
+    );
+    let wo = h.app.submit(leak(), None).await.unwrap().wo;
+    h.app.drain().await.unwrap();
+    assert!(
+        h.sender.sent().is_empty(),
+        "created, triaged, offered: not wanted"
+    );
+    // When the tenant presses "Report danger now" on the status page
+    h.app
+        .execute(
+            &wo.id,
+            mendwork_domain::Command::ReportDanger {
+                by: mendwork_domain::Actor::Tenant,
+                via: Some(mendwork_domain::danger::Via::Page),
+            },
+            mendwork_app::Exec::default(),
+        )
+        .await
+        .unwrap();
+    h.app.drain().await.unwrap();
+    // Then the endpoint gets that one event: which work order, when, how, no emergency
+    let sent = h.sender.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["type"], "work_order.danger_reported");
+    assert_eq!(body["work_order"]["id"], wo.id.to_string());
+    assert_eq!(body["work_order"]["priority"], "urgent");
+    assert_eq!(
+        body["data"]["at"],
+        serde_json::to_value(h.app.now()).unwrap()
+    );
+    assert_eq!(body["data"]["channel"], "page");
+    assert_eq!(body["data"]["emergency"], false);
+    assert_eq!(body["data"]["by"]["role"], "tenant");
+    assert_eq!(sent[0].header("webhook-id"), body["id"].as_str());
+    // Signed like every event: the secret's over its id, timestamp and body
+    let at = DateTime::from_timestamp(
+        sent[0]
+            .header("webhook-timestamp")
+            .unwrap()
+            .parse()
+            .unwrap(),
+        0,
+    )
+    .unwrap();
+    let expected = mendwork_app::webhooks::sign(
+        sent[0].header("webhook-id").unwrap(),
+        at,
+        sent[0].body.as_bytes(),
+        std::slice::from_ref(&h.secret),
+    )
+    .unwrap();
+    assert_eq!(
+        sent[0].header("webhook-signature"),
+        Some(expected.signature.as_str())
+    );
+    let log = h.app.webhooks.deliveries.log("pms", 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].kind, "work_order.danger_reported");
+    assert_eq!(log[0].state, DeliveryState::Delivered);
+}
+
+#[tokio::test]
 async fn a_retry_sends_the_same_id_and_body_with_its_own_timestamp_and_signature() {
     // Given an endpoint that answers 503, then no answer, then 200
     let h = harness(

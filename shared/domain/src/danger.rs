@@ -36,6 +36,7 @@ use crate::effects::Out;
 use crate::safety::SafetyAnswer;
 use crate::types::Priority;
 use crate::workorder::{Actor, Event, Rejection, Status, WorkOrder};
+use serde::{Deserialize, Serialize};
 
 /// How long after a report another one is taken as the same report (nothing recorded, nothing
 /// sent).
@@ -60,8 +61,17 @@ pub fn takes_reports(wo: &WorkOrder) -> bool {
     !wo.status.is_final() && wo.phase() != Status::Completed
 }
 
-/// The tenant's report of danger (or the team's, taking it by phone), as the module docs say.
-pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
+/// How a tenant reported danger: a text (EMERGENCY, EMERGENCIA…) or the status page's button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    Sms,
+    Page,
+}
+
+/// The tenant's report of danger (or the team's, taking it by phone), as the module docs say;
+/// `via` is how it came, kept on the timeline and told to integrations.
+pub(crate) fn report(tx: &mut Tx, by: &Actor, via: Option<Via>) -> Result<(), Rejection> {
     if !(matches!(by, Actor::Tenant) || by.is_team()) {
         return Err(Rejection::Invalid(
             "only the tenant or the property team can report danger".into(),
@@ -77,7 +87,7 @@ pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
         .as_ref()
         .is_some_and(|c| c.answer != Some(SafetyAnswer::Yes));
     if question && !emergency {
-        return crate::safety::answer(tx, true, by);
+        return crate::safety::answer(tx, true, by, Some(via));
     }
     let at = tx.now();
     if tx
@@ -88,7 +98,11 @@ pub(crate) fn report(tx: &mut Tx, by: &Actor) -> Result<(), Rejection> {
         return Ok(());
     }
     let alert = alerts(&tx.wo);
-    tx.push(Event::DangerReported { at, by: by.clone() });
+    tx.push(Event::DangerReported {
+        at,
+        by: by.clone(),
+        via,
+    });
     if alert {
         tx.push(Event::NeedsAttention {
             cause: Cause::DangerReported,

@@ -938,8 +938,10 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
         }
         // Decided before the status check above.
         Command::MessageUndelivered { .. } | Command::Resend { .. } => {}
-        Command::AnswerSafetyQuestion { yes, by } => crate::safety::answer(&mut tx, *yes, by)?,
-        Command::ReportDanger { by } => crate::danger::report(&mut tx, by)?,
+        Command::AnswerSafetyQuestion { yes, by } => {
+            crate::safety::answer(&mut tx, *yes, by, None)?
+        }
+        Command::ReportDanger { by, via } => crate::danger::report(&mut tx, by, *via)?,
         Command::CompletedInPms { system } => {
             if phase == Status::Completed {
                 return Ok(vec![]);

@@ -8,6 +8,7 @@
 //! Message bodies do go out — the PMS keeps the conversation — but only on `message.*` events.
 
 use crate::attention::Cause;
+use crate::danger::Via;
 use crate::portfolio::Portfolio;
 use crate::types::{Language, Money, Priority, Trade};
 use crate::workorder::{
@@ -52,6 +53,7 @@ pub enum EventType {
     Cancelled,
     SafetyQuestionAsked,
     SafetyQuestionAnswered,
+    DangerReported,
     MessageReceived,
     MessageSent,
     MessageUndelivered,
@@ -59,7 +61,7 @@ pub enum EventType {
 
 impl EventType {
     /// Every kind, for the contract and the tests.
-    pub const ALL: [EventType; 30] = [
+    pub const ALL: [EventType; 31] = [
         EventType::Created,
         EventType::Triaged,
         EventType::Offered,
@@ -87,6 +89,7 @@ impl EventType {
         EventType::Cancelled,
         EventType::SafetyQuestionAsked,
         EventType::SafetyQuestionAnswered,
+        EventType::DangerReported,
         EventType::MessageReceived,
         EventType::MessageSent,
         EventType::MessageUndelivered,
@@ -122,6 +125,7 @@ impl EventType {
             EventType::Cancelled => "work_order.cancelled",
             EventType::SafetyQuestionAsked => "work_order.safety_question_asked",
             EventType::SafetyQuestionAnswered => "work_order.safety_question_answered",
+            EventType::DangerReported => "work_order.danger_reported",
             EventType::MessageReceived => "message.received",
             EventType::MessageSent => "message.sent",
             EventType::MessageUndelivered => "message.undelivered",
@@ -215,19 +219,45 @@ pub fn event_id(wo: &WorkOrder, version: u64, index: usize) -> String {
     format!("evt_{}_{}_{}", wo.id, version, index)
 }
 
-/// The outbound event for one timeline event, or `None` for the timeline's own bookkeeping
-/// (timers set, cancelled or elapsed; availability edits before slots go out; …).
+/// The outbound events for one timeline event: none for the timeline's own bookkeeping (timers
+/// set, cancelled or elapsed; availability edits before slots go out; …), one for most, and
+/// two for a tenant's report of danger that an open safety question took as its YES: the
+/// `safety_question_answered`, then the `danger_reported` (id: the answer's, `_danger` added),
+/// so a receiver of either kind hears of it.
 ///
-/// `wo` is the work order after the transition that recorded `event` at `at`.
+/// `wo` is the work order after the transition that recorded `event` at `at`; `id` is the
+/// event's stable id ([`event_id`]).
 pub fn outbound(
     wo: &WorkOrder,
     portfolio: &Portfolio,
     id: String,
     at: DateTime<Utc>,
     event: &Event,
-) -> Option<OutboundEvent> {
-    let (kind, data) = classify(event, wo, portfolio)?;
-    Some(OutboundEvent {
+) -> Vec<OutboundEvent> {
+    let mut out = vec![];
+    if let Some((kind, data)) = classify(event, wo, portfolio) {
+        out.push(envelope(wo, id.clone(), at, kind, data));
+    }
+    if let Some(data) = report_answered(event, at) {
+        out.push(envelope(
+            wo,
+            format!("{id}_danger"),
+            at,
+            EventType::DangerReported,
+            data,
+        ));
+    }
+    out
+}
+
+fn envelope(
+    wo: &WorkOrder,
+    id: String,
+    at: DateTime<Utc>,
+    kind: EventType,
+    data: Value,
+) -> OutboundEvent {
+    OutboundEvent {
         id,
         kind,
         version: VERSION,
@@ -244,7 +274,36 @@ pub fn outbound(
             appointment: wo.appointment,
         },
         data,
-    })
+    }
+}
+
+/// The `danger_reported` data of a report of danger: when (`at`), by whom, how (`channel`:
+/// `sms`, `page`, or null when told otherwise), and whether the report made the request an
+/// emergency (`emergency`: true when it answered the open safety question YES, whose
+/// `question` it names; false when the team was alerted to decide, the request urgent).
+fn danger_data(
+    at: DateTime<Utc>,
+    by: &Actor,
+    via: Option<Via>,
+    emergency: bool,
+    question: Option<&str>,
+) -> Value {
+    json!({"at": at, "by": actor(by), "channel": via, "emergency": emergency,
+           "question": question})
+}
+
+/// The `danger_reported` data of a safety question answered YES by a report of danger.
+fn report_answered(event: &Event, at: DateTime<Utc>) -> Option<Value> {
+    match event {
+        Event::SafetyQuestionAnswered {
+            question,
+            yes: true,
+            by,
+            danger_report: true,
+            via,
+        } => Some(danger_data(at, by, *via, true, Some(question.key()))),
+        _ => None,
+    }
 }
 
 /// A `needs_attention` event's data, as webhooks and the API's timeline give it: `reason`, the
@@ -424,10 +483,15 @@ fn classify(event: &Event, wo: &WorkOrder, portfolio: &Portfolio) -> Option<(Eve
         Event::SafetyQuestionAsked { question } => {
             (T::SafetyQuestionAsked, json!({"question": question.key()}))
         }
-        Event::SafetyQuestionAnswered { question, yes, by } => (
+        Event::SafetyQuestionAnswered {
+            question, yes, by, ..
+        } => (
             T::SafetyQuestionAnswered,
             json!({"question": question.key(), "yes": yes, "by": actor(by)}),
         ),
+        Event::DangerReported { at, by, via } => {
+            (T::DangerReported, danger_data(*at, by, *via, false, None))
+        }
         Event::MessageReceived {
             from,
             channel: ch,
@@ -486,8 +550,6 @@ fn classify(event: &Event, wo: &WorkOrder, portfolio: &Portfolio) -> Option<(Eve
         | Event::InvoiceEscalated
         | Event::FeedbackRequested
         | Event::SafetyQuestionExpired { .. }
-        // The first report of danger reaches receivers as `needs_attention`, its reason saying so.
-        | Event::DangerReported { .. }
         | Event::TimerSet { .. }
         | Event::TimerCancelled { .. }
         | Event::TimerElapsed { .. } => return None,

@@ -125,7 +125,10 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
         Sender::Tenant => match intent {
             // Danger now: on any of the tenant's requests still open; one that is completed
             // refuses it with where help is (`crate::danger`).
-            Intent::Emergency => Some(Command::ReportDanger { by: Actor::Tenant }),
+            Intent::Emergency => Some(Command::ReportDanger {
+                by: Actor::Tenant,
+                via: Some(crate::danger::Via::Sms),
+            }),
             // The safety question first while it is open; once it expired, a proposed time
             // waiting for the tenant takes their YES or NO, else the question still does.
             Intent::Accept

@@ -136,8 +136,14 @@ pub(crate) fn ask(tx: &mut Tx) {
     tx.set_timer(TimerKind::SafetyQuestion, at);
 }
 
-/// The tenant's answer (or the team's, taking it by phone).
-pub(crate) fn answer(tx: &mut Tx, yes: bool, by: &Actor) -> Result<(), Rejection> {
+/// The tenant's answer (or the team's, taking it by phone); `report` when it is a report of
+/// danger taken as the question's YES, with how it came ([`crate::danger::report`]).
+pub(crate) fn answer(
+    tx: &mut Tx,
+    yes: bool,
+    by: &Actor,
+    report: Option<Option<crate::danger::Via>>,
+) -> Result<(), Rejection> {
     if !(matches!(by, Actor::Tenant) || by.is_team()) {
         return Err(Rejection::Invalid(
             "only the tenant or the property team can answer the safety question".into(),
@@ -157,6 +163,8 @@ pub(crate) fn answer(tx: &mut Tx, yes: bool, by: &Actor) -> Result<(), Rejection
         question: check.question,
         yes,
         by: by.clone(),
+        danger_report: report.is_some(),
+        via: report.flatten(),
     });
     if yes {
         dispatch_as_emergency(tx);

@@ -657,6 +657,9 @@ pub enum Command {
     /// put in front of them ([`crate::danger`] decides it).
     ReportDanger {
         by: Actor,
+        /// How the tenant said it (`None`: otherwise, e.g. to the team on the phone).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<crate::danger::Via>,
     },
 }
 
@@ -931,6 +934,12 @@ pub enum Event {
         question: crate::triage::SafetyQuestion,
         yes: bool,
         by: Actor,
+        /// The YES was the tenant's report of danger (`Command::ReportDanger`), which an open
+        /// question takes as its answer; `via` says how it came.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        danger_report: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<crate::danger::Via>,
     },
     /// Nobody answered the safety question within the policy's time: the routine path stands.
     SafetyQuestionExpired {
@@ -946,6 +955,9 @@ pub enum Event {
     DangerReported {
         at: DateTime<Utc>,
         by: Actor,
+        /// How the tenant said it (`None`: otherwise, or recorded before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<crate::danger::Via>,
     },
 }
 

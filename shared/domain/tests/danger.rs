@@ -11,7 +11,7 @@
 mod support;
 
 use mendwork_domain::attention::Cause;
-use mendwork_domain::danger::ACK_MESSAGE;
+use mendwork_domain::danger::{ACK_MESSAGE, Via};
 use mendwork_domain::decide::{Recorded, replay};
 use mendwork_domain::replies::Sender;
 use mendwork_domain::routing::{AnswerReason, Inbound, Route, route};
@@ -22,8 +22,12 @@ use support::*;
 const TENANT: &str = "+12125550142";
 const TEAM: &str = "+12125550100";
 
+/// The tenant's report of danger by text (EMERGENCY).
 fn report() -> Command {
-    Command::ReportDanger { by: Actor::Tenant }
+    Command::ReportDanger {
+        by: Actor::Tenant,
+        via: Some(Via::Sms),
+    }
 }
 
 fn answer_yes() -> Command {
@@ -78,7 +82,34 @@ fn a_report_while_the_safety_question_is_open_is_exactly_its_yes() {
     let given = asked().later(minutes(3));
     let by_report = given.when(report());
     let by_yes = given.when(answer_yes());
-    assert_eq!(by_report.events(), by_yes.events());
+    // The same events but for the answer saying it was a report, and how it came.
+    let plain: Vec<Event> = by_report
+        .events()
+        .iter()
+        .cloned()
+        .map(|e| match e {
+            Event::SafetyQuestionAnswered {
+                question,
+                yes,
+                by,
+                danger_report: true,
+                via: Some(Via::Sms),
+            } => Event::SafetyQuestionAnswered {
+                question,
+                yes,
+                by,
+                danger_report: false,
+                via: None,
+            },
+            other => other,
+        })
+        .collect();
+    assert_ne!(
+        by_report.events(),
+        &plain[..],
+        "the answer says it was a report"
+    );
+    assert_eq!(plain, by_yes.events());
     assert_eq!(by_report.effects, by_yes.effects);
     assert_eq!(by_report.wo().priority, Priority::Emergency);
     assert!(by_report.has(|e| matches!(
@@ -132,7 +163,8 @@ fn a_report_at_two_in_the_morning_raises_the_priority_alerts_the_team_and_tells_
         t.events()[0],
         Event::DangerReported {
             at,
-            by: Actor::Tenant
+            by: Actor::Tenant,
+            via: Some(Via::Sms)
         }
     );
     assert!(t.has(|e| *e

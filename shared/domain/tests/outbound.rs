@@ -5,8 +5,9 @@
 #[allow(dead_code)]
 mod support;
 
+use mendwork_domain::danger::Via;
 use mendwork_domain::outbound::{EventType, VERSION, event_id, outbound};
-use mendwork_domain::{Actor, Command, Event, Recipient, WorkOrder};
+use mendwork_domain::{Actor, Command, Event, NewWorkOrder, Recipient, WorkOrder};
 use serde_json::Value;
 use support::*;
 
@@ -21,7 +22,7 @@ fn published(g: &Given) -> Vec<Value> {
             Some(w) => mendwork_domain::decide::evolve(w, &r.event, r.at),
         });
         let w = wo.as_ref().unwrap();
-        if let Some(e) = outbound(w, g.portfolio, event_id(w, i as u64 + 1, 0), r.at, &r.event) {
+        for e in outbound(w, g.portfolio, event_id(w, i as u64 + 1, 0), r.at, &r.event) {
             out.push(serde_json::to_value(&e).unwrap());
         }
     }
@@ -203,4 +204,84 @@ fn every_kind_has_one_type_name_that_reads_back() {
         );
     }
     assert_eq!(EventType::parse("work_order.exploded"), None);
+}
+
+#[test]
+fn a_tenants_report_of_danger_goes_out_as_danger_reported_with_how_and_whether_an_emergency() {
+    let g = Given::offered_to_pat()
+        .later(hours(1))
+        .did(Command::ReportDanger {
+            by: Actor::Tenant,
+            via: Some(Via::Sms),
+        });
+    let events = published(&g);
+    let reported: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "work_order.danger_reported")
+        .collect();
+    assert_eq!(reported.len(), 1, "{events:#?}");
+    let r = reported[0];
+    assert_eq!(r["work_order"]["id"], g.wo.id.to_string());
+    assert_eq!(r["work_order"]["priority"], "urgent");
+    let data = &r["data"];
+    assert_eq!(data["at"], serde_json::to_value(g.now).unwrap());
+    assert_eq!(data["channel"], "sms");
+    assert_eq!(
+        data["emergency"], false,
+        "the team decides: no emergency yet"
+    );
+    assert_eq!(data["by"]["role"], "tenant");
+    // The team's flag goes out too, its cause as a code.
+    let flag = events
+        .iter()
+        .find(|e| e["type"] == "work_order.needs_attention")
+        .unwrap();
+    assert_eq!(flag["data"]["code"], "danger_reported");
+}
+
+#[test]
+fn a_report_the_open_safety_question_takes_as_its_yes_goes_out_as_both_answer_and_report() {
+    let g = Given::submitted(NewWorkOrder {
+        description: "water dripping from the ceiling right beside the kitchen light".into(),
+        ..elm_drip()
+    })
+    .did(Command::Triage)
+    .later(minutes(3))
+    .did(Command::ReportDanger {
+        by: Actor::Tenant,
+        via: Some(Via::Page),
+    });
+    let events = published(&g);
+    let kinds = types(&events);
+    let answered = kinds
+        .iter()
+        .position(|k| k == "work_order.safety_question_answered")
+        .unwrap_or_else(|| panic!("{kinds:?}"));
+    assert_eq!(
+        kinds[answered + 1],
+        "work_order.danger_reported",
+        "{kinds:?}"
+    );
+    let (answer, report) = (&events[answered], &events[answered + 1]);
+    assert_eq!(answer["data"]["yes"], true);
+    assert_eq!(
+        report["id"],
+        format!("{}_danger", answer["id"].as_str().unwrap())
+    );
+    assert_eq!(report["data"]["emergency"], true);
+    assert_eq!(report["data"]["channel"], "page");
+    assert_eq!(report["data"]["question"], answer["data"]["question"]);
+    assert_eq!(report["work_order"]["priority"], "emergency");
+    // A plain YES is no report of danger.
+    let yes = Given::submitted(NewWorkOrder {
+        description: "water dripping from the ceiling right beside the kitchen light".into(),
+        ..elm_drip()
+    })
+    .did(Command::Triage)
+    .later(minutes(3))
+    .did(Command::AnswerSafetyQuestion {
+        yes: true,
+        by: Actor::Tenant,
+    });
+    assert!(!types(&published(&yes)).contains(&"work_order.danger_reported".to_string()));
 }

@@ -115,6 +115,9 @@ fn samples() -> Vec<Value> {
         json!({"kind": "safety_question_expired", "question": "co_symptoms"}),
         json!({"kind": "offer_withdrawn_for_emergency", "vendor": "pat-plumbing"}),
         json!({"kind": "danger_reported", "at": "2026-03-10T12:00:00Z", "by": tenant}),
+        json!({"kind": "danger_reported", "at": "2026-03-10T12:00:00Z", "by": tenant, "via": "sms"}),
+        json!({"kind": "safety_question_answered", "question": "gas_smell", "yes": true,
+               "by": tenant, "danger_report": true, "via": "page"}),
     ]
 }
 

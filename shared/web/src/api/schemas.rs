@@ -23,6 +23,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 /// The domain's enums, out of the way of the schema types of the same names.
 mod d {
+    pub use mendwork_domain::danger::Via;
     pub use mendwork_domain::overdue::Step;
     pub use mendwork_domain::safety::SafetyAnswer;
     pub use mendwork_domain::{
@@ -158,6 +159,12 @@ listed_enum_schema!(
     "The tenant's answer to the safety question."
 );
 listed_enum_schema!(Channel, Channel, [Sms, Email], "How a message travels.");
+listed_enum_schema!(
+    DangerVia,
+    Via,
+    [Sms, Page],
+    "How a tenant reported danger: a text, or the status page's button."
+);
 listed_enum_schema!(
     OverdueStep,
     Step,
@@ -627,6 +634,11 @@ pub enum Event {
         question: SafetyQuestion,
         yes: bool,
         by: Actor,
+        /// True when the YES was the tenant's report of danger, which an open question takes
+        /// as its answer (absent otherwise).
+        danger_report: Option<bool>,
+        /// How that report came (absent when it came otherwise).
+        via: Option<DangerVia>,
     },
     SafetyQuestionExpired {
         question: SafetyQuestion,
@@ -637,6 +649,9 @@ pub enum Event {
     DangerReported {
         at: DateTime<Utc>,
         by: Actor,
+        /// How the tenant reported it (absent when told otherwise, or recorded before this
+        /// was kept).
+        via: Option<DangerVia>,
     },
 }
 

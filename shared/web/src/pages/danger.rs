@@ -58,6 +58,9 @@ async fn report(
     PageForm(_): PageForm<DangerForm>,
 ) -> Result<Response, TenantError> {
     let id = claim(&app, &token).map_err(|e| TenantError(lang, e))?;
-    let command = Command::ReportDanger { by: Actor::Tenant };
+    let command = Command::ReportDanger {
+        by: Actor::Tenant,
+        via: Some(mendwork_domain::danger::Via::Page),
+    };
     act(&app, DONE, &token, &id, Ok(command), lang).await
 }

@@ -266,7 +266,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             "Safety question asked of the tenant (" (question.label()) "): YES makes it an emergency ("
             (question.emergency_if_yes().label()) ")."
         },
-        Event::SafetyQuestionAnswered { question, yes, by } => html! {
+        Event::SafetyQuestionAnswered {
+            question, yes, by, ..
+        } => html! {
             "Safety question (" (question.label()) ") answered "
             @if *yes { strong { "YES" } } @else { "NO" }
             " by " (actor(portfolio, by))
