@@ -88,6 +88,26 @@ fn every_lambda_crate_has_exactly_one_function_built_by_cargo_lambda() {
     );
 }
 
+/// A deployed function's release build links position-dependent through its build script
+/// (functions/release-link.rs): `cargo lambda build` sets `RUSTFLAGS`, which would replace any
+/// flags kept in `.cargo/config.toml`, so the script is the one place `sam build` honours.
+#[test]
+fn every_deployed_function_is_linked_by_the_release_link_script() {
+    let t = Template::load();
+    for (name, f) in t.functions() {
+        let code_uri = f["Properties"]["CodeUri"].as_str().unwrap();
+        let dir = code_uri.strip_prefix("functions/").unwrap();
+        let manifest =
+            std::fs::read_to_string(functions_dir().join(dir).join("Cargo.toml")).unwrap();
+        assert!(
+            manifest
+                .lines()
+                .any(|l| l.trim() == r#"build = "../release-link.rs""#),
+            "{name}: functions/{dir}/Cargo.toml must say build = \"../release-link.rs\""
+        );
+    }
+}
+
 #[test]
 fn the_table_is_keyed_and_indexed_as_the_aws_adapters_expect() {
     use mendwork_aws::schema::*;
