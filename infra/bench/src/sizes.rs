@@ -31,6 +31,23 @@ pub struct Size {
     pub bytes: u64,
 }
 
+/// Whether an ELF file is a position-dependent executable (`ET_EXEC`, as
+/// functions/release-link.rs links a release build) rather than a position-independent one
+/// (`ET_DYN`, whose relocations the loader applies at every start); `None` when the file is not
+/// a little-endian ELF file.
+pub fn position_dependent(path: &Path) -> anyhow::Result<Option<bool>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(18);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(18).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", path.display()))?;
+    let elf = bytes.get(..4) == Some(b"\x7fELF".as_slice()) && bytes.get(5) == Some(&1);
+    Ok(match bytes.get(16..18) {
+        Some(&[t, 0]) if elf => Some(t == 2),
+        _ => None,
+    })
+}
+
 /// The size of every binary named in `root`'s template, found in `dir`; an error names the
 /// ones not built.
 pub fn measure(root: &Path, dir: &Path) -> anyhow::Result<Vec<Size>> {
@@ -97,6 +114,29 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("mendwork-pm,"), "{err}");
+    }
+
+    #[test]
+    fn an_executable_is_position_dependent_by_its_elf_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let elf = |kind: u8| {
+            let mut b = vec![0u8; 64];
+            b[..4].copy_from_slice(b"\x7fELF");
+            b[5] = 1;
+            b[16] = kind;
+            b
+        };
+        let (exec, dyn_, text) = (
+            dir.path().join("exec"),
+            dir.path().join("dyn"),
+            dir.path().join("text"),
+        );
+        std::fs::write(&exec, elf(2)).unwrap();
+        std::fs::write(&dyn_, elf(3)).unwrap();
+        std::fs::write(&text, "#!/bin/sh\n").unwrap();
+        assert_eq!(position_dependent(&exec).unwrap(), Some(true));
+        assert_eq!(position_dependent(&dyn_).unwrap(), Some(false));
+        assert_eq!(position_dependent(&text).unwrap(), None);
     }
 
     /// `ring` beside the SDK's aws-lc was two crypto stacks in every binary (issue 11: about
