@@ -502,8 +502,8 @@ async fn throughput_figures(
     let (sub, life) = (t.per_submission(), t.per_lifecycle());
     for (what, w) in [("submission", sub), ("lifecycle", life)] {
         println!(
-            "store work per {what}: {:.1} transactions committed, {:.1} statements, {:.1} KB appended to the WAL",
-            w.commits, w.statements, w.wal_kb
+            "store work per {what}: {:.1} transactions committed, {:.1} statements, {:.1} KB appended to the WAL, {:.3} background checkpoints",
+            w.commits, w.statements, w.wal_kb, w.checkpoints
         );
     }
     let work = json!({

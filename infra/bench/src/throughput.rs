@@ -39,6 +39,8 @@ pub struct PerUnit {
     pub commits: f64,
     pub statements: f64,
     pub wal_kb: f64,
+    /// WAL checkpoints the store's background thread ran (none run on a commit's path).
+    pub checkpoints: f64,
 }
 
 impl PerUnit {
@@ -48,6 +50,7 @@ impl PerUnit {
             commits: work.commits as f64 / n,
             statements: work.statements as f64 / n,
             wal_kb: work.wal_bytes() as f64 / 1024.0 / n,
+            checkpoints: work.checkpoints as f64 / n,
         }
     }
 
@@ -57,6 +60,7 @@ impl PerUnit {
             "transactions_committed": self.commits,
             "statements": self.statements,
             "wal_kb": self.wal_kb,
+            "background_checkpoints": self.checkpoints,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The one SQLite connection every embedded adapter shares: opening, pragmas, the schema and
 //! its migrations, and the small conversions (timestamps, JSON, error context) they all use.
 
+use crate::checkpoint::Checkpointer;
 use crate::clock::{self, ClockMode};
 use chrono::{DateTime, SecondsFormat, Utc};
 use mendwork_app::ports::{Clock as _, SystemClock};
@@ -210,13 +211,19 @@ pub(crate) struct Db {
     /// Lost if the process dies first; then those records are carried out again, which the
     /// adapters must take anyway (an outbox id seen before is done), and nothing is lost.
     done: Mutex<Vec<(String, String)>>,
+    /// The file's WAL checkpoints, off the commit path (`None` in memory, or when the thread
+    /// could not start: the commit hook's backstop then keeps the WAL bounded).
+    checkpointer: Option<Checkpointer>,
 }
 
 impl Db {
     pub(crate) fn open(path: &Path) -> Result<Db, StoreError> {
         let conn = Connection::open(path)
             .map_err(|e| classify(format!("opening the store {}", path.display()), e))?;
-        Db::init(conn, true)
+        let mut db = Db::init(conn, true)?;
+        // After `init`: the file is in WAL mode and migrated before a second connection opens.
+        db.checkpointer = Checkpointer::start(path);
+        Ok(db)
     }
 
     pub(crate) fn open_in_memory() -> Result<Db, StoreError> {
@@ -262,6 +269,7 @@ impl Db {
             conn: Mutex::new(conn),
             clock: Mutex::new(mode),
             done: Mutex::new(Vec::new()),
+            checkpointer: None,
         })
     }
 
@@ -292,6 +300,11 @@ impl Db {
 
     /// The connection, for one short call.
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // The WAL may have reached its mark at the last commit: its checkpoint now starts
+        // beside this call instead of inside that commit.
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.poke();
+        }
         // A panic while the lock was held cannot leave a half-done write behind: every write is
         // a transaction that rolls back when dropped during unwinding. So the connection is
         // still sound and refusing it forever would only turn one bug into an outage.

@@ -9,6 +9,7 @@
 
 mod api_keys;
 mod archive;
+mod checkpoint;
 mod clock;
 mod db;
 mod deliveries;

@@ -2,9 +2,10 @@
 //! frames appended — counted by hooks on every connection the embedded store opens, so that a
 //! benchmark can show what a workflow step costs the store (`mendwork-bench`'s throughput).
 //!
-//! The hooks also run the WAL's automatic checkpoint: SQLite's own is a WAL hook too, and a
-//! connection has one WAL hook, so [`on_wal_commit`] counts and then checkpoints as SQLite's
-//! default would, at [`AUTOCHECKPOINT_FRAMES`].
+//! The hooks also stand in for the WAL's automatic checkpoint (SQLite's own is a WAL hook too,
+//! and a connection has one): at [`AUTOCHECKPOINT_FRAMES`], [`on_wal_commit`] asks the store's
+//! background checkpointer (`crate::checkpoint`) to run, and checkpoints itself only far past
+//! that mark, when no thread has kept up.
 
 use rusqlite::Connection;
 use rusqlite::hooks::Wal;
@@ -20,6 +21,10 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// some 16 MB (reused, not grown, after a complete checkpoint) and a longer replay when a
 /// process that died opens the store again.
 pub(crate) const AUTOCHECKPOINT_FRAMES: c_int = 4_000;
+
+/// The WAL's length at which the commit checkpoints it itself, as SQLite's automatic checkpoint
+/// would: the background checkpointer is missing or has fallen far behind (some 64 MB of WAL).
+const BACKSTOP_FRAMES: c_int = 4 * AUTOCHECKPOINT_FRAMES;
 
 static COMMITS: AtomicU64 = AtomicU64::new(0);
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
@@ -45,6 +50,8 @@ pub struct StoreWork {
     pub wal_frames: u64,
     /// The page size of the last store opened (the embedded store keeps SQLite's default).
     pub page_size: u64,
+    /// WAL checkpoints run by the stores' background threads (none on a commit's path).
+    pub checkpoints: u64,
 }
 
 impl StoreWork {
@@ -55,6 +62,7 @@ impl StoreWork {
             statements: self.statements.saturating_sub(earlier.statements),
             wal_frames: self.wal_frames.saturating_sub(earlier.wal_frames),
             page_size: self.page_size,
+            checkpoints: self.checkpoints.saturating_sub(earlier.checkpoints),
         }
     }
 
@@ -72,6 +80,7 @@ pub fn store_work() -> StoreWork {
         statements: STATEMENTS.load(Relaxed),
         wal_frames: WAL_FRAMES.load(Relaxed),
         page_size: PAGE_SIZE.load(Relaxed),
+        checkpoints: crate::checkpoint::run_so_far(),
     }
 }
 
@@ -97,14 +106,23 @@ fn on_statement(event: TraceEvent<'_>) {
     }
 }
 
-/// After each commit to a WAL: counts the frames it appended, then checkpoints once the WAL is
-/// [`AUTOCHECKPOINT_FRAMES`] long, as SQLite's automatic checkpoint does (which this hook
-/// replaces).
+/// After each commit to a WAL: counts the frames it appended; once the WAL is
+/// [`AUTOCHECKPOINT_FRAMES`] long, asks for a background checkpoint, and past
+/// [`BACKSTOP_FRAMES`] checkpoints on the spot, as SQLite's automatic checkpoint (which this
+/// hook replaces) would have at the first mark.
 fn on_wal_commit(wal: &Wal, frames: c_int) -> rusqlite::Result<()> {
     let now = u64::try_from(frames).unwrap_or(0);
     let before = WAL_LENGTH.swap(now, Relaxed);
     WAL_FRAMES.fetch_add(if now >= before { now - before } else { now }, Relaxed);
-    if frames >= AUTOCHECKPOINT_FRAMES
+    // Asked once as the WAL passes the mark (and again at each further mark while it is not
+    // restarted), not at every commit after it: a checkpoint that runs while the commits go on
+    // leaves the WAL as long as it was until the next commit restarts it, and asking at each of
+    // those commits would run — and fsync — a checkpoint of a few pages after each.
+    let marks = |n: u64| n / AUTOCHECKPOINT_FRAMES as u64;
+    if frames >= AUTOCHECKPOINT_FRAMES && (now < before || marks(now) > marks(before)) {
+        crate::checkpoint::want();
+    }
+    if frames >= BACKSTOP_FRAMES
         && let Err(e) = wal.checkpoint()
     {
         // As with SQLite's own: the commit has happened, and a checkpoint that could not run
