@@ -3,7 +3,7 @@
 //!
 //! - Emergency recall must stay at 100% on the sets the engine is tuned on (the main sets, the
 //!   old held-out set, rounds 3 and 4 since round 5, round 5 since round 6, round 7 since round
-//!   8): every description labelled an
+//!   8, round 8 since round 9): every description labelled an
 //!   emergency is triaged as one, of the right kind; and no money a vendor texts is ever
 //!   recorded with a wrong or ambiguous amount, in any set.
 //! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
@@ -101,15 +101,15 @@ const ROUND7_QUESTION_PERCENT: usize = 100; // 100% (260/260) after round 8
 const ROUND7_INTENT_PERCENT: usize = 98; // 98.6% (138/140) after round 8
 const ROUND7_INTENT_AND_FIELDS_PERCENT: usize = 98; // 98.6% (138/140) after round 8
 
-/// Levels on the round-8 blind sets (issue 12), measured once on the engine of round 8 (the
-/// development round on round 7), before any change made with them (see
-/// docs/understanding-rounds.md). Figures only: their misses are never read.
-const ROUND8_TRADE_PERCENT: usize = 93; // 93.8% (244/260)
-const ROUND8_PRIORITY_PERCENT: usize = 90; // 90.8% (236/260)
-const ROUND8_EMERGENCY_RECALL_PERCENT: usize = 93; // 93.3% (84/90)
-/// Emergencies flagged, or asked the question whose YES is their kind.
-const ROUND8_FLAGGED_OR_ASKED_PERCENT: usize = 95; // 95.6% (86/90)
-const ROUND8_INTENT_PERCENT: usize = 90; // 90.7% (127/140)
+/// Levels on the round-8 sets (issue 12). They were blind, measured once on the engine of round 8
+/// (trade and priority 85.4%, recall 93.3%, flagged or asked 95.6%, routine flagged 2.2%, replies
+/// 90.7%; see docs/understanding-rounds.md), and are a development set since round 9, like round 7
+/// since round 8: these levels are in-sample, and every emergency in them must be caught.
+const ROUND8_TRADE_PERCENT: usize = 96; // 96.5% (251/260) after round 9
+const ROUND8_PRIORITY_PERCENT: usize = 94; // 94.6% (246/260) after round 9
+const ROUND8_QUESTION_PERCENT: usize = 98; // 98.5% (256/260) after round 9
+const ROUND8_INTENT_PERCENT: usize = 91; // 91.4% (128/140) after round 9
+const ROUND8_INTENT_AND_FIELDS_PERCENT: usize = 89; // 89.3% (125/140) after round 9
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
@@ -304,6 +304,7 @@ fn triage_never_misses_an_emergency() {
     no_emergency_missed("round 4", &descriptions(&[ROUND4_DESCRIPTIONS]));
     no_emergency_missed("round 5", &descriptions(&[ROUND5_DESCRIPTIONS]));
     no_emergency_missed("round 7", &descriptions(&[ROUND7_DESCRIPTIONS]));
+    no_emergency_missed("round 8", &descriptions(&[ROUND8_DESCRIPTIONS]));
 }
 
 #[test]
@@ -392,6 +393,13 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
             ROUND7_PRIORITY_PERCENT,
             ROUND7_QUESTION_PERCENT,
         ),
+        (
+            "round 8",
+            ROUND8_DESCRIPTIONS,
+            ROUND8_TRADE_PERCENT,
+            ROUND8_PRIORITY_PERCENT,
+            ROUND8_QUESTION_PERCENT,
+        ),
     ] {
         let r = descriptions(&[set]);
         at_least(&format!("{name} trade"), r.trade_ok, r.total, trade);
@@ -464,26 +472,6 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies_caught_or_asked,
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
-    );
-    let r8 = descriptions(&[ROUND8_DESCRIPTIONS]);
-    at_least("round 8 trade", r8.trade_ok, r8.total, ROUND8_TRADE_PERCENT);
-    at_least(
-        "round 8 priority",
-        r8.priority_ok,
-        r8.total,
-        ROUND8_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round 8 emergency recall",
-        r8.emergencies_found,
-        r8.emergencies,
-        ROUND8_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round 8 emergencies flagged or asked",
-        r8.emergencies_caught_or_asked,
-        r8.emergencies,
-        ROUND8_FLAGGED_OR_ASKED_PERCENT,
     );
 }
 
@@ -564,6 +552,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
             ROUND7_INTENT_PERCENT,
             ROUND7_INTENT_AND_FIELDS_PERCENT,
         ),
+        (
+            "round 8",
+            ROUND8_REPLIES,
+            ROUND8_INTENT_PERCENT,
+            ROUND8_INTENT_AND_FIELDS_PERCENT,
+        ),
     ] {
         let r = replies(&[set]);
         at_least(&format!("{name} intent"), r.intent_ok, r.total, intent);
@@ -587,12 +581,5 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
-    );
-    let r8 = replies(&[ROUND8_REPLIES]);
-    at_least(
-        "round 8 intent",
-        r8.intent_ok,
-        r8.total,
-        ROUND8_INTENT_PERCENT,
     );
 }

@@ -344,6 +344,7 @@ pub fn run() -> Result<(), String> {
         ("round4", load_descriptions(ROUND4_DESCRIPTIONS)?),
         ("round5", load_descriptions(ROUND5_DESCRIPTIONS)?),
         ("round7", load_descriptions(ROUND7_DESCRIPTIONS)?),
+        ("round8", load_descriptions(ROUND8_DESCRIPTIONS)?),
     ];
     let mut candidates = vec![Candidate::Asks];
     candidates.extend(RAISE.map(Candidate::Raises));

@@ -365,6 +365,18 @@ pub fn triage_with(
             drivers.push(format!("category set to {}", category.as_str()));
             category
         }
+        // A kind the model raised whose fact always goes to one trade (carbon monoxide to
+        // hvac) goes there too: the detector or symptom words around it name no one better.
+        None if raised.is_some_and(|(kind, _)| kind == EmergencyKind::CarbonMonoxide)
+            && e.facts.of(facts::Fact::CarbonMonoxide).fixed_trade =>
+        {
+            let trade = e.facts.of(facts::Fact::CarbonMonoxide).trade;
+            drivers.push(format!(
+                "{} is the usual trade for carbon monoxide",
+                trade.as_str()
+            ));
+            trade
+        }
         None => {
             drivers.push(scored.reason(e, about));
             scored.trade
