@@ -427,3 +427,55 @@ fn a_danger_that_is_over_or_feared_does_not_choose_the_trade_of_the_next_sentenc
         Trade::Plumbing
     );
 }
+
+#[test]
+fn someone_in_an_elevator_that_stopped_or_shut_in_a_back_room_is_trapped() {
+    for text in [
+        "my dad's in the elevator, it stopped at 3 and the doors won't open",
+        "lift stuck between floors, 2 of us inside",
+        "my employee is shut in the storeroom, the latch broke",
+    ] {
+        emergency(text, false, EmergencyKind::PersonTrapped);
+    }
+}
+
+#[test]
+fn what_is_trapped_in_a_wall_or_a_ceiling_is_an_animal_not_a_person() {
+    for text in [
+        "sounds like someone is trapped in the wall, scratching all night",
+        "something is stuck in the ceiling, I think it's a squirrel",
+    ] {
+        assert_ne!(read(text, false).priority, Priority::Emergency, "{text:?}");
+    }
+}
+
+#[test]
+fn the_polite_afraid_reports_a_danger_and_the_worried_one_fears_it() {
+    emergency(
+        "I'm afraid someone has smashed the ground floor window overnight",
+        false,
+        EmergencyKind::SecurityBreach,
+    );
+    assert_ne!(
+        read("afraid the pipe under the sink will burst one day", false).priority,
+        Priority::Emergency
+    );
+}
+
+#[test]
+fn water_getting_into_a_switch_in_spanish_is_a_flood() {
+    emergency(
+        "el agua del techo se esta metiendo en el apagador",
+        false,
+        EmergencyKind::Flooding,
+    );
+}
+
+#[test]
+fn a_furnace_that_quit_with_words_between_is_no_heat() {
+    emergency(
+        "the furnace in our trailer quit and it's 20 outside",
+        false,
+        EmergencyKind::NoHeat,
+    );
+}

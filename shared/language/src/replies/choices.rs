@@ -61,6 +61,10 @@ fn number_in(ctx: &Ctx, core: &[usize]) -> Option<Intent> {
         }
     }
     match values.as_slice() {
+        // "Either one works": the tenant leaves the choice open, so which one is asked.
+        [] if core.iter().any(|&i| w().any_choice.contains(ctx.norm(i))) => Some(unclear(
+            "Which one works best for you? Reply with one number.",
+        )),
         [] => None,
         // "450" alone is no slot and no rating: money, of a kind to ask about.
         [v] if *v > MAX_CHOICE => alone.then(|| {

@@ -694,6 +694,10 @@ fn round_or_spoken(ctx: &Ctx, i: usize) -> bool {
     // a currency within three words: "two of them" or "one hundred percent sure" is no amount.
     let amount_word = |n: &str| w().multipliers.contains(n) || w().currency_words.contains(n);
     let next = ctx.norm(i + 1);
+    // "Como mil dolares", "a hundred bucks": a multiplier said with its currency is an amount.
+    if w().multipliers.contains(norm) && w().currency_words.contains(next) {
+        return true;
+    }
     w().spoken_numbers.contains(norm)
         && (amount_word(next) || w().spoken_numbers.contains(next))
         && (i + 1..(i + 4).min(ctx.tokens.len())).any(|k| amount_word(ctx.norm(k)))

@@ -601,3 +601,26 @@ fn an_invoice_number_after_the_amount_is_its_reference() {
         );
     }
 }
+
+#[test]
+fn minutes_in_words_are_the_delay() {
+    assert_eq!(
+        intent("stuck in traffic, twenty minutes behind"),
+        Intent::RunningLate { minutes: Some(20) }
+    );
+    assert_eq!(
+        intent("llego tarde unos quince minutos"),
+        Intent::RunningLate { minutes: Some(15) }
+    );
+}
+
+#[test]
+fn either_one_and_a_thousand_said_in_words_are_asked() {
+    for text in [
+        "either one works",
+        "cualquiera esta bien",
+        "como mil dolares",
+    ] {
+        assert!(matches!(intent(text), Intent::Unclear { .. }), "{text:?}");
+    }
+}
