@@ -84,7 +84,7 @@ const ROUND5_INTENT_AND_FIELDS_PERCENT: usize = 94; // 94.3% (132/140) after rou
 /// Levels on the round-6 blind sets (issue 12), measured once on the engine of the development
 /// round on round 5, before any change made with them (see docs/understanding-rounds.md). Figures only:
 /// their misses are never read (money misreads aside, which every set must be free of).
-const ROUND6_TRADE_PERCENT: usize = 93; // 93.8% (244/260)
+const ROUND6_TRADE_PERCENT: usize = 94; // 93.8% (244/260) when measured; 94.2% (245/260) after round 9
 const ROUND6_PRIORITY_PERCENT: usize = 93; // 91.9% (239/260) when measured; 92.7% (241/260) after round 7's raise; 93.1% (242/260) after round 9
 const ROUND6_EMERGENCY_RECALL_PERCENT: usize = 95; // 93.8% (91/97) when measured; 95.9% (93/97) after round 7's raise
 /// Emergencies flagged, or asked the question whose YES is their kind.
@@ -105,11 +105,11 @@ const ROUND7_INTENT_AND_FIELDS_PERCENT: usize = 98; // 98.6% (138/140) after rou
 /// (trade and priority 85.4%, recall 93.3%, flagged or asked 95.6%, routine flagged 2.2%, replies
 /// 90.7%; see docs/understanding-rounds.md), and are a development set since round 9, like round 7
 /// since round 8: these levels are in-sample, and every emergency in them must be caught.
-const ROUND8_TRADE_PERCENT: usize = 96; // 96.9% (252/260) after round 9
-const ROUND8_PRIORITY_PERCENT: usize = 98; // 98.1% (255/260) after round 9
+const ROUND8_TRADE_PERCENT: usize = 97; // 97.7% (254/260) after round 9
+const ROUND8_PRIORITY_PERCENT: usize = 98; // 98.5% (256/260) after round 9
 const ROUND8_QUESTION_PERCENT: usize = 99; // 99.6% (259/260) after round 9
-const ROUND8_INTENT_PERCENT: usize = 92; // 92.9% (130/140) after round 9
-const ROUND8_INTENT_AND_FIELDS_PERCENT: usize = 92; // 92.9% (130/140) after round 9
+const ROUND8_INTENT_PERCENT: usize = 96; // 96.4% (135/140) after round 9
+const ROUND8_INTENT_AND_FIELDS_PERCENT: usize = 96; // 96.4% (135/140) after round 9
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;

@@ -479,3 +479,28 @@ fn a_furnace_that_quit_with_words_between_is_no_heat() {
         EmergencyKind::NoHeat,
     );
 }
+
+#[test]
+fn an_ovens_pilot_an_inside_doors_lock_and_a_bent_jamb_go_to_their_trades() {
+    use mendwork_language::Trade;
+    for (text, trade, priority) in [
+        (
+            "the pilot on the oven won't light, no gas smell",
+            Trade::Appliance,
+            Priority::Routine,
+        ),
+        (
+            "the laundry room door lock is jammed, it's an inside door",
+            Trade::Locksmith,
+            Priority::Routine,
+        ),
+        (
+            "someone pried the front door open, the jamb is bent and it won't latch",
+            Trade::General,
+            Priority::Emergency,
+        ),
+    ] {
+        let a = read(text, false);
+        assert_eq!((a.trade, a.priority), (trade, priority), "{text:?}");
+    }
+}

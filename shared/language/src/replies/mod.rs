@@ -454,7 +454,15 @@ fn accept(ctx: &Ctx) -> Option<Intent> {
     let asks = ctx.tokens.iter().any(|t| t.raw.contains('?'))
         || ctx.core.iter().any(|&i| WH.contains(&ctx.norm(i)));
     let acknowledges = !ctx.phrase_starts(&w().acknowledgements).is_empty();
-    (ctx.has(Kw::Accept) && !(weak && (asks || acknowledges))).then_some(Intent::Accept)
+    // "I can come next week sometime": an "I can" that only offers a vague time asks when.
+    let vague_only = ctx
+        .matches
+        .iter()
+        .filter(|m| m.kw == Kw::Accept)
+        .all(|m| (m.start..m.end).all(|i| ["i", "can"].contains(&ctx.norm(i))))
+        && when::vague_time(ctx).is_some();
+    (ctx.has(Kw::Accept) && !(weak && (asks || acknowledges)) && !vague_only)
+        .then_some(Intent::Accept)
 }
 
 #[cfg(test)]

@@ -106,6 +106,10 @@ pub fn settle(e: &Engine, text: &Text, hits: &mut [Hit]) {
             Fact::SmokeAlarm if battery => Fact::DetectorChirp,
             Fact::SmokeAlarm if fire_ruled_out => Fact::DetectorFault,
             Fact::SmokeAlarm => Fact::Fire,
+            // The pilot of an oven or a stove is the appliance's, not the water heater's.
+            Fact::PilotOut if !heating && text.has(q.appliance, clause.clone()) => {
+                Fact::ApplianceFault
+            }
             Fact::PilotOut if heating => Fact::NoHeat,
             Fact::PilotOut => Fact::NoHotWater,
             Fact::Flooding if h.stopped_by.is_some() => Fact::StoppedFlood,

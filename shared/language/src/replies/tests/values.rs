@@ -624,3 +624,18 @@ fn either_one_and_a_thousand_said_in_words_are_asked() {
         assert!(matches!(intent(text), Intent::Unclear { .. }), "{text:?}");
     }
 }
+
+#[test]
+fn a_choice_passed_on_an_arrival_knocking_and_a_repair_working_beautifully_are_read() {
+    assert_eq!(intent("my wife says number 2"), Intent::Number(2));
+    assert_eq!(intent("knocking on your door now"), Intent::Arrived);
+    assert!(matches!(
+        intent("the radiator is now working beautifully"),
+        Intent::Done { .. }
+    ));
+    // "I can" with only a vague time asks when.
+    assert!(matches!(
+        intent("I can come next week sometime"),
+        Intent::Unclear { .. }
+    ));
+}
