@@ -14,7 +14,7 @@
 //! blind `round3_*.csv`, `round4_*.csv` (since round 5), `round5_*.csv` (since round 6),
 //! `round7_*.csv` (since round 8) and `round8_*.csv` (since round 9)) and the old held-out ones it
 //! prints the figures, per-class tables, confusion matrices and every miss with what the engine
-//! saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`) the figures
+//! saw; for the blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`, `round9_*.csv`) the figures
 //! and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
@@ -101,6 +101,7 @@ fn main() -> Result<(), String> {
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
                 (ROUND6_DESCRIPTIONS, "Triage, ROUND 6 BLIND"),
+                (ROUND9_DESCRIPTIONS, "Triage, ROUND 9 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -178,6 +179,7 @@ fn main() -> Result<(), String> {
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
                 (ROUND6_REPLIES, "SMS replies, ROUND 6 BLIND"),
+                (ROUND9_REPLIES, "SMS replies, ROUND 9 BLIND"),
             ]
         } else {
             &[]
