@@ -4,21 +4,16 @@
 //! reference: this adds nothing that is not in it.
 
 use maud::{DOCTYPE, Markup, html};
-use mendwork_domain::{EmailMessage, Language};
+use mendwork_domain::EmailMessage;
+use mendwork_domain::catalogue;
 
 const BRAND: &str = "#1f4e79";
 
 /// The email as a complete HTML document (UTF-8), to send beside its plain text, framed in
 /// the email's language.
 pub fn render_html(email: &EmailMessage) -> String {
-    let footer = match email.language {
-        Language::En => {
-            "Sent by Mendwork for your property team. Replying to a text message from us works too."
-        }
-        Language::Es => {
-            "Enviado por Mendwork para el equipo de su propiedad. También puede responder a nuestros mensajes de texto."
-        }
-    };
+    // Rendered where no portfolio is at hand, so its words are fixed (`email.` keys).
+    let footer = catalogue::render("email.footer", email.language, &[]);
     let doc = html! {
         (DOCTYPE)
         html lang=(email.language.code()) {
@@ -142,7 +137,7 @@ fn find_url(s: &str) -> Option<usize> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use mendwork_domain::{Email, Recipient};
+    use mendwork_domain::{Email, Language, Recipient};
 
     #[test]
     fn a_spanish_email_is_framed_in_spanish() {

@@ -5,7 +5,8 @@
 //! its English words.
 //!
 //! Invariants (tested): both files parse; every Spanish key has an English text with the same
-//! placeholders; every key a tenant reads has a Spanish text. A key missing in Spanish reads in
+//! placeholders (but those listed in [`LEFT_OUT_IN_SPANISH`]); every key a tenant reads has a
+//! Spanish text. A key missing in Spanish reads in
 //! English (staff, vendor and owner texts are English by design).
 
 use crate::types::Language;
@@ -84,7 +85,7 @@ pub fn text(key: &str, lang: Language) -> Option<&'static str> {
 }
 
 /// Keys no portfolio may override: the pages' words (form errors, statuses, the timeline, page
-/// text) and the reply hints are rendered where no portfolio is at hand, so an override would
+/// text), the reply hints and the HTML email's footer are rendered where no portfolio is at hand, so an override would
 /// be accepted and then ignored.
 const FIXED_PREFIXES: &[&str] = &[
     "form.",
@@ -95,6 +96,7 @@ const FIXED_PREFIXES: &[&str] = &[
     "trade.",
     "priority.",
     "guard.",
+    "email.",
 ];
 
 /// Whether a portfolio may override `key` (it has an English text and is not fixed).
@@ -134,6 +136,15 @@ const ENGLISH_ONLY_KEYS: &[&str] = &[
 pub fn is_tenant_facing(key: &str) -> bool {
     !ENGLISH_ONLY_PREFIXES.iter().any(|p| key.starts_with(p)) && !ENGLISH_ONLY_KEYS.contains(&key)
 }
+
+/// Placeholders a Spanish text leaves out on purpose, by key. Who asked to reschedule is named
+/// in English as the timeline names actors (`vendor pat-plumbing`, `PM Dana`), the words the
+/// vendor's text and the webhooks always had; the Spanish tenant reads "el técnico" or "el
+/// equipo de la propiedad", not an id.
+pub const LEFT_OUT_IN_SPANISH: &[(&str, &str)] = &[
+    ("unscheduled.vendor_asked", "vendor"),
+    ("unscheduled.team_asked", "who"),
+];
 
 /// The placeholders a text uses, in order of first use.
 pub fn placeholders(text: &str) -> Vec<&str> {
@@ -230,10 +241,21 @@ mod tests {
                 panic!("{key} has Spanish words but no English ones");
             };
             let mut pe = placeholders(en);
+            pe.retain(|p| !LEFT_OUT_IN_SPANISH.contains(&(*key, *p)));
             let mut ps = placeholders(es);
             pe.sort_unstable();
             ps.sort_unstable();
             assert_eq!(pe, ps, "{key}: placeholders differ\n  en: {en}\n  es: {es}");
+        }
+    }
+
+    #[test]
+    fn every_placeholder_left_out_in_spanish_is_one_the_english_text_uses_and_spanish_does_not() {
+        for (key, name) in LEFT_OUT_IN_SPANISH {
+            let en = exact(key, Language::En).unwrap();
+            let es = exact(key, Language::Es).unwrap();
+            assert!(placeholders(en).contains(name), "{key}: {name}");
+            assert!(!placeholders(es).contains(name), "{key}: {name}");
         }
     }
 

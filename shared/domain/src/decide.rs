@@ -9,6 +9,7 @@ use crate::portfolio::{Phone, Policy, Portfolio, Property, VendorId};
 use crate::stored;
 use crate::triage::{TriageInput, triage};
 use crate::types::{JobCode, Money, Priority};
+use crate::unscheduled::Reason as Unscheduling;
 use crate::visits::{DeskAction, desk};
 use crate::workorder::*;
 use chrono::{DateTime, Utc};
@@ -394,16 +395,6 @@ const APPOINTMENT_TIMERS: [TimerKind; 3] = [
     TimerKind::OutcomeAsk,
 ];
 
-/// Why a visit was called off, as the domain writes it in `Event::Unscheduled` (stored text;
-/// `effects` puts these into the tenant's language, so both sides use the same words).
-pub mod unscheduled {
-    pub const VENDOR_PROPOSED: &str = "the vendor proposed another time";
-    /// Follows the actor as `Actor` displays it: "tenant asked to reschedule".
-    pub const ASKED_TO_RESCHEDULE: &str = " asked to reschedule";
-    pub const REASSIGNED: &str = "the property team reassigned the job";
-    pub const NEEDS_APPROVAL: &str = "the estimate needs the owner's approval";
-}
-
 /// Decides what a command does to a work order.
 ///
 /// Invariants: a rejection leaves the work order untouched; a stale or duplicate timer yields
@@ -537,7 +528,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             }
             check_free(ctx, wo, window, Rejection::VendorBusy)?;
             if phase == Status::Scheduled {
-                unschedule(&mut tx, unscheduled::VENDOR_PROPOSED);
+                unschedule(&mut tx, Unscheduling::VendorProposed);
             }
             let tenant = &wo.request.tenant;
             if tenant.phone.is_none() && tenant.email.is_none() {
@@ -582,10 +573,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if phase != Status::Scheduled {
                 return wrong();
             }
-            unschedule(
-                &mut tx,
-                &format!("{by}{}", unscheduled::ASKED_TO_RESCHEDULE),
-            );
+            unschedule(&mut tx, Unscheduling::AskedToReschedule { by: by.clone() });
             offer_slots(&mut tx);
         }
         Command::AddAvailability { windows } => {
@@ -738,7 +726,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 ]);
                 if phase == Status::Scheduled {
                     tx.push(Event::Unscheduled {
-                        reason: unscheduled::NEEDS_APPROVAL.into(),
+                        reason: Unscheduling::NeedsApproval,
                     });
                 }
                 visit_leaves(&mut tx);
@@ -839,7 +827,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             // The same vendor again: the old appointment is off and everyone is told. (A new
             // vendor's assignment tells the tenant and the old vendor in its own words.)
             if wo.appointment.is_some() && wo.vendor.as_ref() == Some(vendor) {
-                unschedule(&mut tx, unscheduled::REASSIGNED);
+                unschedule(&mut tx, Unscheduling::Reassigned);
             }
             tx.cancel_all_timers();
             if let Some(o) = &wo.offer
@@ -1276,11 +1264,9 @@ fn schedule(tx: &mut Tx, window: Window, by: Actor) {
     tx.set_timer_polite(TimerKind::OutcomeAsk, ask);
 }
 
-fn unschedule(tx: &mut Tx, reason: &str) {
+fn unschedule(tx: &mut Tx, reason: Unscheduling) {
     tx.cancel_timers(&APPOINTMENT_TIMERS);
-    tx.push(Event::Unscheduled {
-        reason: reason.to_string(),
-    });
+    tx.push(Event::Unscheduled { reason });
     change_visit(tx, &[VisitStatus::Expected], VisitChange::Moved, |v, _| {
         v.expected = None;
     });

@@ -52,13 +52,7 @@ impl Out<'_, '_> {
             .as_ref()
             .and_then(|v| self.ctx.portfolio.vendor(v))
             .map(|v| v.name.clone())
-            .unwrap_or_else(|| {
-                match lang {
-                    Language::En => "the vendor",
-                    Language::Es => "el técnico",
-                }
-                .into()
-            });
+            .unwrap_or_else(|| render_in(self.ctx.portfolio, "fill.the_vendor", lang, &[]));
         let when = wo
             .appointment
             .or(wo.proposal)
@@ -308,32 +302,6 @@ impl Out<'_, '_> {
     }
 }
 
-/// The reason a visit was called off, for the tenant: the domain's own reasons in `lang`,
-/// anything else (a person's words) as written.
-fn reason_in(reason: &str, lang: Language) -> String {
-    if lang == Language::En {
-        return reason.to_string();
-    }
-    use crate::decide::unscheduled::*;
-    if let Some(by) = reason.strip_suffix(ASKED_TO_RESCHEDULE) {
-        return if by == "tenant" {
-            "usted pidió cambiar la hora"
-        } else if by.starts_with("vendor") {
-            "el técnico pidió cambiar la hora"
-        } else {
-            "el equipo de la propiedad pidió cambiar la hora"
-        }
-        .to_string();
-    }
-    match reason {
-        VENDOR_PROPOSED => "el técnico propuso otra hora",
-        REASSIGNED => "el equipo de la propiedad reasignó el trabajo",
-        NEEDS_APPROVAL => "el presupuesto necesita la aprobación del propietario",
-        other => other,
-    }
-    .to_string()
-}
-
 fn short(s: &str, max: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= max {
@@ -366,17 +334,26 @@ pub fn appointment_ics(wo: &WorkOrder, ctx: &Context, vendor_name: &str) -> Opti
     use icalendar::{Calendar, Component, Event as IcsEvent, EventLike};
     let w = wo.appointment?;
     let p = ctx.property;
+    let say = |key: &str, vars: &[(&str, String)]| {
+        render_in(ctx.portfolio, key, wo.request.language, vars)
+    };
     let event = IcsEvent::new()
         .uid(&format!("{}@mendwork", wo.id))
-        .summary(&match wo.request.language {
-            Language::En => format!("Repair visit #{}: {}", wo.code, vendor_name),
-            Language::Es => format!("Visita de reparación #{}: {}", wo.code, vendor_name),
-        })
+        .summary(&say(
+            "calendar.summary",
+            &[
+                ("code", wo.code.to_string()),
+                ("vendor", vendor_name.to_string()),
+            ],
+        ))
         .description(&wo.request.description)
-        .location(&match wo.request.language {
-            Language::En => format!("{}, unit {}", p.address, wo.request.unit),
-            Language::Es => format!("{}, unidad {}", p.address, wo.request.unit),
-        })
+        .location(&say(
+            "calendar.location",
+            &[
+                ("address", p.address.clone()),
+                ("unit", wo.request.unit.clone()),
+            ],
+        ))
         .starts(w.start)
         .ends(w.end)
         .timestamp(ctx.now)
@@ -546,10 +523,13 @@ pub fn effects(
                 let lang = o.lang();
                 let tenant = [
                     ("when", format_window_in(tz, &w, lang)),
-                    ("reason", reason_in(reason, lang)),
+                    ("reason", reason.describe(o.portfolio(), lang)),
                 ];
                 o.tenant_sms("tenant.unscheduled.sms", &tenant);
-                let extra = [("when", format_window(tz, &w)), ("reason", reason.clone())];
+                let extra = [
+                    ("when", format_window(tz, &w)),
+                    ("reason", reason.describe(o.portfolio(), Language::En)),
+                ];
                 if let Some(v) = before.vendor.clone() {
                     o.vendor_sms(&v, "vendor.unscheduled.sms", &extra);
                 }
@@ -591,9 +571,9 @@ pub fn effects(
         }
         Event::RunningLate { minutes } => {
             let m = minutes
-                .map(|m| match o.lang() {
-                    Language::En => format!(", about {m} min"),
-                    Language::Es => format!(", unos {m} min"),
+                .map(|m| {
+                    let vars = [("minutes", m.to_string())];
+                    render_in(o.portfolio(), "fill.late_minutes", o.lang(), &vars)
                 })
                 .unwrap_or_default();
             o.tenant_sms("tenant.late.sms", &[("minutes", m)]);

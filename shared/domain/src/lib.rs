@@ -34,6 +34,7 @@ pub mod text;
 pub mod texting;
 pub mod triage;
 pub mod types;
+pub mod unscheduled;
 pub mod visits;
 pub mod workorder;
 

@@ -11,6 +11,7 @@ use crate::attention::Cause;
 use crate::danger::Via;
 use crate::portfolio::Portfolio;
 use crate::types::{Language, Money, Priority, Trade};
+use crate::unscheduled::Reason;
 use crate::workorder::{
     Actor, Channel, Event, Recipient, Status, TimerKind, VisitChange, Window, WorkOrder,
 };
@@ -328,6 +329,19 @@ pub fn attention_data(cause: &Cause, portfolio: &Portfolio, tz: Tz) -> Value {
     Value::Object(data)
 }
 
+/// Why an appointment is off as webhooks and the API give it: `reason` in English words (as
+/// it always was) and its stable `code` (`other`, the words as written, for a reason stored
+/// before reasons were typed). Who asked to reschedule is added by each as it gives actors.
+pub fn unscheduled_data(reason: &Reason, portfolio: &Portfolio) -> serde_json::Map<String, Value> {
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "reason".into(),
+        json!(reason.describe(portfolio, Language::En)),
+    );
+    data.insert("code".into(), json!(reason.code()));
+    data
+}
+
 fn actor(a: &Actor) -> Value {
     match a {
         Actor::Tenant => json!({"role": "tenant"}),
@@ -437,7 +451,13 @@ fn classify(event: &Event, wo: &WorkOrder, portfolio: &Portfolio) -> Option<(Eve
         Event::Scheduled { window, by } => {
             (T::Scheduled, json!({"window": window, "by": actor(by)}))
         }
-        Event::Unscheduled { reason } => (T::Unscheduled, json!({"reason": reason})),
+        Event::Unscheduled { reason } => {
+            let mut data = unscheduled_data(reason, portfolio);
+            if let Reason::AskedToReschedule { by } = reason {
+                data.insert("by".into(), actor(by));
+            }
+            (T::Unscheduled, Value::Object(data))
+        }
         Event::Reminded { which } => (T::ReminderSent, json!({"which": reminder(*which)})),
         Event::Visit { change, visit } => (
             T::VisitChanged,

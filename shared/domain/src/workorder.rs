@@ -819,7 +819,7 @@ pub enum Event {
         by: Actor,
     },
     Unscheduled {
-        reason: String,
+        reason: crate::unscheduled::Reason,
     },
     AvailabilityAdded {
         windows: Vec<Window>,

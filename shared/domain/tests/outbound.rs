@@ -192,6 +192,25 @@ fn needs_attention_goes_out_with_its_reason_in_english_and_its_cause_as_a_code()
 }
 
 #[test]
+fn unscheduled_goes_out_with_its_reason_in_english_its_code_and_who_asked() {
+    let g = Given::scheduled_with_pat()
+        .later(hours(1))
+        .did(Command::RequestReschedule {
+            by: Actor::Vendor(vid("pat")),
+        });
+    let events = published(&g);
+    let off = events
+        .iter()
+        .find(|e| e["type"] == "work_order.unscheduled")
+        .unwrap();
+    let data = &off["data"];
+    assert_eq!(data["reason"], "vendor pat asked to reschedule");
+    assert_eq!(data["code"], "asked_to_reschedule");
+    assert_eq!(data["by"]["role"], "vendor");
+    assert_eq!(data["by"]["vendor"], "pat");
+}
+
+#[test]
 fn every_kind_has_one_type_name_that_reads_back() {
     let names: std::collections::BTreeSet<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
     assert_eq!(names.len(), EventType::ALL.len(), "type names are unique");

@@ -190,6 +190,31 @@ fn the_booked_visit_reads_as_a_spanish_date_and_the_vendor_keeps_english() {
 }
 
 #[test]
+fn a_time_the_vendor_proposes_instead_tells_the_spanish_tenant_why_in_spanish_and_the_vendor_in_english()
+ {
+    let g = accepted(in_spanish(elm_drip())).did(pick_slot_1());
+    let t = g.later(hours(1)).when(Command::ProposeTime {
+        vendor: vid("pat"),
+        window: support::workflow::elm_sat(),
+    });
+    let sms = t.sms("tenant.unscheduled.sms");
+    assert_eq!(sms.len(), 1, "{:#?}", t.effects);
+    assert!(
+        sms[0].body.contains("(el técnico propuso otra hora)"),
+        "{}",
+        sms[0].body
+    );
+    let vendor = t.sms("vendor.unscheduled.sms");
+    assert!(
+        vendor[0]
+            .body
+            .contains("(the vendor proposed another time)"),
+        "{}",
+        vendor[0].body
+    );
+}
+
+#[test]
 fn a_visit_called_off_tells_the_spanish_tenant_why_in_spanish() {
     let g = accepted(in_spanish(elm_drip())).did(pick_slot_1());
     let t = g

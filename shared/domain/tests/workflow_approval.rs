@@ -66,7 +66,7 @@ fn an_estimate_over_the_nte_goes_to_the_owner_for_approval() {
         );
     }
     assert!(ev.contains(&Event::Unscheduled {
-        reason: "the estimate needs the owner's approval".into()
+        reason: mendwork_domain::unscheduled::Reason::NeedsApproval
     }));
     assert_eq!(
         &ev[ev.len() - 2..],

@@ -29,7 +29,9 @@ fn a_reschedule_request_unschedules_cancels_the_reminders_clears_the_visit_windo
             timer_cancelled(K::ReminderMorning, 1),
             timer_cancelled(K::OutcomeAsk, 1),
             Event::Unscheduled {
-                reason: "tenant asked to reschedule".into()
+                reason: mendwork_domain::unscheduled::Reason::AskedToReschedule {
+                    by: Actor::Tenant
+                }
             },
         ]
     );

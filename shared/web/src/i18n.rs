@@ -128,13 +128,16 @@ pub fn status_label(lang: Lang, s: Status) -> String {
     catalogue::render(messages::status_key(s), lang.into(), &[])
 }
 
-const ES_DAYS: [&str; 7] = ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"];
-const ES_MONTHS: [&str; 12] = [
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
-];
+/// The `n`th (from 0) of the space-separated names of catalogue text `key` in Spanish (the
+/// short names of weekdays and months, `page.*_short`); a catalogue missing one reads empty.
+fn es_name(key: &str, n: usize) -> &'static str {
+    catalogue::text(key, Language::Es)
+        .and_then(|names| names.split(' ').nth(n))
+        .unwrap_or_default()
+}
 
 fn es_day(d: Weekday) -> &'static str {
-    ES_DAYS[d.num_days_from_monday() as usize]
+    es_name("page.weekdays_short", d.num_days_from_monday() as usize)
 }
 
 fn es_date<T: Datelike>(d: &T) -> String {
@@ -142,7 +145,17 @@ fn es_date<T: Datelike>(d: &T) -> String {
         "{} {} {}",
         es_day(d.weekday()),
         d.day(),
-        ES_MONTHS[d.month0() as usize]
+        es_name("page.months_short", d.month0() as usize)
+    )
+}
+
+/// The words of catalogue text `key` in English and in Spanish, side by side, for what both
+/// read at once (the printed QR sign).
+pub fn both(key: &str) -> String {
+    format!(
+        "{} · {}",
+        catalogue::render(key, Language::En, &[]),
+        catalogue::render(key, Language::Es, &[])
     )
 }
 
@@ -224,6 +237,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(when(Lang::Es, tz, &w), "mar 10 mar, 9:00–11:00");
+    }
+
+    #[test]
+    fn the_catalogue_names_seven_weekdays_and_twelve_months_in_both_languages() {
+        for lang in [Language::En, Language::Es] {
+            for (key, n) in [("page.weekdays_short", 7), ("page.months_short", 12)] {
+                let names = catalogue::exact(key, lang).unwrap();
+                assert_eq!(names.split(' ').count(), n, "{key} {lang:?}");
+            }
+        }
+        assert_eq!(es_day(Weekday::Sat), "sáb");
+    }
+
+    #[test]
+    fn the_qr_sign_reads_in_english_and_spanish_side_by_side() {
+        assert_eq!(
+            both("page.qr.title"),
+            "Maintenance problem? · ¿Problema de mantenimiento?"
+        );
     }
 
     #[test]

@@ -76,6 +76,8 @@ fn samples() -> Vec<Value> {
         json!({"kind": "proposal_declined", "window": window()}),
         json!({"kind": "scheduled", "window": window(), "by": tenant}),
         json!({"kind": "unscheduled", "reason": "rescheduled"}),
+        json!({"kind": "unscheduled", "reason": {"code": "vendor_proposed"}}),
+        json!({"kind": "unscheduled", "reason": {"code": "asked_to_reschedule", "by": vendor}}),
         json!({"kind": "availability_added", "windows": [window()]}),
         json!({"kind": "reminded", "which": "reminder_day_before"}),
         json!({"kind": "visit", "change": "checked_in", "visit": visit()}),
@@ -203,4 +205,26 @@ fn needs_attention_keeps_its_reason_in_english_and_adds_its_code_old_events_incl
     );
     assert_eq!(typed["code"], "estimate_declined");
     assert_eq!(typed["amount"]["cents"], 80000);
+}
+
+#[test]
+fn unscheduled_keeps_its_reason_in_english_and_adds_its_code_old_events_included() {
+    let entry = |event: Value| {
+        let recorded: Recorded =
+            serde_json::from_value(json!({"at": "2026-03-10T12:00:00Z", "event": event})).unwrap();
+        json_of(&recorded)
+    };
+    // Stored before reasons were typed: the words as written, code `other`.
+    let old = entry(json!({"kind": "unscheduled", "reason": "tenant asked to reschedule"}));
+    assert_eq!(old["reason"], "tenant asked to reschedule");
+    assert_eq!(old["code"], "other");
+    assert!(old.get("by").is_none());
+    // A typed reason: its English words, its code, and who asked as the API gives actors.
+    let typed = entry(
+        json!({"kind": "unscheduled", "reason": {"code": "asked_to_reschedule",
+                             "by": {"type": "vendor", "id": "pat-plumbing"}}}),
+    );
+    assert_eq!(typed["reason"], "vendor pat-plumbing asked to reschedule");
+    assert_eq!(typed["code"], "asked_to_reschedule");
+    assert_eq!(typed["by"], json!({"type": "vendor", "id": "pat-plumbing"}));
 }

@@ -189,6 +189,12 @@ enum_schema!(
     mendwork_domain::attention::CODES,
     "Why a work order needs the team, as a stable code (`other`: recorded before causes were typed)."
 );
+enum_schema!(
+    UnscheduledCode,
+    &str,
+    mendwork_domain::unscheduled::CODES,
+    "Why an appointment was called off, as a stable code (`other`: recorded before reasons were typed)."
+);
 
 /// An amount of money as events give it to other systems.
 #[derive(ToSchema)]
@@ -521,8 +527,14 @@ pub enum Event {
         window: Window,
         by: Actor,
     },
+    /// The appointment is off. `reason` is why in English words; `code` its stable snake_case
+    /// code: `vendor_proposed`, `asked_to_reschedule` (`by` says who), `reassigned`,
+    /// `needs_approval`; `other` for a reason recorded before reasons were typed.
     Unscheduled {
         reason: String,
+        code: UnscheduledCode,
+        /// `asked_to_reschedule`: who asked.
+        by: Option<Actor>,
     },
     AvailabilityAdded {
         windows: Vec<Window>,

@@ -299,9 +299,11 @@ pub struct TimelineEntry {
 
 impl TimelineEntry {
     /// The entry of `r`, an event of a work order at a property in `tz`: the event as the
-    /// domain writes it, but for `needs_attention`, whose typed cause is given as webhooks give
-    /// it ([`mendwork_domain::outbound::attention_data`]: `reason` in English words, `code`,
-    /// the cause's fields), so the API keeps the `reason` it always had.
+    /// domain writes it, but for `needs_attention` and `unscheduled`, whose typed cause or reason
+    /// is given as webhooks give it ([`mendwork_domain::outbound::attention_data`],
+    /// [`mendwork_domain::outbound::unscheduled_data`]: `reason` in English words, `code`, the
+    /// cause's fields; `by`, who asked to reschedule, as the API gives actors), so the API keeps
+    /// the `reason` it always had.
     pub fn new(r: &Recorded, portfolio: &Portfolio, tz: chrono_tz::Tz) -> TimelineEntry {
         let event = match &r.event {
             Event::NeedsAttention { cause } => {
@@ -310,6 +312,14 @@ impl TimelineEntry {
                     fields.insert("kind".into(), "needs_attention".into());
                 }
                 data
+            }
+            Event::Unscheduled { reason } => {
+                let mut data = mendwork_domain::outbound::unscheduled_data(reason, portfolio);
+                data.insert("kind".into(), "unscheduled".into());
+                if let mendwork_domain::unscheduled::Reason::AskedToReschedule { by } = reason {
+                    data.insert("by".into(), serde_json::to_value(by).unwrap_or_default());
+                }
+                serde_json::Value::Object(data)
             }
             other => serde_json::to_value(other).unwrap_or_default(),
         };

@@ -437,14 +437,14 @@ async fn qr(
         Nav::Public,
         html! {
             section #qr-sign style="text-align:center" {
-                h1 { "Maintenance problem? · ¿Problema de mantenimiento?" }
+                h1 { (i18n::both("page.qr.title")) }
                 p { strong { (p.name) } br; (p.address) }
                 figure style="margin:1rem auto;max-width:20rem" {
                     div role="img" aria-label=(format!("QR code for {url}")) { (PreEscaped(svg)) }
-                    figcaption { "Scan with your phone camera · Escanee con la cámara de su teléfono" }
+                    figcaption { (i18n::both("page.qr.scan")) }
                 }
-                p { "Or open · O abra:" br; strong { a href=(url) { (url) } } }
-                p.hint { "For emergencies (gas smell, fire) leave the building and call 911 first. · En una emergencia (olor a gas, fuego) salga del edificio y llame primero al 911." }
+                p { (i18n::both("page.qr.open")) ":" br; strong { a href=(url) { (url) } } }
+                p.hint { (i18n::both("page.qr.emergency")) }
                 p.noprint { button type="button" onclick="window.print()" { "Print" } " " a href="/pm/properties" { "Back to the properties" } }
             }
         },

@@ -303,7 +303,9 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
         Event::Scheduled { window, by } => html! {
             "Scheduled for " (when(tz, window)) " by " (actor(portfolio, by)) "."
         },
-        Event::Unscheduled { reason } => html! { "Unscheduled: " (reason) "." },
+        Event::Unscheduled { reason } => html! {
+            "Unscheduled: " (reason.describe(portfolio, Language::En)) "."
+        },
         Event::AvailabilityAdded { windows } => html! {
             "Tenant availability added: "
             (windows.iter().map(|w| when(tz, w)).collect::<Vec<_>>().join("; "))
