@@ -41,14 +41,6 @@ pub const CODES: [&str; 5] = [
     "other",
 ];
 
-/// An English sentence as stored before reasons were typed (old timelines, and tests that
-/// build such events): always [`Reason::Legacy`], never read for its meaning.
-impl From<&str> for Reason {
-    fn from(words: &str) -> Reason {
-        Reason::Legacy(words.to_string())
-    }
-}
-
 impl Reason {
     /// The reason's stable snake_case code, as the API and webhooks give it (`other` for a
     /// legacy reason, which has none).

@@ -277,7 +277,7 @@ fn a_not_done_visit_means_no_first_time_fix_and_a_moved_appointment_does_not_cou
     s.commit(
         mins(400),
         vec![Event::Unscheduled {
-            reason: "moved".into(),
+            reason: crate::unscheduled::Reason::VendorProposed,
         }],
     );
     s.commit(

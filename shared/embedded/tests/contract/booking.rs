@@ -136,7 +136,9 @@ pub async fn a_booking_over_another_work_orders_booking_is_a_conflict_until_it_i
         s,
         first.then(
             Event::Unscheduled {
-                reason: "tenant asked to reschedule".into(),
+                reason: mendwork_domain::unscheduled::Reason::AskedToReschedule {
+                    by: Actor::Tenant,
+                },
             },
             t0() + mins(2),
         ),
@@ -146,7 +148,7 @@ pub async fn a_booking_over_another_work_orders_booking_is_a_conflict_until_it_i
     let moved = second_booked
         .then(
             Event::Unscheduled {
-                reason: "the vendor proposed another time".into(),
+                reason: mendwork_domain::unscheduled::Reason::VendorProposed,
             },
             t0() + mins(3),
         )
