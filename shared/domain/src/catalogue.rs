@@ -85,14 +85,15 @@ pub fn text(key: &str, lang: Language) -> Option<&'static str> {
 }
 
 /// Keys no portfolio may override: the pages' words (form errors, statuses, the timeline, page
-/// text), the reply hints and the HTML email's footer are rendered where no portfolio is at hand, so an override would
-/// be accepted and then ignored.
+/// text), the reply hints, the HTML email's footer and how dates and times read are rendered
+/// where no portfolio is at hand, so an override would be accepted and then ignored.
 const FIXED_PREFIXES: &[&str] = &[
     "form.",
     "status.",
     "sms.expect.",
     "page.",
     "timeline.",
+    "time.",
     "trade.",
     "priority.",
     "guard.",

@@ -1,6 +1,7 @@
 //! Time-zone math in the property's IANA zone: local wall-clock times to instants (correct
 //! across DST changes), quiet hours, and how times read in messages.
 
+use crate::catalogue;
 use crate::portfolio::{LocalTime, Policy};
 use crate::types::Language;
 use crate::workorder::Window;
@@ -77,117 +78,105 @@ pub fn next_allowed(tz: Tz, policy: &Policy, t: DateTime<Utc>) -> DateTime<Utc> 
     }
 }
 
-/// How a window reads in a message: `Tue Mar 10, 9:00-11:00 AM` (local to the property).
+/// How a window reads in an English message: `Tue Mar 10, 9-11:30 AM` (local to the property).
 pub fn format_window(tz: Tz, w: &Window) -> String {
-    let s = w.start.with_timezone(&tz);
-    let e = w.end.with_timezone(&tz);
-    let same_day = s.date_naive() == e.date_naive();
-    let start_ampm = s.format("%p").to_string();
-    let end_ampm = e.format("%p").to_string();
-    let hm = |d: &DateTime<Tz>| {
-        if d.format("%M").to_string() == "00" {
-            d.format("%-I").to_string()
-        } else {
-            d.format("%-I:%M").to_string()
-        }
-    };
-    if same_day && start_ampm == end_ampm {
-        format!(
-            "{} {}-{} {}",
-            s.format("%a %b %-d,"),
-            hm(&s),
-            hm(&e),
-            end_ampm
-        )
-    } else if same_day {
-        format!(
-            "{} {} {}-{} {}",
-            s.format("%a %b %-d,"),
-            hm(&s),
-            start_ampm,
-            hm(&e),
-            end_ampm
-        )
-    } else {
-        format!(
-            "{} - {}",
-            s.format("%a %b %-d, %-I:%M %p"),
-            e.format("%a %b %-d, %-I:%M %p")
-        )
-    }
+    format_window_in(tz, w, Language::En)
 }
 
-/// How an instant reads in a message: `Tue Mar 10, 2:30 PM` (local to the property).
+/// How an instant reads in an English message: `Tue Mar 10, 2:30 PM` (local to the property).
 pub fn format_instant(tz: Tz, t: DateTime<Utc>) -> String {
-    t.with_timezone(&tz)
-        .format("%a %b %-d, %-I:%M %p")
-        .to_string()
+    format_instant_in(tz, t, Language::En)
 }
 
-/// [`format_window`] in `lang`. Spanish reads `martes 10 de marzo, de 9 a 11:30 a. m.`: day
-/// and month names come from chrono's locale data; the 12-hour marks are written out because
-/// the Spanish locales leave `%p` empty.
+/// How a window reads in `lang`, local to the property: `Tue Mar 10, 9-11:30 AM`, `martes 10 de
+/// marzo, de 9 a 11:30 a. m.`. The patterns and the 12-hour marks are catalogue texts
+/// (`time.*`); the names of days and months come from chrono's locale data, so a language is
+/// added in its catalogue file and [`chrono_locale`], never here. A time on the hour drops its
+/// `:00` inside one day; a window over midnight gives both times in full.
 pub fn format_window_in(tz: Tz, w: &Window, lang: Language) -> String {
-    if lang == Language::En {
-        return format_window(tz, w);
-    }
     let s = w.start.with_timezone(&tz);
     let e = w.end.with_timezone(&tz);
-    let hm = |d: &DateTime<Tz>| {
+    let short = |d: &DateTime<Tz>| {
         if d.minute() == 0 {
             d.format("%-I").to_string()
         } else {
             d.format("%-I:%M").to_string()
         }
     };
-    if s.date_naive() == e.date_naive() {
-        if meridiem_es(&s) == meridiem_es(&e) {
-            format!(
-                "{}, de {} a {} {}",
-                day_es(&s),
-                hm(&s),
-                hm(&e),
-                meridiem_es(&e)
-            )
-        } else {
-            format!(
-                "{}, de {} {} a {} {}",
-                day_es(&s),
-                hm(&s),
-                meridiem_es(&s),
-                hm(&e),
-                meridiem_es(&e)
-            )
-        }
+    if s.date_naive() != e.date_naive() {
+        return catalogue::render(
+            "time.window_two_days",
+            lang,
+            &[
+                ("day", day(&s, lang)),
+                ("from", s.format("%-I:%M").to_string()),
+                ("from_half", half(&s, lang)),
+                ("to_day", day(&e, lang)),
+                ("to", e.format("%-I:%M").to_string()),
+                ("to_half", half(&e, lang)),
+            ],
+        );
+    }
+    if half(&s, lang) == half(&e, lang) {
+        catalogue::render(
+            "time.window_one_half",
+            lang,
+            &[
+                ("day", day(&s, lang)),
+                ("from", short(&s)),
+                ("to", short(&e)),
+                ("half", half(&e, lang)),
+            ],
+        )
     } else {
-        format!(
-            "{}, {} {} al {}, {} {}",
-            day_es(&s),
-            s.format("%-I:%M"),
-            meridiem_es(&s),
-            day_es(&e),
-            e.format("%-I:%M"),
-            meridiem_es(&e)
+        catalogue::render(
+            "time.window_two_halves",
+            lang,
+            &[
+                ("day", day(&s, lang)),
+                ("from", short(&s)),
+                ("from_half", half(&s, lang)),
+                ("to", short(&e)),
+                ("to_half", half(&e, lang)),
+            ],
         )
     }
 }
 
-/// [`format_instant`] in `lang`: Spanish reads `martes 10 de marzo, 2:30 p. m.`.
+/// How an instant reads in `lang`, local to the property: `Tue Mar 10, 2:30 PM`, `martes 10 de
+/// marzo, 2:30 p. m.` (the catalogue's `time.instant`).
 pub fn format_instant_in(tz: Tz, t: DateTime<Utc>, lang: Language) -> String {
-    if lang == Language::En {
-        return format_instant(tz, t);
-    }
     let l = t.with_timezone(&tz);
-    format!("{}, {} {}", day_es(&l), l.format("%-I:%M"), meridiem_es(&l))
+    catalogue::render(
+        "time.instant",
+        lang,
+        &[
+            ("day", day(&l, lang)),
+            ("time", l.format("%-I:%M").to_string()),
+            ("half", half(&l, lang)),
+        ],
+    )
 }
 
-fn day_es(d: &DateTime<Tz>) -> String {
-    d.format_localized("%A %-d de %B", chrono::Locale::es_US)
-        .to_string()
+/// The locale whose day and month names a language's dates use.
+fn chrono_locale(lang: Language) -> chrono::Locale {
+    match lang {
+        Language::En => chrono::Locale::en_US,
+        Language::Es => chrono::Locale::es_US,
+    }
 }
 
-fn meridiem_es(d: &DateTime<Tz>) -> &'static str {
-    if d.hour() < 12 { "a. m." } else { "p. m." }
+/// The date as the catalogue's `time.day` pattern (a chrono format) writes it in `lang`.
+fn day(d: &DateTime<Tz>, lang: Language) -> String {
+    let pattern = catalogue::text("time.day", lang).unwrap_or("%Y-%m-%d");
+    d.format_localized(pattern, chrono_locale(lang)).to_string()
+}
+
+/// The 12-hour mark in `lang` (written out from the catalogue: the Spanish locales leave `%p`
+/// empty).
+fn half(d: &DateTime<Tz>, lang: Language) -> String {
+    let key = if d.hour() < 12 { "time.am" } else { "time.pm" };
+    catalogue::render(key, lang, &[])
 }
 
 /// A deadline as short as it can be said: `11:00 AM` today, else `Thu 9:00 AM`.
@@ -248,6 +237,39 @@ mod tests {
         assert_eq!(format_window(chi, &w), "Tue Mar 10, 9-11:30 AM");
         let w2 = Window::new(at_local(chi, d, lt(11, 0)), at_local(chi, d, lt(13, 0))).unwrap();
         assert_eq!(format_window(chi, &w2), "Tue Mar 10, 11 AM-1 PM");
+    }
+
+    #[test]
+    fn a_window_over_midnight_and_an_instant_read_in_full_in_english() {
+        let chi: Tz = "America/Chicago".parse().unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let next = d.succ_opt().unwrap();
+        let w = Window::new(at_local(chi, d, lt(22, 0)), at_local(chi, next, lt(1, 0))).unwrap();
+        assert_eq!(
+            format_window(chi, &w),
+            "Tue Mar 10, 10:00 PM - Wed Mar 11, 1:00 AM"
+        );
+        assert_eq!(
+            format_instant(chi, at_local(chi, d, lt(14, 30))),
+            "Tue Mar 10, 2:30 PM"
+        );
+    }
+
+    #[test]
+    fn every_language_has_the_date_patterns_and_marks_the_formatter_reads() {
+        for lang in [Language::En, Language::Es] {
+            for key in [
+                "time.day",
+                "time.am",
+                "time.pm",
+                "time.window_one_half",
+                "time.window_two_halves",
+                "time.window_two_days",
+                "time.instant",
+            ] {
+                assert!(catalogue::exact(key, lang).is_some(), "{lang:?} {key}");
+            }
+        }
     }
 
     #[test]
