@@ -3,7 +3,7 @@
 //!
 //! - Emergency recall must stay at 100% on the sets the engine is tuned on (the main sets, the
 //!   old held-out set, rounds 3 and 4 since round 5, round 5 since round 6, round 7 since round
-//!   8, round 8 since round 9): every description labelled an
+//!   8, round 8 since round 9, round 9 since round 10): every description labelled an
 //!   emergency is triaged as one, of the right kind; and no money a vendor texts is ever
 //!   recorded with a wrong or ambiguous amount, in any set.
 //! - Trade, priority, question, intent (and intent-with-fields) accuracy must stay at or above the
@@ -111,15 +111,15 @@ const ROUND8_QUESTION_PERCENT: usize = 99; // 99.6% (259/260) after round 9
 const ROUND8_INTENT_PERCENT: usize = 96; // 96.4% (135/140) after round 9
 const ROUND8_INTENT_AND_FIELDS_PERCENT: usize = 96; // 96.4% (135/140) after round 9
 
-/// Levels on the round-9 blind sets (issue 12), measured once on the engine of round 9 (the
-/// development round on round 8), before any change made with them (see
-/// docs/understanding-rounds.md). Figures only: their misses are never read.
-const ROUND9_TRADE_PERCENT: usize = 93; // 93.1% (242/260)
-const ROUND9_PRIORITY_PERCENT: usize = 88; // 88.8% (231/260)
-const ROUND9_EMERGENCY_RECALL_PERCENT: usize = 94; // 94.4% (85/90)
-/// Emergencies flagged, or asked the question whose YES is their kind.
-const ROUND9_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.7% (87/90)
-const ROUND9_INTENT_PERCENT: usize = 90; // 90.0% (126/140)
+/// Levels on the round-9 sets (issue 12). They were blind, measured once on the engine of round 9
+/// (trade and priority 83.8%, recall 94.4%, flagged or asked 96.7%, routine flagged 7.8%, replies
+/// 90.0%; see docs/understanding-rounds.md), and are a development set since round 10, like round
+/// 8 since round 9: these levels are in-sample, and every emergency in them must be caught.
+const ROUND9_TRADE_PERCENT: usize = 96; // 96.5% (251/260) after round 10
+const ROUND9_PRIORITY_PERCENT: usize = 99; // 99.2% (258/260) after round 10
+const ROUND9_QUESTION_PERCENT: usize = 100; // 100% (260/260) after round 10
+const ROUND9_INTENT_PERCENT: usize = 94; // 94.3% (132/140) after round 10
+const ROUND9_INTENT_AND_FIELDS_PERCENT: usize = 94; // 94.3% (132/140) after round 10
 
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
@@ -321,6 +321,7 @@ fn triage_never_misses_an_emergency() {
     no_emergency_missed("round 5", &descriptions(&[ROUND5_DESCRIPTIONS]));
     no_emergency_missed("round 7", &descriptions(&[ROUND7_DESCRIPTIONS]));
     no_emergency_missed("round 8", &descriptions(&[ROUND8_DESCRIPTIONS]));
+    no_emergency_missed("round 9", &descriptions(&[ROUND9_DESCRIPTIONS]));
 }
 
 #[test]
@@ -416,6 +417,13 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
             ROUND8_PRIORITY_PERCENT,
             ROUND8_QUESTION_PERCENT,
         ),
+        (
+            "round 9",
+            ROUND9_DESCRIPTIONS,
+            ROUND9_TRADE_PERCENT,
+            ROUND9_PRIORITY_PERCENT,
+            ROUND9_QUESTION_PERCENT,
+        ),
     ] {
         let r = descriptions(&[set]);
         at_least(&format!("{name} trade"), r.trade_ok, r.total, trade);
@@ -488,26 +496,6 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies_caught_or_asked,
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
-    );
-    let r9 = descriptions(&[ROUND9_DESCRIPTIONS]);
-    at_least("round 9 trade", r9.trade_ok, r9.total, ROUND9_TRADE_PERCENT);
-    at_least(
-        "round 9 priority",
-        r9.priority_ok,
-        r9.total,
-        ROUND9_PRIORITY_PERCENT,
-    );
-    at_least(
-        "round 9 emergency recall",
-        r9.emergencies_found,
-        r9.emergencies,
-        ROUND9_EMERGENCY_RECALL_PERCENT,
-    );
-    at_least(
-        "round 9 emergencies flagged or asked",
-        r9.emergencies_caught_or_asked,
-        r9.emergencies,
-        ROUND9_FLAGGED_OR_ASKED_PERCENT,
     );
 }
 
@@ -595,6 +583,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
             ROUND8_INTENT_PERCENT,
             ROUND8_INTENT_AND_FIELDS_PERCENT,
         ),
+        (
+            "round 9",
+            ROUND9_REPLIES,
+            ROUND9_INTENT_PERCENT,
+            ROUND9_INTENT_AND_FIELDS_PERCENT,
+        ),
     ] {
         let r = replies(&[set]);
         at_least(&format!("{name} intent"), r.intent_ok, r.total, intent);
@@ -618,12 +612,5 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
-    );
-    let r9 = replies(&[ROUND9_REPLIES]);
-    at_least(
-        "round 9 intent",
-        r9.intent_ok,
-        r9.total,
-        ROUND9_INTENT_PERCENT,
     );
 }

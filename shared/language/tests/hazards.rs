@@ -504,3 +504,56 @@ fn an_ovens_pilot_an_inside_doors_lock_and_a_bent_jamb_go_to_their_trades() {
         assert_eq!((a.trade, a.priority), (trade, priority), "{text:?}");
     }
 }
+
+#[test]
+fn someone_saying_it_is_fine_or_wanting_it_fixed_does_not_make_a_danger_over() {
+    emergency(
+        "my flatmate insists it's fine but the switch by the door is sparking",
+        false,
+        EmergencyKind::FireOrSparks,
+    );
+    urgent(
+        "the heater quit, it's 66 in here, I'd like it fixed this week",
+        false,
+        None,
+    );
+    // A fix that happened still is one.
+    no_danger(
+        "the outlet sparked on Monday, the electrician fixed it",
+        false,
+    );
+}
+
+#[test]
+fn a_tenant_inside_a_stopped_elevator_is_trapped_in_one_sentence_or_two() {
+    emergency(
+        "I'm in the elevator and it stopped on the 2nd floor",
+        false,
+        EmergencyKind::PersonTrapped,
+    );
+    emergency(
+        "Elevator stopped. I am inside. Nobody answers the phone.",
+        false,
+        EmergencyKind::PersonTrapped,
+    );
+}
+
+#[test]
+fn a_question_about_a_danger_that_might_come_and_a_flame_that_looks_normal_are_no_danger() {
+    no_danger("if the CO detector goes off, who do I call?", true);
+    no_danger("si me quedo afuera de noche, a quien llamo?", false);
+    no_danger("the oven runs cold, the flame looks normal", false);
+}
+
+#[test]
+fn a_lockout_someone_ended_is_over_but_lost_keys_still_need_a_new_key() {
+    no_danger(
+        "got locked out this morning, the super let me in, need a spare key",
+        false,
+    );
+    urgent(
+        "I lost my keys but my neighbor let me in, need a new key",
+        false,
+        None,
+    );
+}

@@ -62,7 +62,7 @@ pub const ROUND7_DESCRIPTIONS: Set = set!("round7_descriptions.csv");
 pub const ROUND8_DESCRIPTIONS: Set = set!("round8_descriptions.csv");
 /// Written in one go (issue 12, round 9) by someone who had seen neither the engine, its rules,
 /// its tests nor any labelled row, frozen, measured once after the development round on round 8:
-/// the estimate of that round. Figures only, never its misses.
+/// the estimate of that round. A development set since round 10, like round 8 since round 9.
 pub const ROUND9_DESCRIPTIONS: Set = set!("round9_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];

@@ -345,6 +345,7 @@ pub fn run() -> Result<(), String> {
         ("round5", load_descriptions(ROUND5_DESCRIPTIONS)?),
         ("round7", load_descriptions(ROUND7_DESCRIPTIONS)?),
         ("round8", load_descriptions(ROUND8_DESCRIPTIONS)?),
+        ("round9", load_descriptions(ROUND9_DESCRIPTIONS)?),
     ];
     let mut candidates = vec![Candidate::Asks];
     candidates.extend(RAISE.map(Candidate::Raises));

@@ -54,6 +54,7 @@ struct ReadingFile {
     stoppers: WordSet,
     fillers: WordSet,
     attempts: WordSet,
+    claims: WordSet,
     stopped: Vec<String>,
     shut_off: Vec<String>,
     failed: Vec<String>,
@@ -184,6 +185,8 @@ pub struct Words {
     pub stoppers: WordSet,
     pub fillers: WordSet,
     pub attempts: WordSet,
+    /// Words that make a "fine" or "fixed" after them a claim or a wish ("says it's fine").
+    pub claims: WordSet,
     /// The Spanish word that is a water heater when the text is about hot or cold water.
     pub water_heater: String,
 }
@@ -455,6 +458,7 @@ impl Engine {
                 stoppers: reading.stoppers,
                 fillers: reading.fillers,
                 attempts: reading.attempts,
+                claims: reading.claims,
                 water_heater: heater,
             },
             vocabulary,

@@ -19,6 +19,9 @@ use crate::phrases::PatternId;
 
 /// How far back a negation reaches, in words.
 const NEGATION_REACH: usize = 8;
+/// How far back a word of claim or wish reaches to make a "fine" or "fixed" not a fix ("says
+/// it's fine", "want it fixed").
+const CLAIM_REACH: usize = 2;
 /// How far back "no" reaches to say a word is absent ("no water").
 const ABSENCE_REACH: usize = 6;
 
@@ -140,7 +143,15 @@ pub fn over(e: &Engine, text: &Text, hit: Range<usize>) -> Option<Range<usize>> 
         .get(hit.start)
         .and_then(|t| text.sentences.get(t.sentence + 1))
         .map_or(sentence.end, |r| r.end);
-    let resolved = affirmed(e, text, &e.q.resolved, sentence.start..next);
+    // "My roommate says it's fine", "I want it fixed": someone's claim or a wish is no fix.
+    let claimed = |start: usize| {
+        (start.saturating_sub(CLAIM_REACH)..start).any(|i| e.words.claims.contains(text.word(i)))
+    };
+    let resolved = e.q.resolved.iter().find_map(|&p| {
+        text.found
+            .within(p, sentence.start..next)
+            .find(|m| negation_before(e, text, m.start, false).is_none() && !claimed(m.start))
+    });
     let long_ago =
         e.q.long_ago
             .iter()
