@@ -66,6 +66,12 @@ fn number_in(ctx: &Ctx, core: &[usize]) -> Option<Intent> {
             "Which one works best for you? Reply with one number.",
         )),
         [] => None,
+        // "Either of the first two": a choice left open among several, asked.
+        [v] if *v <= MAX_CHOICE && core.iter().any(|&i| w().any_choice.contains(ctx.norm(i))) => {
+            Some(unclear(
+                "Which one works best for you? Reply with one number.",
+            ))
+        }
         // "450" alone is no slot and no rating: money, of a kind to ask about.
         [v] if *v > MAX_CHOICE => alone.then(|| {
             let m = Money::from_dollars(u64::from(*v));
@@ -108,9 +114,11 @@ fn slot_by_place_in(ctx: &Ctx, core: &[usize]) -> Option<Intent> {
     if !fits || !(alone || words.iter().any(|x| w().place_nouns.contains(x))) {
         return None;
     }
+    // "Whichever is latest, the last slot": the same place said twice is still one choice.
     match (first, last) {
-        (1, 0) => Some(Intent::Number(1)),
-        (0, 1) => Some(Intent::LastSlot),
+        (0, 0) => None,
+        (_, 0) => Some(Intent::Number(1)),
+        (0, _) => Some(Intent::LastSlot),
         _ => None,
     }
 }

@@ -639,3 +639,16 @@ fn a_choice_passed_on_an_arrival_knocking_and_a_repair_working_beautifully_are_r
         Intent::Unclear { .. }
     ));
 }
+
+#[test]
+fn a_choice_left_open_among_the_first_few_slots_is_asked_and_the_last_said_twice_is_the_last() {
+    for text in [
+        "either of the first two is fine",
+        "cualquiera de las dos primeras",
+    ] {
+        assert!(matches!(intent(text), Intent::Unclear { .. }), "{text:?}");
+    }
+    assert_eq!(intent("whatever is later, the last one"), Intent::LastSlot);
+    // A single choice is still read as one.
+    assert_eq!(intent("the first one please"), Intent::Number(1));
+}
