@@ -121,6 +121,16 @@ const ROUND9_QUESTION_PERCENT: usize = 100; // 100% (260/260) after round 10
 const ROUND9_INTENT_PERCENT: usize = 95; // 95.7% (134/140) after round 10
 const ROUND9_INTENT_AND_FIELDS_PERCENT: usize = 95; // 95.7% (134/140) after round 10
 
+/// Levels on the round-10 blind sets (issue 12), measured once on the engine of the development
+/// round on round 9 (see docs/understanding-rounds.md). Figures only: their misses are never
+/// read (money misreads aside, which every set must be free of).
+const ROUND10_TRADE_PERCENT: usize = 92; // 92.3% (240/260) when measured
+const ROUND10_PRIORITY_PERCENT: usize = 89; // 89.6% (233/260) when measured
+const ROUND10_EMERGENCY_RECALL_PERCENT: usize = 90; // 90.0% (81/90) when measured
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND10_FLAGGED_OR_ASKED_PERCENT: usize = 90; // 90.0% (81/90) when measured
+const ROUND10_INTENT_PERCENT: usize = 87; // 87.9% (123/140) when measured
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -175,6 +185,10 @@ const ROUND9_DESCRIPTIONS_SHA256: &str =
     "f0287a09fa5df48dbfca9249aa844d62a161f0274f97b9b6d4ee8fa309d24b0e";
 const ROUND9_REPLIES_SHA256: &str =
     "038619fb97d7207f5a787f06abe1b1ea4e3aacc4ee8b18fa42a1a5d0c12b3308";
+const ROUND10_DESCRIPTIONS_SHA256: &str =
+    "90fc1978718f01e3f9e9b66cb4630b33754a60bcd5f380b507b9803cda22ab07";
+const ROUND10_REPLIES_SHA256: &str =
+    "00ef3bdd73c9b68782417e131368934ea8d6346a9a4f4568ecfde342d563dec5";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -218,6 +232,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND8_REPLIES, ROUND8_REPLIES_SHA256),
         (ROUND9_DESCRIPTIONS, ROUND9_DESCRIPTIONS_SHA256),
         (ROUND9_REPLIES, ROUND9_REPLIES_SHA256),
+        (ROUND10_DESCRIPTIONS, ROUND10_DESCRIPTIONS_SHA256),
+        (ROUND10_REPLIES, ROUND10_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -497,6 +513,31 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
     );
+    let r10 = descriptions(&[ROUND10_DESCRIPTIONS]);
+    at_least(
+        "round 10 trade",
+        r10.trade_ok,
+        r10.total,
+        ROUND10_TRADE_PERCENT,
+    );
+    at_least(
+        "round 10 priority",
+        r10.priority_ok,
+        r10.total,
+        ROUND10_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 10 emergency recall",
+        r10.emergencies_found,
+        r10.emergencies,
+        ROUND10_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 10 emergencies flagged or asked",
+        r10.emergencies_caught_or_asked,
+        r10.emergencies,
+        ROUND10_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -515,6 +556,7 @@ fn money_is_never_recorded_wrongly() {
         &[ROUND7_REPLIES],
         &[ROUND8_REPLIES],
         &[ROUND9_REPLIES],
+        &[ROUND10_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -612,5 +654,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
+    );
+    let r10 = replies(&[ROUND10_REPLIES]);
+    at_least(
+        "round 10 intent",
+        r10.intent_ok,
+        r10.total,
+        ROUND10_INTENT_PERCENT,
     );
 }

@@ -15,7 +15,7 @@
 //! `round7_*.csv` (since round 8), `round8_*.csv` (since round 9) and `round9_*.csv` (since
 //! round 10)) and the old held-out ones it prints the figures, per-class tables, confusion
 //! matrices and every miss with what the engine saw; for the blind sets (`blind_*.csv`,
-//! `fresh_*.csv`, `round6_*.csv`) the figures and tables only, never the misses,
+//! `fresh_*.csv`, `round6_*.csv`, `round10_*.csv`) the figures and tables only, never the misses,
 //! so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them and how to
 //! add examples: `docs/understanding.md`.
 
@@ -106,6 +106,7 @@ fn main() -> Result<(), String> {
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
                 (ROUND6_DESCRIPTIONS, "Triage, ROUND 6 BLIND"),
+                (ROUND10_DESCRIPTIONS, "Triage, ROUND 10 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -188,6 +189,7 @@ fn main() -> Result<(), String> {
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
                 (ROUND6_REPLIES, "SMS replies, ROUND 6 BLIND"),
+                (ROUND10_REPLIES, "SMS replies, ROUND 10 BLIND"),
             ]
         } else {
             &[]
