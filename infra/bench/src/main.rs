@@ -61,6 +61,10 @@ struct Args {
     /// Lifecycles (and, before them, submissions) of the throughput figure.
     #[arg(long, default_value_t = 400)]
     lifecycles: usize,
+    /// Submissions before the lifecycles of the throughput figure (default: as many as
+    /// `--lifecycles`); 0 runs the lifecycles alone, e.g. to count their instructions.
+    #[arg(long)]
+    submissions: Option<usize>,
     /// Clients running at once in the throughput figure.
     #[arg(long, default_value_t = 4)]
     clients: usize,
@@ -189,7 +193,9 @@ async fn main() -> anyhow::Result<()> {
         return report(&figures, None, args.json.as_deref());
     }
     if args.throughput_only {
-        let (figures, work) = throughput_figures(args.lifecycles, args.clients).await?;
+        let submissions = args.submissions.unwrap_or(args.lifecycles);
+        let (figures, work) =
+            throughput_figures(submissions, args.lifecycles, args.clients).await?;
         print_table(&figures);
         return report(&figures, Some(&work), args.json.as_deref());
     }
@@ -220,7 +226,9 @@ async fn main() -> anyhow::Result<()> {
     let (throughput, throughput_work, local_pages) = if args.cold_only {
         (vec![], None, vec![])
     } else {
-        let (figures, work) = throughput_figures(args.lifecycles, args.clients).await?;
+        let submissions = args.submissions.unwrap_or(args.lifecycles);
+        let (figures, work) =
+            throughput_figures(submissions, args.lifecycles, args.clients).await?;
         (
             figures,
             Some(work),
@@ -486,13 +494,14 @@ async fn page_figures(endpoint: &str, history: usize) -> anyhow::Result<Vec<Figu
 /// unoptimised, so there it is a regression guard (see `DEBUG_THROUGHPUT_SLACK`). With it,
 /// SQLite's work per submission and per lifecycle (printed, and for the JSON).
 async fn throughput_figures(
+    submissions: usize,
     lifecycles: usize,
     clients: usize,
 ) -> anyhow::Result<(Vec<Figure>, serde_json::Value)> {
     eprintln!(
-        "throughput: {lifecycles} submissions, then {lifecycles} lifecycles, {clients} clients…"
+        "throughput: {submissions} submissions, then {lifecycles} lifecycles, {clients} clients…"
     );
-    let t = throughput::measure(lifecycles, clients).await?;
+    let t = throughput::measure(submissions, lifecycles, clients).await?;
     println!(
         "throughput ({} clients): {:.0} submissions/s, {:.0} lifecycles/s (form -> offer -> accept -> slot -> arrived -> done -> invoice -> closed)",
         t.clients,

@@ -200,9 +200,14 @@ where
     Ok(began.elapsed())
 }
 
-/// Submits `count` requests with `clients` at once, then runs `count` whole lifecycles the
-/// same way, on one fresh local instance.
-pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput> {
+/// Submits `submissions` requests with `clients` at once, then runs `lifecycles` whole
+/// lifecycles the same way, on one fresh local instance. No submissions leaves the lifecycles
+/// alone in the run (for counting their instructions under a profiler).
+pub async fn measure(
+    submissions: usize,
+    lifecycles: usize,
+    clients: usize,
+) -> anyhow::Result<Throughput> {
     let dir = tempfile::tempdir().context("a temporary folder")?;
     let clock = DateTime::parse_from_rfc3339("2026-03-04T15:00:00Z")?.with_timezone(&Utc);
     let running = start(Options {
@@ -215,7 +220,7 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
 
     let (b, h) = (base.clone(), http.clone());
     let before = store_work();
-    let submissions_wall = together(clients, count, move |i| {
+    let submissions_wall = together(clients, submissions, move |i| {
         let (b, h) = (b.clone(), h.clone());
         async move { submit(&h, &b, i, clock).await.map(|_| ()) }
     })
@@ -223,10 +228,10 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
 
     let between = store_work();
     let app = running.app.clone();
-    let lifecycles_wall = together(clients, count, move |i| {
+    let lifecycles_wall = together(clients, lifecycles, move |i| {
         let (b, h, app) = (base.clone(), http.clone(), app.clone());
         async move {
-            let (id, vendor) = submit(&h, &b, count + i, clock).await?;
+            let (id, vendor) = submit(&h, &b, submissions + i, clock).await?;
             finish(&app, &id, &vendor).await
         }
     })
@@ -235,9 +240,9 @@ pub async fn measure(count: usize, clients: usize) -> anyhow::Result<Throughput>
     running.shutdown().await;
     Ok(Throughput {
         clients,
-        submissions: count,
+        submissions,
         submissions_wall,
-        lifecycles: count,
+        lifecycles,
         lifecycles_wall,
         submissions_work: between.since(before),
         lifecycles_work: after.since(between),
