@@ -71,6 +71,19 @@ enum Elem {
     },
 }
 
+impl Compiled {
+    /// Whether every required element has a first word among the atoms `present` in a text: a
+    /// necessary condition for a match anywhere in it, cheap to check once per text.
+    fn can_match(&self, present: &[bool]) -> bool {
+        self.elems.iter().all(|e| match e {
+            Elem::Gap(_) | Elem::Words { optional: true, .. } => true,
+            Elem::Words { by_first, .. } => by_first
+                .iter()
+                .any(|(a, _)| present.get(*a as usize).copied().unwrap_or(false)),
+        })
+    }
+}
+
 fn words_elem(optional: bool, alternatives: Vec<Alternative>) -> Elem {
     let mut by_first: Vec<(AtomId, Vec<usize>)> = Vec::new();
     for (i, alt) in alternatives.iter().enumerate() {
@@ -307,6 +320,17 @@ impl Lexicon {
     /// Every match of every phrase, at most one per phrase and starting word (the shortest).
     pub fn scan(&self, t: &Tokens) -> Found {
         let atoms = self.atoms_of(t.words);
+        // Which atoms the text holds anywhere: a phrase one of whose required words the text
+        // never says cannot match, and is not tried at each of its starts (a text that repeats
+        // one word a thousand times would otherwise try every phrase that word opens, at each
+        // of them).
+        let mut present = vec![false; self.starts.len()];
+        for &a in atoms.iter().flatten() {
+            if let Some(slot) = present.get_mut(a as usize) {
+                *slot = true;
+            }
+        }
+        let mut viable: Vec<Option<bool>> = vec![None; self.patterns.len()];
         let mut spans: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.patterns.len()];
         // The last token each phrase was tried at, so that a token that is several atoms tries
         // each phrase once.
@@ -323,6 +347,12 @@ impl Lexicon {
                     let Some(pattern) = self.patterns.get(p) else {
                         continue;
                     };
+                    let Some(can) = viable.get_mut(p) else {
+                        continue;
+                    };
+                    if !*can.get_or_insert_with(|| pattern.can_match(&present)) {
+                        continue;
+                    }
                     let limit = match pattern.scope {
                         Scope::Clause => t.clause_end.get(i).copied(),
                         Scope::Sentence => t.sentence_end.get(i).copied(),
