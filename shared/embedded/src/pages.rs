@@ -2,7 +2,7 @@
 //! schema version 2, so a page reads its own rows (and one more), never the history before it.
 
 use crate::db::{Ctx, Db, from_json};
-use crate::store::{SqliteStore, query_work_orders};
+use crate::store::{SqliteStore, decode_work_orders, query_json};
 use async_trait::async_trait;
 use mendwork_app::ports::{StoreError, WorkOrderQueries};
 use mendwork_app::queries::{Listing, Page, PageKey, queue_key};
@@ -92,10 +92,9 @@ impl WorkOrderQueries for SqliteStore {
     ) -> Result<Page, StoreError> {
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         let (sql, values) = page_query(listing, after, fetch);
-        let items = {
-            let conn = self.db().conn();
-            query_work_orders(&conn, &sql, params_from_iter(values))?
-        };
+        // Decoded after the connection is released: a page is up to 201 work orders.
+        let json = query_json(&self.db().conn(), &sql, params_from_iter(values))?;
+        let items = decode_work_orders(&json)?;
         // The one row past the page says that another page follows.
         Ok(Page::from_overfetch(items, limit, listing))
     }

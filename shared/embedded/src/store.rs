@@ -86,6 +86,21 @@ impl SqliteStore {
 
     fn commit_now(&self, c: &Commit) -> Result<(), CommitError> {
         let now = ts(self.db.now());
+        // Everything the commit writes is encoded before the connection is taken: the store
+        // has one connection, so every caller waits while it is held, and JSON is most of a
+        // commit's CPU (issue 11's profile).
+        let wo_json = to_json(&c.wo, "a work order")?;
+        let events = c
+            .events
+            .iter()
+            .map(|r| Ok((ts(r.at), to_json(&r.event, "a timeline event")?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let outbox = encode_outbox(&c.outbox)?;
+        let visit =
+            c.wo.visit
+                .as_ref()
+                .map(|v| Ok::<_, StoreError>((v, to_json(v, "a visit")?)))
+                .transpose()?;
         let mut conn = self.db.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -127,7 +142,13 @@ impl SqliteStore {
             tracing::info!(work_order = %id, holder = %taken.work_order, "slot taken meanwhile");
             return Err(CommitError::Conflict(id.clone()));
         }
-        write_work_order(&tx, &c.wo, version, stored.as_ref().map(|(_, i)| i))?;
+        write_work_order(
+            &tx,
+            &c.wo,
+            wo_json,
+            version,
+            stored.as_ref().map(|(_, i)| i),
+        )?;
 
         let last_seq: i64 = tx
             .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM timeline WHERE work_order = ?1")
@@ -140,23 +161,17 @@ impl SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .ctx("preparing the timeline insert")?;
-        for (seq, r) in (last_seq + 1..).zip(&c.events) {
+        for (seq, (at, event)) in (last_seq + 1..).zip(&events) {
             insert_event
-                .execute(params![
-                    id.as_str(),
-                    seq,
-                    version,
-                    ts(r.at),
-                    to_json(&r.event, "a timeline event")?
-                ])
+                .execute(params![id.as_str(), seq, version, at, event])
                 .with_ctx(|| format!("appending event {seq} to the timeline of {id}"))?;
         }
         drop(insert_event);
 
-        insert_outbox(&tx, &c.outbox, Some(now.as_str()))?;
+        insert_outbox(&tx, &outbox, Some(now.as_str()))?;
         crate::metrics::write_deltas(&tx, &c.metrics)?;
-        if let Some(v) = &c.wo.visit {
-            write_visit(&tx, v)?;
+        if let Some((v, json)) = &visit {
+            write_visit(&tx, v, json)?;
         }
         tx.commit().with_ctx(|| format!("committing {id}"))?;
         Ok(())
@@ -169,19 +184,21 @@ impl SqliteStore {
         outbox: &[OutboxRecord],
     ) -> Result<(), CommitError> {
         let now = ts(self.db.now());
+        let outbox = encode_outbox(outbox)?;
         let mut conn = self.db.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("starting an outbox commit")?;
         claim_key(&tx, key, value, &now)?;
-        insert_outbox(&tx, outbox, None)?;
+        insert_outbox(&tx, &outbox, None)?;
         tx.commit().ctx("committing outbox records")?;
         Ok(())
     }
 
     fn work_orders<P: Params>(&self, sql: &str, p: P) -> Result<Vec<WorkOrder>, StoreError> {
-        let conn = self.db.conn();
-        query_work_orders(&conn, sql, p)
+        // Decoded after the connection is released (see `commit_now`).
+        let json = query_json(&self.db.conn(), sql, p)?;
+        decode_work_orders(&json)
     }
 
     fn save_manual_visit_now(&self, visit: &Visit) -> Result<(), StoreError> {
@@ -211,7 +228,7 @@ impl SqliteStore {
                 visit.id
             )));
         }
-        write_visit(&tx, visit)?;
+        write_visit(&tx, visit, &to_json(visit, "a visit")?)?;
         tx.commit()
             .with_ctx(|| format!("saving visit {}", visit.id))
     }
@@ -286,11 +303,12 @@ fn indexed(wo: &WorkOrder) -> Indexed {
 fn write_work_order(
     tx: &Transaction,
     wo: &WorkOrder,
+    json: String,
     version: i64,
     stored: Option<&Indexed>,
 ) -> Result<(), StoreError> {
     let new = indexed(wo);
-    let json = Value::Text(to_json(wo, "a work order")?);
+    let json = Value::Text(json);
     let id = Value::Text(wo.id.as_str().to_string());
     let (sql, values) = match stored {
         None => {
@@ -335,7 +353,7 @@ fn write_work_order(
 /// writes less per timer (setting it, marking it done).
 fn insert_outbox(
     tx: &Transaction,
-    outbox: &[OutboxRecord],
+    outbox: &[Encoded],
     timers_at: Option<&str>,
 ) -> Result<(), StoreError> {
     let mut insert = tx
@@ -344,25 +362,19 @@ fn insert_outbox(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .ctx("preparing the outbox insert")?;
-    for r in outbox {
+    for e in outbox {
+        let r = e.record;
         let done_at = match timers_at {
             Some(now) if crate::timers::carry_out_in(tx, r, now)? => Some(now),
             _ => None,
         };
-        let effect = serde_json::to_value(&r.effect).ctx("encoding an effect")?;
-        // The effect's tag, copied out so the table can be read (and counted) by kind.
-        let kind = effect
-            .get("effect")
-            .and_then(|k| k.as_str())
-            .unwrap_or("unknown")
-            .to_string();
         insert
             .execute(params![
                 r.id,
                 r.work_order.as_ref().map(WorkOrderId::as_str),
-                kind,
-                effect.to_string(),
-                ts(r.created_at),
+                e.kind,
+                e.effect,
+                e.created_at,
                 done_at,
             ])
             .with_ctx(|| format!("adding outbox record {} (ids must be unique)", r.id))?;
@@ -370,7 +382,36 @@ fn insert_outbox(
     Ok(())
 }
 
-fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
+/// An outbox record with its columns encoded.
+struct Encoded<'a> {
+    record: &'a OutboxRecord,
+    /// The effect's tag, copied out so the table can be read (and counted) by kind.
+    kind: String,
+    effect: String,
+    created_at: String,
+}
+
+fn encode_outbox(outbox: &[OutboxRecord]) -> Result<Vec<Encoded<'_>>, StoreError> {
+    outbox
+        .iter()
+        .map(|r| {
+            let effect = serde_json::to_value(&r.effect).ctx("encoding an effect")?;
+            let kind = effect
+                .get("effect")
+                .and_then(|k| k.as_str())
+                .unwrap_or("unknown")
+                .to_string();
+            Ok(Encoded {
+                record: r,
+                kind,
+                effect: effect.to_string(),
+                created_at: ts(r.created_at),
+            })
+        })
+        .collect()
+}
+
+fn write_visit(tx: &Transaction, v: &Visit, json: &str) -> Result<(), StoreError> {
     let mut write = tx
         .prepare_cached(
             "INSERT INTO visits (id, property, work_order, status, expected_start, expected_end, json) \
@@ -389,7 +430,7 @@ fn write_visit(tx: &Transaction, v: &Visit) -> Result<(), StoreError> {
             visit_status(v.status),
             v.expected.map(|w| ts(w.start)),
             v.expected.map(|w| ts(w.end)),
-            to_json(v, "a visit")?,
+            json,
         ])
         .with_ctx(|| format!("writing visit {}", v.id))?;
     Ok(())
@@ -410,20 +451,26 @@ pub(crate) fn query_work_orders<P: Params>(
     sql: &str,
     p: P,
 ) -> Result<Vec<WorkOrder>, StoreError> {
+    decode_work_orders(&query_json(conn, sql, p)?)
+}
+
+/// The first column of every row of a work-order query, undecoded.
+pub(crate) fn query_json<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    p: P,
+) -> Result<Vec<String>, StoreError> {
     let mut stmt = conn
         .prepare_cached(sql)
         .ctx("preparing a work-order query")?;
     let rows = stmt
         .query_map(p, |r| r.get::<_, String>(0))
         .ctx("querying work orders")?;
-    let mut out = Vec::new();
-    for json in rows {
-        out.push(from_json(
-            &json.ctx("reading a work order")?,
-            "a work order",
-        )?);
-    }
-    Ok(out)
+    rows.map(|json| json.ctx("reading a work order")).collect()
+}
+
+pub(crate) fn decode_work_orders(json: &[String]) -> Result<Vec<WorkOrder>, StoreError> {
+    json.iter().map(|j| from_json(j, "a work order")).collect()
 }
 
 fn query_visits<P: Params>(conn: &Connection, sql: &str, p: P) -> Result<Vec<Visit>, StoreError> {
@@ -456,8 +503,10 @@ impl TenantHistory for SqliteStore {
 #[async_trait]
 impl WorkOrders for SqliteStore {
     async fn load(&self, id: &WorkOrderId) -> Result<Option<Stored>, StoreError> {
-        let conn = self.db.conn();
-        let row: Option<(String, i64)> = conn
+        // Decoded after the connection is released (see `commit_now`).
+        let row: Option<(String, i64)> = self
+            .db
+            .conn()
             .prepare_cached("SELECT json, version FROM work_orders WHERE id = ?1")
             .ctx("preparing the work-order read")?
             .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -473,24 +522,27 @@ impl WorkOrders for SqliteStore {
     }
 
     async fn timeline(&self, id: &WorkOrderId) -> Result<Vec<Recorded>, StoreError> {
-        let conn = self.db.conn();
-        let mut stmt = conn
-            .prepare_cached("SELECT at, event FROM timeline WHERE work_order = ?1 ORDER BY seq")
-            .ctx("preparing the timeline query")?;
-        let rows = stmt
-            .query_map([id.as_str()], |r| {
+        let rows: Vec<(String, String)> = {
+            let conn = self.db.conn();
+            let mut stmt = conn
+                .prepare_cached("SELECT at, event FROM timeline WHERE work_order = ?1 ORDER BY seq")
+                .ctx("preparing the timeline query")?;
+            stmt.query_map([id.as_str()], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })
-            .with_ctx(|| format!("reading the timeline of {id}"))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (at, event) = row.with_ctx(|| format!("reading the timeline of {id}"))?;
-            out.push(Recorded {
-                at: parse_ts(&at)?,
-                event: from_json(&event, "a timeline event")?,
-            });
-        }
-        Ok(out)
+            .with_ctx(|| format!("reading the timeline of {id}"))?
+            .map(|row| row.with_ctx(|| format!("reading the timeline of {id}")))
+            .collect::<Result<_, _>>()?
+        };
+        // Decoded after the connection is released (see `commit_now`).
+        rows.iter()
+            .map(|(at, event)| {
+                Ok(Recorded {
+                    at: parse_ts(at)?,
+                    event: from_json(event, "a timeline event")?,
+                })
+            })
+            .collect()
     }
 
     async fn commit(&self, commit: Commit) -> Result<(), CommitError> {
@@ -567,36 +619,35 @@ impl Outbox for SqliteStore {
 
     async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let conn = self.db.conn();
-        // What was reported done since the last read leaves the outbox first.
-        self.db.write_done(&conn)?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, work_order, effect, created_at FROM outbox \
-                 WHERE done_at IS NULL ORDER BY seq LIMIT ?1",
-            )
-            .ctx("preparing the outbox query")?;
-        let rows = stmt
-            .query_map([limit], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
+        type Row = (String, Option<String>, String, String);
+        let rows: Vec<Row> = {
+            let conn = self.db.conn();
+            // What was reported done since the last read leaves the outbox first.
+            self.db.write_done(&conn)?;
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id, work_order, effect, created_at FROM outbox \
+                     WHERE done_at IS NULL ORDER BY seq LIMIT ?1",
+                )
+                .ctx("preparing the outbox query")?;
+            stmt.query_map([limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
-            .ctx("reading the outbox")?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, work_order, effect, created_at) = row.ctx("reading the outbox")?;
-            out.push(OutboxRecord {
-                effect: from_json(&effect, "an effect")?,
-                created_at: parse_ts(&created_at)?,
-                work_order: work_order.map(WorkOrderId),
-                id,
-            });
-        }
-        Ok(out)
+            .ctx("reading the outbox")?
+            .map(|row| row.ctx("reading the outbox"))
+            .collect::<Result<_, _>>()?
+        };
+        // Decoded after the connection is released (see `commit_now`).
+        rows.into_iter()
+            .map(|(id, work_order, effect, created_at)| {
+                Ok(OutboxRecord {
+                    effect: from_json(&effect, "an effect")?,
+                    created_at: parse_ts(&created_at)?,
+                    work_order: work_order.map(WorkOrderId),
+                    id,
+                })
+            })
+            .collect()
     }
 
     async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
