@@ -18,6 +18,7 @@ mod limits;
 mod metrics;
 mod pages;
 mod pms_cursors;
+mod rows;
 mod sent;
 mod sizes;
 mod stats;

@@ -2,7 +2,8 @@
 //! schema version 2, so a page reads its own rows (and one more), never the history before it.
 
 use crate::db::{Ctx, Db, from_json};
-use crate::store::{SqliteStore, decode_work_orders, query_json};
+use crate::rows::{decode_work_orders, query_json};
+use crate::store::SqliteStore;
 use async_trait::async_trait;
 use mendwork_app::ports::{StoreError, WorkOrderQueries};
 use mendwork_app::queries::{Listing, Page, PageKey, queue_key};
