@@ -174,42 +174,54 @@ impl SqliteStore {
     /// Messages recorded by [`RecordingMailer`] and [`RecordingTexter`], oldest first (by
     /// send time, then recording order).
     pub fn sent(&self, filter: SentFilter) -> Result<Vec<SentMessage>, StoreError> {
+        // Only the conditions given, so a recipient or a work order is read through its own
+        // index (`sent_to`, `sent_work_order`: both end in `at`, so no sort); `x IS NULL OR`
+        // conditions would have read every message.
+        let mut conditions = Vec::new();
+        let mut values: Vec<String> = Vec::new();
+        if let Some(wo) = &filter.work_order {
+            conditions.push("work_order = ?");
+            values.push(wo.as_str().to_owned());
+        }
+        if let Some(to) = filter.to {
+            conditions.push("to_address = ?");
+            values.push(to);
+        }
+        if let Some(since) = filter.since {
+            conditions.push("at >= ?");
+            values.push(ts(since));
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
         let conn = self.db().conn();
         let mut stmt = conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT id, channel, to_address, recipient, subject, body, ics, key, work_order, at \
-                 FROM sent \
-                 WHERE (?1 IS NULL OR work_order = ?1) AND (?2 IS NULL OR to_address = ?2) \
-                   AND (?3 IS NULL OR at >= ?3) \
-                 ORDER BY at, rowid",
-            )
+                 FROM sent {filter_sql} ORDER BY at, rowid"
+            ))
             .ctx("preparing the sent-message query")?;
         let rows = stmt
-            .query_map(
-                params![
-                    filter.work_order.as_ref().map(WorkOrderId::as_str),
-                    filter.to,
-                    filter.since.map(ts),
-                ],
-                |r| {
-                    Ok((
-                        (
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, Option<String>>(4)?,
-                        ),
-                        (
-                            r.get::<_, String>(5)?,
-                            r.get::<_, Option<String>>(6)?,
-                            r.get::<_, String>(7)?,
-                            r.get::<_, Option<String>>(8)?,
-                            r.get::<_, String>(9)?,
-                        ),
-                    ))
-                },
-            )
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                Ok((
+                    (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ),
+                    (
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, String>(9)?,
+                    ),
+                ))
+            })
             .ctx("reading sent messages")?;
         let mut out = Vec::new();
         for row in rows {

@@ -244,7 +244,7 @@ impl TenantHistory for SqliteStore {
     ) -> Result<Vec<WorkOrder>, StoreError> {
         self.work_orders(
             "SELECT json FROM work_orders WHERE tenant_phone = ?1 \
-             ORDER BY created_at DESC, id LIMIT ?2",
+             ORDER BY created_at DESC, id DESC LIMIT ?2",
             params![phone.as_str(), i64::try_from(limit).unwrap_or(i64::MAX)],
         )
     }
@@ -315,7 +315,7 @@ impl Lookups for SqliteStore {
         self.work_orders(
             "SELECT json FROM work_orders \
              WHERE open = 1 AND (vendor = ?1 OR offer_vendor = ?1) \
-             ORDER BY created_at DESC, id",
+             ORDER BY created_at DESC, id DESC",
             [vendor.as_str()],
         )
     }
@@ -323,7 +323,7 @@ impl Lookups for SqliteStore {
     async fn open_for_tenant_phone(&self, phone: &Phone) -> Result<Vec<WorkOrder>, StoreError> {
         self.work_orders(
             "SELECT json FROM work_orders WHERE open = 1 AND tenant_phone = ?1 \
-             ORDER BY created_at DESC, id",
+             ORDER BY created_at DESC, id DESC",
             [phone.as_str()],
         )
     }
@@ -333,7 +333,7 @@ impl Lookups for SqliteStore {
         // the newest is the one a vendor is most likely texting about.
         let mut found = self.work_orders(
             "SELECT json FROM work_orders WHERE open = 1 AND code = ?1 \
-             ORDER BY created_at DESC, id LIMIT 1",
+             ORDER BY created_at DESC, id DESC LIMIT 1",
             [code.as_str()],
         )?;
         Ok(found.pop())
@@ -345,7 +345,7 @@ impl Lookups for SqliteStore {
     ) -> Result<Vec<(WorkOrderId, Window)>, StoreError> {
         let wos = self.work_orders(
             "SELECT json FROM work_orders WHERE open = 1 AND vendor = ?1 \
-             ORDER BY created_at DESC, id",
+             ORDER BY created_at DESC, id DESC",
             [vendor.as_str()],
         )?;
         Ok(wos
@@ -529,7 +529,9 @@ fn list_query(filter: &ListFilter, limit: i64) -> (String, Vec<rusqlite::types::
     };
     values.push(limit.into());
     (
-        format!("SELECT json FROM work_orders {filter_sql} ORDER BY created_at DESC, id LIMIT ?"),
+        format!(
+            "SELECT json FROM work_orders {filter_sql} ORDER BY created_at DESC, id DESC LIMIT ?"
+        ),
         values,
     )
 }
