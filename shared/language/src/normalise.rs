@@ -30,6 +30,16 @@ struct WordsFile {
     emoji: BTreeMap<String, String>,
     reply_emoji: WordSet,
     tolerant: Vec<String>,
+    spoken_breaks: SpokenBreaks,
+}
+
+/// Punctuation said aloud by a tenant dictating ("it's wet comma I can't tell period"): the
+/// words are read as the mark they name, so that clauses and sentences end where they meant.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SpokenBreaks {
+    clause: Vec<String>,
+    sentence: Vec<String>,
 }
 
 /// The normaliser's tables, loaded once.
@@ -38,6 +48,8 @@ pub struct Tables {
     contraction: HashMap<String, Vec<String>>,
     emoji: HashMap<char, String>,
     reply_emoji: WordSet,
+    spoken_clause: Vec<Vec<String>>,
+    spoken_sentence: Vec<Vec<String>>,
     /// Every word the tables write (for the test that checks they are normalised).
     pub written: Vec<String>,
     /// The misspellings read by tolerance (a letter dropped or two swapped in a long word), for
@@ -126,11 +138,28 @@ fn tables_from(text: &str) -> Result<Tables, DataError> {
         written.push(word.clone());
         emoji.insert(c, word);
     }
+    let split = |marks: &[String]| -> Vec<Vec<String>> {
+        marks
+            .iter()
+            .map(|m| m.split_whitespace().map(str::to_string).collect())
+            .collect()
+    };
+    let spoken_clause = split(&file.spoken_breaks.clause);
+    let spoken_sentence = split(&file.spoken_breaks.sentence);
+    written.extend(
+        spoken_clause
+            .iter()
+            .chain(&spoken_sentence)
+            .flatten()
+            .cloned(),
+    );
     Ok(Tables {
         typo,
         contraction,
         emoji,
         reply_emoji: file.reply_emoji,
+        spoken_clause,
+        spoken_sentence,
         written,
         tolerated,
     })
@@ -295,6 +324,49 @@ pub fn words(src: &str) -> Vec<Word> {
             }),
         }
     }
+    read_spoken_breaks(t, src, out)
+}
+
+/// Punctuation said aloud becomes the break it names. A comma said is always one; a sentence
+/// mark said ("period") only at the end of the text or before a capital letter, so that "for a
+/// period of two weeks" keeps its word.
+fn read_spoken_breaks(t: &Tables, src: &str, words: Vec<Word>) -> Vec<Word> {
+    let said = |at: usize, mark: &[String]| {
+        mark.iter()
+            .enumerate()
+            .all(|(k, m)| words.get(at + k).is_some_and(|w| &w.text == m))
+    };
+    let mut out: Vec<Word> = Vec::with_capacity(words.len());
+    let mut pending = Break::None;
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let clause = t.spoken_clause.iter().find(|m| said(i, m));
+        let sentence = t.spoken_sentence.iter().find(|m| {
+            said(i, m)
+                && words.get(i + m.len()).is_none_or(|next| {
+                    src.get(next.span.clone())
+                        .and_then(|s| s.chars().next())
+                        .is_some_and(char::is_uppercase)
+                })
+        });
+        match (sentence, clause) {
+            (Some(m), _) if !out.is_empty() => {
+                pending = pending.max(w.brk).max(Break::Sentence);
+                i += m.len();
+            }
+            (None, Some(m)) if !out.is_empty() => {
+                pending = pending.max(w.brk).max(Break::Clause);
+                i += m.len();
+            }
+            _ => {
+                let mut w = w.clone();
+                w.brk = w.brk.max(pending);
+                pending = Break::None;
+                out.push(w);
+                i += 1;
+            }
+        }
+    }
     out
 }
 
@@ -401,6 +473,29 @@ mod tests {
             &"sink drips, toilet runs. Help"[w[2].span.clone()],
             "toilet"
         );
+    }
+
+    #[test]
+    fn punctuation_said_aloud_is_read_as_the_mark_it_names() {
+        let w = words("it is wet comma near the lamp period I can't tell question mark");
+        let kept: Vec<(&str, Break)> = w.iter().map(|w| (w.text.as_str(), w.brk)).collect();
+        assert_eq!(
+            kept,
+            [
+                ("it", Break::None),
+                ("is", Break::None),
+                ("wet", Break::None),
+                ("near", Break::Clause),
+                ("the", Break::None),
+                ("lamp", Break::None),
+                ("i", Break::Sentence),
+                ("can", Break::None),
+                ("not", Break::None),
+                ("tell", Break::None),
+            ]
+        );
+        // A period said before a small letter is the word: "for a period of two weeks".
+        assert!(texts("for a period of two weeks").contains(&"period".to_string()));
     }
 
     #[test]

@@ -557,3 +557,80 @@ fn a_lockout_someone_ended_is_over_but_lost_keys_still_need_a_new_key() {
         None,
     );
 }
+
+#[test]
+fn a_co_alarm_in_alarm_with_a_reading_or_a_co_label_after_its_sound_is_carbon_monoxide() {
+    emergency(
+        "the CO sensor in the nursery went into alarm and reads 70 ppm",
+        false,
+        EmergencyKind::CarbonMonoxide,
+    );
+    emergency(
+        "a detector upstairs is screaming and its screen says CO 180",
+        false,
+        EmergencyKind::CarbonMonoxide,
+    );
+}
+
+#[test]
+fn foul_water_come_up_a_sink_or_told_by_its_toilet_smell_is_sewage() {
+    emergency(
+        "laundry sink come up dirty water, stinks",
+        false,
+        EmergencyKind::Sewage,
+    );
+    emergency(
+        "black water with toilet smell all over the basement floor",
+        false,
+        EmergencyKind::Sewage,
+    );
+}
+
+#[test]
+fn the_tenant_outside_with_the_key_inside_or_a_door_that_locked_behind_them_is_a_lockout() {
+    emergency(
+        "we are outside in the rain and the keys are inside",
+        false,
+        EmergencyKind::Lockout,
+    );
+    emergency(
+        "stepped out for the trash and the door locked, my baby is in there",
+        false,
+        EmergencyKind::Lockout,
+    );
+    emergency(
+        "lost my keys at work. now I'm waiting outside my door, can someone come",
+        false,
+        EmergencyKind::Lockout,
+    );
+}
+
+#[test]
+fn a_key_that_will_not_turn_in_a_door_that_cannot_lock_is_a_breach_not_a_lockout() {
+    emergency(
+        "front lock is broken, my key won't turn, the door can't lock at all tonight",
+        false,
+        EmergencyKind::SecurityBreach,
+    );
+}
+
+#[test]
+fn a_tenant_shut_in_here_is_trapped() {
+    emergency(
+        "the handle came off and we are locked in here, the bathroom",
+        false,
+        EmergencyKind::PersonTrapped,
+    );
+}
+
+#[test]
+fn a_thing_working_again_or_a_fear_that_turned_out_harmless_is_no_danger() {
+    no_danger(
+        "the elevator stopped with me inside yesterday but started moving on its own, its working now",
+        false,
+    );
+    no_danger(
+        "the burning smell turned out to be just dust on the baseboard heater",
+        false,
+    );
+}

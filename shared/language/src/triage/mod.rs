@@ -366,14 +366,19 @@ pub fn triage_with(
             category
         }
         // A kind the model raised whose fact always goes to one trade (carbon monoxide to
-        // hvac) goes there too: the detector or symptom words around it name no one better.
-        None if raised.is_some_and(|(kind, _)| kind == EmergencyKind::CarbonMonoxide)
-            && e.facts.of(facts::Fact::CarbonMonoxide).fixed_trade =>
+        // hvac, gas to plumbing) goes there too: the detector, symptom or window words around
+        // it name no one better.
+        None if let Some(fact) = raised.and_then(|(kind, _)| match kind {
+            EmergencyKind::CarbonMonoxide => Some(facts::Fact::CarbonMonoxide),
+            EmergencyKind::Gas => Some(facts::Fact::Gas),
+            _ => None,
+        }) && e.facts.of(fact).fixed_trade =>
         {
-            let trade = e.facts.of(facts::Fact::CarbonMonoxide).trade;
+            let trade = e.facts.of(fact).trade;
             drivers.push(format!(
-                "{} is the usual trade for carbon monoxide",
-                trade.as_str()
+                "{} is the usual trade for {}",
+                trade.as_str(),
+                e.facts.of(fact).label()
             ));
             trade
         }
