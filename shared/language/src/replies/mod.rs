@@ -173,8 +173,13 @@ pub fn parse_reply(text: &str, today: NaiveDate) -> ParsedReply {
 fn take_job_codes(tokens: Vec<Chunk>) -> (Vec<Chunk>, Vec<JobCode>) {
     let mut words = Vec::with_capacity(tokens.len());
     let mut codes: Vec<JobCode> = Vec::new();
-    for token in tokens {
-        match JobCode::parse(&token.norm) {
+    let split = split_code_at(&tokens);
+    for (i, token) in tokens.into_iter().enumerate() {
+        let code = match split {
+            Some((at, ref code)) if i == at || i == at + 1 => Some(code.clone()),
+            _ => JobCode::parse(&token.norm),
+        };
+        match code {
             Some(code) => {
                 if !codes.contains(&code) {
                     codes.push(code);
@@ -184,6 +189,23 @@ fn take_job_codes(tokens: Vec<Chunk>) -> (Vec<Chunk>, Vec<JobCode>) {
         }
     }
     (words, codes)
+}
+
+/// A job code typed with a space between its letters and its digits ("yes km 47"): read only
+/// at the end of the message, where a vendor signs a reply with it, and never from a two-letter
+/// word ("be there at 45").
+fn split_code_at(tokens: &[Chunk]) -> Option<(usize, JobCode)> {
+    let last = tokens.iter().rposition(|t| !t.norm.is_empty())?;
+    let at = last.checked_sub(1)?;
+    let (letters, digits) = (&tokens.get(at)?.norm, &tokens.get(last)?.norm);
+    let shaped = letters.len() == 2
+        && letters.bytes().all(|b| b.is_ascii_alphabetic())
+        && digits.len() == 2
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    if !shaped || w().not_code_letters.contains(letters) {
+        return None;
+    }
+    JobCode::parse(&format!("{letters}{digits}")).map(|code| (at, code))
 }
 
 fn which_job_question(codes: &[JobCode]) -> String {
@@ -240,9 +262,19 @@ fn carrier_stop(ctx: &Ctx) -> Option<Intent> {
 }
 
 fn carrier_start(ctx: &Ctx) -> Option<Intent> {
-    w().start
-        .contains(&ctx.core_text())
-        .then_some(Intent::Start)
+    if w().start.contains(&ctx.core_text()) {
+        return Some(Intent::Start);
+    }
+    // The keyword at either end of a message about the texts: "START - I opted out by mistake".
+    let at_an_end = [ctx.core.first(), ctx.core.last()]
+        .into_iter()
+        .flatten()
+        .any(|&i| ctx.norm(i) == "start");
+    let about_texts = ctx
+        .core
+        .iter()
+        .any(|&i| w().start_context.contains(ctx.norm(i)));
+    (at_an_end && about_texts).then_some(Intent::Start)
 }
 
 fn carrier_help(ctx: &Ctx) -> Option<Intent> {

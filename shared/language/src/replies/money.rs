@@ -263,8 +263,10 @@ fn lone_reference(ctx: &Ctx, from: usize, to: usize) -> Option<String> {
     };
     let norm = ctx.norm(*i);
     let marked = amount_at(ctx, *i).is_some_and(|a| a.dollar);
+    // "invoice #7008": a '#' says the digits after it are a number, not money.
+    let bare = norm.strip_prefix('#').unwrap_or(norm);
     let shaped =
-        looks_like_reference(norm) || (norm.len() >= 3 && norm.bytes().all(|b| b.is_ascii_digit()));
+        looks_like_reference(bare) || (bare.len() >= 3 && bare.bytes().all(|b| b.is_ascii_digit()));
     (!marked && shaped)
         .then(|| clean_reference(&ctx.tokens[*i].raw))
         .filter(|r| !r.is_empty())
@@ -417,7 +419,9 @@ pub(super) fn read_money(ctx: &Ctx, m: &Match, stop: usize, kind: MoneyKind) -> 
             skipped.push(i);
         } else if (norm.len() > 1 && norm.starts_with('#'))
             || (i > m.end && says_number(ctx, i - 1))
+            || is_invoice_number(norm)
         {
+            // An "INV-3004" after the amount names the invoice as surely as a '#'.
             refs.push((i, true));
         } else if let Some(a) = amount_at(ctx, i) {
             // "2 grand", "1.5 k", "3 mil": a round figure, never the exact amount.

@@ -99,6 +99,8 @@ struct File {
     acknowledgements: Vec<String>,
     help_questions: Vec<String>,
     approximate: WordSet,
+    not_code_letters: WordSet,
+    start_context: WordSet,
 }
 
 /// The reply parser's words and compiled phrases.
@@ -156,6 +158,10 @@ pub struct Words {
     pub delay_after: WordSet,
     pub plain_yes: WordSet,
     pub approximate: WordSet,
+    /// Two-letter words that are never the letters of a job code typed with a space.
+    pub not_code_letters: WordSet,
+    /// Words about the texts themselves: START at either end of a message with one is opt-in.
+    pub start_context: WordSet,
     pub acknowledgements: Vec<PatternId>,
     /// "What do I reply?": a request for help, whatever words surround it.
     pub help_questions: Vec<PatternId>,
@@ -261,6 +267,8 @@ fn build(text: &str) -> Result<Words, DataError> {
         delay_after: f.delay_after,
         plain_yes: f.plain_yes,
         approximate: f.approximate,
+        not_code_letters: f.not_code_letters,
+        start_context: f.start_context,
         acknowledgements,
         help_questions,
         vague_times,

@@ -652,3 +652,43 @@ fn a_choice_left_open_among_the_first_few_slots_is_asked_and_the_last_said_twice
     // A single choice is still read as one.
     assert_eq!(intent("the first one please"), Intent::Number(1));
 }
+
+#[test]
+fn a_job_code_typed_with_a_space_at_the_end_is_the_code_and_a_two_letter_word_is_not() {
+    assert_eq!(code("yes kp 27").as_deref(), Some("KP27"));
+    assert_eq!(intent("yes kp 27"), Intent::Accept);
+    assert_eq!(code("done hw 93").as_deref(), Some("HW93"));
+    assert_eq!(code("can be there at 45"), None);
+    assert_eq!(code("kp 27 is the one I want, yes"), None);
+}
+
+#[test]
+fn a_hash_or_inv_number_after_the_amount_names_the_invoice() {
+    assert_eq!(
+        intent("bill is $520 for the valve swap, invoice #4417"),
+        invoice(52000, Some("4417"))
+    );
+    assert_eq!(
+        intent("Invoice total 310.00 for the visit, INV-5512"),
+        invoice(31000, Some("INV-5512"))
+    );
+    assert_eq!(
+        intent("factura de 275.00, numero A-19"),
+        invoice(27500, Some("A-19"))
+    );
+}
+
+#[test]
+fn start_at_either_end_of_a_message_about_the_texts_opts_in() {
+    assert_eq!(intent("START - opted out by accident"), Intent::Start);
+    assert_eq!(
+        intent("send me the messages again please: START"),
+        Intent::Start
+    );
+    assert_eq!(intent("start time 9am works"), intent("9am works"));
+}
+
+#[test]
+fn spanish_diminutive_minutes_are_minutes() {
+    assert_eq!(intent("llego tarde como cinco minutitos"), late(Some(5)));
+}
