@@ -66,7 +66,7 @@ pub const ROUND8_DESCRIPTIONS: Set = set!("round8_descriptions.csv");
 pub const ROUND9_DESCRIPTIONS: Set = set!("round9_descriptions.csv");
 /// Written in one go (issue 12, round 10) by someone who had seen neither the engine, its rules,
 /// its tests nor any labelled row, frozen, measured once after the development round on round 9:
-/// the estimate of that round. Figures only.
+/// the estimate of that round. A development set since round 12, like round 9 since round 10.
 pub const ROUND10_DESCRIPTIONS: Set = set!("round10_descriptions.csv");
 /// The replies the parser is tuned on.
 pub const MAIN_REPLIES: [Set; 2] = [set!("replies.csv"), set!("replies_more.csv")];

@@ -346,6 +346,7 @@ pub fn run() -> Result<(), String> {
         ("round7", load_descriptions(ROUND7_DESCRIPTIONS)?),
         ("round8", load_descriptions(ROUND8_DESCRIPTIONS)?),
         ("round9", load_descriptions(ROUND9_DESCRIPTIONS)?),
+        ("round10", load_descriptions(ROUND10_DESCRIPTIONS)?),
     ];
     let mut candidates = vec![Candidate::Asks];
     candidates.extend(RAISE.map(Candidate::Raises));

@@ -68,6 +68,7 @@ fn main() -> Result<(), String> {
     dev.extend(load_descriptions(ROUND7_DESCRIPTIONS)?);
     dev.extend(load_descriptions(ROUND8_DESCRIPTIONS)?);
     dev.extend(load_descriptions(ROUND9_DESCRIPTIONS)?);
+    dev.extend(load_descriptions(ROUND10_DESCRIPTIONS)?);
     let held = load_descriptions(HELDBACK_DESCRIPTIONS)?;
 
     // Every development description with the opinion of a model trained without its fold.
