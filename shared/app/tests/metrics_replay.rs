@@ -313,7 +313,10 @@ impl World {
                 };
                 if now < w.start {
                     if roll < 4 {
-                        let again = Command::RequestReschedule { by: Actor::Tenant };
+                        let again = Command::RequestReschedule {
+                            by: Actor::Tenant,
+                            window: None,
+                        };
                         self.run(id, again).await;
                         return self.later(id, 30, 600);
                     }

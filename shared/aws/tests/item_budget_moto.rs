@@ -396,7 +396,10 @@ impl World {
                 let now = self.app.now();
                 if now < w.start {
                     if roll < 12 {
-                        let again = Command::RequestReschedule { by: Actor::Tenant };
+                        let again = Command::RequestReschedule {
+                            by: Actor::Tenant,
+                            window: None,
+                        };
                         return self.run(id, again).await;
                     }
                     return self.advance(id, w.start + Duration::minutes(20)).await;

@@ -332,13 +332,24 @@ pub fn attention_data(cause: &Cause, portfolio: &Portfolio, tz: Tz) -> Value {
 /// Why an appointment is off as webhooks and the API give it: `reason` in English words (as
 /// it always was) and its stable `code` (`other`, the words as written, for a reason stored
 /// before reasons were typed). Who asked to reschedule is added by each as it gives actors.
-pub fn unscheduled_data(reason: &Reason, portfolio: &Portfolio) -> serde_json::Map<String, Value> {
+pub fn unscheduled_data(
+    reason: &Reason,
+    portfolio: &Portfolio,
+    tz: chrono_tz::Tz,
+) -> serde_json::Map<String, Value> {
     let mut data = serde_json::Map::new();
     data.insert(
         "reason".into(),
-        json!(reason.describe(portfolio, Language::En)),
+        json!(reason.describe(portfolio, tz, Language::En)),
     );
     data.insert("code".into(), json!(reason.code()));
+    // The time the tenant asked for instead, as the API gives every window.
+    if let Reason::AskedToReschedule {
+        window: Some(w), ..
+    } = reason
+    {
+        data.insert("window".into(), json!(w));
+    }
     data
 }
 
@@ -452,8 +463,11 @@ fn classify(event: &Event, wo: &WorkOrder, portfolio: &Portfolio) -> Option<(Eve
             (T::Scheduled, json!({"window": window, "by": actor(by)}))
         }
         Event::Unscheduled { reason } => {
-            let mut data = unscheduled_data(reason, portfolio);
-            if let Reason::AskedToReschedule { by } = reason {
+            let tz = portfolio
+                .property(&wo.request.property)
+                .map_or(chrono_tz::UTC, |p| p.timezone);
+            let mut data = unscheduled_data(reason, portfolio, tz);
+            if let Reason::AskedToReschedule { by, .. } = reason {
                 data.insert("by".into(), actor(by));
             }
             (T::Unscheduled, Value::Object(data))

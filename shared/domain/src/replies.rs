@@ -3,7 +3,7 @@
 
 use crate::localtime::at_local;
 use crate::portfolio::{LocalTime, VendorId};
-use crate::sms::Intent;
+use crate::sms::{Intent, NewTime};
 use crate::types::Language;
 use crate::workorder::{Actor, Command, Status, Window, WorkOrder};
 use chrono_tz::Tz;
@@ -52,13 +52,13 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                         slot: u32::try_from(wo.slots.len()).ok()?,
                     })
                 }
+                // A vendor moving the visit to a time they name proposes that time: the tenant
+                // is asked to accept it, as with any proposal.
                 Intent::Propose { date, start, end }
-                    if matches!(phase, Status::Accepted | Status::Scheduled) =>
-                {
-                    let window = Window::new(
-                        at_local(tz, *date, LocalTime(*start)),
-                        at_local(tz, *date, LocalTime(*end)),
-                    )?;
+                | Intent::Reschedule {
+                    when: Some(NewTime { date, start, end }),
+                } if matches!(phase, Status::Accepted | Status::Scheduled) => {
+                    let window = window_of(tz, *date, *start, *end)?;
                     Some(Command::ProposeTime { vendor: v, window })
                 }
                 Intent::Arrived if matches!(phase, Status::Scheduled | Status::Accepted) => {
@@ -114,9 +114,10 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                         file: None,
                     })
                 }
-                Intent::Reschedule if phase == Status::Scheduled => {
+                Intent::Reschedule { when: None } if phase == Status::Scheduled => {
                     Some(Command::RequestReschedule {
                         by: Actor::Vendor(v),
+                        window: None,
                     })
                 }
                 _ => None,
@@ -165,8 +166,14 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
                     comment: None,
                 })
             }
-            Intent::Reschedule if phase == Status::Scheduled => {
-                Some(Command::RequestReschedule { by: Actor::Tenant })
+            // The time the tenant names rides along; whether it is still ahead is the
+            // decider's to judge. A bare time without a word of moving ("how about friday at
+            // 10") is not read as a request to move a booked visit: it may only restate it.
+            Intent::Reschedule { when } if phase == Status::Scheduled => {
+                Some(Command::RequestReschedule {
+                    by: Actor::Tenant,
+                    window: when.and_then(|t| window_of(tz, t.date, t.start, t.end)),
+                })
             }
             Intent::Cancel
                 if matches!(
@@ -193,6 +200,20 @@ pub fn command_for(wo: &WorkOrder, sender: &Sender, intent: &Intent, tz: Tz) -> 
             _ => None,
         },
     }
+}
+
+/// A date and local times as a window at the property, `None` when it is not one (end not
+/// after start, as a clock change can make it).
+fn window_of(
+    tz: Tz,
+    date: chrono::NaiveDate,
+    start: chrono::NaiveTime,
+    end: chrono::NaiveTime,
+) -> Option<Window> {
+    Window::new(
+        at_local(tz, date, LocalTime(start)),
+        at_local(tz, date, LocalTime(end)),
+    )
 }
 
 /// A one-line hint of what the sender can reply about this work order, for "didn't get that".

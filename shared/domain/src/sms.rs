@@ -2,4 +2,4 @@
 //! the domain's callers name it as before. Counting the segments of outgoing texts is
 //! [`crate::segments`]'s.
 
-pub use mendwork_language::replies::{Intent, ParsedReply, parse_reply};
+pub use mendwork_language::replies::{Intent, NewTime, ParsedReply, parse_reply};

@@ -8,10 +8,12 @@
 //!
 //! [`Event::Unscheduled`]: crate::workorder::Event::Unscheduled
 
+use crate::localtime::format_window_in;
 use crate::messages::render_in;
 use crate::portfolio::Portfolio;
 use crate::types::Language;
-use crate::workorder::Actor;
+use crate::workorder::{Actor, Window};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// Why an appointment was called off. Serialised with its `code` (stable snake_case, part of
@@ -21,8 +23,14 @@ use serde::{Deserialize, Serialize};
 pub enum Reason {
     /// The vendor proposed another time for the job they had scheduled.
     VendorProposed,
-    /// `by` (the tenant, the vendor or the team) asked to reschedule.
-    AskedToReschedule { by: Actor },
+    /// `by` (the tenant, the vendor or the team) asked to reschedule; `window` is the time the
+    /// tenant asked for instead, when they named one still ahead (absent in events stored before
+    /// it existed).
+    AskedToReschedule {
+        by: Actor,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<Window>,
+    },
     /// The team assigned the job again to the vendor who had it, so the old time is off.
     Reassigned,
     /// The vendor's estimate is over the limit: the visit waits for the owner's approval.
@@ -57,13 +65,20 @@ impl Reason {
     /// The reason in words for a reader of `lang`: the catalogue's text (or the portfolio's
     /// override). In English, who asked to reschedule is named as the timeline names actors
     /// (`vendor pat-plumbing`, `PM Dana`); in Spanish the tenant reads "usted", "el técnico" or
-    /// "el equipo de la propiedad". A legacy reason reads as written.
-    pub fn describe(&self, portfolio: &Portfolio, lang: Language) -> String {
+    /// "el equipo de la propiedad". The time a tenant asked for is said in `tz`, the property's
+    /// zone. A legacy reason reads as written.
+    pub fn describe(&self, portfolio: &Portfolio, tz: Tz, lang: Language) -> String {
         let say = |key: &str, vars: &[(&str, String)]| render_in(portfolio, key, lang, vars);
         match self {
             Reason::VendorProposed => say("unscheduled.vendor_proposed", &[]),
-            Reason::AskedToReschedule { by } => match by {
-                Actor::Tenant => say("unscheduled.tenant_asked", &[]),
+            Reason::AskedToReschedule { by, window } => match by {
+                Actor::Tenant => match window {
+                    Some(w) => say(
+                        "unscheduled.tenant_asked_for",
+                        &[("when", format_window_in(tz, w, lang))],
+                    ),
+                    None => say("unscheduled.tenant_asked", &[]),
+                },
                 Actor::Vendor(v) => say("unscheduled.vendor_asked", &[("vendor", v.to_string())]),
                 other => say("unscheduled.team_asked", &[("who", other.to_string())]),
             },
@@ -83,12 +98,17 @@ mod tests {
     fn all() -> Vec<Reason> {
         vec![
             Reason::VendorProposed,
-            Reason::AskedToReschedule { by: Actor::Tenant },
+            Reason::AskedToReschedule {
+                by: Actor::Tenant,
+                window: None,
+            },
             Reason::AskedToReschedule {
                 by: Actor::Vendor(VendorId("pat-plumbing".into())),
+                window: None,
             },
             Reason::AskedToReschedule {
                 by: Actor::Pm("Dana".into()),
+                window: None,
             },
             Reason::Reassigned,
             Reason::NeedsApproval,
@@ -113,6 +133,12 @@ mod tests {
         let typed: Reason =
             serde_json::from_str(r#"{"code": "asked_to_reschedule", "by": {"type": "tenant"}}"#)
                 .unwrap();
-        assert_eq!(typed, Reason::AskedToReschedule { by: Actor::Tenant });
+        assert_eq!(
+            typed,
+            Reason::AskedToReschedule {
+                by: Actor::Tenant,
+                window: None
+            }
+        );
     }
 }

@@ -93,10 +93,14 @@ fn an_integration_may_decide_an_approval_as_the_team_may() {
 fn an_integration_may_ask_to_reschedule_but_the_front_desk_may_not() {
     let by_key = Given::scheduled_with_pat().when(Command::RequestReschedule {
         by: Actor::Integration("buildium".into()),
+        window: None,
     });
     assert!(by_key.has(|e| matches!(e, Event::Unscheduled { .. })));
     Given::scheduled_with_pat()
-        .when(Command::RequestReschedule { by: Actor::Desk })
+        .when(Command::RequestReschedule {
+            by: Actor::Desk,
+            window: None,
+        })
         .rejected();
 }
 

@@ -197,6 +197,7 @@ fn unscheduled_goes_out_with_its_reason_in_english_its_code_and_who_asked() {
         .later(hours(1))
         .did(Command::RequestReschedule {
             by: Actor::Vendor(vid("pat")),
+            window: None,
         });
     let events = published(&g);
     let off = events

@@ -245,7 +245,10 @@ fn someone_acts(rng: &mut Rng, g: &Given) -> Command {
             rating: 4,
             comment: None,
         },
-        14 => Command::RequestReschedule { by: Actor::Tenant },
+        14 => Command::RequestReschedule {
+            by: Actor::Tenant,
+            window: None,
+        },
         15 => Command::AddAvailability {
             windows: vec![window],
         },

@@ -34,7 +34,7 @@ fn meaning(word: &str) -> Option<(&'static str, Reads)> {
         "NOT DONE" => ("{} need a part", |i| matches!(i, Intent::NotDone { .. })),
         "INVOICE" => ("{} 385", |i| matches!(i, Intent::Invoice { .. })),
         "ESTIMATE" => ("{} 850", |i| matches!(i, Intent::Estimate { .. })),
-        "RESCHEDULE" | "REPROGRAMAR" => ("{}", |i| *i == Intent::Reschedule),
+        "RESCHEDULE" | "REPROGRAMAR" => ("{}", |i| *i == Intent::Reschedule { when: None }),
         "WITHDRAW" | "ANULAR" => ("{}", |i| *i == Intent::Cancel),
         "HELP" => ("{}", |i| *i == Intent::Help),
         "EMERGENCY" | "EMERGENCIA" => ("{}", |i| *i == Intent::Emergency),

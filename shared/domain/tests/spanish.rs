@@ -217,9 +217,10 @@ fn a_time_the_vendor_proposes_instead_tells_the_spanish_tenant_why_in_spanish_an
 #[test]
 fn a_visit_called_off_tells_the_spanish_tenant_why_in_spanish() {
     let g = accepted(in_spanish(elm_drip())).did(pick_slot_1());
-    let t = g
-        .later(hours(1))
-        .when(Command::RequestReschedule { by: Actor::Tenant });
+    let t = g.later(hours(1)).when(Command::RequestReschedule {
+        by: Actor::Tenant,
+        window: None,
+    });
     let sms = t.sms("tenant.unscheduled.sms");
     assert_eq!(sms.len(), 1, "{:#?}", t.effects);
     assert!(

@@ -12,7 +12,7 @@ use mendwork_domain::*;
 use support::*;
 
 fn said(r: &Reason, lang: Language) -> String {
-    r.describe(&PORTFOLIO, lang)
+    r.describe(&PORTFOLIO, chrono_tz::America::Chicago, lang)
 }
 
 #[test]
@@ -41,13 +41,17 @@ fn each_reason_reads_in_english_as_it_always_did_and_in_spanish_from_the_catalog
             "el técnico propuso otra hora",
         ),
         (
-            Reason::AskedToReschedule { by: Actor::Tenant },
+            Reason::AskedToReschedule {
+                by: Actor::Tenant,
+                window: None,
+            },
             "tenant asked to reschedule",
             "usted pidió cambiar la hora",
         ),
         (
             Reason::AskedToReschedule {
                 by: Actor::Vendor(vid("pat")),
+                window: None,
             },
             "vendor pat asked to reschedule",
             "el técnico pidió cambiar la hora",
@@ -55,6 +59,7 @@ fn each_reason_reads_in_english_as_it_always_did_and_in_spanish_from_the_catalog
         (
             Reason::AskedToReschedule {
                 by: Actor::Pm("Dana".into()),
+                window: None,
             },
             "PM Dana asked to reschedule",
             "el equipo de la propiedad pidió cambiar la hora",
@@ -62,6 +67,7 @@ fn each_reason_reads_in_english_as_it_always_did_and_in_spanish_from_the_catalog
         (
             Reason::AskedToReschedule {
                 by: Actor::Integration("sync".into()),
+                window: None,
             },
             "integration sync asked to reschedule",
             "el equipo de la propiedad pidió cambiar la hora",
@@ -88,9 +94,67 @@ fn each_reason_reads_in_english_as_it_always_did_and_in_spanish_from_the_catalog
 fn a_typed_reason_is_stored_with_its_code_and_reads_back() {
     let r = Reason::AskedToReschedule {
         by: Actor::Vendor(vid("pat")),
+        window: None,
     };
     let e = Event::Unscheduled { reason: r.clone() };
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["reason"]["code"], "asked_to_reschedule");
     assert_eq!(serde_json::from_value::<Event>(v).unwrap(), e);
+}
+
+#[test]
+fn a_reschedule_event_stored_before_it_carried_a_window_still_decodes_without_one() {
+    let old = serde_json::json!({
+        "at": "2026-03-04T17:00:00Z",
+        "event": {"kind": "unscheduled", "reason": {"code": "asked_to_reschedule", "by": {"type": "tenant"}}}
+    });
+    let recorded: Recorded = serde_json::from_value(old.clone()).unwrap();
+    let reason = Reason::AskedToReschedule {
+        by: Actor::Tenant,
+        window: None,
+    };
+    assert_eq!(
+        recorded.event,
+        Event::Unscheduled {
+            reason: reason.clone()
+        }
+    );
+    // Without a window the event is written as it always was.
+    assert_eq!(serde_json::to_value(&recorded).unwrap(), old);
+}
+
+#[test]
+fn a_reschedule_request_stored_before_it_carried_a_window_still_decodes_without_one() {
+    let old = serde_json::json!({"command": "request_reschedule", "by": {"type": "tenant"}});
+    let command: Command = serde_json::from_value(old.clone()).unwrap();
+    assert_eq!(
+        command,
+        Command::RequestReschedule {
+            by: Actor::Tenant,
+            window: None
+        }
+    );
+    assert_eq!(serde_json::to_value(&command).unwrap(), old);
+}
+
+#[test]
+fn the_time_a_tenant_asked_for_is_stored_with_the_reason_and_said_in_both_languages() {
+    let wanted = Window::new(
+        "2026-03-12T19:00:00Z".parse().unwrap(),
+        "2026-03-12T21:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    let r = Reason::AskedToReschedule {
+        by: Actor::Tenant,
+        window: Some(wanted),
+    };
+    let e = Event::Unscheduled { reason: r.clone() };
+    let v = serde_json::to_value(&e).unwrap();
+    assert_eq!(v["reason"]["window"]["start"], "2026-03-12T19:00:00Z");
+    assert_eq!(serde_json::from_value::<Event>(v).unwrap(), e);
+    let en = said(&r, Language::En);
+    let es = said(&r, Language::Es);
+    assert!(en.contains("the tenant asks for Thu"), "{en}");
+    assert!(en.contains("2-4 PM"), "{en}");
+    assert!(es.contains("jueves 12 de marzo"), "{es}");
 }

@@ -61,7 +61,10 @@ fn every_command() -> Vec<Command> {
         },
         Command::AnswerProposal { accept: true },
         Command::AnswerProposal { accept: false },
-        Command::RequestReschedule { by: Actor::Tenant },
+        Command::RequestReschedule {
+            by: Actor::Tenant,
+            window: None,
+        },
         Command::AddAvailability {
             windows: vec![elm_sat()],
         },
@@ -186,6 +189,7 @@ fn a_vendor_command_from_a_vendor_who_is_not_assigned_is_not_their_job() {
         },
         Command::RequestReschedule {
             by: Actor::Vendor(ray.clone()),
+            window: None,
         },
         accept("ray"),
         decline("ray"),
@@ -234,7 +238,7 @@ fn vendor_intents() -> Vec<Intent> {
             amount: money(300),
             reference: None,
         },
-        Intent::Reschedule,
+        Intent::Reschedule { when: None },
     ]
 }
 

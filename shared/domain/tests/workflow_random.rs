@@ -89,6 +89,7 @@ fn random_command(rng: &mut Rng, g: &Given) -> Command {
             } else {
                 rng.pick(&actors)
             },
+            window: None,
         },
         9 => Command::AddAvailability {
             windows: vec![random_window(rng, g.now)],

@@ -20,7 +20,10 @@ fn a_reschedule_request_unschedules_cancels_the_reminders_clears_the_visit_windo
     let at = now() + hours(1);
     let t = Given::scheduled_with_pat()
         .at(at)
-        .when(Command::RequestReschedule { by: Actor::Tenant });
+        .when(Command::RequestReschedule {
+            by: Actor::Tenant,
+            window: None,
+        });
     let ev = t.events();
     assert_eq!(
         &ev[..4],
@@ -30,7 +33,8 @@ fn a_reschedule_request_unschedules_cancels_the_reminders_clears_the_visit_windo
             timer_cancelled(K::OutcomeAsk, 1),
             Event::Unscheduled {
                 reason: mendwork_domain::unscheduled::Reason::AskedToReschedule {
-                    by: Actor::Tenant
+                    by: Actor::Tenant,
+                    window: None
                 }
             },
         ]
@@ -64,7 +68,10 @@ fn a_reschedule_request_unschedules_cancels_the_reminders_clears_the_visit_windo
 #[test]
 fn a_reschedule_request_before_anything_is_booked_is_refused() {
     Given::accepted_by_pat()
-        .when(Command::RequestReschedule { by: Actor::Tenant })
+        .when(Command::RequestReschedule {
+            by: Actor::Tenant,
+            window: None,
+        })
         .rejected_with(Rejection::WrongStatus("accepted"));
 }
 

@@ -409,7 +409,7 @@ fn pm_command(
         }
         WorkOrderAction::Reschedule => {
             let _: EmptyBody = json_body(body)?;
-            Command::RequestReschedule { by }
+            Command::RequestReschedule { by, window: None }
         }
     })
 }

@@ -13,7 +13,7 @@ pub mod time;
 pub mod visits;
 
 use crate::driver::{Driver, Fired, PendingTimer, fired_for};
-use crate::{Message, WorkOrder, clock_start, utc, window};
+use crate::{Message, WorkOrder, clock_start, utc, window, window_of};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -162,6 +162,7 @@ macro_rules! shared_scenarios {
             texts::the_same_inbound_sms_delivered_twice_acts_once,
             texts::a_text_from_an_unknown_number_gets_a_polite_reply_that_reveals_nothing,
             texts::a_reply_from_another_vendors_phone_does_not_act,
+            texts::a_tenant_who_texts_to_move_the_visit_to_a_time_has_it_offered_to_the_vendor,
             approval::an_estimate_over_the_nte_goes_to_the_owner_who_approves_and_the_vendor_reschedules,
             approval::the_approval_page_shows_but_never_decides_on_get,
             approval::an_owner_who_declines_the_estimate_puts_the_work_order_in_front_of_the_pm,

@@ -328,7 +328,7 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
                 offer_slots(&mut tx);
             }
         }
-        Command::RequestReschedule { by } => {
+        Command::RequestReschedule { by, window } => {
             match by {
                 Actor::Vendor(v) => require_vendor(wo, v)?,
                 Actor::Tenant => {}
@@ -342,7 +342,35 @@ pub fn decide(wo: &WorkOrder, cmd: &Command, ctx: &Context) -> Result<Vec<Event>
             if phase != Status::Scheduled {
                 return wrong();
             }
-            unschedule(&mut tx, Unscheduling::AskedToReschedule { by: by.clone() });
+            // Only the tenant names the time they want instead (a vendor proposes one, which the
+            // tenant must accept). A time already begun is no wish: the request stands without it.
+            let wanted = match (by, window) {
+                (_, None) => None,
+                (Actor::Tenant, Some(w)) => {
+                    Some(*w).filter(|w| w.start > ctx.now && w.start < w.end)
+                }
+                (_, Some(_)) => {
+                    return Err(Rejection::Invalid(
+                        "only the tenant asks for a time; a vendor proposes one".into(),
+                    ));
+                }
+            };
+            unschedule(
+                &mut tx,
+                Unscheduling::AskedToReschedule {
+                    by: by.clone(),
+                    window: wanted,
+                },
+            );
+            // The wanted time becomes one of the tenant's open times, so the slots the vendor is
+            // offered again include it. Past the cap on open times it is not added; the vendor
+            // still reads it in the text that calls the visit off.
+            if let Some(w) = wanted
+                && let Ok(windows) = budget::new_windows(&tx.wo.request.availability, &[w], ctx.now)
+                && !windows.is_empty()
+            {
+                tx.push(Event::AvailabilityAdded { windows });
+            }
             offer_slots(&mut tx);
         }
         Command::AddAvailability { windows } => {

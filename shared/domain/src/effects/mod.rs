@@ -212,12 +212,12 @@ pub fn effects(
                 let lang = o.lang();
                 let tenant = [
                     ("when", format_window_in(tz, &w, lang)),
-                    ("reason", reason.describe(o.portfolio(), lang)),
+                    ("reason", reason.describe(o.portfolio(), tz, lang)),
                 ];
                 o.tenant_sms("tenant.unscheduled.sms", &tenant);
                 let extra = [
                     ("when", format_window(tz, &w)),
-                    ("reason", reason.describe(o.portfolio(), Language::En)),
+                    ("reason", reason.describe(o.portfolio(), tz, Language::En)),
                 ];
                 if let Some(v) = before.vendor.clone() {
                     o.vendor_sms(&v, "vendor.unscheduled.sms", &extra);

@@ -30,8 +30,12 @@ pub enum Command {
     AnswerProposal {
         accept: bool,
     },
+    /// `window` is the time the tenant asks for instead, when they named one (kept as one of
+    /// their open times); absent in commands stored before it existed.
     RequestReschedule {
         by: Actor,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<Window>,
     },
     AddAvailability {
         windows: Vec<Window>,

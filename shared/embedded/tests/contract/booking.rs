@@ -138,6 +138,7 @@ pub async fn a_booking_over_another_work_orders_booking_is_a_conflict_until_it_i
             Event::Unscheduled {
                 reason: mendwork_domain::unscheduled::Reason::AskedToReschedule {
                     by: Actor::Tenant,
+                    window: None,
                 },
             },
             t0() + mins(2),

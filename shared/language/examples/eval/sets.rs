@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use mendwork_language::replies::{Intent, ParsedReply, parse_reply};
+use mendwork_language::replies::{Intent, NewTime, ParsedReply, parse_reply};
 use mendwork_language::triage::{Assessment, SafetyQuestion, TriageInput, triage};
 use mendwork_language::{EmergencyKind, Priority, Trade};
 
@@ -499,7 +499,7 @@ pub fn intent_name(intent: &Intent) -> &'static str {
         Intent::NotDone { .. } => "not_done",
         Intent::Estimate { .. } => "estimate",
         Intent::Invoice { .. } => "invoice",
-        Intent::Reschedule => "reschedule",
+        Intent::Reschedule { .. } => "reschedule",
         Intent::Cancel => "cancel",
         Intent::Help => "help",
         Intent::Emergency => "emergency",
@@ -518,7 +518,11 @@ pub fn fields_of(parsed: &ParsedReply) -> BTreeMap<String, String> {
     };
     match &parsed.intent {
         Intent::Number(n) => put("n", n.to_string()),
-        Intent::Propose { date, start, end } => {
+        // A reschedule that names its new time is compared on the time, as a proposal is.
+        Intent::Propose { date, start, end }
+        | Intent::Reschedule {
+            when: Some(NewTime { date, start, end }),
+        } => {
             put("date", date.format("%Y-%m-%d").to_string());
             put("start", start.format("%H:%M").to_string());
             put("end", end.format("%H:%M").to_string());

@@ -103,8 +103,11 @@ pub enum Intent {
         amount: Money,
         reference: Option<String>,
     },
-    /// Wants a different time, without naming one.
-    Reschedule,
+    /// Asks to move a booked visit: `need to reschedule`, `can we move tomorrow's visit`,
+    /// `reprogramar`. `when` is the new time when the same message names one ("can we reschedule
+    /// to Friday at 10"), read exactly as [`Intent::Propose`] reads a time; a time offered with no
+    /// word of moving ("I can do Thu 3pm") is a `Propose`.
+    Reschedule { when: Option<NewTime> },
     /// The request is no longer needed: `WITHDRAW`, `ANULAR`, "please cancel my request".
     Cancel,
     /// Carrier HELP keyword (`help`, `info`, `?`, `ayuda`), only as the whole message.
@@ -126,6 +129,15 @@ pub enum Intent {
     Unclear { question: String },
     /// Nothing recognised.
     Unknown,
+}
+
+/// The new visit time a [`Intent::Reschedule`] names, with [`Intent::Propose`]'s invariants:
+/// `start < end`, `date >= today`, `end` is `start + 2h` (capped at 23:59) when no end was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewTime {
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
 }
 
 /// Reads one SMS reply. `today` is the sender's local date; relative dates (`tomorrow`,
@@ -240,6 +252,7 @@ const RECOGNIZERS: &[Recognizer] = &[
     done,
     arrived,
     running_late,
+    reschedule_to,
     propose,
     reschedule,
     hedge,
@@ -419,22 +432,51 @@ fn running_behind(ctx: &Ctx) -> bool {
     })
 }
 
+/// "Can we reschedule to Friday at 10", "need to move tmrw's visit to thu 2pm": a word of moving
+/// and a time the proposal reader accepts. The time rides along; without the moving word it is a
+/// proposal, and an ambiguous time is asked about as a proposal's would be.
+fn reschedule_to(ctx: &Ctx) -> Option<Intent> {
+    // "No need to reschedule, friday at 10 still works" confirms a time: a "no" just before the
+    // moving word leaves the time to be read as the proposal it was before times rode along
+    // (the same words without a time read as a reschedule, as they always did).
+    let said_no = |i: usize| {
+        (i.saturating_sub(3)..i).any(|j| ctx.norm(j) == "no")
+            && !(i.saturating_sub(3)..i).any(|j| ends_clause(&ctx.tokens[j].raw))
+    };
+    if !asks_to_move(ctx) || (0..ctx.tokens.len()).any(|i| moving_word_at(ctx, i) && said_no(i)) {
+        return None;
+    }
+    match propose(ctx)? {
+        Intent::Propose { date, start, end } => Some(Intent::Reschedule {
+            when: Some(NewTime { date, start, end }),
+        }),
+        other => Some(other),
+    }
+}
+
 fn reschedule(ctx: &Ctx) -> Option<Intent> {
     // "No, another time" answers a proposal: the refusal is the answer.
     if ctx.opens_with(Kw::Decline) {
         return None;
     }
-    let said = ctx
-        .matches
+    asks_to_move(ctx).then_some(Intent::Reschedule { when: None })
+}
+
+/// A word of moving the visit, not negated: `reschedule`, `another day`, `reprogramar`, or a
+/// moving verb shortly before an appointment word (`move tomorrow's visit`, `push the job`).
+fn asks_to_move(ctx: &Ctx) -> bool {
+    (0..ctx.tokens.len()).any(|i| moving_word_at(ctx, i) && !ctx.preceded_by(i, &w().negators, 3))
+}
+
+/// Whether a word of moving starts at token `i`: a reschedule phrase, or a moving verb with an
+/// appointment word within the next three tokens.
+fn moving_word_at(ctx: &Ctx, i: usize) -> bool {
+    ctx.matches
         .iter()
-        .any(|m| m.kw == Kw::Reschedule && !ctx.preceded_by(m.start, &w().negators, 3));
-    let moved = (0..ctx.tokens.len()).any(|i| {
-        w().move_verbs.contains(ctx.norm(i))
-            && !ctx.preceded_by(i, &w().negators, 3)
+        .any(|m| m.kw == Kw::Reschedule && m.start == i)
+        || (w().move_verbs.contains(ctx.norm(i))
             && (i + 1..(i + 4).min(ctx.tokens.len()))
-                .any(|j| w().appointment_words.contains(ctx.norm(j)))
-    });
-    (said || moved).then_some(Intent::Reschedule)
+                .any(|j| w().appointment_words.contains(ctx.norm(j))))
 }
 
 fn decline(ctx: &Ctx) -> Option<Intent> {

@@ -535,6 +535,9 @@ pub enum Event {
         code: UnscheduledCode,
         /// `asked_to_reschedule`: who asked.
         by: Option<Actor>,
+        /// `asked_to_reschedule` by the tenant: the time they asked for instead, when they named
+        /// one (it is added to their availability).
+        window: Option<Window>,
     },
     AvailabilityAdded {
         windows: Vec<Window>,

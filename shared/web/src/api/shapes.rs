@@ -314,9 +314,9 @@ impl TimelineEntry {
                 data
             }
             Event::Unscheduled { reason } => {
-                let mut data = mendwork_domain::outbound::unscheduled_data(reason, portfolio);
+                let mut data = mendwork_domain::outbound::unscheduled_data(reason, portfolio, tz);
                 data.insert("kind".into(), "unscheduled".into());
-                if let mendwork_domain::unscheduled::Reason::AskedToReschedule { by } = reason {
+                if let mendwork_domain::unscheduled::Reason::AskedToReschedule { by, .. } = reason {
                     data.insert("by".into(), serde_json::to_value(by).unwrap_or_default());
                 }
                 serde_json::Value::Object(data)

@@ -662,7 +662,7 @@ fn command(
             text: required_text("text", &f.text, MAX_NOTES, "the instructions")?,
             by,
         },
-        "reschedule" => Command::RequestReschedule { by },
+        "reschedule" => Command::RequestReschedule { by, window: None },
         _ => return Err(FieldError::new("action", "There is no such action.")),
     })
 }

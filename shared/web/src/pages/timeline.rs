@@ -304,7 +304,7 @@ pub fn describe_pm(event: &Event, portfolio: &Portfolio, tz: Tz) -> Markup {
             "Scheduled for " (when(tz, window)) " by " (actor(portfolio, by)) "."
         },
         Event::Unscheduled { reason } => html! {
-            "Unscheduled: " (reason.describe(portfolio, Language::En)) "."
+            "Unscheduled: " (reason.describe(portfolio, tz, Language::En)) "."
         },
         Event::AvailabilityAdded { windows } => html! {
             "Tenant availability added: "

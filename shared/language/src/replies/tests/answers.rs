@@ -392,15 +392,15 @@ fn every_reschedule_phrasing_reads_as_reschedule() {
             "cancel and reschedule",
             "KP27 reschedule",
         ],
-        &Intent::Reschedule,
+        &reschedule(None),
     );
 }
 
 #[test]
-fn a_reschedule_naming_a_time_is_a_proposal() {
+fn a_reschedule_naming_a_time_carries_the_time() {
     assert_eq!(
         intent("reschedule to friday 10am"),
-        proposal(date(2026, 3, 13), (10, 0), (12, 0))
+        reschedule(Some(new_time(date(2026, 3, 13), (10, 0), (12, 0))))
     );
 }
 
@@ -478,7 +478,7 @@ fn emergency_and_emergencia_alone_read_as_a_report_of_danger() {
 fn emergency_inside_a_sentence_keeps_the_sentences_meaning() {
     assert_eq!(
         intent("family emergency, need to reschedule"),
-        Intent::Reschedule
+        reschedule(None)
     );
     assert_eq!(
         intent("running 2 hrs behind, emergency call"),

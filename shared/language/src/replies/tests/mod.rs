@@ -2,6 +2,7 @@ use super::*;
 use chrono::NaiveTime;
 
 mod answers;
+mod moving;
 mod values;
 
 pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -34,6 +35,20 @@ pub(super) fn question(text: &str) -> String {
 
 pub(super) fn proposal(d: NaiveDate, from: (u32, u32), to: (u32, u32)) -> Intent {
     Intent::Propose {
+        date: d,
+        start: time(from.0, from.1),
+        end: time(to.0, to.1),
+    }
+}
+
+/// A reschedule, with the new time when one is named.
+pub(super) fn reschedule(when: Option<NewTime>) -> Intent {
+    Intent::Reschedule { when }
+}
+
+/// The new time of a reschedule on `d`, from `from` to `to` (hours, minutes).
+pub(super) fn new_time(d: NaiveDate, from: (u32, u32), to: (u32, u32)) -> NewTime {
+    NewTime {
         date: d,
         start: time(from.0, from.1),
         end: time(to.0, to.1),

@@ -537,7 +537,7 @@ fn everyday_refusals_arrivals_and_moves_are_understood() {
     assert_eq!(intent("estoy afuera"), Intent::Arrived);
     assert_eq!(
         intent("need to move tomorrow's appointment"),
-        Intent::Reschedule
+        reschedule(None)
     );
     assert_eq!(intent("no longer need the repair"), Intent::Cancel);
     assert_eq!(intent("is anyone coming tomorrow?"), Intent::Unknown);
