@@ -142,6 +142,17 @@ const ROUND10_INTENT_AND_FIELDS_PERCENT: usize = 89; // 89.3% (125/140) after ro
 /// found that keeps "my son says he smells gas" an emergency. Not a convention: fix and remove.
 const ROUND10_ROUTINE_FLAGGED_EXEMPT: [usize; 1] = [205];
 
+/// Levels on the round-12 blind sets (issue 12), measured once on the engine of the development
+/// round on round 10 with the reschedule replies that carry their time (see
+/// docs/understanding-rounds.md). Figures only: their misses are never read (money misreads
+/// aside, which every set must be free of).
+const ROUND12_TRADE_PERCENT: usize = 90; // 90.4% (235/260) when measured
+const ROUND12_PRIORITY_PERCENT: usize = 88; // 88.8% (231/260) when measured
+const ROUND12_EMERGENCY_RECALL_PERCENT: usize = 94; // 94.4% (85/90) when measured
+/// Emergencies flagged, or asked the question whose YES is their kind.
+const ROUND12_FLAGGED_OR_ASKED_PERCENT: usize = 96; // 96.7% (87/90) when measured
+const ROUND12_INTENT_PERCENT: usize = 88; // 88.6% (124/140) when measured
+
 const MIN_DESCRIPTIONS: usize = 1000;
 const MIN_REPLIES: usize = 600;
 
@@ -200,6 +211,10 @@ const ROUND10_DESCRIPTIONS_SHA256: &str =
     "90fc1978718f01e3f9e9b66cb4630b33754a60bcd5f380b507b9803cda22ab07";
 const ROUND10_REPLIES_SHA256: &str =
     "00ef3bdd73c9b68782417e131368934ea8d6346a9a4f4568ecfde342d563dec5";
+const ROUND12_DESCRIPTIONS_SHA256: &str =
+    "fcf139b5d81585d4c48448914f424926e7defb84f7cf76e29734ad488fd535a4";
+const ROUND12_REPLIES_SHA256: &str =
+    "59015b4a0132fc7e2f5b78b3bed360bb42de6fdc78f6dcd22098ed03e6b78bd2";
 
 fn at_least(what: &str, ok: usize, total: usize, percent: usize) {
     assert!(
@@ -245,6 +260,8 @@ fn the_blind_sets_are_frozen_as_written() {
         (ROUND9_REPLIES, ROUND9_REPLIES_SHA256),
         (ROUND10_DESCRIPTIONS, ROUND10_DESCRIPTIONS_SHA256),
         (ROUND10_REPLIES, ROUND10_REPLIES_SHA256),
+        (ROUND12_DESCRIPTIONS, ROUND12_DESCRIPTIONS_SHA256),
+        (ROUND12_REPLIES, ROUND12_REPLIES_SHA256),
     ] {
         let got: String = Sha256::digest(set.text.as_bytes())
             .iter()
@@ -543,6 +560,31 @@ fn triage_accuracy_stays_at_the_recorded_levels() {
         r6.emergencies,
         ROUND6_FLAGGED_OR_ASKED_PERCENT,
     );
+    let r12 = descriptions(&[ROUND12_DESCRIPTIONS]);
+    at_least(
+        "round 12 trade",
+        r12.trade_ok,
+        r12.total,
+        ROUND12_TRADE_PERCENT,
+    );
+    at_least(
+        "round 12 priority",
+        r12.priority_ok,
+        r12.total,
+        ROUND12_PRIORITY_PERCENT,
+    );
+    at_least(
+        "round 12 emergency recall",
+        r12.emergencies_found,
+        r12.emergencies,
+        ROUND12_EMERGENCY_RECALL_PERCENT,
+    );
+    at_least(
+        "round 12 emergencies flagged or asked",
+        r12.emergencies_caught_or_asked,
+        r12.emergencies,
+        ROUND12_FLAGGED_OR_ASKED_PERCENT,
+    );
 }
 
 #[test]
@@ -562,6 +604,7 @@ fn money_is_never_recorded_wrongly() {
         &[ROUND8_REPLIES],
         &[ROUND9_REPLIES],
         &[ROUND10_REPLIES],
+        &[ROUND12_REPLIES],
     ] {
         let wrong: Vec<String> = run_replies(&load_all_replies(sets).unwrap(), replies_today())
             .iter()
@@ -665,5 +708,12 @@ fn reply_accuracy_stays_at_the_recorded_levels() {
         r6.intent_ok,
         r6.total,
         ROUND6_INTENT_PERCENT,
+    );
+    let r12 = replies(&[ROUND12_REPLIES]);
+    at_least(
+        "round 12 intent",
+        r12.intent_ok,
+        r12.total,
+        ROUND12_INTENT_PERCENT,
     );
 }

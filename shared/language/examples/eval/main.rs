@@ -15,9 +15,9 @@
 //! `round7_*.csv` (since round 8), `round8_*.csv` (since round 9), `round9_*.csv` (since
 //! round 10) and `round10_*.csv` (since round 12)) and the old held-out ones it prints the
 //! figures, per-class tables, confusion matrices and every miss with what the engine saw; for the
-//! blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`) the figures and tables only, never
-//! the misses, so that nobody tunes on them. `tests/eval.rs` holds the figures. How to read them
-//! and how to add examples: `docs/understanding.md`.
+//! blind sets (`blind_*.csv`, `fresh_*.csv`, `round6_*.csv`, `round12_*.csv`) the figures and
+//! tables only, never the misses, so that nobody tunes on them. `tests/eval.rs` holds the
+//! figures. How to read them and how to add examples: `docs/understanding.md`.
 
 mod report;
 mod sets;
@@ -112,6 +112,7 @@ fn main() -> Result<(), String> {
                 (BLIND_DESCRIPTIONS, "Triage, BLIND"),
                 (FRESH_DESCRIPTIONS, "Triage, FRESH BLIND"),
                 (ROUND6_DESCRIPTIONS, "Triage, ROUND 6 BLIND"),
+                (ROUND12_DESCRIPTIONS, "Triage, ROUND 12 BLIND"),
             ]
         } else {
             &[(HELDBACK_DESCRIPTIONS, "Triage, HELD BACK")]
@@ -199,6 +200,7 @@ fn main() -> Result<(), String> {
                 (BLIND_REPLIES, "SMS replies, BLIND"),
                 (FRESH_REPLIES, "SMS replies, FRESH BLIND"),
                 (ROUND6_REPLIES, "SMS replies, ROUND 6 BLIND"),
+                (ROUND12_REPLIES, "SMS replies, ROUND 12 BLIND"),
             ]
         } else {
             &[]
