@@ -634,3 +634,65 @@ fn a_thing_working_again_or_a_fear_that_turned_out_harmless_is_no_danger() {
         false,
     );
 }
+
+#[test]
+fn an_outlet_said_to_stay_dry_leaves_no_wiring_question() {
+    let a = read(
+        "Kitchen tap drips. The outlet behind it stays dry, only the drip.",
+        false,
+    );
+    assert_eq!(
+        (a.priority, a.question),
+        (Priority::Routine, None),
+        "{a:#?}"
+    );
+}
+
+#[test]
+fn rain_reaching_a_light_named_by_its_kind_is_a_flood_for_the_roofer() {
+    let a = read(
+        "Rain is coming in at the skylight and dripping onto the chandelier in the hall.",
+        false,
+    );
+    assert_eq!(
+        (a.priority, a.emergency, a.trade),
+        (
+            Priority::Emergency,
+            Some(EmergencyKind::Flooding),
+            mendwork_language::Trade::Roofing
+        ),
+        "{a:#?}"
+    );
+}
+
+#[test]
+fn a_dripping_chorro_is_a_dripping_tap() {
+    let a = read("el chorro del baño gotea un poco", false);
+    assert_eq!(
+        (a.priority, a.question),
+        (Priority::Routine, None),
+        "{a:#?}"
+    );
+}
+
+#[test]
+fn a_torn_window_screen_that_lets_insects_in_is_the_handymans() {
+    let a = read(
+        "The window screen in the den is torn and gnats come in.",
+        false,
+    );
+    assert_eq!(
+        (a.priority, a.trade),
+        (Priority::Routine, mendwork_language::Trade::General),
+        "{a:#?}"
+    );
+}
+
+#[test]
+fn a_trade_word_set_aside_by_not_names_no_trade() {
+    let a = read(
+        "The hall closet smells stale, like old damp, not the pipes. Mildew on the ceiling.",
+        false,
+    );
+    assert_eq!(a.trade, mendwork_language::Trade::General, "{a:#?}");
+}

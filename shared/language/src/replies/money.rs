@@ -622,12 +622,13 @@ fn partial_amount(ctx: &Ctx, seen: &[AmountSeen], amount_idx: usize, stop: usize
 
 /// A dollar amount with no keyword: money is never filed under a guessed kind.
 pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
+    // "1187.5 for the whole job": a price for the job is money even without a dollar sign.
     let found = (0..ctx.tokens.len()).find_map(|i| match amount_at(ctx, i) {
         Some(AmountSeen {
             amount: Amount::Exact { cents, .. },
-            dollar: true,
+            dollar,
             ..
-        }) => Some((i, cents)),
+        }) if dollar || (cents >= 2_000 && whole_job_after(ctx, i).is_some()) => Some((i, cents)),
         _ => None,
     });
     // "between 500 and 700", "600 or 800": money for sure, but which amount?
@@ -648,8 +649,13 @@ pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
     let Some((at, cents)) = found else {
         // "around 2-3k", "$1.5k", "2 grand", "3 mil", "two hundred fifty dollars": money for
         // sure, but neither its kind nor its amount.
+        // "Ochocientos por todo": a number in words priced for the whole job.
         return (0..ctx.tokens.len())
-            .any(|i| round_or_spoken(ctx, i))
+            .any(|i| {
+                round_or_spoken(ctx, i)
+                    || (w().spoken_numbers.contains(ctx.norm(i))
+                        && whole_job_after(ctx, i).is_some())
+            })
             .then(|| {
                 unclear("What is the exact amount, and is it an estimate or an invoice? Reply e.g. ESTIMATE 2500")
             });
@@ -657,6 +663,15 @@ pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
     // "$450 to replace the water heater element", "the repair will be 640 dollars": a price
     // for work still to do.
     let future = (at.saturating_sub(4)..at).any(|i| w().future_cost.contains(ctx.norm(i)));
+    // "850 bucks parts and labor", "1187.5 for the whole job": the price of the whole job, told
+    // as one figure, is what the work will cost.
+    if let Some(end) = whole_job_after(ctx, at) {
+        let rest: Vec<usize> = (end..ctx.tokens.len()).collect();
+        return Some(Intent::Estimate {
+            amount: Money(cents),
+            note: ctx.compose(&rest, &w().money_links, &w().money_links),
+        });
+    }
     if future
         || (["to", "para"].contains(&ctx.norm(at + 1))
             && w().purpose_verbs.contains(ctx.norm(at + 2)))
@@ -673,6 +688,24 @@ pub(super) fn amount_without_keyword(ctx: &Ctx) -> Option<Intent> {
         plain_amount(cents),
         plain_amount(cents)
     )))
+}
+
+/// Where a "for the whole job" phrase ends when one follows the number at token `i` (a currency
+/// word may stand between: "850 bucks parts and labor").
+fn whole_job_after(ctx: &Ctx, i: usize) -> Option<usize> {
+    let from = if w().currency_words.contains(ctx.norm(i + 1)) {
+        i + 2
+    } else {
+        i + 1
+    };
+    w().whole_job.iter().find_map(|phrase| {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        words
+            .iter()
+            .enumerate()
+            .all(|(k, word)| ctx.norm(from + k) == *word)
+            .then_some(from + words.len())
+    })
 }
 
 /// A round or spoken figure at token `i`: thousands the short way (with or without `$`), a

@@ -189,7 +189,12 @@ pub(super) fn electric_in(e: &Engine, text: &Text, within: Range<usize>) -> Opti
             e.words.negators.contains(text.word(i))
                 && !text.found.within(e.q.reach, i + 1..m.start).any(|_| true)
         });
-        !denied && !scope::said_absent(e, text, m.start)
+        // "The outlet next to the sink stays dry": the tenant has looked, and it is not wet.
+        let dry = text
+            .found
+            .within(e.q.kept_dry, m.end..(m.end + 8).min(clause.end))
+            .any(|_| true);
+        !denied && !dry && !scope::said_absent(e, text, m.start)
     })
 }
 

@@ -78,6 +78,21 @@ pub fn said_absent(e: &Engine, text: &Text, start: usize) -> bool {
         .is_some_and(|t| w.absence.contains(&t.word))
 }
 
+/// Whether the word at `start` is set aside by a clause that opens with a contrast, with only
+/// filler words between: "like old damp, not sewage", "not the outlet".
+pub fn set_aside(e: &Engine, text: &Text, start: usize) -> bool {
+    let clause = text.clause_of(start);
+    let w = &e.words;
+    start > clause.start
+        && text
+            .toks
+            .get(clause.start)
+            .is_some_and(|t| w.contrast.contains(&t.word))
+        && text.toks[clause.start + 1..start]
+            .iter()
+            .all(|t| w.fillers.contains(&t.word))
+}
+
 /// The first match of any of `phrases` inside `within` that is not itself negated.
 pub fn affirmed(
     e: &Engine,

@@ -140,6 +140,12 @@ pub fn settle(e: &Engine, text: &Text, hits: &mut [Hit]) {
                 if text.has(q.contained, sentence.clone()) {
                     Fact::ContainedLeak
                 } else if text.has(q.faucet, clause.clone())
+                    || (text.has(q.tap_jet, sentence.clone())
+                        && !text.has(q.plumbing_parts, sentence.clone()))
+                    // "Bathroom faucet drips. … it's just the drip": the drip already told.
+                    || (text.has(q.the_drip, clause.clone())
+                        && text.has(q.faucet, 0..h.start)
+                        && !text.has(q.plumbing_parts, 0..text.toks.len()))
                     || (text.has(q.faucet, sentence.clone())
                         && !text.has(q.plumbing_parts, sentence.clone()))
                 {

@@ -103,6 +103,7 @@ pub fn choose(e: &Engine, text: &Text, primary: Option<&Hit>, void: bool) -> Tra
         .filter(|(m, trade, _)| {
             // A place is only where the water shows; its source still counts.
             !scope::said_absent(e, text, m.start)
+                && !scope::set_aside(e, text, m.start)
                 && (!is_place(m) || matches!(trade, Trade::Plumbing | Trade::Roofing))
         })
         .collect();

@@ -84,3 +84,12 @@ fn a_reschedule_naming_two_times_asks_which() {
         Intent::Unclear { .. }
     ));
 }
+
+#[test]
+fn moving_the_vendor_to_a_new_time_or_pushing_the_job_is_a_reschedule() {
+    assert_eq!(
+        intent("sorry, pushing you to tmw 3pm"),
+        reschedule(Some(new_time(date(2026, 3, 11), (15, 0), (17, 0))))
+    );
+    assert_eq!(intent("need to move friday's job"), reschedule(None));
+}

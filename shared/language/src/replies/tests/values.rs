@@ -692,3 +692,17 @@ fn start_at_either_end_of_a_message_about_the_texts_opts_in() {
 fn spanish_diminutive_minutes_are_minutes() {
     assert_eq!(intent("llego tarde como cinco minutitos"), late(Some(5)));
 }
+
+#[test]
+fn a_price_for_the_whole_job_is_an_estimate_even_without_a_dollar_sign() {
+    assert_eq!(intent("640 for the whole job"), estimate(64000, None));
+    assert!(matches!(
+        intent("720 bucks parts and labor"),
+        Intent::Estimate {
+            amount: Money(72000),
+            ..
+        }
+    ));
+    assert!(question("quinientos por todo").contains("estimate or an invoice"));
+    assert_eq!(intent("3 for the whole job"), Intent::Unknown);
+}
